@@ -1,0 +1,23 @@
+import type { Article } from "../library/article.ts";
+import type { SearchHit } from "../search/index.ts";
+import { findSnippet } from "../search/snippet.ts";
+import type { ParsedQuery } from "../search/query.ts";
+import type { ArticleCard } from "./message.ts";
+
+/** The card of an article, as every reply shows it. */
+export function toCard(article: Article): ArticleCard {
+  return {
+    id: article.id,
+    title: article.title,
+    date: article.date,
+    summary: article.summary,
+    url: article.url,
+    cover: article.cover,
+  };
+}
+
+/** The card of a search hit, with the passage that matched. */
+export function hitCard(hit: SearchHit, query: ParsedQuery): ArticleCard {
+  const snippet = findSnippet(hit.article.body, query);
+  return snippet ? { ...toCard(hit.article), snippet } : toCard(hit.article);
+}

@@ -1,0 +1,73 @@
+/** What a message asks the bot to do. */
+export type Command =
+  | { name: "help" }
+  | { name: "search"; query: string }
+  | { name: "more" }
+  | { name: "latest" }
+  | { name: "random" }
+  | { name: "zen" }
+  | { name: "subscribe"; time?: string }
+  | { name: "unsubscribe" }
+  | { name: "push_now" }
+  | { name: "stats" };
+
+type Name = Command["name"];
+
+/** Words and slash commands, in every language the bot answers to. */
+const ALIASES: Record<string, Name> = {
+  "/start": "help",
+  "/help": "help",
+  帮助: "help",
+  help: "help",
+  菜单: "help",
+  "/search": "search",
+  "/s": "search",
+  搜索: "search",
+  "/more": "more",
+  更多: "more",
+  下一页: "more",
+  "/latest": "latest",
+  最新: "latest",
+  "/random": "random",
+  随机: "random",
+  "/zen": "zen",
+  禅定: "zen",
+  今日禅定: "zen",
+  禅定时刻: "zen",
+  "/subscribe": "subscribe",
+  订阅: "subscribe",
+  "/unsubscribe": "unsubscribe",
+  取消订阅: "unsubscribe",
+  退订: "unsubscribe",
+  "/push_now": "push_now",
+  "/stats": "stats",
+};
+
+/**
+ * Read a command from message text. A slash command may carry a
+ * `@botname` suffix (Telegram groups); anything that is not a command is
+ * a search for the whole text.
+ */
+export function parseCommand(text: string): Command {
+  const trimmed = text.trim();
+  const match = /^(\S+)(?:\s+([\s\S]*))?$/.exec(trimmed);
+  const head = (match?.[1] ?? "").replace(/^(\/\w+)@\w+$/, "$1").toLowerCase();
+  const arg = (match?.[2] ?? "").trim();
+  const name = ALIASES[head];
+  if (!name) return { name: "search", query: trimmed };
+  if (name === "search") return { name, query: arg };
+  if (name === "subscribe") return arg ? { name, time: arg } : { name };
+  // "最新消息" or "随机 数字" read as a search, not as a command with junk after it.
+  if (arg && !head.startsWith("/")) return { name: "search", query: trimmed };
+  return { name } as Command;
+}
+
+/** Parse `H:MM`/`HH:MM` (also with ：), resolving to `HH:MM`, or undefined when invalid. */
+export function parseTime(arg: string): string | undefined {
+  const m = /^(\d{1,2})[:：](\d{2})$/.exec(arg.trim());
+  if (!m) return undefined;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  if (h > 23 || min > 59) return undefined;
+  return `${String(h).padStart(2, "0")}:${m[2]}`;
+}

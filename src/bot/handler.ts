@@ -1,0 +1,191 @@
+import { dayInZone, type Clock } from "../clock.ts";
+import type { LibrarySnapshot } from "../library/live.ts";
+import type { Logger } from "../log.ts";
+import type { Store } from "../store/store.ts";
+import { imageOfDay } from "../zen/gallery.ts";
+import { hitCard, toCard } from "./cards.ts";
+import { parseCommand, parseTime, type Command } from "./commands.ts";
+import type { ArticlesReply, ImageReply, Incoming, Reply } from "./message.ts";
+import { t } from "./strings.ts";
+
+/** Admin actions provided by the push service. */
+export interface AdminActions {
+  /** Push today's image to every subscriber who has not had it; resolves to a report line. */
+  pushNow(): Promise<string>;
+  /** A short report: subscribers per platform, pushed today, failures, next run. */
+  stats(): Promise<string>;
+}
+
+/** What the bot needs; everything is passed in, nothing is global. */
+export interface BotDeps {
+  /** The library being served (re-read on every message, so reloads apply at once). */
+  library: () => LibrarySnapshot;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** Prefixes that address the bot in groups, e.g. `?` and `？`. */
+  triggers: string[];
+  /** Bot admins, as `platform:userId` or bare user id. */
+  adminIds: string[];
+  /** Time zone of "today" (image of the day, push). */
+  timeZone: string;
+  /** The default push time shown to new subscribers (HH:MM). */
+  defaultPushTime: string;
+  admin?: AdminActions;
+  random?: () => number;
+}
+
+/** Results per page of a search reply. */
+export const PAGE_SIZE = 3;
+/** Longer queries are cut: nobody types a 100 KB keyword, and search cost grows with length. */
+export const MAX_QUERY_CHARS = 200;
+const REMEMBERED_CHATS = 10_000;
+
+/**
+ * The message handler: turns one {@link Incoming} into the replies to
+ * send. Platform-neutral; adapters render the replies.
+ */
+export class Bot {
+  /** Last query per chat, for 「更多」 (bounded: oldest chats are forgotten). */
+  private readonly lastQuery = new Map<string, { query: string; offset: number }>();
+
+  constructor(private readonly deps: BotDeps) {}
+
+  /**
+   * Answer a message. Resolves to no replies when the message is not for
+   * the bot (a group message without mention or trigger, or empty text).
+   */
+  async handle(msg: Incoming): Promise<Reply[]> {
+    const text = this.addressedText(msg);
+    if (text === undefined) return [];
+    if (text === "") return msg.isGroup && !msg.mentioned ? [] : [{ kind: "text", text: t.emptyQuery }];
+    return this.run(parseCommand(text), msg);
+  }
+
+  /** The text meant for the bot, without the trigger; undefined when not addressed. */
+  private addressedText(msg: Incoming): string | undefined {
+    const text = msg.text.trim();
+    if (!msg.isGroup || msg.mentioned || text.startsWith("/")) return text;
+    const trigger = this.deps.triggers.find((tr) => text.startsWith(tr));
+    return trigger === undefined ? undefined : text.slice(trigger.length).trim();
+  }
+
+  private async run(cmd: Command, msg: Incoming): Promise<Reply[]> {
+    switch (cmd.name) {
+      case "help":
+        return [{ kind: "text", text: t.help(this.deps.triggers) }];
+      case "search":
+        return cmd.query ? [this.search(cmd.query, 0, msg)] : [{ kind: "text", text: t.emptyQuery }];
+      case "more":
+        return [this.more(msg)];
+      case "latest":
+        return [this.latest()];
+      case "random":
+        return [this.random()];
+      case "zen":
+        return [this.zen()];
+      case "subscribe":
+        return [await this.subscribe(msg, cmd.time)];
+      case "unsubscribe":
+        return [await this.unsubscribe(msg)];
+      case "push_now":
+      case "stats":
+        return [await this.adminCommand(cmd.name, msg)];
+    }
+  }
+
+  /**
+   * One page of search results for `query`, or a "没有找到" text. Adapters
+   * call this directly for paging buttons; `msg` (when given) remembers
+   * the query for 「更多」.
+   */
+  search(query: string, offset: number, msg?: Pick<Incoming, "platform" | "chatId">): Reply {
+    const q = [...query].slice(0, MAX_QUERY_CHARS).join("");
+    const result = this.deps.library().index.search(q, { offset, limit: PAGE_SIZE });
+    if (result.total === 0 || result.lowConfidence) return { kind: "text", text: t.notFound(result.query.phrases) };
+    if (result.hits.length === 0) return { kind: "text", text: t.noMorePages };
+    if (msg) this.remember(msg, q, offset);
+    const remaining = result.total - offset - result.hits.length;
+    const reply: ArticlesReply = {
+      kind: "articles",
+      heading: t.found(result.query.phrases.join(" "), result.total),
+      articles: result.hits.map((h) => hitCard(h, result.query)),
+      page: { query: q, offset, total: result.total, pageSize: PAGE_SIZE },
+    };
+    return remaining > 0 ? { ...reply, footer: t.more(remaining) } : reply;
+  }
+
+  private more(msg: Incoming): Reply {
+    const last = this.lastQuery.get(chatKey(msg));
+    if (!last) return { kind: "text", text: t.noPreviousSearch };
+    return this.search(last.query, last.offset + PAGE_SIZE, msg);
+  }
+
+  private remember(msg: Pick<Incoming, "platform" | "chatId">, query: string, offset: number): void {
+    const key = chatKey(msg);
+    this.lastQuery.delete(key);
+    this.lastQuery.set(key, { query, offset });
+    if (this.lastQuery.size > REMEMBERED_CHATS) this.lastQuery.delete(this.lastQuery.keys().next().value!);
+  }
+
+  /** The most recent articles. */
+  latest(n = 5): Reply {
+    const articles = this.deps.library().library.latest(n);
+    if (articles.length === 0) return { kind: "text", text: t.emptyLibrary };
+    return { kind: "articles", heading: t.latest(articles.length), articles: articles.map(toCard) };
+  }
+
+  /** One random article. */
+  random(): Reply {
+    const article = this.deps.library().library.random(this.deps.random);
+    if (!article) return { kind: "text", text: t.emptyLibrary };
+    return { kind: "articles", heading: t.random, articles: [toCard(article)] };
+  }
+
+  /** Today's 禅定时刻 image (the same choice as the daily push). */
+  zen(): ImageReply | Reply {
+    const day = dayInZone(this.deps.clock.now(), this.deps.timeZone);
+    const image = imageOfDay(this.deps.library().gallery, day);
+    if (!image) return { kind: "text", text: t.noZen };
+    return {
+      kind: "image",
+      url: image.image,
+      caption: t.zenCaption(image.title),
+      article: { title: image.article.title, url: image.article.url },
+    };
+  }
+
+  private async subscribe(msg: Incoming, timeArg?: string): Promise<Reply> {
+    if (msg.isGroup && !msg.isGroupAdmin) return { kind: "text", text: t.groupAdminOnly };
+    const time = timeArg === undefined ? null : parseTime(timeArg);
+    if (time === undefined) return { kind: "text", text: t.badTime(timeArg ?? "") };
+    const before = await this.deps.store.getSubscription(msg.platform, msg.chatId);
+    await this.deps.store.subscribe({ platform: msg.platform, chatId: msg.chatId, isGroup: msg.isGroup, time });
+    this.deps.log.info({ platform: msg.platform, isGroup: msg.isGroup, time }, "subscribed");
+    const shown = time ?? this.deps.defaultPushTime;
+    return { kind: "text", text: before ? t.alreadySubscribed(shown) : t.subscribed(shown) };
+  }
+
+  private async unsubscribe(msg: Incoming): Promise<Reply> {
+    if (msg.isGroup && !msg.isGroupAdmin) return { kind: "text", text: t.groupAdminOnly };
+    const removed = await this.deps.store.unsubscribe(msg.platform, msg.chatId);
+    if (removed) this.deps.log.info({ platform: msg.platform, isGroup: msg.isGroup }, "unsubscribed");
+    return { kind: "text", text: removed ? t.unsubscribed : t.notSubscribed };
+  }
+
+  private async adminCommand(name: "push_now" | "stats", msg: Incoming): Promise<Reply> {
+    if (!this.isAdmin(msg)) return { kind: "text", text: t.adminOnly };
+    const admin = this.deps.admin;
+    if (!admin) return { kind: "text", text: t.pushDisabled };
+    return { kind: "text", text: name === "push_now" ? await admin.pushNow() : await admin.stats() };
+  }
+
+  /** True when the sender is a bot admin (ADMIN_IDS). */
+  isAdmin(msg: Pick<Incoming, "platform" | "userId">): boolean {
+    return this.deps.adminIds.some((id) => id === msg.userId || id === `${msg.platform}:${msg.userId}`);
+  }
+}
+
+function chatKey(msg: Pick<Incoming, "platform" | "chatId">): string {
+  return `${msg.platform}\u0000${msg.chatId}`;
+}

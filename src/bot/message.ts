@@ -1,0 +1,85 @@
+/**
+ * The neutral message shapes that sit between the core and every adapter.
+ * Adapters translate platform updates into {@link Incoming} and render
+ * {@link Reply} values in their platform's best form; the core never sees
+ * a platform object.
+ */
+
+/** Name of a chat platform, e.g. `telegram`, `wechat`, `console`. */
+export type Platform = string;
+
+/** One text message a user sent, in platform-neutral form. */
+export interface Incoming {
+  platform: Platform;
+  /** Chat the reply goes to (a private chat or a group/room). */
+  chatId: string;
+  /** The sender. */
+  userId: string;
+  /** True for groups/rooms, false for one-to-one chats. */
+  isGroup: boolean;
+  /** True when the bot was @mentioned or the message replies to the bot. */
+  mentioned: boolean;
+  /** The text with any @mention of the bot already removed by the adapter. */
+  text: string;
+  /** True when the sender administers this group (adapters fill it for groups). */
+  isGroupAdmin?: boolean;
+  /** Display name of the sender, for logs and @replies; never required. */
+  userName?: string;
+}
+
+/** A highlighted excerpt: `highlights` are [start, end) offsets into `text`. */
+export interface Snippet {
+  text: string;
+  highlights: Array<[number, number]>;
+}
+
+/** What a reply shows of one article. */
+export interface ArticleCard {
+  id: string;
+  title: string;
+  date: string;
+  summary: string;
+  url?: string;
+  cover?: string;
+  /** The passage that matched the query, when the reply answers a search. */
+  snippet?: Snippet;
+}
+
+/** Where a search reply sits in its full result list, so adapters can page. */
+export interface Page {
+  query: string;
+  offset: number;
+  total: number;
+  pageSize: number;
+}
+
+/** A plain text reply. */
+export interface TextReply {
+  kind: "text";
+  text: string;
+}
+
+/** A list of articles, e.g. search results, 最新 or 随机. */
+export interface ArticlesReply {
+  kind: "articles";
+  /** One line above the list (e.g. `找到 12 篇与「墨荷」相关的文章：`). */
+  heading: string;
+  articles: ArticleCard[];
+  /** Present for search results; tells the adapter how to offer more. */
+  page?: Page;
+  /** One line below the list, e.g. how to get the next page. */
+  footer?: string;
+}
+
+/** An image with a caption, e.g. the 禅定时刻 image of the day. */
+export interface ImageReply {
+  kind: "image";
+  /** Source URL; adapters download it themselves (WeChat's host blocks hotlinks). */
+  url: string;
+  caption: string;
+  /** The article the image comes from. */
+  article?: { title: string; url?: string };
+}
+
+/** Anything the core can say. */
+export type Reply = TextReply | ArticlesReply | ImageReply;

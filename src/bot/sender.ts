@@ -1,0 +1,40 @@
+import type { Platform, Reply } from "./message.ts";
+
+/**
+ * How the core talks to a platform outside of a direct answer (the daily
+ * push, admin broadcasts). Each adapter provides one; tests pass fakes.
+ */
+export interface Sender {
+  readonly platform: Platform;
+  /** Deliver one reply to a chat; throws {@link SendError} on failure. */
+  send(chatId: string, reply: Reply): Promise<void>;
+}
+
+/** Why a send failed, in terms the caller can act on. */
+export type SendFailure =
+  /** The chat is gone for us (blocked, kicked, room deleted): unsubscribe it. */
+  | "gone"
+  /** The platform asked us to slow down; retry after `retryAfterMs`. */
+  | "rate_limited"
+  /** A network or server error; retrying later may succeed. */
+  | "transient"
+  /** A request the platform will never accept (bad input): do not retry. */
+  | "rejected";
+
+/** A failed send, classified by the adapter that knows the platform. */
+export class SendError extends Error {
+  override readonly name = "SendError";
+
+  /**
+   * @param failure what kind of failure this is
+   * @param message human-readable detail (no secrets)
+   * @param retryAfterMs for `rate_limited`: how long the platform asked us to wait
+   */
+  constructor(
+    readonly failure: SendFailure,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Every user-facing sentence, in one place so the wording is the same on
+ * every platform. Adapters may format these but never reword them.
+ */
+export const t = {
+  help: (triggers: string[]) =>
+    [
+      "我可以帮你找文章，也会每天送上一张「禅定时刻」。",
+      "· 直接发关键词，例如：AI视频、墨荷、照相机和绘画",
+      `· 在群里请 @我，或在消息前加 ${triggers.map((x) => `「${x}」`).join("或")}，例如：${triggers[0] ?? "?"}墨荷`,
+      "· 最新 —— 最近的文章",
+      "· 随机 —— 随便看一篇",
+      "· 禅定 —— 今日禅定时刻",
+      "· 更多 —— 上一次搜索的下一页",
+      "· 订阅 / 取消订阅 —— 每天早上推送禅定时刻（可加时间，如：订阅 21:30）",
+    ].join("\n"),
+  found: (query: string, total: number) => `找到 ${total} 篇与「${query}」相关的文章：`,
+  more: (remaining: number) => `还有 ${remaining} 篇，发送「更多」查看下一页。`,
+  noMorePages: "没有更多结果了。换个关键词试试？",
+  noPreviousSearch: "还没有搜索过哦。直接发关键词试试，例如：墨荷",
+  notFound: (understood: string[]) =>
+    [
+      understood.length > 0 ? `没有找到与「${understood.join(" ")}」相关的文章。` : "没有找到相关的文章。",
+      "可以试试：换一个更短的关键词，或者发送「最新」「随机」看看。",
+    ].join("\n"),
+  emptyQuery: "想找什么文章？直接发关键词就好，例如：墨荷。发送「帮助」查看全部用法。",
+  latest: (n: number) => `最新的 ${n} 篇文章：`,
+  random: "随机给你一篇：",
+  emptyLibrary: "文章库还是空的，请稍后再来。",
+  noZen: "还没有禅定时刻的图片。",
+  zenCaption: (title: string) => `禅定时刻 ·《${title}》`,
+  zenFrom: (article: string) => `出自《${article}》`,
+  subscribed: (time: string) => `订阅成功！每天 ${time} 给你送上禅定时刻。发送「取消订阅」可随时退订。`,
+  alreadySubscribed: (time: string) => `已经订阅过了，推送时间改为每天 ${time}。`,
+  unsubscribed: "已取消订阅，不会再推送了。想回来随时发送「订阅」。",
+  notSubscribed: "这里还没有订阅。发送「订阅」开始每日推送。",
+  badTime: (arg: string) => `「${arg}」不是有效的时间。请用 24 小时制，例如：订阅 07:30`,
+  groupAdminOnly: "抱歉，只有群管理员可以更改本群的订阅。",
+  adminOnly: "抱歉，这个命令只有管理员可以使用。",
+  pushDisabled: "推送服务没有启用。",
+  slowDown: "消息有点多，请稍等一会儿再问我。",
+} as const;

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+/**
+ * `article-bot <command>`: the command-line entry point. Each command lives
+ * in its own module and exports `run(args)`, resolving to an exit code.
+ */
+const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
+  start: () => import("./start.ts"),
+  search: () => import("./search.ts"),
+  import: () => import("./import.ts"),
+};
+
+const USAGE = `usage: article-bot <command> [options]
+
+commands:
+  start                         run the bot on every configured platform (console when none)
+  search <query> [--json]       search the library; without a query, one query per stdin line
+  import <backup-dir> [--list <list.md>] [--out <dir>]
+                                convert 小懒 markdown backups into front-matter articles
+options shared by all commands:
+  --data <dir>                  article directory (default: $DATA_DIR or ./data)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name = "start", ...rest] = argv;
+  if (name === "-h" || name === "--help" || name === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`unknown command: ${name}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const command = await load();
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`article-bot: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,45 @@
+import { z } from "zod";
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "is not a real calendar date");
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+/** The 禅定时刻 image that closes an article. */
+export const zenSchema = z.object({
+  title: z.string().trim().min(1, "must not be empty"),
+  image: httpUrl,
+  creator: z.string().trim().optional(),
+  model: z.string().trim().optional(),
+});
+
+/**
+ * Front matter of one article file. YAML turns unquoted dates into Date
+ * objects, so those are accepted and normalised to YYYY-MM-DD.
+ */
+export const frontMatterSchema = z.object({
+  title: z.string().trim().min(1, "must not be empty"),
+  date: z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), isoDate),
+  url: httpUrl.optional(),
+  summary: z.string().trim().optional(),
+  tags: z.array(z.string().trim().min(1)).optional(),
+  cover: httpUrl.optional(),
+  author: z.string().trim().optional(),
+  account: z.string().trim().optional(),
+  zen: zenSchema.optional(),
+});
+
+export type FrontMatter = z.infer<typeof frontMatterSchema>;
+export type Zen = z.infer<typeof zenSchema>;
+
+/** One article as the core sees it. */
+export interface Article extends FrontMatter {
+  /** Stable id: the file path relative to the library root, without `.md`. */
+  id: string;
+  /** Markdown body without front matter. */
+  body: string;
+  /** Summary from front matter, or the opening of the body. */
+  summary: string;
+}

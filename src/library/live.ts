@@ -1,0 +1,98 @@
+import { watch, type FSWatcher } from "chokidar";
+import type { Logger } from "../log.ts";
+import { SearchIndex } from "../search/index.ts";
+import { zenGallery, type ZenImage } from "../zen/gallery.ts";
+import { Library } from "./library.ts";
+import { loadLibrary, type LoadResult } from "./load.ts";
+
+/** Everything derived from one load of the article directory. */
+export interface LibrarySnapshot {
+  library: Library;
+  index: SearchIndex;
+  gallery: ZenImage[];
+  loadedAt: Date;
+}
+
+/** Build the searchable snapshot of a set of loaded articles. */
+export function snapshotOf(result: Pick<LoadResult, "articles">, loadedAt = new Date()): LibrarySnapshot {
+  const library = new Library(result.articles);
+  return { library, index: SearchIndex.build(library), gallery: zenGallery(library), loadedAt };
+}
+
+/**
+ * The library the bot serves right now. `reload()` reads the directory
+ * again and swaps the snapshot only when that succeeds, so a bad moment
+ * on disk never takes the bot down; `watch()` reloads on file changes.
+ */
+export class LiveLibrary {
+  private snapshot: LibrarySnapshot;
+  private watcher?: FSWatcher;
+  private timer?: NodeJS.Timeout;
+  private reloading?: Promise<void>;
+
+  private constructor(
+    readonly dir: string,
+    private readonly log: Logger,
+    first: LibrarySnapshot,
+  ) {
+    this.snapshot = first;
+  }
+
+  /** Load `dir` once; resolves when the first snapshot is ready. */
+  static async open(dir: string, log: Logger): Promise<LiveLibrary> {
+    const result = await loadLibrary(dir);
+    report(result, dir, log);
+    return new LiveLibrary(dir, log, snapshotOf(result));
+  }
+
+  /** The current snapshot. */
+  get current(): LibrarySnapshot {
+    return this.snapshot;
+  }
+
+  /** Re-read the directory; on failure the previous snapshot stays. */
+  reload(): Promise<void> {
+    this.reloading ??= this.doReload().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  private async doReload(): Promise<void> {
+    try {
+      const result = await loadLibrary(this.dir);
+      report(result, this.dir, this.log);
+      this.snapshot = snapshotOf(result);
+    } catch (err) {
+      this.log.error({ err, dir: this.dir }, "library reload failed; still serving the previous library");
+    }
+  }
+
+  /**
+   * Reload `debounceMs` after the last change to a markdown file, so a
+   * burst of writes (an import, a git pull) causes one reload.
+   */
+  watch(debounceMs = 500, onReload?: () => void): void {
+    this.watcher = watch(this.dir, {
+      ignoreInitial: true,
+      ignored: (p, stats) => Boolean(stats?.isFile() && !p.endsWith(".md")),
+    });
+    this.watcher.on("all", () => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.reload().then(onReload), debounceMs);
+    });
+    this.watcher.on("error", (err) => this.log.warn({ err, dir: this.dir }, "library watcher error"));
+  }
+
+  /** Stop watching. */
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.watcher?.close();
+  }
+}
+
+function report(result: LoadResult, dir: string, log: Logger): void {
+  for (const p of result.skipped) log.warn({ file: p.file, field: p.field }, `skipped article ${p.file}: ${p.message}`);
+  for (const p of result.warnings) log.warn({ file: p.file, field: p.field }, `article ${p.file}: ${p.message}`);
+  log.info({ dir, articles: result.articles.length, skipped: result.skipped.length }, "library loaded");
+}

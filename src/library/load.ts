@@ -1,0 +1,115 @@
+import { readFile, readdir } from "node:fs/promises";
+import path from "node:path";
+import matter from "gray-matter";
+import { frontMatterSchema, type Article } from "./article.ts";
+import { summarize } from "./summarize.ts";
+
+/** Why one file was not loaded (or loaded with a warning). */
+export interface LoadProblem {
+  file: string;
+  /** The front-matter field at fault, when there is one. */
+  field?: string;
+  message: string;
+}
+
+/** The outcome of reading a library directory. */
+export interface LoadResult {
+  articles: Article[];
+  /** Files that were skipped, one entry per problem. */
+  skipped: LoadProblem[];
+  /** Loaded, but worth telling (e.g. duplicate titles or urls). */
+  warnings: LoadProblem[];
+}
+
+/** Files larger than this are skipped: no real article is this long. */
+export const MAX_ARTICLE_BYTES = 5 * 1024 * 1024;
+const READ_CONCURRENCY = 64;
+
+/**
+ * Read every `*.md` file under `dir` (recursively), validate its front
+ * matter and return the good articles. A bad file never stops the others.
+ */
+export async function loadLibrary(dir: string): Promise<LoadResult> {
+  const files = await listMarkdown(dir);
+  const results: Array<Article | LoadProblem> = new Array(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      const file = files[i]!;
+      results[i] = await parseArticleFile(dir, file);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  const articles: Article[] = [];
+  const skipped: LoadProblem[] = [];
+  for (const r of results) ("body" in r ? articles : skipped).push(r as never);
+  return { articles, skipped, warnings: findDuplicates(articles) };
+}
+
+/** Every markdown file under `dir`, relative paths, sorted for a stable order. */
+async function listMarkdown(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(".md") && !e.name.startsWith("."))
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+/**
+ * Parse one article file. Resolves to the article, or to a problem that
+ * names the file and the offending field.
+ */
+export async function parseArticleFile(root: string, relPath: string): Promise<Article | LoadProblem> {
+  const file = relPath.split(path.sep).join("/");
+  let raw: Buffer;
+  try {
+    raw = await readFile(path.join(root, relPath));
+  } catch (err) {
+    return { file, message: `cannot read: ${(err as Error).message}` };
+  }
+  if (raw.length === 0) return { file, message: "empty file" };
+  if (raw.length > MAX_ARTICLE_BYTES) return { file, message: `too large (${raw.length} bytes)` };
+  if (raw.includes(0)) return { file, message: "binary file (contains NUL bytes)" };
+  let parsed: matter.GrayMatterFile<string>;
+  try {
+    // A fresh options object stops gray-matter from caching every file's text.
+    parsed = matter(raw.toString("utf8"), {});
+  } catch (err) {
+    return { file, message: `front matter is not valid YAML: ${firstLine((err as Error).message)}` };
+  }
+  const fm = frontMatterSchema.safeParse(parsed.data);
+  if (!fm.success) {
+    const issue = fm.error.issues[0]!;
+    const field = issue.path.join(".") || undefined;
+    const problem = issue.code === "invalid_type" && issue.input === undefined ? "is missing" : issue.message;
+    return { file, field, message: field ? `${field} ${problem}` : problem };
+  }
+  const body = parsed.content.trim();
+  return {
+    ...fm.data,
+    id: file.replace(/\.md$/, ""),
+    body,
+    summary: fm.data.summary || summarize(body),
+  };
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0] ?? s;
+}
+
+/** Report articles that share a title or a url: both are kept, the operator decides. */
+function findDuplicates(articles: Article[]): LoadProblem[] {
+  const warnings: LoadProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const a of articles) {
+    for (const [field, value] of [["title", a.title], ["url", a.url]] as const) {
+      if (!value) continue;
+      const key = `${field}\u0000${value}`;
+      const first = seen.get(key);
+      if (first) warnings.push({ file: `${a.id}.md`, field, message: `duplicate ${field} "${value}" (also in ${first}.md)` });
+      else seen.set(key, a.id);
+    }
+  }
+  return warnings;
+}

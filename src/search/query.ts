@@ -1,0 +1,53 @@
+import { segmenter } from "./segmenter.ts";
+import { normalize, splitRuns, tokenize } from "./tokenize.ts";
+
+/**
+ * Words that people wrap around what they are looking for ("那篇讲…的文章是哪篇")
+ * and that carry no topic. Removing them keeps long questions from matching
+ * every article that says "文章" or "的".
+ */
+const FILLER = new Set(
+  (
+    "的 了 和 与 跟 及 是 在 讲 说 谈 聊 那 这 哪 篇 个 有 吗 呢 吧 啊 呀 么 嘛 就 都 也 还 又 我 你 他 她 它 们 一 把 被 给 对 " +
+    "文章 一篇 那篇 这篇 哪篇 有篇 哪一篇 那个 这个 哪个 记得 好像 似乎 之前 以前 曾经 那次 上次 关于 为什么 什么 怎么 怎样 如何 是不是 有没有 " +
+    "和菜头 菜头 槽边往事 找 找找 找一下 搜 搜索 搜一下 查 查一下 推荐 想看 看看 帮我 请 一下 里面 提到 说过 写过 写 讲过 讲的 内容 东西 讲述 描写 谈到 主题"
+  ).split(" "),
+);
+
+/** How the bot read a query: the content it will look for. */
+export interface ParsedQuery {
+  /** The raw query. */
+  raw: string;
+  /** Content phrases left after removing filler, e.g. ["照相机", "绘画"]. */
+  phrases: string[];
+  /** Search tokens of those phrases (bigrams, words, Latin words). */
+  tokens: string[];
+}
+
+/**
+ * Parse a user query: normalise it, segment Han text with jieba, drop
+ * filler words and keep the runs of content words as phrases. When the
+ * query is nothing but filler, it is used as typed.
+ */
+export function parseQuery(raw: string): ParsedQuery {
+  const text = normalize(raw);
+  const phrases: string[] = [];
+  for (const run of splitRuns(text)) {
+    if (run.kind === "latin" || [...run.text].length <= 2) {
+      phrases.push(run.text);
+      continue;
+    }
+    let current = "";
+    for (const word of segmenter().cut(run.text, true)) {
+      if (FILLER.has(word)) {
+        if (current) phrases.push(current);
+        current = "";
+      } else current += word;
+    }
+    if (current) phrases.push(current);
+  }
+  const content = phrases.filter((p) => !FILLER.has(p));
+  const kept = content.length > 0 ? content : phrases;
+  const tokens = [...new Set(kept.flatMap((p) => tokenize(p, { words: true })))];
+  return { raw, phrases: kept, tokens };
+}

@@ -1,0 +1,74 @@
+import { segmenter } from "./segmenter.ts";
+
+/**
+ * A maximal run of one script in normalised text: `cjk` runs are Han
+ * characters, `latin` runs are letters/digits of other scripts (words, numbers).
+ */
+export interface Run {
+  kind: "cjk" | "latin";
+  text: string;
+}
+
+const RUN = /(\p{Script=Han}+)|([\p{L}\p{N}]+(?:[.'’+#-][\p{L}\p{N}]+)*)/gu;
+
+/**
+ * Normalise text for matching: compatibility forms (full-width letters,
+ * ligatures) folded by NFKC, then lower-cased.
+ */
+export function normalize(text: string): string {
+  return text.normalize("NFKC").toLowerCase();
+}
+
+/** Split normalised text into Han runs and Latin/number words; drops punctuation and emoji. */
+export function splitRuns(text: string): Run[] {
+  const runs: Run[] = [];
+  for (const m of text.matchAll(RUN)) {
+    if (m[1]) runs.push({ kind: "cjk", text: m[1] });
+    else if (m[2]) runs.push({ kind: "latin", text: m[2] });
+  }
+  return runs;
+}
+
+/** Overlapping character pairs of a Han run: 照相机 → 照相, 相机. */
+export function bigrams(run: string): string[] {
+  const chars = [...run];
+  const out: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+  return out;
+}
+
+/** Options for {@link tokenize}. */
+export interface TokenizeOptions {
+  /** Also emit single Han characters (cheap for short fields like titles). */
+  unigrams?: boolean;
+  /** Also emit jieba's words (search mode) for Han runs. */
+  words?: boolean;
+}
+
+/**
+ * Tokens of a text for indexing or querying: Latin words and numbers as
+ * they are, and for Han runs the character bigrams (robust whatever the
+ * segmentation) plus, optionally, jieba words and single characters.
+ * The same function serves documents and queries, so both sides agree.
+ */
+export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
+  const tokens: string[] = [];
+  for (const run of splitRuns(normalize(text))) {
+    if (run.kind === "latin") {
+      tokens.push(run.text);
+      continue;
+    }
+    const chars = [...run.text];
+    if (chars.length === 1 || options.unigrams) tokens.push(...chars);
+    if (chars.length > 1) tokens.push(...bigrams(run.text));
+    if (options.words && chars.length > 2) {
+      for (const w of segmenter().cutForSearch(run.text, true)) if ([...w].length > 2) tokens.push(w);
+    }
+  }
+  return tokens;
+}
+
+/** True for a token of Latin letters or digits, which may be matched by prefix or fuzzily. */
+export function isLatinToken(token: string): boolean {
+  return !/\p{Script=Han}/u.test(token);
+}

@@ -1,0 +1,61 @@
+import type { Platform } from "../bot/message.ts";
+
+/** A chat that receives the daily 禅定时刻 push. */
+export interface Subscription {
+  platform: Platform;
+  chatId: string;
+  isGroup: boolean;
+  /** Personal push time `HH:MM` in the push time zone, or null for the default. */
+  time: string | null;
+  /** ISO timestamp of the (last) subscribe. */
+  createdAt: string;
+}
+
+/** State of one (platform, chat, day) delivery. */
+export type DeliveryStatus = "claimed" | "sent" | "failed";
+
+/** One row of the delivery log. */
+export interface Delivery {
+  platform: Platform;
+  chatId: string;
+  /** Calendar day YYYY-MM-DD in the push time zone. */
+  day: string;
+  status: DeliveryStatus;
+  /** Who claimed it (instance id), for crash recovery. */
+  owner: string;
+  updatedAt: string;
+  error?: string;
+}
+
+/**
+ * Everything the bot persists. The core owns this interface; SQLite is the
+ * default implementation. All methods are async so a networked database fits.
+ */
+export interface Store {
+  /** Create or update a subscription (re-subscribing changes the time). */
+  subscribe(sub: Omit<Subscription, "createdAt">): Promise<void>;
+  /** Remove a subscription; resolves to false when there was none. */
+  unsubscribe(platform: Platform, chatId: string): Promise<boolean>;
+  getSubscription(platform: Platform, chatId: string): Promise<Subscription | undefined>;
+  /** All subscriptions, optionally of one platform. */
+  listSubscriptions(platform?: Platform): Promise<Subscription[]>;
+
+  /**
+   * Claim the delivery of `day` to a chat before sending. Resolves to true
+   * when this caller now owns it; false when it was already sent or is
+   * claimed by someone else less than `staleMs` ago.
+   */
+  claimDelivery(platform: Platform, chatId: string, day: string, owner: string, staleMs: number): Promise<boolean>;
+  /** Mark a claimed delivery as sent. */
+  confirmDelivery(platform: Platform, chatId: string, day: string): Promise<void>;
+  /** Mark a claimed delivery as failed (it may be claimed again). */
+  failDelivery(platform: Platform, chatId: string, day: string, error: string): Promise<void>;
+  /** The delivery log of one day. */
+  listDeliveries(day: string): Promise<Delivery[]>;
+
+  /** Small key-value cache (e.g. Telegram file_ids of uploaded images). */
+  getValue(key: string): Promise<string | undefined>;
+  setValue(key: string, value: string): Promise<void>;
+
+  close(): Promise<void>;
+}
