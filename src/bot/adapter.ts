@@ -24,4 +24,6 @@ export interface AdapterContext {
   config: Config;
   store: Store;
   log: Logger;
+  /** Ask the process to stop cleanly (e.g. the console's input ended). */
+  requestShutdown(reason: string): void;
 }

@@ -1,0 +1,38 @@
+import type { ArticleCard, Reply, Snippet } from "../../src/bot/message.ts";
+
+/**
+ * Plain-text rendering of a reply, for the terminal and any platform
+ * without rich formatting. Matched words in snippets are wrapped in 【】.
+ */
+export function renderPlain(reply: Reply): string {
+  switch (reply.kind) {
+    case "text":
+      return reply.text;
+    case "image":
+      return [`🖼 ${reply.caption}`, reply.url, reply.article ? `出自《${reply.article.title}》 ${reply.article.url ?? ""}`.trim() : ""]
+        .filter(Boolean)
+        .join("\n");
+    case "articles": {
+      const start = reply.page?.offset ?? 0;
+      const items = reply.articles.map((a, i) => renderCard(a, start + i + 1));
+      return [reply.heading, ...items, reply.footer ?? ""].filter(Boolean).join("\n\n");
+    }
+  }
+}
+
+function renderCard(a: ArticleCard, n: number): string {
+  const lines = [`${n}. 《${a.title}》 ${a.date}`, `   ${a.snippet ? mark(a.snippet) : a.summary}`];
+  if (a.url) lines.push(`   ${a.url}`);
+  return lines.join("\n");
+}
+
+/** Wrap highlighted ranges of a snippet in 【】. */
+export function mark(snippet: Snippet, open = "【", close = "】"): string {
+  let out = "";
+  let at = 0;
+  for (const [s, e] of snippet.highlights) {
+    out += snippet.text.slice(at, s) + open + snippet.text.slice(s, e) + close;
+    at = e;
+  }
+  return out + snippet.text.slice(at);
+}

@@ -1,0 +1,86 @@
+import type { Adapter } from "../bot/adapter.ts";
+import { Bot } from "../bot/handler.ts";
+import { systemClock } from "../clock.ts";
+import { loadConfig, type Config } from "../config.ts";
+import { LiveLibrary } from "../library/live.ts";
+import { createLogger, type Logger } from "../log.ts";
+import { openStore } from "../store/open.ts";
+import type { Store } from "../store/store.ts";
+import { ADAPTERS, CONSOLE } from "./adapters.ts";
+import { parseCommand } from "./args.ts";
+
+/** A running bot: everything `start` wired together, and how to stop it. */
+export interface Running {
+  bot: Bot;
+  library: LiveLibrary;
+  store: Store;
+  adapters: Adapter[];
+  stop(): Promise<void>;
+}
+
+/**
+ * `article-bot start`: load the library, open the store, start every
+ * configured adapter (the console when none is) and stop cleanly on
+ * SIGINT/SIGTERM.
+ */
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseCommand(args, {});
+  const env = values.data ? { ...process.env, DATA_DIR: values.data } : process.env;
+  const config = loadConfig(env);
+  const log = createLogger({ level: config.logLevel });
+  let requested: (reason: string) => void = () => {};
+  const stopRequested = new Promise<string>((resolve) => {
+    requested = resolve;
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+  const running = await startBot(config, log, (reason) => requested(reason));
+  log.info({ reason: await stopRequested }, "shutting down");
+  await running.stop();
+  return 0;
+}
+
+/** Wire and start the whole bot for `config`; used by `run` and by end-to-end tests. */
+export async function startBot(config: Config, log: Logger, requestShutdown: (reason: string) => void = () => {}): Promise<Running> {
+  const library = await LiveLibrary.open(config.articlesDir, log);
+  library.watch();
+  const store = await openStore(config, log);
+  const bot = new Bot({
+    library: () => library.current,
+    store,
+    clock: systemClock,
+    log,
+    triggers: config.triggers,
+    adminIds: config.adminIds,
+    timeZone: config.pushTimeZone,
+    defaultPushTime: cronToTime(config.pushCron),
+  });
+  const ctx = { bot, config, store, log, requestShutdown };
+  const entries = ADAPTERS.filter((a) => a.enabled(config));
+  const adapters: Adapter[] = [];
+  for (const entry of entries.length > 0 ? entries : [CONSOLE]) {
+    const mod = await entry.load();
+    const adapter = await mod.createAdapter(ctx);
+    await adapter.start();
+    adapters.push(adapter);
+    log.info({ platform: adapter.platform }, "adapter started");
+  }
+  return {
+    bot,
+    library,
+    store,
+    adapters,
+    stop: async () => {
+      await Promise.allSettled(adapters.map((a) => a.stop()));
+      await library.close();
+      await store.close();
+    },
+  };
+}
+
+/** `30 7 * * *` → `07:30`, for telling subscribers when the push comes. */
+export function cronToTime(cron: string): string {
+  const [min, hour] = cron.trim().split(/\s+/);
+  if (!/^\d+$/.test(min ?? "") || !/^\d+$/.test(hour ?? "")) return cron;
+  return `${hour!.padStart(2, "0")}:${min!.padStart(2, "0")}`;
+}
