@@ -15,13 +15,10 @@ export const zenSchema = z.object({
   model: z.string().trim().optional(),
 });
 
-/**
- * Front matter of one article file. YAML turns unquoted dates into Date
- * objects, so those are accepted and normalised to YYYY-MM-DD.
- */
+/** Front matter of one article file (dates are read as plain strings). */
 export const frontMatterSchema = z.object({
   title: z.string().trim().min(1, "must not be empty"),
-  date: z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), isoDate),
+  date: isoDate,
   url: httpUrl.optional(),
   summary: z.string().trim().optional(),
   tags: z.array(z.string().trim().min(1)).optional(),

@@ -1,6 +1,7 @@
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import matter from "gray-matter";
+import yaml from "js-yaml";
 import { frontMatterSchema, type Article } from "./article.ts";
 import { summarize } from "./summarize.ts";
 
@@ -24,6 +25,15 @@ export interface LoadResult {
 /** Files larger than this are skipped: no real article is this long. */
 export const MAX_ARTICLE_BYTES = 5 * 1024 * 1024;
 const READ_CONCURRENCY = 64;
+
+/**
+ * YAML without implicit timestamps: js-yaml would turn `2024-13-45` into
+ * 2025-02-14 silently, so dates stay strings and the schema checks them.
+ * (Passing options also stops gray-matter from caching every file's text.)
+ */
+const MATTER_OPTIONS = {
+  engines: { yaml: (s: string) => yaml.load(s, { schema: yaml.CORE_SCHEMA }) as object },
+};
 
 /**
  * Read every `*.md` file under `dir` (recursively), validate its front
@@ -73,8 +83,7 @@ export async function parseArticleFile(root: string, relPath: string): Promise<A
   if (raw.includes(0)) return { file, message: "binary file (contains NUL bytes)" };
   let parsed: matter.GrayMatterFile<string>;
   try {
-    // A fresh options object stops gray-matter from caching every file's text.
-    parsed = matter(raw.toString("utf8"), {});
+    parsed = matter(raw.toString("utf8"), MATTER_OPTIONS);
   } catch (err) {
     return { file, message: `front matter is not valid YAML: ${firstLine((err as Error).message)}` };
   }
