@@ -9,7 +9,7 @@ export interface Run {
   text: string;
 }
 
-const RUN = /(\p{Script=Han}+)|([\p{L}\p{N}]+(?:[.'’+#-][\p{L}\p{N}]+)*)/gu;
+const RUN = /(\p{Script=Han}+)|([[\p{L}\p{N}]--\p{Script=Han}]+(?:[.'’+#\-][[\p{L}\p{N}]--\p{Script=Han}]+)*)/gv;
 
 /**
  * Normalise text for matching: compatibility forms (full-width letters,
