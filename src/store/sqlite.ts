@@ -1,0 +1,188 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { systemClock, type Clock } from "../clock.ts";
+import type { Platform } from "../bot/message.ts";
+import { migrations, type Migration } from "./migrations.ts";
+import type { Delivery, DeliveryStatus, Store, Subscription } from "./store.ts";
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Source of timestamps (subscriptions, delivery log, stale claims). */
+  clock?: Clock;
+  /** How long a write waits for another connection's lock. Default 5 s. */
+  busyTimeoutMs?: number;
+}
+
+interface SubscriptionRow {
+  platform: string;
+  chat_id: string;
+  is_group: number;
+  time: string | null;
+  created_at: string;
+}
+
+interface DeliveryRow {
+  platform: string;
+  chat_id: string;
+  day: string;
+  status: DeliveryStatus;
+  owner: string;
+  updated_at: string;
+  error: string | null;
+}
+
+/**
+ * Open (creating if needed) the embedded SQLite store at `file`: WAL mode,
+ * a busy timeout so a second handle on the same file waits instead of
+ * failing, and every pending migration applied.
+ */
+export async function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Promise<Store> {
+  if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.pragma("foreign_keys = ON");
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new SqliteStore(db, options.clock ?? systemClock);
+}
+
+/**
+ * Apply the migrations newer than the database's version, each in its own
+ * transaction together with its `schema_migrations` row, so a crash never
+ * leaves a half-applied step. Safe to call any number of times.
+ */
+export function migrate(db: Database.Database, steps: readonly Migration[] = migrations): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const applied = new Set(
+    db.prepare("SELECT version FROM schema_migrations").all().map((r) => (r as { version: number }).version),
+  );
+  const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+  const done: number[] = [];
+  for (const step of [...steps].sort((a, b) => a.version - b.version)) {
+    if (applied.has(step.version)) continue;
+    db.transaction(() => {
+      db.exec(step.sql);
+      record.run(step.version, step.name, new Date().toISOString());
+    }).immediate();
+    done.push(step.version);
+  }
+  return done;
+}
+
+/** {@link Store} on better-sqlite3; synchronous underneath, async to the caller. */
+class SqliteStore implements Store {
+  private readonly sql;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly clock: Clock,
+  ) {
+    this.sql = {
+      subscribe: db.prepare(`INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at)
+        VALUES (@platform, @chatId, @isGroup, @time, @now)
+        ON CONFLICT (platform, chat_id) DO UPDATE SET
+          is_group = excluded.is_group, time = excluded.time, created_at = excluded.created_at`),
+      unsubscribe: db.prepare("DELETE FROM subscriptions WHERE platform = ? AND chat_id = ?"),
+      getSubscription: db.prepare("SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ?"),
+      listAll: db.prepare("SELECT * FROM subscriptions ORDER BY platform, created_at, chat_id"),
+      listPlatform: db.prepare("SELECT * FROM subscriptions WHERE platform = ? ORDER BY created_at, chat_id"),
+      // The upsert's WHERE decides the claim: a new row, a failed attempt,
+      // our own claim, or a claim abandoned before `cutoff` may be taken.
+      claim: db.prepare(`INSERT INTO deliveries (platform, chat_id, day, status, owner, updated_at)
+        VALUES (@platform, @chatId, @day, 'claimed', @owner, @now)
+        ON CONFLICT (platform, chat_id, day) DO UPDATE SET
+          status = 'claimed', owner = excluded.owner, updated_at = excluded.updated_at, error = NULL
+        WHERE deliveries.status = 'failed'
+           OR (deliveries.status = 'claimed' AND (deliveries.owner = excluded.owner OR deliveries.updated_at <= @cutoff))`),
+      confirm: db.prepare(`UPDATE deliveries SET status = 'sent', updated_at = @now, error = NULL
+        WHERE platform = @platform AND chat_id = @chatId AND day = @day`),
+      fail: db.prepare(`UPDATE deliveries SET status = 'failed', updated_at = @now, error = @error
+        WHERE platform = @platform AND chat_id = @chatId AND day = @day AND status <> 'sent'`),
+      listDeliveries: db.prepare("SELECT * FROM deliveries WHERE day = ? ORDER BY platform, chat_id"),
+      getValue: db.prepare("SELECT value FROM kv WHERE key = ?"),
+      setValue: db.prepare("INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+    };
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  async subscribe(sub: Omit<Subscription, "createdAt">): Promise<void> {
+    this.sql.subscribe.run({ ...sub, isGroup: sub.isGroup ? 1 : 0, time: sub.time ?? null, now: this.now() });
+  }
+
+  async unsubscribe(platform: Platform, chatId: string): Promise<boolean> {
+    return this.sql.unsubscribe.run(platform, chatId).changes > 0;
+  }
+
+  async getSubscription(platform: Platform, chatId: string): Promise<Subscription | undefined> {
+    const row = this.sql.getSubscription.get(platform, chatId) as SubscriptionRow | undefined;
+    return row && toSubscription(row);
+  }
+
+  async listSubscriptions(platform?: Platform): Promise<Subscription[]> {
+    const rows = (platform === undefined ? this.sql.listAll.all() : this.sql.listPlatform.all(platform)) as SubscriptionRow[];
+    return rows.map(toSubscription);
+  }
+
+  async claimDelivery(platform: Platform, chatId: string, day: string, owner: string, staleMs: number): Promise<boolean> {
+    const now = this.clock.now();
+    const cutoff = new Date(now.getTime() - staleMs).toISOString();
+    return this.sql.claim.run({ platform, chatId, day, owner, now: now.toISOString(), cutoff }).changes > 0;
+  }
+
+  async confirmDelivery(platform: Platform, chatId: string, day: string): Promise<void> {
+    this.sql.confirm.run({ platform, chatId, day, now: this.now() });
+  }
+
+  async failDelivery(platform: Platform, chatId: string, day: string, error: string): Promise<void> {
+    this.sql.fail.run({ platform, chatId, day, error, now: this.now() });
+  }
+
+  async listDeliveries(day: string): Promise<Delivery[]> {
+    return (this.sql.listDeliveries.all(day) as DeliveryRow[]).map(toDelivery);
+  }
+
+  async getValue(key: string): Promise<string | undefined> {
+    return (this.sql.getValue.get(key) as { value: string } | undefined)?.value;
+  }
+
+  async setValue(key: string, value: string): Promise<void> {
+    this.sql.setValue.run(key, value);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toSubscription(row: SubscriptionRow): Subscription {
+  return {
+    platform: row.platform,
+    chatId: row.chat_id,
+    isGroup: row.is_group === 1,
+    time: row.time,
+    createdAt: row.created_at,
+  };
+}
+
+function toDelivery(row: DeliveryRow): Delivery {
+  const delivery: Delivery = {
+    platform: row.platform,
+    chatId: row.chat_id,
+    day: row.day,
+    status: row.status,
+    owner: row.owner,
+    updatedAt: row.updated_at,
+  };
+  if (row.error !== null) delivery.error = row.error;
+  return delivery;
+}
