@@ -1,10 +1,10 @@
-import MiniSearch, { type SearchResult as MiniResult } from "minisearch";
+import MiniSearch from "minisearch";
 import type { Article } from "../library/article.ts";
 import type { Library } from "../library/library.ts";
 import { markdownToText } from "../library/markdown.ts";
 import { parseQuery, type ParsedQuery } from "./query.ts";
 import { keywordExtractor, segmenter } from "./segmenter.ts";
-import { isLatinToken, normalize, splitRuns, tokenize } from "./tokenize.ts";
+import { foldCase, isLatinToken, normalize, splitRuns, tokenize } from "./tokenize.ts";
 
 /** One matching article. */
 export interface SearchHit {
@@ -12,6 +12,8 @@ export interface SearchHit {
   score: number;
   /** Query tokens this article matched. */
   matched: string[];
+  /** Share of the query's characters covered by matched tokens, 0..1. */
+  coverage: number;
 }
 
 /** The answer to one query. */
@@ -34,8 +36,10 @@ export interface IndexOptions {
 const FIELDS = ["title", "zen", "tags", "summary", "keywords"] as const;
 type Field = (typeof FIELDS)[number];
 const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, keywords: 1 };
-/** Below this share of the query's tokens matched, the best hit is not trusted. */
+/** Below this share of the query covered, the best hit is not trusted. */
 const MIN_COVERAGE = 0.5;
+/** Hits covering less than this share of the best hit's coverage are noise, not answers. */
+const RELATIVE_COVERAGE = 0.5;
 
 /**
  * Full-text search over a library with minisearch. Titles, zen titles and
@@ -69,8 +73,7 @@ export class SearchIndex {
     const limit = page.limit ?? 3;
     if (query.tokens.length === 0) return { query, total: 0, hits: [], lowConfidence: false };
     const ranked = this.rank(query);
-    const best = ranked[0];
-    const lowConfidence = best !== undefined && best.matched.length / query.tokens.length < MIN_COVERAGE;
+    const lowConfidence = ranked.length > 0 && ranked[0]!.coverage < MIN_COVERAGE;
     return { query, total: ranked.length, hits: ranked.slice(offset, offset + limit), lowConfidence };
   }
 
@@ -85,10 +88,18 @@ export class SearchIndex {
     const hits: SearchHit[] = [];
     for (const r of results) {
       const article = this.library.get(r.id as string);
-      if (article) hits.push({ article, score: r.score, matched: matchedTokens(r) });
+      if (!article) continue;
+      const matched = [...new Set(r.queryTerms)];
+      const cov = coverage(query.phrases, matched);
+      // Like Lucene's coordination factor: matching more of the query beats
+      // matching one term many times.
+      hits.push({ article, score: r.score * cov * cov, matched, coverage: cov });
     }
+    const best = Math.max(0, ...hits.map((h) => h.coverage));
     // Near-equal scores count as a tie, broken by recency.
-    return hits.sort((a, b) => roundScore(b.score) - roundScore(a.score) || b.article.date.localeCompare(a.article.date));
+    return hits
+      .filter((h) => h.coverage >= best * RELATIVE_COVERAGE)
+      .sort((a, b) => roundScore(b.score) - roundScore(a.score) || b.article.date.localeCompare(a.article.date));
   }
 }
 
@@ -137,12 +148,32 @@ export function bodyKeywords(body: string, k: number): string[] {
   const words = keywordExtractor()
     .extractKeywords(segmenter(), text, k)
     .map((w) => normalize(w.keyword));
-  const latin = splitRuns(normalize(text)).filter((r) => r.kind === "latin" && !/^\d+$/.test(r.text));
+  const latin = splitRuns(foldCase(text)).filter((r) => r.kind === "latin" && !/^\d+$/.test(r.text));
   return [...new Set([...words, ...latin.map((r) => r.text)])];
 }
 
-function matchedTokens(r: MiniResult): string[] {
-  return [...new Set(r.queryTerms)];
+/**
+ * The share of the query's characters that matched tokens cover: for Han
+ * phrases, the characters inside any matched bigram or word; a Latin
+ * phrase counts whole when its word matched (exactly, by prefix or fuzzily).
+ */
+export function coverage(phrases: string[], matched: string[]): number {
+  let covered = 0;
+  let total = 0;
+  for (const phrase of phrases) {
+    const chars = [...phrase];
+    total += chars.length;
+    const hit = new Array<boolean>(chars.length).fill(false);
+    for (const token of matched) {
+      const len = [...token].length;
+      for (let i = phrase.indexOf(token); i >= 0; i = phrase.indexOf(token, i + 1)) {
+        const start = [...phrase.slice(0, i)].length;
+        hit.fill(true, start, start + len);
+      }
+    }
+    covered += hit.filter(Boolean).length;
+  }
+  return total === 0 ? 0 : covered / total;
 }
 
 function roundScore(score: number): number {

@@ -9,8 +9,8 @@ import { normalize, splitRuns, tokenize } from "./tokenize.ts";
 const FILLER = new Set(
   (
     "的 了 和 与 跟 及 是 在 讲 说 谈 聊 那 这 哪 篇 个 有 吗 呢 吧 啊 呀 么 嘛 就 都 也 还 又 我 你 他 她 它 们 一 把 被 给 对 " +
-    "文章 一篇 那篇 这篇 哪篇 有篇 哪一篇 那个 这个 哪个 记得 好像 似乎 之前 以前 曾经 那次 上次 关于 为什么 什么 怎么 怎样 如何 是不是 有没有 " +
-    "和菜头 菜头 槽边往事 找 找找 找一下 搜 搜索 搜一下 查 查一下 推荐 想看 看看 帮我 请 一下 里面 提到 说过 写过 写 讲过 讲的 内容 东西 讲述 描写 谈到 主题"
+    "文章 篇文章 一篇 那篇 是哪篇 做  这篇 哪篇 有篇 哪一篇 那个 这个 哪个 记得 好像 似乎 之前 以前 曾经 那次 上次 关于 为什么 什么 怎么 怎样 如何 是不是 有没有 " +
+    "和菜头 菜头 槽边往事 找 找找 找一下 搜 搜索 搜一下 查 查一下 推荐 想看 看看 帮我 请 一下 里面 提到 说过 写过 写 讲过 讲的 内容 东西 讲述 描写 谈到 主题 禅定时刻 题图"
   ).split(" "),
 );
 
@@ -26,8 +26,8 @@ export interface ParsedQuery {
 
 /**
  * Parse a user query: normalise it, segment Han text with jieba, drop
- * filler words and keep the runs of content words as phrases. When the
- * query is nothing but filler, it is used as typed.
+ * filler words and keep the runs of content words as phrases. A query of
+ * nothing but filler ("那篇文章") has no phrases: there is nothing to find.
  */
 export function parseQuery(raw: string): ParsedQuery {
   const text = normalize(raw);
@@ -38,7 +38,9 @@ export function parseQuery(raw: string): ParsedQuery {
       continue;
     }
     let current = "";
-    for (const word of segmenter().cut(run.text, true)) {
+    // Without HMM, unknown words fall apart into characters, so filler glued
+    // to a name (讲猫弟) is still recognised; content characters join up again.
+    for (const word of segmenter().cut(run.text, false)) {
       if (FILLER.has(word)) {
         if (current) phrases.push(current);
         current = "";
@@ -47,7 +49,6 @@ export function parseQuery(raw: string): ParsedQuery {
     if (current) phrases.push(current);
   }
   const content = phrases.filter((p) => !FILLER.has(p));
-  const kept = content.length > 0 ? content : phrases;
-  const tokens = [...new Set(kept.flatMap((p) => tokenize(p, { words: true })))];
-  return { raw, phrases: kept, tokens };
+  const tokens = [...new Set(content.flatMap((p) => tokenize(p, { words: true })))];
+  return { raw, phrases: content, tokens };
 }

@@ -1,3 +1,4 @@
+import * as OpenCC from "opencc-js/t2cn";
 import { segmenter } from "./segmenter.ts";
 
 /**
@@ -11,11 +12,21 @@ export interface Run {
 
 const RUN = /(\p{Script=Han}+)|([[\p{L}\p{N}]--\p{Script=Han}]+(?:[.'’+#\-][[\p{L}\p{N}]--\p{Script=Han}]+)*)/gv;
 
+let toSimplified: ((text: string) => string) | undefined;
+
 /**
  * Normalise text for matching: compatibility forms (full-width letters,
- * ligatures) folded by NFKC, then lower-cased.
+ * ligatures) folded by NFKC, lower-cased, and Traditional Chinese (incl.
+ * Taiwan and Hong Kong variants) converted to Simplified, so 獨一無二 finds
+ * 独一无二. Simplified text passes through unchanged.
  */
 export function normalize(text: string): string {
+  const convert = (toSimplified ??= OpenCC.Converter({ from: "t", to: "cn" }));
+  return convert(foldCase(text));
+}
+
+/** NFKC and lower case only: enough for Latin words, and much cheaper on long texts. */
+export function foldCase(text: string): string {
   return text.normalize("NFKC").toLowerCase();
 }
 
