@@ -1,0 +1,179 @@
+/**
+ * The behaviour every {@link Store} backend must show, as a reusable suite:
+ * `describeStoreContract("sqlite", (clock) => openSqliteStore(tmpFile, { clock }))`.
+ * Each test gets a fresh, empty store; the backend reads time from `clock`.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Clock } from "../../src/clock.ts";
+import type { Store } from "../../src/store/store.ts";
+
+/** A clock that only moves when the test says so. */
+export class ManualClock implements Clock {
+  constructor(private ms: number = Date.parse("2026-11-25T00:00:00Z")) {}
+  now(): Date {
+    return new Date(this.ms);
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+const DAY = "2026-11-25";
+const MINUTE = 60_000;
+
+/** Register the store contract tests for one backend. */
+export function describeStoreContract(name: string, makeStore: (clock: Clock) => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let clock: ManualClock;
+    let store: Store;
+
+    beforeEach(async () => {
+      clock = new ManualClock();
+      store = await makeStore(clock);
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe("subscriptions", () => {
+      it("starts empty", async () => {
+        expect(await store.listSubscriptions()).toEqual([]);
+        expect(await store.getSubscription("telegram", "1")).toBeUndefined();
+      });
+
+      it("remembers a subscription with its chat kind, personal time and subscribe time", async () => {
+        await store.subscribe({ platform: "telegram", chatId: "-100200", isGroup: true, time: "21:30" });
+        expect(await store.getSubscription("telegram", "-100200")).toEqual({
+          platform: "telegram",
+          chatId: "-100200",
+          isGroup: true,
+          time: "21:30",
+          createdAt: clock.now().toISOString(),
+        });
+      });
+
+      it("subscribing again changes the time instead of adding a second subscription", async () => {
+        await store.subscribe({ platform: "wechat", chatId: "room@chatroom", isGroup: true, time: null });
+        clock.advance(MINUTE);
+        await store.subscribe({ platform: "wechat", chatId: "room@chatroom", isGroup: true, time: "06:05" });
+        const subs = await store.listSubscriptions();
+        expect(subs).toHaveLength(1);
+        expect(subs[0]).toMatchObject({ time: "06:05", createdAt: clock.now().toISOString() });
+      });
+
+      it("keeps the same chat id on different platforms apart", async () => {
+        await store.subscribe({ platform: "telegram", chatId: "42", isGroup: false, time: null });
+        await store.subscribe({ platform: "wechat", chatId: "42", isGroup: false, time: "08:00" });
+        expect(await store.listSubscriptions("telegram")).toEqual([expect.objectContaining({ platform: "telegram", time: null })]);
+        expect(await store.listSubscriptions("wechat")).toEqual([expect.objectContaining({ platform: "wechat", time: "08:00" })]);
+        expect(await store.listSubscriptions()).toHaveLength(2);
+      });
+
+      it("stores unusual chat ids verbatim (emoji, quotes, long strings)", async () => {
+        const ids = ["wxid_😀'\"; DROP TABLE subscriptions;--", "x".repeat(5000), "@@abc"];
+        for (const chatId of ids) await store.subscribe({ platform: "wechat", chatId, isGroup: false, time: null });
+        const stored = (await store.listSubscriptions("wechat")).map((s) => s.chatId);
+        expect(stored.sort()).toEqual([...ids].sort());
+      });
+
+      it("unsubscribing tells whether there was a subscription", async () => {
+        await store.subscribe({ platform: "telegram", chatId: "7", isGroup: false, time: null });
+        expect(await store.unsubscribe("telegram", "7")).toBe(true);
+        expect(await store.unsubscribe("telegram", "7")).toBe(false);
+        expect(await store.unsubscribe("wechat", "never")).toBe(false);
+        expect(await store.listSubscriptions()).toEqual([]);
+      });
+    });
+
+    describe("delivery log", () => {
+      it("lets exactly one owner claim a (platform, chat, day)", async () => {
+        expect(await store.claimDelivery("telegram", "1", DAY, "run-a", 10 * MINUTE)).toBe(true);
+        expect(await store.claimDelivery("telegram", "1", DAY, "run-b", 10 * MINUTE)).toBe(false);
+        expect(await store.listDeliveries(DAY)).toEqual([
+          { platform: "telegram", chatId: "1", day: DAY, status: "claimed", owner: "run-a", updatedAt: clock.now().toISOString() },
+        ]);
+      });
+
+      it("grants only one of many simultaneous claims", async () => {
+        const owners = Array.from({ length: 20 }, (_, i) => `run-${i}`);
+        const results = await Promise.all(owners.map((o) => store.claimDelivery("telegram", "1", DAY, o, 10 * MINUTE)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it("lets the owner renew its own claim", async () => {
+        await store.claimDelivery("telegram", "1", DAY, "run-a", 10 * MINUTE);
+        expect(await store.claimDelivery("telegram", "1", DAY, "run-a", 10 * MINUTE)).toBe(true);
+      });
+
+      it("never lets anyone claim a delivery that was sent, however old", async () => {
+        await store.claimDelivery("telegram", "1", DAY, "run-a", 10 * MINUTE);
+        await store.confirmDelivery("telegram", "1", DAY);
+        clock.advance(24 * 60 * MINUTE);
+        expect(await store.claimDelivery("telegram", "1", DAY, "run-b", 0)).toBe(false);
+        expect(await store.claimDelivery("telegram", "1", DAY, "run-a", 0)).toBe(false);
+        expect((await store.listDeliveries(DAY))[0]).toMatchObject({ status: "sent", owner: "run-a" });
+      });
+
+      it("lets another owner take over a claim only once it is stale", async () => {
+        await store.claimDelivery("telegram", "1", DAY, "crashed", 10 * MINUTE);
+        clock.advance(10 * MINUTE - 1);
+        expect(await store.claimDelivery("telegram", "1", DAY, "restarted", 10 * MINUTE)).toBe(false);
+        clock.advance(1);
+        expect(await store.claimDelivery("telegram", "1", DAY, "restarted", 10 * MINUTE)).toBe(true);
+        expect((await store.listDeliveries(DAY))[0]).toMatchObject({ status: "claimed", owner: "restarted" });
+      });
+
+      it("records a failure with its reason and lets it be claimed again", async () => {
+        await store.claimDelivery("wechat", "r", DAY, "run-a", 10 * MINUTE);
+        await store.failDelivery("wechat", "r", DAY, "HTTP 502");
+        expect((await store.listDeliveries(DAY))[0]).toMatchObject({ status: "failed", error: "HTTP 502" });
+        expect(await store.claimDelivery("wechat", "r", DAY, "run-b", 10 * MINUTE)).toBe(true);
+        const [row] = await store.listDeliveries(DAY);
+        expect(row).toMatchObject({ status: "claimed", owner: "run-b" });
+        expect(row?.error).toBeUndefined();
+      });
+
+      it("does not turn a sent delivery into a failure", async () => {
+        await store.claimDelivery("telegram", "1", DAY, "run-a", 10 * MINUTE);
+        await store.confirmDelivery("telegram", "1", DAY);
+        await store.failDelivery("telegram", "1", DAY, "late error");
+        expect((await store.listDeliveries(DAY))[0]?.status).toBe("sent");
+      });
+
+      it("keys deliveries by day, chat and platform", async () => {
+        const next = "2026-11-26";
+        expect(await store.claimDelivery("telegram", "1", DAY, "a", MINUTE)).toBe(true);
+        await store.confirmDelivery("telegram", "1", DAY);
+        expect(await store.claimDelivery("telegram", "1", next, "a", MINUTE)).toBe(true);
+        expect(await store.claimDelivery("telegram", "2", DAY, "a", MINUTE)).toBe(true);
+        expect(await store.claimDelivery("wechat", "1", DAY, "a", MINUTE)).toBe(true);
+        expect((await store.listDeliveries(DAY)).map((d) => `${d.platform}/${d.chatId}/${d.status}`).sort()).toEqual([
+          "telegram/1/sent",
+          "telegram/2/claimed",
+          "wechat/1/claimed",
+        ]);
+        expect(await store.listDeliveries(next)).toHaveLength(1);
+        expect(await store.listDeliveries("2000-01-01")).toEqual([]);
+      });
+
+      it("keeps the log when a chat unsubscribes", async () => {
+        await store.subscribe({ platform: "telegram", chatId: "1", isGroup: false, time: null });
+        await store.claimDelivery("telegram", "1", DAY, "a", MINUTE);
+        await store.confirmDelivery("telegram", "1", DAY);
+        await store.unsubscribe("telegram", "1");
+        expect(await store.listDeliveries(DAY)).toHaveLength(1);
+      });
+    });
+
+    describe("key-value cache", () => {
+      it("stores, overwrites and misses values", async () => {
+        expect(await store.getValue("tg:file:abc")).toBeUndefined();
+        await store.setValue("tg:file:abc", "AgAD1");
+        await store.setValue("tg:file:abc", "AgAD2");
+        await store.setValue("emoji 🙂", "值");
+        expect(await store.getValue("tg:file:abc")).toBe("AgAD2");
+        expect(await store.getValue("emoji 🙂")).toBe("值");
+      });
+    });
+  });
+}
