@@ -1,6 +1,6 @@
 import MiniSearch from "minisearch";
 import type { Article } from "../library/article.ts";
-import type { Library } from "../library/library.ts";
+import { isDigest, type Library } from "../library/library.ts";
 import { markdownToText } from "../library/markdown.ts";
 import { parseQuery, type ParsedQuery } from "./query.ts";
 import { keywordExtractor, segmenter } from "./segmenter.ts";
@@ -40,6 +40,8 @@ const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, 
 const MIN_COVERAGE = 0.5;
 /** Hits covering less than this share of the best hit's coverage are noise, not answers. */
 const RELATIVE_COVERAGE = 0.5;
+/** Digest posts list many titles; they must not outrank the articles they list. */
+const DIGEST_FACTOR = 0.2;
 
 /**
  * Full-text search over a library with minisearch. Titles, zen titles and
@@ -93,7 +95,8 @@ export class SearchIndex {
       const cov = coverage(query.phrases, matched);
       // Like Lucene's coordination factor: matching more of the query beats
       // matching one term many times.
-      hits.push({ article, score: r.score * cov * cov, matched, coverage: cov });
+      const demote = isDigest(article) ? DIGEST_FACTOR : 1;
+      hits.push({ article, score: r.score * cov * cov * demote, matched, coverage: cov });
     }
     const best = Math.max(0, ...hits.map((h) => h.coverage));
     // Near-equal scores count as a tie, broken by recency.

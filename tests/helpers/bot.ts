@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Bot, type BotDeps } from "../../src/bot/handler.ts";
+import type { Incoming } from "../../src/bot/message.ts";
+import type { Clock } from "../../src/clock.ts";
+import { snapshotOf, type LibrarySnapshot } from "../../src/library/live.ts";
+import { loadLibrary } from "../../src/library/load.ts";
+import { silentLogger } from "../../src/log.ts";
+import { openSqliteStore } from "../../src/store/sqlite.ts";
+import type { Store } from "../../src/store/store.ts";
+
+/** Directory of a fixture library under tests/fixtures/library. */
+export function fixtureLibrary(name = "good"): string {
+  return fileURLToPath(new URL(`../fixtures/library/${name}/`, import.meta.url));
+}
+
+/** The bundled library that `npm start` serves. */
+export const BUNDLED_LIBRARY = fileURLToPath(new URL("../../data/articles/", import.meta.url));
+
+/** A clock stuck at `iso` until moved with `set`. */
+export function fakeClock(iso: string): Clock & { set(iso: string): void } {
+  let now = new Date(iso);
+  return { now: () => now, set: (next) => void (now = new Date(next)) };
+}
+
+/** Load a directory into a searchable snapshot. */
+export async function loadSnapshot(dir: string): Promise<LibrarySnapshot> {
+  return snapshotOf(await loadLibrary(dir));
+}
+
+/** A real SQLite store in a fresh temp directory; `cleanup` closes and deletes it. */
+export async function tempStore(): Promise<{ store: Store; file: string; cleanup(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "article-bot-store-"));
+  const file = path.join(dir, "bot.sqlite");
+  const store = await openSqliteStore(file);
+  return { store, file, cleanup: async () => (await store.close(), await rm(dir, { recursive: true, force: true })) };
+}
+
+/** A bot over a fixture library with a real store; override any dependency. */
+export async function testBot(overrides: Partial<BotDeps> = {}, libraryDir = fixtureLibrary()) {
+  const snapshot = await loadSnapshot(libraryDir);
+  const { store, cleanup } = await tempStore();
+  const deps: BotDeps = {
+    library: () => snapshot,
+    store,
+    clock: fakeClock("2026-11-25T00:30:00Z"),
+    log: silentLogger(),
+    triggers: ["?", "？"],
+    adminIds: ["telegram:42"],
+    timeZone: "Asia/Shanghai",
+    defaultPushTime: "07:30",
+    ...overrides,
+  };
+  return { bot: new Bot(deps), deps, store, snapshot, cleanup };
+}
+
+/** A private message from user `u1`. */
+export function dm(text: string, extra: Partial<Incoming> = {}): Incoming {
+  return { platform: "test", chatId: "u1", userId: "u1", isGroup: false, mentioned: false, text, ...extra };
+}
+
+/** A group message from user `u2` in group `g1` (not addressed unless said). */
+export function groupMsg(text: string, extra: Partial<Incoming> = {}): Incoming {
+  return { platform: "test", chatId: "g1", userId: "u2", isGroup: true, mentioned: false, text, ...extra };
+}
