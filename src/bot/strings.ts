@@ -39,4 +39,22 @@ export const t = {
   adminOnly: "抱歉，这个命令只有管理员可以使用。",
   pushDisabled: "推送服务没有启用。",
   slowDown: "消息有点多，请稍等一会儿再问我。",
+  onThisDay: (year: string, title: string, url?: string) => `那年今日（${year}）：《${title}》${url ? ` ${url}` : ""}`,
+  pushStarted: (chats: number) => `开始推送今日禅定时刻：${chats} 个会话待推送。发送 /stats 查看进度。`,
+  pushNothingToDo: "今天的禅定时刻已经推送给所有订阅者了。",
+  pushBusy: "推送正在进行中，请稍后用 /stats 查看进度。",
+  pushNoImage: "还没有禅定时刻的图片，无法推送。",
+  stats: (s: {
+    perPlatform: Array<[string, number]>;
+    day: string;
+    sent: number;
+    failed: number;
+    inFlight: number;
+    next?: { today: boolean; time: string };
+  }) =>
+    [
+      `订阅：${s.perPlatform.length > 0 ? s.perPlatform.map(([p, n]) => `${p} ${n}`).join("，") : "暂无"}`,
+      `今日（${s.day}）已推送 ${s.sent}，失败 ${s.failed}，进行中 ${s.inFlight}`,
+      `下次推送：${s.next ? `${s.next.today ? "今天" : "明天"} ${s.next.time}` : "暂无"}`,
+    ].join("\n"),
 } as const;
