@@ -1,0 +1,147 @@
+import type { Reply } from "../bot/message.ts";
+import { SendError, type Sender } from "../bot/sender.ts";
+import type { Logger } from "../log.ts";
+import type { Store, Subscription } from "../store/store.ts";
+import { Pacer, sleep as realSleep, type Pace, type Sleep } from "./pacer.ts";
+
+/** What one fan-out needs; everything is passed in. */
+export interface FanoutOptions {
+  store: Store;
+  sender: Sender;
+  log: Logger;
+  /** Delivery day key, YYYY-MM-DD in the push time zone. */
+  day: string;
+  /** Claim owner: unique per running push service. */
+  owner: string;
+  /** A claim older than this is considered abandoned by a crashed process. */
+  staleMs: number;
+  pace: Pace;
+  /** Defaults to a {@link Pacer} at `pace`. */
+  pacer?: Pacer;
+  /** Extra attempts per chat after a 429. Default 5. */
+  rateLimitRetries?: number;
+  /** Extra attempts per chat after a network or server error. Default 2. */
+  transientRetries?: number;
+  /** Wait before transient retry n (1-based). Default 1 s × n. */
+  backoffMs?: (attempt: number) => number;
+  sleep?: Sleep;
+  /** Checked before each chat; once true, in-flight sends finish and no new ones start. */
+  stopped?: () => boolean;
+  /** Log progress after this many chats. Default 100. */
+  progressEvery?: number;
+}
+
+/** Outcome of one fan-out over one platform. */
+export interface FanoutReport {
+  platform: string;
+  total: number;
+  sent: number;
+  /** Already delivered or being delivered by someone else. */
+  skipped: number;
+  failed: number;
+  /** Chats that are gone (blocked, kicked, deleted): now unsubscribed. */
+  gone: number;
+  /** Not attempted because the push was stopped. */
+  notStarted: number;
+  elapsedMs: number;
+}
+
+type Outcome = "sent" | "skipped" | "failed" | "gone";
+
+/**
+ * Deliver `reply` to every chat of one platform, at most once per chat and
+ * day: claim the (platform, chat, day) in the store, send, then confirm.
+ * Sends are paced and concurrency-limited; a 429 holds the whole platform
+ * back for its `retry_after`; a chat that is gone is unsubscribed; one
+ * chat's failure never stops the others.
+ */
+export async function fanOut(chats: readonly Subscription[], reply: Reply, opts: FanoutOptions): Promise<FanoutReport> {
+  const started = performance.now();
+  const pacer = opts.pacer ?? new Pacer(opts.pace);
+  const counts: Record<Outcome, number> = { sent: 0, skipped: 0, failed: 0, gone: 0 };
+  let next = 0;
+  const worker = async () => {
+    while (next < chats.length && !opts.stopped?.()) {
+      const chat = chats[next++]!;
+      counts[await deliver(chat, reply, pacer, opts)]++;
+      const done = total(counts);
+      if (done % (opts.progressEvery ?? 100) === 0) logProgress(opts, counts, chats.length, started);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.pace.concurrency) }, worker));
+  const report = {
+    platform: opts.sender.platform,
+    total: chats.length,
+    ...counts,
+    notStarted: chats.length - total(counts),
+    elapsedMs: Math.round(performance.now() - started),
+  };
+  opts.log.info({ ...report, day: opts.day }, "push fan-out finished");
+  return report;
+}
+
+async function deliver(chat: Subscription, reply: Reply, pacer: Pacer, opts: FanoutOptions): Promise<Outcome> {
+  const { store, day } = opts;
+  const ctx = { platform: chat.platform, chatId: chat.chatId, day };
+  try {
+    if (!(await store.claimDelivery(chat.platform, chat.chatId, day, opts.owner, opts.staleMs))) return "skipped";
+    const error = await sendWithRetries(chat.chatId, reply, pacer, opts);
+    if (!error) {
+      await store.confirmDelivery(chat.platform, chat.chatId, day);
+      return "sent";
+    }
+    await store.failDelivery(chat.platform, chat.chatId, day, `${error.failure}: ${error.message}`);
+    if (error.failure !== "gone") {
+      opts.log.warn({ ...ctx, failure: error.failure, err: error.message }, "push delivery failed");
+      return "failed";
+    }
+    await store.unsubscribe(chat.platform, chat.chatId);
+    opts.log.info({ ...ctx, err: error.message }, "chat is gone; unsubscribed");
+    return "gone";
+  } catch (err) {
+    // A store error: the claim (if taken) stays, so this chat is not sent twice.
+    opts.log.error({ ...ctx, err }, "push delivery bookkeeping failed");
+    return "failed";
+  }
+}
+
+/** Send once, retrying 429s and transient errors; resolves to the final error, if any. */
+async function sendWithRetries(chatId: string, reply: Reply, pacer: Pacer, opts: FanoutOptions): Promise<SendError | undefined> {
+  const wait = opts.sleep ?? realSleep;
+  let rateLimited = 0;
+  let transient = 0;
+  for (;;) {
+    await pacer.take();
+    try {
+      await opts.sender.send(chatId, reply);
+      return undefined;
+    } catch (err) {
+      const error = asSendError(err);
+      if (error.failure === "rate_limited" && rateLimited++ < (opts.rateLimitRetries ?? 5)) {
+        const ms = error.retryAfterMs ?? 1000;
+        opts.log.warn({ platform: opts.sender.platform, chatId, retryAfterMs: ms }, "rate limited; pausing the push");
+        pacer.pause(ms);
+      } else if (error.failure === "transient" && transient++ < (opts.transientRetries ?? 2)) {
+        await wait((opts.backoffMs ?? ((n) => 1000 * n))(transient));
+      } else {
+        return error;
+      }
+    }
+  }
+}
+
+/** Senders should throw {@link SendError}; anything else is treated as transient. */
+function asSendError(err: unknown): SendError {
+  if (err instanceof SendError) return err;
+  return new SendError("transient", err instanceof Error ? err.message : String(err));
+}
+
+function total(counts: Record<Outcome, number>): number {
+  return counts.sent + counts.skipped + counts.failed + counts.gone;
+}
+
+function logProgress(opts: FanoutOptions, counts: Record<Outcome, number>, of: number, started: number): void {
+  const seconds = (performance.now() - started) / 1000;
+  const perSecond = seconds > 0 ? Math.round((counts.sent / seconds) * 10) / 10 : 0;
+  opts.log.info({ platform: opts.sender.platform, day: opts.day, done: total(counts), of, ...counts, perSecond }, "push progress");
+}

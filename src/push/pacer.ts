@@ -1,0 +1,71 @@
+/** How fast one platform may be sent to during a push. */
+export interface Pace {
+  /** Messages per second over all chats. */
+  perSecond: number;
+  /** Sends in flight at once. */
+  concurrency: number;
+  /** Up to this much random extra delay between sends, so a push does not look machine-timed. */
+  jitterMs?: number;
+}
+
+/**
+ * Paces of the platforms we know, kept under their limits: Telegram allows
+ * about 30 messages/s for broadcasts; WeChat has no published limit but
+ * bans accounts for bursts, so it gets one message every few seconds.
+ * A push sends one message per chat, so per-chat limits (1/s, 20/min per
+ * group) are never reached.
+ */
+export const DEFAULT_PACES: Readonly<Record<string, Pace>> = {
+  telegram: { perSecond: 25, concurrency: 8 },
+  wechat: { perSecond: 0.33, concurrency: 1, jitterMs: 2000 },
+};
+
+/** The pace for platforms not listed in {@link DEFAULT_PACES}. */
+export const FALLBACK_PACE: Pace = { perSecond: 10, concurrency: 4 };
+
+/** Waits `ms` milliseconds; tests may pass a faster one. */
+export type Sleep = (ms: number) => Promise<void>;
+
+/** The real sleep. */
+export const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Spaces sends evenly at a fixed rate, and stops everyone for a while when
+ * the platform says so (a 429's `retry_after` applies to the whole bot,
+ * not to one chat).
+ */
+export class Pacer {
+  private readonly intervalMs: number;
+  private nextSlot = 0;
+  private pausedUntil = 0;
+
+  constructor(
+    private readonly pace: Pick<Pace, "perSecond" | "jitterMs">,
+    private readonly now: () => number = () => performance.now(),
+    private readonly wait: Sleep = sleep,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.intervalMs = pace.perSecond > 0 ? 1000 / pace.perSecond : 0;
+  }
+
+  /** Resolves when the caller may send its next message. */
+  async take(): Promise<void> {
+    for (;;) {
+      const now = this.now();
+      if (this.pausedUntil > now) {
+        await this.wait(this.pausedUntil - now);
+        continue;
+      }
+      const slot = Math.max(now, this.nextSlot);
+      this.nextSlot = slot + this.intervalMs + this.random() * (this.pace.jitterMs ?? 0);
+      if (slot > now) await this.wait(slot - now);
+      // A pause that arrived while we waited for our slot applies to us too.
+      if (this.pausedUntil <= this.now()) return;
+    }
+  }
+
+  /** Hold every sender back for `ms` from now. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+  }
+}

@@ -1,0 +1,143 @@
+import { createTask, schedule, validate, type ScheduledTask } from "node-cron";
+import type { Logger } from "../log.ts";
+import type { Subscription } from "../store/store.ts";
+
+/** A moment as the push sees it: the calendar day and minute in the push time zone. */
+export interface LocalMinute {
+  /** YYYY-MM-DD */
+  day: string;
+  /** HH:MM, 24-hour */
+  time: string;
+}
+
+/** The next push, for `/stats`. */
+export interface NextRun extends LocalMinute {
+  /** True when it falls on the same day as the moment asked about. */
+  today: boolean;
+}
+
+const MINUTE_MS = 60_000;
+const DAY_MINUTES = 24 * 60;
+
+/**
+ * When subscribers are due: the default time comes from the `PUSH_CRON`
+ * expression, a personal time (`/subscribe 21:30`) overrides it, and all
+ * of it is read in the push time zone. Pure time arithmetic on the dates
+ * it is given, so tests drive it with any clock.
+ */
+export class PushSchedule {
+  private readonly matcher: ScheduledTask;
+  private readonly format: Intl.DateTimeFormat;
+
+  /** @throws Error when `cron` is not a valid cron expression */
+  constructor(
+    readonly cron: string,
+    readonly timeZone: string,
+  ) {
+    if (!validate(cron)) throw new Error(`invalid cron expression: ${cron}`);
+    // An unstarted task is node-cron's public way to match dates against an expression.
+    this.matcher = createTask(cron, () => {}, { timezone: timeZone });
+    this.format = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+  }
+
+  /** The day and minute of `date` in the push time zone. */
+  local(date: Date): LocalMinute {
+    const parts = this.format.formatToParts(date);
+    const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+    return { day: `${get("year")}-${get("month")}-${get("day")}`, time: `${get("hour")}:${get("minute")}` };
+  }
+
+  /**
+   * The first minute of `now`'s day, up to `now`, at which the default
+   * schedule fires; undefined when it has not fired yet today (or does not
+   * fire on this day at all, e.g. a weekdays-only expression on Sunday).
+   */
+  defaultTimeSoFar(now: Date): string | undefined {
+    const today = this.local(now).day;
+    let first: string | undefined;
+    for (let t = floorMinute(now), i = 0; i <= DAY_MINUTES; t -= MINUTE_MS, i++) {
+      const at = new Date(t);
+      const local = this.local(at);
+      if (local.day !== today) break;
+      if (this.matcher.match(at)) first = local.time;
+    }
+    return first;
+  }
+
+  /**
+   * Whether `sub` should have had today's push by `now`: its time has come,
+   * and it subscribed (or last changed its time) before that time today,
+   * so a new subscriber starts with the next push instead of at once.
+   * @param defaultTime {@link defaultTimeSoFar} of `now`
+   */
+  isDue(sub: Pick<Subscription, "time" | "createdAt">, now: Date, defaultTime: string | undefined): boolean {
+    const due = sub.time ?? defaultTime;
+    const here = this.local(now);
+    if (due === undefined || due > here.time) return false;
+    const created = this.local(new Date(sub.createdAt));
+    return created.day < here.day || (created.day === here.day && created.time < due);
+  }
+
+  /**
+   * The next minute after `now` at which anyone is due: the default
+   * schedule (when some subscriber uses it) or a personal time. Looks at
+   * most two days ahead.
+   */
+  nextRun(now: Date, subs: ReadonlyArray<Pick<Subscription, "time">>): NextRun | undefined {
+    const personal = new Set(subs.flatMap((s) => (s.time === null ? [] : [s.time])));
+    const usesDefault = subs.some((s) => s.time === null);
+    const today = this.local(now).day;
+    for (let t = floorMinute(now) + MINUTE_MS, i = 0; i < 2 * DAY_MINUTES; t += MINUTE_MS, i++) {
+      const at = new Date(t);
+      const local = this.local(at);
+      if (personal.has(local.time) || (usesDefault && this.matcher.match(at))) return { ...local, today: local.day === today };
+    }
+    return undefined;
+  }
+
+  /** Release the matcher (node-cron keeps a registry of tasks). */
+  close(): void {
+    void this.matcher.destroy();
+  }
+}
+
+/** Starts calling `onTick` once a minute; resolves to a function that stops it. */
+export type Ticker = (onTick: () => void) => () => void;
+
+/**
+ * The production {@link Ticker}: a node-cron job firing at second 0 of
+ * every minute in `timeZone`. Personal push times have minute precision,
+ * so one job serves the default schedule and every personal time alike.
+ */
+export function minuteTicker(timeZone: string, log: Logger): Ticker {
+  return (onTick) => {
+    const task = schedule("* * * * *", onTick, {
+      timezone: timeZone,
+      name: "daily-push",
+      noOverlap: true,
+      logger: cronLogger(log),
+    });
+    return () => void task.destroy();
+  };
+}
+
+function cronLogger(log: Logger) {
+  return {
+    info: (message: string) => log.debug({ component: "node-cron" }, message),
+    warn: (message: string) => log.warn({ component: "node-cron" }, message),
+    error: (message: string | Error, err?: Error) => log.error({ component: "node-cron", err: err ?? message }, String(message)),
+    debug: (message: string | Error) => log.debug({ component: "node-cron" }, String(message)),
+  };
+}
+
+function floorMinute(date: Date): number {
+  return Math.floor(date.getTime() / MINUTE_MS) * MINUTE_MS;
+}

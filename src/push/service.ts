@@ -1,0 +1,244 @@
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import type { AdminActions } from "../bot/handler.ts";
+import type { ImageReply, Reply } from "../bot/message.ts";
+import type { Sender } from "../bot/sender.ts";
+import { t } from "../bot/strings.ts";
+import type { Clock } from "../clock.ts";
+import type { LibrarySnapshot } from "../library/live.ts";
+import type { Logger } from "../log.ts";
+import type { ImageCache } from "../net/image-cache.ts";
+import type { Delivery, Store, Subscription } from "../store/store.ts";
+import { fanOut, type FanoutOptions, type FanoutReport } from "./fanout.ts";
+import { DEFAULT_PACES, FALLBACK_PACE, type Pace } from "./pacer.ts";
+import { minuteTicker, PushSchedule, type Ticker } from "./scheduler.ts";
+import { dailyPush, textFallback } from "./today.ts";
+
+/** What the push service needs; everything is passed in. */
+export interface PushServiceDeps {
+  store: Store;
+  /** Senders of the running adapters, read at every run (adapters start after the service exists). */
+  senders: () => readonly Sender[];
+  library: () => LibrarySnapshot;
+  clock: Clock;
+  log: Logger;
+  /** Default push schedule (`PUSH_CRON`), e.g. `30 7 * * *`. */
+  cron: string;
+  /** IANA time zone of push times and of "today" (`PUSH_TZ`). */
+  timeZone: string;
+  /** Shared with the adapters, so the image of the day is downloaded once. */
+  images: ImageCache;
+  /** Default: a node-cron job every minute in `timeZone`. */
+  ticker?: Ticker;
+  /** Claim owner id. Default: host, pid and a random suffix. */
+  owner?: string;
+  /** A claim older than this was abandoned by a crashed process and may be taken over. Default 10 min. */
+  staleMs?: number;
+  /** Scheduled runs retry a transient failure this long after it. Default 30 min. */
+  retryFailedAfterMs?: number;
+  /** Per-platform paces; default {@link DEFAULT_PACES}. */
+  paces?: Readonly<Record<string, Pace>>;
+  /** Fan-out tuning (retries, backoff, sleep), mostly for tests. */
+  fanout?: Partial<Pick<FanoutOptions, "rateLimitRetries" | "transientRetries" | "backoffMs" | "sleep" | "progressEvery">>;
+}
+
+/** A run that has chosen its chats and is delivering to them. */
+interface Started {
+  chats: number;
+  done: Promise<FanoutReport[]>;
+}
+
+/** Failures worth trying again later; `gone` and `rejected` never are. */
+const RETRYABLE = /^(transient|rate_limited):/;
+
+/**
+ * The daily 禅定时刻 push: every minute it delivers the image of the day to
+ * the subscribers whose time has come and who have not had it today, so a
+ * start after the push time catches up (same day only). One run at a time;
+ * the delivery log in the store makes each (platform, chat, day) at most
+ * once, across restarts and processes.
+ */
+export class PushService implements AdminActions {
+  private readonly schedule: PushSchedule;
+  private readonly owner: string;
+  private readonly staleMs: number;
+  private current?: Promise<unknown>;
+  private stopTicker?: () => void;
+  private stopping = false;
+
+  constructor(private readonly deps: PushServiceDeps) {
+    this.schedule = new PushSchedule(deps.cron, deps.timeZone);
+    this.owner = deps.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.staleMs = deps.staleMs ?? 10 * 60_000;
+  }
+
+  /** Start the minute ticker and catch up at once on anything missed today. */
+  start(): void {
+    const ticker = this.deps.ticker ?? minuteTicker(this.deps.timeZone, this.deps.log);
+    this.stopTicker = ticker(() => void this.tick().catch((err) => this.deps.log.error({ err }, "push tick failed")));
+    this.deps.log.info({ cron: this.deps.cron, timeZone: this.deps.timeZone, owner: this.owner }, "push scheduler started");
+    void this.tick().catch((err) => this.deps.log.error({ err }, "push catch-up failed"));
+  }
+
+  /**
+   * Deliver to everyone due by now. Resolves when that run is over, to its
+   * reports; to undefined when another run is still busy (the next tick
+   * picks up whoever it leaves).
+   */
+  async tick(): Promise<FanoutReport[] | undefined> {
+    const started = this.begin((now, subs, deliveries) => this.dueNow(now, subs, deliveries));
+    return started && (await started).done;
+  }
+
+  /** `/push_now`: push today's image to every subscriber who has not had it, in the background. */
+  async pushNow(): Promise<string> {
+    const now = this.deps.clock.now();
+    if (!dailyPush(this.deps.library(), this.schedule.local(now).day)) return t.pushNoImage;
+    const started = this.begin((at, subs, deliveries) => this.undelivered(at, subs, deliveries, 0, () => true));
+    if (!started) return this.stopping ? t.pushDisabled : t.pushBusy;
+    const { chats } = await started;
+    this.deps.log.info({ chats }, "push started by an admin");
+    return chats > 0 ? t.pushStarted(chats) : t.pushNothingToDo;
+  }
+
+  /** `/stats`: subscribers per platform, today's deliveries, next run. */
+  async stats(): Promise<string> {
+    const now = this.deps.clock.now();
+    const { day } = this.schedule.local(now);
+    const [subs, log] = await Promise.all([this.deps.store.listSubscriptions(), this.deps.store.listDeliveries(day)]);
+    const perPlatform = new Map<string, number>();
+    for (const s of subs) perPlatform.set(s.platform, (perPlatform.get(s.platform) ?? 0) + 1);
+    const count = (status: Delivery["status"]) => log.filter((d) => d.status === status).length;
+    return t.stats({
+      perPlatform: [...perPlatform].sort(([a], [b]) => a.localeCompare(b)),
+      day,
+      sent: count("sent"),
+      failed: count("failed"),
+      inFlight: count("claimed"),
+      next: this.schedule.nextRun(now, subs),
+    });
+  }
+
+  /**
+   * Stop ticking and wait for the current run: sends in flight finish and
+   * are confirmed, chats not yet started stay unclaimed for the next start.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.stopTicker?.();
+    await this.current;
+    this.schedule.close();
+  }
+
+  /** Resolves once no run is busy. */
+  async idle(): Promise<void> {
+    while (this.current) await this.current;
+  }
+
+  /** Reserve the single run slot synchronously, then choose chats and deliver. */
+  private begin(select: (now: Date, subs: Subscription[], deliveries: Map<string, Delivery>) => Subscription[]): Promise<Started> | undefined {
+    if (this.current || this.stopping) return undefined;
+    const now = this.deps.clock.now();
+    const { day } = this.schedule.local(now);
+    const started = this.loadState(day).then(([subs, deliveries]): Started => {
+      const chats = select(now, subs, deliveries);
+      return { chats: chats.length, done: chats.length > 0 ? this.execute(chats, day) : Promise.resolve([]) };
+    });
+    const current: Promise<unknown> = started
+      .then((s) => s.done)
+      .catch((err) => this.deps.log.error({ err, day }, "push run failed"))
+      .finally(() => {
+        if (this.current === current) this.current = undefined;
+      });
+    this.current = current;
+    return started;
+  }
+
+  private async loadState(day: string): Promise<[Subscription[], Map<string, Delivery>]> {
+    const [subs, log] = await Promise.all([this.deps.store.listSubscriptions(), this.deps.store.listDeliveries(day)]);
+    return [subs, new Map(log.map((d) => [chatKey(d), d]))];
+  }
+
+  private dueNow(now: Date, subs: Subscription[], deliveries: Map<string, Delivery>): Subscription[] {
+    const defaultTime = this.schedule.defaultTimeSoFar(now);
+    const retryAfter = this.deps.retryFailedAfterMs ?? 30 * 60_000;
+    return this.undelivered(now, subs, deliveries, retryAfter, (s) => this.schedule.isDue(s, now, defaultTime));
+  }
+
+  /**
+   * The `due` subscribers that may be tried (again): never tried today, or
+   * their claim was abandoned, or their last failure was transient and at
+   * least `retryFailedAfterMs` ago (0: any failure, at once — `/push_now`).
+   */
+  private undelivered(
+    now: Date,
+    subs: Subscription[],
+    deliveries: Map<string, Delivery>,
+    retryFailedAfterMs: number,
+    due: (s: Subscription) => boolean,
+  ): Subscription[] {
+    const ago = (d: Delivery) => now.getTime() - Date.parse(d.updatedAt);
+    const open = (d: Delivery | undefined) =>
+      !d ||
+      (d.status === "claimed" && ago(d) >= this.staleMs) ||
+      (d.status === "failed" && ago(d) >= retryFailedAfterMs && (retryFailedAfterMs === 0 || RETRYABLE.test(d.error ?? "")));
+    return subs.filter((s) => due(s) && open(deliveries.get(chatKey(s))));
+  }
+
+  private async execute(chats: Subscription[], day: string): Promise<FanoutReport[]> {
+    const push = dailyPush(this.deps.library(), day);
+    if (!push) {
+      this.deps.log.warn({ day, chats: chats.length }, "no zen image in the library; nothing to push");
+      return [];
+    }
+    const reply = await this.withImage(push, day);
+    const senders = new Map(this.deps.senders().map((s) => [s.platform, s]));
+    const runs = [...groupBy(chats, (c) => c.platform)].map(([platform, group]) => {
+      const sender = senders.get(platform);
+      if (sender) return fanOut(group, reply, this.fanoutOptions(sender, day));
+      this.deps.log.warn({ platform, chats: group.length }, "no running adapter for this platform; its subscribers wait");
+      return undefined;
+    });
+    return (await Promise.all(runs)).filter((r): r is FanoutReport => r !== undefined);
+  }
+
+  /** Fetch the image once for everyone; when it cannot be had, push the text alone. */
+  private async withImage(push: ImageReply, day: string): Promise<Reply> {
+    try {
+      await this.deps.images.get(push.url);
+      return push;
+    } catch (err) {
+      this.deps.log.warn({ day, url: push.url, err: (err as Error).message }, "push image unavailable; sending text only");
+      return textFallback(push);
+    }
+  }
+
+  private fanoutOptions(sender: Sender, day: string): FanoutOptions {
+    const paces = this.deps.paces ?? DEFAULT_PACES;
+    return {
+      ...this.deps.fanout,
+      store: this.deps.store,
+      sender,
+      log: this.deps.log,
+      day,
+      owner: this.owner,
+      staleMs: this.staleMs,
+      pace: paces[sender.platform] ?? FALLBACK_PACE,
+      stopped: () => this.stopping,
+    };
+  }
+}
+
+function chatKey(c: { platform: string; chatId: string }): string {
+  return `${c.platform}\u0000${c.chatId}`;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
