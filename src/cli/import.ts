@@ -1,0 +1,77 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { articlesDirOf } from "../config.ts";
+import { ImportError, importBackups } from "../importer/import.ts";
+import { formatReport } from "../importer/report.ts";
+import { parseCommand } from "./args.ts";
+
+const USAGE = `usage: article-bot import <backup-dir> [--list <list-page.md>] [--out <dir>] [--data <dir>]
+
+Converts 小懒 markdown backups of WeChat articles into front-matter articles.
+  --list <file>   the account's list page (dates, links and digests come from it;
+                  without it every article lacks a date and is skipped)
+  --out <dir>     where to write (default: the article directory of --data / $DATA_DIR / ./data)`;
+
+/**
+ * `article-bot import <backup-dir> [--list <list.md>] [--out <dir>]`.
+ * Resolves to 0 when the run completed (even with skipped files), 2 on a
+ * usage error, 1 when the backup directory or list page cannot be read.
+ */
+export async function run(args: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    process.stderr.write(`${positionals.length ? "expected one backup directory" : "missing <backup-dir>"}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const outDir = path.resolve(values.out ?? defaultOutDir(values.data));
+  try {
+    const report = await importBackups({
+      backupDir: path.resolve(positionals[0]!),
+      listPage: values.list === undefined ? undefined : path.resolve(values.list),
+      outDir,
+      onProgress: (done, total) => process.stderr.write(`${done}/${total} backups processed\n`),
+    });
+    process.stdout.write(formatReport(report, outDir));
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ImportError)) throw err;
+    process.stderr.write(`article-bot import: ${err.message}\n`);
+    return 1;
+  }
+}
+
+function parse(args: string[]) {
+  return parseCommand(args, { list: { type: "string" }, out: { type: "string" } });
+}
+
+/**
+ * The article directory the bot will read: `<data>/articles` when it exists,
+ * `<data>` itself when it already holds articles directly (see
+ * `articlesDirOf`), and otherwise a new `<data>/articles`, so that importing
+ * into an empty data directory keeps the usual layout.
+ */
+function defaultOutDir(data: string | undefined): string {
+  const dataDir = path.resolve(data ?? process.env.DATA_DIR ?? "data");
+  const dir = articlesDirOf(dataDir);
+  const nested = path.join(dataDir, "articles");
+  return dir === nested || hasMarkdown(dataDir) ? dir : nested;
+}
+
+function hasMarkdown(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((f) => f.endsWith(".md"));
+  } catch {
+    return false;
+  }
+}

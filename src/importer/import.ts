@@ -1,0 +1,212 @@
+/**
+ * `importBackups`: a directory of 小懒 markdown backups (plus, optionally,
+ * the account's list page) → one front-matter article file per article.
+ * A bad backup is skipped with a reason; it never stops the others.
+ */
+import { mkdir, readFile, readdir, stat, unlink } from "node:fs/promises";
+import path from "node:path";
+import { frontMatterSchema, type FrontMatter } from "../library/article.ts";
+import { parseArticleFile } from "../library/load.ts";
+import { markdownToText } from "../library/markdown.ts";
+import { summarize } from "../library/summarize.ts";
+import { lookupTitle, parseListPage, type ListEntry, type ListPage } from "./list-page.ts";
+import { parseBackup, type ParsedBackup } from "./parse-backup.ts";
+import { safeFileName, serializeArticle, writeIfChanged, type WriteOutcome } from "./write.ts";
+
+/** Options of one import run. */
+export interface ImportOptions {
+  backupDir: string;
+  /** Path of the account's list page: the only source of dates and links. */
+  listPage?: string;
+  outDir: string;
+  /** Called every {@link PROGRESS_EVERY} backups and once at the end. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** One backup that produced no article, and why. */
+export interface Skipped {
+  file: string;
+  reason: string;
+}
+
+/** What an import run did. All lists hold backup file names, sorted. */
+export interface ImportReport {
+  /** Backups found. */
+  total: number;
+  /** Output file names (relative to the out dir) by what the write did. */
+  imported: Record<WriteOutcome, string[]>;
+  skipped: Skipped[];
+  /** Skipped for want of a date (a subset of `skipped`). */
+  withoutDate: string[];
+  /** Imported without a 禅定时刻 image. */
+  withoutZen: string[];
+  /** Backups whose title is not on the list page (only with a list page). */
+  notInList: string[];
+  /** Titles the list page lists twice (the first, newest entry was used). */
+  listDuplicates: string[];
+  account?: string;
+}
+
+/** Thrown for problems that stop the whole run (missing backup dir or list page). */
+export class ImportError extends Error {
+  override readonly name = "ImportError";
+}
+
+export const PROGRESS_EVERY = 100;
+
+/** Titles of monthly digest posts, e.g. `2024年8月文章一览`, `2024 年 12 月文章一览`. */
+const DIGEST_TITLE = /^\d{4}\s*年\s*\d{1,2}\s*月\s*文章一览$/;
+
+/**
+ * Import every `*.md` backup in `backupDir` into `outDir`. Re-running on
+ * the same input rewrites nothing and reports every file as unchanged.
+ * @throws ImportError when the backup directory or the list page cannot be read.
+ */
+export async function importBackups(opts: ImportOptions): Promise<ImportReport> {
+  const files = await listBackups(opts.backupDir);
+  const list = opts.listPage ? await readListPage(opts.listPage) : undefined;
+  const report = emptyReport(files.length, list);
+  report.account = list?.account ?? path.basename(path.resolve(opts.backupDir));
+  await mkdir(opts.outDir, { recursive: true });
+  const taken = new Set<string>();
+  for (const [i, file] of files.entries()) {
+    await importOne(file, opts, list, report, taken);
+    const done = i + 1;
+    if (done % PROGRESS_EVERY === 0 || done === files.length) opts.onProgress?.(done, files.length);
+  }
+  for (const names of Object.values(report.imported)) names.sort();
+  return report;
+}
+
+async function listBackups(dir: string): Promise<string[]> {
+  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  if (!isDir) throw new ImportError(`backup directory not found: ${dir}`);
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(".md") && !e.name.startsWith("."))
+    .map((e) => path.join(dir, e.name))
+    .sort();
+}
+
+async function readListPage(file: string): Promise<ListPage> {
+  try {
+    return parseListPage(await readFile(file, "utf8"));
+  } catch (err) {
+    throw new ImportError(`cannot read list page ${file}: ${(err as Error).message}`);
+  }
+}
+
+function emptyReport(total: number, list: ListPage | undefined): ImportReport {
+  return {
+    total,
+    imported: { new: [], updated: [], unchanged: [] },
+    skipped: [],
+    withoutDate: [],
+    withoutZen: [],
+    notInList: [],
+    listDuplicates: list?.duplicates ?? [],
+  };
+}
+
+/** Parse, complete, write and verify one backup, recording the outcome in `report`. */
+async function importOne(
+  file: string,
+  opts: ImportOptions,
+  list: ListPage | undefined,
+  report: ImportReport,
+  taken: Set<string>,
+): Promise<void> {
+  const name = path.basename(file);
+  const skip = (reason: string) => void report.skipped.push({ file: name, reason });
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    return skip(`cannot read: ${(err as Error).message}`);
+  }
+  const parsed = parseBackup(text, name.replace(/\.md$/, ""));
+  if (parsed.problem) return skip(parsed.problem);
+  const entry = list ? lookupTitle(list, parsed.title) : undefined;
+  if (list && !entry) report.notInList.push(name);
+  if (!entry?.date) {
+    report.withoutDate.push(name);
+    return skip(list ? (entry ? "no date on the list page" : "no date: title not on the list page") : "no date: no list page given");
+  }
+  const fm = frontMatterSchema.safeParse(buildFrontMatter(parsed, entry, report.account));
+  if (!fm.success) return skip(`invalid front matter: ${fm.error.issues[0]!.path.join(".")} ${fm.error.issues[0]!.message}`);
+  const out = uniqueName(safeFileName(parsed.title), taken);
+  const outcome = await writeIfChanged(path.join(opts.outDir, out), serializeArticle(fm.data, parsed.body));
+  const check = await parseArticleFile(opts.outDir, out);
+  if (!("body" in check)) {
+    if (outcome !== "unchanged") await unlink(path.join(opts.outDir, out)).catch(() => undefined);
+    return skip(`written file does not load: ${check.message}`);
+  }
+  report.imported[outcome].push(out);
+  if (!fm.data.zen) report.withoutZen.push(name);
+}
+
+/**
+ * Front matter from the backup and its list entry. `date` and `url` exist
+ * only on the list page; the account comes from its heading (or the
+ * backup directory's name).
+ */
+function buildFrontMatter(p: ParsedBackup, entry: ListEntry, account: string | undefined): FrontMatter {
+  return {
+    title: p.title,
+    date: entry.date!,
+    url: entry.url,
+    summary: chooseSummary(entry.summary, p.body),
+    tags: DIGEST_TITLE.test(p.title) ? ["文章一览"] : undefined,
+    cover: p.cover,
+    author: p.author,
+    account,
+    zen: p.zen,
+  };
+}
+
+/**
+ * The list page's digest, unless it is WeChat's automatic one cut off
+ * mid-sentence: the opening of the body truncated to ~54 characters, e.g.
+ * `…我的真实想法：“AI还真的画不出来` or `…的话：“如果你…不该坐飞机。` (the
+ * quote never closes). Then a summary of the body is better. A digest the
+ * author wrote (`阿甘是个傻子`) is not the body's opening and is kept as is.
+ */
+export function chooseSummary(digest: string | undefined, body: string): string {
+  if (digest && !(isOpeningOf(digest, body) && !isComplete(digest))) return digest;
+  return summarize(summarySource(body));
+}
+
+function isOpeningOf(digest: string, body: string): boolean {
+  const squash = (s: string) => s.normalize("NFKC").replace(/\s+/g, "");
+  return squash(markdownToText(body)).startsWith(squash(digest));
+}
+
+/** Ends at a sentence end with every quote and bracket closed. */
+function isComplete(s: string): boolean {
+  if (!/[。！？!?…][」』”’）)》]*$/.test(s)) return false;
+  const count = (ch: string) => s.split(ch).length - 1;
+  return ["“”", "「」", "『』", "（）", "《》"].every(([open, close]) => count(open!) === count(close!));
+}
+
+/**
+ * The body without lists of links: a digest post's 34 titles (as list
+ * items, or as paragraphs like `[2024年2月文章一览](…)（29）`) would
+ * otherwise fill its summary, and a summary should be prose anyway.
+ */
+function summarySource(body: string): string {
+  const linksOnly = (p: string) =>
+    p.replace(/!?\[[^\]]*\]\([^)]*\)/g, "").replace(/[（(][^）)]*[）)]/g, "").replace(/[\s\p{P}]/gu, "") === "";
+  return body
+    .split(/\n{2,}/)
+    .map((p) => p.split("\n").filter((line) => !/^\s*(\d+\.|[-*+])\s/.test(line)).join("\n"))
+    .filter((p) => p.trim() !== "" && !linksOnly(p))
+    .join("\n\n");
+}
+
+/** Two titles can map to one file name (`a/b` and `a:b`); number the later ones. */
+function uniqueName(base: string, taken: Set<string>): string {
+  let name = `${base}.md`;
+  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base}-${n}.md`;
+  taken.add(name.toLowerCase());
+  return name;
+}

@@ -1,0 +1,219 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { run } from "../../src/cli/import.ts";
+import { ImportError, chooseSummary, importBackups, type ImportReport } from "../../src/importer/import.ts";
+import { safeFileName } from "../../src/importer/write.ts";
+import { loadLibrary } from "../../src/library/load.ts";
+import { BACKUP_DIR, FIXTURES, LIST_PAGE } from "./corpus.ts";
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), "article-bot-import-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const SENTENCE_END = /[。！？…][”’」』）)]*$/;
+
+function countOf(r: ImportReport) {
+  return {
+    new: r.imported.new.length,
+    updated: r.imported.updated.length,
+    unchanged: r.imported.unchanged.length,
+    skipped: r.skipped.length,
+  };
+}
+
+function snapshot(dir: string): Map<string, { bytes: string; mtime: number }> {
+  return new Map(
+    readdirSync(dir).map((f) => [f, { bytes: readFileSync(path.join(dir, f), "utf8"), mtime: statSync(path.join(dir, f)).mtimeMs }]),
+  );
+}
+
+describe("importBackups on the real 槽边往事 sample", () => {
+  const out = path.join(tmp, "real");
+  let first: ImportReport;
+
+  it("imports 41 of 43 backups and explains the rest", async () => {
+    const progress: Array<[number, number]> = [];
+    first = await importBackups({ backupDir: BACKUP_DIR, listPage: LIST_PAGE, outDir: out, onProgress: (d, t) => progress.push([d, t]) });
+    expect(first.total).toBe(43);
+    expect(countOf(first)).toEqual({ new: 41, updated: 0, unchanged: 0, skipped: 2 });
+    expect(first.skipped).toEqual([
+      { file: "微信红包封面汇总（1）.md", reason: expect.stringMatching(/too short/) },
+      { file: "给陈桐玥同学的回信.md", reason: expect.stringMatching(/placeholder "None"/) },
+    ]);
+    expect(first.withoutDate).toEqual([]);
+    expect(first.notInList).toEqual([]);
+    expect(first.withoutZen).toEqual(["2024 年 12 月文章一览.md"]);
+    expect(first.account).toBe("槽边往事");
+    expect(progress).toEqual([[43, 43]]);
+  });
+
+  it("writes files the library loads without a single problem", async () => {
+    const lib = await loadLibrary(out);
+    expect(lib.skipped).toEqual([]);
+    expect(lib.articles).toHaveLength(41);
+  });
+
+  it("独一无二 gets its date, url, summary and zen", async () => {
+    const lib = await loadLibrary(out);
+    const a = lib.articles.find((x) => x.id === "独一无二")!;
+    expect(a).toMatchObject({
+      title: "独一无二",
+      date: "2024-07-02",
+      url: expect.stringContaining("mid=2652799716"),
+      author: "和菜头",
+      account: "槽边往事",
+      zen: { title: "墨荷", creator: "和菜头的小肉手", model: "Midjourney V6" },
+    });
+    expect(a.zen!.image).toMatch(/wx_fmt=jpeg&from=appmsg$/);
+    expect(a.cover).toMatch(/wx_fmt=jpeg&from=appmsg$/);
+    expect(a.body.startsWith("大家都喜欢看视频")).toBe(true);
+    expect(a.tags).toBeUndefined();
+    // The list page's digest: one complete sentence (see chooseSummary).
+    expect(a.summary).toBe("大家都喜欢看视频，而我也已经很久没有发布视频内容，那么今天的文章不妨从视频开始。");
+  });
+
+  it("summaries end at a sentence end and stay within 120 characters when computed", async () => {
+    const lib = await loadLibrary(out);
+    const byId = new Map(lib.articles.map((a) => [a.id, a]));
+    for (const id of ["预测之书：通往未来的门票", "2024年8月文章一览", "AI所画不出来的"]) {
+      const s = byId.get(id)!.summary;
+      expect([...s].length, id).toBeGreaterThanOrEqual(80);
+      expect([...s].length, id).toBeLessThanOrEqual(120);
+      expect(s, id).toMatch(SENTENCE_END);
+    }
+    // WeChat's automatic digest cut inside a quotation is replaced by a summary of the body.
+    expect(byId.get("飞机和草台班子")!.summary).toMatch(/不该坐飞机。”.*。$/);
+    // A digest post's summary is its prose, not its list of titles.
+    expect(byId.get("2024年8月文章一览")!.summary).not.toContain("路人甲的高光时刻");
+    expect(byId.get("2024年8月文章一览")!.tags).toEqual(["文章一览"]);
+    expect(byId.get("2024 年 12 月文章一览")!.tags).toEqual(["文章一览"]);
+    // The author's own digest is kept even though it is short.
+    expect(byId.get("在和菜头的激励下")!.summary).toBe("阿甘是个傻子");
+  });
+
+  it("is idempotent: a second run rewrites nothing", async () => {
+    const before = snapshot(out);
+    const second = await importBackups({ backupDir: BACKUP_DIR, listPage: LIST_PAGE, outDir: out });
+    expect(countOf(second)).toEqual({ new: 0, updated: 0, unchanged: 41, skipped: 2 });
+    expect(snapshot(out)).toEqual(before);
+  });
+
+  it("rewrites a file that was changed by hand, and only that one", async () => {
+    const file = path.join(out, "独一无二.md");
+    const original = readFileSync(file, "utf8");
+    writeFileSync(file, original.replace("墨荷", "别的"));
+    const third = await importBackups({ backupDir: BACKUP_DIR, listPage: LIST_PAGE, outDir: out });
+    expect(third.imported.updated).toEqual(["独一无二.md"]);
+    expect(readFileSync(file, "utf8")).toBe(original);
+  });
+
+  it("without a list page every article lacks a date and is skipped", async () => {
+    const r = await importBackups({ backupDir: BACKUP_DIR, outDir: path.join(tmp, "nolist") });
+    expect(countOf(r)).toMatchObject({ new: 0, skipped: 43 });
+    expect(r.withoutDate).toHaveLength(41);
+    expect(r.skipped.find((s) => s.file === "独一无二.md")?.reason).toMatch(/no list page/);
+  });
+});
+
+describe("importBackups on awkward input", () => {
+  const backups = path.join(tmp, "mixed-in");
+  const out = path.join(tmp, "mixed-out");
+  mkdirSync(backups, { recursive: true });
+  for (const f of readdirSync(`${FIXTURES}backups`)) copyFileSync(`${FIXTURES}backups/${f}`, path.join(backups, f));
+  copyFileSync(`${BACKUP_DIR}/独一无二.md`, path.join(backups, "独一无二.md"));
+  writeFileSync(path.join(backups, "notes.txt"), "not a backup");
+
+  it("skips empty and placeholder backups with a reason and reports titles not on the list", async () => {
+    const r = await importBackups({ backupDir: backups, listPage: `${FIXTURES}list.md`, outDir: out });
+    expect(r.total).toBe(4);
+    expect(r.account).toBe("测试号");
+    expect(r.imported.new).toEqual([`${safeFileName(`说 "再见": 《告别》的 'YAML' 测试`)}.md`]);
+    expect(r.skipped.map((s) => s.file).sort()).toEqual(["empty.md", "placeholder.md", "独一无二.md"]);
+    expect(r.skipped.find((s) => s.file === "empty.md")?.reason).toMatch(/empty/);
+    expect(r.notInList).toEqual(["独一无二.md"]);
+    expect(r.withoutDate).toEqual(["独一无二.md"]);
+  });
+
+  it("round-trips a title with colon, quotes and 《》 through YAML", async () => {
+    const lib = await loadLibrary(out);
+    expect(lib.skipped).toEqual([]);
+    expect(lib.articles[0]).toMatchObject({
+      title: `说 "再见": 《告别》的 'YAML' 测试`,
+      date: "2024-07-02",
+      url: "https://mp.weixin.qq.com/s/quoting-test",
+      account: "测试号",
+      author: "测试者",
+    });
+    expect(safeFileName(`说 "再见": 《告别》的 'YAML' 测试`)).toBe(`说 _再见__ 《告别》的 'YAML' 测试`);
+  });
+
+  it("reports progress every 100 backups and at the end", async () => {
+    const many = path.join(tmp, "many");
+    mkdirSync(many, { recursive: true });
+    for (let i = 0; i < 230; i++) writeFileSync(path.join(many, `${String(i).padStart(3, "0")}.md`), "None");
+    const calls: number[] = [];
+    const r = await importBackups({ backupDir: many, outDir: path.join(tmp, "many-out"), onProgress: (d) => calls.push(d) });
+    expect(calls).toEqual([100, 200, 230]);
+    expect(r.skipped).toHaveLength(230);
+  });
+
+  it("throws ImportError for a missing backup directory or list page", async () => {
+    await expect(importBackups({ backupDir: path.join(tmp, "nope"), outDir: out })).rejects.toBeInstanceOf(ImportError);
+    await expect(importBackups({ backupDir: backups, listPage: path.join(tmp, "nope.md"), outDir: out })).rejects.toBeInstanceOf(ImportError);
+  });
+});
+
+describe("chooseSummary", () => {
+  const body = "第一句话说完了。第二句话接着说，还有很多内容，一直说到这里才结束。第三句。";
+
+  it("replaces WeChat's truncated automatic digest with a summary of the body", () => {
+    expect(chooseSummary("第一句话说完了。第二句话接着说", body)).toBe(body);
+    expect(chooseSummary("“引号没有闭合。", "“引号没有闭合。”然后继续。")).toBe("“引号没有闭合。”然后继续。");
+  });
+
+  it("keeps a complete or author-written digest", () => {
+    expect(chooseSummary("第一句话说完了。", body)).toBe("第一句话说完了。");
+    expect(chooseSummary("作者自己写的话", body)).toBe("作者自己写的话");
+  });
+});
+
+describe("article-bot import (CLI)", () => {
+  const output = () => {
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    return {
+      text: () => ({ out: out.mock.calls.map((c) => String(c[0])).join(""), err: err.mock.calls.map((c) => String(c[0])).join("") }),
+      restore: () => (out.mockRestore(), err.mockRestore()),
+    };
+  };
+
+  it("exits 2 on usage errors and 1 for a missing backup directory", async () => {
+    const io = output();
+    try {
+      expect(await run([])).toBe(2);
+      expect(await run(["a", "b"])).toBe(2);
+      expect(await run(["a", "--bogus"])).toBe(2);
+      expect(await run([path.join(tmp, "nope"), "--out", path.join(tmp, "x")])).toBe(1);
+      expect(io.text().err).toMatch(/backup directory not found/);
+    } finally {
+      io.restore();
+    }
+  });
+
+  it("prints the report and exits 0 even with skipped backups", async () => {
+    const io = output();
+    try {
+      const code = await run([BACKUP_DIR, "--list", LIST_PAGE, "--out", path.join(tmp, "cli")]);
+      expect(code).toBe(0);
+      const { out, err } = io.text();
+      expect(out).toMatch(/imported: 41 \(new 41, updated 0, unchanged 0\)/);
+      expect(out).toMatch(/skipped: 2\n {2}微信红包封面汇总（1）\.md: /);
+      expect(out).toMatch(/without date: 0/);
+      expect(out).toMatch(/without zen: 1/);
+      expect(err).toBe("43/43 backups processed\n");
+    } finally {
+      io.restore();
+    }
+  });
+});
