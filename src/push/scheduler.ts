@@ -28,6 +28,7 @@ const DAY_MINUTES = 24 * 60;
 export class PushSchedule {
   private readonly matcher: ScheduledTask;
   private readonly format: Intl.DateTimeFormat;
+  private scanned?: { day: string; upTo: number; first: string | undefined };
 
   /** @throws Error when `cron` is not a valid cron expression */
   constructor(
@@ -62,14 +63,21 @@ export class PushSchedule {
    */
   defaultTimeSoFar(now: Date): string | undefined {
     const today = this.local(now).day;
-    let first: string | undefined;
-    for (let t = floorMinute(now), i = 0; i <= DAY_MINUTES; t -= MINUTE_MS, i++) {
-      const at = new Date(t);
-      const local = this.local(at);
-      if (local.day !== today) break;
-      if (this.matcher.match(at)) first = local.time;
+    const end = floorMinute(now);
+    // Ticks come every minute: remember how far today was scanned instead of rescanning the whole day.
+    const fresh = this.scanned?.day !== today || end < this.scanned.upTo;
+    const scanned = fresh ? { day: today, upTo: -Infinity, first: undefined } : this.scanned!;
+    if (scanned.first === undefined) {
+      for (let t = end; t > scanned.upTo; t -= MINUTE_MS) {
+        const at = new Date(t);
+        const local = this.local(at);
+        if (local.day !== today) break;
+        if (this.matcher.match(at)) scanned.first = local.time;
+      }
+      scanned.upTo = end;
     }
-    return first;
+    this.scanned = scanned;
+    return scanned.first;
   }
 
   /**
@@ -109,7 +117,7 @@ export class PushSchedule {
   }
 }
 
-/** Starts calling `onTick` once a minute; resolves to a function that stops it. */
+/** Starts calling `onTick` once a minute; returns a function that stops it. */
 export type Ticker = (onTick: () => void) => () => void;
 
 /**

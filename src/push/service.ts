@@ -42,10 +42,12 @@ export interface PushServiceDeps {
   fanout?: Partial<Pick<FanoutOptions, "rateLimitRetries" | "transientRetries" | "backoffMs" | "sleep" | "progressEvery">>;
 }
 
-/** A run that has chosen its chats and is delivering to them. */
-interface Started {
-  chats: number;
-  done: Promise<FanoutReport[]>;
+/** A run in progress. */
+interface Run {
+  /** How many chats it chose to deliver to. */
+  chats: Promise<number>;
+  /** Its reports, once every chat was tried (the run slot is free by then). */
+  finished: Promise<FanoutReport[]>;
 }
 
 /** Failures worth trying again later; `gone` and `rejected` never are. */
@@ -75,9 +77,11 @@ export class PushService implements AdminActions {
   /** Start the minute ticker and catch up at once on anything missed today. */
   start(): void {
     const ticker = this.deps.ticker ?? minuteTicker(this.deps.timeZone, this.deps.log);
-    this.stopTicker = ticker(() => void this.tick().catch((err) => this.deps.log.error({ err }, "push tick failed")));
+    // A failed run is logged where it runs (begin); the tick itself has nothing to add.
+    const tick = () => void this.tick().catch(() => {});
+    this.stopTicker = ticker(tick);
     this.deps.log.info({ cron: this.deps.cron, timeZone: this.deps.timeZone, owner: this.owner }, "push scheduler started");
-    void this.tick().catch((err) => this.deps.log.error({ err }, "push catch-up failed"));
+    tick();
   }
 
   /**
@@ -86,17 +90,16 @@ export class PushService implements AdminActions {
    * picks up whoever it leaves).
    */
   async tick(): Promise<FanoutReport[] | undefined> {
-    const started = this.begin((now, subs, deliveries) => this.dueNow(now, subs, deliveries));
-    return started && (await started).done;
+    return this.begin((now, subs, deliveries) => this.dueNow(now, subs, deliveries))?.finished;
   }
 
   /** `/push_now`: push today's image to every subscriber who has not had it, in the background. */
   async pushNow(): Promise<string> {
     const now = this.deps.clock.now();
     if (!dailyPush(this.deps.library(), this.schedule.local(now).day)) return t.pushNoImage;
-    const started = this.begin((at, subs, deliveries) => this.undelivered(at, subs, deliveries, 0, () => true));
-    if (!started) return this.stopping ? t.pushDisabled : t.pushBusy;
-    const { chats } = await started;
+    const run = this.begin((at, subs, deliveries) => this.undelivered(at, subs, deliveries, 0, () => true));
+    if (!run) return this.stopping ? t.pushDisabled : t.pushBusy;
+    const chats = await run.chats;
     this.deps.log.info({ chats }, "push started by an admin");
     return chats > 0 ? t.pushStarted(chats) : t.pushNothingToDo;
   }
@@ -136,22 +139,16 @@ export class PushService implements AdminActions {
   }
 
   /** Reserve the single run slot synchronously, then choose chats and deliver. */
-  private begin(select: (now: Date, subs: Subscription[], deliveries: Map<string, Delivery>) => Subscription[]): Promise<Started> | undefined {
+  private begin(select: (now: Date, subs: Subscription[], deliveries: Map<string, Delivery>) => Subscription[]): Run | undefined {
     if (this.current || this.stopping) return undefined;
     const now = this.deps.clock.now();
     const { day } = this.schedule.local(now);
-    const started = this.loadState(day).then(([subs, deliveries]): Started => {
-      const chats = select(now, subs, deliveries);
-      return { chats: chats.length, done: chats.length > 0 ? this.execute(chats, day) : Promise.resolve([]) };
-    });
-    const current: Promise<unknown> = started
-      .then((s) => s.done)
-      .catch((err) => this.deps.log.error({ err, day }, "push run failed"))
-      .finally(() => {
-        if (this.current === current) this.current = undefined;
-      });
-    this.current = current;
-    return started;
+    const chosen = this.loadState(day).then(([subs, deliveries]) => select(now, subs, deliveries));
+    const finished = chosen
+      .then((chats) => (chats.length > 0 ? this.execute(chats, day) : []))
+      .finally(() => (this.current = undefined));
+    this.current = finished.catch((err) => this.deps.log.error({ err, day }, "push run failed"));
+    return { chats: chosen.then((c) => c.length), finished };
   }
 
   private async loadState(day: string): Promise<[Subscription[], Map<string, Delivery>]> {
