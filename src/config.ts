@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { validate as isCron } from "node-cron";
 import { z } from "zod";
 
 const list = z
@@ -23,7 +24,14 @@ const envSchema = z.object({
   DATA_DIR: z.preprocess(blankAsUndefined, z.string().default("data")),
   TRIGGER: z.preprocess(blankAsUndefined, z.string().default("?,？")),
   ADMIN_IDS: list,
-  PUSH_CRON: z.preprocess(blankAsUndefined, z.string().default("30 7 * * *")),
+  PUSH_CRON: z.preprocess(
+    blankAsUndefined,
+    z
+      .string()
+      .default("30 7 * * *")
+      // Five fields: personal push times have minute precision, and so does the push.
+      .refine((c) => c.trim().split(/\s+/).length === 5 && isCron(c), "is not a 5-field cron expression (e.g. 30 7 * * *)"),
+  ),
   PUSH_TZ: z.preprocess(blankAsUndefined, timeZone.default("Asia/Shanghai")),
   LOG_LEVEL: z.preprocess(blankAsUndefined, z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info")),
   HTTP_PORT: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1).max(65535).optional()),

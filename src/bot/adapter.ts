@@ -1,5 +1,6 @@
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
+import type { ImageCache } from "../net/image-cache.ts";
 import type { Store } from "../store/store.ts";
 import type { Bot } from "./handler.ts";
 import type { Sender } from "./sender.ts";
@@ -26,4 +27,6 @@ export interface AdapterContext {
   log: Logger;
   /** Ask the process to stop cleanly (e.g. the console's input ended). */
   requestShutdown(reason: string): void;
+  /** Images downloaded once and shared by every sender (the daily push fills it first). */
+  images?: ImageCache;
 }

@@ -4,6 +4,8 @@ import { systemClock } from "../clock.ts";
 import { loadConfig, type Config } from "../config.ts";
 import { LiveLibrary } from "../library/live.ts";
 import { createLogger, type Logger } from "../log.ts";
+import { ImageCache } from "../net/image-cache.ts";
+import { PushService } from "../push/service.ts";
 import { openStore } from "../store/open.ts";
 import type { Store } from "../store/store.ts";
 import { ADAPTERS, CONSOLE } from "./adapters.ts";
@@ -15,6 +17,7 @@ export interface Running {
   library: LiveLibrary;
   store: Store;
   adapters: Adapter[];
+  push: PushService;
   stop(): Promise<void>;
 }
 
@@ -45,6 +48,18 @@ export async function startBot(config: Config, log: Logger, requestShutdown: (re
   const library = await LiveLibrary.open(config.articlesDir, log);
   library.watch();
   const store = await openStore(config, log);
+  const images = new ImageCache();
+  const adapters: Adapter[] = [];
+  const push = new PushService({
+    store,
+    senders: () => adapters.map((a) => a.sender),
+    library: () => library.current,
+    clock: systemClock,
+    log: log.child({ component: "push" }),
+    cron: config.pushCron,
+    timeZone: config.pushTimeZone,
+    images,
+  });
   const bot = new Bot({
     library: () => library.current,
     store,
@@ -54,10 +69,10 @@ export async function startBot(config: Config, log: Logger, requestShutdown: (re
     adminIds: config.adminIds,
     timeZone: config.pushTimeZone,
     defaultPushTime: cronToTime(config.pushCron),
+    admin: push,
   });
-  const ctx = { bot, config, store, log, requestShutdown };
+  const ctx = { bot, config, store, log, requestShutdown, images };
   const entries = ADAPTERS.filter((a) => a.enabled(config));
-  const adapters: Adapter[] = [];
   for (const entry of entries.length > 0 ? entries : [CONSOLE]) {
     const mod = await entry.load();
     const adapter = await mod.createAdapter(ctx);
@@ -65,12 +80,16 @@ export async function startBot(config: Config, log: Logger, requestShutdown: (re
     adapters.push(adapter);
     log.info({ platform: adapter.platform }, "adapter started");
   }
+  push.start();
   return {
     bot,
     library,
     store,
     adapters,
+    push,
     stop: async () => {
+      // The push goes first: its in-flight sends finish while the adapters are still up.
+      await push.stop();
       await Promise.allSettled(adapters.map((a) => a.stop()));
       await library.close();
       await store.close();
