@@ -57,4 +57,21 @@ export const t = {
       `今日（${s.day}）已推送 ${s.sent}，失败 ${s.failed}，进行中 ${s.inFlight}`,
       `下次推送：${s.next ? `${s.next.today ? "今天" : "明天"} ${s.next.time}` : "暂无"}`,
     ].join("\n"),
+  // Buttons and menus of platforms that have them (Telegram).
+  openArticle: "阅读原文",
+  openNth: (n: number) => `原文 ${n}`,
+  prevPage: "‹ 上一页",
+  nextPage: "下一页 ›",
+  pageExpired: "这次搜索已经过期了，请重新发送关键词。",
+  commandMenu: {
+    start: "开始使用",
+    help: "使用帮助",
+    search: "搜索文章，例如 /search 墨荷",
+    s: "搜索文章（/search 的简写）",
+    latest: "最新文章",
+    random: "随机一篇",
+    zen: "今日禅定",
+    subscribe: "订阅每日禅定时刻，可加时间，如 /subscribe 21:30",
+    unsubscribe: "取消订阅",
+  },
 } as const;
