@@ -1,11 +1,11 @@
-import type { Article } from "../library/article.ts";
+import type { ArticleMeta } from "../library/article.ts";
 import type { SearchHit } from "../search/index.ts";
 import { findSnippet } from "../search/snippet.ts";
 import type { ParsedQuery } from "../search/query.ts";
 import type { ArticleCard } from "./message.ts";
 
 /** The card of an article, as every reply shows it. */
-export function toCard(article: Article): ArticleCard {
+export function toCard(article: ArticleMeta): ArticleCard {
   return {
     id: article.id,
     title: article.title,
@@ -16,8 +16,8 @@ export function toCard(article: Article): ArticleCard {
   };
 }
 
-/** The card of a search hit, with the passage that matched. */
-export function hitCard(hit: SearchHit, query: ParsedQuery): ArticleCard {
-  const snippet = findSnippet(hit.article.body, query);
+/** The card of a search hit, with the passage of `body` that matched. */
+export function hitCard(hit: SearchHit, query: ParsedQuery, body: string): ArticleCard {
+  const snippet = findSnippet(body, query);
   return snippet ? { ...toCard(hit.article), snippet } : toCard(hit.article);
 }

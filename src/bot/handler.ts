@@ -101,7 +101,8 @@ export class Bot {
    */
   search(query: string, offset: number, msg?: Pick<Incoming, "platform" | "chatId">): Reply {
     const q = [...query].slice(0, MAX_QUERY_CHARS).join("");
-    const result = this.deps.library().index.search(q, { offset, limit: PAGE_SIZE });
+    const { index, library } = this.deps.library();
+    const result = index.search(q, { offset, limit: PAGE_SIZE });
     if (result.total === 0 || result.lowConfidence) return { kind: "text", text: t.notFound(result.query.phrases) };
     if (result.hits.length === 0) return { kind: "text", text: t.noMorePages };
     if (msg) this.remember(msg, q, offset);
@@ -109,7 +110,7 @@ export class Bot {
     const reply: ArticlesReply = {
       kind: "articles",
       heading: t.found(result.query.phrases.join(" "), result.total),
-      articles: result.hits.map((h) => hitCard(h, result.query)),
+      articles: result.hits.map((h) => hitCard(h, result.query, library.body(h.article.id))),
       page: { query: q, offset, total: result.total, pageSize: PAGE_SIZE },
     };
     return remaining > 0 ? { ...reply, footer: t.more(remaining) } : reply;

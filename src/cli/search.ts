@@ -1,8 +1,8 @@
 import { createInterface } from "node:readline";
 import { loadConfig } from "../config.ts";
 import type { SearchIndex, SearchResult } from "../search/index.ts";
-import { snapshotOf } from "../library/live.ts";
-import { loadLibrary } from "../library/load.ts";
+import { openSnapshot } from "../library/live.ts";
+import { createLogger } from "../log.ts";
 import { parseCommand } from "./args.ts";
 
 /** One line of `search --json` output: a stable contract for evaluation tools. */
@@ -25,9 +25,8 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig(values.data ? { ...process.env, DATA_DIR: values.data } : process.env);
-  const loaded = await loadLibrary(config.articlesDir);
-  for (const p of loaded.skipped) process.stderr.write(`skipped ${p.file}: ${p.message}\n`);
-  const { index } = snapshotOf(loaded);
+  const log = createLogger({ level: process.env.LOG_LEVEL ?? "warn" });
+  const { index } = await openSnapshot(config.articlesDir, log);
   const query = positionals.join(" ").trim();
   if (query) {
     const json = toJson(query, index, limit);

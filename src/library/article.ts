@@ -31,6 +31,9 @@ export const frontMatterSchema = z.object({
 export type FrontMatter = z.infer<typeof frontMatterSchema>;
 export type Zen = z.infer<typeof zenSchema>;
 
+/** An article without its body: what the library keeps in memory for every article. */
+export type ArticleMeta = Omit<Article, "body">;
+
 /** One article as the core sees it. */
 export interface Article extends FrontMatter {
   /** Stable id: the file path relative to the library root, without `.md`. */

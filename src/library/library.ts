@@ -1,17 +1,36 @@
-import type { Article } from "./article.ts";
+import type { Article, ArticleMeta } from "./article.ts";
+
+/** Reads an article's body when it is needed (e.g. for a snippet). */
+export type BodyReader = (id: string) => string;
 
 /**
  * An immutable, loaded set of articles with the look-ups the bot needs.
- * Reloading builds a new Library; holders swap the reference.
+ * Bodies are not kept: at 100,000 articles they would cost gigabytes, and
+ * only the few articles in a reply need one. Reloading builds a new
+ * Library; holders swap the reference.
  */
 export class Library {
   /** Articles, newest first (ties: by id, for a stable order). */
-  readonly articles: readonly Article[];
-  private readonly byId: Map<string, Article>;
+  readonly articles: readonly ArticleMeta[];
+  private readonly byId: Map<string, ArticleMeta>;
 
-  constructor(articles: Iterable<Article>) {
+  /**
+   * @param articles the articles (full articles keep their bodies in memory)
+   * @param readBody where bodies of body-less articles come from
+   */
+  constructor(
+    articles: Iterable<ArticleMeta | Article>,
+    private readonly readBody: BodyReader = () => "",
+  ) {
     this.articles = [...articles].sort((a, b) => b.date.localeCompare(a.date) || a.id.localeCompare(b.id));
     this.byId = new Map(this.articles.map((a) => [a.id, a]));
+  }
+
+  /** The markdown body of an article ("" when unknown or unreadable). */
+  body(id: string): string {
+    const article = this.byId.get(id) as Partial<Article> | undefined;
+    if (!article) return "";
+    return article.body ?? this.readBody(id);
   }
 
   get size(): number {
@@ -19,29 +38,29 @@ export class Library {
   }
 
   /** The article with this id, if any. */
-  get(id: string): Article | undefined {
+  get(id: string): ArticleMeta | undefined {
     return this.byId.get(id);
   }
 
   /** The `n` most recent articles, skipping digest posts that only list other titles. */
-  latest(n: number): Article[] {
+  latest(n: number): ArticleMeta[] {
     return this.articles.filter((a) => !isDigest(a)).slice(0, n);
   }
 
   /** One article chosen with `random` (a function returning [0, 1)), or undefined when empty. */
-  random(random: () => number = Math.random): Article | undefined {
+  random(random: () => number = Math.random): ArticleMeta | undefined {
     const pool = this.articles.filter((a) => !isDigest(a));
     const list = pool.length > 0 ? pool : this.articles;
     return list[Math.floor(random() * list.length)];
   }
 
   /** Articles published on `monthDay` (MM-DD) in a year before `year`, newest first. */
-  onThisDay(monthDay: string, year: number): Article[] {
+  onThisDay(monthDay: string, year: number): ArticleMeta[] {
     return this.articles.filter((a) => a.date.slice(5) === monthDay && Number(a.date.slice(0, 4)) < year);
   }
 }
 
 /** Monthly digests (「文章一览」) list other articles' titles; they are navigation, not content. */
-export function isDigest(article: Pick<Article, "title" | "tags">): boolean {
+export function isDigest(article: Pick<ArticleMeta, "title" | "tags">): boolean {
   return (article.tags ?? []).includes("文章一览") || /文章一览/.test(article.title);
 }

@@ -3,7 +3,9 @@ import type { Logger } from "../log.ts";
 import { SearchIndex } from "../search/index.ts";
 import { zenGallery, type ZenImage } from "../zen/gallery.ts";
 import { Library } from "./library.ts";
-import { loadLibrary, type LoadResult } from "./load.ts";
+import { LibraryCache } from "./cache.ts";
+import { loadIndexedLibrary, type IndexedLoad } from "./indexed.ts";
+import type { LoadResult } from "./load.ts";
 
 /** Everything derived from one load of the article directory. */
 export interface LibrarySnapshot {
@@ -13,10 +15,20 @@ export interface LibrarySnapshot {
   loadedAt: Date;
 }
 
-/** Build the searchable snapshot of a set of loaded articles. */
+/** Build the searchable snapshot of a set of loaded articles (bodies in memory: tests, tools). */
 export function snapshotOf(result: Pick<LoadResult, "articles">, loadedAt = new Date()): LibrarySnapshot {
   const library = new Library(result.articles);
   return { library, index: SearchIndex.build(library), gallery: zenGallery(library), loadedAt };
+}
+
+/** Load `dir` (through its cache) and build its snapshot, logging what was skipped. */
+export async function openSnapshot(dir: string, log: Logger, cache: LibraryCache | undefined = LibraryCache.for(dir)): Promise<LibrarySnapshot> {
+  const started = performance.now();
+  const load = await loadIndexedLibrary(dir, { cache, log });
+  report(load, dir, log);
+  const snapshot = { library: load.library, index: load.index, gallery: zenGallery(load.library), loadedAt: new Date() };
+  log.info({ dir, articles: load.library.size, fromCache: load.cached, parsed: load.parsed, ms: Math.round(performance.now() - started) }, "library ready");
+  return snapshot;
 }
 
 /**
@@ -40,9 +52,7 @@ export class LiveLibrary {
 
   /** Load `dir` once; resolves when the first snapshot is ready. */
   static async open(dir: string, log: Logger): Promise<LiveLibrary> {
-    const result = await loadLibrary(dir);
-    report(result, dir, log);
-    return new LiveLibrary(dir, log, snapshotOf(result));
+    return new LiveLibrary(dir, log, await openSnapshot(dir, log));
   }
 
   /** The current snapshot. */
@@ -60,9 +70,7 @@ export class LiveLibrary {
 
   private async doReload(): Promise<void> {
     try {
-      const result = await loadLibrary(this.dir);
-      report(result, this.dir, this.log);
-      this.snapshot = snapshotOf(result);
+      this.snapshot = await openSnapshot(this.dir, this.log);
     } catch (err) {
       this.log.error({ err, dir: this.dir }, "library reload failed; still serving the previous library");
     }
@@ -91,8 +99,7 @@ export class LiveLibrary {
   }
 }
 
-function report(result: LoadResult, dir: string, log: Logger): void {
-  for (const p of result.skipped) log.warn({ file: p.file, field: p.field }, `skipped article ${p.file}: ${p.message}`);
-  for (const p of result.warnings) log.warn({ file: p.file, field: p.field }, `article ${p.file}: ${p.message}`);
-  log.info({ dir, articles: result.articles.length, skipped: result.skipped.length }, "library loaded");
+function report(load: Pick<IndexedLoad, "skipped" | "warnings">, dir: string, log: Logger): void {
+  for (const p of load.skipped) log.warn({ dir, file: p.file, field: p.field }, `skipped article ${p.file}: ${p.message}`);
+  for (const p of load.warnings) log.warn({ dir, file: p.file, field: p.field }, `article ${p.file}: ${p.message}`);
 }

@@ -2,7 +2,9 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import matter from "gray-matter";
 import yaml from "js-yaml";
-import { frontMatterSchema, type Article } from "./article.ts";
+import { readFileSync } from "node:fs";
+import { forEachLimited } from "../util/limit.ts";
+import { frontMatterSchema, type Article, type ArticleMeta } from "./article.ts";
 import { summarize } from "./summarize.ts";
 
 /** Why one file was not loaded (or loaded with a warning). */
@@ -42,15 +44,9 @@ const MATTER_OPTIONS = {
 export async function loadLibrary(dir: string): Promise<LoadResult> {
   const files = await listMarkdown(dir);
   const results: Array<Article | LoadProblem> = new Array(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      const file = files[i]!;
-      results[i] = await parseArticleFile(dir, file);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  await forEachLimited(files, READ_CONCURRENCY, async (file, i) => {
+    results[i] = await parseArticleFile(dir, file);
+  });
   const articles: Article[] = [];
   const skipped: LoadProblem[] = [];
   for (const r of results) ("body" in r ? articles : skipped).push(r as never);
@@ -58,7 +54,7 @@ export async function loadLibrary(dir: string): Promise<LoadResult> {
 }
 
 /** Every markdown file under `dir`, relative paths, sorted for a stable order. */
-async function listMarkdown(dir: string): Promise<string[]> {
+export async function listMarkdown(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
     .filter((e) => e.isFile() && e.name.endsWith(".md") && !e.name.startsWith("."))
@@ -103,12 +99,24 @@ export async function parseArticleFile(root: string, relPath: string): Promise<A
   };
 }
 
+/**
+ * The body of the article with id `id` under `root`, read from disk now
+ * ("" when the file is gone or unreadable: a reply then shows no snippet).
+ */
+export function readArticleBody(root: string, id: string): string {
+  try {
+    return matter(readFileSync(path.join(root, `${id}.md`), "utf8"), MATTER_OPTIONS).content.trim();
+  } catch {
+    return "";
+  }
+}
+
 function firstLine(s: string): string {
   return s.split("\n")[0] ?? s;
 }
 
 /** Report articles that share a title or a url: both are kept, the operator decides. */
-function findDuplicates(articles: Article[]): LoadProblem[] {
+export function findDuplicates(articles: readonly ArticleMeta[]): LoadProblem[] {
   const warnings: LoadProblem[] = [];
   const seen = new Map<string, string>();
   for (const a of articles) {

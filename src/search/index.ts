@@ -1,14 +1,15 @@
-import MiniSearch from "minisearch";
-import type { Article } from "../library/article.ts";
+import type { default as MiniSearch, AsPlainObject } from "minisearch";
+import type { ArticleMeta } from "../library/article.ts";
 import { isDigest, type Library } from "../library/library.ts";
-import { markdownToText } from "../library/markdown.ts";
+import { buildMiniSearch, loadMiniSearch, type IndexedDoc } from "./build.ts";
+import { coverage } from "./coverage.ts";
 import { parseQuery, type ParsedQuery } from "./query.ts";
-import { keywordExtractor, segmenter } from "./segmenter.ts";
-import { foldCase, isLatinToken, normalize, splitRuns, tokenize } from "./tokenize.ts";
+import { decodeTerm, isLatinTerm } from "./term-codec.ts";
+import { documentTerms, type Field } from "./terms.ts";
 
 /** One matching article. */
 export interface SearchHit {
-  article: Article;
+  article: ArticleMeta;
   score: number;
   /** Query tokens this article matched. */
   matched: string[];
@@ -27,14 +28,6 @@ export interface SearchResult {
   lowConfidence: boolean;
 }
 
-/** Tuning of the index. */
-export interface IndexOptions {
-  /** How many TF-IDF keywords of each body are indexed (the body itself is not). */
-  bodyKeywords?: number;
-}
-
-const FIELDS = ["title", "zen", "tags", "summary", "keywords"] as const;
-type Field = (typeof FIELDS)[number];
 const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, keywords: 1 };
 /** Below this share of the query covered, the best hit is not trusted. */
 const MIN_COVERAGE = 0.5;
@@ -44,23 +37,43 @@ const RELATIVE_COVERAGE = 0.5;
 const DIGEST_FACTOR = 0.2;
 
 /**
- * Full-text search over a library with minisearch. Titles, zen titles and
- * tags are indexed densely (single characters, bigrams, words); bodies are
- * represented by their TF-IDF keywords so the index stays small at
- * hundreds of thousands of articles.
+ * Full-text search over a library with minisearch: BM25 over titles, zen
+ * titles, tags, summaries and body keywords (see terms.ts), re-ranked by
+ * how much of the query each article covers.
  */
 export class SearchIndex {
+  /** Library positions of digest posts, looked up once per hit in the hot loop. */
+  private readonly digest: Uint8Array;
+
   private constructor(
     private readonly library: Library,
     private readonly mini: MiniSearch<IndexedDoc>,
-  ) {}
+  ) {
+    this.digest = Uint8Array.from(library.articles, (a) => (isDigest(a) ? 1 : 0));
+  }
 
-  /** Index every article of `library`. */
-  static build(library: Library, options: IndexOptions = {}): SearchIndex {
-    const mini = createMiniSearch();
-    const k = options.bodyKeywords ?? 60;
-    mini.addAll(library.articles.map((a) => toIndexedDoc(a, k)));
-    return new SearchIndex(library, mini);
+  /** Index pre-computed terms (e.g. from the library cache); docs of unknown articles are ignored. */
+  static fromTerms(library: Library, docs: readonly IndexedDoc[]): SearchIndex {
+    const position = new Map(library.articles.map((a, i) => [a.id, i]));
+    // Documents are keyed by their position in the library, so a hit finds its article by array index.
+    const known = docs.flatMap((d) => (position.has(d.id) ? [{ ...d, id: String(position.get(d.id)) }] : []));
+    return new SearchIndex(library, buildMiniSearch(known));
+  }
+
+  /** Restore an index saved with {@link toJSON} for the same library. */
+  static fromPersisted(library: Library, js: AsPlainObject): SearchIndex {
+    return new SearchIndex(library, loadMiniSearch(js));
+  }
+
+  /** The index in minisearch's serialisation format, for the library cache. */
+  toJSON(): AsPlainObject {
+    return this.mini.toJSON();
+  }
+
+  /** Compute every article's terms from its body and index them. */
+  static build(library: Library): SearchIndex {
+    const docs = library.articles.map((a) => ({ id: a.id, terms: documentTerms({ ...a, body: library.body(a.id) }) }));
+    return SearchIndex.fromTerms(library, docs);
   }
 
   /** Number of indexed articles. */
@@ -76,109 +89,66 @@ export class SearchIndex {
     if (query.tokens.length === 0) return { query, total: 0, hits: [], lowConfidence: false };
     const ranked = this.rank(query);
     const lowConfidence = ranked.length > 0 && ranked[0]!.coverage < MIN_COVERAGE;
-    return { query, total: ranked.length, hits: ranked.slice(offset, offset + limit), lowConfidence };
+    const hits = ranked.slice(offset, offset + limit).map((c) => this.toHit(c));
+    return { query, total: ranked.length, hits, lowConfidence };
   }
 
-  private rank(query: ParsedQuery): SearchHit[] {
+  /** All candidates, best first. Kept lean: a common word can match most of the library. */
+  private rank(query: ParsedQuery): Candidate[] {
     const results = this.mini.search(query.tokens.join(" "), {
       tokenize: (s) => s.split(" "),
-      prefix: (t) => isLatinToken(t) && t.length >= 2,
-      fuzzy: (t) => (isLatinToken(t) && t.length >= 4 ? 0.2 : false),
+      // minisearch passes terms in index spelling: test them with isLatinTerm.
+      prefix: (t) => isLatinTerm(t) && t.length >= 3,
+      fuzzy: (t) => (isLatinTerm(t) && t.length >= 4 ? 0.2 : false),
       combineWith: "OR",
       boost: BOOST,
     });
-    const hits: SearchHit[] = [];
-    for (const r of results) {
-      const article = this.library.get(r.id as string);
-      if (!article) continue;
-      const matched = [...new Set(r.queryTerms)];
-      const cov = coverage(query.phrases, matched);
+    const coverageOf = memoCoverage(query.phrases);
+    const covered = results.map((r) => coverageOf(r.queryTerms));
+    const floor = Math.max(0, ...covered) * RELATIVE_COVERAGE;
+    const candidates: Candidate[] = [];
+    results.forEach((r, i) => {
+      const cov = covered[i]!;
+      if (cov < floor) return;
+      const position = Number(r.id);
       // Like Lucene's coordination factor: matching more of the query beats
       // matching one term many times.
-      const demote = isDigest(article) ? DIGEST_FACTOR : 1;
-      hits.push({ article, score: r.score * cov * cov * demote, matched, coverage: cov });
-    }
-    const best = Math.max(0, ...hits.map((h) => h.coverage));
-    // Near-equal scores count as a tie, broken by recency.
-    return hits
-      .filter((h) => h.coverage >= best * RELATIVE_COVERAGE)
-      .sort((a, b) => roundScore(b.score) - roundScore(a.score) || b.article.date.localeCompare(a.article.date));
+      const score = r.score * cov * cov * (this.digest[position] ? DIGEST_FACTOR : 1);
+      candidates.push({ position, score, rounded: roundScore(score), coverage: cov, date: this.library.articles[position]!.date, terms: r.queryTerms });
+    });
+    // Near-equal scores count as a tie, broken by recency (ISO dates compare as strings).
+    return candidates.sort((a, b) => b.rounded - a.rounded || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+  }
+
+  private toHit(c: Candidate): SearchHit {
+    return { article: this.library.articles[c.position]!, score: c.score, matched: c.terms.map(decodeTerm), coverage: c.coverage };
   }
 }
 
-interface IndexedDoc {
-  id: string;
-  title: string;
-  zen: string;
-  tags: string;
-  summary: string;
-  keywords: string;
+interface Candidate {
+  position: number;
+  score: number;
+  rounded: number;
+  coverage: number;
+  date: string;
+  /** Matched query terms in index spelling. */
+  terms: string[];
 }
 
-function createMiniSearch(): MiniSearch<IndexedDoc> {
-  return new MiniSearch<IndexedDoc>({
-    fields: [...FIELDS],
-    storeFields: [],
-    tokenize: (text, field) => tokenizeField(text, field as Field),
-    processTerm: (term) => term,
-  });
-}
-
-/** Dense tokens for short fields; bigrams and words for longer ones. */
-function tokenizeField(text: string, field: Field): string[] {
-  if (field === "keywords") return text.split(" ").flatMap((k) => tokenize(k, { words: true }));
-  const short = field === "title" || field === "zen" || field === "tags";
-  return tokenize(text, { unigrams: short, words: true });
-}
-
-function toIndexedDoc(a: Article, keywords: number): IndexedDoc {
-  return {
-    id: a.id,
-    title: a.title,
-    zen: a.zen?.title ?? "",
-    tags: (a.tags ?? []).join(" "),
-    summary: a.summary,
-    keywords: bodyKeywords(a.body, keywords).join(" "),
-  };
-}
-
-/**
- * The words that characterise a body: jieba's TF-IDF keywords plus every
- * Latin word (names like Midjourney are rare and matter to searchers).
- */
-export function bodyKeywords(body: string, k: number): string[] {
-  const text = markdownToText(body);
-  const words = keywordExtractor()
-    .extractKeywords(segmenter(), text, k)
-    .map((w) => normalize(w.keyword));
-  const latin = splitRuns(foldCase(text)).filter((r) => r.kind === "latin" && !/^\d+$/.test(r.text));
-  return [...new Set([...words, ...latin.map((r) => r.text)])];
-}
-
-/**
- * The share of the query's characters that matched tokens cover: for Han
- * phrases, the characters inside any matched bigram or word; a Latin
- * phrase counts whole when its word matched (exactly, by prefix or fuzzily).
- */
-export function coverage(phrases: string[], matched: string[]): number {
-  let covered = 0;
-  let total = 0;
-  for (const phrase of phrases) {
-    const chars = [...phrase];
-    total += chars.length;
-    const hit = new Array<boolean>(chars.length).fill(false);
-    for (const token of matched) {
-      const len = [...token].length;
-      for (let i = phrase.indexOf(token); i >= 0; i = phrase.indexOf(token, i + 1)) {
-        const start = [...phrase.slice(0, i)].length;
-        hit.fill(true, start, start + len);
-      }
-    }
-    covered += hit.filter(Boolean).length;
-  }
-  return total === 0 ? 0 : covered / total;
-}
-
+/** Two significant digits: scores that close are a tie. */
 function roundScore(score: number): number {
-  return Number(score.toPrecision(2));
+  if (score <= 0) return 0;
+  const unit = 10 ** (Math.floor(Math.log10(score)) - 1);
+  return Math.round(score / unit) * unit;
+}
+
+/** Many hits share the same matched (encoded) terms; compute each combination's coverage once. */
+function memoCoverage(phrases: string[]): (matched: string[]) => number {
+  const memo = new Map<string, number>();
+  return (matched) => {
+    const key = matched.join(" ");
+    let value = memo.get(key);
+    if (value === undefined) memo.set(key, (value = coverage(phrases, matched.map(decodeTerm))));
+    return value;
+  };
 }

@@ -57,6 +57,28 @@ export interface TokenizeOptions {
 }
 
 /**
+ * Terms of running text (summaries): jieba words and the bigrams inside
+ * each word, but not the bigrams that straddle two words (机和, 和绘),
+ * which match nothing a person types and bloat the index.
+ */
+export function tokenizeProse(text: string): string[] {
+  const tokens: string[] = [];
+  for (const run of splitRuns(normalize(text))) {
+    if (run.kind === "latin") {
+      tokens.push(run.text);
+      continue;
+    }
+    for (const word of segmenter().cut(run.text, true)) {
+      const len = [...word].length;
+      if (len === 1) continue;
+      tokens.push(...bigrams(word));
+      if (len > 2) tokens.push(word);
+    }
+  }
+  return tokens;
+}
+
+/**
  * Tokens of a text for indexing or querying: Latin words and numbers as
  * they are, and for Han runs the character bigrams (robust whatever the
  * segmentation) plus, optionally, jieba words and single characters.

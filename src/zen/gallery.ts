@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Article, Zen } from "../library/article.ts";
+import type { ArticleMeta, Zen } from "../library/article.ts";
 import type { Library } from "../library/library.ts";
 
 /** A 禅定时刻 image together with the article it closes. */
@@ -20,7 +20,7 @@ export function zenGallery(library: Library): ZenImage[] {
   return [...seen.values()].sort((x, y) => hash(x.image).localeCompare(hash(y.image)));
 }
 
-function toZenImage(a: Article, zen: Zen): ZenImage {
+function toZenImage(a: ArticleMeta, zen: Zen): ZenImage {
   return { ...zen, article: { id: a.id, title: a.title, url: a.url, date: a.date } };
 }
 

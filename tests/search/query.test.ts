@@ -15,8 +15,13 @@ describe("parseQuery", () => {
     expect(parseQuery("和菜头写过的关于呼吸机的文章").phrases).toEqual(["呼吸机"]);
   });
 
-  it("uses a query that is nothing but filler as typed rather than searching for nothing", () => {
-    expect(parseQuery("文章").phrases).toEqual(["文章"]);
+  it("finds nothing to look for in a query of filler only", () => {
+    expect(parseQuery("那篇文章").phrases).toEqual([]);
+    expect(parseQuery("的").tokens).toEqual([]);
+  });
+
+  it("reads Traditional Chinese as Simplified", () => {
+    expect(parseQuery("獨一無二").phrases).toEqual(["独一无二"]);
   });
 
   it("produces no tokens for punctuation-only input", () => {

@@ -1,0 +1,89 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import type { Logger } from "../log.ts";
+import { SearchIndex } from "../search/index.ts";
+import { documentTerms, type DocTerms } from "../search/terms.ts";
+import { forEachLimited } from "../util/limit.ts";
+import type { Article, ArticleMeta } from "./article.ts";
+import { LibraryCache, type FileEntry } from "./cache.ts";
+import { Library } from "./library.ts";
+import { findDuplicates, listMarkdown, parseArticleFile, readArticleBody, type LoadProblem } from "./load.ts";
+
+/** Options of {@link loadIndexedLibrary}. */
+export interface IndexedLoadOptions {
+  /** Where parsed articles, terms and the index are remembered between runs; none: no cache. */
+  cache?: LibraryCache;
+  log?: Logger;
+}
+
+/** A library ready to serve, with what was skipped and how much came from the cache. */
+export interface IndexedLoad {
+  library: Library;
+  index: SearchIndex;
+  skipped: LoadProblem[];
+  warnings: LoadProblem[];
+  /** Files taken from the cache / parsed now. */
+  cached: number;
+  parsed: number;
+}
+
+const STAT_CONCURRENCY = 64;
+
+/**
+ * Load an article directory for serving: metadata of every valid article
+ * and its search index; bodies stay on disk (read on demand). Files whose
+ * modification time and size match the cache are not parsed again, and
+ * when nothing changed the persisted index is loaded instead of rebuilt,
+ * so a restart costs a directory scan and two JSON reads.
+ */
+export async function loadIndexedLibrary(dir: string, options: IndexedLoadOptions = {}): Promise<IndexedLoad> {
+  const { cache, log } = options;
+  const previous = cache ? await cache.readFiles() : new Map<string, FileEntry>();
+  const scan = await scanFiles(dir, previous);
+  const files = new Map([...scan.unchanged, ...scan.parsed].map(([name, e]) => [name, e.entry] as const));
+  const library = new Library([...files.values()].map((e) => e.meta), (id) => readArticleBody(dir, id));
+  const base = { library, skipped: scan.skipped, warnings: findDuplicates(library.articles), cached: scan.unchanged.size, parsed: scan.parsed.size };
+  const changed = scan.parsed.size > 0 || files.size !== previous.size;
+  const persisted = cache && !changed ? await cache.readIndex(files) : undefined;
+  if (persisted) return { ...base, index: SearchIndex.fromPersisted(library, persisted) };
+
+  const terms = cache ? await cache.readTerms() : new Map<string, DocTerms>();
+  for (const [name, p] of scan.parsed) terms.set(name, p.terms);
+  for (const name of terms.keys()) if (!files.has(name)) terms.delete(name);
+  const docs = [...files].flatMap(([name, e]) => {
+    const t = terms.get(name);
+    return t ? [{ id: e.meta.id, terms: t }] : [];
+  });
+  const index = SearchIndex.fromTerms(library, docs);
+  if (cache) await cache.write(files, terms, index.toJSON()).catch((err) => log?.warn({ err, dir: cache.dir }, "could not write the library cache"));
+  return { ...base, index };
+}
+
+interface Scan {
+  unchanged: Map<string, { entry: FileEntry }>;
+  parsed: Map<string, { entry: FileEntry; terms: DocTerms }>;
+  skipped: LoadProblem[];
+}
+
+/** Stat every file; parse only those the cache does not know in this version. */
+async function scanFiles(dir: string, previous: Map<string, FileEntry>): Promise<Scan> {
+  const scan: Scan = { unchanged: new Map(), parsed: new Map(), skipped: [] };
+  await forEachLimited(await listMarkdown(dir), STAT_CONCURRENCY, async (rel) => {
+    const name = rel.split(path.sep).join("/");
+    const info = await stat(path.join(dir, rel)).catch(() => undefined);
+    if (!info) return void scan.skipped.push({ file: name, message: "vanished while loading" });
+    const known = previous.get(name);
+    if (known && known.mtimeMs === info.mtimeMs && known.size === info.size) return void scan.unchanged.set(name, { entry: known });
+    const result = await parseArticleFile(dir, rel);
+    if (!("body" in result)) return void scan.skipped.push(result);
+    const entry = { mtimeMs: info.mtimeMs, size: info.size, meta: withoutBody(result) };
+    scan.parsed.set(name, { entry, terms: documentTerms(result) });
+  });
+  scan.skipped.sort((a, b) => a.file.localeCompare(b.file));
+  return scan;
+}
+
+function withoutBody(article: Article): ArticleMeta {
+  const { body: _, ...meta } = article;
+  return meta;
+}
