@@ -42,6 +42,9 @@ const envSchema = z.object({
   WECHATY_PUPPET: optionalString,
   WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
   WECHATY_NAME: z.preprocess(blankAsUndefined, z.string().default("article-bot")),
+  WECHAT_SEND_INTERVAL_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(1000)),
+  WECHAT_SEND_JITTER_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(1000)),
+  WECHAT_ROOM_MAX_PER_MINUTE: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1).default(12)),
 });
 
 /** Typed, validated configuration; parsed once at start. */
@@ -60,7 +63,17 @@ export interface Config {
   httpPort?: number;
   databaseUrl?: string;
   telegram?: { token: string; webhookUrl?: string; apiRoot?: string };
-  wechat?: { puppet: string; puppetToken?: string; name: string };
+  wechat?: { puppet: string; puppetToken?: string; name: string; pacing: WechatPacing };
+}
+
+/** How fast the WeChat adapter may send: WeChat bans accounts that send in bursts. */
+export interface WechatPacing {
+  /** Minimum gap between two outgoing messages, over all chats. */
+  intervalMs: number;
+  /** Up to this much random extra gap, so sends do not look machine-timed. */
+  jitterMs: number;
+  /** Messages per chat (room or private) per rolling minute. */
+  perChatPerMinute: number;
 }
 
 /** Thrown when the environment is invalid; the message lists every problem. */
@@ -94,7 +107,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { token: e.TELEGRAM_BOT_TOKEN, webhookUrl: e.TELEGRAM_WEBHOOK_URL, apiRoot: e.TELEGRAM_API_ROOT }
       : undefined,
     wechat: e.WECHATY_PUPPET
-      ? { puppet: e.WECHATY_PUPPET, puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, name: e.WECHATY_NAME }
+      ? {
+          puppet: e.WECHATY_PUPPET,
+          puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN,
+          name: e.WECHATY_NAME,
+          pacing: {
+            intervalMs: e.WECHAT_SEND_INTERVAL_MS,
+            jitterMs: e.WECHAT_SEND_JITTER_MS,
+            perChatPerMinute: e.WECHAT_ROOM_MAX_PER_MINUTE,
+          },
+        }
       : undefined,
   };
 }
