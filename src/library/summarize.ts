@@ -1,24 +1,50 @@
 import { markdownToText } from "./markdown.ts";
 
 const SENTENCE_END = /[。！？!?…；;]+["”’」』）)]*/g;
+const CLAUSE_END = /[，,、：:]/g;
 
 /**
  * An extractive summary of the opening of a markdown body: whole sentences
- * until at least `min` characters, never more than `max`. A first sentence
- * longer than `max` is cut at its last comma (or hard) and ends with `…`.
+ * until at least `min` characters, normally no more than `max`. When the
+ * sentence that would reach `min` is long, it is still taken whole if the
+ * summary stays under 1.5 × `max` (a sentence end reads better than a
+ * cut); otherwise it is cut at its last comma that fits, ending with `…`.
  */
 export function summarize(body: string, min = 80, max = 120): string {
-  const text = markdownToText(body).replace(/\s+/g, " ").trim();
-  if ([...text].length <= max) return text;
+  const text = flatten(markdownToText(body));
+  if (length(text) <= max) return text;
   let cut = 0;
   for (const m of text.matchAll(SENTENCE_END)) {
     const end = m.index + m[0].length;
-    if ([...text.slice(0, end)].length > max) break;
+    const len = length(text.slice(0, end));
+    if (len > max && (cut > 0 && length(text.slice(0, cut)) >= min || len > max * 1.5)) break;
     cut = end;
-    if ([...text.slice(0, end)].length >= min) break;
+    if (len >= min) return text.slice(0, end).trim();
   }
-  if (cut > 0) return text.slice(0, cut).trim();
+  return `${clauseCut(text, cut, min, max)}…`;
+}
+
+/** The longest cut at a clause boundary after `from` that fits in `max - 1` characters. */
+function clauseCut(text: string, from: number, min: number, max: number): string {
   const head = [...text].slice(0, max - 1).join("");
-  const comma = Math.max(head.lastIndexOf("，"), head.lastIndexOf(","), head.lastIndexOf("、"));
-  return (comma >= min / 2 ? head.slice(0, comma) : head) + "…";
+  let best = -1;
+  for (const m of head.matchAll(CLAUSE_END)) if (m.index >= from) best = m.index;
+  if (best >= 0 && length(head.slice(0, best)) >= min / 2) return head.slice(0, best);
+  return from > 0 ? text.slice(0, from).trim().replace(/[。！？!?…；;]$/, "") : head;
+}
+
+/** Paragraphs joined into one line: no space between Chinese characters, one between words. */
+function flatten(text: string): string {
+  return text
+    .replace(/\s*\n\s*/g, (_m, offset: number, s: string) => (isLatin(s[offset - 1]) && isLatin(s[offset + _m.length]) ? " " : ""))
+    .replace(/[ \t]+/g, " ")
+    .trim();
+}
+
+function isLatin(ch: string | undefined): boolean {
+  return ch !== undefined && /[A-Za-z0-9]/.test(ch);
+}
+
+function length(s: string): number {
+  return [...s].length;
 }
