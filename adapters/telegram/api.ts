@@ -1,0 +1,99 @@
+import { autoRetry, type AutoRetryOptions } from "@grammyjs/auto-retry";
+import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-throttler";
+import { Api, HttpError, InputFile, type ApiClientOptions, type Transformer } from "grammy";
+import type { Logger } from "../../src/log.ts";
+import { describeError } from "./errors.ts";
+
+/** Per-call time limits of Bot API requests. */
+export interface CallTimeouts {
+  /** Any ordinary call. */
+  callMs: number;
+  /** A call that uploads a file (sendPhoto with bytes). */
+  uploadMs: number;
+  /** getUpdates may take its long-poll `timeout` plus this. */
+  pollGraceMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: CallTimeouts = { callMs: 15_000, uploadMs: 60_000, pollGraceMs: 10_000 };
+
+/**
+ * Retries of the answering path: 429 waits for `retry_after` (up to 30 s)
+ * and 5xx backs off from 3 s, at most 3 times. Network errors are not
+ * retried: the request may have arrived, and a duplicate answer is worse
+ * than a lost one (auto-retry would also retry them without bound).
+ */
+export const DEFAULT_RETRY: Partial<AutoRetryOptions> = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true };
+
+/** Client options shared by every Api instance; `timeoutSeconds` is only a backstop behind {@link timeouts}. */
+export function clientOptions(apiRoot?: string): ApiClientOptions {
+  return { apiRoot: apiRoot?.replace(/\/+$/, ""), timeoutSeconds: 120 };
+}
+
+/**
+ * A transformer that gives every call its own deadline: long polls get
+ * their poll time plus a grace, uploads longer, everything else short.
+ */
+export function timeouts(limits: CallTimeouts = DEFAULT_TIMEOUTS): Transformer {
+  return async (prev, method, payload, signal) => {
+    const poll = method === "getUpdates" ? Number((payload as { timeout?: number } | undefined)?.timeout ?? 0) * 1000 : undefined;
+    const ms = poll !== undefined ? poll + limits.pollGraceMs : hasUpload(payload) ? limits.uploadMs : limits.callMs;
+    const deadline = AbortSignal.timeout(ms);
+    const combined = signal ? AbortSignal.any([signal as AbortSignal, deadline]) : deadline;
+    try {
+      return await prev(method, payload, combined as typeof signal);
+    } catch (err) {
+      if (deadline.aborted && !signal?.aborted) throw new HttpError(`Request to '${method}' timed out after ${ms} ms`, err);
+      throw err;
+    }
+  };
+}
+
+function hasUpload(payload: unknown): boolean {
+  return typeof payload === "object" && payload !== null && Object.values(payload).some((v) => v instanceof InputFile);
+}
+
+/** A transformer that logs every failed call with its method, chat and Telegram's answer (never the token). */
+export function logFailures(log: Logger): Transformer {
+  return async (prev, method, payload, signal) => {
+    const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+    try {
+      const res = await prev(method, payload, signal);
+      if (!res.ok) log.warn({ method, chatId, code: res.error_code, description: res.description, retryAfter: res.parameters?.retry_after }, "telegram call failed");
+      return res;
+    } catch (err) {
+      if (!signal?.aborted) log.warn({ method, chatId, reason: describeError(err) }, "telegram call failed");
+      throw err;
+    }
+  };
+}
+
+/** How the answering path's Api is made reliable. */
+export interface ReliabilityOptions {
+  timeouts?: CallTimeouts;
+  retry?: Partial<AutoRetryOptions>;
+  /** Throttler limits; `false` turns throttling off (tests). Default: the plugin's Telegram limits. */
+  throttle?: APIThrottlerOptions | false;
+}
+
+/**
+ * Install, innermost first: per-call timeouts, failure logging, the
+ * throttler (~1 msg/s per chat, 20/min per group, 30/s overall) and
+ * auto-retry outermost, so every retry waits its turn in the throttler.
+ */
+export function installReliability(api: Api, log: Logger, options: ReliabilityOptions = {}): Api {
+  api.config.use(timeouts(options.timeouts), logFailures(log));
+  if (options.throttle !== false) api.config.use(apiThrottler(options.throttle ?? {}));
+  api.config.use(autoRetry(options.retry ?? DEFAULT_RETRY));
+  return api;
+}
+
+/**
+ * The Api of the push's sender: timeouts and logging only. The push paces
+ * its own broadcast and handles 429 for the whole platform, so a 429 must
+ * reach it at once instead of being waited out per chat.
+ */
+export function pushApi(token: string, apiRoot: string | undefined, log: Logger, limits?: CallTimeouts): Api {
+  const api = new Api(token, clientOptions(apiRoot));
+  api.config.use(timeouts(limits), logFailures(log));
+  return api;
+}

@@ -1,0 +1,44 @@
+import { GrammyError, HttpError } from "grammy";
+import { SendError } from "../../src/bot/sender.ts";
+
+/** 400 descriptions that mean the chat is gone for us, not that the request was malformed. */
+const GONE_400 = /chat not found|group chat was upgraded|have no rights to send|need administrator rights|not enough rights to send/i;
+
+/**
+ * Classify an error from a Telegram API call in terms the caller can act
+ * on: 403 → `gone`, 429 → `rate_limited` (with retry_after), 5xx and
+ * network errors → `transient`, 400 → `rejected` (unless it means the chat is gone).
+ */
+export function toSendError(err: unknown): SendError {
+  if (err instanceof SendError) return err;
+  if (err instanceof GrammyError) {
+    const detail = `${err.method}: ${err.error_code} ${err.description}`;
+    const retryAfter = err.parameters.retry_after;
+    if (err.error_code === 403) return new SendError("gone", detail);
+    if (err.error_code === 429) return new SendError("rate_limited", detail, (retryAfter ?? 1) * 1000);
+    if (err.error_code === 400) return new SendError(GONE_400.test(err.description) ? "gone" : "rejected", detail);
+    return new SendError("transient", `${detail}${err.error_code >= 500 ? " (the server answered; the message may have arrived)" : ""}`);
+  }
+  return new SendError("transient", describeError(err));
+}
+
+/** True when Telegram refused a call because the message did not change (a double-pressed button). */
+export function isNotModified(err: unknown): boolean {
+  return err instanceof GrammyError && err.error_code === 400 && /message is not modified/i.test(err.description);
+}
+
+/**
+ * A one-line description of an error that is safe to log: never the
+ * underlying fetch error, whose message carries the request URL and so
+ * the bot token.
+ */
+export function describeError(err: unknown): string {
+  if (err instanceof GrammyError || err instanceof HttpError) return redactToken(err.message);
+  if (err instanceof Error) return redactToken(`${err.name}: ${err.message}`);
+  return redactToken(String(err));
+}
+
+/** Remove anything shaped like a bot token (`123456:ABC-…`), e.g. from a URL in an error message. */
+export function redactToken(text: string): string {
+  return text.replace(/\d{3,}:[\w-]{20,}/g, "[token]");
+}

@@ -1,0 +1,50 @@
+import type { Api } from "grammy";
+import type { Reply } from "../../src/bot/message.ts";
+import type { Pager } from "./paging.ts";
+import type { PhotoUploader, SendExtras } from "./photo.ts";
+import { render, type RenderedMessage } from "./render.ts";
+
+/**
+ * Puts the core's replies into Telegram chats: renders them and sends
+ * them through one {@link Api}. Answers and the push use the same
+ * messenger code, so a reply looks the same however it was triggered.
+ */
+export class Messenger {
+  constructor(
+    private readonly api: Api,
+    private readonly pager: Pager,
+    private readonly photos: PhotoUploader,
+  ) {}
+
+  /** Render and send one reply; throws grammY errors as they come. */
+  async send(chatId: number | string, reply: Reply, extras: SendExtras = {}): Promise<void> {
+    const rendered = render(reply, this.pager);
+    if (rendered.kind === "photo") {
+      await this.photos.send(this.api, chatId, rendered, extras, (id, message, ex) => this.sendMessage(id, message, ex));
+    } else {
+      await this.sendMessage(chatId, rendered, extras);
+    }
+  }
+
+  /** Replace a message the bot sent (a search result page) with `reply`; false when it is not a message reply. */
+  async edit(chatId: number | string, messageId: number, reply: Reply): Promise<boolean> {
+    const rendered = render(reply, this.pager);
+    if (rendered.kind !== "message") return false;
+    await this.api.editMessageText(chatId, messageId, rendered.html, {
+      parse_mode: "HTML",
+      reply_markup: rendered.keyboard,
+      link_preview_options: { is_disabled: true },
+    });
+    return true;
+  }
+
+  private async sendMessage(chatId: number | string, message: RenderedMessage, extras: SendExtras): Promise<void> {
+    await this.api.sendMessage(chatId, message.html, {
+      parse_mode: "HTML",
+      reply_markup: message.keyboard,
+      // Three links would preview only the first; the cards speak for themselves.
+      link_preview_options: { is_disabled: true },
+      ...extras,
+    });
+  }
+}

@@ -1,0 +1,107 @@
+import { GrammyError, InputFile, type Api } from "grammy";
+import type { InlineKeyboardMarkup, ReplyParameters } from "grammy/types";
+import type { Logger } from "../../src/log.ts";
+import { downloadImage, type Downloaded } from "../../src/net/download.ts";
+import type { ImageCache } from "../../src/net/image-cache.ts";
+import type { Store } from "../../src/store/store.ts";
+import { describeError } from "./errors.ts";
+import type { RenderedMessage, RenderedPhoto } from "./render.ts";
+
+/** What {@link PhotoUploader} needs. */
+export interface PhotoDeps {
+  store: Store;
+  log: Logger;
+  /** The bot's numeric id: file_ids belong to one bot, so they are cached per bot. */
+  botId: string;
+  /** Shared downloads (the push fills it first); without it images are downloaded here. */
+  images?: ImageCache;
+  /** How an image is fetched when there is no cache. Default {@link downloadImage}. */
+  download?: (url: string) => Promise<Downloaded>;
+}
+
+/** Options every send shares. */
+export interface SendExtras {
+  reply_parameters?: ReplyParameters;
+}
+
+/** Sends a rendered text message; the fallback when an image cannot be fetched. */
+export type TextSend = (chatId: number | string, message: RenderedMessage, extras: SendExtras) => Promise<void>;
+
+/** Telegram's answers when a cached file_id no longer works. */
+const STALE_FILE_ID = /wrong file identifier|file reference|FILE_ID_INVALID|wrong remote file/i;
+
+/**
+ * Sends photos so that each image is uploaded once. WeChat's image host
+ * blocks hotlinking, so Telegram cannot fetch the URL itself: the bytes
+ * are downloaded here (no Referer, timeout, size cap) and uploaded, and
+ * the `file_id` Telegram returns is stored and reused for every later send.
+ * Concurrent sends of a new image wait for the first upload.
+ */
+export class PhotoUploader {
+  private readonly uploads = new Map<string, Promise<string | undefined>>();
+
+  constructor(private readonly deps: PhotoDeps) {}
+
+  /** Send `photo` to a chat; sends `photo.fallback` as text when the image cannot be fetched. */
+  async send(api: Api, chatId: number | string, photo: RenderedPhoto, extras: SendExtras, sendText: TextSend): Promise<void> {
+    const known = await this.deps.store.getValue(this.key(photo.url));
+    if (known && (await this.sendById(api, chatId, known, photo, extras))) return;
+    const inflight = this.uploads.get(photo.url);
+    const shared = inflight ? await inflight : undefined;
+    if (shared && (await this.sendById(api, chatId, shared, photo, extras))) return;
+    const upload = this.upload(api, chatId, photo, extras, sendText);
+    const fileId = upload.then((id) => id, () => undefined);
+    this.uploads.set(photo.url, fileId);
+    try {
+      await upload;
+    } finally {
+      if (this.uploads.get(photo.url) === fileId) this.uploads.delete(photo.url);
+    }
+  }
+
+  private async upload(api: Api, chatId: number | string, photo: RenderedPhoto, extras: SendExtras, sendText: TextSend): Promise<string | undefined> {
+    let image: Downloaded;
+    try {
+      image = await (this.deps.images ? this.deps.images.get(photo.url) : (this.deps.download ?? downloadImage)(photo.url));
+    } catch (err) {
+      this.deps.log.warn({ url: photo.url, reason: describeError(err) }, "telegram photo unavailable; sending text instead");
+      await sendText(chatId, photo.fallback, extras);
+      return undefined;
+    }
+    const sent = await api.sendPhoto(chatId, new InputFile(image.bytes, image.fileName), options(photo, extras));
+    const fileId = sent.photo.at(-1)?.file_id;
+    if (fileId) await this.remember(photo.url, fileId);
+    this.deps.log.info({ url: photo.url, bytes: image.bytes.length }, "telegram photo uploaded");
+    return fileId;
+  }
+
+  /** Send by file_id; false when Telegram no longer knows the id (then it is forgotten). */
+  private async sendById(api: Api, chatId: number | string, fileId: string, photo: RenderedPhoto, extras: SendExtras): Promise<boolean> {
+    try {
+      await api.sendPhoto(chatId, fileId, options(photo, extras));
+      return true;
+    } catch (err) {
+      if (!(err instanceof GrammyError && err.error_code === 400 && STALE_FILE_ID.test(err.description))) throw err;
+      this.deps.log.warn({ url: photo.url, reason: err.description }, "telegram file_id rejected; uploading again");
+      await this.deps.store.setValue(this.key(photo.url), "");
+      return false;
+    }
+  }
+
+  private async remember(url: string, fileId: string): Promise<void> {
+    try {
+      await this.deps.store.setValue(this.key(url), fileId);
+    } catch (err) {
+      // The photo was delivered; only the reuse is lost, so the next send uploads again.
+      this.deps.log.warn({ url, reason: describeError(err) }, "telegram file_id not stored");
+    }
+  }
+
+  private key(url: string): string {
+    return `telegram:${this.deps.botId}:photo:${url}`;
+  }
+}
+
+function options(photo: RenderedPhoto, extras: SendExtras): { caption: string; parse_mode: "HTML"; reply_markup?: InlineKeyboardMarkup } & SendExtras {
+  return { caption: photo.caption, parse_mode: "HTML", reply_markup: photo.keyboard, ...extras };
+}

@@ -1,0 +1,65 @@
+import type { Reply } from "../../src/bot/message.ts";
+import type { Sender } from "../../src/bot/sender.ts";
+import type { Logger } from "../../src/log.ts";
+import type { ImageCache } from "../../src/net/image-cache.ts";
+import type { Store } from "../../src/store/store.ts";
+import { pushApi, type CallTimeouts } from "./api.ts";
+import { toSendError } from "./errors.ts";
+import { Messenger } from "./messenger.ts";
+import { Pager } from "./paging.ts";
+import { PhotoUploader } from "./photo.ts";
+
+/**
+ * The Telegram {@link Sender} the push uses: replies look exactly like
+ * answers (same rendering, same photo upload and file_id reuse), and
+ * failures are classified as {@link SendError}s: 403 → `gone`,
+ * 429 → `rate_limited` with retry_after, 5xx/network → `transient`,
+ * other 400 → `rejected`. It does not retry or throttle: the push paces
+ * the broadcast and decides what to retry.
+ */
+export class TelegramSender implements Sender {
+  readonly platform = "telegram";
+
+  constructor(private readonly messenger: Messenger) {}
+
+  async send(chatId: string, reply: Reply): Promise<void> {
+    try {
+      await this.messenger.send(chatId, reply);
+    } catch (err) {
+      throw toSendError(err);
+    }
+  }
+}
+
+/** What {@link createTelegramSender} needs. */
+export interface TelegramSenderOptions {
+  token: string;
+  /** Bot API server root, e.g. a fake server in tests. Default Telegram's. */
+  apiRoot?: string;
+  store: Store;
+  log: Logger;
+  /** Shared image downloads (`AdapterContext.images`). */
+  images?: ImageCache;
+  /** Shared with the answering side so paging buttons of pushed results work. */
+  pager?: Pager;
+  /** Shared with the answering side so an image is uploaded once for both. */
+  photos?: PhotoUploader;
+  timeouts?: CallTimeouts;
+}
+
+/**
+ * A standalone Telegram sender (no polling, no handlers), e.g. for the
+ * push's tests against the fake Bot API server:
+ * `createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store, log })`.
+ */
+export function createTelegramSender(options: TelegramSenderOptions): TelegramSender {
+  const log = options.log.child({ component: "telegram-sender" });
+  const api = pushApi(options.token, options.apiRoot, log, options.timeouts);
+  const photos = options.photos ?? new PhotoUploader({ store: options.store, log, botId: botIdOf(options.token), images: options.images });
+  return new TelegramSender(new Messenger(api, options.pager ?? new Pager(), photos));
+}
+
+/** The numeric bot id at the start of a token (`123456:ABC…` → `123456`). */
+export function botIdOf(token: string): string {
+  return token.split(":")[0] ?? "";
+}

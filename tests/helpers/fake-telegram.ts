@@ -1,0 +1,401 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { BadRequest, checkInlineAnswer, checkKeyboard, visibleText } from "./fake-telegram-checks.ts";
+
+/**
+ * A fake Telegram Bot API server on 127.0.0.1 for tests: a real HTTP
+ * server that grammY talks to through `client.apiRoot`. It queues updates
+ * for `getUpdates`, records every call, checks requests as strictly as
+ * Telegram (HTML entities, 4096/1024 limits, keyboards, inline answers),
+ * and can be told to fail (429 with retry_after, 5xx, 403) or to be slow.
+ *
+ * ```ts
+ * const tg = await FakeTelegram.start();
+ * const adapter = createTelegramAdapter({ ..., apiRoot: tg.apiRoot, token: tg.token });
+ * tg.userMessage("墨荷");
+ * const reply = await tg.waitForCall("sendMessage");
+ * await tg.close();
+ * ```
+ */
+
+/** One recorded Bot API call. */
+export interface ApiCall {
+  method: string;
+  /** The parameters, JSON-decoded (multipart fields too). */
+  payload: Record<string, any>;
+  /** Uploaded files of a multipart request, by field name. */
+  files: Record<string, { filename: string; bytes: Buffer }>;
+  /** What the fake answered: `ok`, or the HTTP status of the error. */
+  outcome: "ok" | number;
+  /** The `result` of a successful call (e.g. the sent message). */
+  result?: any;
+}
+
+/** When a rule applies: every field given must match. */
+export interface CallMatch {
+  method?: string;
+  /** Compared as a string, so `5` and `"5"` both match chat 5. */
+  chatId?: number | string;
+}
+
+/** An error answer: `fail({ code: 429, retryAfter: 1, times: 1 })`. */
+export interface FailRule extends CallMatch {
+  code: number;
+  description?: string;
+  /** For 429: seconds in `parameters.retry_after`. */
+  retryAfter?: number;
+  /** Answer this many matching calls with the error, then behave. Default: forever. */
+  times?: number;
+}
+
+/** Options of {@link FakeTelegram.start}. */
+export interface FakeTelegramOptions {
+  /** Bot token; the bot id is its numeric prefix. Default `123456:TEST-TOKEN`. */
+  token?: string;
+  /** The bot's username. Default `article_test_bot`. */
+  username?: string;
+  /** Longest a `getUpdates` waits for updates, whatever its `timeout`. Default 30 s. */
+  maxPollMs?: number;
+}
+
+type Json = Record<string, any>;
+type HandlerFn = (p: Json, call: ApiCall) => unknown;
+
+const SEND_METHODS = new Set(["sendMessage", "sendPhoto", "editMessageText", "editMessageCaption"]);
+
+/** A local fake of the Telegram Bot API; see the module comment. */
+export class FakeTelegram {
+  /** Every call, in arrival order. */
+  readonly calls: ApiCall[] = [];
+  readonly token: string;
+  readonly bot: { id: number; is_bot: true; first_name: string; username: string };
+  private readonly server: Server;
+  private readonly updates: Json[] = [];
+  private readonly waiters = new Set<() => void>();
+  private readonly rules: Array<{ rule: FailRule | (CallMatch & { delayMs: number }); left: number }> = [];
+  private readonly members = new Map<string, string>();
+  private readonly messages = new Map<string, Json>();
+  private readonly fileIds = new Set<string>();
+  private nextUpdateId = 1;
+  private nextMessageId = 1;
+  private acknowledged = 0;
+  private closed = false;
+
+  private constructor(private readonly options: FakeTelegramOptions) {
+    this.token = options.token ?? "123456:TEST-TOKEN";
+    this.bot = { id: Number(this.token.split(":")[0]), is_bot: true, first_name: "Article Bot", username: options.username ?? "article_test_bot" };
+    this.server = createServer((req, res) => void this.serve(req, res));
+  }
+
+  /** Start a fake on a random port of 127.0.0.1. */
+  static async start(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
+    const fake = new FakeTelegram(options);
+    await new Promise<void>((resolve) => fake.server.listen(0, "127.0.0.1", resolve));
+    return fake;
+  }
+
+  /** The value for grammY's `client.apiRoot` (and `TELEGRAM_API_ROOT`). */
+  get apiRoot(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Queue a raw update (an `update_id` is assigned); resolves to it. */
+  pushUpdate(update: Json): Json {
+    const full = { update_id: this.nextUpdateId++, ...update };
+    this.updates.push(full);
+    this.wake();
+    return full;
+  }
+
+  /**
+   * Queue a text message, with the entities Telegram would compute
+   * (leading /command, @mentions) unless `entities` is given.
+   * Defaults: private chat with user 1001.
+   */
+  userMessage(text: string, opts: { chat?: Json; from?: Json; replyTo?: Json; entities?: Json[]; kind?: "message" | "edited_message" } = {}): Json {
+    const from = opts.from ?? user(1001);
+    const message: Json = {
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: opts.chat ?? privateChat(from.id),
+      from,
+      text,
+      entities: opts.entities ?? entitiesOf(text),
+    };
+    if (opts.replyTo) message.reply_to_message = opts.replyTo;
+    return this.pushUpdate({ [opts.kind ?? "message"]: message });
+  }
+
+  /** Queue a press on an inline button of `message` (a message the bot sent). */
+  pressButton(message: Json, data: string, from: Json = user(1001)): Json {
+    return this.pushUpdate({ callback_query: { id: `cb${this.nextUpdateId}`, from, chat_instance: "ci", message, data } });
+  }
+
+  /** Queue an inline query `@bot text`. */
+  inlineQuery(query: string, offset = "", from: Json = user(1001)): Json {
+    return this.pushUpdate({ inline_query: { id: `iq${this.nextUpdateId}`, from, query, offset, chat_type: "sender" } });
+  }
+
+  /** Answer matching calls with an error (e.g. 429 with `retryAfter`, 500, 403). */
+  fail(rule: FailRule): void {
+    this.rules.push({ rule, left: rule.times ?? Infinity });
+  }
+
+  /** Hold matching calls for `delayMs` before answering (a slow server). */
+  delay(rule: CallMatch & { delayMs: number; times?: number }): void {
+    this.rules.push({ rule, left: rule.times ?? Infinity });
+  }
+
+  /** Forget every fail/delay rule. */
+  heal(): void {
+    this.rules.length = 0;
+  }
+
+  /** Set what `getChatMember` says about a user in a chat (default `member`). */
+  setMember(chatId: number | string, userId: number, status: "creator" | "administrator" | "member" | "left" | "kicked"): void {
+    this.members.set(`${chatId}:${userId}`, status);
+  }
+
+  /** Successful calls that showed something to a chat (send/edit), optionally of one chat. */
+  sent(chatId?: number | string): ApiCall[] {
+    return this.calls.filter((c) => c.outcome === "ok" && SEND_METHODS.has(c.method) && (chatId === undefined || String(c.payload.chat_id) === String(chatId)));
+  }
+
+  /** Calls of one method, in order. */
+  callsOf(method: string): ApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /**
+   * Resolve with the first recorded call (past or future) matching
+   * `method` and `where`, after `skip` earlier matches; reject after `timeoutMs`.
+   */
+  async waitForCall(method: string, where: (c: ApiCall) => boolean = () => true, opts: { skip?: number; timeoutMs?: number } = {}): Promise<ApiCall> {
+    const find = () => this.calls.filter((c) => c.method === method && where(c))[opts.skip ?? 0];
+    await this.until(() => find() !== undefined, opts.timeoutMs ?? 5000, `no ${method} call`);
+    return find()!;
+  }
+
+  /** Resolve once the bot has fetched (acknowledged) every queued update. */
+  drained(timeoutMs = 5000): Promise<void> {
+    return this.until(() => this.acknowledged >= this.nextUpdateId - 1, timeoutMs, "updates not fetched");
+  }
+
+  /** Stop the server; pending long polls end with no updates. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake();
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private async until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`fake Telegram: ${what} within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(", ")}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  private wake(): void {
+    for (const w of this.waiters) w();
+    this.waiters.clear();
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
+    if (!match || match[1] !== this.token) return reply(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
+    const call: ApiCall = { method: match[2]!, payload: {}, files: {}, outcome: "ok" };
+    try {
+      Object.assign(call, await readBody(req));
+    } catch {
+      return reply(res, 400, { ok: false, error_code: 400, description: "Bad Request: unreadable body" });
+    }
+    this.calls.push(call);
+    const answer = await this.answer(call);
+    call.outcome = answer.ok ? "ok" : answer.error_code;
+    call.result = answer.result;
+    if (!res.destroyed) reply(res, answer.ok ? 200 : answer.error_code, answer);
+  }
+
+  private async answer(call: ApiCall): Promise<Json> {
+    const chat = call.payload.chat_id;
+    for (const entry of this.rules) {
+      const r = entry.rule;
+      if (entry.left <= 0 || (r.method && r.method !== call.method) || (r.chatId !== undefined && String(r.chatId) !== String(chat))) continue;
+      entry.left--;
+      if ("delayMs" in r) {
+        await new Promise((resolve) => setTimeout(resolve, r.delayMs));
+        continue;
+      }
+      const parameters = r.retryAfter === undefined ? undefined : { retry_after: r.retryAfter };
+      return { ok: false, error_code: r.code, description: r.description ?? defaultDescription(r.code, r.retryAfter), parameters };
+    }
+    const handler = this.handlers[call.method];
+    if (!handler) return { ok: false, error_code: 404, description: "Not Found: method not found" };
+    try {
+      return { ok: true, result: await handler(call.payload, call) };
+    } catch (err) {
+      if (err instanceof BadRequest) return { ok: false, error_code: 400, description: err.message };
+      throw err;
+    }
+  }
+
+  private readonly handlers: Record<string, HandlerFn> = {
+    getMe: () => ({ ...this.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true }),
+    getUpdates: (p) => this.getUpdates(p),
+    deleteWebhook: () => true,
+    setWebhook: () => true,
+    setMyCommands: () => true,
+    sendMessage: (p) => {
+      const text = visibleText(p.text, p.parse_mode, 4096, "message");
+      checkKeyboard(p.reply_markup);
+      return this.store({ chat: chatOf(p.chat_id), text, reply_markup: p.reply_markup });
+    },
+    sendPhoto: (p, call) => {
+      const caption = visibleText(p.caption, p.parse_mode, 1024, "caption");
+      checkKeyboard(p.reply_markup);
+      return this.store({ chat: chatOf(p.chat_id), caption, photo: this.photo(p.photo, call), reply_markup: p.reply_markup });
+    },
+    editMessageText: (p) => this.edit(p),
+    answerCallbackQuery: (p) => {
+      if (String(p.text ?? "").length > 200) throw new BadRequest("MESSAGE_TOO_LONG");
+      return true;
+    },
+    answerInlineQuery: (p) => (checkInlineAnswer(p), true),
+    getChatMember: (p) => ({ status: this.members.get(`${p.chat_id}:${p.user_id}`) ?? "member", user: user(Number(p.user_id)) }),
+  };
+
+  private async getUpdates(p: Json): Promise<Json[]> {
+    const offset = Number(p.offset ?? 0);
+    if (offset > 0) {
+      this.acknowledged = Math.max(this.acknowledged, offset - 1);
+      while (this.updates.length > 0 && this.updates[0]!.update_id < offset) this.updates.shift();
+    }
+    if (this.updates.length === 0 && !this.closed) {
+      const holdMs = Math.min(Number(p.timeout ?? 0) * 1000, this.options.maxPollMs ?? 30_000);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, holdMs);
+        this.waiters.add(() => (clearTimeout(timer), resolve()));
+      });
+    }
+    return this.updates.slice(0, Number(p.limit ?? 100));
+  }
+
+  private photo(photo: unknown, call: ApiCall): Json[] {
+    const attached = /^attach:\/\/(\w+)$/.exec(String(photo))?.[1];
+    let fileId = String(photo);
+    if (attached) {
+      if (!call.files[attached]?.bytes.length) throw new BadRequest("file must be non-empty");
+      fileId = `photo-${this.fileIds.size + 1}-${call.files[attached].bytes.length}b`;
+      this.fileIds.add(fileId);
+    } else if (!this.fileIds.has(fileId)) {
+      throw new BadRequest("wrong file identifier/HTTP URL specified");
+    }
+    return [{ file_id: fileId, file_unique_id: `u-${fileId}`, width: 1280, height: 720 }];
+  }
+
+  private store(fields: Json): Json {
+    const message: Json = { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), from: this.bot, ...fields };
+    if (!message.reply_markup) delete message.reply_markup;
+    this.messages.set(`${fields.chat.id}:${message.message_id}`, message);
+    return message;
+  }
+
+  private edit(p: Json): Json {
+    const key = `${p.chat_id}:${p.message_id}`;
+    const old = this.messages.get(key);
+    if (!old) throw new BadRequest("message to edit not found");
+    const text = visibleText(p.text, p.parse_mode, 4096, "message");
+    checkKeyboard(p.reply_markup);
+    if (old.text === text && JSON.stringify(old.reply_markup) === JSON.stringify(p.reply_markup)) {
+      throw new BadRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message");
+    }
+    const edited = { ...old, text, reply_markup: p.reply_markup, edit_date: Math.floor(Date.now() / 1000) };
+    this.messages.set(key, edited);
+    return edited;
+  }
+}
+
+/** A human user. */
+export function user(id: number, extra: Json = {}): Json {
+  return { id, is_bot: false, first_name: `User${id}`, language_code: "zh-hans", ...extra };
+}
+
+/** The private chat with user `id`. */
+export function privateChat(id: number): Json {
+  return { id, type: "private", first_name: `User${id}` };
+}
+
+/** A supergroup (negative id, as on Telegram). */
+export function groupChat(id = -1001234567890, title = "读书群"): Json {
+  return { id, type: "supergroup", title };
+}
+
+/** Entities Telegram computes for plain text: a leading /command and @mentions (UTF-16 offsets). */
+export function entitiesOf(text: string): Json[] {
+  const entities: Json[] = [];
+  for (const m of text.matchAll(/(^\/\w+(?:@\w+)?)|(@\w{5,32})/g)) {
+    entities.push({ type: m[1] ? "bot_command" : "mention", offset: m.index, length: m[0].length });
+  }
+  return entities;
+}
+
+function chatOf(chatId: unknown): Json {
+  const id = Number(chatId);
+  return id < 0 ? groupChat(id) : privateChat(id);
+}
+
+function defaultDescription(code: number, retryAfter?: number): string {
+  if (code === 429) return `Too Many Requests: retry after ${retryAfter ?? 1}`;
+  if (code === 403) return "Forbidden: bot was blocked by the user";
+  if (code === 400) return "Bad Request: chat not found";
+  return code >= 500 ? "Internal Server Error" : `Error ${code}`;
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<Pick<ApiCall, "payload" | "files">> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const type = req.headers["content-type"] ?? "";
+  const boundary = /boundary=(.+)$/.exec(type)?.[1];
+  if (boundary) return parseMultipart(body, boundary);
+  return { payload: body.length > 0 ? JSON.parse(body.toString("utf8")) : {}, files: {} };
+}
+
+/** Parse grammY's multipart/form-data: fields (JSON-decoded when they look like JSON) and files. */
+function parseMultipart(body: Buffer, boundary: string): Pick<ApiCall, "payload" | "files"> {
+  const payload: Json = {};
+  const files: ApiCall["files"] = {};
+  const delimiter = Buffer.from(`\r\n--${boundary}`);
+  const data = Buffer.concat([Buffer.from("\r\n"), body]);
+  let at = data.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length + 2; // skip the CRLF after the boundary
+    const next = data.indexOf(delimiter, start);
+    if (next < 0) break;
+    const part = data.subarray(start, next);
+    const split = part.indexOf("\r\n\r\n");
+    const head = part.subarray(0, split).toString("utf8");
+    const content = part.subarray(split + 4);
+    const name = /name="([^"]+)"/.exec(head)?.[1] ?? "";
+    const filename = /filename=("?)([^";\r\n]+)\1/.exec(head)?.[2];
+    if (filename !== undefined) files[name] = { filename, bytes: Buffer.from(content) };
+    else payload[name] = decodeField(content.toString("utf8"));
+    at = next;
+  }
+  return { payload, files };
+}
+
+function decodeField(value: string): unknown {
+  if (!/^[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
