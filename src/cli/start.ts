@@ -46,7 +46,7 @@ export async function run(args: string[]): Promise<number> {
 /** Wire and start the whole bot for `config`; used by `run` and by end-to-end tests. */
 export async function startBot(config: Config, log: Logger, requestShutdown: (reason: string) => void = () => {}): Promise<Running> {
   const library = await LiveLibrary.open(config.articlesDir, log);
-  library.watch();
+  await library.watch();
   const store = await openStore(config, log);
   const images = new ImageCache();
   const adapters: Adapter[] = [];

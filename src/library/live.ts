@@ -78,18 +78,22 @@ export class LiveLibrary {
 
   /**
    * Reload `debounceMs` after the last change to a markdown file, so a
-   * burst of writes (an import, a git pull) causes one reload.
+   * burst of writes (an import, a git pull) causes one reload. Resolves
+   * once the watcher is ready.
    */
-  watch(debounceMs = 500, onReload?: () => void): void {
-    this.watcher = watch(this.dir, {
+  watch(debounceMs = 500, onReload?: () => void): Promise<void> {
+    const watcher = watch(this.dir, {
       ignoreInitial: true,
-      ignored: (p, stats) => Boolean(stats?.isFile() && !p.endsWith(".md")),
+      // The cache directory and non-markdown files never change the library.
+      ignored: (p, stats) => p.includes(".article-bot-cache") || Boolean(stats?.isFile() && !p.endsWith(".md")),
     });
-    this.watcher.on("all", () => {
+    this.watcher = watcher;
+    watcher.on("all", () => {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.reload().then(onReload), debounceMs);
     });
-    this.watcher.on("error", (err) => this.log.warn({ err, dir: this.dir }, "library watcher error"));
+    watcher.on("error", (err) => this.log.warn({ err, dir: this.dir }, "library watcher error"));
+    return new Promise((resolve) => watcher.once("ready", () => resolve()));
   }
 
   /** Stop watching. */
