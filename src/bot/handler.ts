@@ -5,7 +5,7 @@ import type { Store } from "../store/store.ts";
 import { imageOfDay } from "../zen/gallery.ts";
 import { hitCard, toCard } from "./cards.ts";
 import { parseCommand, parseTime, type Command } from "./commands.ts";
-import type { ArticlesReply, ImageReply, Incoming, Reply } from "./message.ts";
+import type { ArticleCard, ArticlesReply, ImageReply, Incoming, Reply } from "./message.ts";
 import { t } from "./strings.ts";
 
 /** Admin actions provided by the push service. */
@@ -114,6 +114,18 @@ export class Bot {
       page: { query: q, offset, total: result.total, pageSize: PAGE_SIZE },
     };
     return remaining > 0 ? { ...reply, footer: t.more(remaining) } : reply;
+  }
+
+  /**
+   * Up to `limit` matching articles from `offset`, best first, as plain
+   * cards without snippets: for lists longer than a chat page (Telegram
+   * inline mode). No articles when nothing matches with confidence.
+   */
+  find(query: string, offset: number, limit: number): { total: number; articles: ArticleCard[] } {
+    const q = [...query].slice(0, MAX_QUERY_CHARS).join("");
+    const result = this.deps.library().index.search(q, { offset, limit });
+    if (result.lowConfidence) return { total: 0, articles: [] };
+    return { total: result.total, articles: result.hits.map((h) => toCard(h.article)) };
   }
 
   private more(msg: Incoming): Reply {
