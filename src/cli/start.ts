@@ -30,7 +30,9 @@ export async function run(args: string[]): Promise<number> {
   const { values } = parseCommand(args, {});
   const env = values.data ? { ...process.env, DATA_DIR: values.data } : process.env;
   const config = loadConfig(env);
-  const log = createLogger({ level: config.logLevel });
+  // In the terminal chat, info lines would drown the conversation.
+  const consoleOnly = !ADAPTERS.some((a) => a.enabled(config));
+  const log = createLogger({ level: consoleOnly && !env.LOG_LEVEL ? "warn" : config.logLevel });
   let requested: (reason: string) => void = () => {};
   const stopRequested = new Promise<string>((resolve) => {
     requested = resolve;
