@@ -1,0 +1,47 @@
+import { PassThrough } from "node:stream";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConsoleAdapter } from "../../../adapters/console/index.ts";
+import { renderPlain } from "../../../adapters/console/render.ts";
+import { testBot } from "../../helpers/bot.ts";
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => cleanup?.());
+
+/** Type lines into the console chat and collect what it prints until input ends. */
+async function chat(lines: string[]): Promise<string> {
+  const t = await testBot();
+  cleanup = t.cleanup;
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = "";
+  output.on("data", (d: Buffer) => (printed += d.toString()));
+  const closed = new Promise<void>((resolve) => {
+    const adapter = new ConsoleAdapter(t.bot, { input, output }, resolve);
+    void adapter.start().then(() => input.end(lines.map((l) => `${l}\n`).join("")));
+  });
+  await closed;
+  return printed;
+}
+
+describe("the console chat", () => {
+  it("answers each typed line in order, like a private chat", async () => {
+    const out = await chat(["墨荷", "最新"]);
+    expect(out).toContain("article-bot 已启动");
+    const search = out.indexOf("找到 1 篇与「墨荷」相关的文章");
+    const latest = out.indexOf("最新的 3 篇文章");
+    expect(search).toBeGreaterThan(0);
+    expect(latest).toBeGreaterThan(search);
+    expect(out).toContain("1. 《独一无二》 2024-05-20");
+    expect(out).toContain("https://mp.weixin.qq.com/s/ink-lotus");
+  });
+
+  it("marks the matched words of a snippet", async () => {
+    const out = await chat(["照相机和绘画"]);
+    expect(out).toContain("为什么人类有了【照相机】还要【绘画】？");
+  });
+
+  it("prints today's image with its caption and source article", () => {
+    const text = renderPlain({ kind: "image", url: "https://img.example.com/z.jpg", caption: "禅定时刻 ·《墨荷》", article: { title: "独一无二", url: "https://x/1" } });
+    expect(text.split("\n")).toEqual(["🖼 禅定时刻 ·《墨荷》", "https://img.example.com/z.jpg", "出自《独一无二》 https://x/1"]);
+  });
+});
