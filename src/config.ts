@@ -39,6 +39,7 @@ const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_WEBHOOK_URL: optionalString,
   TELEGRAM_API_ROOT: optionalString,
+  TELEGRAM_WEBHOOK_PORT: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).max(65535).default(8080)),
   WECHATY_PUPPET: optionalString,
   WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
   WECHATY_NAME: z.preprocess(blankAsUndefined, z.string().default("article-bot")),
@@ -62,7 +63,7 @@ export interface Config {
   logLevel: string;
   httpPort?: number;
   databaseUrl?: string;
-  telegram?: { token: string; webhookUrl?: string; apiRoot?: string };
+  telegram?: { token: string; webhookUrl?: string; apiRoot?: string; webhookPort?: number };
   wechat?: { puppet: string; puppetToken?: string; name: string; pacing: WechatPacing };
 }
 
@@ -104,7 +105,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     httpPort: e.HTTP_PORT,
     databaseUrl: e.DATABASE_URL,
     telegram: e.TELEGRAM_BOT_TOKEN
-      ? { token: e.TELEGRAM_BOT_TOKEN, webhookUrl: e.TELEGRAM_WEBHOOK_URL, apiRoot: e.TELEGRAM_API_ROOT }
+      ? { token: e.TELEGRAM_BOT_TOKEN, webhookUrl: e.TELEGRAM_WEBHOOK_URL, apiRoot: e.TELEGRAM_API_ROOT, webhookPort: e.TELEGRAM_WEBHOOK_PORT }
       : undefined,
     wechat: e.WECHATY_PUPPET
       ? {
