@@ -1,14 +1,22 @@
 import path from "node:path";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
+import { isPostgresUrl, openPostgresStore, redactUrl } from "./postgres.ts";
 import { openSqliteStore } from "./sqlite.ts";
 import type { Store } from "./store.ts";
 
 /**
- * Open the configured store: embedded SQLite in the data directory
- * (`<DATA_DIR>/article-bot.sqlite`) unless another backend is configured.
+ * Open the configured store: PostgreSQL when `DATABASE_URL` is a
+ * `postgres://` or `postgresql://` URL (several instances may share it),
+ * else embedded SQLite in the data directory (`<DATA_DIR>/article-bot.sqlite`).
  */
 export async function openStore(config: Config, log: Logger): Promise<Store> {
+  const url = config.databaseUrl;
+  if (isPostgresUrl(url)) {
+    log.info({ backend: "postgres", server: redactUrl(url) }, "opening store");
+    return openPostgresStore(url, { log: log.child({ component: "store" }) });
+  }
+  if (url) log.warn("DATABASE_URL is not a postgres:// URL; using embedded SQLite");
   const file = path.join(config.dataDir, "article-bot.sqlite");
   log.info({ backend: "sqlite", file }, "opening store");
   return openSqliteStore(file);

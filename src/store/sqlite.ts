@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { systemClock, type Clock } from "../clock.ts";
 import type { Platform } from "../bot/message.ts";
 import { migrations, type Migration } from "./migrations.ts";
-import type { Delivery, DeliveryStatus, Store, Subscription } from "./store.ts";
+import type { Delivery, DeliveryStatus, Store, StoreLock, Subscription } from "./store.ts";
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -79,6 +79,7 @@ export function migrate(db: Database.Database, steps: readonly Migration[] = mig
 /** {@link Store} on better-sqlite3; synchronous underneath, async to the caller. */
 class SqliteStore implements Store {
   private readonly sql;
+  private readonly locks = new Set<string>();
 
   constructor(
     private readonly db: Database.Database,
@@ -157,6 +158,19 @@ class SqliteStore implements Store {
 
   async setValue(key: string, value: string): Promise<void> {
     this.sql.setValue.run(key, value);
+  }
+
+  async tryLock(name: string): Promise<StoreLock | undefined> {
+    // One process owns an SQLite file, so an in-memory set is the whole protocol.
+    if (this.locks.has(name)) return undefined;
+    this.locks.add(name);
+    let held = true;
+    return {
+      release: async () => {
+        if (held) this.locks.delete(name);
+        held = false;
+      },
+    };
   }
 
   async close(): Promise<void> {

@@ -27,6 +27,12 @@ export interface Delivery {
   error?: string;
 }
 
+/** A lock taken with {@link Store.tryLock}. */
+export interface StoreLock {
+  /** Give the lock up; calling it again does nothing. */
+  release(): Promise<void>;
+}
+
 /**
  * Everything the bot persists. The core owns this interface; SQLite is the
  * default implementation. All methods are async so a networked database fits.
@@ -56,6 +62,15 @@ export interface Store {
   /** Small key-value cache (e.g. Telegram file_ids of uploaded images). */
   getValue(key: string): Promise<string | undefined>;
   setValue(key: string, value: string): Promise<void>;
+
+  /**
+   * Try to take the lock `name` among every process sharing this store,
+   * e.g. so that one instance at a time pushes to a platform. Resolves to
+   * undefined while someone else holds it. A holder that dies loses it
+   * (PostgreSQL: with its connection). SQLite serves a single instance:
+   * there a lock excludes only other users of the same store handle.
+   */
+  tryLock(name: string): Promise<StoreLock | undefined>;
 
   close(): Promise<void>;
 }

@@ -165,6 +165,36 @@ export function describeStoreContract(name: string, makeStore: (clock: Clock) =>
       });
     });
 
+    describe("locks", () => {
+      it("gives a lock to one holder at a time, and again once it is released", async () => {
+        const first = await store.tryLock("push:telegram");
+        expect(first).toBeDefined();
+        expect(await store.tryLock("push:telegram")).toBeUndefined();
+        await first!.release();
+        const second = await store.tryLock("push:telegram");
+        expect(second).toBeDefined();
+        await second!.release();
+      });
+
+      it("keeps locks of different names apart", async () => {
+        const telegram = await store.tryLock("push:telegram");
+        const wechat = await store.tryLock("push:wechat");
+        expect(telegram).toBeDefined();
+        expect(wechat).toBeDefined();
+        await telegram!.release();
+        await wechat!.release();
+      });
+
+      it("ignores a second release instead of freeing the next holder's lock", async () => {
+        const first = await store.tryLock("push:telegram");
+        await first!.release();
+        const second = await store.tryLock("push:telegram");
+        await first!.release();
+        expect(await store.tryLock("push:telegram")).toBeUndefined();
+        await second!.release();
+      });
+    });
+
     describe("key-value cache", () => {
       it("stores, overwrites and misses values", async () => {
         expect(await store.getValue("tg:file:abc")).toBeUndefined();

@@ -1,0 +1,196 @@
+import type pg from "pg";
+import type { Platform } from "../bot/message.ts";
+import { systemClock, type Clock } from "../clock.ts";
+import { silentLogger, type Logger } from "../log.ts";
+import { tryAdvisoryLock } from "./postgres-lock.ts";
+import { createPool, query, type PoolOptions } from "./postgres-pool.ts";
+import { migratePostgres } from "./postgres-schema.ts";
+import type { Delivery, DeliveryStatus, Store, StoreLock, Subscription } from "./store.ts";
+
+/** Options of {@link openPostgresStore}. */
+export interface PostgresStoreOptions extends PoolOptions {
+  /** Source of timestamps (subscriptions, delivery log, stale claims). */
+  clock?: Clock;
+  /** Where connection trouble is reported. */
+  log?: Logger;
+}
+
+interface SubscriptionRow {
+  platform: string;
+  chat_id: string;
+  is_group: boolean;
+  time: string | null;
+  created_at: Date;
+}
+
+interface DeliveryRow {
+  platform: string;
+  chat_id: string;
+  day: string;
+  status: DeliveryStatus;
+  owner: string;
+  updated_at: Date;
+  error: string | null;
+}
+
+/** Whether `url` selects the PostgreSQL backend (`postgres://` or `postgresql://`). */
+export function isPostgresUrl(url: string | undefined): url is string {
+  return /^postgres(ql)?:\/\//i.test(url ?? "");
+}
+
+/**
+ * Open the PostgreSQL store at `url`: a connection pool with deadlines,
+ * every pending migration applied (safely when several instances start
+ * at once). Shared by any number of bot processes.
+ */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const log = options.log ?? silentLogger();
+  const pool = createPool(url, log, options);
+  try {
+    await migratePostgres(pool);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  return new PostgresStore(pool, options.clock ?? systemClock, log, options.retries ?? 2);
+}
+
+const SQL = {
+  subscribe: `INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (platform, chat_id) DO UPDATE SET
+      is_group = EXCLUDED.is_group, time = EXCLUDED.time, created_at = EXCLUDED.created_at`,
+  // The upsert's WHERE decides the claim, atomically under the row lock: a
+  // new row, a failed attempt, our own claim, or one abandoned before $6.
+  claim: `INSERT INTO deliveries (platform, chat_id, day, status, owner, updated_at) VALUES ($1, $2, $3, 'claimed', $4, $5)
+    ON CONFLICT (platform, chat_id, day) DO UPDATE SET
+      status = 'claimed', owner = EXCLUDED.owner, updated_at = EXCLUDED.updated_at, error = NULL
+    WHERE deliveries.status = 'failed'
+       OR (deliveries.status = 'claimed' AND (deliveries.owner = EXCLUDED.owner OR deliveries.updated_at <= $6))`,
+  confirm: `UPDATE deliveries SET status = 'sent', updated_at = $4, error = NULL
+    WHERE platform = $1 AND chat_id = $2 AND day = $3`,
+  fail: `UPDATE deliveries SET status = 'failed', updated_at = $4, error = $5
+    WHERE platform = $1 AND chat_id = $2 AND day = $3 AND status <> 'sent'`,
+  setValue: "INSERT INTO kv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+};
+
+/** {@link Store} on a node-postgres pool; the same behaviour as the SQLite store. */
+class PostgresStore implements Store {
+  private closed = false;
+  /** Locks to give up on close: a held lock keeps its connection out of the pool, and `pool.end()` would wait for it. */
+  private readonly held = new Set<StoreLock>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly retries: number,
+  ) {}
+
+  private run<Row extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
+    return query<Row>(this.pool, text, values, this.retries);
+  }
+
+  async subscribe(sub: Omit<Subscription, "createdAt">): Promise<void> {
+    await this.run(SQL.subscribe, [sub.platform, sub.chatId, sub.isGroup, sub.time ?? null, this.clock.now()]);
+  }
+
+  async unsubscribe(platform: Platform, chatId: string): Promise<boolean> {
+    const result = await this.run("DELETE FROM subscriptions WHERE platform = $1 AND chat_id = $2", [platform, chatId]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async getSubscription(platform: Platform, chatId: string): Promise<Subscription | undefined> {
+    const { rows } = await this.run<SubscriptionRow>("SELECT * FROM subscriptions WHERE platform = $1 AND chat_id = $2", [platform, chatId]);
+    return rows[0] && toSubscription(rows[0]);
+  }
+
+  async listSubscriptions(platform?: Platform): Promise<Subscription[]> {
+    const { rows } =
+      platform === undefined
+        ? await this.run<SubscriptionRow>("SELECT * FROM subscriptions ORDER BY platform, created_at, chat_id", [])
+        : await this.run<SubscriptionRow>("SELECT * FROM subscriptions WHERE platform = $1 ORDER BY created_at, chat_id", [platform]);
+    return rows.map(toSubscription);
+  }
+
+  async claimDelivery(platform: Platform, chatId: string, day: string, owner: string, staleMs: number): Promise<boolean> {
+    const now = this.clock.now();
+    const cutoff = new Date(now.getTime() - staleMs);
+    const result = await this.run(SQL.claim, [platform, chatId, day, owner, now, cutoff]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async confirmDelivery(platform: Platform, chatId: string, day: string): Promise<void> {
+    await this.run(SQL.confirm, [platform, chatId, day, this.clock.now()]);
+  }
+
+  async failDelivery(platform: Platform, chatId: string, day: string, error: string): Promise<void> {
+    await this.run(SQL.fail, [platform, chatId, day, this.clock.now(), error]);
+  }
+
+  async listDeliveries(day: string): Promise<Delivery[]> {
+    const { rows } = await this.run<DeliveryRow>("SELECT * FROM deliveries WHERE day = $1 ORDER BY platform, chat_id", [day]);
+    return rows.map(toDelivery);
+  }
+
+  async getValue(key: string): Promise<string | undefined> {
+    const { rows } = await this.run<{ value: string }>("SELECT value FROM kv WHERE key = $1", [key]);
+    return rows[0]?.value;
+  }
+
+  async setValue(key: string, value: string): Promise<void> {
+    await this.run(SQL.setValue, [key, value]);
+  }
+
+  async tryLock(name: string): Promise<StoreLock | undefined> {
+    const lock = await tryAdvisoryLock(this.pool, name, this.log);
+    if (!lock) return undefined;
+    this.held.add(lock);
+    return {
+      release: async () => {
+        this.held.delete(lock);
+        await lock.release();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.held].map((lock) => lock.release()));
+    await this.pool.end();
+  }
+}
+
+function toSubscription(row: SubscriptionRow): Subscription {
+  return {
+    platform: row.platform,
+    chatId: row.chat_id,
+    isGroup: row.is_group,
+    time: row.time,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+function toDelivery(row: DeliveryRow): Delivery {
+  const delivery: Delivery = {
+    platform: row.platform,
+    chatId: row.chat_id,
+    day: row.day,
+    status: row.status,
+    owner: row.owner,
+    updatedAt: row.updated_at.toISOString(),
+  };
+  if (row.error !== null) delivery.error = row.error;
+  return delivery;
+}
+
+/** `url` without its password, for logs and reports. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}
