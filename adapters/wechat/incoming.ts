@@ -1,0 +1,71 @@
+import { types, type Message } from "wechaty";
+import type { Incoming } from "../../src/bot/message.ts";
+
+/** The platform name WeChat chats are stored under. */
+export const PLATFORM = "wechat";
+
+/** What reading a message needs besides the message. */
+export interface ReadContext {
+  /** When the adapter started: older messages are history the puppet replays, not questions. */
+  startedAt: Date;
+  /** True for bot admins (ADMIN_IDS), who may manage any room's subscription. */
+  isBotAdmin(userId: string): boolean;
+}
+
+/** A message for the core, and whom to @mention in the answer. */
+export interface Addressed {
+  incoming: Incoming;
+  mention?: { id: string; name: string };
+}
+
+/** Why a message is not for the bot (for debug logs). */
+export interface Ignored {
+  ignored: string;
+}
+
+/**
+ * Read a wechaty message as an {@link Incoming}, or say why it is ignored:
+ * the bot's own messages, non-text messages, messages from before start-up
+ * and official accounts never reach the core. Whether a room message is
+ * addressed to the bot (mention or trigger prefix) is the core's decision.
+ */
+export async function readMessage(msg: Message, ctx: ReadContext): Promise<Addressed | Ignored> {
+  if (msg.self()) return { ignored: "own message" };
+  if (msg.type() !== types.Message.Text) return { ignored: "not text" };
+  // WeChat timestamps may have whole-second precision: compare whole seconds.
+  if (msg.date().getTime() < Math.floor(ctx.startedAt.getTime() / 1000) * 1000) return { ignored: "older than start-up" };
+  const talker = msg.talker();
+  if (talker.type() === types.Contact.Official) return { ignored: "official account" };
+  const base = { platform: PLATFORM, userId: talker.id, text: msg.text() ?? "" };
+  const room = msg.room();
+  if (!room) return { incoming: { ...base, chatId: talker.id, isGroup: false, mentioned: false, userName: talker.name() } };
+  const name = (await room.alias(talker)) || talker.name();
+  const { mentioned, text } = await roomText(msg);
+  const isGroupAdmin = room.payload?.ownerId === talker.id || Boolean(room.payload?.adminIdList?.includes(talker.id)) || ctx.isBotAdmin(talker.id);
+  return {
+    incoming: { ...base, chatId: room.id, isGroup: true, mentioned, text, isGroupAdmin, userName: name },
+    mention: { id: talker.id, name },
+  };
+}
+
+/**
+ * Whether a room message @mentions the bot, and its text without the
+ * mention. Puppets report mentions, but web puppets find them by matching
+ * names and miss some: an `@<bot name or room alias>` in the text counts too.
+ */
+async function roomText(msg: Message): Promise<{ mentioned: boolean; text: string }> {
+  if (await msg.mentionSelf()) return { mentioned: true, text: await msg.mentionText() };
+  const text = msg.text() ?? "";
+  const self = msg.wechaty.currentUser;
+  const alias = await msg.room()?.alias(self);
+  for (const name of [alias, self.name()]) {
+    if (!name) continue;
+    const at = new RegExp(`@${escapeRegExp(name)}(?:[\\u2005\\u0020]|$)`);
+    if (at.test(text)) return { mentioned: true, text: text.replace(at, "").trim() };
+  }
+  return { mentioned: false, text };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

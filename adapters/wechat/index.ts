@@ -1,0 +1,141 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { Message, Wechaty } from "wechaty";
+import type { Adapter, AdapterContext } from "../../src/bot/adapter.ts";
+import type { Reply } from "../../src/bot/message.ts";
+import type { Sender } from "../../src/bot/sender.ts";
+import { systemClock, type Clock } from "../../src/clock.ts";
+import type { Logger } from "../../src/log.ts";
+import { ImageCache } from "../../src/net/image-cache.ts";
+import { buildWechaty, watchLifecycle } from "./bot.ts";
+import { PLATFORM, readMessage, type Addressed } from "./incoming.ts";
+import { Lanes } from "./lanes.ts";
+import { Transport } from "./outgoing.ts";
+import { OutgoingQueue } from "./pacer.ts";
+import { renderReply, type RenderContext } from "./render.ts";
+import { WechatSender } from "./sender.ts";
+import { withTimeout } from "./timeout.ts";
+
+/** What tests (or a custom start) may replace. */
+export interface WechatAdapterOptions {
+  /** A puppet instance instead of the `WECHATY_PUPPET` package, e.g. wechaty-puppet-mock. */
+  puppet?: Wechaty["puppet"];
+  clock?: Clock;
+  random?: () => number;
+  /** Where the login QR code is drawn. Default: stdout. */
+  qrOutput?: NodeJS.WritableStream;
+  /** How long `stop()` keeps sending queued messages. Default 10 s. */
+  drainMs?: number;
+}
+
+const READ_TIMEOUT_MS = 15_000;
+
+/**
+ * WeChat through wechaty: answers private chats, and rooms when @mentioned
+ * or addressed with the trigger prefix; every message leaves through the
+ * paced {@link OutgoingQueue}.
+ */
+export class WechatAdapter implements Adapter {
+  readonly platform = PLATFORM;
+  readonly sender: Sender;
+  private readonly wechaty: Wechaty;
+  private readonly queue: OutgoingQueue;
+  private readonly lanes = new Lanes();
+  private readonly log: Logger;
+  private readonly images: ImageCache;
+  private readonly clock: Clock;
+  private online = false;
+  private startedAt = new Date(0);
+  private stopping = false;
+
+  constructor(
+    private readonly ctx: AdapterContext,
+    private readonly options: WechatAdapterOptions = {},
+  ) {
+    const wechat = ctx.config.wechat;
+    if (!wechat) throw new Error("WeChat is not configured (WECHATY_PUPPET is not set)");
+    this.log = ctx.log.child({ component: "wechat" });
+    this.clock = options.clock ?? systemClock;
+    this.images = ctx.images ?? new ImageCache();
+    this.wechaty = buildWechaty({
+      session: path.resolve(ctx.config.dataDir, wechat.name),
+      puppet: options.puppet ?? wechat.puppet,
+      token: wechat.puppetToken,
+    });
+    const transport = new Transport(() => this.wechaty.puppet, this.log);
+    this.queue = new OutgoingQueue((chatId, message) => transport.deliver(chatId, message), {
+      ...wechat.pacing,
+      log: this.log,
+      clock: this.clock,
+      random: options.random,
+    });
+    this.queue.setOnline(false);
+    this.sender = new WechatSender({
+      wechaty: this.wechaty,
+      queue: this.queue,
+      render: (reply) => this.render(reply),
+      isOnline: () => this.online,
+    });
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.ctx.config.dataDir, { recursive: true });
+    this.startedAt = this.clock.now();
+    watchLifecycle(this.wechaty, {
+      log: this.log,
+      qrOutput: this.options.qrOutput ?? process.stdout,
+      online: (isOnline) => {
+        this.online = isOnline;
+        this.queue.setOnline(isOnline);
+      },
+    });
+    this.wechaty.on("message", (msg) => this.receive(msg));
+    this.log.info({ puppet: typeof this.options.puppet === "object" ? "injected" : this.ctx.config.wechat?.puppet }, "starting wechaty");
+    await this.wechaty.start();
+  }
+
+  /** Answer messages of one chat in order; chats run side by side. */
+  private receive(msg: Message): void {
+    if (this.stopping) return;
+    void this.lanes.run(msg.room()?.id ?? msg.payload?.talkerId ?? "", () => this.answer(msg));
+  }
+
+  private async answer(msg: Message): Promise<void> {
+    try {
+      const read = await withTimeout(readMessage(msg, { startedAt: this.startedAt, isBotAdmin: (userId) => this.ctx.bot.isAdmin({ platform: PLATFORM, userId }) }), READ_TIMEOUT_MS, "reading a message");
+      if ("ignored" in read) return void this.log.debug({ messageId: msg.id, reason: read.ignored }, "wechat message ignored");
+      await this.reply(read);
+    } catch (err) {
+      this.log.error({ messageId: msg.id, err: (err as Error).message }, "wechat message could not be answered");
+    }
+  }
+
+  private async reply({ incoming, mention }: Addressed): Promise<void> {
+    const replies = await this.ctx.bot.handle(incoming);
+    for (const reply of replies) {
+      const messages = await this.render(reply, mention);
+      // Not awaited: the answer is on its way once queued; the queue logs what fails.
+      this.queue.enqueue(incoming.chatId, messages).catch(() => {});
+    }
+  }
+
+  private render(reply: Reply, mention?: RenderContext["mention"]) {
+    return renderReply(reply, { mention, image: (url) => this.images.get(url), log: this.log });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.lanes.idle();
+    await this.queue.close(this.options.drainMs ?? 10_000);
+    await this.wechaty.stop();
+  }
+}
+
+/**
+ * Adapter factory used by `article-bot start` when `WECHATY_PUPPET` is set;
+ * tests pass `{ puppet }` (wechaty-puppet-mock) and fake timing.
+ * @throws Error when WeChat is not configured
+ */
+export function createAdapter(ctx: AdapterContext, options: WechatAdapterOptions = {}): WechatAdapter {
+  return new WechatAdapter(ctx, options);
+}

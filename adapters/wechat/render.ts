@@ -1,0 +1,100 @@
+import { FileBox } from "file-box";
+import type { ArticleCard, ArticlesReply, ImageReply, Reply } from "../../src/bot/message.ts";
+import { t } from "../../src/bot/strings.ts";
+import type { Logger } from "../../src/log.ts";
+import type { Downloaded } from "../../src/net/download.ts";
+import type { Outgoing } from "./outgoing.ts";
+
+/** What rendering a reply needs besides the reply. */
+export interface RenderContext {
+  /** The room member the reply answers: @mentioned in the first text message. */
+  mention?: { id: string; name: string };
+  /** Image bytes by URL (the shared image cache). */
+  image(url: string): Promise<Downloaded>;
+  log: Logger;
+}
+
+/** WeChat cuts long card titles and descriptions anyway; keep them short. */
+const CARD_TITLE_CHARS = 64;
+const CARD_DESCRIPTION_CHARS = 120;
+/** No reply of ours is near this; it only bounds what an echoed query can do. */
+const TEXT_CHARS = 2000;
+/** WeChat separates an @name from the text after it with U+2005 (four-per-em space). */
+const MENTION_SEPARATOR = "\u2005";
+
+/**
+ * Turn a core reply into WeChat messages, in sending order: the text first
+ * (with the `@sender` in rooms), then the attachment — the top article as
+ * a link card, or the 禅定 image downloaded by the bot (WeChat's image host
+ * refuses hotlinks, so a URL would not do).
+ */
+export async function renderReply(reply: Reply, ctx: RenderContext): Promise<Outgoing[]> {
+  switch (reply.kind) {
+    case "text":
+      return [text(reply.text, ctx)];
+    case "articles":
+      return renderArticles(reply, ctx);
+    case "image":
+      return renderImage(reply, ctx);
+  }
+}
+
+function renderArticles(reply: ArticlesReply, ctx: RenderContext): Outgoing[] {
+  const [top] = reply.articles;
+  const lines = [reply.heading];
+  // With one article the card says it all; a longer list names every result,
+  // the first one without its link because its card follows.
+  if (reply.articles.length > 1) {
+    const start = reply.page?.offset ?? 0;
+    reply.articles.forEach((a, i) => lines.push(listItem(a, start + i + 1, i > 0)));
+  }
+  if (reply.footer) lines.push(reply.footer);
+  return top ? [text(lines.join("\n"), ctx), card(top)] : [text(lines.join("\n"), ctx)];
+}
+
+function listItem(a: ArticleCard, n: number, withLink: boolean): string {
+  const line = `${n}. 《${a.title}》 ${a.date}`;
+  return withLink && a.url ? `${line}\n${a.url}` : line;
+}
+
+/** The top article as a link card, or as text when it has no link to open. */
+export function card(a: ArticleCard): Outgoing {
+  const description = a.summary || a.snippet?.text || "";
+  const fallback = [`《${a.title}》 ${a.date}`, description, a.url ?? ""].filter(Boolean).join("\n");
+  if (!a.url) return { kind: "text", text: cut(fallback, TEXT_CHARS) };
+  return {
+    kind: "card",
+    link: {
+      title: cut(a.title, CARD_TITLE_CHARS),
+      description: cut(description, CARD_DESCRIPTION_CHARS),
+      thumbnailUrl: a.cover,
+      url: a.url,
+    },
+    fallback: cut(fallback, TEXT_CHARS),
+  };
+}
+
+async function renderImage(reply: ImageReply, ctx: RenderContext): Promise<Outgoing[]> {
+  const source = reply.article ? `${t.zenFrom(reply.article.title)}${reply.article.url ? ` ${reply.article.url}` : ""}` : "";
+  const caption = text([reply.caption, source].filter(Boolean).join("\n"), ctx);
+  try {
+    const image = await ctx.image(reply.url);
+    // fromBase64, not fromBuffer: buffer boxes cannot be serialised, and some puppets must.
+    return [caption, { kind: "image", file: FileBox.fromBase64(image.bytes.toString("base64"), image.fileName) }];
+  } catch (err) {
+    ctx.log.warn({ url: reply.url, err: (err as Error).message }, "zen image unavailable; sending the caption only");
+    return [caption];
+  }
+}
+
+function text(body: string, ctx: RenderContext): Outgoing {
+  const trimmed = cut(body, TEXT_CHARS);
+  if (!ctx.mention) return { kind: "text", text: trimmed };
+  return { kind: "text", text: `@${ctx.mention.name}${MENTION_SEPARATOR}${trimmed}`, mentionIds: [ctx.mention.id] };
+}
+
+/** At most `max` code points, with an ellipsis when cut (never splits an emoji's surrogate pair). */
+function cut(s: string, max: number): string {
+  const chars = [...s];
+  return chars.length <= max ? s : `${chars.slice(0, max - 1).join("")}…`;
+}
