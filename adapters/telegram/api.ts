@@ -37,13 +37,21 @@ export function timeouts(limits: CallTimeouts = DEFAULT_TIMEOUTS): Transformer {
   return async (prev, method, payload, signal) => {
     const poll = method === "getUpdates" ? Number((payload as { timeout?: number } | undefined)?.timeout ?? 0) * 1000 : undefined;
     const ms = poll !== undefined ? poll + limits.pollGraceMs : hasUpload(payload) ? limits.uploadMs : limits.callMs;
-    const deadline = AbortSignal.timeout(ms);
-    const combined = signal ? AbortSignal.any([signal as AbortSignal, deadline]) : deadline;
+    // Not AbortSignal.any: the runner's signal comes from a polyfill that native signals cannot follow.
+    const controller = new AbortController();
+    const cancel = () => controller.abort();
+    if (signal?.aborted) cancel();
+    signal?.addEventListener("abort", cancel);
+    let timedOut = false;
+    const timer = setTimeout(() => ((timedOut = true), cancel()), ms);
     try {
-      return await prev(method, payload, combined as typeof signal);
+      return await prev(method, payload, controller.signal as typeof signal);
     } catch (err) {
-      if (deadline.aborted && !signal?.aborted) throw new HttpError(`Request to '${method}' timed out after ${ms} ms`, err);
+      if (timedOut) throw new HttpError(`Request to '${method}' timed out after ${ms} ms`, err);
       throw err;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", cancel);
     }
   };
 }

@@ -1,0 +1,78 @@
+import { sequentialize } from "@grammyjs/runner";
+import { Bot as GrammyBot, type Context } from "grammy";
+import type { Bot as CoreBot } from "../../src/bot/handler.ts";
+import type { Clock } from "../../src/clock.ts";
+import type { Logger } from "../../src/log.ts";
+import type { ImageCache } from "../../src/net/image-cache.ts";
+import type { Store } from "../../src/store/store.ts";
+import { GroupAdmins } from "./admins.ts";
+import { clientOptions, installReliability, pushApi, type ReliabilityOptions } from "./api.ts";
+import { callbacks } from "./callbacks.ts";
+import { describeError } from "./errors.ts";
+import { InFlight } from "./inflight.ts";
+import { inline } from "./inline.ts";
+import { membership } from "./membership.ts";
+import { messages } from "./messages.ts";
+import { Messenger } from "./messenger.ts";
+import { Pager } from "./paging.ts";
+import { PhotoUploader } from "./photo.ts";
+import { botIdOf, TelegramSender } from "./sender.ts";
+
+/** What the update handlers share. */
+export interface HandlerDeps {
+  core: CoreBot;
+  store: Store;
+  log: Logger;
+  messenger: Messenger;
+  pager: Pager;
+  admins: GroupAdmins;
+}
+
+/** Everything the Telegram bot is made of. */
+export interface TelegramBotOptions {
+  token: string;
+  /** Bot API server root; default Telegram's. */
+  apiRoot?: string;
+  core: CoreBot;
+  store: Store;
+  log: Logger;
+  clock: Clock;
+  images?: ImageCache;
+  reliability?: ReliabilityOptions;
+}
+
+/** A configured grammY bot, the push's sender sharing its pager and photo cache, and the in-flight tracker. */
+export interface TelegramBot {
+  bot: GrammyBot;
+  sender: TelegramSender;
+  inflight: InFlight;
+}
+
+/**
+ * Build the grammY bot: a reliable Api (timeouts, throttling, retries),
+ * then middleware in order: in-flight tracking → one update at a time per
+ * chat → messages, paging buttons, inline mode, membership changes.
+ * Handler errors are logged, never thrown out of the bot.
+ */
+export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
+  const log = o.log;
+  const bot = new GrammyBot(o.token, { client: clientOptions(o.apiRoot) });
+  installReliability(bot.api, log, o.reliability);
+  const pager = new Pager();
+  const photos = new PhotoUploader({ store: o.store, log, botId: botIdOf(o.token), images: o.images });
+  const deps: HandlerDeps = {
+    core: o.core,
+    store: o.store,
+    log,
+    pager,
+    messenger: new Messenger(bot.api, pager, photos),
+    admins: new GroupAdmins(bot.api, o.clock, log),
+  };
+  const inflight = new InFlight();
+  bot.use(inflight.middleware());
+  bot.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));
+  bot.use(messages(deps), callbacks(deps), inline(deps), membership(deps));
+  bot.catch((err) => log.error({ updateId: err.ctx.update.update_id, reason: describeError(err.error) }, "telegram update failed"));
+  const sender = new TelegramSender(new Messenger(pushApi(o.token, o.apiRoot, log, o.reliability?.timeouts), pager, photos));
+  return { bot, sender, inflight };
+}

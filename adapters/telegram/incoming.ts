@@ -1,0 +1,63 @@
+import type { Message, MessageEntity, UserFromGetMe } from "grammy/types";
+import type { Incoming } from "../../src/bot/message.ts";
+
+/** The platform name of this adapter, in chat ids of the store and in ADMIN_IDS. */
+export const PLATFORM = "telegram";
+
+/**
+ * The neutral {@link Incoming} of a Telegram text message, or undefined
+ * when the message is not for us: no text, sent by a bot (other than an
+ * anonymous group admin), posted via an inline bot (our own cards), an
+ * automatic forward from a linked channel, or a /command@otherbot.
+ * `isGroupAdmin` is left for the caller (it needs an API call).
+ */
+export function toIncoming(message: Message, me: UserFromGetMe): Incoming | undefined {
+  const text = message.text;
+  if (text === undefined || message.via_bot || message.is_automatic_forward) return undefined;
+  const anonymousAdmin = message.sender_chat?.id === message.chat.id;
+  if (!message.from || (message.from.is_bot && !anonymousAdmin)) return undefined;
+  const addressed = addressing(text, message.entities ?? [], me);
+  if (!addressed) return undefined;
+  const isGroup = message.chat.type === "group" || message.chat.type === "supergroup";
+  return {
+    platform: PLATFORM,
+    chatId: String(message.chat.id),
+    userId: String(message.from.id),
+    isGroup,
+    mentioned: addressed.mentioned || message.reply_to_message?.from?.id === me.id,
+    text: addressed.text,
+    userName: message.from.username ?? message.from.first_name,
+  };
+}
+
+/**
+ * Whether the text addresses the bot, and the text without its @mentions.
+ * Undefined for a command addressed to another bot (`/help@otherbot`).
+ * Entity offsets are UTF-16 code units, as JavaScript string indices.
+ */
+function addressing(text: string, entities: MessageEntity[], me: UserFromGetMe): { mentioned: boolean; text: string } | undefined {
+  const username = me.username.toLowerCase();
+  let mentioned = false;
+  const cuts: Array<[number, number]> = [];
+  for (const e of entities) {
+    const part = text.slice(e.offset, e.offset + e.length);
+    if (e.type === "bot_command" && e.offset === 0 && part.includes("@")) {
+      if (part.split("@")[1]!.toLowerCase() !== username) return undefined;
+      mentioned = true;
+    } else if ((e.type === "mention" && part.slice(1).toLowerCase() === username) || (e.type === "text_mention" && e.user.id === me.id)) {
+      mentioned = true;
+      cuts.push([e.offset, e.offset + e.length]);
+    }
+  }
+  return { mentioned, text: without(text, cuts).replace(/\s+/g, " ").trim() };
+}
+
+function without(text: string, cuts: Array<[number, number]>): string {
+  let out = "";
+  let at = 0;
+  for (const [s, e] of cuts.sort((a, b) => a[0] - b[0])) {
+    out += `${text.slice(at, s)} `;
+    at = e;
+  }
+  return out + text.slice(at);
+}

@@ -1,0 +1,30 @@
+import { Composer, type Context } from "grammy";
+import type { HandlerDeps } from "./bot.ts";
+import { PLATFORM } from "./incoming.ts";
+
+/**
+ * Changes of the bot's place in a chat: a user who blocks the bot or a
+ * group that removes it is unsubscribed right away (before the push meets
+ * a 403), and a group upgraded to a supergroup keeps its subscription
+ * under the new chat id.
+ */
+export function membership(deps: HandlerDeps): Composer<Context> {
+  const composer = new Composer<Context>();
+  composer.on("my_chat_member", async (ctx) => {
+    const status = ctx.myChatMember.new_chat_member.status;
+    if (status !== "kicked" && status !== "left") return;
+    const chatId = String(ctx.myChatMember.chat.id);
+    const removed = await deps.store.unsubscribe(PLATFORM, chatId);
+    deps.log.info({ chatId, status, removed }, "telegram bot removed from chat; unsubscribed");
+  });
+  composer.on("message:migrate_to_chat_id", async (ctx) => {
+    const from = String(ctx.chat.id);
+    const to = String(ctx.message.migrate_to_chat_id);
+    const sub = await deps.store.getSubscription(PLATFORM, from);
+    if (!sub) return;
+    await deps.store.subscribe({ platform: PLATFORM, chatId: to, isGroup: true, time: sub.time });
+    await deps.store.unsubscribe(PLATFORM, from);
+    deps.log.info({ from, to }, "telegram group migrated; subscription moved");
+  });
+  return composer;
+}

@@ -1,0 +1,60 @@
+import { Composer, type Context } from "grammy";
+import type { Message } from "grammy/types";
+import type { Reply } from "../../src/bot/message.ts";
+import type { HandlerDeps } from "./bot.ts";
+import { describeError, toSendError } from "./errors.ts";
+import { PLATFORM, toIncoming } from "./incoming.ts";
+import type { SendExtras } from "./photo.ts";
+
+/**
+ * Words that may change a group's subscription. Checked on the raw text
+ * (the core strips triggers itself), so a group admin check costs a
+ * getChatMember call only for messages that might need it.
+ */
+const SUBSCRIPTION_WORDS = /subscribe|订阅|退订/i;
+
+/**
+ * Text messages: private chats, and in groups whatever the core considers
+ * addressed to the bot (commands, @mentions, replies, trigger prefix).
+ * Everything else (stickers, photos, edits, channel posts) passes by.
+ */
+export function messages(deps: HandlerDeps): Composer<Context> {
+  const composer = new Composer<Context>();
+  composer.on("message:text", async (ctx) => {
+    const msg = toIncoming(ctx.message, ctx.me);
+    if (!msg) return;
+    if (msg.isGroup && SUBSCRIPTION_WORDS.test(msg.text)) msg.isGroupAdmin = await deps.admins.isAdmin(ctx.message);
+    const replies = await deps.core.handle(msg);
+    await answer(deps, ctx.message, replies);
+  });
+  return composer;
+}
+
+/** Send the replies in order; in groups each quotes the question it answers. */
+async function answer(deps: HandlerDeps, question: Message, replies: Reply[]): Promise<void> {
+  const inGroup = question.chat.type !== "private";
+  const extras: SendExtras = inGroup ? { reply_parameters: { message_id: question.message_id, allow_sending_without_reply: true } } : {};
+  for (const reply of replies) {
+    if (!(await deliver(deps, question.chat.id, reply, extras))) return;
+  }
+}
+
+/**
+ * Send one reply; false when it failed. A chat that is gone for us
+ * (blocked, kicked) is unsubscribed instead of being tried again.
+ */
+export async function deliver(deps: HandlerDeps, chatId: number, reply: Reply, extras: SendExtras = {}): Promise<boolean> {
+  try {
+    await deps.messenger.send(chatId, reply, extras);
+    return true;
+  } catch (err) {
+    const failure = toSendError(err);
+    if (failure.failure === "gone") {
+      const removed = await deps.store.unsubscribe(PLATFORM, String(chatId));
+      deps.log.info({ chatId, removed, reason: failure.message }, "telegram chat gone; unsubscribed");
+    } else {
+      deps.log.warn({ chatId, kind: reply.kind, failure: failure.failure, reason: describeError(err) }, "telegram reply failed");
+    }
+    return false;
+  }
+}

@@ -1,0 +1,115 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import pino from "pino";
+import { createAdapter, type TelegramAdapter, type TelegramAdapterOptions } from "../../../adapters/telegram/index.ts";
+import { Bot } from "../../../src/bot/handler.ts";
+import { loadConfig } from "../../../src/config.ts";
+import type { LibrarySnapshot } from "../../../src/library/live.ts";
+import { downloadImage } from "../../../src/net/download.ts";
+import { ImageCache } from "../../../src/net/image-cache.ts";
+import { openSqliteStore } from "../../../src/store/sqlite.ts";
+import type { Store } from "../../../src/store/store.ts";
+import { fakeClock, loadSnapshot } from "../../helpers/bot.ts";
+import { FakeTelegram, type FakeTelegramOptions } from "../../helpers/fake-telegram.ts";
+import { ImageServer, jpegBytes } from "../../helpers/image-server.ts";
+
+/** Nine articles: seven about 照相机 (three pages), one with hostile HTML, one without a link, one zen image. */
+export const TELEGRAM_LIBRARY = fileURLToPath(new URL("../../fixtures/telegram/", import.meta.url));
+/** Path of the fixture library's zen image on the local image host. */
+export const ZEN_PATH = "/mmbiz_jpg/telegram-zen/0";
+
+const snapshots = new Map<string, Promise<LibrarySnapshot>>();
+
+/** Load a library once per test file (loading builds a search index). */
+export function snapshotOf(dir = TELEGRAM_LIBRARY): Promise<LibrarySnapshot> {
+  if (!snapshots.has(dir)) snapshots.set(dir, loadSnapshot(dir));
+  return snapshots.get(dir)!;
+}
+
+/** What a test sees: the fake Bot API, the image host, the running adapter, the store and the log lines. */
+export interface Harness {
+  tg: FakeTelegram;
+  host: ImageServer;
+  adapter: TelegramAdapter;
+  core: Bot;
+  store: Store;
+  /** Every log line written so far (JSON). */
+  logs: string[];
+  /** Reasons the adapter asked the process to stop. */
+  shutdowns: string[];
+  /** Stop the adapter, the servers, and delete the store. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startTelegram}. */
+export interface HarnessOptions {
+  fake?: FakeTelegramOptions;
+  library?: string;
+  /** Set TELEGRAM_WEBHOOK_URL (and listen on a free port). */
+  webhookUrl?: string;
+  adapter?: Partial<TelegramAdapterOptions>;
+  /** Start the adapter (default true). */
+  start?: boolean;
+}
+
+/**
+ * The real Telegram adapter, built by `createAdapter` from configuration
+ * as `npm start` does, against a fake Bot API server and a local image
+ * host. Throttling is off (it only adds waiting) unless a test turns it on.
+ */
+export async function startTelegram(options: HarnessOptions = {}): Promise<Harness> {
+  const [tg, host, snapshot] = await Promise.all([FakeTelegram.start(options.fake), ImageServer.start(), snapshotOf(options.library)]);
+  host.route(ZEN_PATH, { kind: "image", bytes: jpegBytes(3000) });
+  const dir = await mkdtemp(path.join(os.tmpdir(), "article-bot-telegram-"));
+  const store = await openSqliteStore(path.join(dir, "bot.sqlite"));
+  const logs: string[] = [];
+  const log = pino({ level: "debug" }, new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) }));
+  const clock = fakeClock("2026-11-25T00:30:00Z");
+  const core = new Bot({
+    library: () => snapshot,
+    store,
+    clock,
+    log,
+    triggers: ["?", "？"],
+    adminIds: ["telegram:42"],
+    timeZone: "Asia/Shanghai",
+    defaultPushTime: "07:30",
+  });
+  const config = loadConfig({
+    DATA_DIR: dir,
+    TELEGRAM_BOT_TOKEN: tg.token,
+    TELEGRAM_API_ROOT: tg.apiRoot,
+    TELEGRAM_WEBHOOK_URL: options.webhookUrl,
+    TELEGRAM_WEBHOOK_PORT: options.webhookUrl ? "0" : undefined,
+  });
+  // The library's images live on mmbiz.qpic.cn; the local host stands in for it.
+  const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0, timeoutMs: 2000 }) });
+  const shutdowns: string[] = [];
+  const ctx = { bot: core, config, store, log, images, requestShutdown: (reason: string) => void shutdowns.push(reason) };
+  const adapter = createAdapter(ctx, { clock, pollSeconds: 5, reliability: { throttle: false }, ...options.adapter });
+  if (options.start !== false) await adapter.start();
+  const close = async () => {
+    await adapter.stop();
+    await Promise.all([tg.close(), host.close()]);
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  return { tg, host, adapter, core, store, logs, shutdowns, close };
+}
+
+/** The inline keyboard of a recorded call, as rows of `text → url|data`. */
+export function buttonsOf(payload: Record<string, any>): string[][] {
+  const rows: Array<Array<{ text: string; url?: string; callback_data?: string }>> = payload.reply_markup?.inline_keyboard ?? [];
+  return rows.map((row) => row.map((b) => `${b.text} → ${b.url ?? b.callback_data}`));
+}
+
+/** The callback data of the button labelled `text` in a sent message. */
+export function callbackOf(payload: Record<string, any>, text: string): string {
+  const rows: Array<Array<{ text: string; callback_data?: string }>> = payload.reply_markup?.inline_keyboard ?? [];
+  const button = rows.flat().find((b) => b.text === text);
+  if (!button?.callback_data) throw new Error(`no button "${text}" in ${JSON.stringify(payload.reply_markup)}`);
+  return button.callback_data;
+}
