@@ -1,6 +1,6 @@
 /** How fast one platform may be sent to during a push. */
 export interface Pace {
-  /** Messages per second over all chats. */
+  /** Messages per second over all chats; 0 leaves pacing to the sender. */
   perSecond: number;
   /** Sends in flight at once. */
   concurrency: number;
@@ -10,14 +10,16 @@ export interface Pace {
 
 /**
  * Paces of the platforms we know, kept under their limits: Telegram allows
- * about 30 messages/s for broadcasts; WeChat has no published limit but
- * bans accounts for bursts, so it gets one message every few seconds.
- * A push sends one message per chat, so per-chat limits (1/s, 20/min per
- * group) are never reached.
+ * about 30 messages/s for broadcasts. A push sends one message per chat,
+ * so per-chat limits (1/s, 20/min per group) are never reached. WeChat's
+ * sender already spaces every message it sends, answers and push alike
+ * (`WECHAT_SEND_INTERVAL_MS`, `WECHAT_SEND_JITTER_MS`); the push adds no
+ * second rate and keeps one message in its queue at a time, so answers
+ * are not stuck behind a whole push.
  */
 export const DEFAULT_PACES: Readonly<Record<string, Pace>> = {
   telegram: { perSecond: 25, concurrency: 8 },
-  wechat: { perSecond: 0.33, concurrency: 1, jitterMs: 2000 },
+  wechat: { perSecond: 0, concurrency: 1 },
 };
 
 /** The pace for platforms not listed in {@link DEFAULT_PACES}. */
