@@ -4,8 +4,6 @@ export interface Pace {
   perSecond: number;
   /** Sends in flight at once. */
   concurrency: number;
-  /** Up to this much random extra delay between sends, so a push does not look machine-timed. */
-  jitterMs?: number;
 }
 
 /**
@@ -42,10 +40,9 @@ export class Pacer {
   private pausedUntil = 0;
 
   constructor(
-    private readonly pace: Pick<Pace, "perSecond" | "jitterMs">,
+    pace: Pick<Pace, "perSecond">,
     private readonly now: () => number = () => performance.now(),
     private readonly wait: Sleep = sleep,
-    private readonly random: () => number = Math.random,
   ) {
     this.intervalMs = pace.perSecond > 0 ? 1000 / pace.perSecond : 0;
   }
@@ -59,7 +56,7 @@ export class Pacer {
         continue;
       }
       const slot = Math.max(now, this.nextSlot);
-      this.nextSlot = slot + this.intervalMs + this.random() * (this.pace.jitterMs ?? 0);
+      this.nextSlot = slot + this.intervalMs;
       if (slot > now) await this.wait(slot - now);
       // A pause that arrived while we waited for our slot applies to us too.
       if (this.pausedUntil <= this.now()) return;

@@ -30,14 +30,6 @@ describe("Pacer", () => {
     expect(time.now()).toBe(3100);
   });
 
-  it("adds up to jitterMs of random delay between sends", async () => {
-    const time = virtualTime();
-    const pacer = new Pacer({ perSecond: 1, jitterMs: 2000 }, time.now, time.wait, () => 0.5);
-    await pacer.take();
-    await pacer.take();
-    expect(time.now()).toBe(2000);
-  });
-
   it("does not wait at all without a rate", async () => {
     const time = virtualTime();
     const pacer = new Pacer({ perSecond: 0 }, time.now, time.wait);
