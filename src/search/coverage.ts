@@ -1,23 +1,35 @@
+import type { ParsedQuery } from "./query.ts";
+
 /**
- * The share of the query's characters that matched tokens cover: for Han
- * phrases, the characters inside any matched bigram or word; a Latin
- * phrase counts whole when its word matched (exactly, by prefix or fuzzily).
+ * How much of the query a hit covers, 0..1: each query word counts with
+ * its weight (rare words more than common ones) times the square of the
+ * share of its characters that matched tokens cover, so 世界 does not
+ * half-answer 世界杯. A Latin word counts whole when it matched (exactly,
+ * by prefix or fuzzily).
  */
-export function coverage(phrases: string[], matched: string[]): number {
-  let covered = 0;
+export function coverage(query: Pick<ParsedQuery, "phrases" | "words">, matched: string[]): number {
+  const covered = query.phrases.map((phrase) => coveredChars(phrase, matched));
   let total = 0;
-  for (const phrase of phrases) {
-    const chars = [...phrase];
-    total += chars.length;
-    const hit = new Array<boolean>(chars.length).fill(false);
-    for (const token of matched) {
-      const len = [...token].length;
-      for (let i = phrase.indexOf(token); i >= 0; i = phrase.indexOf(token, i + 1)) {
-        const start = [...phrase.slice(0, i)].length;
-        hit.fill(true, start, start + len);
-      }
-    }
-    covered += hit.filter(Boolean).length;
+  let got = 0;
+  for (const w of query.words) {
+    const hits = covered[w.phrase]!.slice(w.start, w.start + w.length).filter(Boolean).length;
+    const share = hits / w.length;
+    total += w.weight;
+    got += w.weight * share * share;
   }
-  return total === 0 ? 0 : covered / total;
+  return total === 0 ? 0 : got / total;
+}
+
+/** For each character of a phrase: is it inside an occurrence of a matched token? */
+function coveredChars(phrase: string, matched: string[]): boolean[] {
+  const chars = [...phrase];
+  const hit = new Array<boolean>(chars.length).fill(false);
+  for (const token of matched) {
+    const len = [...token].length;
+    for (let i = phrase.indexOf(token); i >= 0; i = phrase.indexOf(token, i + 1)) {
+      const start = [...phrase.slice(0, i)].length;
+      hit.fill(true, start, start + len);
+    }
+  }
+  return hit;
 }

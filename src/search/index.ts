@@ -29,8 +29,10 @@ export interface SearchResult {
 }
 
 const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, keywords: 1 };
-/** Below this share of the query covered, the best hit is not trusted. */
+/** Below this share of a one-word query covered, the best hit is not trusted... */
 const MIN_COVERAGE = 0.5;
+/** ...while a long question is answered when its best hit covers this much, unless it misses the main word. */
+const MIN_COVERAGE_MANY_WORDS = 0.35;
 /** Hits covering less than this share of the best hit's coverage are noise, not answers. */
 const RELATIVE_COVERAGE = 0.5;
 /** Digest posts list many titles; they must not outrank the articles they list. */
@@ -88,7 +90,7 @@ export class SearchIndex {
     const limit = page.limit ?? 3;
     if (query.tokens.length === 0) return { query, total: 0, hits: [], lowConfidence: false };
     const ranked = this.rank(query);
-    const lowConfidence = ranked.length > 0 && ranked[0]!.coverage < MIN_COVERAGE;
+    const lowConfidence = ranked.length > 0 && !trustworthy(query, ranked[0]!);
     const hits = ranked.slice(offset, offset + limit).map((c) => this.toHit(c));
     return { query, total: ranked.length, hits, lowConfidence };
   }
@@ -103,7 +105,7 @@ export class SearchIndex {
       combineWith: "OR",
       boost: BOOST,
     });
-    const coverageOf = memoCoverage(query.phrases);
+    const coverageOf = memoCoverage(query);
     const covered = results.map((r) => coverageOf(r.queryTerms));
     const floor = Math.max(0, ...covered) * RELATIVE_COVERAGE;
     const candidates: Candidate[] = [];
@@ -135,6 +137,19 @@ interface Candidate {
   terms: string[];
 }
 
+/**
+ * Whether the best hit answers the query: it covers most of a short query,
+ * or a good part of a long question including its weightiest word (a query
+ * about 周杰伦演唱会 is not answered by an article about some 演唱会).
+ */
+function trustworthy(query: ParsedQuery, best: Candidate): boolean {
+  if (best.coverage >= MIN_COVERAGE) return true;
+  if (query.words.length < 2 || best.coverage < MIN_COVERAGE_MANY_WORDS) return false;
+  const main = query.words.reduce((a, b) => (b.weight > a.weight ? b : a));
+  const only = coverage({ phrases: query.phrases, words: [main] }, best.terms.map(decodeTerm));
+  return only > 0;
+}
+
 /** Two significant digits: scores that close are a tie. */
 function roundScore(score: number): number {
   if (score <= 0) return 0;
@@ -143,12 +158,12 @@ function roundScore(score: number): number {
 }
 
 /** Many hits share the same matched (encoded) terms; compute each combination's coverage once. */
-function memoCoverage(phrases: string[]): (matched: string[]) => number {
+function memoCoverage(query: ParsedQuery): (matched: string[]) => number {
   const memo = new Map<string, number>();
   return (matched) => {
     const key = matched.join(" ");
     let value = memo.get(key);
-    if (value === undefined) memo.set(key, (value = coverage(phrases, matched.map(decodeTerm))));
+    if (value === undefined) memo.set(key, (value = coverage(query, matched.map(decodeTerm))));
     return value;
   };
 }

@@ -1,4 +1,4 @@
-import { segmenter } from "./segmenter.ts";
+import { segmenter, wordWeight } from "./segmenter.ts";
 import { normalize, splitRuns, tokenize } from "./tokenize.ts";
 
 /**
@@ -14,12 +14,25 @@ const FILLER = new Set(
   ).split(" "),
 );
 
+/** One word of a content phrase, weighted by how much it says. */
+export interface QueryWord {
+  /** Index into {@link ParsedQuery.phrases}. */
+  phrase: number;
+  /** Character offset and length inside that phrase. */
+  start: number;
+  length: number;
+  /** Inverse document frequency: rare words weigh more than common ones. */
+  weight: number;
+}
+
 /** How the bot read a query: the content it will look for. */
 export interface ParsedQuery {
   /** The raw query. */
   raw: string;
   /** Content phrases left after removing filler, e.g. ["照相机", "绘画"]. */
   phrases: string[];
+  /** The words of those phrases, for judging how much of the query a hit covers. */
+  words: QueryWord[];
   /** Search tokens of those phrases (bigrams, words, Latin words). */
   tokens: string[];
 }
@@ -30,25 +43,48 @@ export interface ParsedQuery {
  * nothing but filler ("那篇文章") has no phrases: there is nothing to find.
  */
 export function parseQuery(raw: string): ParsedQuery {
-  const text = normalize(raw);
-  const phrases: string[] = [];
-  for (const run of splitRuns(text)) {
-    if (run.kind === "latin" || [...run.text].length <= 2) {
-      phrases.push(run.text);
+  const phrases: string[][] = [];
+  for (const run of splitRuns(normalize(raw))) {
+    if (run.kind === "latin") {
+      phrases.push([run.text]);
       continue;
     }
-    let current = "";
+    let current: string[] = [];
     // Without HMM, unknown words fall apart into characters, so filler glued
     // to a name (讲猫弟) is still recognised; content characters join up again.
     for (const word of segmenter().cut(run.text, false)) {
-      if (FILLER.has(word)) {
-        if (current) phrases.push(current);
-        current = "";
-      } else current += word;
+      if (!FILLER.has(word)) current.push(word);
+      else if (current.length > 0) (phrases.push(current), (current = []));
     }
-    if (current) phrases.push(current);
+    if (current.length > 0) phrases.push(current);
   }
-  const content = phrases.filter((p) => !FILLER.has(p));
-  const tokens = [...new Set(content.flatMap((p) => tokenize(p, { words: true })))];
-  return { raw, phrases: content, tokens };
+  const texts = phrases.map((words) => words.join(""));
+  const tokens = [...new Set(texts.flatMap((p) => tokenize(p, { words: true })))];
+  return { raw, phrases: texts, words: weighWords(phrases), tokens };
+}
+
+/** Spans and weights of every word; unknown names split into characters count as one word. */
+function weighWords(phrases: string[][]): QueryWord[] {
+  return phrases.flatMap((words, phrase) => {
+    let start = 0;
+    return joinSingles(words).map((word) => {
+      const length = [...word].length;
+      const w = { phrase, start, length, weight: wordWeight(word) };
+      start += length;
+      return w;
+    });
+  });
+}
+
+/** Consecutive single characters (张 国 荣) are most likely one unknown name: weigh them as one word. */
+function joinSingles(words: string[]): string[] {
+  const out: string[] = [];
+  let singles = false;
+  for (const w of words) {
+    const single = [...w].length === 1;
+    if (single && singles) out[out.length - 1] += w;
+    else out.push(w);
+    singles = single;
+  }
+  return out;
 }

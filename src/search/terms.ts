@@ -11,7 +11,7 @@ export type Field = (typeof FIELDS)[number];
 export type DocTerms = Record<Field, string[]>;
 
 /** How many TF-IDF keywords represent a body: enough for topics, few enough for 100k articles. */
-export const BODY_KEYWORDS = 48;
+export const BODY_KEYWORDS = 100;
 
 /**
  * Terms of an article. Short fields (title, zen title, tags) get single

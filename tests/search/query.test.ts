@@ -28,3 +28,19 @@ describe("parseQuery", () => {
     expect(parseQuery("？！。").tokens).toEqual([]);
   });
 });
+
+describe("query word weights", () => {
+  it("weighs rare words above common ones", () => {
+    const q = parseQuery("飞机上碰到一个大妈");
+    const weightOf = (text: string) => {
+      const w = q.words.find((x) => q.phrases[x.phrase]!.slice(x.start, x.start + x.length) === text);
+      return w?.weight ?? Number.NaN;
+    };
+    expect(weightOf("大妈")).toBeGreaterThan(weightOf("一个"));
+  });
+
+  it("treats a run of unknown single characters as one word (a name)", () => {
+    const q = parseQuery("张国荣");
+    expect(q.words).toHaveLength(1);
+  });
+});
