@@ -11,6 +11,7 @@ import type { ImageCache } from "../net/image-cache.ts";
 import type { Delivery, Store, Subscription } from "../store/store.ts";
 import { fanOut, type FanoutOptions, type FanoutReport } from "./fanout.ts";
 import { DEFAULT_PACES, FALLBACK_PACE, type Pace } from "./pacer.ts";
+import { lockPlatforms } from "./platform-locks.ts";
 import { minuteTicker, PushSchedule, type Ticker } from "./scheduler.ts";
 import { dailyPush, textFallback } from "./today.ts";
 
@@ -46,6 +47,8 @@ export interface PushServiceDeps {
 interface Run {
   /** How many chats it chose to deliver to. */
   chats: Promise<number>;
+  /** Whether another instance sharing the store was pushing some platform, whose chats were left to it. */
+  busyElsewhere: Promise<boolean>;
   /** Its reports, once every chat was tried (the run slot is free by then). */
   finished: Promise<FanoutReport[]>;
 }
@@ -101,6 +104,7 @@ export class PushService implements AdminActions {
     if (!run) return this.stopping ? t.pushDisabled : t.pushBusy;
     const chats = await run.chats;
     this.deps.log.info({ chats }, "push started by an admin");
+    if (chats === 0 && (await run.busyElsewhere)) return t.pushBusy;
     return chats > 0 ? t.pushStarted(chats) : t.pushNothingToDo;
   }
 
@@ -138,17 +142,30 @@ export class PushService implements AdminActions {
     while (this.current) await this.current;
   }
 
-  /** Reserve the single run slot synchronously, then choose chats and deliver. */
+  /**
+   * Reserve the single run slot synchronously, then take the platforms'
+   * push locks (instances sharing the store take turns), choose chats
+   * under them and deliver.
+   */
   private begin(select: (now: Date, subs: Subscription[], deliveries: Map<string, Delivery>) => Subscription[]): Run | undefined {
     if (this.current || this.stopping) return undefined;
     const now = this.deps.clock.now();
     const { day } = this.schedule.local(now);
-    const chosen = this.loadState(day).then(([subs, deliveries]) => select(now, subs, deliveries));
+    const platforms = this.deps.senders().map((s) => s.platform);
+    const locks = lockPlatforms(this.deps.store, platforms, this.deps.log);
+    const chosen = locks.then(async ({ busy }) => {
+      if (busy.size > 0 && platforms.every((p) => busy.has(p))) return [];
+      const [subs, deliveries] = await this.loadState(day);
+      return select(now, subs, deliveries).filter((s) => !busy.has(s.platform));
+    });
     const finished = chosen
       .then((chats) => (chats.length > 0 ? this.execute(chats, day) : []))
-      .finally(() => (this.current = undefined));
+      .finally(async () => {
+        await (await locks).release();
+        this.current = undefined;
+      });
     this.current = finished.catch((err) => this.deps.log.error({ err, day }, "push run failed"));
-    return { chats: chosen.then((c) => c.length), finished };
+    return { chats: chosen.then((c) => c.length), busyElsewhere: locks.then((l) => l.busy.size > 0), finished };
   }
 
   private async loadState(day: string): Promise<[Subscription[], Map<string, Delivery>]> {
