@@ -13,9 +13,9 @@ export function miniSearchOptions(): Options<IndexedDoc> {
   return {
     fields: [...FIELDS],
     storeFields: [],
-    // Documents arrive already tokenised (see terms.ts); fields are term arrays.
-    extractField: (doc, field) => (field === "id" ? doc.id : (doc.terms[field as keyof DocTerms] as unknown as string)),
-    tokenize: (terms) => terms as unknown as string[],
+    // Documents arrive already tokenised (see terms.ts); terms never contain spaces.
+    extractField: (doc, field) => (field === "id" ? doc.id : doc.terms[field as keyof DocTerms].join(" ")),
+    tokenize: (text) => text.split(" ").filter(Boolean),
     processTerm: encodeTerm,
   };
 }

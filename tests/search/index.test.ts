@@ -1,0 +1,71 @@
+import MiniSearch from "minisearch";
+import { describe, expect, it } from "vitest";
+import type { ArticleMeta } from "../../src/library/article.ts";
+import { Library } from "../../src/library/library.ts";
+import { buildMiniSearch, miniSearchOptions } from "../../src/search/build.ts";
+import { SearchIndex } from "../../src/search/index.ts";
+import { decodeTerm, encodeTerm } from "../../src/search/term-codec.ts";
+import { documentTerms } from "../../src/search/terms.ts";
+import { fixtureLibrary, loadSnapshot } from "../helpers/bot.ts";
+
+const { library, index } = await loadSnapshot(fixtureLibrary());
+const titles = (q: string) => index.search(q, { limit: 5 }).hits.map((h) => h.article.title);
+
+describe("SearchIndex", () => {
+  it("matches Latin words inside Chinese text case-insensitively, by prefix and with a typo", () => {
+    expect(titles("robotaxi")).toEqual(["萝卜跑起来"]);
+    expect(titles("ROBO")).toEqual(["萝卜跑起来"]);
+    expect(titles("Robotaxy")).toEqual(["萝卜跑起来"]);
+  });
+
+  it("does not match Chinese fuzzily: a different character is a different word", () => {
+    expect(index.search("照像机").lowConfidence || index.search("照像机").total === 0).toBe(true);
+  });
+
+  it("ranks a title match above a body match", () => {
+    expect(titles("呼吸机")[0]).toBe("呼吸机答疑");
+  });
+
+  it("ranks a digest post below the article it lists", () => {
+    expect(titles("萝卜跑起来")).toEqual(["萝卜跑起来", "2024年7月文章一览"]);
+  });
+
+  it("pages through the ranked hits without overlap", () => {
+    const all = index.search("随笔", { limit: 10 }).hits.map((h) => h.article.id);
+    const pages = [0, 2].flatMap((offset) => index.search("随笔", { offset, limit: 2 }).hits.map((h) => h.article.id));
+    expect(pages).toEqual(all);
+  });
+
+  it("round-trips through its persisted form with identical results", () => {
+    const restored = SearchIndex.fromPersisted(library, JSON.parse(JSON.stringify(index.toJSON())));
+    for (const q of ["照相机", "随笔", "robo", "墨荷"]) expect(restored.search(q, { limit: 5 })).toEqual(index.search(q, { limit: 5 }));
+  });
+});
+
+describe("buildMiniSearch", () => {
+  it("scores exactly like minisearch's own addAll", () => {
+    const docs = library.articles.map((a) => ({ id: a.id, terms: documentTerms({ ...a, body: library.body(a.id) }) }));
+    const ours = buildMiniSearch(docs);
+    const theirs = new MiniSearch(miniSearchOptions());
+    theirs.addAll(docs);
+    for (const q of ["照相", "呼吸 机", "robotaxi", "文章"].map((s) => s.split(" ").map(encodeTerm).join(" "))) {
+      const opts = { tokenize: (s: string) => s.split(" "), processTerm: (t: string) => t };
+      expect(ours.search(q, opts)).toEqual(theirs.search(q, opts));
+    }
+  });
+
+  it("drops body terms found in more than a fifth of a large library, but keeps them in titles", () => {
+    const many: ArticleMeta[] = Array.from({ length: 3000 }, (_, i) => ({ id: `a${i}`, title: i === 7 ? "视频的独特" : `标题${i}`, date: "2024-01-01", summary: "" }));
+    const lib = new Library(many.map((a, i) => ({ ...a, body: i % 2 === 0 ? "视频视频，视频的价值。" : "别的内容" })));
+    const idx = SearchIndex.build(lib);
+    expect(idx.search("视频", { limit: 5 }).hits.map((h) => h.article.title)).toEqual(["视频的独特"]);
+  });
+});
+
+describe("term codec", () => {
+  it("spells Han characters so they never collide with Latin terms, and decodes back", () => {
+    for (const t of ["墨荷", "ai", "v6", "照相机", "𠀋字"]) expect(decodeTerm(encodeTerm(t))).toBe(t);
+    expect(encodeTerm("墨荷")).toMatch(/^[\ue000-\ue00f]+$/);
+    expect(encodeTerm("midjourney")).toBe("midjourney");
+  });
+});
