@@ -116,6 +116,7 @@ export class WechatAdapter implements Adapter {
       const messages = await this.render(reply, mention);
       // Not awaited: the answer is on its way once queued; the queue logs what fails.
       this.queue.enqueue(incoming.chatId, messages).catch(() => {});
+      this.log.debug({ chatId: incoming.chatId, messages: messages.length, queued: this.queue.size }, "wechat reply queued");
     }
   }
 

@@ -140,6 +140,45 @@ describe("WeChat answers", () => {
   });
 });
 
+describe("WeChat room subscriptions", () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.cleanup();
+  });
+
+  it("lets the room owner subscribe the room and unsubscribe it", async () => {
+    h = await wechatHarness();
+    const { bob, self } = h.contacts;
+    bob.say(`@文章助手${MENTION}订阅 21:30`, [self]).to(h.room);
+    const [done] = await h.received(h.room.id, 1);
+    expect(done!.text).toBe(`@Bob${MENTION}${t.subscribed("21:30")}`);
+    expect(await h.store.getSubscription("wechat", h.room.id)).toMatchObject({ isGroup: true, time: "21:30" });
+
+    bob.say(`@文章助手${MENTION}取消订阅`, [self]).to(h.room);
+    const replies = await h.received(h.room.id, 2);
+    expect(replies[1]!.text).toBe(`@Bob${MENTION}${t.unsubscribed}`);
+    expect(await h.store.getSubscription("wechat", h.room.id)).toBeUndefined();
+  });
+
+  it("refuses members who are neither the owner nor a bot admin", async () => {
+    h = await wechatHarness();
+    const { alice, self } = h.contacts;
+    alice.say(`@文章助手${MENTION}订阅`, [self]).to(h.room);
+    const [refusal] = await h.received(h.room.id, 1);
+    expect(refusal!.text).toBe(`@Alice${MENTION}${t.groupAdminOnly}`);
+    expect(await h.store.getSubscription("wechat", h.room.id)).toBeUndefined();
+  });
+
+  it("lets a bot admin (ADMIN_IDS) subscribe any room", async () => {
+    h = await wechatHarness({ adminIds: ["wechat:wxid_alice"] });
+    const { alice, self } = h.contacts;
+    alice.say(`@文章助手${MENTION}订阅`, [self]).to(h.room);
+    const [done] = await h.received(h.room.id, 1);
+    expect(done!.text).toBe(`@Alice${MENTION}${t.subscribed("07:30")}`);
+  });
+});
+
+/** Wait until the adapter logged that it ignored a message for `reason`. */
 async function waitForLog(h: Harness, reason: string): Promise<void> {
   await vi.waitFor(() => {
     if (!h.logs().some((l) => l.reason === reason)) throw new Error(`no "${reason}" log yet`);

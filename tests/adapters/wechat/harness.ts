@@ -43,8 +43,8 @@ export interface HarnessOptions {
 /**
  * A WeChat adapter over wechaty-puppet-mock, logged in as 「文章助手」, with
  * a real SQLite store, the fixture library (its 禅定 image served from
- * 127.0.0.1) and contacts: Alice and Bob (Bob owns 「读者群」), and an
- * official account. Everything the bot sends is recorded in `sent`.
+ * 127.0.0.1) and contacts: Alice (`wxid_alice`) and Bob (`wxid_bob`, owner
+ * of 「读者群」 `10001@chatroom`), and an official account. Everything the bot sends is recorded in `sent`.
  */
 export async function wechatHarness(options: HarnessOptions = {}) {
   const images = await ImageServer.start();
@@ -57,11 +57,11 @@ export async function wechatHarness(options: HarnessOptions = {}) {
 
   const mocker = new mock.Mocker();
   const puppet = new PuppetMock({ mocker });
-  const self = mocker.createContact({ name: "文章助手" });
-  const alice = mocker.createContact({ name: "Alice" });
-  const bob = mocker.createContact({ name: "Bob" });
-  const official = mocker.createContact({ name: "某公众号", type: types.Contact.Official });
-  const room = mocker.createRoom({ topic: "读者群", memberIdList: [self.id, alice.id, bob.id], ownerId: bob.id, adminIdList: [] });
+  const self = mocker.createContact({ id: "wxid_bot", name: "文章助手" });
+  const alice = mocker.createContact({ id: "wxid_alice", name: "Alice" });
+  const bob = mocker.createContact({ id: "wxid_bob", name: "Bob" });
+  const official = mocker.createContact({ id: "gh_official", name: "某公众号", type: types.Contact.Official });
+  const room = mocker.createRoom({ id: "10001@chatroom", topic: "读者群", memberIdList: [self.id, alice.id, bob.id], ownerId: bob.id, adminIdList: [] });
   const sent = recordSends(puppet);
 
   const qr: string[] = [];
@@ -119,10 +119,12 @@ async function servedLibrary(dir: string, host: string): Promise<string> {
 /** Record every text, card and file the bot sends, then let the mock deliver it. */
 function recordSends(puppet: PuppetMock): Sent[] {
   const sent: Sent[] = [];
-  const text = puppet.messageSendText.bind(puppet);
+  // The mock declares two parameters; wechaty passes the @mentioned ids as a third.
+  const text = (puppet.messageSendText as (chatId: string, text: string, mentionIds?: string[]) => Promise<void>).bind(puppet);
   const url = puppet.messageSendUrl.bind(puppet);
   const file = puppet.messageSendFile.bind(puppet);
-  vi.spyOn(puppet, "messageSendText").mockImplementation(async (chatId, t, mentionIds) => {
+  vi.spyOn(puppet, "messageSendText").mockImplementation(async (chatId: string, t: string, ...rest: unknown[]) => {
+    const mentionIds = rest[0] as string[] | undefined;
     sent.push({ chatId, kind: "text", text: t, mentionIds, at: Date.now() });
     return text(chatId, t, mentionIds);
   });
@@ -145,6 +147,21 @@ function sink(into: string[]): Writable {
     },
   });
 }
+
+/**
+ * Wait until `condition` holds without moving fake time: yields to the real
+ * event loop (setImmediate is never faked here) so promise chains run.
+ */
+export async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+/** Timers the pacing specs fake; setImmediate stays real so {@link until} works. */
+export const FAKED_TIMERS: Parameters<typeof vi.useFakeTimers>[0] = { toFake: ["setTimeout", "clearTimeout", "Date"] };
 
 /** A message with a chosen timestamp, as a puppet replays history after login. */
 export function replayMessage(h: Awaited<ReturnType<typeof wechatHarness>>, from: { id: string }, text: string, timestamp: number): void {
