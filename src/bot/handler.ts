@@ -5,6 +5,7 @@ import type { Store } from "../store/store.ts";
 import { imageOfDay } from "../zen/gallery.ts";
 import { hitCard, toCard } from "./cards.ts";
 import { parseCommand, parseTime, type Command } from "./commands.ts";
+import type { ChatRateLimiter } from "./rate-limit.ts";
 import type { ArticleCard, ArticlesReply, ImageReply, Incoming, Reply } from "./message.ts";
 import { t } from "./strings.ts";
 
@@ -33,6 +34,24 @@ export interface BotDeps {
   defaultPushTime: string;
   admin?: AdminActions;
   random?: () => number;
+  /** Per-chat flood protection; none: every message is answered. */
+  rateLimit?: ChatRateLimiter;
+  /** Told about every message once it is handled (structured logs, metrics). */
+  observe?: (handled: Handled) => void;
+}
+
+/** What the bot did with one message, for its observer. */
+export interface Handled {
+  msg: Incoming;
+  /** The command the message asked for; undefined when it was not for the bot, empty or limited. */
+  command?: Command["name"];
+  /** The chat was flooding: `warn` got the slow-down, `drop` got nothing. */
+  limited?: "warn" | "drop";
+  replies: Reply[];
+  /** Time to answer, in milliseconds. */
+  ms: number;
+  /** Set when handling threw (the error is rethrown to the adapter). */
+  error?: unknown;
 }
 
 /** Results per page of a search reply. */
@@ -56,10 +75,27 @@ export class Bot {
    * the bot (a group message without mention or trigger, or empty text).
    */
   async handle(msg: Incoming): Promise<Reply[]> {
+    const started = performance.now();
+    let outcome: Omit<Handled, "msg" | "ms"> = { replies: [] };
+    try {
+      outcome = await this.answer(msg);
+      return outcome.replies;
+    } catch (error) {
+      outcome = { ...outcome, error };
+      throw error;
+    } finally {
+      this.deps.observe?.({ msg, ...outcome, ms: performance.now() - started });
+    }
+  }
+
+  private async answer(msg: Incoming): Promise<Omit<Handled, "msg" | "ms">> {
     const text = this.addressedText(msg);
-    if (text === undefined) return [];
-    if (text === "") return msg.isGroup && !msg.mentioned ? [] : [{ kind: "text", text: t.emptyQuery }];
-    return this.run(parseCommand(text), msg);
+    if (text === undefined) return { replies: [] };
+    const admission = this.deps.rateLimit?.admit(chatKey(msg)) ?? "allow";
+    if (admission !== "allow") return { limited: admission, replies: admission === "warn" ? [{ kind: "text", text: t.slowDown }] : [] };
+    if (text === "") return { replies: msg.isGroup && !msg.mentioned ? [] : [{ kind: "text", text: t.emptyQuery }] };
+    const command = parseCommand(text);
+    return { command: command.name, replies: await this.run(command, msg) };
   }
 
   /** The text meant for the bot, without the trigger; undefined when not addressed. */
