@@ -2,7 +2,7 @@ import type { Reply } from "../bot/message.ts";
 import { SendError, type Sender } from "../bot/sender.ts";
 import type { Logger } from "../log.ts";
 import type { Store, Subscription } from "../store/store.ts";
-import { Pacer, sleep as realSleep, type Pace, type Sleep } from "./pacer.ts";
+import { Pacer, type Pace } from "./pacer.ts";
 
 /** What one fan-out needs; everything is passed in. */
 export interface FanoutOptions {
@@ -20,11 +20,6 @@ export interface FanoutOptions {
   pacer?: Pacer;
   /** Extra attempts per chat after a 429. Default 5. */
   rateLimitRetries?: number;
-  /** Extra attempts per chat after a network or server error. Default 2. */
-  transientRetries?: number;
-  /** Wait before transient retry n (1-based). Default 1 s × n. */
-  backoffMs?: (attempt: number) => number;
-  sleep?: Sleep;
   /** Checked before each chat; once true, in-flight sends finish and no new ones start. */
   stopped?: () => boolean;
   /** Log progress after this many chats. Default 100. */
@@ -105,11 +100,14 @@ async function deliver(chat: Subscription, reply: Reply, pacer: Pacer, opts: Fan
   }
 }
 
-/** Send once, retrying 429s and transient errors; resolves to the final error, if any. */
+/**
+ * Send, trying again only after a 429: the platform refused, so nothing
+ * arrived. A transient error (timeout, 5xx) is not retried here — the
+ * message may have arrived, and a chat must never get the push twice.
+ * Resolves to the final error, if any.
+ */
 async function sendWithRetries(chatId: string, reply: Reply, pacer: Pacer, opts: FanoutOptions): Promise<SendError | undefined> {
-  const wait = opts.sleep ?? realSleep;
   let rateLimited = 0;
-  let transient = 0;
   for (;;) {
     await pacer.take();
     try {
@@ -121,8 +119,6 @@ async function sendWithRetries(chatId: string, reply: Reply, pacer: Pacer, opts:
         const ms = error.retryAfterMs ?? 1000;
         opts.log.warn({ platform: opts.sender.platform, chatId, retryAfterMs: ms }, "rate limited; pausing the push");
         pacer.pause(ms);
-      } else if (error.failure === "transient" && transient++ < (opts.transientRetries ?? 2)) {
-        await wait((opts.backoffMs ?? ((n) => 1000 * n))(transient));
       } else {
         return error;
       }

@@ -26,8 +26,7 @@ export const FALLBACK_PACE: Pace = { perSecond: 10, concurrency: 4 };
 /** Waits `ms` milliseconds; tests may pass a faster one. */
 export type Sleep = (ms: number) => Promise<void>;
 
-/** The real sleep. */
-export const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Spaces sends evenly at a fixed rate, and stops everyone for a while when

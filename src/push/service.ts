@@ -35,12 +35,12 @@ export interface PushServiceDeps {
   owner?: string;
   /** A claim older than this was abandoned by a crashed process and may be taken over. Default 10 min. */
   staleMs?: number;
-  /** Scheduled runs retry a transient failure this long after it. Default 30 min. */
+  /** Scheduled runs retry a chat that stayed rate-limited this long after it. Default 30 min. */
   retryFailedAfterMs?: number;
   /** Per-platform paces; default {@link DEFAULT_PACES}. */
   paces?: Readonly<Record<string, Pace>>;
-  /** Fan-out tuning (retries, backoff, sleep), mostly for tests. */
-  fanout?: Partial<Pick<FanoutOptions, "rateLimitRetries" | "transientRetries" | "backoffMs" | "sleep" | "progressEvery">>;
+  /** Fan-out tuning (429 retries, progress logging), mostly for tests. */
+  fanout?: Partial<Pick<FanoutOptions, "rateLimitRetries" | "progressEvery">>;
 }
 
 /** A run in progress. */
@@ -53,8 +53,13 @@ interface Run {
   finished: Promise<FanoutReport[]>;
 }
 
-/** Failures worth trying again later; `gone` and `rejected` never are. */
-const RETRYABLE = /^(transient|rate_limited):/;
+/**
+ * Failures the scheduler tries again by itself: only a 429, which means
+ * nothing arrived. After a transient error the message may have arrived,
+ * so only an admin's `/push_now` tries those again; `gone` and `rejected`
+ * never come back.
+ */
+const RETRYABLE = /^rate_limited:/;
 
 /**
  * The daily 禅定时刻 push: every minute it delivers the image of the day to
@@ -181,8 +186,8 @@ export class PushService implements AdminActions {
 
   /**
    * The `due` subscribers that may be tried (again): never tried today, or
-   * their claim was abandoned, or their last failure was transient and at
-   * least `retryFailedAfterMs` ago (0: any failure, at once — `/push_now`).
+   * their claim was abandoned, or they stayed rate-limited at least
+   * `retryFailedAfterMs` ago (0: any failure, at once — `/push_now`).
    */
   private undelivered(
     now: Date,

@@ -131,7 +131,7 @@ export async function pushService(store: Store, clock: Clock, senders: Sender[],
     images: new ImageCache({ download: fakeDownload().download, clock }),
     ticker: ticker.ticker,
     paces: FAST,
-    fanout: { sleep: async () => {}, progressEvery: 1000 },
+    fanout: { progressEvery: 1000 },
     ...overrides,
   });
   return { service, ticker, snapshot };

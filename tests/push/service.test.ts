@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ImageReply } from "../../src/bot/message.ts";
+import { SendError } from "../../src/bot/sender.ts";
 import { imageOfDay } from "../../src/zen/gallery.ts";
 import { fakeClock } from "../helpers/bot.ts";
 import { FakeSender, pushService, subscribeMany, tempSqlite } from "./helpers.ts";
@@ -115,6 +116,31 @@ describe("daily push schedule", () => {
     await service.idle();
     expect(sender.delivered).toHaveLength(0);
     await service.stop();
+  });
+
+  it("tries a rate-limited chat again half an hour later, but never resends after an ambiguous failure", async () => {
+    await subscribeMany(db.store, 3);
+    const first = new FakeSender("telegram", (id) => {
+      if (id === "c1") return new SendError("transient", "sendPhoto timed out (the message may have arrived)");
+      if (id === "c2") return new SendError("rate_limited", "Too Many Requests", 1);
+      return undefined;
+    });
+    const { service } = await pushService(db.store, clock, [first], { fanout: { rateLimitRetries: 0 } });
+    clock.set(PUSH_TIME);
+    await service.tick();
+    expect(first.chats()).toEqual(["c0"]);
+
+    const later = new FakeSender();
+    const again = await pushService(db.store, clock, [later]);
+    clock.set("2026-11-24T23:59:00Z"); // 29 minutes on: too early
+    await again.service.tick();
+    clock.set("2026-11-25T00:00:00Z");
+    await again.service.tick();
+    clock.set("2026-11-25T03:00:00Z");
+    await again.service.tick();
+    expect(later.chats()).toEqual(["c2"]);
+    expect((await db.store.listDeliveries(DAY)).find((d) => d.chatId === "c1")).toMatchObject({ status: "failed" });
+    await Promise.all([service.stop(), again.service.stop()]);
   });
 
   it("lets the subscribers of a platform without a running adapter wait, unclaimed", async () => {
