@@ -1,0 +1,55 @@
+import path from "node:path";
+import { createLogger } from "../log.ts";
+import { CopyError, copySqliteToPostgres, formatCopyReport } from "../store/postgres-copy.ts";
+import { isPostgresUrl } from "../store/postgres.ts";
+import { parseCommand } from "./args.ts";
+
+const USAGE = `usage: article-bot migrate-db [--from <sqlite file>] [--to <postgres url>]
+
+Copies subscriptions, the delivery log and cached values from the embedded
+SQLite database into PostgreSQL (creating its tables), in one transaction.
+Rows PostgreSQL already has are kept, so running it again is safe.
+  --from <file>   SQLite file (default: <DATA_DIR>/article-bot.sqlite; --data sets DATA_DIR)
+  --to <url>      postgres:// or postgresql:// URL (default: $DATABASE_URL)`;
+
+/**
+ * `article-bot migrate-db --from <sqlite file> --to <url>`. Resolves to 0
+ * after a complete copy (the report on stdout), 2 on a usage error, 1 when
+ * the source or target cannot be used.
+ */
+export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length > 0) return usageError(`unexpected argument: ${positionals[0]}`);
+  const from = path.resolve(values.from ?? path.join(values.data ?? env.DATA_DIR ?? "data", "article-bot.sqlite"));
+  const to = values.to ?? env.DATABASE_URL;
+  if (!isPostgresUrl(to)) return usageError(to ? "--to must be a postgres:// or postgresql:// URL" : "missing --to <postgres url> (or $DATABASE_URL)");
+  const log = createLogger({ level: env.LOG_LEVEL ?? "warn" });
+  try {
+    process.stdout.write(formatCopyReport(await copySqliteToPostgres(from, to, log)));
+    return 0;
+  } catch (err) {
+    // Connection and SQL errors are as actionable as ours; neither carries the password.
+    const message = err instanceof CopyError ? err.message : `copy failed, no rows were copied: ${(err as Error).message}`;
+    process.stderr.write(`article-bot migrate-db: ${message}\n`);
+    return 1;
+  }
+}
+
+function parse(args: string[]) {
+  return parseCommand(args, { from: { type: "string" }, to: { type: "string" } });
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`${message}\n\n${USAGE}\n`);
+  return 2;
+}
