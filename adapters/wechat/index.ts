@@ -8,7 +8,7 @@ import { systemClock, type Clock } from "../../src/clock.ts";
 import type { Logger } from "../../src/log.ts";
 import { ImageCache } from "../../src/net/image-cache.ts";
 import { buildWechaty, watchLifecycle } from "./bot.ts";
-import { PLATFORM, readMessage, type Addressed } from "./incoming.ts";
+import { PLATFORM, readMessage, type Addressed, type ReadContext } from "./incoming.ts";
 import { Lanes } from "./lanes.ts";
 import { Transport } from "./outgoing.ts";
 import { OutgoingQueue } from "./pacer.ts";
@@ -28,6 +28,7 @@ export interface WechatAdapterOptions {
   drainMs?: number;
 }
 
+/** Reading a room message asks the puppet about members; never let a stuck puppet block a chat. */
 const READ_TIMEOUT_MS = 15_000;
 
 /**
@@ -79,6 +80,7 @@ export class WechatAdapter implements Adapter {
   }
 
   async start(): Promise<void> {
+    // The login session file goes there, and wechaty does not create directories.
     await mkdir(this.ctx.config.dataDir, { recursive: true });
     this.startedAt = this.clock.now();
     watchLifecycle(this.wechaty, {
@@ -102,7 +104,8 @@ export class WechatAdapter implements Adapter {
 
   private async answer(msg: Message): Promise<void> {
     try {
-      const read = await withTimeout(readMessage(msg, { startedAt: this.startedAt, isBotAdmin: (userId) => this.ctx.bot.isAdmin({ platform: PLATFORM, userId }) }), READ_TIMEOUT_MS, "reading a message");
+      const context: ReadContext = { startedAt: this.startedAt, isBotAdmin: (userId) => this.ctx.bot.isAdmin({ platform: PLATFORM, userId }) };
+      const read = await withTimeout(readMessage(msg, context), READ_TIMEOUT_MS, "reading a message");
       if ("ignored" in read) return void this.log.debug({ messageId: msg.id, reason: read.ignored }, "wechat message ignored");
       await this.reply(read);
     } catch (err) {

@@ -53,7 +53,9 @@ export class OutgoingQueue {
   /** The message being sent right now. */
   private current?: Job;
   private online = true;
+  /** No new messages (closing); `stopped`: not even retries (closed). */
   private closed = false;
+  private stopped = false;
   private timer?: NodeJS.Timeout;
   private onIdle?: () => void;
 
@@ -94,6 +96,7 @@ export class OutgoingQueue {
 
   /** Hold sends while logged out (they could only fail); resume on login. */
   setOnline(online: boolean): void {
+    if (this.stopped) return;
     this.online = online;
     this.pump();
   }
@@ -111,6 +114,8 @@ export class OutgoingQueue {
       await Promise.race([idle, new Promise((resolve) => (timer = setTimeout(resolve, drainMs)))]);
       clearTimeout(timer);
     }
+    this.stopped = true;
+    this.online = false;
     clearTimeout(this.timer);
     const dropped = this.jobs.filter((j) => j !== this.current);
     this.jobs.splice(0, this.jobs.length, ...(this.current ? [this.current] : []));
@@ -186,7 +191,7 @@ export class OutgoingQueue {
       // Every message to a chat that is gone would fail the same way.
       this.options.log.error(context, "wechat chat is gone; its queued messages are dropped");
       for (const other of this.jobs.filter((j) => j.chatId === job.chatId)) this.drop(other, error);
-    } else if (error.failure === "rejected" || job.attempts >= job.maxAttempts) {
+    } else if (error.failure === "rejected" || job.attempts >= job.maxAttempts || this.stopped) {
       this.options.log.error({ ...context, attempts: job.attempts }, "wechat send failed; message dropped");
       this.drop(job, error);
     } else {

@@ -1,3 +1,4 @@
+import { FileBox } from "file-box";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ArticlesReply } from "../../../src/bot/message.ts";
 import { t } from "../../../src/bot/strings.ts";
@@ -118,6 +119,13 @@ describe("WeChat answers", () => {
       official.say("墨荷").to(self);
       await waitForLog(h, "official account");
       expect(h.to(official.id)).toHaveLength(0);
+    });
+
+    it("pictures, files and other messages that are not text", async () => {
+      const { alice, self } = h.contacts;
+      alice.say(FileBox.fromBase64(Buffer.from("not really a photo").toString("base64"), "photo.jpg")).to(self);
+      await waitForLog(h, "not text");
+      expect(h.to(alice.id)).toHaveLength(0);
     });
 
     it("messages from before start-up that the puppet replays", async () => {
