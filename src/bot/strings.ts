@@ -14,13 +14,13 @@ export const t = {
       "· 更多 —— 上一次搜索的下一页",
       "· 订阅 / 取消订阅 —— 每天早上推送禅定时刻（可加时间，如：订阅 21:30）",
     ].join("\n"),
-  found: (query: string, total: number) => `找到 ${total} 篇与「${query}」相关的文章：`,
+  found: (query: string, total: number) => `找到 ${total} 篇与「${clip(query, 40)}」相关的文章：`,
   more: (remaining: number) => `还有 ${remaining} 篇，发送「更多」查看下一页。`,
   noMorePages: "没有更多结果了。换个关键词试试？",
   noPreviousSearch: "还没有搜索过哦。直接发关键词试试，例如：墨荷",
   notFound: (understood: string[]) =>
     [
-      understood.length > 0 ? `没有找到与「${understood.join(" ")}」相关的文章。` : "没有找到相关的文章。",
+      understood.length > 0 ? `没有找到与「${clip(understood.join(" "), 40)}」相关的文章。` : "没有找到相关的文章。",
       "可以试试：换一个更短的关键词，或者发送「最新」「随机」看看。",
     ].join("\n"),
   emptyQuery: "想找什么文章？直接发关键词就好，例如：墨荷。发送「帮助」查看全部用法。",
@@ -34,7 +34,7 @@ export const t = {
   alreadySubscribed: (time: string) => `已经订阅过了，推送时间改为每天 ${time}。`,
   unsubscribed: "已取消订阅，不会再推送了。想回来随时发送「订阅」。",
   notSubscribed: "这里还没有订阅。发送「订阅」开始每日推送。",
-  badTime: (arg: string) => `「${arg}」不是有效的时间。请用 24 小时制，例如：订阅 07:30`,
+  badTime: (arg: string) => `「${clip(arg, 20)}」不是有效的时间。请用 24 小时制，例如：订阅 07:30`,
   groupAdminOnly: "抱歉，只有群管理员可以更改本群的订阅。",
   adminOnly: "抱歉，这个命令只有管理员可以使用。",
   pushDisabled: "推送服务没有启用。",
@@ -75,3 +75,9 @@ export const t = {
     unsubscribe: "取消订阅",
   },
 } as const;
+
+/** Echo at most `max` characters of what a user typed: a 100 KB message must not come back whole. */
+function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max).join("")}…`;
+}

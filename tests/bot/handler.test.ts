@@ -153,6 +153,14 @@ describe("hostile or odd input", () => {
     }
   });
 
+  it("never echoes a huge message back whole", async () => {
+    const { bot } = await setup();
+    for (const text of [`订阅 ${"x".repeat(100_000)}`, "量子".repeat(50_000)]) {
+      const [reply] = (await bot.handle(dm(text))) as [TextReply];
+      expect(reply.text.length).toBeLessThan(200);
+    }
+  });
+
   it("answers an empty private message with a hint and an empty group trigger with silence", async () => {
     const { bot } = await setup();
     expect(await bot.handle(dm(""))).toEqual([{ kind: "text", text: expect.stringContaining("想找什么文章") }]);
