@@ -25,10 +25,12 @@ export interface ApiCall {
   payload: Record<string, any>;
   /** Uploaded files of a multipart request, by field name. */
   files: Record<string, { filename: string; bytes: Buffer }>;
-  /** What the fake answered: `ok`, or the HTTP status of the error. */
-  outcome: "ok" | number;
+  /** What the fake answered: `ok`, or the HTTP status of the error; `pending` until it answers. */
+  outcome: "ok" | number | "pending";
   /** The `result` of a successful call (e.g. the sent message). */
   result?: any;
+  /** When the request arrived (Date.now()). */
+  at: number;
 }
 
 /** When a rule applies: every field given must match. */
@@ -167,17 +169,19 @@ export class FakeTelegram {
   }
 
   /**
-   * Resolve with the first recorded call (past or future) matching
-   * `method` and `where`, after `skip` earlier matches; reject after `timeoutMs`.
+   * Resolve with the first answered call (past or future) matching
+   * `method` and `where`, after `skip` earlier matches; reject after
+   * `timeoutMs` (default 10 s). With `arrived`, resolve as soon as the request arrives.
    */
-  async waitForCall(method: string, where: (c: ApiCall) => boolean = () => true, opts: { skip?: number; timeoutMs?: number } = {}): Promise<ApiCall> {
-    const find = () => this.calls.filter((c) => c.method === method && where(c))[opts.skip ?? 0];
-    await this.until(() => find() !== undefined, opts.timeoutMs ?? 5000, `no ${method} call`);
+  async waitForCall(method: string, where: (c: ApiCall) => boolean = () => true, opts: { skip?: number; timeoutMs?: number; arrived?: boolean } = {}): Promise<ApiCall> {
+    const seen = (c: ApiCall) => opts.arrived || c.outcome !== "pending";
+    const find = () => this.calls.filter((c) => c.method === method && seen(c) && where(c))[opts.skip ?? 0];
+    await this.until(() => find() !== undefined, opts.timeoutMs ?? 10_000, `no ${method} call`);
     return find()!;
   }
 
   /** Resolve once the bot has fetched (acknowledged) every queued update. */
-  drained(timeoutMs = 5000): Promise<void> {
+  drained(timeoutMs = 10_000): Promise<void> {
     return this.until(() => this.acknowledged >= this.nextUpdateId - 1, timeoutMs, "updates not fetched");
   }
 
@@ -205,7 +209,7 @@ export class FakeTelegram {
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
     if (!match || match[1] !== this.token) return reply(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
-    const call: ApiCall = { method: match[2]!, payload: {}, files: {}, outcome: "ok" };
+    const call: ApiCall = { method: match[2]!, payload: {}, files: {}, outcome: "pending", at: Date.now() };
     try {
       Object.assign(call, await readBody(req));
     } catch {
