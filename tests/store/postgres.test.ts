@@ -9,7 +9,7 @@ import { openStore } from "../../src/store/open.ts";
 import { isPostgresUrl, openPostgresStore, redactUrl } from "../../src/store/postgres.ts";
 import { migratePostgres, postgresMigrations } from "../../src/store/postgres-schema.ts";
 import type { Store } from "../../src/store/store.ts";
-import { startPostgres, type PostgresServer } from "../helpers/postgres.ts";
+import { findPostgresBin, startPostgres, type PostgresServer } from "../helpers/postgres.ts";
 import { describeStoreContract, ManualClock } from "./store-contract.ts";
 
 let server: PostgresServer;
@@ -186,5 +186,16 @@ describe("choosing the backend", () => {
     expect(redactUrl("postgres://bot:s3cret@db.example:5432/bot")).toBe("postgres://bot:***@db.example:5432/bot");
     expect(redactUrl("postgres://db.example/bot")).toBe("postgres://db.example/bot");
     expect(redactUrl("not a url")).not.toContain("not a url");
+  });
+});
+
+describe("the throwaway test server", () => {
+  it("fails with instructions, never skips, when the PostgreSQL binaries are missing", () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), "article-bot-no-pg-"));
+    try {
+      expect(() => findPostgresBin({ PG_BIN: empty })).toThrow(/apt-get install -y postgresql/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });
