@@ -5,7 +5,8 @@ import { silentLogger, type Logger } from "../log.ts";
 import { tryAdvisoryLock } from "./postgres-lock.ts";
 import { createPool, query, type PoolOptions } from "./postgres-pool.ts";
 import { migratePostgres } from "./postgres-schema.ts";
-import type { Delivery, DeliveryStatus, Store, StoreLock, Subscription } from "./store.ts";
+import { toDelivery, toSubscription, type DeliveryRow, type SubscriptionRow } from "./rows.ts";
+import type { Delivery, Store, StoreLock, Subscription } from "./store.ts";
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions extends PoolOptions {
@@ -13,24 +14,6 @@ export interface PostgresStoreOptions extends PoolOptions {
   clock?: Clock;
   /** Where connection trouble is reported. */
   log?: Logger;
-}
-
-interface SubscriptionRow {
-  platform: string;
-  chat_id: string;
-  is_group: boolean;
-  time: string | null;
-  created_at: Date;
-}
-
-interface DeliveryRow {
-  platform: string;
-  chat_id: string;
-  day: string;
-  status: DeliveryStatus;
-  owner: string;
-  updated_at: Date;
-  error: string | null;
 }
 
 /** Whether `url` selects the PostgreSQL backend (`postgres://` or `postgresql://`). */
@@ -159,29 +142,6 @@ class PostgresStore implements Store {
     await Promise.all([...this.held].map((lock) => lock.release()));
     await this.pool.end();
   }
-}
-
-function toSubscription(row: SubscriptionRow): Subscription {
-  return {
-    platform: row.platform,
-    chatId: row.chat_id,
-    isGroup: row.is_group,
-    time: row.time,
-    createdAt: row.created_at.toISOString(),
-  };
-}
-
-function toDelivery(row: DeliveryRow): Delivery {
-  const delivery: Delivery = {
-    platform: row.platform,
-    chatId: row.chat_id,
-    day: row.day,
-    status: row.status,
-    owner: row.owner,
-    updatedAt: row.updated_at.toISOString(),
-  };
-  if (row.error !== null) delivery.error = row.error;
-  return delivery;
 }
 
 /** `url` without its password, for logs and reports. */

@@ -4,7 +4,8 @@ import Database from "better-sqlite3";
 import { systemClock, type Clock } from "../clock.ts";
 import type { Platform } from "../bot/message.ts";
 import { migrations, type Migration } from "./migrations.ts";
-import type { Delivery, DeliveryStatus, Store, StoreLock, Subscription } from "./store.ts";
+import { toDelivery, toSubscription, type DeliveryRow, type SubscriptionRow } from "./rows.ts";
+import type { Delivery, Store, StoreLock, Subscription } from "./store.ts";
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -12,24 +13,6 @@ export interface SqliteStoreOptions {
   clock?: Clock;
   /** How long a write waits for another connection's lock. Default 5 s. */
   busyTimeoutMs?: number;
-}
-
-interface SubscriptionRow {
-  platform: string;
-  chat_id: string;
-  is_group: number;
-  time: string | null;
-  created_at: string;
-}
-
-interface DeliveryRow {
-  platform: string;
-  chat_id: string;
-  day: string;
-  status: DeliveryStatus;
-  owner: string;
-  updated_at: string;
-  error: string | null;
 }
 
 /**
@@ -176,27 +159,4 @@ class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-function toSubscription(row: SubscriptionRow): Subscription {
-  return {
-    platform: row.platform,
-    chatId: row.chat_id,
-    isGroup: row.is_group === 1,
-    time: row.time,
-    createdAt: row.created_at,
-  };
-}
-
-function toDelivery(row: DeliveryRow): Delivery {
-  const delivery: Delivery = {
-    platform: row.platform,
-    chatId: row.chat_id,
-    day: row.day,
-    status: row.status,
-    owner: row.owner,
-    updatedAt: row.updated_at,
-  };
-  if (row.error !== null) delivery.error = row.error;
-  return delivery;
 }

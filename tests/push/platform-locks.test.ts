@@ -26,10 +26,6 @@ class GatedSender extends FakeSender {
   }
 }
 
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 1));
-}
-
 describe("one pusher per platform among instances sharing a store", () => {
   let clock: ReturnType<typeof fakeClock>;
   let db: Awaited<ReturnType<typeof tempSqlite>>;
@@ -49,7 +45,7 @@ describe("one pusher per platform among instances sharing a store", () => {
     const second = await pushService(db.store, clock, [idleSender], { owner: "second" });
 
     const pushing = first.service.tick();
-    await until(() => busySender.waiting > 0);
+    await expect.poll(() => busySender.waiting).toBeGreaterThan(0);
     expect(await second.service.tick()).toEqual([]);
     expect(await second.service.pushNow()).toBe(t.pushBusy);
 
