@@ -1,5 +1,6 @@
 import qrcodeTerminal from "qrcode-terminal";
 import { qrcodeValueToImageUrl, ScanStatus, WechatyBuilder, type OfficialPuppetNpmName, type Wechaty } from "wechaty";
+import type { Clock } from "../../src/clock.ts";
 import type { Logger } from "../../src/log.ts";
 
 /** How to build the wechaty instance. */
@@ -33,11 +34,13 @@ export interface LifecycleHooks {
   qrOutput: NodeJS.WritableStream;
   /** Called with true on login, false on logout. */
   online(isOnline: boolean): void;
+  clock: Clock;
 }
 
 /**
  * Log the account's lifecycle: the QR code to scan (drawn in the terminal,
- * its URL logged for headless servers), logins, logouts and puppet errors.
+ * its URL logged for headless servers), logins, logouts and puppet errors
+ * (repeats of one error at most once a minute).
  */
 export function watchLifecycle(wechaty: Wechaty, hooks: LifecycleHooks): void {
   const { log } = hooks;
@@ -57,5 +60,25 @@ export function watchLifecycle(wechaty: Wechaty, hooks: LifecycleHooks): void {
     log.warn({ user: user.name(), id: user.id, reason }, "wechat logged out; replies wait in the queue until the next login");
     hooks.online(false);
   });
-  wechaty.on("error", (err) => log.error({ err: err.message }, "wechaty error"));
+  const logError = throttled(hooks);
+  wechaty.on("error", (err) => logError(err.message));
+}
+
+/** Repeats of one error within this long are counted, not logged. */
+const ERROR_REPEAT_MS = 60_000;
+
+/**
+ * Puppets retry a failed connection in a tight loop (wechat4u: dozens a
+ * second when DNS fails); one line per distinct error per minute is enough.
+ */
+function throttled({ log, clock }: LifecycleHooks): (message: string) => void {
+  let last = { message: "", at: -Infinity };
+  let suppressed = 0;
+  return (message) => {
+    const now = clock.now().getTime();
+    if (message === last.message && now - last.at < ERROR_REPEAT_MS) return void suppressed++;
+    log.error(suppressed > 0 ? { err: message, suppressed } : { err: message }, "wechaty error");
+    last = { message, at: now };
+    suppressed = 0;
+  };
 }

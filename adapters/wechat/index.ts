@@ -86,6 +86,7 @@ export class WechatAdapter implements Adapter {
     watchLifecycle(this.wechaty, {
       log: this.log,
       qrOutput: this.options.qrOutput ?? process.stdout,
+      clock: this.clock,
       online: (isOnline) => {
         this.online = isOnline;
         this.queue.setOnline(isOnline);

@@ -58,7 +58,7 @@ function listItem(a: ArticleCard, n: number, withLink: boolean): string {
 }
 
 /** The top article as a link card, or as text when it has no link to open. */
-export function card(a: ArticleCard): Outgoing {
+function card(a: ArticleCard): Outgoing {
   const description = a.summary || a.snippet?.text || "";
   const fallback = [`《${a.title}》 ${a.date}`, description, a.url ?? ""].filter(Boolean).join("\n");
   if (!a.url) return { kind: "text", text: cut(fallback, TEXT_CHARS) };

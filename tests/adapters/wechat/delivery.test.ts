@@ -98,4 +98,15 @@ describe("WeChat delivery", () => {
       url: `https://wechaty.js.org/qrcode/${encodeURIComponent("https://login.weixin.qq.com/l/abc123")}`,
     });
   });
+
+  it("logs a puppet error once, not every time the puppet retries", async () => {
+    h = await wechatHarness();
+    for (let i = 0; i < 20; i++) h.puppet.emit("error", { gerror: "getaddrinfo ENOTFOUND login.wx.qq.com" });
+    h.puppet.emit("error", { gerror: "something else" });
+    await vi.waitFor(() => expect(h.logs().filter((l) => l.msg === "wechaty error")).toHaveLength(2));
+    expect(h.logs().filter((l) => l.msg === "wechaty error")).toEqual([
+      expect.objectContaining({ err: "getaddrinfo ENOTFOUND login.wx.qq.com" }),
+      expect.objectContaining({ err: "something else", suppressed: 19 }),
+    ]);
+  });
 });
