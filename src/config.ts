@@ -35,6 +35,9 @@ const envSchema = z.object({
   PUSH_TZ: z.preprocess(blankAsUndefined, timeZone.default("Asia/Shanghai")),
   LOG_LEVEL: z.preprocess(blankAsUndefined, z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info")),
   HTTP_PORT: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1).max(65535).optional()),
+  HTTP_HOST: z.preprocess(blankAsUndefined, z.string().trim().default("0.0.0.0")),
+  RATE_LIMIT_BURST: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1).default(6)),
+  RATE_LIMIT_PER_MINUTE: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(20)),
   DATABASE_URL: optionalString,
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_WEBHOOK_URL: optionalString,
@@ -62,6 +65,10 @@ export interface Config {
   pushTimeZone: string;
   logLevel: string;
   httpPort?: number;
+  /** Interface the HTTP server (health, metrics) listens on. */
+  httpHost: string;
+  /** Per-chat flood protection; undefined when switched off (RATE_LIMIT_PER_MINUTE=0). */
+  rateLimit?: { burst: number; perMinute: number };
   databaseUrl?: string;
   telegram?: { token: string; webhookUrl?: string; apiRoot?: string; webhookPort?: number };
   wechat?: { puppet: string; puppetToken?: string; name: string; pacing: WechatPacing };
@@ -103,6 +110,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pushTimeZone: e.PUSH_TZ,
     logLevel: e.LOG_LEVEL,
     httpPort: e.HTTP_PORT,
+    httpHost: e.HTTP_HOST,
+    rateLimit: e.RATE_LIMIT_PER_MINUTE > 0 ? { burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE } : undefined,
     databaseUrl: e.DATABASE_URL,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? { token: e.TELEGRAM_BOT_TOKEN, webhookUrl: e.TELEGRAM_WEBHOOK_URL, apiRoot: e.TELEGRAM_API_ROOT, webhookPort: e.TELEGRAM_WEBHOOK_PORT }

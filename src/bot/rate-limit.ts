@@ -24,7 +24,8 @@ interface Bucket {
  * Per-chat flood protection: a token bucket per chat. A chat may send
  * `burst` messages at once and `perMinute` in the long run; the first
  * message over the limit is told to slow down, the rest are dropped
- * silently until the chat's bucket refills. Chats never affect each other.
+ * silently (while the bucket refills, a message now and then is answered).
+ * Chats never affect each other.
  */
 export class ChatRateLimiter {
   private readonly buckets = new Map<string, Bucket>();
@@ -46,7 +47,6 @@ export class ChatRateLimiter {
     const bucket = this.refilled(chat, now);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
-      bucket.warned = false;
       return "allow";
     }
     if (bucket.warned) return "drop";
@@ -61,6 +61,8 @@ export class ChatRateLimiter {
     // A clock that steps back must not drain anyone's bucket.
     bucket.tokens = Math.min(this.options.burst, bucket.tokens + Math.max(0, now - bucket.at) * this.perMs);
     bucket.at = Math.max(bucket.at, now);
+    // One slow-down per flood: the chat is told again only after it calmed down completely.
+    if (bucket.tokens >= this.options.burst) bucket.warned = false;
     this.buckets.delete(chat);
     this.buckets.set(chat, bucket);
     if (this.buckets.size > this.maxChats) this.buckets.delete(this.buckets.keys().next().value!);

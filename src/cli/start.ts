@@ -1,10 +1,12 @@
 import type { Adapter } from "../bot/adapter.ts";
 import { Bot } from "../bot/handler.ts";
+import { ChatRateLimiter } from "../bot/rate-limit.ts";
 import { systemClock } from "../clock.ts";
 import { loadConfig, type Config } from "../config.ts";
 import { LiveLibrary } from "../library/live.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { ImageCache } from "../net/image-cache.ts";
+import { Observability } from "../observability/observability.ts";
 import { PushService } from "../push/service.ts";
 import { openStore } from "../store/open.ts";
 import type { Store } from "../store/store.ts";
@@ -52,9 +54,10 @@ export async function startBot(config: Config, log: Logger, requestShutdown: (re
   const store = await openStore(config, log);
   const images = new ImageCache();
   const adapters: Adapter[] = [];
+  const observability = new Observability({ log, clock: systemClock, library: () => library.current, adapters: () => adapters, processMetrics: true });
   const push = new PushService({
     store,
-    senders: () => adapters.map((a) => a.sender),
+    senders: () => adapters.map((a) => observability.sender(a.sender)),
     library: () => library.current,
     clock: systemClock,
     log: log.child({ component: "push" }),
@@ -72,6 +75,8 @@ export async function startBot(config: Config, log: Logger, requestShutdown: (re
     timeZone: config.pushTimeZone,
     defaultPushTime: cronToTime(config.pushCron),
     admin: push,
+    rateLimit: config.rateLimit ? new ChatRateLimiter(systemClock, config.rateLimit) : undefined,
+    observe: observability.observeMessage,
   });
   const ctx = { bot, config, store, log, requestShutdown, images };
   const entries = ADAPTERS.filter((a) => a.enabled(config));
@@ -83,6 +88,7 @@ export async function startBot(config: Config, log: Logger, requestShutdown: (re
     log.info({ platform: adapter.platform }, "adapter started");
   }
   push.start();
+  if (config.httpPort) await observability.listen(config.httpPort, config.httpHost);
   return {
     bot,
     library,
@@ -93,6 +99,7 @@ export async function startBot(config: Config, log: Logger, requestShutdown: (re
       // The push goes first: its in-flight sends finish while the adapters are still up.
       await push.stop();
       await Promise.allSettled(adapters.map((a) => a.stop()));
+      await observability.close();
       await library.close();
       await store.close();
     },

@@ -1,0 +1,77 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "../log.ts";
+import type { Health } from "./health.ts";
+import type { Metrics } from "./metrics.ts";
+
+/** What the HTTP server serves. */
+export interface HttpServerOptions {
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Interface to listen on. Default `0.0.0.0`, so probes and scrapers from outside reach it. */
+  host?: string;
+  health: Health;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/** A listening server. */
+export interface HttpServer {
+  /** Base URL, e.g. `http://127.0.0.1:9464`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Slow or stuck clients must not hold sockets: the answers are small and local. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Serve `/healthz` (JSON; 200 when healthy, 503 when not) and `/metrics`
+ * (Prometheus text format). Anything else is a 404; only GET and HEAD are
+ * accepted. Resolves once listening.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const { log } = options;
+  const server = createServer((req, res) => {
+    route(req, res, options).catch((err: unknown) => {
+      log.error({ err, path: req.url }, "http request failed");
+      if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", "internal error\n");
+      else res.destroy();
+    });
+  });
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = REQUEST_TIMEOUT_MS;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "0.0.0.0", () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const url = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
+  log.info({ url }, "http server listening (/healthz, /metrics)");
+  return {
+    url,
+    close: () => new Promise((resolve) => server.close(() => resolve()).closeAllConnections()),
+  };
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions): Promise<void> {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.setHeader("allow", "GET, HEAD");
+    return send(res, 405, "text/plain; charset=utf-8", "method not allowed\n");
+  }
+  const path = new URL(req.url ?? "/", "http://localhost").pathname;
+  if (path === "/healthz") {
+    const report = options.health.report();
+    return send(res, report.status === "ok" ? 200 : 503, "application/json; charset=utf-8", `${JSON.stringify(report)}\n`);
+  }
+  if (path === "/metrics") {
+    const { contentType, body } = await options.metrics.render();
+    return send(res, 200, contentType, body);
+  }
+  send(res, 404, "text/plain; charset=utf-8", "not found: try /healthz or /metrics\n");
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { "content-type": contentType, "cache-control": "no-store" });
+  res.end(res.req.method === "HEAD" ? undefined : body);
+}
