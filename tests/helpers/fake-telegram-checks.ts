@@ -11,6 +11,14 @@ export class BadRequest extends Error {
   }
 }
 
+/** Telegram's wording of an error code, for failures a test injects without a description. */
+export function errorDescription(code: number, retryAfter?: number): string {
+  if (code === 429) return `Too Many Requests: retry after ${retryAfter ?? 1}`;
+  if (code === 403) return "Forbidden: bot was blocked by the user";
+  if (code === 400) return "Bad Request: chat not found";
+  return code >= 500 ? "Internal Server Error" : `Error ${code}`;
+}
+
 const TAGS = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span", "tg-spoiler", "blockquote", "tg-emoji"]);
 const NAMED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"' };
 

@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { BadRequest, checkInlineAnswer, checkKeyboard, visibleText } from "./fake-telegram-checks.ts";
+import { BadRequest, checkInlineAnswer, checkKeyboard, errorDescription, visibleText } from "./fake-telegram-checks.ts";
+import { readBody, reply } from "./fake-telegram-http.ts";
+import { chatFor, entitiesOf, privateChat, user } from "./fake-telegram-updates.ts";
+
+export { entitiesOf, groupChat, privateChat, user } from "./fake-telegram-updates.ts";
 
 /**
  * A fake Telegram Bot API server on 127.0.0.1 for tests: a real HTTP
@@ -11,9 +15,9 @@ import { BadRequest, checkInlineAnswer, checkKeyboard, visibleText } from "./fak
  *
  * ```ts
  * const tg = await FakeTelegram.start();
- * const adapter = createTelegramAdapter({ ..., apiRoot: tg.apiRoot, token: tg.token });
- * tg.userMessage("墨荷");
- * const reply = await tg.waitForCall("sendMessage");
+ * const sender = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store, log });
+ * await sender.send("1001", { kind: "text", text: "你好" });
+ * expect(tg.sent("1001")[0].payload.text).toBe("你好");
  * await tg.close();
  * ```
  */
@@ -233,7 +237,7 @@ export class FakeTelegram {
         continue;
       }
       const parameters = r.retryAfter === undefined ? undefined : { retry_after: r.retryAfter };
-      return { ok: false, error_code: r.code, description: r.description ?? defaultDescription(r.code, r.retryAfter), parameters };
+      return { ok: false, error_code: r.code, description: r.description ?? errorDescription(r.code, r.retryAfter), parameters };
     }
     const handler = this.handlers[call.method];
     if (!handler) return { ok: false, error_code: 404, description: "Not Found: method not found" };
@@ -254,12 +258,12 @@ export class FakeTelegram {
     sendMessage: (p) => {
       const text = visibleText(p.text, p.parse_mode, 4096, "message");
       checkKeyboard(p.reply_markup);
-      return this.store({ chat: chatOf(p.chat_id), text, reply_markup: p.reply_markup });
+      return this.store({ chat: chatFor(p.chat_id), text, reply_markup: p.reply_markup });
     },
     sendPhoto: (p, call) => {
       const caption = visibleText(p.caption, p.parse_mode, 1024, "caption");
       checkKeyboard(p.reply_markup);
-      return this.store({ chat: chatOf(p.chat_id), caption, photo: this.photo(p.photo, call), reply_markup: p.reply_markup });
+      return this.store({ chat: chatFor(p.chat_id), caption, photo: this.photo(p.photo, call), reply_markup: p.reply_markup });
     },
     editMessageText: (p) => this.edit(p),
     answerCallbackQuery: (p) => {
@@ -318,88 +322,5 @@ export class FakeTelegram {
     const edited = { ...old, text, reply_markup: p.reply_markup, edit_date: Math.floor(Date.now() / 1000) };
     this.messages.set(key, edited);
     return edited;
-  }
-}
-
-/** A human user. */
-export function user(id: number, extra: Json = {}): Json {
-  return { id, is_bot: false, first_name: `User${id}`, language_code: "zh-hans", ...extra };
-}
-
-/** The private chat with user `id`. */
-export function privateChat(id: number): Json {
-  return { id, type: "private", first_name: `User${id}` };
-}
-
-/** A supergroup (negative id, as on Telegram). */
-export function groupChat(id = -1001234567890, title = "读书群"): Json {
-  return { id, type: "supergroup", title };
-}
-
-/** Entities Telegram computes for plain text: a leading /command and @mentions (UTF-16 offsets). */
-export function entitiesOf(text: string): Json[] {
-  const entities: Json[] = [];
-  for (const m of text.matchAll(/(^\/\w+(?:@\w+)?)|(@\w{5,32})/g)) {
-    entities.push({ type: m[1] ? "bot_command" : "mention", offset: m.index, length: m[0].length });
-  }
-  return entities;
-}
-
-function chatOf(chatId: unknown): Json {
-  const id = Number(chatId);
-  return id < 0 ? groupChat(id) : privateChat(id);
-}
-
-function defaultDescription(code: number, retryAfter?: number): string {
-  if (code === 429) return `Too Many Requests: retry after ${retryAfter ?? 1}`;
-  if (code === 403) return "Forbidden: bot was blocked by the user";
-  if (code === 400) return "Bad Request: chat not found";
-  return code >= 500 ? "Internal Server Error" : `Error ${code}`;
-}
-
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<Pick<ApiCall, "payload" | "files">> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
-  const type = req.headers["content-type"] ?? "";
-  const boundary = /boundary=(.+)$/.exec(type)?.[1];
-  if (boundary) return parseMultipart(body, boundary);
-  return { payload: body.length > 0 ? JSON.parse(body.toString("utf8")) : {}, files: {} };
-}
-
-/** Parse grammY's multipart/form-data: fields (JSON-decoded when they look like JSON) and files. */
-function parseMultipart(body: Buffer, boundary: string): Pick<ApiCall, "payload" | "files"> {
-  const payload: Json = {};
-  const files: ApiCall["files"] = {};
-  const delimiter = Buffer.from(`\r\n--${boundary}`);
-  const data = Buffer.concat([Buffer.from("\r\n"), body]);
-  let at = data.indexOf(delimiter);
-  while (at >= 0) {
-    const start = at + delimiter.length + 2; // skip the CRLF after the boundary
-    const next = data.indexOf(delimiter, start);
-    if (next < 0) break;
-    const part = data.subarray(start, next);
-    const split = part.indexOf("\r\n\r\n");
-    const head = part.subarray(0, split).toString("utf8");
-    const content = part.subarray(split + 4);
-    const name = /name="([^"]+)"/.exec(head)?.[1] ?? "";
-    const filename = /filename=("?)([^";\r\n]+)\1/.exec(head)?.[2];
-    if (filename !== undefined) files[name] = { filename, bytes: Buffer.from(content) };
-    else payload[name] = decodeField(content.toString("utf8"));
-    at = next;
-  }
-  return { payload, files };
-}
-
-function decodeField(value: string): unknown {
-  if (!/^[[{]/.test(value)) return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
   }
 }
