@@ -7,6 +7,7 @@ import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/log.ts";
 import { openStore } from "../../src/store/open.ts";
 import { isPostgresUrl, openPostgresStore, redactUrl } from "../../src/store/postgres.ts";
+import { createPool } from "../../src/store/postgres-pool.ts";
 import { migratePostgres, postgresMigrations } from "../../src/store/postgres-schema.ts";
 import type { Store } from "../../src/store/store.ts";
 import { findPostgresBin, startPostgres, type PostgresServer } from "../helpers/postgres.ts";
@@ -119,6 +120,13 @@ describe("PostgreSQL store shared by several instances", () => {
     await store.subscribe({ platform: "telegram", chatId: "2", isGroup: false, time: null });
     expect((await store.listSubscriptions()).map((s) => s.chatId)).toEqual(["1", "2"]);
     await store.close();
+  });
+
+  it("has the server notice an instance whose host vanished within about a minute", async () => {
+    const pool = createPool(await server.createDatabase(), silentLogger());
+    const { rows } = await pool.query("SELECT current_setting('tcp_keepalives_idle') AS idle, current_setting('tcp_keepalives_count') AS count");
+    await pool.end();
+    expect(rows).toEqual([{ idle: "30", count: "3" }]);
   });
 
   it("fails to open with a clear error when the server cannot be reached", async () => {
