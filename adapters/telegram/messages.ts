@@ -25,6 +25,7 @@ export function messages(deps: HandlerDeps): Composer<Context> {
     if (!msg) return;
     if (msg.isGroup && SUBSCRIPTION_WORDS.test(msg.text)) msg.isGroupAdmin = await deps.admins.isAdmin(ctx.message);
     const replies = await deps.core.handle(msg);
+    deps.log.debug({ chatId: msg.chatId, isGroup: msg.isGroup, mentioned: msg.mentioned, chars: msg.text.length, replies: replies.length }, "telegram message");
     await answer(deps, ctx.message, replies);
   });
   return composer;
@@ -43,7 +44,7 @@ async function answer(deps: HandlerDeps, question: Message, replies: Reply[]): P
  * Send one reply; false when it failed. A chat that is gone for us
  * (blocked, kicked) is unsubscribed instead of being tried again.
  */
-export async function deliver(deps: HandlerDeps, chatId: number, reply: Reply, extras: SendExtras = {}): Promise<boolean> {
+async function deliver(deps: HandlerDeps, chatId: number, reply: Reply, extras: SendExtras = {}): Promise<boolean> {
   try {
     await deps.messenger.send(chatId, reply, extras);
     return true;
