@@ -2,7 +2,7 @@ import { FileBox } from "file-box";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ArticlesReply } from "../../../src/bot/message.ts";
 import { t } from "../../../src/bot/strings.ts";
-import { replayMessage, wechatHarness, ZEN_IMAGE, ZEN_IMAGE_PATH } from "./harness.ts";
+import { replayMessage, WAIT, wechatHarness, ZEN_IMAGE, ZEN_IMAGE_PATH } from "./harness.ts";
 
 type Harness = Awaited<ReturnType<typeof wechatHarness>>;
 const MENTION = "\u2005";
@@ -190,5 +190,5 @@ describe("WeChat room subscriptions", () => {
 async function waitForLog(h: Harness, reason: string): Promise<void> {
   await vi.waitFor(() => {
     if (!h.logs().some((l) => l.reason === reason)) throw new Error(`no "${reason}" log yet`);
-  });
+  }, WAIT);
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ScanStatus } from "wechaty";
-import { FAKED_TIMERS, until, wechatHarness } from "./harness.ts";
+import { FAKED_TIMERS, until, WAIT, wechatHarness } from "./harness.ts";
 
 type Harness = Awaited<ReturnType<typeof wechatHarness>>;
 const MENTION = "\u2005";
@@ -93,7 +93,7 @@ describe("WeChat delivery", () => {
   it("draws the login QR code in the terminal and logs its URL", async () => {
     h = await wechatHarness();
     h.mocker.scan("https://login.weixin.qq.com/l/abc123", ScanStatus.Waiting);
-    await vi.waitFor(() => expect(h.qr.join("")).toMatch(/[▄▀█]/));
+    await vi.waitFor(() => expect(h.qr.join("")).toMatch(/[▄▀█]/), WAIT);
     expect(h.logs().find((l) => l.msg?.toString().startsWith("scan the QR code"))).toMatchObject({
       url: `https://wechaty.js.org/qrcode/${encodeURIComponent("https://login.weixin.qq.com/l/abc123")}`,
     });
@@ -103,7 +103,7 @@ describe("WeChat delivery", () => {
     h = await wechatHarness();
     for (let i = 0; i < 20; i++) h.puppet.emit("error", { gerror: "getaddrinfo ENOTFOUND login.wx.qq.com" });
     h.puppet.emit("error", { gerror: "something else" });
-    await vi.waitFor(() => expect(h.logs().filter((l) => l.msg === "wechaty error")).toHaveLength(2));
+    await vi.waitFor(() => expect(h.logs().filter((l) => l.msg === "wechaty error")).toHaveLength(2), WAIT);
     expect(h.logs().filter((l) => l.msg === "wechaty error")).toEqual([
       expect.objectContaining({ err: "getaddrinfo ENOTFOUND login.wx.qq.com" }),
       expect.objectContaining({ err: "something else", suppressed: 19 }),

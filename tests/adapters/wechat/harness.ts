@@ -20,6 +20,8 @@ const FIXTURE_HOST = "http://images.invalid";
 /** The path of the one 禅定 image in the fixture library. */
 export const ZEN_IMAGE_PATH = "/mmbiz_jpg/molotus/0";
 export const ZEN_IMAGE = jpegBytes(1500);
+/** How long to wait for something the bot does: generous, since a loaded CI machine is slow (the first search loads the dictionary). */
+export const WAIT = { timeout: 15_000, interval: 10 };
 
 /** One message the bot handed to the puppet, in sending order. */
 export interface Sent {
@@ -93,7 +95,7 @@ export async function wechatHarness(options: HarnessOptions = {}) {
     async received(chatId: string, n: number): Promise<Sent[]> {
       await vi.waitFor(() => {
         if (sent.filter((s) => s.chatId === chatId).length < n) throw new Error(`waiting for ${n} messages to ${chatId}`);
-      });
+      }, WAIT);
       return sent.filter((s) => s.chatId === chatId);
     },
     async cleanup(): Promise<void> {
@@ -153,7 +155,8 @@ function sink(into: string[]): Writable {
  * event loop (setImmediate is never faked here) so promise chains run.
  */
 export async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
+  const deadline = performance.now() + WAIT.timeout;
+  while (performance.now() < deadline) {
     if (condition()) return;
     await new Promise((resolve) => setImmediate(resolve));
   }
