@@ -19,19 +19,9 @@ export class Metrics {
   readonly registry = new Registry();
 
   /** Messages seen, by platform, chat kind and outcome (answered, ignored, limited, error). */
-  readonly messages = new Counter({
-    name: "article_bot_messages_total",
-    help: "Messages seen by the bot, by outcome",
-    labelNames: ["platform", "chat", "outcome"] as const,
-    registers: [this.registry],
-  });
+  readonly messages = this.counter("article_bot_messages_total", "Messages seen by the bot, by outcome", ["platform", "chat", "outcome"]);
 
-  readonly replies = new Counter({
-    name: "article_bot_replies_total",
-    help: "Replies sent in answer to messages, by kind",
-    labelNames: ["platform", "kind"] as const,
-    registers: [this.registry],
-  });
+  readonly replies = this.counter("article_bot_replies_total", "Replies sent in answer to messages, by kind", ["platform", "kind"]);
 
   readonly searchSeconds = new Histogram({
     name: "article_bot_search_duration_seconds",
@@ -42,19 +32,16 @@ export class Metrics {
   });
 
   /** Push deliveries (one per send attempt), by outcome: sent or a failure kind. */
-  readonly pushes = new Counter({
-    name: "article_bot_push_deliveries_total",
-    help: "Push send attempts, by outcome (sent, gone, rate_limited, transient, rejected)",
-    labelNames: ["platform", "outcome"] as const,
-    registers: [this.registry],
-  });
+  readonly pushes = this.counter(
+    "article_bot_push_deliveries_total",
+    "Push send attempts, by outcome (sent, gone, rate_limited, transient, rejected)",
+    ["platform", "outcome"],
+  );
 
-  readonly platformErrors = new Counter({
-    name: "article_bot_platform_errors_total",
-    help: "Errors reported by or about a chat platform, by kind",
-    labelNames: ["platform", "kind"] as const,
-    registers: [this.registry],
-  });
+  readonly platformErrors = this.counter("article_bot_platform_errors_total", "Errors reported by or about a chat platform, by kind", [
+    "platform",
+    "kind",
+  ]);
 
   constructor(options: MetricsOptions = {}) {
     const { librarySize } = options;
@@ -69,6 +56,10 @@ export class Metrics {
       });
     }
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
   /** Count an error of a platform (adapters call this; failed sends are counted for them). */
