@@ -41,6 +41,8 @@ export interface BenchRun {
   machine: Machine;
   seed: number;
   totalMs: number;
+  /** The CLI answering from an empty library: Node, tsx and module loading, under every cold start. */
+  startupMs?: number;
   sizes: SizeResult[];
   quality?: QualityReport;
 }

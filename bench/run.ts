@@ -5,7 +5,8 @@
  *          --reps <n>  --cold-runs <n>  --full (no shortcuts at 100k)
  *          --quality-data <dir>
  */
-import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -19,13 +20,17 @@ import type { OursResult } from "./measure-ours.ts";
 import { measureQuality } from "./quality.ts";
 import { BENCH_QUERIES } from "./queries.ts";
 import { renderReport } from "./report.ts";
-import type { BaselineOutcome, BenchRun, ColdStarts, SizeResult } from "./results.ts";
+import { medianCold, type BaselineOutcome, type BenchRun, type ColdStarts, type SizeResult } from "./results.ts";
 
 const SEED = 1;
 /** At and above this size the run is lean: fewer repetitions, no slow duplicates. */
 const LARGE = 50_000;
-/** The default minisearch tokenizer keeps whole Chinese sentences as terms: past this size it only eats memory. */
-const MINISEARCH_MAX = 10_000;
+/**
+ * Baselines stop here unless --full: minisearch's default tokenizer keeps
+ * whole Chinese sentences as terms (minutes and gigabytes at 100k), and
+ * the scan needs every body in memory and seconds per query.
+ */
+const BASELINE_MAX = 10_000;
 const CHILD_LIMIT_MS = 9 * 60_000;
 
 /** Options of one bench run. */
@@ -50,6 +55,8 @@ export interface BenchOptions {
 /** Run the whole benchmark and write the report; resolves to the run. */
 export async function bench(options: BenchOptions): Promise<BenchRun> {
   const started = performance.now();
+  options.log("CLI start-up with an empty library");
+  const startupMs = await startupFloor(options.coldRuns ?? 3);
   const sizes: SizeResult[] = [];
   for (const n of options.sizes) sizes.push(await measureSize(n, options));
   options.log("quality on the bundled library");
@@ -59,6 +66,7 @@ export async function bench(options: BenchOptions): Promise<BenchRun> {
     machine: thisMachine(),
     seed: SEED,
     totalMs: 0,
+    startupMs,
     sizes,
     quality: await measureQuality(options.qualityData),
   };
@@ -66,6 +74,18 @@ export async function bench(options: BenchOptions): Promise<BenchRun> {
   writeFileSync(options.out, renderReport(run));
   options.log(`wrote ${options.out} (${Math.round(run.totalMs / 1000)} s)`);
   return run;
+}
+
+/** Median time for the CLI to answer from an empty library: Node, tsx and module loading, the floor of every cold start. */
+async function startupFloor(runs: number): Promise<number | undefined> {
+  const empty = mkdtempSync(path.join(os.tmpdir(), "bench-empty-"));
+  try {
+    const times: ColdStart[] = [];
+    for (let i = 0; i < runs; i++) times.push(await coldStart(empty, BENCH_QUERIES[0]!.text, CHILD_LIMIT_MS));
+    return medianCold(times);
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
 }
 
 async function measureSize(n: number, options: BenchOptions): Promise<SizeResult> {
@@ -114,7 +134,7 @@ async function measureColdStarts(dir: string, lean: boolean, cachedRuns: number,
 }
 
 async function measureBaseline(dir: string, engine: "minisearch" | "scan", n: number, reps: number, full: boolean): Promise<BaselineOutcome> {
-  if (engine === "minisearch" && n > MINISEARCH_MAX && !full) return { engine, skipped: `above ${MINISEARCH_MAX} articles (use --full)` };
+  if (n > BASELINE_MAX && !full) return { engine, skipped: `above ${BASELINE_MAX.toLocaleString("en")} articles (use --full)` };
   const outcome = await runChild<BaselineResult>("./measure-baseline.ts", [dir, engine, String(reps)], { timeoutMs: CHILD_LIMIT_MS });
   return { engine, ...outcome };
 }
