@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { AsPlainObject } from "minisearch";
+import type { PreparedIndex } from "../search/build.ts";
 import { BODY_KEYWORDS, type DocTerms } from "../search/terms.ts";
 import type { ArticleMeta } from "./article.ts";
 
@@ -9,7 +9,7 @@ import type { ArticleMeta } from "./article.ts";
  * Bump when tokenisation, index layout or the article shape changes: a
  * cache written by another version is ignored and rebuilt.
  */
-const CACHE_VERSION = `library-cache-4/keywords-${BODY_KEYWORDS}`;
+const CACHE_VERSION = `library-cache-6/keywords-${BODY_KEYWORDS}`;
 
 /** What is remembered of one article file between runs. */
 export interface FileEntry {
@@ -22,7 +22,7 @@ export interface FileEntry {
 /**
  * The on-disk cache of an article directory, in three files so a start
  * with no changes reads only what it needs: `meta.json` (every article's
- * front matter and file stamp), `index.json` (the built minisearch index)
+ * front matter and file stamp), `index.json` (the prepared index)
  * and `terms.json` (per-article terms, read only to rebuild the index).
  * A missing, corrupt or outdated part reads as empty: the library is then
  * rebuilt from the files, which is always correct.
@@ -44,13 +44,13 @@ export class LibraryCache {
   }
 
   /** The persisted index, if it was built from exactly these files. */
-  async readIndex(files: Map<string, FileEntry>): Promise<AsPlainObject | undefined> {
-    const stored = await this.read<{ fingerprint: string; index: AsPlainObject }>("index.json");
+  async readIndex(files: Map<string, FileEntry>): Promise<PreparedIndex | undefined> {
+    const stored = await this.read<{ fingerprint: string; index: PreparedIndex }>("index.json");
     return stored?.fingerprint === fingerprint(files) ? stored.index : undefined;
   }
 
   /** Persist all three parts (each atomically). */
-  async write(files: Map<string, FileEntry>, terms: Map<string, DocTerms>, index: AsPlainObject): Promise<void> {
+  async write(files: Map<string, FileEntry>, terms: Map<string, DocTerms>, index: PreparedIndex): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     await this.save("terms.json", Object.fromEntries(terms));
     await this.save("index.json", { fingerprint: fingerprint(files), index });

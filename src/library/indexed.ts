@@ -45,7 +45,7 @@ export async function loadIndexedLibrary(dir: string, options: IndexedLoadOption
   const base = { library, skipped: scan.skipped, warnings: findDuplicates(library.articles), cached: scan.unchanged.size, parsed: scan.parsed.size };
   const changed = scan.parsed.size > 0 || files.size !== previous.size;
   const persisted = cache && !changed ? await cache.readIndex(files) : undefined;
-  if (persisted) return { ...base, index: SearchIndex.fromPersisted(library, persisted) };
+  if (persisted) return { ...base, index: SearchIndex.fromPrepared(library, persisted) };
 
   const terms = cache ? await cache.readTerms() : new Map<string, DocTerms>();
   for (const [name, p] of scan.parsed) terms.set(name, p.terms);
@@ -54,9 +54,9 @@ export async function loadIndexedLibrary(dir: string, options: IndexedLoadOption
     const t = terms.get(name);
     return t ? [{ id: e.meta.id, terms: t }] : [];
   });
-  const index = SearchIndex.fromTerms(library, docs);
-  if (cache) await cache.write(files, terms, index.toJSON()).catch((err) => log?.warn({ err, dir: cache.dir }, "could not write the library cache"));
-  return { ...base, index };
+  const prepared = SearchIndex.prepare(library, docs);
+  if (cache) await cache.write(files, terms, prepared).catch((err) => log?.warn({ err, dir: cache.dir }, "could not write the library cache"));
+  return { ...base, index: SearchIndex.fromPrepared(library, prepared) };
 }
 
 interface Scan {

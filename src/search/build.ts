@@ -14,7 +14,7 @@ export function miniSearchOptions(): Options<IndexedDoc> {
     fields: [...FIELDS],
     storeFields: [],
     // Documents arrive already tokenised (see terms.ts); terms never contain spaces.
-    extractField: (doc, field) => (field === "id" ? doc.id : doc.terms[field as keyof DocTerms].join(" ")),
+    extractField: (doc, field) => (field === "id" ? doc.id : doc.terms[field as keyof DocTerms]),
     tokenize: (text) => text.split(" ").filter(Boolean),
     processTerm: encodeTerm,
   };
@@ -28,28 +28,45 @@ const MAX_DOC_SHARE = 0.2;
 const MIN_PRUNED_DF = 500;
 
 /**
+ * An index in a compact, JSON-friendly form: minisearch's serialisation
+ * header plus, per term, the document numbers of each field. The library
+ * cache stores this; it is much smaller than minisearch's own JSON.
+ */
+export interface PreparedIndex {
+  header: Omit<AsPlainObject, "index">;
+  postings: Array<[term: string, byField: number[][]]>;
+}
+
+/**
  * Build a minisearch index from pre-tokenised documents. Instead of
  * `addAll` (which walks the radix tree once per posting), postings are
- * counted in plain maps and handed to `MiniSearch.loadJS` in minisearch's
+ * counted in plain arrays and handed to `MiniSearch.loadJS` in minisearch's
  * own serialisation format (version 2), which inserts each term once.
  * Scores are identical to an `addAll` build (checked by tests).
- *
- * Terms found in the summaries or bodies of more than 20% of a large
- * library are dropped from those fields (titles keep them): their BM25
- * weight is near zero, yet scoring their postings made a query like
- * 「AI视频」 cost tens of milliseconds at 10,000 articles.
  */
 export function buildMiniSearch(docs: readonly IndexedDoc[]): MiniSearch<IndexedDoc> {
-  return MiniSearch.loadJS(serializeIndex(docs), miniSearchOptions());
+  return loadPrepared(prepareIndex(docs));
 }
 
-/** Load an index persisted with `JSON.stringify(miniSearch)` (the library cache keeps one). */
-export function loadMiniSearch(js: AsPlainObject): MiniSearch<IndexedDoc> {
-  return MiniSearch.loadJS(js, miniSearchOptions());
+/**
+ * Turn a prepared index into a live one. The per-term objects minisearch
+ * wants are produced one at a time while it reads them, so 100,000
+ * articles never hold two full copies of the index in memory.
+ */
+export function loadPrepared(prepared: PreparedIndex): MiniSearch<IndexedDoc> {
+  // loadJS reads `index` once, front to back: a lazy iterable is enough.
+  const index = indexEntries(prepared.postings) as unknown as AsPlainObject["index"];
+  return MiniSearch.loadJS({ ...prepared.header, index }, miniSearchOptions());
 }
 
-function serializeIndex(docs: readonly IndexedDoc[]): AsPlainObject {
-  // term → one list of document numbers per field
+/**
+ * Count the postings of every term (document numbers are positions in
+ * `docs`). Terms found in the summaries or bodies of more than 20% of a
+ * large library are dropped from those fields (titles keep them): their
+ * BM25 weight is near zero, yet scoring their postings made a query like
+ * 「AI视频」 cost tens of milliseconds at 10,000 articles.
+ */
+export function prepareIndex(docs: readonly IndexedDoc[]): PreparedIndex {
   const postings = new Map<string, number[][]>();
   const encoded = new Map<string, string>();
   const documentIds: Record<number, string> = {};
@@ -58,7 +75,7 @@ function serializeIndex(docs: readonly IndexedDoc[]): AsPlainObject {
   docs.forEach((doc, shortId) => {
     documentIds[shortId] = doc.id;
     fieldLength[shortId] = FIELDS.map((field, fieldId) => {
-      const terms = new Set(doc.terms[field]);
+      const terms = doc.terms[field] === "" ? [] : doc.terms[field].split(" ");
       for (const t of terms) {
         let term = encoded.get(t);
         if (term === undefined) encoded.set(t, (term = encodeTerm(t)));
@@ -66,11 +83,11 @@ function serializeIndex(docs: readonly IndexedDoc[]): AsPlainObject {
         if (!lists) postings.set(term, (lists = FIELDS.map(() => [])));
         lists[fieldId]!.push(shortId);
       }
-      totals[fieldId]! += terms.size;
-      return terms.size;
+      totals[fieldId]! += terms.length;
+      return terms.length;
     });
   });
-  return {
+  const header = {
     documentCount: docs.length,
     nextId: docs.length,
     documentIds,
@@ -79,24 +96,31 @@ function serializeIndex(docs: readonly IndexedDoc[]): AsPlainObject {
     averageFieldLength: totals.map((t) => (docs.length === 0 ? 0 : t / docs.length)),
     storedFields: {},
     dirtCount: 0,
-    index: toIndexEntries(postings, docs.length),
     serializationVersion: 2,
   };
+  return { header, postings: prune(postings, docs.length) };
+}
+
+function prune(postings: Map<string, number[][]>, documentCount: number): PreparedIndex["postings"] {
+  const limit = Math.max(MIN_PRUNED_DF, documentCount * MAX_DOC_SHARE);
+  const kept: PreparedIndex["postings"] = [];
+  for (const [term, lists] of postings) {
+    const byField = lists.map((ids, fieldId) => (PRUNED_FIELDS.has(FIELDS[fieldId]!) && ids.length > limit ? [] : ids));
+    if (byField.some((ids) => ids.length > 0)) kept.push([term, byField]);
+  }
+  return kept;
 }
 
 /** minisearch's `index` entries (term frequency is always 1: terms are unique per field). */
-function toIndexEntries(postings: Map<string, number[][]>, documentCount: number): AsPlainObject["index"] {
-  const limit = Math.max(MIN_PRUNED_DF, documentCount * MAX_DOC_SHARE);
-  const entries: AsPlainObject["index"] = [];
+function* indexEntries(postings: PreparedIndex["postings"]): Generator<[string, Record<string, Record<string, number>>]> {
   for (const [term, lists] of postings) {
     const byField: Record<string, Record<string, number>> = {};
     lists.forEach((ids, fieldId) => {
-      if (ids.length === 0 || (PRUNED_FIELDS.has(FIELDS[fieldId]!) && ids.length > limit)) return;
+      if (ids.length === 0) return;
       const freqs: Record<string, number> = {};
       for (const id of ids) freqs[id] = 1;
       byField[fieldId] = freqs;
     });
-    if (Object.keys(byField).length > 0) entries.push([term, byField]);
+    yield [term, byField];
   }
-  return entries;
 }

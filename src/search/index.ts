@@ -1,7 +1,7 @@
-import type { default as MiniSearch, AsPlainObject } from "minisearch";
+import type MiniSearch from "minisearch";
 import type { ArticleMeta } from "../library/article.ts";
 import { isDigest, type Library } from "../library/library.ts";
-import { buildMiniSearch, loadMiniSearch, type IndexedDoc } from "./build.ts";
+import { loadPrepared, prepareIndex, type IndexedDoc, type PreparedIndex } from "./build.ts";
 import { coverage } from "./coverage.ts";
 import { parseQuery, type ParsedQuery } from "./query.ts";
 import { decodeTerm, isLatinTerm } from "./term-codec.ts";
@@ -56,20 +56,22 @@ export class SearchIndex {
 
   /** Index pre-computed terms (e.g. from the library cache); docs of unknown articles are ignored. */
   static fromTerms(library: Library, docs: readonly IndexedDoc[]): SearchIndex {
+    return SearchIndex.fromPrepared(library, SearchIndex.prepare(library, docs));
+  }
+
+  /**
+   * The compact form of the index of `docs` over `library`, to build from
+   * and to persist. Documents are numbered by their position in the
+   * library, so a hit finds its article by array index.
+   */
+  static prepare(library: Library, docs: readonly IndexedDoc[]): PreparedIndex {
     const position = new Map(library.articles.map((a, i) => [a.id, i]));
-    // Documents are keyed by their position in the library, so a hit finds its article by array index.
-    const known = docs.flatMap((d) => (position.has(d.id) ? [{ ...d, id: String(position.get(d.id)) }] : []));
-    return new SearchIndex(library, buildMiniSearch(known));
+    return prepareIndex(docs.flatMap((d) => (position.has(d.id) ? [{ ...d, id: String(position.get(d.id)) }] : [])));
   }
 
-  /** Restore an index saved with {@link toJSON} for the same library. */
-  static fromPersisted(library: Library, js: AsPlainObject): SearchIndex {
-    return new SearchIndex(library, loadMiniSearch(js));
-  }
-
-  /** The index in minisearch's serialisation format, for the library cache. */
-  toJSON(): AsPlainObject {
-    return this.mini.toJSON();
+  /** Build the index from its compact form (e.g. read back from the library cache for the same library). */
+  static fromPrepared(library: Library, prepared: PreparedIndex): SearchIndex {
+    return new SearchIndex(library, loadPrepared(prepared));
   }
 
   /** Compute every article's terms from its body and index them. */

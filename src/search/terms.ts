@@ -7,8 +7,12 @@ import { bigrams, foldCase, normalize, splitRuns, tokenize, tokenizeProse } from
 export const FIELDS = ["title", "zen", "tags", "summary", "keywords"] as const;
 export type Field = (typeof FIELDS)[number];
 
-/** The search terms of one article, per field: what the index (and its cache) hold. */
-export type DocTerms = Record<Field, string[]>;
+/**
+ * The search terms of one article, per field: distinct terms joined by
+ * spaces (terms never contain one). One string per field rather than an
+ * array of small strings keeps 100,000 articles' terms in a few hundred MB.
+ */
+export type DocTerms = Record<Field, string>;
 
 /** How many TF-IDF keywords represent a body: enough for topics, few enough for 100k articles. */
 export const BODY_KEYWORDS = 100;
@@ -20,13 +24,13 @@ export const BODY_KEYWORDS = 100;
  * (and their bigrams) rather than every bigram, which keeps the index small.
  */
 export function documentTerms(a: Pick<Article, "title" | "zen" | "tags" | "summary" | "body">, keywords = BODY_KEYWORDS): DocTerms {
-  const dense = (text: string) => unique(tokenize(text, { unigrams: true, words: true }));
+  const dense = (text: string) => joined(tokenize(text, { unigrams: true, words: true }));
   return {
     title: dense(a.title),
     zen: dense(a.zen?.title ?? ""),
     tags: dense((a.tags ?? []).join(" ")),
-    summary: unique(tokenizeProse(a.summary)),
-    keywords: unique(bodyKeywords(a.body, keywords).flatMap(keywordTerms)),
+    summary: joined(tokenizeProse(a.summary)),
+    keywords: joined(bodyKeywords(a.body, keywords).flatMap(keywordTerms)),
   };
 }
 
@@ -54,4 +58,8 @@ export function bodyKeywords(body: string, k: number): string[] {
 
 function unique(tokens: string[]): string[] {
   return [...new Set(tokens)];
+}
+
+function joined(tokens: string[]): string {
+  return unique(tokens).join(" ");
 }

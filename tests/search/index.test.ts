@@ -37,7 +37,8 @@ describe("SearchIndex", () => {
   });
 
   it("round-trips through its persisted form with identical results", () => {
-    const restored = SearchIndex.fromPersisted(library, JSON.parse(JSON.stringify(index.toJSON())));
+    const docs = library.articles.map((a) => ({ id: a.id, terms: documentTerms({ ...a, body: library.body(a.id) }) }));
+    const restored = SearchIndex.fromPrepared(library, JSON.parse(JSON.stringify(SearchIndex.prepare(library, docs))));
     for (const q of ["照相机", "随笔", "robo", "墨荷"]) expect(restored.search(q, { limit: 5 })).toEqual(index.search(q, { limit: 5 }));
   });
 });
