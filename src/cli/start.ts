@@ -80,12 +80,13 @@ export async function startBot(config: Config, log: Logger, requestShutdown: (re
   });
   const ctx = { bot, config, store, log, requestShutdown, images };
   const entries = ADAPTERS.filter((a) => a.enabled(config));
+  let stopping = false;
   for (const entry of entries.length > 0 ? entries : [CONSOLE]) {
     const mod = await entry.load();
     const adapter = await mod.createAdapter(ctx);
-    await adapter.start();
     adapters.push(adapter);
-    log.info({ platform: adapter.platform }, "adapter started");
+    // One platform being down at boot (Telegram unreachable, WeChat not logged in) must not keep the others off.
+    await startWithRetry(adapter, log, () => !stopping);
   }
   push.start();
   if (config.httpPort) await observability.listen(config.httpPort, config.httpHost);
@@ -96,6 +97,7 @@ export async function startBot(config: Config, log: Logger, requestShutdown: (re
     adapters,
     push,
     stop: async () => {
+      stopping = true;
       // The push goes first: its in-flight sends finish while the adapters are still up.
       await push.stop();
       await Promise.allSettled(adapters.map((a) => a.stop()));
@@ -104,6 +106,25 @@ export async function startBot(config: Config, log: Logger, requestShutdown: (re
       await store.close();
     },
   };
+}
+
+/** Delay between attempts to start an adapter whose platform is unreachable. */
+const ADAPTER_RETRY_MS = [5_000, 15_000, 60_000];
+
+/**
+ * Start an adapter; on failure log it and try again later (5 s, 15 s, then
+ * every minute) while the rest of the bot runs.
+ */
+export function startWithRetry(adapter: Adapter, log: Logger, running: () => boolean, attempt = 0): Promise<void> {
+  return adapter.start().then(
+    () => log.info({ platform: adapter.platform, attempt }, "adapter started"),
+    (err: unknown) => {
+      const delay = ADAPTER_RETRY_MS[Math.min(attempt, ADAPTER_RETRY_MS.length - 1)]!;
+      log.error({ err, platform: adapter.platform, attempt, retryInMs: delay }, "adapter failed to start; will retry");
+      const retry = () => void (running() && startWithRetry(adapter, log, running, attempt + 1));
+      setTimeout(retry, delay).unref();
+    },
+  );
 }
 
 /** `30 7 * * *` → `07:30`, for telling subscribers when the push comes. */
