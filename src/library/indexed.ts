@@ -75,7 +75,11 @@ async function scanFiles(dir: string, previous: Map<string, FileEntry>): Promise
     const known = previous.get(name);
     if (known && known.mtimeMs === info.mtimeMs && known.size === info.size) return void scan.unchanged.set(name, { entry: known });
     const result = await parseArticleFile(dir, rel);
-    if (!("body" in result)) return void scan.skipped.push(result);
+    if (!("body" in result)) {
+      // A file caught half-written (or broken by an edit) keeps serving its last good version.
+      if (known) scan.unchanged.set(name, { entry: known });
+      return void scan.skipped.push(known ? { ...result, message: `${result.message} (serving its last good version)` } : result);
+    }
     const entry = { mtimeMs: info.mtimeMs, size: info.size, meta: withoutBody(result) };
     scan.parsed.set(name, { entry, terms: documentTerms(result) });
   });

@@ -70,7 +70,13 @@ export class LiveLibrary {
 
   private async doReload(): Promise<void> {
     try {
-      this.snapshot = await openSnapshot(this.dir, this.log);
+      const next = await openSnapshot(this.dir, this.log);
+      // An emptied directory is far more often a checkout or sync in progress than a wish to serve nothing.
+      if (next.library.size === 0 && this.snapshot.library.size > 0) {
+        this.log.error({ dir: this.dir, serving: this.snapshot.library.size }, "library directory has no articles; still serving the previous library");
+        return;
+      }
+      this.snapshot = next;
     } catch (err) {
       this.log.error({ err, dir: this.dir }, "library reload failed; still serving the previous library");
     }
