@@ -9,30 +9,68 @@ export type ChildOutcome<T> =
 /** What a worker sends back: its result or why it failed. */
 type WorkerMessage<T> = { result: T } | { error: string };
 
+/** A held worker tells the parent it is ready to time, and waits for the go. */
+const READY = "bench:ready";
+const GO = "bench:go";
+
+/** Options of {@link runChild}. */
+export interface ChildOptions {
+  /** Kill the worker after this long at work (time spent held does not count). */
+  timeoutMs: number;
+  heapMb?: number;
+  /**
+   * Hold the worker once it is ready to time (see {@link holdUntilReleased})
+   * until this settles: its slow set-up can overlap other work, its
+   * timings cannot.
+   */
+  release?: Promise<void>;
+  /** Called when a held worker is ready and waits for `release`. */
+  onReady?: () => void;
+}
+
 /**
  * Run a bench worker (a TypeScript file under bench/) in its own Node
  * process, so its memory peak is its own, and resolve to what it
  * reported. A crash (e.g. out of memory) or a timeout is an outcome too.
  */
-export function runChild<T>(worker: string, args: string[], options: { timeoutMs: number; heapMb?: number }): Promise<ChildOutcome<T>> {
+export function runChild<T>(worker: string, args: string[], options: ChildOptions): Promise<ChildOutcome<T>> {
   const started = performance.now();
   const execArgv = ["--import", "tsx", "--expose-gc", ...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : [])];
-  const child = fork(fileURLToPath(new URL(worker, import.meta.url)), args, { execArgv, stdio: ["ignore", "inherit", "pipe", "ipc"] });
+  const env = options.release ? { ...process.env, BENCH_HOLD: "1" } : process.env;
+  const child = fork(fileURLToPath(new URL(worker, import.meta.url)), args, { execArgv, env, stdio: ["ignore", "inherit", "pipe", "ipc"] });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     process.stderr.write(chunk);
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
+  const limit = () => setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
   return new Promise((resolve) => {
     let message: WorkerMessage<T> | undefined;
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
-    child.on("message", (m) => (message = m as WorkerMessage<T>));
+    let timer = limit();
+    child.on("message", (m) => {
+      if (m !== READY) return void (message = m as WorkerMessage<T>);
+      clearTimeout(timer);
+      options.onReady?.();
+      void options.release?.then(() => {
+        timer = limit();
+        if (child.connected) child.send(GO);
+      });
+    });
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
       const wallMs = performance.now() - started;
       if (message && "result" in message) resolve({ ok: true, result: message.result, wallMs });
       else resolve({ ok: false, error: message?.error ?? describeExit(code, signal, stderr, options.timeoutMs), wallMs });
     });
+  });
+}
+
+/** Worker side: when the parent holds this worker, say so and wait for the go; else go on at once. */
+export function holdUntilReleased(): Promise<void> {
+  if (!process.env.BENCH_HOLD) return Promise.resolve();
+  return new Promise((resolve) => {
+    process.on("message", (m) => m === GO && resolve());
+    process.send?.(READY);
   });
 }
 

@@ -14,7 +14,7 @@ import { LibraryCache } from "../src/library/cache.ts";
 import { openSnapshot, type LibrarySnapshot } from "../src/library/live.ts";
 import { silentLogger } from "../src/log.ts";
 import { openSqliteStore } from "../src/store/sqlite.ts";
-import { peakRssMb, reportFrom, settledRssMb } from "./child.ts";
+import { holdUntilReleased, peakRssMb, reportFrom, settledRssMb } from "./child.ts";
 import { BENCH_QUERIES, timeQueries, type QueryLatencies } from "./queries.ts";
 import type { Latency } from "./stats.ts";
 
@@ -41,6 +41,7 @@ async function measure(dir: string, reps: number): Promise<OursResult> {
   snapshot.index.search(BENCH_QUERIES[0]!.text);
   const firstAnswerMs = performance.now();
   const servingRssMb = settledRssMb();
+  await holdUntilReleased();
   const queries = await timeQueries((q) => snapshot.index.search(q), reps);
   const handler = await timeHandler(snapshot, reps);
   return { articles: snapshot.library.size, buildMs, firstAnswerMs, peakRssMb: peakRssMb(), servingRssMb, queries, handler };

@@ -5,33 +5,17 @@
  *          --reps <n>  --cold-runs <n>  --full (no shortcuts at 100k)
  *          --quality-data <dir>
  */
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { runChild } from "./child.ts";
-import { clearLeftovers, coldStart, leftovers, type ColdStart } from "./cold-start.ts";
 import { isEntryPoint } from "./entry.ts";
-import { CORPUS_ROOT, ensureCorpus, SOURCE_DIR } from "./generate.ts";
+import { CORPUS_ROOT, SOURCE_DIR } from "./generate.ts";
 import { thisMachine } from "./machine.ts";
-import type { BaselineResult } from "./measure-baseline.ts";
-import type { OursResult } from "./measure-ours.ts";
+import { LARGE, measureSize, prepareCorpus, SEED, startOurs, startupFloor, type SizePlan } from "./measure-size.ts";
 import { measureQuality } from "./quality.ts";
-import { BENCH_QUERIES } from "./queries.ts";
 import { renderReport } from "./report.ts";
-import { medianCold, type BaselineOutcome, type BenchRun, type ColdStarts, type SizeResult } from "./results.ts";
-
-const SEED = 1;
-/** At and above this size the run is lean: fewer repetitions, no slow duplicates. */
-const LARGE = 50_000;
-/**
- * Baselines stop here unless --full: minisearch's default tokenizer keeps
- * whole Chinese sentences as terms (minutes and gigabytes at 100k), and
- * the scan needs every body in memory and seconds per query.
- */
-const BASELINE_MAX = 10_000;
-const CHILD_LIMIT_MS = 9 * 60_000;
+import type { BenchRun, SizeResult } from "./results.ts";
 
 /** Options of one bench run. */
 export interface BenchOptions {
@@ -52,101 +36,58 @@ export interface BenchOptions {
   argv?: string[];
 }
 
-/** Run the whole benchmark and write the report; resolves to the run. */
+/**
+ * Run the whole benchmark and write the report; resolves to the run.
+ * Large corpora take minutes to index, so their workers start first and
+ * index while the smaller sizes are measured; their timings wait their turn.
+ */
 export async function bench(options: BenchOptions): Promise<BenchRun> {
   const started = performance.now();
+  const machine = thisMachine();
+  const plans = options.sizes.map((n) => planOf(n, options));
+  for (const plan of plans) {
+    options.log(`${plan.articles} articles: corpus`);
+    await prepareCorpus(plan, options.sourceDir);
+  }
   options.log("CLI start-up with an empty library");
   const startupMs = await startupFloor(options.coldRuns ?? 3);
+  const held = plans.map((plan) => (plan.lean && plans.length > 1 ? holdBack(plan, options.log) : undefined));
   const sizes: SizeResult[] = [];
-  for (const n of options.sizes) sizes.push(await measureSize(n, options));
+  for (const [i, plan] of plans.entries()) {
+    held[i]?.release();
+    sizes.push(await measureSize(plan, held[i]?.ours ?? startOurs(plan), options.log));
+  }
   options.log("quality on the bundled library");
-  const run: BenchRun = {
-    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
-    command: `npm run bench${options.argv?.length ? ` -- ${options.argv.join(" ")}` : ""}`,
-    machine: thisMachine(),
-    seed: SEED,
-    totalMs: 0,
-    startupMs,
-    sizes,
-    quality: await measureQuality(options.qualityData),
-  };
-  run.totalMs = performance.now() - started;
+  const quality = await measureQuality(options.qualityData);
+  const command = `npm run bench${options.argv?.length ? ` -- ${options.argv.join(" ")}` : ""}`;
+  const date = new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  const run: BenchRun = { date, command, machine, seed: SEED, totalMs: performance.now() - started, startupMs, sizes, quality };
   writeFileSync(options.out, renderReport(run));
   options.log(`wrote ${options.out} (${Math.round(run.totalMs / 1000)} s)`);
   return run;
 }
 
-/** Median time for the CLI to answer from an empty library: Node, tsx and module loading, the floor of every cold start. */
-async function startupFloor(runs: number): Promise<number | undefined> {
-  const empty = mkdtempSync(path.join(os.tmpdir(), "bench-empty-"));
-  try {
-    const times: ColdStart[] = [];
-    for (let i = 0; i < runs; i++) times.push(await coldStart(empty, BENCH_QUERIES[0]!.text, CHILD_LIMIT_MS));
-    return medianCold(times);
-  } finally {
-    rmSync(empty, { recursive: true, force: true });
-  }
-}
-
-async function measureSize(n: number, options: BenchOptions): Promise<SizeResult> {
-  const dir = path.join(options.corpusRoot, String(n));
+function planOf(n: number, options: BenchOptions): SizePlan {
   const lean = n >= LARGE && !options.full;
   const reps = options.reps ?? (lean ? 3 : 20);
-  const notes: string[] = lean ? [`lean run: ${reps} timed passes over the query set; see the notes below for what was left out`] : [];
-  options.log(`${n} articles: corpus`);
-  const generating = performance.now();
-  const generated = await ensureCorpus(dir, n, { seed: SEED, sourceDir: options.sourceDir });
-  const generateMs = generated ? performance.now() - generating : undefined;
-  clearLeftovers(dir);
-  options.log(`${n} articles: our search`);
-  const ours = await runChild<OursResult>("./measure-ours.ts", [dir, String(reps)], { timeoutMs: CHILD_LIMIT_MS });
-  if (!ours.ok) notes.push(`our search failed: ${ours.error}`);
-  options.log(`${n} articles: cold starts`);
-  const cold = await measureColdStarts(dir, lean, options.coldRuns ?? (lean ? 1 : 3), notes);
-  const baselines: BaselineOutcome[] = [];
-  for (const engine of ["minisearch", "scan"] as const) {
-    options.log(`${n} articles: baseline ${engine}`);
-    baselines.push(await measureBaseline(dir, engine, n, reps, options.full));
-  }
-  const cacheMb = cold.cacheFiles.reduce((sum, f) => sum + sizeMb(path.join(dir, f)), 0);
-  return { articles: n, corpusMb: sizeMb(dir, (f) => f.endsWith(".md")), cacheMb, generateMs, ours, cold, baselines, notes };
+  return {
+    articles: n,
+    dir: path.join(options.corpusRoot, String(n)),
+    lean,
+    reps,
+    coldRuns: options.coldRuns ?? (lean ? 1 : 3),
+    full: options.full,
+    notes: lean ? [`lean run: ${reps} timed passes over the query set; see the notes for what was left out`] : [],
+  };
 }
 
-/**
- * The CLI's cold start: once without a persisted index (leftovers
- * cleared; the run writes the index again), then with it. Large corpora
- * skip the uncached CLI run: the worker's own start stands for it.
- */
-async function measureColdStarts(dir: string, lean: boolean, cachedRuns: number, notes: string[]): Promise<ColdStarts> {
-  const run = () => coldStart(dir, BENCH_QUERIES[0]!.text, CHILD_LIMIT_MS);
-  const noCache: ColdStart[] = [];
-  const withCache: ColdStart[] = [];
-  if (lean) notes.push("cold start without cache is the worker's own start (process start → first answer), not a second full CLI run");
-  else {
-    clearLeftovers(dir);
-    noCache.push(await run());
-  }
-  const cacheFiles = leftovers(dir);
-  if (cacheFiles.length === 0) notes.push("no persisted index was written: every start builds the index");
-  else for (let i = 0; i < cachedRuns; i++) withCache.push(await run());
-  for (const r of [...noCache, ...withCache]) if (!r.ok) notes.push(`a CLI cold start failed: ${r.error}`);
-  return { noCache, withCache, cacheFiles };
-}
-
-async function measureBaseline(dir: string, engine: "minisearch" | "scan", n: number, reps: number, full: boolean): Promise<BaselineOutcome> {
-  if (n > BASELINE_MAX && !full) return { engine, skipped: `above ${BASELINE_MAX.toLocaleString("en")} articles (use --full)` };
-  const outcome = await runChild<BaselineResult>("./measure-baseline.ts", [dir, engine, String(reps)], { timeoutMs: CHILD_LIMIT_MS });
-  return { engine, ...outcome };
-}
-
-/** Size of a file, or of the files under a directory (those named `only`, when given), in MB. */
-function sizeMb(target: string, only: (name: string) => boolean = () => true): number {
-  if (statSync(target).isFile()) return statSync(target).size / 1024 / 1024;
-  let bytes = 0;
-  for (const e of readdirSync(target, { recursive: true, withFileTypes: true })) {
-    if (e.isFile() && only(e.name)) bytes += statSync(path.join(e.parentPath, e.name)).size;
-  }
-  return bytes / 1024 / 1024;
+/** Start indexing a large corpus now; its timings start on `release()`. */
+function holdBack(plan: SizePlan, log: (line: string) => void) {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  plan.notes.push("indexed while the smaller sizes were measured (sharing the cores), so its build time is pessimistic; its timings ran alone");
+  const onReady = () => log(`${plan.articles} articles: indexed in the background, waiting for its turn`);
+  return { ours: startOurs(plan, { release: gate, onReady }), release };
 }
 
 /** Parse the command line into bench options. */
