@@ -1,4 +1,4 @@
-import MiniSearch, { type AsPlainObject, type Options } from "minisearch";
+import MiniSearch, { type Options } from "minisearch";
 import { encodeTerm } from "./term-codec.ts";
 import { FIELDS, type DocTerms } from "./terms.ts";
 
@@ -28,35 +28,58 @@ const MAX_DOC_SHARE = 0.2;
 const MIN_PRUNED_DF = 500;
 
 /**
- * An index in a compact, JSON-friendly form: minisearch's serialisation
- * header plus, per term, the document numbers of each field. The library
- * cache stores this; it is much smaller than minisearch's own JSON.
+ * An index in a compact, JSON-friendly form: per document its id and the
+ * number of terms of each field, and per term the document numbers of
+ * each field. The library cache stores this.
  */
 export interface PreparedIndex {
-  header: Omit<AsPlainObject, "index">;
+  documentIds: string[];
+  fieldLength: number[][];
   postings: Array<[term: string, byField: number[][]]>;
 }
 
 /**
  * Build a minisearch index from pre-tokenised documents. Instead of
  * `addAll` (which walks the radix tree once per posting), postings are
- * counted in plain arrays and handed to `MiniSearch.loadJS` in minisearch's
- * own serialisation format (version 2), which inserts each term once.
- * Scores are identical to an `addAll` build (checked by tests).
+ * counted in plain arrays and each term is inserted once (see
+ * {@link PreparedMiniSearch}). Scores are identical to an `addAll` build
+ * (checked by tests).
  */
 export function buildMiniSearch(docs: readonly IndexedDoc[]): MiniSearch<IndexedDoc> {
   return loadPrepared(prepareIndex(docs));
 }
 
-/**
- * Turn a prepared index into a live one. The per-term objects minisearch
- * wants are produced one at a time while it reads them, so 100,000
- * articles never hold two full copies of the index in memory.
- */
+/** Turn a prepared index into a live one. */
 export function loadPrepared(prepared: PreparedIndex): MiniSearch<IndexedDoc> {
-  // loadJS reads `index` once, front to back: a lazy iterable is enough.
-  const index = indexEntries(prepared.postings) as unknown as AsPlainObject["index"];
-  return MiniSearch.loadJS({ ...prepared.header, index }, miniSearchOptions());
+  return PreparedMiniSearch.from(prepared);
+}
+
+/**
+ * minisearch filled from a prepared index through its protected state,
+ * the documented way to extend it. Going through `loadJS` instead meant
+ * building an object per term and field and parsing every key back to a
+ * number: at 10,000 articles that took a second of the cold start.
+ */
+class PreparedMiniSearch extends MiniSearch<IndexedDoc> {
+  static from(prepared: PreparedIndex): PreparedMiniSearch {
+    const mini = new PreparedMiniSearch(miniSearchOptions());
+    const n = prepared.documentIds.length;
+    mini._documentCount = n;
+    mini._nextId = n;
+    mini._documentIds = new Map(prepared.documentIds.map((id, shortId) => [shortId, id]));
+    mini._idToShortId = new Map(prepared.documentIds.map((id, shortId) => [id, shortId]));
+    mini._fieldLength = new Map(prepared.fieldLength.map((lengths, shortId) => [shortId, lengths]));
+    mini._avgFieldLength = FIELDS.map((_, f) => (n === 0 ? 0 : prepared.fieldLength.reduce((sum, l) => sum + (l[f] ?? 0), 0) / n));
+    for (const [term, lists] of prepared.postings) {
+      const byField = new Map<number, Map<number, number>>();
+      lists.forEach((ids, fieldId) => {
+        // Term frequency is always 1: terms are unique per field.
+        if (ids.length > 0) byField.set(fieldId, new Map(ids.map((id) => [id, 1])));
+      });
+      mini._index.set(term, byField);
+    }
+    return mini;
+  }
 }
 
 /**
@@ -69,12 +92,8 @@ export function loadPrepared(prepared: PreparedIndex): MiniSearch<IndexedDoc> {
 export function prepareIndex(docs: readonly IndexedDoc[]): PreparedIndex {
   const postings = new Map<string, number[][]>();
   const encoded = new Map<string, string>();
-  const documentIds: Record<number, string> = {};
-  const fieldLength: Record<number, number[]> = {};
-  const totals = FIELDS.map(() => 0);
-  docs.forEach((doc, shortId) => {
-    documentIds[shortId] = doc.id;
-    fieldLength[shortId] = FIELDS.map((field, fieldId) => {
+  const fieldLength = docs.map((doc, shortId) =>
+    FIELDS.map((field, fieldId) => {
       const terms = doc.terms[field] === "" ? [] : doc.terms[field].split(" ");
       for (const t of terms) {
         let term = encoded.get(t);
@@ -83,22 +102,10 @@ export function prepareIndex(docs: readonly IndexedDoc[]): PreparedIndex {
         if (!lists) postings.set(term, (lists = FIELDS.map(() => [])));
         lists[fieldId]!.push(shortId);
       }
-      totals[fieldId]! += terms.length;
       return terms.length;
-    });
-  });
-  const header = {
-    documentCount: docs.length,
-    nextId: docs.length,
-    documentIds,
-    fieldIds: Object.fromEntries(FIELDS.map((f, i) => [f, i])),
-    fieldLength,
-    averageFieldLength: totals.map((t) => (docs.length === 0 ? 0 : t / docs.length)),
-    storedFields: {},
-    dirtCount: 0,
-    serializationVersion: 2,
-  };
-  return { header, postings: prune(postings, docs.length) };
+    }),
+  );
+  return { documentIds: docs.map((d) => d.id), fieldLength, postings: prune(postings, docs.length) };
 }
 
 function prune(postings: Map<string, number[][]>, documentCount: number): PreparedIndex["postings"] {
@@ -109,18 +116,4 @@ function prune(postings: Map<string, number[][]>, documentCount: number): Prepar
     if (byField.some((ids) => ids.length > 0)) kept.push([term, byField]);
   }
   return kept;
-}
-
-/** minisearch's `index` entries (term frequency is always 1: terms are unique per field). */
-function* indexEntries(postings: PreparedIndex["postings"]): Generator<[string, Record<string, Record<string, number>>]> {
-  for (const [term, lists] of postings) {
-    const byField: Record<string, Record<string, number>> = {};
-    lists.forEach((ids, fieldId) => {
-      if (ids.length === 0) return;
-      const freqs: Record<string, number> = {};
-      for (const id of ids) freqs[id] = 1;
-      byField[fieldId] = freqs;
-    });
-    yield [term, byField];
-  }
 }

@@ -3,9 +3,9 @@ import { dict, idf } from "@node-rs/jieba/dict.js";
 
 let jieba: Jieba | undefined;
 let tfidf: TfIdf | undefined;
-let idfTable: Map<string, number> | undefined;
+let weigher: TfIdf | undefined;
 
-/** Weight of a word never seen in jieba's corpus: such words are rare, so they count like rare words. */
+/** The weight of a word jieba would split (an unknown name like 猫弟): such words are rare. */
 const UNKNOWN_IDF = 11.7;
 
 /**
@@ -25,19 +25,16 @@ export function keywordExtractor(): TfIdf {
 
 /**
  * How much a word says about a text: its inverse document frequency in
- * jieba's reference corpus (的 0.9, 世界 4.4, 面罩 10.1). Loaded on first
- * use (~0.1 s) and kept, like the dictionary.
+ * jieba's reference corpus (的 0.9, 世界 4.4, 面罩 10.1; unknown words get
+ * the table's median, like rare words). Read through jieba's own TF-IDF
+ * table: TF-IDF of a one-word text is the word's IDF.
  */
 export function wordWeight(word: string): number {
-  idfTable ??= parseIdf(new TextDecoder().decode(idf));
-  return idfTable.get(word) ?? UNKNOWN_IDF;
-}
-
-function parseIdf(text: string): Map<string, number> {
-  const table = new Map<string, number>();
-  for (const line of text.split("\n")) {
-    const space = line.lastIndexOf(" ");
-    if (space > 0) table.set(line.slice(0, space), Number(line.slice(space + 1)));
+  if (!weigher) {
+    weigher = TfIdf.withDict(idf);
+    // Every word counts, stop words and single characters too.
+    weigher.setConfig({ minKeywordLength: 1, stopWords: new Set() });
   }
-  return table;
+  const [top] = weigher.extractKeywords(segmenter(), word, 1);
+  return top?.keyword === word ? top.weight : UNKNOWN_IDF;
 }
