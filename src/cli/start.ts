@@ -54,7 +54,9 @@ export async function startBot(config: Config, log: Logger, requestShutdown: (re
   const store = await openStore(config, log);
   const images = new ImageCache();
   const adapters: Adapter[] = [];
-  const observability = new Observability({ log, clock: systemClock, library: () => library.current, adapters: () => adapters, processMetrics: true });
+  const connected = new Set<Adapter>();
+  const adapterStates = () => adapters.map((a) => ({ platform: a.platform, connected: connected.has(a) }));
+  const observability = new Observability({ log, clock: systemClock, library: () => library.current, adapters: adapterStates, processMetrics: true });
   const push = new PushService({
     store,
     senders: () => adapters.map((a) => observability.sender(a.sender)),
@@ -86,7 +88,7 @@ export async function startBot(config: Config, log: Logger, requestShutdown: (re
     const adapter = await mod.createAdapter(ctx);
     adapters.push(adapter);
     // One platform being down at boot (Telegram unreachable, WeChat not logged in) must not keep the others off.
-    await startWithRetry(adapter, log, () => !stopping);
+    await startWithRetry(adapter, log, () => !stopping, 0, () => connected.add(adapter));
   }
   push.start();
   if (config.httpPort) await observability.listen(config.httpPort, config.httpHost);
@@ -113,15 +115,18 @@ const ADAPTER_RETRY_MS = [5_000, 15_000, 60_000];
 
 /**
  * Start an adapter; on failure log it and try again later (5 s, 15 s, then
- * every minute) while the rest of the bot runs.
+ * every minute) while the rest of the bot runs. `onStarted` is called once it runs.
  */
-export function startWithRetry(adapter: Adapter, log: Logger, running: () => boolean, attempt = 0): Promise<void> {
+export function startWithRetry(adapter: Adapter, log: Logger, running: () => boolean, attempt = 0, onStarted?: () => void): Promise<void> {
   return adapter.start().then(
-    () => log.info({ platform: adapter.platform, attempt }, "adapter started"),
+    () => {
+      log.info({ platform: adapter.platform, attempt }, "adapter started");
+      onStarted?.();
+    },
     (err: unknown) => {
       const delay = ADAPTER_RETRY_MS[Math.min(attempt, ADAPTER_RETRY_MS.length - 1)]!;
       log.error({ err, platform: adapter.platform, attempt, retryInMs: delay }, "adapter failed to start; will retry");
-      const retry = () => void (running() && startWithRetry(adapter, log, running, attempt + 1));
+      const retry = () => void (running() && startWithRetry(adapter, log, running, attempt + 1, onStarted));
       setTimeout(retry, delay).unref();
     },
   );

@@ -23,8 +23,8 @@ export interface HealthReport {
 /** Where the health report reads the live state from. */
 export interface HealthSources {
   clock: Clock;
-  /** Adapters that started and have not stopped. */
-  adapters: () => ReadonlyArray<{ platform: string }>;
+  /** Configured adapters, and whether each one is running (one may still be retrying its start). */
+  adapters: () => ReadonlyArray<{ platform: string; connected: boolean }>;
   library: () => { size: number; loadedAt: Date };
 }
 
@@ -46,10 +46,10 @@ export class Health {
 
   /** The report `/healthz` serves. */
   report(): HealthReport {
-    const adapters = this.sources.adapters().map((a) => ({ platform: a.platform, connected: true }));
+    const adapters = this.sources.adapters().map((a) => ({ platform: a.platform, connected: a.connected }));
     const { size, loadedAt } = this.sources.library();
     return {
-      status: adapters.length > 0 ? "ok" : "degraded",
+      status: adapters.some((a) => a.connected) ? "ok" : "degraded",
       adapters,
       library: { articles: size, loadedAt: loadedAt.toISOString() },
       lastPush: this.lastPush,

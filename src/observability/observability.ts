@@ -14,8 +14,8 @@ export interface ObservabilityDeps {
   log: Logger;
   clock: Clock;
   library: () => LibrarySnapshot;
-  /** Adapters that are running now. */
-  adapters: () => ReadonlyArray<{ platform: string }>;
+  /** Configured adapters, and whether each one is running. */
+  adapters: () => ReadonlyArray<{ platform: string; connected: boolean }>;
   /** Export Node's process metrics too (the real bot does; tests need not). */
   processMetrics?: boolean;
 }

@@ -34,11 +34,11 @@ export function fakeSender(platform = "test"): Sender & { sent: Array<[string, R
 }
 
 /** A bot wired to observability the way `start` wires it, over the hardening fixture library. */
-export async function observedBot(options: { level?: string; adapters?: Array<{ platform: string }> } = {}) {
+export async function observedBot(options: { level?: string; adapters?: Array<{ platform: string; connected: boolean }> } = {}) {
   const { log, lines } = capturedLog(options.level);
   const snapshot = await loadSnapshot(HARDENING_LIBRARY);
   const clock = fakeClock("2026-11-25T00:30:00Z");
-  const adapters = options.adapters ?? [{ platform: "test" }];
+  const adapters = options.adapters ?? [{ platform: "test", connected: true }];
   let broken: Error | undefined;
   const library = () => {
     if (broken) throw broken;

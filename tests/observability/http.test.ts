@@ -12,7 +12,7 @@ afterEach(async () => {
   cleanup = undefined;
 });
 
-async function serving(adapters?: Array<{ platform: string }>) {
+async function serving(adapters?: Array<{ platform: string; connected: boolean }>) {
   const made = await observedBot({ adapters });
   cleanup = made.cleanup;
   server = await made.observability.listen(0, "127.0.0.1");
@@ -21,7 +21,10 @@ async function serving(adapters?: Array<{ platform: string }>) {
 
 describe("the HTTP server (HTTP_PORT)", () => {
   it("serves /healthz: adapters connected, library size and the last push", async () => {
-    const { url, observability } = await serving([{ platform: "telegram" }, { platform: "wechat" }]);
+    const { url, observability } = await serving([
+      { platform: "telegram", connected: true },
+      { platform: "wechat", connected: false },
+    ]);
     await observability.sender(fakeSender("telegram")).send("42", { kind: "text", text: "早安" });
     const res = await fetch(`${url}/healthz`);
     expect(res.status).toBe(200);
@@ -30,18 +33,18 @@ describe("the HTTP server (HTTP_PORT)", () => {
       status: "ok",
       adapters: [
         { platform: "telegram", connected: true },
-        { platform: "wechat", connected: true },
+        { platform: "wechat", connected: false },
       ],
       library: { articles: 4 },
       lastPush: { platform: "telegram", outcome: "sent" },
     });
   });
 
-  it("answers /healthz with 503 while no adapter is connected", async () => {
-    const { url } = await serving([]);
+  it("answers /healthz with 503 while no adapter is connected (e.g. all still retrying their start)", async () => {
+    const { url } = await serving([{ platform: "wechat", connected: false }]);
     const res = await fetch(`${url}/healthz`);
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ status: "degraded", adapters: [], lastPush: null });
+    expect(await res.json()).toMatchObject({ status: "degraded", adapters: [{ platform: "wechat", connected: false }], lastPush: null });
   });
 
   it("serves /metrics in Prometheus format: messages, replies, search latency, library size", async () => {
