@@ -1,4 +1,5 @@
-import type { ArticleCard, Reply, Snippet } from "../../src/bot/message.ts";
+import type { ArticleCard, Reply } from "../../src/bot/message.ts";
+import { markSnippet } from "../../src/search/snippet.ts";
 
 /**
  * Plain-text rendering of a reply, for the terminal and any platform
@@ -21,18 +22,7 @@ export function renderPlain(reply: Reply): string {
 }
 
 function renderCard(a: ArticleCard, n: number): string {
-  const lines = [`${n}. 《${a.title}》 ${a.date}`, `   ${a.snippet ? mark(a.snippet) : a.summary}`];
+  const lines = [`${n}. 《${a.title}》 ${a.date}`, `   ${a.snippet ? markSnippet(a.snippet) : a.summary}`];
   if (a.url) lines.push(`   ${a.url}`);
   return lines.join("\n");
-}
-
-/** Wrap highlighted ranges of a snippet in 【】. */
-export function mark(snippet: Snippet, open = "【", close = "】"): string {
-  let out = "";
-  let at = 0;
-  for (const [s, e] of snippet.highlights) {
-    out += snippet.text.slice(at, s) + open + snippet.text.slice(s, e) + close;
-    at = e;
-  }
-  return out + snippet.text.slice(at);
 }

@@ -1,6 +1,7 @@
 import { FileBox } from "file-box";
 import type { ArticleCard, ArticlesReply, ImageReply, Reply } from "../../src/bot/message.ts";
 import { t } from "../../src/bot/strings.ts";
+import { markSnippet } from "../../src/search/snippet.ts";
 import type { Logger } from "../../src/log.ts";
 import type { Downloaded } from "../../src/net/download.ts";
 import type { Outgoing } from "./outgoing.ts";
@@ -42,24 +43,31 @@ export async function renderReply(reply: Reply, ctx: RenderContext): Promise<Out
 function renderArticles(reply: ArticlesReply, ctx: RenderContext): Outgoing[] {
   const [top] = reply.articles;
   const lines = [reply.heading];
-  // With one article the card says it all; a longer list names every result,
-  // the first one without its link because its card follows.
+  // With one article the card says it all; a longer list names every result
+  // with the sentence that matched, the first one by title only because its card follows.
   if (reply.articles.length > 1) {
     const start = reply.page?.offset ?? 0;
-    reply.articles.forEach((a, i) => lines.push(listItem(a, start + i + 1, i > 0)));
+    reply.articles.forEach((a, i) => lines.push(i === 0 ? heading(a, start + 1) : listItem(a, start + i + 1)));
   }
   if (reply.footer) lines.push(reply.footer);
   return top ? [text(lines.join("\n"), ctx), card(top)] : [text(lines.join("\n"), ctx)];
 }
 
-function listItem(a: ArticleCard, n: number, withLink: boolean): string {
-  const line = `${n}. 《${a.title}》 ${a.date}`;
-  return withLink && a.url ? `${line}\n${a.url}` : line;
+function heading(a: ArticleCard, n: number): string {
+  return `${n}. 《${a.title}》 ${a.date}`;
 }
 
-/** The top article as a link card, or as text when it has no link to open. */
+function listItem(a: ArticleCard, n: number): string {
+  return [heading(a, n), a.snippet ? markSnippet(a.snippet) : "", a.url ?? ""].filter(Boolean).join("\n");
+}
+
+/**
+ * The top article as a link card, or as text when it has no link to open.
+ * A search hit is described by the sentence that matched, which says more
+ * about why it was found than the article's opening.
+ */
 function card(a: ArticleCard): Outgoing {
-  const description = a.summary || a.snippet?.text || "";
+  const description = a.snippet?.text || a.summary;
   const fallback = [`《${a.title}》 ${a.date}`, description, a.url ?? ""].filter(Boolean).join("\n");
   if (!a.url) return { kind: "text", text: cut(fallback, TEXT_CHARS) };
   return {

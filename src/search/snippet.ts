@@ -51,3 +51,18 @@ export function highlight(text: string, needles: string[]): Array<[number, numbe
   }
   return merged;
 }
+
+/**
+ * A snippet as plain text with its matched words wrapped in 【】, the
+ * marking Chinese readers know from search pages, for platforms without
+ * rich formatting (the terminal, WeChat).
+ */
+export function markSnippet(snippet: Snippet, open = "【", close = "】"): string {
+  let out = "";
+  let at = 0;
+  for (const [s, e] of snippet.highlights) {
+    out += snippet.text.slice(at, s) + open + snippet.text.slice(s, e) + close;
+    at = e;
+  }
+  return out + snippet.text.slice(at);
+}

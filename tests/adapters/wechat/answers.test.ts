@@ -2,6 +2,7 @@ import { FileBox } from "file-box";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ArticlesReply } from "../../../src/bot/message.ts";
 import { t } from "../../../src/bot/strings.ts";
+import { markSnippet } from "../../../src/search/snippet.ts";
 import { replayMessage, WAIT, wechatHarness, ZEN_IMAGE, ZEN_IMAGE_PATH } from "./harness.ts";
 
 type Harness = Awaited<ReturnType<typeof wechatHarness>>;
@@ -28,12 +29,14 @@ describe("WeChat answers", () => {
       expect(list!.kind).toBe("text");
       expect(list!.mentionIds).toEqual([alice.id]);
       expect(list!.text).toMatch(new RegExp(`^@Alice${MENTION}${expected.heading}\n1\. 《墨荷与照相机》 2024-11-20\n2\. `));
-      for (const a of expected.articles.slice(1)) expect(list!.text).toContain(`《${a.title}》 ${a.date}\n${a.url}`);
+      for (const a of expected.articles.slice(1)) {
+        expect(list!.text).toContain([`《${a.title}》 ${a.date}`, ...(a.snippet ? [markSnippet(a.snippet)] : []), a.url].join("\n"));
+      }
       expect(card).toMatchObject({
         kind: "card",
         link: {
           title: "墨荷与照相机",
-          description: "用照相机的眼睛看一幅水墨荷花。",
+          description: "一幅墨荷，几笔浓淡，照相机拍不出来的东西。",
           thumbnailUrl: `${h.images.url}/cover/ink-lotus.jpg`,
           url: "https://mp.weixin.qq.com/s/ink-lotus",
         },

@@ -64,7 +64,7 @@ describe("WeChat delivery", () => {
     const { alice, self } = h.contacts;
     alice.say("墨荷").to(self);
     const [, fallback] = await h.received(alice.id, 2);
-    expect(fallback).toMatchObject({ kind: "text", text: "《墨荷与照相机》 2024-11-20\n用照相机的眼睛看一幅水墨荷花。\nhttps://mp.weixin.qq.com/s/ink-lotus" });
+    expect(fallback).toMatchObject({ kind: "text", text: "《墨荷与照相机》 2024-11-20\n一幅墨荷，几笔浓淡，照相机拍不出来的东西。\nhttps://mp.weixin.qq.com/s/ink-lotus" });
 
     alice.say("随机").to(self);
     await h.received(alice.id, 4);

@@ -25,13 +25,17 @@ const article = (n: number, extra: Partial<ArticleCard> = {}): ArticleCard => ({
 const page: ArticlesReply = {
   kind: "articles",
   heading: "找到 7 篇与「墨荷」相关的文章：",
-  articles: [article(4, { cover: "https://mmbiz.qpic.cn/cover4.jpg" }), article(5), article(6)],
+  articles: [
+    article(4, { cover: "https://mmbiz.qpic.cn/cover4.jpg", snippet: { text: "一幅墨荷。", highlights: [[2, 4]] } }),
+    article(5, { snippet: { text: "墨荷与照相机", highlights: [[0, 2]] } }),
+    article(6),
+  ],
   page: { query: "墨荷", offset: 3, total: 7, pageSize: 3 },
   footer: t.more(1),
 };
 
 describe("rendering replies for WeChat", () => {
-  it("lists a page of results, numbered from its offset, and shows the first as a card", async () => {
+  it("lists a page of results with the sentences that matched, numbered from its offset, and shows the first as a card", async () => {
     const [list, card] = await renderReply(page, ctx());
     expect(list).toEqual({
       kind: "text",
@@ -39,6 +43,7 @@ describe("rendering replies for WeChat", () => {
         "找到 7 篇与「墨荷」相关的文章：",
         "4. 《文章4》 2024-04-01",
         "5. 《文章5》 2024-05-01",
+        "【墨荷】与照相机",
         "https://mp.weixin.qq.com/s/a5",
         "6. 《文章6》 2024-06-01",
         "https://mp.weixin.qq.com/s/a6",
@@ -47,8 +52,8 @@ describe("rendering replies for WeChat", () => {
     });
     expect(card).toEqual({
       kind: "card",
-      link: { title: "文章4", description: "摘要4", thumbnailUrl: "https://mmbiz.qpic.cn/cover4.jpg", url: "https://mp.weixin.qq.com/s/a4" },
-      fallback: "《文章4》 2024-04-01\n摘要4\nhttps://mp.weixin.qq.com/s/a4",
+      link: { title: "文章4", description: "一幅墨荷。", thumbnailUrl: "https://mmbiz.qpic.cn/cover4.jpg", url: "https://mp.weixin.qq.com/s/a4" },
+      fallback: "《文章4》 2024-04-01\n一幅墨荷。\nhttps://mp.weixin.qq.com/s/a4",
     });
   });
 
@@ -65,15 +70,15 @@ describe("rendering replies for WeChat", () => {
     expect(messages).toEqual([{ kind: "text", text: t.random }, expect.objectContaining({ kind: "card" })]);
   });
 
-  it("shows an article without a link as text, and a search hit without summary by its snippet", async () => {
+  it("shows an article without a link as text, and describes a search hit by the sentence that matched", async () => {
     const noLink: ArticlesReply = { kind: "articles", heading: t.random, articles: [article(1, { url: undefined })] };
     expect((await renderReply(noLink, ctx()))[1]).toEqual({ kind: "text", text: "《文章1》 2024-01-01\n摘要1" });
-    const snippetOnly: ArticlesReply = {
+    const hit: ArticlesReply = {
       kind: "articles",
       heading: "找到 1 篇",
-      articles: [article(2, { summary: "", snippet: { text: "……墨荷……", highlights: [[2, 4]] } })],
+      articles: [article(2, { snippet: { text: "……墨荷……", highlights: [[2, 4]] } })],
     };
-    expect((await renderReply(snippetOnly, ctx()))[1]).toMatchObject({ kind: "card", link: { description: "……墨荷……" } });
+    expect((await renderReply(hit, ctx()))[1]).toMatchObject({ kind: "card", link: { description: "……墨荷……" } });
   });
 
   it("keeps card fields short without breaking emoji", async () => {
