@@ -88,7 +88,7 @@ export async function startBot(config: Config, log: Logger, requestShutdown: (re
     const adapter = await mod.createAdapter(ctx);
     adapters.push(adapter);
     // One platform being down at boot (Telegram unreachable, WeChat not logged in) must not keep the others off.
-    await startWithRetry(adapter, log, () => !stopping, 0, () => connected.add(adapter));
+    await startWithRetry(adapter, log, { running: () => !stopping, onStarted: () => connected.add(adapter) });
   }
   push.start();
   if (config.httpPort) await observability.listen(config.httpPort, config.httpHost);
@@ -113,20 +113,28 @@ export async function startBot(config: Config, log: Logger, requestShutdown: (re
 /** Delay between attempts to start an adapter whose platform is unreachable. */
 const ADAPTER_RETRY_MS = [5_000, 15_000, 60_000];
 
+/** How {@link startWithRetry} talks to the rest of the bot. */
+export interface RetryHooks {
+  /** False once the bot is shutting down: no further attempt is made. */
+  running: () => boolean;
+  /** Called once the adapter has started. */
+  onStarted?: () => void;
+}
+
 /**
  * Start an adapter; on failure log it and try again later (5 s, 15 s, then
- * every minute) while the rest of the bot runs. `onStarted` is called once it runs.
+ * every minute) while the rest of the bot runs.
  */
-export function startWithRetry(adapter: Adapter, log: Logger, running: () => boolean, attempt = 0, onStarted?: () => void): Promise<void> {
+export function startWithRetry(adapter: Adapter, log: Logger, hooks: RetryHooks, attempt = 0): Promise<void> {
   return adapter.start().then(
     () => {
       log.info({ platform: adapter.platform, attempt }, "adapter started");
-      onStarted?.();
+      hooks.onStarted?.();
     },
     (err: unknown) => {
       const delay = ADAPTER_RETRY_MS[Math.min(attempt, ADAPTER_RETRY_MS.length - 1)]!;
       log.error({ err, platform: adapter.platform, attempt, retryInMs: delay }, "adapter failed to start; will retry");
-      const retry = () => void (running() && startWithRetry(adapter, log, running, attempt + 1, onStarted));
+      const retry = () => void (hooks.running() && startWithRetry(adapter, log, hooks, attempt + 1));
       setTimeout(retry, delay).unref();
     },
   );

@@ -22,7 +22,7 @@ describe("starting adapters", () => {
     vi.useFakeTimers();
     try {
       const adapter = flakyAdapter(2);
-      await startWithRetry(adapter, silentLogger(), () => true);
+      await startWithRetry(adapter, silentLogger(), { running: () => true });
       expect(adapter.attempts).toBe(1);
       await vi.advanceTimersByTimeAsync(5_000);
       expect(adapter.attempts).toBe(2);
@@ -40,7 +40,7 @@ describe("starting adapters", () => {
     try {
       const adapter = flakyAdapter(10);
       let running = true;
-      await startWithRetry(adapter, silentLogger(), () => running);
+      await startWithRetry(adapter, silentLogger(), { running: () => running });
       running = false;
       await vi.advanceTimersByTimeAsync(600_000);
       expect(adapter.attempts).toBe(1);

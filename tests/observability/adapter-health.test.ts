@@ -32,7 +32,7 @@ describe("adapters in /healthz", () => {
       adapters: () => adapters.map((a) => ({ platform: a.platform, connected: connected.has(a) })),
       library: () => ({ size: 4, loadedAt: new Date("2026-11-25T00:00:00Z") }),
     });
-    for (const a of adapters) await startWithRetry(a, silentLogger(), () => true, 0, () => connected.add(a));
+    for (const a of adapters) await startWithRetry(a, silentLogger(), { running: () => true, onStarted: () => connected.add(a) });
     expect(health.report()).toMatchObject({
       status: "ok",
       adapters: [
