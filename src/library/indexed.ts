@@ -2,12 +2,12 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "../log.ts";
 import { SearchIndex } from "../search/index.ts";
-import { documentTerms, type DocTerms } from "../search/terms.ts";
+import type { DocTerms } from "../search/terms.ts";
 import { forEachLimited } from "../util/limit.ts";
-import type { Article, ArticleMeta } from "./article.ts";
 import { LibraryCache, type FileEntry } from "./cache.ts";
 import { Library } from "./library.ts";
-import { findDuplicates, listMarkdown, parseArticleFile, readArticleBody, type LoadProblem } from "./load.ts";
+import { findDuplicates, listMarkdown, readArticleBody, type LoadProblem } from "./load.ts";
+import { parseMany } from "./parse-pool.ts";
 
 /** Options of {@link loadIndexedLibrary}. */
 export interface IndexedLoadOptions {
@@ -39,7 +39,7 @@ const STAT_CONCURRENCY = 64;
 export async function loadIndexedLibrary(dir: string, options: IndexedLoadOptions = {}): Promise<IndexedLoad> {
   const { cache, log } = options;
   const previous = cache ? await cache.readFiles() : new Map<string, FileEntry>();
-  const scan = await scanFiles(dir, previous);
+  const scan = await scanFiles(dir, previous, log);
   const files = new Map([...scan.unchanged, ...scan.parsed].map(([name, e]) => [name, e.entry] as const));
   const library = new Library([...files.values()].map((e) => e.meta), (id) => readArticleBody(dir, id));
   const base = { library, skipped: scan.skipped, warnings: findDuplicates(library.articles), cached: scan.unchanged.size, parsed: scan.parsed.size };
@@ -66,28 +66,26 @@ interface Scan {
 }
 
 /** Stat every file; parse only those the cache does not know in this version. */
-async function scanFiles(dir: string, previous: Map<string, FileEntry>): Promise<Scan> {
+async function scanFiles(dir: string, previous: Map<string, FileEntry>, log?: Logger): Promise<Scan> {
   const scan: Scan = { unchanged: new Map(), parsed: new Map(), skipped: [] };
+  const changed: Array<{ rel: string; name: string; mtimeMs: number; size: number }> = [];
   await forEachLimited(await listMarkdown(dir), STAT_CONCURRENCY, async (rel) => {
     const name = rel.split(path.sep).join("/");
     const info = await stat(path.join(dir, rel)).catch(() => undefined);
     if (!info) return void scan.skipped.push({ file: name, message: "vanished while loading" });
     const known = previous.get(name);
     if (known && known.mtimeMs === info.mtimeMs && known.size === info.size) return void scan.unchanged.set(name, { entry: known });
-    const result = await parseArticleFile(dir, rel);
-    if (!("body" in result)) {
-      // A file caught half-written (or broken by an edit) keeps serving its last good version.
-      if (known) scan.unchanged.set(name, { entry: known });
-      return void scan.skipped.push(known ? { ...result, message: `${result.message} (serving its last good version)` } : result);
-    }
-    const entry = { mtimeMs: info.mtimeMs, size: info.size, meta: withoutBody(result) };
-    scan.parsed.set(name, { entry, terms: documentTerms(result) });
+    changed.push({ rel, name, mtimeMs: info.mtimeMs, size: info.size });
+  });
+  const results = await parseMany(dir, changed.map((c) => c.rel), { log });
+  changed.forEach(({ name, mtimeMs, size }, i) => {
+    const result = results[i]!;
+    const known = previous.get(name);
+    if ("terms" in result) return void scan.parsed.set(name, { entry: { mtimeMs, size, meta: result.meta }, terms: result.terms });
+    // A file caught half-written (or broken by an edit) keeps serving its last good version.
+    if (known) scan.unchanged.set(name, { entry: known });
+    scan.skipped.push(known ? { ...result, message: `${result.message} (serving its last good version)` } : result);
   });
   scan.skipped.sort((a, b) => a.file.localeCompare(b.file));
   return scan;
-}
-
-function withoutBody(article: Article): ArticleMeta {
-  const { body: _, ...meta } = article;
-  return meta;
 }
