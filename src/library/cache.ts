@@ -9,7 +9,7 @@ import type { ArticleMeta } from "./article.ts";
  * Bump when tokenisation, index layout or the article shape changes: a
  * cache written by another version is ignored and rebuilt.
  */
-const CACHE_VERSION = `library-cache-7/keywords-${BODY_KEYWORDS}`;
+const CACHE_VERSION = `library-cache-8/keywords-${BODY_KEYWORDS}`;
 
 /** What is remembered of one article file between runs. */
 export interface FileEntry {

@@ -16,13 +16,20 @@ let toSimplified: ((text: string) => string) | undefined;
 
 /**
  * Normalise text for matching: compatibility forms (full-width letters,
- * ligatures) folded by NFKC, lower-cased, and Traditional Chinese (incl.
- * Taiwan and Hong Kong variants) converted to Simplified, so 獨一無二 finds
- * 独一无二. Simplified text passes through unchanged.
+ * ligatures) folded by NFKC, lower-cased, and Traditional Chinese
+ * converted to Simplified, so 獨一無二 finds 独一无二: Taiwan's characters
+ * and words (計程車 → 出租车, 軟體 → 软件) and then Hong Kong's variant
+ * characters (衞 → 卫). A few Taiwan words are also written in Simplified
+ * (影片 → 视频); documents and queries go through the same conversion,
+ * so they still meet.
  */
 export function normalize(text: string): string {
-  const convert = (toSimplified ??= OpenCC.Converter({ from: "t", to: "cn" }));
+  const convert = (toSimplified ??= chain(OpenCC.Converter({ from: "twp", to: "cn" }), OpenCC.Converter({ from: "hk", to: "cn" })));
   return convert(foldCase(text));
+}
+
+function chain(first: (s: string) => string, second: (s: string) => string): (s: string) => string {
+  return (s) => second(first(s));
 }
 
 /** NFKC and lower case only: enough for Latin words, and much cheaper on long texts. */

@@ -26,6 +26,15 @@ describe("tokenize", () => {
     expect(normalize("ＡＩ视频２０２４")).toBe("ai视频2024");
   });
 
+  it("turns Traditional Chinese into Simplified, with Taiwan's own words and Hong Kong's variant characters", () => {
+    expect(normalize("獨一無二 禪定時刻")).toBe("独一无二 禅定时刻");
+    expect(normalize("無人駕駛計程車")).toBe("无人驾驶出租车");
+    expect(normalize("軟體 網路 滑鼠")).toBe("软件 网络 鼠标");
+    expect(normalize("睡眠呼吸中止症")).toBe("睡眠呼吸暂停综合征");
+    expect(normalize("衞生 綫上")).toBe("卫生 线上");
+    expect(normalize("大家都喜欢看视频")).toBe("大家都喜欢看视频");
+  });
+
   it("drops punctuation, emoji and markup characters", () => {
     expect(tokenize("<b>墨荷</b>!!! 😀😀 ***")).toEqual(["b", "墨荷", "b"]);
   });
