@@ -1,5 +1,6 @@
 import { documentTerms, type DocTerms } from "../search/terms.ts";
 import type { Article, ArticleMeta } from "./article.ts";
+import { forEachLimited } from "../util/limit.ts";
 import { parseArticleFile, type LoadProblem } from "./load.ts";
 
 /** What indexing needs of one article file: its metadata and its search terms (the body is dropped). */
@@ -17,6 +18,15 @@ export async function parseForIndex(root: string, relPath: string): Promise<Pars
   const result = await parseArticleFile(root, relPath);
   if (!("body" in result)) return result;
   return { meta: withoutBody(result), terms: documentTerms(result) };
+}
+
+/** Parse files under `root` with up to `concurrency` reads in flight; one result per file, in order. */
+export async function parseFiles(root: string, files: readonly string[], concurrency: number): Promise<Array<ParsedForIndex | LoadProblem>> {
+  const results: Array<ParsedForIndex | LoadProblem> = new Array(files.length);
+  await forEachLimited(files, concurrency, async (file, i) => {
+    results[i] = await parseForIndex(root, file);
+  });
+  return results;
 }
 
 function withoutBody(article: Article): ArticleMeta {

@@ -1,9 +1,8 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../log.ts";
-import { forEachLimited } from "../util/limit.ts";
 import type { LoadProblem } from "./load.ts";
-import { parseForIndex, type ParsedForIndex } from "./parse-job.ts";
+import { parseFiles, type ParsedForIndex } from "./parse-job.ts";
 
 /** One chunk of work sent to a worker: files (relative paths) under `root`. */
 export interface ChunkRequest {
@@ -34,7 +33,7 @@ const READ_CONCURRENCY = 64;
  * Parse article files and compute their search terms, in worker threads
  * when there are many: jieba's keyword extraction is synchronous and
  * takes most of an index build, so on a 2-core machine two workers nearly
- * halve it, and the main thread stays free to answer messages meanwhile.
+ * halve it, and the main thread is free to answer messages meanwhile.
  * If the workers cannot run, the files are parsed here (and that is logged).
  */
 export async function parseMany(root: string, files: readonly string[], options: ParseManyOptions = {}): Promise<ChunkResult> {
@@ -46,11 +45,7 @@ export async function parseMany(root: string, files: readonly string[], options:
       options.log?.warn({ err, files: files.length }, "parsing in worker threads failed; parsing on the main thread");
     }
   }
-  const results: ChunkResult = new Array(files.length);
-  await forEachLimited(files, READ_CONCURRENCY, async (file, i) => {
-    results[i] = await parseForIndex(root, file);
-  });
-  return results;
+  return parseFiles(root, files, READ_CONCURRENCY);
 }
 
 async function parseInWorkers(root: string, files: readonly string[], count: number, entry: URL): Promise<ChunkResult> {
