@@ -1,6 +1,7 @@
 import { dayInZone, type Clock } from "../clock.ts";
 import type { LibrarySnapshot } from "../library/live.ts";
 import type { Logger } from "../log.ts";
+import type { SearchResult } from "../search/index.ts";
 import type { Store } from "../store/store.ts";
 import { imageOfDay } from "../zen/gallery.ts";
 import { hitCard, toCard } from "./cards.ts";
@@ -139,6 +140,7 @@ export class Bot {
     const q = [...query].slice(0, MAX_QUERY_CHARS).join("");
     const { index, library } = this.deps.library();
     const result = index.search(q, { offset, limit: PAGE_SIZE });
+    if (result.tentative && offset === 0) return perhaps(result, library.body(result.hits[0]!.article.id));
     if (result.total === 0 || result.lowConfidence) return { kind: "text", text: t.notFound(result.query.phrases) };
     if (result.hits.length === 0) return { kind: "text", text: t.noMorePages };
     if (msg) this.remember(msg, q, offset);
@@ -237,4 +239,9 @@ export class Bot {
 
 function chatKey(msg: Pick<Incoming, "platform" | "chatId">): string {
   return `${msg.platform}\u0000${msg.chatId}`;
+}
+
+/** A tentative answer: the one article that stands out, offered as a guess (see SearchResult.tentative). */
+function perhaps(result: SearchResult, body: string): ArticlesReply {
+  return { kind: "articles", heading: t.perhaps(result.query.phrases), articles: [hitCard(result.hits[0]!, result.query, body)], footer: t.perhapsHint };
 }

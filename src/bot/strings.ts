@@ -23,6 +23,8 @@ export const t = {
       understood.length > 0 ? `没有找到与「${clip(understood.join(" "), 40)}」相关的文章。` : "没有找到相关的文章。",
       "可以试试：换一个更短的关键词，或者发送「最新」「随机」看看。",
     ].join("\n"),
+  perhaps: (understood: string[]) => `没有找到完全对得上「${clip(understood.join(" "), 40)}」的文章，也许是这篇：`,
+  perhapsHint: "如果不是，换个说法或者更短的关键词再试试。",
   emptyQuery: "想找什么文章？直接发关键词就好，例如：墨荷。发送「帮助」查看全部用法。",
   latest: (n: number) => `最新的 ${n} 篇文章：`,
   random: "随机给你一篇：",

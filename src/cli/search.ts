@@ -9,6 +9,8 @@ import { parseCommand } from "./args.ts";
 export interface SearchJson {
   query: string;
   low_confidence: boolean;
+  /** Low confidence, but the first result stands out: the bot offers it as 「也许是这篇」. */
+  tentative: boolean;
   total: number;
   results: Array<{ id: string; title: string; url: string | null; date: string; summary: string; score: number }>;
 }
@@ -45,6 +47,7 @@ export function toJson(query: string, index: SearchIndex, limit: number): Search
   return {
     query,
     low_confidence: result.lowConfidence,
+    tentative: result.tentative,
     total: result.total,
     results: result.hits.map((h) => ({
       id: h.article.id,

@@ -26,6 +26,12 @@ export interface SearchResult {
   hits: SearchHit[];
   /** True when the best hit shares too little with the query to be trusted. */
   lowConfidence: boolean;
+  /**
+   * Low confidence, yet the query is a long description and one article
+   * stands out: worth offering as "perhaps this one" (a half-remembered
+   * article is described in other words than it was written in).
+   */
+  tentative: boolean;
 }
 
 const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, keywords: 1 };
@@ -35,6 +41,9 @@ const MIN_COVERAGE = 0.5;
 const MIN_COVERAGE_MANY_WORDS = 0.35;
 /** Hits covering less than this share of the best hit's coverage are noise, not answers. */
 const RELATIVE_COVERAGE = 0.5;
+/** A description of at least this many words whose best hit covers this much and stands out is a tentative answer. */
+const TENTATIVE_MIN_WORDS = 6;
+const TENTATIVE_MIN_COVERAGE = 0.25;
 /** Digest posts list many titles; they must not outrank the articles they list. */
 const DIGEST_FACTOR = 0.2;
 
@@ -90,11 +99,11 @@ export class SearchIndex {
     const query = parseQuery(raw);
     const offset = page.offset ?? 0;
     const limit = page.limit ?? 3;
-    if (query.tokens.length === 0) return { query, total: 0, hits: [], lowConfidence: false };
+    if (query.tokens.length === 0) return { query, total: 0, hits: [], lowConfidence: false, tentative: false };
     const ranked = this.rank(query);
     const lowConfidence = ranked.length > 0 && !trustworthy(query, ranked[0]!);
     const hits = ranked.slice(offset, offset + limit).map((c) => this.toHit(c));
-    return { query, total: ranked.length, hits, lowConfidence };
+    return { query, total: ranked.length, hits, lowConfidence, tentative: lowConfidence && standsOut(query, ranked) };
   }
 
   /** All candidates, best first. Kept lean: a common word can match most of the library. */
@@ -150,6 +159,18 @@ function trustworthy(query: ParsedQuery, best: Candidate): boolean {
   const main = query.words.reduce((a, b) => (b.weight > a.weight ? b : a));
   const only = coverage({ phrases: query.phrases, words: [main] }, best.terms.map(decodeTerm));
   return only > 0;
+}
+
+/**
+ * Whether the best of untrusted hits is still a fair guess: the query
+ * describes something at length (「飞机上碰到一个大妈非要别人给她换座位」)
+ * and one article covers a good part of it, clearly more than the next.
+ * Short queries never qualify: there an untrusted hit is just unrelated.
+ */
+function standsOut(query: ParsedQuery, ranked: Candidate[]): boolean {
+  const best = ranked[0];
+  if (!best || query.words.length < TENTATIVE_MIN_WORDS || best.coverage < TENTATIVE_MIN_COVERAGE) return false;
+  return ranked.every((c) => c === best || c.coverage < best.coverage);
 }
 
 /** Two significant digits: scores that close are a tie. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ArticlesReply, ImageReply, TextReply } from "../../src/bot/message.ts";
-import { dm, fakeClock, groupMsg, testBot } from "../helpers/bot.ts";
+import { BUNDLED_LIBRARY, dm, fakeClock, groupMsg, testBot } from "../helpers/bot.ts";
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -39,6 +39,23 @@ describe("a keyword in a private chat", () => {
     const [reply] = (await bot.handle(dm("量子计算机"))) as [TextReply];
     expect(reply).toEqual({ kind: "text", text: expect.stringContaining("没有找到与「量子计算机」相关的文章") });
     expect(reply.text).toContain("最新");
+  });
+
+  it("offers the one article that stands out for a long description, as a guess, with the passage that matched", async () => {
+    const { bot } = await setup({}, BUNDLED_LIBRARY);
+    const [reply] = (await bot.handle(dm("有一篇说他半夜醒来发现呼吸机的面罩漏气吵得睡不着然后去找客服"))) as [ArticlesReply];
+    expect(reply.kind).toBe("articles");
+    expect(reply.heading).toMatch(/^没有找到完全对得上「.*呼吸机.*」的文章，也许是这篇：$/);
+    expect(reply.articles.map((a) => a.title)).toEqual(["呼吸机答疑"]);
+    expect(reply.articles[0]!.snippet?.text).toMatch(/面罩|呼吸机/);
+    expect(reply.footer).toBe("如果不是，换个说法或者更短的关键词再试试。");
+    expect(reply.page).toBeUndefined();
+  });
+
+  it("still says 没有找到 to a short query that only shares a word with some article", async () => {
+    const { bot } = await setup({}, BUNDLED_LIBRARY);
+    const [reply] = (await bot.handle(dm("周杰伦演唱会"))) as [TextReply];
+    expect(reply).toEqual({ kind: "text", text: expect.stringContaining("没有找到与「周杰伦演唱会」相关的文章") });
   });
 
   it("shows three results per page, tells how many more there are, and pages on 更多", async () => {

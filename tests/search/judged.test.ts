@@ -47,3 +47,32 @@ describe("search on the judged query set over the bundled library", () => {
     expect(all.recallAt3).toBeGreaterThanOrEqual(row(baselineBlind, "all").recallAt3 + 0.25);
   });
 });
+
+describe("tentative answers (「也许是这篇」) over the bundled library", () => {
+  it("offers the article that stands out for a long description it cannot trust", () => {
+    for (const [query, title] of [
+      ["有一篇说他半夜醒来发现呼吸机的面罩漏气吵得睡不着然后去找客服", "呼吸机答疑"],
+      ["他说过自己每天早上起来先称体重然后慢跑半小时的那篇", "从心所欲"],
+    ]) {
+      const r = index.search(query!);
+      expect(r, query).toMatchObject({ lowConfidence: true, tentative: true });
+      expect(r.hits[0]!.article.title, query).toBe(title);
+    }
+  });
+
+  it("never guesses for a query with no answer, and every guess on the judged sets is a right answer", () => {
+    const guesses = [...judged, ...blind].flatMap((j) => {
+      const r = index.search(j.query, { limit: 1 });
+      return r.tentative ? [{ query: j.query, right: j.relevant.includes(r.hits[0]!.article.title), noAnswer: j.relevant.length === 0 }] : [];
+    });
+    expect(guesses.filter((g) => g.noAnswer)).toEqual([]);
+    expect(guesses.filter((g) => !g.right)).toEqual([]);
+    expect(guesses.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("does not guess for short queries that merely share a word with some article", () => {
+    for (const query of ["周杰伦演唱会", "足球世界杯", "那篇讲外卖小哥在暴雨里送餐摔倒的文章是哪篇"]) {
+      expect(index.search(query), query).toMatchObject({ tentative: false });
+    }
+  });
+});
