@@ -1,13 +1,20 @@
 import { GrammyError, HttpError } from "grammy";
 import { SendError } from "../../src/bot/sender.ts";
 
+/**
+ * Errors of a request that never reached Telegram: no address, no route,
+ * connection refused. Unlike a timeout or a reset, nothing can have arrived.
+ */
+const NOT_CONNECTED = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN"]);
+
 /** 400 descriptions that mean the chat is gone for us, not that the request was malformed. */
 const GONE_400 = /chat not found|group chat was upgraded|have no rights to send|need administrator rights|not enough rights to send/i;
 
 /**
  * Classify an error from a Telegram API call in terms the caller can act
- * on: 403 → `gone`, 429 → `rate_limited` (with retry_after), 5xx and
- * network errors → `transient`, 400 → `rejected` (unless it means the chat is gone).
+ * on: 403 → `gone`, 429 → `rate_limited` (with retry_after), no
+ * connection → `unsent`, 5xx, timeouts and other network errors →
+ * `transient`, 400 → `rejected` (unless it means the chat is gone).
  */
 export function toSendError(err: unknown): SendError {
   if (err instanceof SendError) return err;
@@ -19,7 +26,13 @@ export function toSendError(err: unknown): SendError {
     if (err.error_code === 400) return new SendError(GONE_400.test(err.description) ? "gone" : "rejected", detail);
     return new SendError("transient", `${detail}${err.error_code >= 500 ? " (the server answered; the message may have arrived)" : ""}`);
   }
+  if (err instanceof HttpError && NOT_CONNECTED.has(errorCode(err.error) ?? "")) return new SendError("unsent", describeError(err));
   return new SendError("transient", describeError(err));
+}
+
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
 }
 
 /** True when Telegram refused a call because the message did not change (a double-pressed button). */

@@ -34,10 +34,10 @@ export class WechatSender implements Sender {
 
   /**
    * Queue `reply` for `chatId` and resolve once WeChat took every message.
-   * @throws SendError `gone` for a room or contact that is no more, `transient` while logged out
+   * @throws SendError `gone` for a room or contact that is no more, `unsent` while logged out
    */
   async send(chatId: string, reply: Reply): Promise<void> {
-    if (!this.deps.isOnline()) throw new SendError("transient", "not logged in to WeChat");
+    if (!this.deps.isOnline()) throw new SendError("unsent", "not logged in to WeChat");
     await this.checkChat(chatId);
     const messages = await this.deps.render(reply);
     await this.deps.queue.enqueue(chatId, messages, { maxAttempts: PUSH_ATTEMPTS });
@@ -64,7 +64,8 @@ export class WechatSender implements Sender {
     } catch (err) {
       const message = (err as Error).message;
       if (!(err instanceof TimeoutError) && UNKNOWN_ID.test(message)) throw new SendError("gone", `unknown chat ${chatId}: ${message}`);
-      throw new SendError("transient", `looking up ${chatId} failed: ${message}`);
+      // Nothing was sent yet: the lookup comes before the message.
+      throw new SendError("unsent", `looking up ${chatId} failed: ${message}`);
     }
   }
 }

@@ -16,8 +16,13 @@ export type SendFailure =
   | "gone"
   /** The platform asked us to slow down; retry after `retryAfterMs`. */
   | "rate_limited"
-  /** A network or server error; retrying later may succeed. */
+  /** A network or server error after which the message may have arrived: not resent automatically. */
   | "transient"
+  /**
+   * The message certainly did not leave: no connection to the platform
+   * could be made, or the adapter is logged out or stopping. Safe to retry.
+   */
+  | "unsent"
   /** A request the platform will never accept (bad input): do not retry. */
   | "rejected";
 

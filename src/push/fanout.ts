@@ -103,8 +103,9 @@ async function deliver(chat: Subscription, reply: Reply, pacer: Pacer, opts: Fan
 /**
  * Send, trying again only after a 429: the platform refused, so nothing
  * arrived. A transient error (timeout, 5xx) is not retried here — the
- * message may have arrived, and a chat must never get the push twice.
- * Resolves to the final error, if any.
+ * message may have arrived, and a chat must never get the push twice —
+ * and an unsent one waits for the scheduler (the platform is unreachable
+ * now; half an hour later it may not be). Resolves to the final error, if any.
  */
 async function sendWithRetries(chatId: string, reply: Reply, pacer: Pacer, opts: FanoutOptions): Promise<SendError | undefined> {
   let rateLimited = 0;

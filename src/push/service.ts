@@ -54,12 +54,12 @@ interface Run {
 }
 
 /**
- * Failures the scheduler tries again by itself: only a 429, which means
- * nothing arrived. After a transient error the message may have arrived,
- * so only an admin's `/push_now` tries those again; `gone` and `rejected`
- * never come back.
+ * Failures the scheduler tries again by itself: a 429 and an unsent
+ * message, after which nothing arrived. After a transient error the
+ * message may have arrived, so only an admin's `/push_now` tries those
+ * again; `gone` and `rejected` never come back.
  */
-const RETRYABLE = /^rate_limited:/;
+const RETRYABLE = /^(rate_limited|unsent):/;
 
 /**
  * The daily 禅定时刻 push: every minute it delivers the image of the day to

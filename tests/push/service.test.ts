@@ -118,11 +118,12 @@ describe("daily push schedule", () => {
     await service.stop();
   });
 
-  it("tries a rate-limited chat again half an hour later, but never resends after an ambiguous failure", async () => {
-    await subscribeMany(db.store, 3);
+  it("tries a rate-limited or unsent chat again half an hour later, but never resends after an ambiguous failure", async () => {
+    await subscribeMany(db.store, 4);
     const first = new FakeSender("telegram", (id) => {
       if (id === "c1") return new SendError("transient", "sendPhoto timed out (the message may have arrived)");
       if (id === "c2") return new SendError("rate_limited", "Too Many Requests", 1);
+      if (id === "c3") return new SendError("unsent", "connect ECONNREFUSED");
       return undefined;
     });
     const { service } = await pushService(db.store, clock, [first], { fanout: { rateLimitRetries: 0 } });
@@ -138,7 +139,7 @@ describe("daily push schedule", () => {
     await again.service.tick();
     clock.set("2026-11-25T03:00:00Z");
     await again.service.tick();
-    expect(later.chats()).toEqual(["c2"]);
+    expect(later.chats().sort()).toEqual(["c2", "c3"]);
     expect((await db.store.listDeliveries(DAY)).find((d) => d.chatId === "c1")).toMatchObject({ status: "failed" });
     await Promise.all([service.stop(), again.service.stop()]);
   });

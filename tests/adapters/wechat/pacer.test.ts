@@ -134,6 +134,19 @@ describe("the WeChat outgoing queue", () => {
     expect(lines().some((l) => l.msg === "wechat queue of this chat is full; reply dropped")).toBe(true);
   });
 
+  it("reports a reply it never started as unsent, and one stopped half-way as transient", async () => {
+    const { q } = queue();
+    const half = q.enqueue("room-a", texts("a1", "a2"));
+    const never = q.enqueue("room-b", texts("b1"));
+    const halfFailure = expect(half).rejects.toMatchObject({ failure: "transient", message: expect.stringContaining("part of the reply was sent") });
+    const neverFailure = expect(never).rejects.toMatchObject({ failure: "unsent" });
+    const closed = q.close(500);
+    await vi.advanceTimersByTimeAsync(500);
+    await closed;
+    await Promise.all([halfFailure, neverFailure]);
+    await expect(q.enqueue("room-c", texts("c1"))).rejects.toMatchObject({ failure: "unsent" });
+  });
+
   it("on close, sends what it can in time and reports the rest", async () => {
     const { q, sent, lines } = queue();
     const late = q.enqueue("room-a", texts("a1", "a2", "a3"));
