@@ -73,12 +73,36 @@ class PreparedMiniSearch extends MiniSearch<IndexedDoc> {
     for (const [term, lists] of prepared.postings) {
       const byField = new Map<number, Map<number, number>>();
       lists.forEach((ids, fieldId) => {
-        // Term frequency is always 1: terms are unique per field.
-        if (ids.length > 0) byField.set(fieldId, new Map(ids.map((id) => [id, 1])));
+        if (ids.length > 0) byField.set(fieldId, new PostingList(ids) as unknown as Map<number, number>);
       });
       mini._index.set(term, byField);
     }
     return mini;
+  }
+}
+
+/**
+ * The documents of one term in one field, in the shape minisearch's search
+ * reads (`size`, `keys()`, and `get(id)` for ids from `keys()`): the term
+ * frequency, always 1 because terms are unique per field. A plain array
+ * instead of a Map per list loads several times faster and takes a
+ * fraction of the memory. The index is never mutated after loading
+ * (a reload builds a new one), so the Map methods minisearch uses to add
+ * and remove documents are not needed.
+ */
+class PostingList {
+  constructor(private readonly ids: readonly number[]) {}
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  keys(): IterableIterator<number> {
+    return this.ids.values();
+  }
+
+  get(_id: number): number {
+    return 1;
   }
 }
 
