@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../log.ts";
+import { forEachLimited } from "../util/limit.ts";
 import type { LoadProblem } from "./load.ts";
 import { parseFiles, type ParsedForIndex } from "./parse-job.ts";
 
@@ -53,17 +54,14 @@ async function parseInWorkers(root: string, files: readonly string[], count: num
   for (let start = 0; start < files.length; start += CHUNK_FILES) chunks.push({ start, files: files.slice(start, start + CHUNK_FILES) });
   const results: ChunkResult = new Array(files.length);
   const workers = Array.from({ length: Math.min(count, chunks.length) }, () => new Worker(entry));
-  let next = 0;
+  const idle = [...workers];
   try {
-    await Promise.all(
-      workers.map(async (worker) => {
-        while (next < chunks.length) {
-          const chunk = chunks[next++]!;
-          const answer = await ask(worker, { root, files: chunk.files });
-          answer.forEach((r, i) => (results[chunk.start + i] = r));
-        }
-      }),
-    );
+    await forEachLimited(chunks, workers.length, async (chunk) => {
+      const worker = idle.pop()!;
+      const answer = await ask(worker, { root, files: chunk.files });
+      idle.push(worker);
+      answer.forEach((r, i) => (results[chunk.start + i] = r));
+    });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
