@@ -2,7 +2,7 @@ import { autoRetry, type AutoRetryOptions } from "@grammyjs/auto-retry";
 import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-throttler";
 import { Api, HttpError, InputFile, type ApiClientOptions, type Transformer } from "grammy";
 import type { Logger } from "../../src/log.ts";
-import { describeError } from "./errors.ts";
+import { describeError, toSendError } from "./errors.ts";
 
 /** Per-call time limits of Bot API requests. */
 export interface CallTimeouts {
@@ -19,8 +19,9 @@ export const DEFAULT_TIMEOUTS: CallTimeouts = { callMs: 15_000, uploadMs: 60_000
 /**
  * Retries of the answering path: 429 waits for `retry_after` (up to 30 s)
  * and 5xx backs off from 3 s, at most 3 times. Network errors are not
- * retried: the request may have arrived, and a duplicate answer is worse
- * than a lost one (auto-retry would also retry them without bound).
+ * retried here: after a timeout or a reset the request may have arrived,
+ * and a duplicate answer is worse than a lost one (auto-retry would also
+ * retry them without bound). See {@link retryUnsent} for the safe ones.
  */
 export const DEFAULT_RETRY: Partial<AutoRetryOptions> = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true };
 
@@ -75,23 +76,48 @@ export function logFailures(log: Logger): Transformer {
   };
 }
 
+/** Waits before the retries of a call that could not reach Telegram at all. */
+export const UNSENT_RETRY_MS: readonly number[] = [1_000, 3_000];
+
+/**
+ * A transformer that sends a call again when its request never reached
+ * Telegram (no address, no route, connection refused): nothing can have
+ * arrived, so unlike after a timeout a retry cannot duplicate the answer.
+ * A brief network outage then delays an answer instead of losing it.
+ */
+export function retryUnsent(delays: readonly number[] = UNSENT_RETRY_MS): Transformer {
+  return async (prev, method, payload, signal) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await prev(method, payload, signal);
+      } catch (err) {
+        if (attempt >= delays.length || signal?.aborted || toSendError(err).failure !== "unsent") throw err;
+        await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
+      }
+    }
+  };
+}
+
 /** How the answering path's Api is made reliable. */
 export interface ReliabilityOptions {
   timeouts?: CallTimeouts;
   retry?: Partial<AutoRetryOptions>;
   /** Throttler limits; `false` turns throttling off (tests). Default: the plugin's Telegram limits. */
   throttle?: APIThrottlerOptions | false;
+  /** Waits before retrying a request that never reached Telegram. Default {@link UNSENT_RETRY_MS}. */
+  unsentRetryMs?: readonly number[];
 }
 
 /**
  * Install, innermost first: per-call timeouts, failure logging, the
- * throttler (~1 msg/s per chat, 20/min per group, 30/s overall) and
- * auto-retry outermost, so every retry waits its turn in the throttler.
+ * throttler (~1 msg/s per chat, 20/min per group, 30/s overall),
+ * auto-retry, and outermost the retry of requests that never left, so
+ * every retry waits its turn in the throttler.
  */
 export function installReliability(api: Api, log: Logger, options: ReliabilityOptions = {}): Api {
   api.config.use(timeouts(options.timeouts), logFailures(log));
   if (options.throttle !== false) api.config.use(apiThrottler(options.throttle ?? {}));
-  api.config.use(autoRetry(options.retry ?? DEFAULT_RETRY));
+  api.config.use(autoRetry(options.retry ?? DEFAULT_RETRY), retryUnsent(options.unsentRetryMs));
   return api;
 }
 
