@@ -33,6 +33,8 @@ export interface ChildOptions {
    * elsewhere (its timings, after `release`, run at normal priority).
    */
   background?: boolean;
+  /** Keep the worker's stderr to its outcome instead of echoing it (a failure the caller expects). */
+  quiet?: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ export function runChild<T>(worker: string, args: string[], options: ChildOption
   const child = fork(fileURLToPath(new URL(worker, import.meta.url)), args, { execArgv, env, stdio: ["ignore", "inherit", "pipe", "ipc"] });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
-    process.stderr.write(chunk);
+    if (!options.quiet) process.stderr.write(chunk);
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
   if (options.background) setPriority(child.pid, os.constants.priority.PRIORITY_LOW);

@@ -45,7 +45,7 @@ export async function prepareCorpus(plan: SizePlan, sourceDir: string): Promise<
 }
 
 /** Start the worker that measures our search on the plan's corpus; `hold` holds its timings back. */
-export function startOurs(plan: SizePlan, hold?: Pick<ChildOptions, "release" | "onReady" | "background">): Promise<ChildOutcome<OursResult>> {
+export function startOurs(plan: SizePlan, hold?: Pick<ChildOptions, "release" | "onReady" | "background" | "quiet">): Promise<ChildOutcome<OursResult>> {
   return runChild<OursResult>("./measure-ours.ts", [plan.dir, String(plan.reps)], { timeoutMs: CHILD_LIMIT_MS, ...hold });
 }
 

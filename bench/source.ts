@@ -1,14 +1,15 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { importBackups } from "../src/importer/import.ts";
 import type { Article, Zen } from "../src/library/article.ts";
 import { isDigest } from "../src/library/library.ts";
 import { loadLibrary } from "../src/library/load.ts";
 import { segmenter } from "../src/search/segmenter.ts";
 
-/** The raw sample the importer reads, for when data/articles is still empty. */
-export const RAW_BACKUPS = "/work/shared/corpus/槽边往事";
+/** The raw sample the importer reads, for when data/articles is still empty (the importer tests' fixture). */
+export const RAW_BACKUPS = fileURLToPath(new URL("../tests/fixtures/importer/corpus/槽边往事", import.meta.url));
 
 /** Pieces of real articles that generated articles are recombined from. */
 export interface SourceMaterial {

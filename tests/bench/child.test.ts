@@ -32,7 +32,7 @@ describe("a held bench worker", () => {
 
   it("reports a worker that cannot measure as failed, with the reason", async () => {
     const missing = { ...plan, dir: path.join(dir, "does-not-exist") };
-    const outcome = await startOurs(missing);
+    const outcome = await startOurs(missing, { quiet: true });
     expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/ENOENT|no such file/) });
   }, 60_000);
 });

@@ -5,12 +5,12 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Clock } from "../../src/clock.ts";
 import { openPostgresStore } from "../../src/store/postgres.ts";
 import { openSqliteStore } from "../../src/store/sqlite.ts";
 import type { Store } from "../../src/store/store.ts";
-import { startPostgres, type PostgresServer } from "../helpers/postgres.ts";
+import { describePostgres, postgresRuns, startPostgres, type PostgresServer } from "../helpers/postgres.ts";
 
 const exec = promisify(execFile);
 const BIN = fileURLToPath(new URL("../../bin/article-bot.js", import.meta.url));
@@ -19,7 +19,7 @@ const DAYS = ["2026-11-24", "2026-11-25"];
 let server: PostgresServer;
 let dir = "";
 beforeAll(async () => {
-  server = await startPostgres();
+  if (postgresRuns) server = await startPostgres();
   dir = await mkdtemp(path.join(os.tmpdir(), "article-bot-migrate-"));
 });
 afterAll(async () => {
@@ -78,7 +78,7 @@ async function withStore<T>(open: Promise<Store>, body: (store: Store) => Promis
   }
 }
 
-describe("article-bot migrate-db", () => {
+describePostgres("article-bot migrate-db", () => {
   it("moves subscriptions, the delivery log and cached values to PostgreSQL, unchanged", async () => {
     const file = await usedSqlite();
     const url = await server.createDatabase();

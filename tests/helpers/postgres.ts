@@ -5,13 +5,15 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { describe, type TestOptions } from "vitest";
 
 /**
  * A throwaway PostgreSQL server for tests: a fresh cluster (`initdb`) in a
  * temp directory, started with `pg_ctl` on 127.0.0.1 and a free port, with
  * durability switched off for speed. Real server binaries are required:
- * without them this throws (tests fail, never skip) — `.ci/run` installs
- * them with `apt-get install -y postgresql`.
+ * without them the suites that need a server skip with a one-line install
+ * hint ({@link describePostgres}), except under `CI=true`, where they run
+ * and fail — `.ci/run` installs them with `apt-get install -y postgresql`.
  *
  * ```ts
  * const server = await startPostgres();
@@ -33,18 +35,45 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-/** Where to look for `initdb`/`pg_ctl`: `$PG_BIN`, else the newest Debian install. */
+/** Where to look for `initdb`/`pg_ctl`: `$PG_BIN`, else the newest Debian install, else `$PATH` (Homebrew, other distributions). */
 export function findPostgresBin(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = env.PG_BIN ? [env.PG_BIN] : debianBinDirs();
+  const candidates = env.PG_BIN ? [env.PG_BIN] : [...debianBinDirs(), ...(env.PATH ?? "").split(path.delimiter).filter(Boolean)];
   const found = candidates.find((dir) => existsSync(path.join(dir, "initdb")) && existsSync(path.join(dir, "pg_ctl")));
   if (!found) {
     throw new Error(
       "PostgreSQL server binaries not found (looked for initdb and pg_ctl in " +
-        `${env.PG_BIN ? `PG_BIN=${env.PG_BIN}` : "/usr/lib/postgresql/*/bin"}). ` +
+        `${env.PG_BIN ? `PG_BIN=${env.PG_BIN}` : "/usr/lib/postgresql/*/bin and $PATH"}). ` +
         "Install them with `apt-get install -y postgresql` (.ci/run does so) or point PG_BIN at their directory.",
     );
   }
   return found;
+}
+
+/**
+ * Why the PostgreSQL specs are skipped on this machine: the install hint
+ * when no server binaries are found, or undefined when they run — always
+ * under `CI=true`, where missing binaries must fail the run, not hide it.
+ */
+export function postgresSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.CI === "true") return undefined;
+  try {
+    findPostgresBin(env);
+    return undefined;
+  } catch {
+    return "PostgreSQL specs skipped: no server binaries (initdb, pg_ctl) found; install them with `apt-get install -y postgresql` or set PG_BIN to run them";
+  }
+}
+
+const SKIP_REASON = postgresSkipReason();
+if (SKIP_REASON) console.warn(SKIP_REASON);
+
+/** True when this machine runs the PostgreSQL specs (see {@link postgresSkipReason}). */
+export const postgresRuns = SKIP_REASON === undefined;
+
+/** `describe` for specs that need a throwaway server: skipped, with the hint as its name's tail, where none can start. */
+export function describePostgres(name: string, fn: () => void, options: TestOptions = {}): void {
+  if (SKIP_REASON) describe.skip(`${name} (${SKIP_REASON})`, options, fn);
+  else describe(name, options, fn);
 }
 
 function debianBinDirs(): string[] {

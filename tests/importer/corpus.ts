@@ -1,15 +1,16 @@
 /**
- * Paths of the real 小懒 sample shared beside the repository (`../shared`
- * in a CI clone) and of this suite's own fixtures.
+ * Paths of the real 小懒 sample (public articles of 槽边往事, copied under
+ * tests/fixtures so a fresh clone tests with nothing beside it) and of this
+ * suite's own hand-made fixtures.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** /…/shared/corpus: the sample is not copied into the repository. */
-export const CORPUS = fileURLToPath(new URL("../../../shared/corpus/", import.meta.url));
+export const FIXTURES = fileURLToPath(new URL("../fixtures/importer/", import.meta.url));
+/** The real sample: 43 backups and their list page, as 小懒 exported them. */
+export const CORPUS = `${FIXTURES}corpus/`;
 export const BACKUP_DIR = `${CORPUS}槽边往事`;
 export const LIST_PAGE = `${CORPUS}槽边往事.md`;
-export const FIXTURES = fileURLToPath(new URL("../fixtures/importer/", import.meta.url));
 
 /** The text of one real backup, by title. */
 export function backup(title: string): string {

@@ -1,8 +1,8 @@
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it, onTestFailed } from "vitest";
 import { openPostgresStore } from "../../src/store/postgres.ts";
 import { FakeTelegram } from "../helpers/fake-telegram.ts";
-import { startPostgres, type PostgresServer } from "../helpers/postgres.ts";
+import { describePostgres, postgresRuns, startPostgres, type PostgresServer } from "../helpers/postgres.ts";
 import { startInstances, type Instance } from "../fixtures/postgres/instances.ts";
 
 /**
@@ -19,7 +19,7 @@ let telegram: FakeTelegram;
 let instances: Instance[] = [];
 
 beforeAll(async () => {
-  [server, telegram] = await Promise.all([startPostgres(), FakeTelegram.start()]);
+  if (postgresRuns) [server, telegram] = await Promise.all([startPostgres(), FakeTelegram.start()]);
 });
 afterAll(async () => {
   await Promise.all([server?.stop(), telegram?.close()]);
@@ -81,7 +81,7 @@ async function allSent(url: string, timeout: number): Promise<void> {
 }
 
 // Child processes load the bot on two shared cores: allow for a slow machine, assert nothing about speed.
-describe("several instances on one PostgreSQL database", { timeout: 120_000 }, () => {
+describePostgres("several instances on one PostgreSQL database", () => {
   it(`three instances started at once push to ${SUBSCRIBERS} subscribers exactly ${SUBSCRIBERS} times`, async () => {
     const url = await databaseWithSubscribers();
     await start(3, url, { PUSH_PER_SECOND: "1000" });
@@ -130,4 +130,4 @@ describe("several instances on one PostgreSQL database", { timeout: 120_000 }, (
     expect(finishedBySurvivors).toHaveLength(SUBSCRIBERS - sentByDead);
     expect(instances.filter((i) => i.running)).toHaveLength(2);
   });
-});
+}, { timeout: 120_000 });

@@ -10,18 +10,18 @@ import { isPostgresUrl, openPostgresStore, redactUrl } from "../../src/store/pos
 import { createPool } from "../../src/store/postgres-pool.ts";
 import { migratePostgres, postgresMigrations } from "../../src/store/postgres-schema.ts";
 import type { Store } from "../../src/store/store.ts";
-import { findPostgresBin, startPostgres, type PostgresServer } from "../helpers/postgres.ts";
+import { describePostgres, findPostgresBin, postgresRuns, postgresSkipReason, startPostgres, type PostgresServer } from "../helpers/postgres.ts";
 import { describeStoreContract, ManualClock } from "./store-contract.ts";
 
 let server: PostgresServer;
 beforeAll(async () => {
-  server = await startPostgres();
+  if (postgresRuns) server = await startPostgres();
 });
 afterAll(async () => {
   await server?.stop();
 });
 
-describeStoreContract("postgres", async (clock) => openPostgresStore(await server.createDatabase(), { clock }));
+describeStoreContract("postgres", async (clock) => openPostgresStore(await server.createDatabase(), { clock }), describePostgres);
 
 /** Run SQL on `url` as an administrator (what an operator would do with psql). */
 async function sql<Row extends pg.QueryResultRow = pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<Row[]> {
@@ -46,7 +46,7 @@ async function twoInstances(body: (a: Store, b: Store, url: string) => Promise<v
   }
 }
 
-describe("PostgreSQL store shared by several instances", () => {
+describePostgres("PostgreSQL store shared by several instances", () => {
   it("sets up the schema once when three instances start at the same moment", async () => {
     const url = await server.createDatabase();
     const stores = await Promise.all([1, 2, 3].map(() => openPostgresStore(url)));
@@ -135,7 +135,7 @@ describe("PostgreSQL store shared by several instances", () => {
   });
 });
 
-describe("PostgreSQL migrations", () => {
+describePostgres("PostgreSQL migrations", () => {
   it("applies only the steps a database has not had, and never twice", async () => {
     const url = await server.createDatabase();
     const pool = new pg.Pool({ connectionString: url });
@@ -171,7 +171,7 @@ describe("choosing the backend", () => {
     expect(isPostgresUrl(undefined)).toBe(false);
   });
 
-  it("uses PostgreSQL when DATABASE_URL points at it", async () => {
+  it.runIf(postgresRuns)("uses PostgreSQL when DATABASE_URL points at it", async () => {
     const url = await server.createDatabase();
     const store = await openStore(loadConfig({ DATA_DIR: dir, DATABASE_URL: url }), silentLogger());
     await store.subscribe({ platform: "telegram", chatId: "9", isGroup: false, time: null });
@@ -198,12 +198,19 @@ describe("choosing the backend", () => {
 });
 
 describe("the throwaway test server", () => {
-  it("fails with instructions, never skips, when the PostgreSQL binaries are missing", () => {
-    const empty = mkdtempSync(path.join(os.tmpdir(), "article-bot-no-pg-"));
-    try {
-      expect(() => findPostgresBin({ PG_BIN: empty })).toThrow(/apt-get install -y postgresql/);
-    } finally {
-      rmSync(empty, { recursive: true, force: true });
-    }
+  const empty = mkdtempSync(path.join(os.tmpdir(), "article-bot-no-pg-"));
+  afterAll(() => rmSync(empty, { recursive: true, force: true }));
+
+  it("explains how to install the PostgreSQL binaries when they are missing", () => {
+    expect(() => findPostgresBin({ PG_BIN: empty })).toThrow(/apt-get install -y postgresql/);
+  });
+
+  it("lets the PostgreSQL specs skip with that hint on a machine without them, but never under CI=true", () => {
+    expect(postgresSkipReason({ PG_BIN: empty })).toMatch(/^PostgreSQL specs skipped: .*apt-get install -y postgresql/);
+    expect(postgresSkipReason({ PG_BIN: empty, CI: "true" })).toBeUndefined();
+  });
+
+  it.runIf(postgresRuns && !process.env.PG_BIN)("runs the PostgreSQL specs where the binaries are installed", () => {
+    expect(postgresSkipReason({})).toBeUndefined();
   });
 });

@@ -21,9 +21,13 @@ export class ManualClock implements Clock {
 const DAY = "2026-11-25";
 const MINUTE = 60_000;
 
-/** Register the store contract tests for one backend. */
-export function describeStoreContract(name: string, makeStore: (clock: Clock) => Promise<Store>): void {
-  describe(`Store contract: ${name}`, () => {
+/** Register the store contract tests for one backend (`suite`: how to describe them, e.g. skippable). */
+export function describeStoreContract(
+  name: string,
+  makeStore: (clock: Clock) => Promise<Store>,
+  suite: (name: string, fn: () => void) => void = describe,
+): void {
+  suite(`Store contract: ${name}`, () => {
     let clock: ManualClock;
     let store: Store;
 
