@@ -34,8 +34,9 @@ const envSchema = z.object({
   ),
   PUSH_TZ: z.preprocess(blankAsUndefined, timeZone.default("Asia/Shanghai")),
   LOG_LEVEL: z.preprocess(blankAsUndefined, z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info")),
-  HTTP_PORT: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1).max(65535).optional()),
-  HTTP_HOST: z.preprocess(blankAsUndefined, z.string().trim().default("0.0.0.0")),
+  // 0: any free port (the address is logged).
+  HTTP_PORT: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+  HTTP_HOST: z.preprocess(blankAsUndefined, z.string().trim().default("127.0.0.1")),
   RATE_LIMIT_BURST: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1).default(6)),
   RATE_LIMIT_PER_MINUTE: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(20)),
   DATABASE_URL: optionalString,

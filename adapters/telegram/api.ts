@@ -1,5 +1,6 @@
 import { autoRetry, type AutoRetryOptions } from "@grammyjs/auto-retry";
 import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-throttler";
+import type { Agent } from "node:http";
 import { Api, HttpError, InputFile, type ApiClientOptions, type Transformer } from "grammy";
 import type { Logger } from "../../src/log.ts";
 import { describeError, toSendError } from "./errors.ts";
@@ -25,9 +26,13 @@ export const DEFAULT_TIMEOUTS: CallTimeouts = { callMs: 15_000, uploadMs: 60_000
  */
 export const DEFAULT_RETRY: Partial<AutoRetryOptions> = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true };
 
-/** Client options shared by every Api instance; `timeoutSeconds` is only a backstop behind {@link timeouts}. */
-export function clientOptions(apiRoot?: string): ApiClientOptions {
-  return { apiRoot: apiRoot?.replace(/\/+$/, ""), timeoutSeconds: 120 };
+/**
+ * Client options shared by every Api instance; `timeoutSeconds` is only a
+ * backstop behind {@link timeouts}. `agent` carries every call through a
+ * proxy (TELEGRAM_PROXY).
+ */
+export function clientOptions(apiRoot?: string, agent?: Agent): ApiClientOptions {
+  return { apiRoot: apiRoot?.replace(/\/+$/, ""), timeoutSeconds: 120, ...(agent ? { baseFetchConfig: { agent } } : {}) };
 }
 
 /**
@@ -126,8 +131,8 @@ export function installReliability(api: Api, log: Logger, options: ReliabilityOp
  * its own broadcast and handles 429 for the whole platform, so a 429 must
  * reach it at once instead of being waited out per chat.
  */
-export function pushApi(token: string, apiRoot: string | undefined, log: Logger, limits?: CallTimeouts): Api {
-  const api = new Api(token, clientOptions(apiRoot));
+export function pushApi(token: string, client: ApiClientOptions, log: Logger, limits?: CallTimeouts): Api {
+  const api = new Api(token, client);
   api.config.use(timeouts(limits), logFailures(log));
   return api;
 }

@@ -1,3 +1,4 @@
+import type { Agent } from "node:http";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot as GrammyBot, type Context } from "grammy";
 import type { Bot as CoreBot } from "../../src/bot/handler.ts";
@@ -16,6 +17,7 @@ import { messages } from "./messages.ts";
 import { Messenger } from "./messenger.ts";
 import { Pager } from "./paging.ts";
 import { PhotoUploader } from "./photo.ts";
+import { Reachability } from "./reachability.ts";
 import { botIdOf, TelegramSender } from "./sender.ts";
 
 /** What the update handlers share. */
@@ -33,6 +35,8 @@ export interface TelegramBotOptions {
   token: string;
   /** Bot API server root; default Telegram's. */
   apiRoot?: string;
+  /** Proxy agent for every Bot API call (TELEGRAM_PROXY). */
+  agent?: Agent;
   core: CoreBot;
   store: Store;
   log: Logger;
@@ -46,6 +50,8 @@ export interface TelegramBot {
   bot: GrammyBot;
   sender: TelegramSender;
   inflight: InFlight;
+  /** Whether Telegram answers, from every call of both Apis. */
+  reachability: Reachability;
 }
 
 /**
@@ -56,8 +62,11 @@ export interface TelegramBot {
  */
 export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
   const log = o.log;
-  const bot = new GrammyBot(o.token, { client: clientOptions(o.apiRoot) });
+  const client = clientOptions(o.apiRoot, o.agent);
+  const bot = new GrammyBot(o.token, { client });
+  const reachability = new Reachability(o.clock);
   installReliability(bot.api, log, o.reliability);
+  bot.api.config.use(reachability.transformer());
   const pager = new Pager();
   const photos = new PhotoUploader({ store: o.store, log, botId: botIdOf(o.token), images: o.images });
   const deps: HandlerDeps = {
@@ -73,6 +82,8 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
   bot.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));
   bot.use(messages(deps), callbacks(deps), inline(deps), membership(deps));
   bot.catch((err) => log.error({ updateId: err.ctx.update.update_id, reason: describeError(err.error) }, "telegram update failed"));
-  const sender = new TelegramSender(new Messenger(pushApi(o.token, o.apiRoot, log, o.reliability?.timeouts), pager, photos));
-  return { bot, sender, inflight };
+  const api = pushApi(o.token, client, log, o.reliability?.timeouts);
+  api.config.use(reachability.transformer());
+  const sender = new TelegramSender(new Messenger(api, pager, photos));
+  return { bot, sender, inflight, reachability };
 }

@@ -46,7 +46,11 @@ export function isNotModified(err: unknown): boolean {
  * the bot token.
  */
 export function describeError(err: unknown): string {
-  if (err instanceof GrammyError || err instanceof HttpError) return redactToken(err.message);
+  if (err instanceof HttpError) {
+    const code = errorCode(err.error) ?? errorCode((err.error as { cause?: unknown } | undefined)?.cause);
+    return redactToken(code ? `${err.message} (${code})` : err.message);
+  }
+  if (err instanceof GrammyError) return redactToken(err.message);
   if (err instanceof Error) return redactToken(`${err.name}: ${err.message}`);
   return redactToken(String(err));
 }

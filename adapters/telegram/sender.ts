@@ -3,7 +3,7 @@ import type { Sender } from "../../src/bot/sender.ts";
 import type { Logger } from "../../src/log.ts";
 import type { ImageCache } from "../../src/net/image-cache.ts";
 import type { Store } from "../../src/store/store.ts";
-import { pushApi, type CallTimeouts } from "./api.ts";
+import { clientOptions, pushApi, type CallTimeouts } from "./api.ts";
 import { toSendError } from "./errors.ts";
 import { Messenger } from "./messenger.ts";
 import { Pager } from "./paging.ts";
@@ -54,7 +54,7 @@ export interface TelegramSenderOptions {
  */
 export function createTelegramSender(options: TelegramSenderOptions): TelegramSender {
   const log = options.log.child({ component: "telegram-sender" });
-  const api = pushApi(options.token, options.apiRoot, log, options.timeouts);
+  const api = pushApi(options.token, clientOptions(options.apiRoot), log, options.timeouts);
   const photos = options.photos ?? new PhotoUploader({ store: options.store, log, botId: botIdOf(options.token), images: options.images });
   return new TelegramSender(new Messenger(api, options.pager ?? new Pager(), photos));
 }

@@ -24,9 +24,12 @@ export interface WechatAdapterOptions {
   random?: () => number;
   /** Where the login QR code is drawn. Default: stdout. */
   qrOutput?: NodeJS.WritableStream;
-  /** How long `stop()` keeps sending queued messages. Default 10 s. */
+  /** How long `stop()` waits for answers being prepared and keeps sending queued messages, in all. Default 5 s. */
   drainMs?: number;
 }
+
+/** Longest wait for the puppet to stop. */
+const STOP_TIMEOUT_MS = 2_000;
 
 /** Reading a room message asks the puppet about members; never let a stuck puppet block a chat. */
 const READ_TIMEOUT_MS = 15_000;
@@ -130,9 +133,12 @@ export class WechatAdapter implements Adapter {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.lanes.idle();
-    await this.queue.close(this.options.drainMs ?? 10_000);
-    await this.wechaty.stop();
+    const drainMs = this.options.drainMs ?? 5_000;
+    const deadline = Date.now() + drainMs;
+    // An answer stuck on the puppet (a member lookup) must not hold the shutdown past the drain.
+    await withTimeout(this.lanes.idle(), drainMs, "finishing answers").catch(() => this.log.warn("wechat answers still being prepared at shutdown were dropped"));
+    await this.queue.close(Math.max(0, deadline - Date.now()));
+    await withTimeout(this.wechaty.stop(), STOP_TIMEOUT_MS, "stopping wechaty").catch((err: Error) => this.log.warn({ err: err.message }, "wechaty did not stop cleanly"));
   }
 }
 

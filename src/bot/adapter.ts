@@ -13,10 +13,34 @@ export interface Adapter {
   readonly platform: string;
   /** How the push reaches this platform's chats. */
   readonly sender: Sender;
-  /** Connect and start receiving messages; resolves once running. */
-  start(): Promise<void>;
-  /** Stop receiving, finish in-flight replies, disconnect. */
+  /**
+   * Connect and start receiving messages; resolves once running. Rejects
+   * with {@link AdapterFatalError} when retrying cannot help (a wrong
+   * token), with any other error when the platform could not be reached
+   * (the caller retries). `signal` aborts a start under way (shutdown).
+   */
+  start(signal?: AbortSignal): Promise<void>;
+  /** Stop receiving, finish in-flight replies (bounded), disconnect. */
   stop(): Promise<void>;
+  /** What the adapter knows about its platform now, for `/healthz`; default: connected once started. */
+  health?(): AdapterHealth;
+}
+
+/** An adapter's own view of its connection, shown in `/healthz`. */
+export interface AdapterHealth {
+  /** False while the platform cannot be used although the adapter runs (WeChat logged out, Telegram unreachable). */
+  connected: boolean;
+  /** Platform details, e.g. `loggedIn`, `lastLoginAt`, `qrUrl`, `lastApiCallAt`. */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * A start failure that retrying cannot fix (Telegram answered 401 to the
+ * token). The message is the one line an operator reads: what is wrong
+ * and what to do.
+ */
+export class AdapterFatalError extends Error {
+  override readonly name = "AdapterFatalError";
 }
 
 /** What every adapter factory receives from the composition root (`src/cli/start.ts`). */

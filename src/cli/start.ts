@@ -1,6 +1,7 @@
 import type { Adapter } from "../bot/adapter.ts";
 import { Bot } from "../bot/handler.ts";
 import { ChatRateLimiter } from "../bot/rate-limit.ts";
+import type { Sender } from "../bot/sender.ts";
 import { systemClock } from "../clock.ts";
 import { loadConfig, type Config } from "../config.ts";
 import { LiveLibrary } from "../library/live.ts";
@@ -11,7 +12,20 @@ import { PushService } from "../push/service.ts";
 import { openStore } from "../store/open.ts";
 import type { Store } from "../store/store.ts";
 import { ADAPTERS, CONSOLE } from "./adapters.ts";
-import { parseCommand } from "./args.ts";
+import { parseOrUsage } from "./args.ts";
+import { Shutdown } from "./shutdown.ts";
+import { Supervised } from "./supervisor.ts";
+
+const USAGE = `usage: article-bot start [--data <dir>]
+
+Runs the bot on every configured platform (TELEGRAM_BOT_TOKEN, WECHATY_PUPPET),
+or a chat in this terminal when none is configured. Configuration comes from
+the environment and from ./.env (docs: README.md).
+  --data <dir>    data directory: articles and the SQLite database (default: $DATA_DIR or ./data)
+  -h, --help      this help`;
+
+/** How long a stop waits for queued replies and in-flight pushes before dropping them. */
+export const DRAIN_MS = 5_000;
 
 /** A running bot: everything `start` wired together, and how to stop it. */
 export interface Running {
@@ -20,124 +34,198 @@ export interface Running {
   store: Store;
   adapters: Adapter[];
   push: PushService;
+  observability: Observability;
   stop(): Promise<void>;
 }
 
+/** How {@link startBot} talks to the process around it. */
+export interface StartOptions {
+  /** Aborted when the process is asked to stop; start-up then ends early, closing what it opened. */
+  signal?: AbortSignal;
+  /** Ask the process to stop (console input ended; every adapter failed fatally: exit code 1 and a message). */
+  requestShutdown?: (reason: string, exitCode?: number, message?: string) => void;
+}
+
 /**
- * `article-bot start`: load the library, open the store, start every
- * configured adapter (the console when none is) and stop cleanly on
- * SIGINT/SIGTERM.
+ * `article-bot start`: start the bot (see {@link startBot}), run until
+ * SIGINT/SIGTERM or a fatal error, then stop within 10 s. A start-up
+ * failure (a corrupt database, an unreadable article directory) is one
+ * line on stderr and exit code 1, after closing whatever was opened.
  */
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseCommand(args, {});
+  const parsed = parseOrUsage(args, {}, USAGE);
+  if ("exitCode" in parsed) return parsed.exitCode;
+  const { values } = parsed.args;
   const env = values.data ? { ...process.env, DATA_DIR: values.data } : process.env;
   const config = loadConfig(env);
   // In the terminal chat, info lines would drown the conversation.
   const consoleOnly = !ADAPTERS.some((a) => a.enabled(config));
   const log = createLogger({ level: consoleOnly && !env.LOG_LEVEL ? "warn" : config.logLevel });
-  let requested: (reason: string) => void = () => {};
-  const stopRequested = new Promise<string>((resolve) => {
-    requested = resolve;
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-  });
-  const running = await startBot(config, log, (reason) => requested(reason));
-  log.info({ reason: await stopRequested }, "shutting down");
-  await running.stop();
-  return 0;
-}
-
-/** Wire and start the whole bot for `config`; used by `run` and by end-to-end tests. */
-export async function startBot(config: Config, log: Logger, requestShutdown: (reason: string) => void = () => {}): Promise<Running> {
-  const library = await LiveLibrary.open(config.articlesDir, log);
-  await library.watch();
-  const store = await openStore(config, log);
-  const images = new ImageCache();
-  const adapters: Adapter[] = [];
-  const connected = new Set<Adapter>();
-  const adapterStates = () => adapters.map((a) => ({ platform: a.platform, connected: connected.has(a) }));
-  const observability = new Observability({ log, clock: systemClock, library: () => library.current, adapters: adapterStates, processMetrics: true });
-  const push = new PushService({
-    store,
-    senders: () => adapters.map((a) => observability.sender(a.sender)),
-    library: () => library.current,
-    clock: systemClock,
-    log: log.child({ component: "push" }),
-    cron: config.pushCron,
-    timeZone: config.pushTimeZone,
-    images,
-  });
-  const bot = new Bot({
-    library: () => library.current,
-    store,
-    clock: systemClock,
-    log,
-    triggers: config.triggers,
-    adminIds: config.adminIds,
-    timeZone: config.pushTimeZone,
-    defaultPushTime: cronToTime(config.pushCron),
-    admin: push,
-    rateLimit: config.rateLimit ? new ChatRateLimiter(systemClock, config.rateLimit) : undefined,
-    observe: observability.observeMessage,
-  });
-  const ctx = { bot, config, store, log, requestShutdown, images };
-  const entries = ADAPTERS.filter((a) => a.enabled(config));
-  let stopping = false;
-  for (const entry of entries.length > 0 ? entries : [CONSOLE]) {
-    const mod = await entry.load();
-    const adapter = await mod.createAdapter(ctx);
-    adapters.push(adapter);
-    // One platform being down at boot (Telegram unreachable, WeChat not logged in) must not keep the others off.
-    await startWithRetry(adapter, log, { running: () => !stopping, onStarted: () => connected.add(adapter) });
+  const shutdown = new Shutdown();
+  try {
+    let running: Running;
+    try {
+      running = await startBot(config, log, { signal: shutdown.signal, requestShutdown: (...a) => shutdown.request(...a) });
+    } catch (err) {
+      if (shutdown.signal.aborted) return (await shutdown.requested).exitCode;
+      shutdown.request("start-up failed", 1);
+      process.stderr.write(`article-bot: could not start: ${oneLine(err)}\n`);
+      return 1;
+    }
+    const request = await shutdown.requested;
+    log.info({ reason: request.reason }, "shutting down");
+    await running.stop();
+    if (request.message) process.stderr.write(`article-bot: ${request.message}\n`);
+    return request.exitCode;
+  } finally {
+    shutdown.dispose();
   }
-  push.start();
-  if (config.httpPort) await observability.listen(config.httpPort, config.httpHost);
-  return {
-    bot,
-    library,
-    store,
-    adapters,
-    push,
-    stop: async () => {
-      stopping = true;
-      // The push goes first: its in-flight sends finish while the adapters are still up.
-      await push.stop();
-      await Promise.allSettled(adapters.map((a) => a.stop()));
-      await observability.close();
-      await library.close();
-      await store.close();
-    },
-  };
-}
-
-/** Delay between attempts to start an adapter whose platform is unreachable. */
-const ADAPTER_RETRY_MS = [5_000, 15_000, 60_000];
-
-/** How {@link startWithRetry} talks to the rest of the bot. */
-export interface RetryHooks {
-  /** False once the bot is shutting down: no further attempt is made. */
-  running: () => boolean;
-  /** Called once the adapter has started. */
-  onStarted?: () => void;
 }
 
 /**
- * Start an adapter; on failure log it and try again later (5 s, 15 s, then
- * every minute) while the rest of the bot runs.
+ * Wire and start the whole bot for `config`, in this order: store →
+ * library → HTTP (`/healthz`, `/metrics`) → push scheduler → adapters.
+ * The adapters start side by side in the background, each retried on its
+ * own (see {@link Supervised}), so one platform that is down holds back
+ * neither the others, nor the push, nor the health endpoint. Resolves once
+ * everything is under way; on failure or abort, closes what it opened and
+ * rejects. Used by `run` and by end-to-end tests.
  */
-export function startWithRetry(adapter: Adapter, log: Logger, hooks: RetryHooks, attempt = 0): Promise<void> {
-  return adapter.start().then(
-    () => {
-      log.info({ platform: adapter.platform, attempt }, "adapter started");
-      hooks.onStarted?.();
-    },
-    (err: unknown) => {
-      const delay = ADAPTER_RETRY_MS[Math.min(attempt, ADAPTER_RETRY_MS.length - 1)]!;
-      log.error({ err, platform: adapter.platform, attempt, retryInMs: delay }, "adapter failed to start; will retry");
-      const retry = () => void (hooks.running() && startWithRetry(adapter, log, hooks, attempt + 1));
-      setTimeout(retry, delay).unref();
-    },
-  );
+export async function startBot(config: Config, log: Logger, options: StartOptions = {}): Promise<Running> {
+  const { signal } = options;
+  const requestShutdown = options.requestShutdown ?? (() => {});
+  const opened: Array<() => Promise<void>> = [];
+  let stopPush: (() => Promise<void>) | undefined;
+  const closeAll = async () => {
+    await stopPush?.();
+    for (const close of opened.reverse()) await close().catch((err: unknown) => log.warn({ err: oneLine(err) }, "closing after start-up failed"));
+  };
+  try {
+    const store = await openStore(config, log);
+    opened.push(() => store.close());
+    signal?.throwIfAborted();
+    const library = await LiveLibrary.open(config.articlesDir, log);
+    opened.push(() => library.close());
+    await library.watch();
+    signal?.throwIfAborted();
+
+    const supervised: Supervised[] = [];
+    const configured = ADAPTERS.filter((a) => a.enabled(config));
+    const entries = configured.length > 0 ? configured : [CONSOLE];
+    // Until the adapters' modules are loaded, /healthz lists them as starting.
+    const loading = entries.map((e) => ({ platform: e.platform, state: "starting" as const, connected: false }));
+    const observability = new Observability({
+      log,
+      clock: systemClock,
+      library: () => library.current,
+      adapters: () => (supervised.length > 0 ? supervised.map((s) => s.status()) : loading),
+      processMetrics: true,
+    });
+    if (config.httpPort !== undefined) {
+      await observability.listen(config.httpPort, config.httpHost);
+      opened.push(() => observability.close());
+    }
+    signal?.throwIfAborted();
+
+    const images = new ImageCache();
+    const pushing = new InFlight();
+    const push = new PushService({
+      store,
+      senders: () => supervised.filter((s) => s.state === "connected").map((s) => pushing.track(observability.sender(s.adapter.sender))),
+      library: () => library.current,
+      clock: systemClock,
+      log: log.child({ component: "push" }),
+      cron: config.pushCron,
+      timeZone: config.pushTimeZone,
+      images,
+    });
+    const bot = new Bot({
+      library: () => library.current,
+      store,
+      clock: systemClock,
+      log,
+      triggers: config.triggers,
+      adminIds: config.adminIds,
+      timeZone: config.pushTimeZone,
+      defaultPushTime: cronToTime(config.pushCron),
+      admin: push,
+      rateLimit: config.rateLimit ? new ChatRateLimiter(systemClock, config.rateLimit) : undefined,
+      observe: observability.observeMessage,
+    });
+    push.start();
+    stopPush = once(() => drain(push, pushing, log));
+
+    const ctx = { bot, config, store, log, requestShutdown: (reason: string) => requestShutdown(reason), images };
+    const adapters = await Promise.all(entries.map(async (entry) => (await entry.load()).createAdapter(ctx)));
+    signal?.throwIfAborted();
+    const onFatal = (failed: Supervised) => {
+      if (supervised.every((s) => s.state === "failed")) return requestShutdown(`${failed.platform} cannot start`, 1, failed.lastError);
+      log.error({ platform: failed.platform, others: supervised.filter((s) => s !== failed).map((s) => s.platform) }, `${failed.lastError} (the other adapters keep running)`);
+    };
+    for (const adapter of adapters) supervised.push(new Supervised(adapter, { log, onFatal }));
+    for (const s of supervised) void s.start();
+
+    return {
+      bot,
+      library,
+      store,
+      adapters,
+      push,
+      observability,
+      stop: async () => {
+        // Replies queued in the adapters and pushes in flight get DRAIN_MS together; what is left then is dropped and counted.
+        await Promise.all([
+          stopPush?.(),
+          ...supervised.map((s) => s.stop().catch((err: unknown) => log.warn({ platform: s.platform, err: oneLine(err) }, "adapter did not stop cleanly"))),
+        ]);
+        await closeAll();
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/** Push sends under way, counted so a stop can say how many it abandoned. */
+class InFlight {
+  count = 0;
+
+  track(sender: Sender): Sender {
+    return {
+      platform: sender.platform,
+      send: async (chatId, reply) => {
+        this.count++;
+        try {
+          await sender.send(chatId, reply);
+        } finally {
+          this.count--;
+        }
+      },
+    };
+  }
+}
+
+/** Stop the push, waiting at most {@link DRAIN_MS} for its sends in flight. */
+async function drain(push: PushService, pushing: InFlight, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = push.stop().then(() => true);
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), DRAIN_MS)));
+  const done = await Promise.race([stopped, late]);
+  clearTimeout(timer);
+  // Their chats stay claimed; the next start retries them once the claim is stale.
+  if (!done) log.warn({ dropped: pushing.count }, "push sends still in flight at shutdown were abandoned");
+}
+
+/** `fn`, run at most once: later calls get the first call's promise. */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let result: Promise<void> | undefined;
+  return () => (result ??= fn());
+}
+
+/** An error as one line: its message, never its stack. */
+function oneLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split("\n")[0]!;
 }
 
 /** `30 7 * * *` → `07:30`, for telling subscribers when the push comes. */

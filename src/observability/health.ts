@@ -8,11 +8,28 @@ export interface LastPush {
   outcome: string;
 }
 
+/**
+ * One configured adapter in `/healthz`: where its start is (`starting`,
+ * `connected`, `retrying` while the platform is unreachable, `failed` when
+ * it can never start, e.g. a wrong token), whether it can serve chats now,
+ * the last start error, and platform details (WeChat `loggedIn`, `qrUrl`…).
+ */
+export interface AdapterStatus {
+  platform: string;
+  state?: "starting" | "connected" | "retrying" | "failed" | "stopped";
+  connected: boolean;
+  lastError?: string;
+  [detail: string]: unknown;
+}
+
 /** The `/healthz` document. */
 export interface HealthReport {
-  /** `ok` when at least one adapter is connected (an empty library is a state to see, not to restart over). */
+  /**
+   * `ok` when every configured adapter is connected, `degraded` otherwise
+   * (an empty library is a state to see, not to restart over).
+   */
   status: "ok" | "degraded";
-  adapters: Array<{ platform: string; connected: boolean }>;
+  adapters: AdapterStatus[];
   library: { articles: number; loadedAt: string };
   /** The last push delivery attempt; null before the first. */
   lastPush: LastPush | null;
@@ -24,7 +41,7 @@ export interface HealthReport {
 export interface HealthSources {
   clock: Clock;
   /** Configured adapters, and whether each one is running (one may still be retrying its start). */
-  adapters: () => ReadonlyArray<{ platform: string; connected: boolean }>;
+  adapters: () => readonly AdapterStatus[];
   library: () => { size: number; loadedAt: Date };
 }
 
@@ -46,10 +63,10 @@ export class Health {
 
   /** The report `/healthz` serves. */
   report(): HealthReport {
-    const adapters = this.sources.adapters().map((a) => ({ platform: a.platform, connected: a.connected }));
+    const adapters = this.sources.adapters().map((a) => ({ ...a }));
     const { size, loadedAt } = this.sources.library();
     return {
-      status: adapters.some((a) => a.connected) ? "ok" : "degraded",
+      status: adapters.length > 0 && adapters.every((a) => a.connected) ? "ok" : "degraded",
       adapters,
       library: { articles: size, loadedAt: loadedAt.toISOString() },
       lastPush: this.lastPush,

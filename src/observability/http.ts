@@ -8,7 +8,7 @@ import type { Metrics } from "./metrics.ts";
 export interface HttpServerOptions {
   /** 0 picks a free port (tests). */
   port: number;
-  /** Interface to listen on. Default `0.0.0.0`, so probes and scrapers from outside reach it. */
+  /** Interface to listen on. Default `127.0.0.1`: metrics are not for the world (set HTTP_HOST to open it). */
   host?: string;
   health: Health;
   metrics: Metrics;
@@ -43,7 +43,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   server.headersTimeout = REQUEST_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, options.host ?? "0.0.0.0", () => resolve());
+    server.listen(options.port, options.host ?? "127.0.0.1", () => resolve());
   });
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;

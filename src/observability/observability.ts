@@ -3,7 +3,7 @@ import type { Sender } from "../bot/sender.ts";
 import type { Clock } from "../clock.ts";
 import type { LibrarySnapshot } from "../library/live.ts";
 import type { Logger } from "../log.ts";
-import { Health } from "./health.ts";
+import { Health, type AdapterStatus } from "./health.ts";
 import { startHttpServer, type HttpServer } from "./http.ts";
 import { messageObserver } from "./message-log.ts";
 import { Metrics } from "./metrics.ts";
@@ -15,7 +15,7 @@ export interface ObservabilityDeps {
   clock: Clock;
   library: () => LibrarySnapshot;
   /** Configured adapters, and whether each one is running. */
-  adapters: () => ReadonlyArray<{ platform: string; connected: boolean }>;
+  adapters: () => readonly AdapterStatus[];
   /** Export Node's process metrics too (the real bot does; tests need not). */
   processMetrics?: boolean;
 }

@@ -19,5 +19,10 @@ export async function openStore(config: Config, log: Logger): Promise<Store> {
   if (url) log.warn("DATABASE_URL is not a postgres:// URL; using embedded SQLite");
   const file = path.join(config.dataDir, "article-bot.sqlite");
   log.info({ backend: "sqlite", file }, "opening store");
-  return openSqliteStore(file);
+  try {
+    return await openSqliteStore(file);
+  } catch (err) {
+    // "file is not a database" alone does not say which file.
+    throw new Error(`SQLite database ${file}: ${(err as Error).message}`, { cause: err });
+  }
 }

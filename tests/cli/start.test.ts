@@ -1,15 +1,22 @@
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Adapter } from "../../src/bot/adapter.ts";
+import { cronToTime } from "../../src/cli/start.ts";
+import { Supervised } from "../../src/cli/supervisor.ts";
 import { silentLogger } from "../../src/log.ts";
-import { cronToTime, startWithRetry } from "../../src/cli/start.ts";
 
-function flakyAdapter(failures: number): Adapter & { attempts: number } {
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function flakyAdapter(failures: number): Adapter & { attempts: number; signals: AbortSignal[] } {
   const adapter = {
     platform: "flaky",
     attempts: 0,
+    signals: [] as AbortSignal[],
     sender: { platform: "flaky", send: async () => {} },
-    start: async () => {
+    start: async (signal?: AbortSignal) => {
       adapter.attempts++;
+      if (signal) adapter.signals.push(signal);
       if (adapter.attempts <= failures) throw new Error("platform unreachable");
     },
     stop: async () => {},
@@ -18,35 +25,32 @@ function flakyAdapter(failures: number): Adapter & { attempts: number } {
 }
 
 describe("starting adapters", () => {
-  it("keeps trying a platform that is down at boot, without blocking the others", async () => {
+  it("keeps trying a platform that is down at boot: after 5 s, 15 s, then every minute", async () => {
     vi.useFakeTimers();
-    try {
-      const adapter = flakyAdapter(2);
-      await startWithRetry(adapter, silentLogger(), { running: () => true });
-      expect(adapter.attempts).toBe(1);
-      await vi.advanceTimersByTimeAsync(5_000);
-      expect(adapter.attempts).toBe(2);
-      await vi.advanceTimersByTimeAsync(15_000);
-      expect(adapter.attempts).toBe(3);
-      await vi.advanceTimersByTimeAsync(120_000);
-      expect(adapter.attempts).toBe(3);
-    } finally {
-      vi.useRealTimers();
-    }
+    const adapter = flakyAdapter(3);
+    await new Supervised(adapter, { log: silentLogger() }).start();
+    expect(adapter.attempts).toBe(1);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(adapter.attempts).toBe(2);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(adapter.attempts).toBe(3);
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(adapter.attempts).toBe(3);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(adapter.attempts).toBe(4);
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(adapter.attempts).toBe(4);
   });
 
-  it("stops retrying once the bot is shutting down", async () => {
+  it("stops retrying once the bot is shutting down, and aborts the start under way", async () => {
     vi.useFakeTimers();
-    try {
-      const adapter = flakyAdapter(10);
-      let running = true;
-      await startWithRetry(adapter, silentLogger(), { running: () => running });
-      running = false;
-      await vi.advanceTimersByTimeAsync(600_000);
-      expect(adapter.attempts).toBe(1);
-    } finally {
-      vi.useRealTimers();
-    }
+    const adapter = flakyAdapter(10);
+    const s = new Supervised(adapter, { log: silentLogger() });
+    await s.start();
+    await s.stop();
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(adapter.attempts).toBe(1);
+    expect(adapter.signals[0]!.aborted).toBe(true);
   });
 });
 

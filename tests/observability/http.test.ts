@@ -20,10 +20,10 @@ async function serving(adapters?: Array<{ platform: string; connected: boolean }
 }
 
 describe("the HTTP server (HTTP_PORT)", () => {
-  it("serves /healthz: adapters connected, library size and the last push", async () => {
+  it("serves /healthz with 200 when every adapter is connected: adapters, library size and the last push", async () => {
     const { url, observability } = await serving([
       { platform: "telegram", connected: true },
-      { platform: "wechat", connected: false },
+      { platform: "wechat", connected: true },
     ]);
     await observability.sender(fakeSender("telegram")).send("42", { kind: "text", text: "早安" });
     const res = await fetch(`${url}/healthz`);
@@ -33,18 +33,28 @@ describe("the HTTP server (HTTP_PORT)", () => {
       status: "ok",
       adapters: [
         { platform: "telegram", connected: true },
-        { platform: "wechat", connected: false },
+        { platform: "wechat", connected: true },
       ],
       library: { articles: 4 },
       lastPush: { platform: "telegram", outcome: "sent" },
     });
   });
 
-  it("answers /healthz with 503 while no adapter is connected (e.g. all still retrying their start)", async () => {
-    const { url } = await serving([{ platform: "wechat", connected: false }]);
+  it("answers /healthz with 503 as soon as one configured adapter is not connected, saying which", async () => {
+    const { url } = await serving([
+      { platform: "telegram", connected: true },
+      { platform: "wechat", connected: false },
+    ]);
     const res = await fetch(`${url}/healthz`);
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ status: "degraded", adapters: [{ platform: "wechat", connected: false }], lastPush: null });
+    expect(await res.json()).toMatchObject({
+      status: "degraded",
+      adapters: [
+        { platform: "telegram", connected: true },
+        { platform: "wechat", connected: false },
+      ],
+      lastPush: null,
+    });
   });
 
   it("serves /metrics in Prometheus format: messages, replies, search latency, library size", async () => {
