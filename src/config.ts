@@ -52,6 +52,25 @@ const envSchema = z.object({
   WECHAT_ROOM_MAX_PER_MINUTE: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1).default(12)),
 });
 
+/** The sync's variables, also read on their own by `article-bot sync`. */
+const syncEnvSchema = z.object({
+  SYNC_REPO: optionalString,
+  SYNC_BRANCH: z.preprocess(blankAsUndefined, z.string().trim().default("master")),
+  SYNC_ROOT: z.preprocess(blankAsUndefined, z.string().trim().default("gzh")),
+  // Commas only: an account name may contain a space.
+  SYNC_ACCOUNTS: z
+    .string()
+    .optional()
+    .transform((s) => (s ?? "").split(/[,，]/).map((x) => x.trim()).filter(Boolean)),
+  SYNC_CRON: z.preprocess(
+    blankAsUndefined,
+    z
+      .string()
+      .default("0 * * * *")
+      .refine((c) => c.trim().split(/\s+/).length === 5 && isCron(c), "is not a 5-field cron expression (e.g. 0 * * * *)"),
+  ),
+});
+
 /** Typed, validated configuration; parsed once at start. */
 export interface Config {
   /** Root of the data directory (articles under `articles/`, database file). */
@@ -73,6 +92,20 @@ export interface Config {
   databaseUrl?: string;
   telegram?: { token: string; webhookUrl?: string; apiRoot?: string; webhookPort?: number };
   wechat?: { puppet: string; puppetToken?: string; name: string; pacing: WechatPacing };
+  /** Keeping the library current from a backup repository; undefined when SYNC_REPO is not set. */
+  sync?: SyncConfig;
+}
+
+/** Where `sync` reads backups from, and (inside `start`) how often. */
+export interface SyncConfig {
+  repo: string;
+  branch: string;
+  /** The docsify site folder holding `<account>.md` and `backup/<account>/`. */
+  root: string;
+  /** Accounts to sync; empty: all of the repository's. */
+  accounts: string[];
+  /** When `start` syncs (cron, in the push time zone). */
+  cron: string;
 }
 
 /** How fast the WeChat adapter may send: WeChat bans accounts that send in bursts. */
@@ -95,12 +128,8 @@ export class ConfigError extends Error {
  * @throws ConfigError naming each bad variable (never echoing its value).
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env);
+  const sync = loadSyncEnv(env);
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     dataDir,
@@ -129,7 +158,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           },
         }
       : undefined,
+    sync: sync.repo ? { ...sync, repo: sync.repo } : undefined,
   };
+}
+
+/**
+ * The sync's variables alone (`repo` undefined when SYNC_REPO is unset).
+ * @throws ConfigError naming each bad variable
+ */
+export function loadSyncEnv(env: Record<string, string | undefined> = process.env): Omit<SyncConfig, "repo"> & { repo?: string } {
+  const e = parseEnv(syncEnvSchema, env);
+  return { repo: e.SYNC_REPO, branch: e.SYNC_BRANCH, root: e.SYNC_ROOT, accounts: e.SYNC_ACCOUNTS, cron: e.SYNC_CRON };
+}
+
+function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  return parsed.data;
 }
 
 /**

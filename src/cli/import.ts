@@ -61,7 +61,7 @@ function parse(args: string[]) {
  * `articlesDirOf`), and otherwise a new `<data>/articles`, so that importing
  * into an empty data directory keeps the usual layout.
  */
-function defaultOutDir(data: string | undefined): string {
+export function defaultOutDir(data: string | undefined): string {
   const dataDir = path.resolve(data ?? process.env.DATA_DIR ?? "data");
   const dir = articlesDirOf(dataDir);
   const nested = path.join(dataDir, "articles");

@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   start: () => import("./start.ts"),
   search: () => import("./search.ts"),
   import: () => import("./import.ts"),
+  sync: () => import("./sync.ts"),
   "migrate-db": () => import("./migrate-db.ts"),
 };
 
@@ -17,6 +18,8 @@ commands:
   search <query> [--json]       search the library; without a query, one query per stdin line
   import <backup-dir> [--list <list.md>] [--out <dir>]
                                 convert 小懒 markdown backups into front-matter articles
+  sync [--repo <url>] [--branch B] [--root gzh] [--account NAME]… [--prune]
+                                bring the library up to date with a 小懒 backup git repository
   migrate-db [--from <sqlite file>] [--to <postgres url>]
                                 copy subscriptions and the delivery log from SQLite to PostgreSQL
 options shared by all commands:

@@ -1,9 +1,11 @@
 import type { Adapter } from "../bot/adapter.ts";
-import { Bot } from "../bot/handler.ts";
+import { Bot, type AdminActions } from "../bot/handler.ts";
+import { t } from "../bot/strings.ts";
 import { ChatRateLimiter } from "../bot/rate-limit.ts";
 import type { Sender } from "../bot/sender.ts";
-import { systemClock } from "../clock.ts";
-import { loadConfig, type Config } from "../config.ts";
+import { minuteInZone, systemClock, type Clock } from "../clock.ts";
+import { loadConfig, type Config, type SyncConfig } from "../config.ts";
+import type { Ticker } from "../cron.ts";
 import { LiveLibrary } from "../library/live.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { ImageCache } from "../net/image-cache.ts";
@@ -11,6 +13,7 @@ import { Observability } from "../observability/observability.ts";
 import { PushService } from "../push/service.ts";
 import { openStore } from "../store/open.ts";
 import type { Store } from "../store/store.ts";
+import { SyncService } from "../sync/service.ts";
 import { ADAPTERS, CONSOLE } from "./adapters.ts";
 import { parseOrUsage } from "./args.ts";
 import { Shutdown } from "./shutdown.ts";
@@ -34,6 +37,9 @@ export interface Running {
   store: Store;
   adapters: Adapter[];
   push: PushService;
+  /** Present when SYNC_REPO is set. */
+  sync?: SyncService;
+  /** Logs, metrics and the `/healthz` report. */
   observability: Observability;
   stop(): Promise<void>;
 }
@@ -44,6 +50,10 @@ export interface StartOptions {
   signal?: AbortSignal;
   /** Ask the process to stop (console input ended; every adapter failed fatally: exit code 1 and a message). */
   requestShutdown?: (reason: string, exitCode?: number, message?: string) => void;
+  /** Tests: another clock (default: the system clock). */
+  clock?: Clock;
+  /** Tests: the sync's schedule (default: a node-cron job on SYNC_CRON). */
+  syncTicker?: Ticker;
 }
 
 /**
@@ -94,6 +104,7 @@ export async function run(args: string[]): Promise<number> {
 export async function startBot(config: Config, log: Logger, options: StartOptions = {}): Promise<Running> {
   const { signal } = options;
   const requestShutdown = options.requestShutdown ?? (() => {});
+  const clock = options.clock ?? systemClock;
   const opened: Array<() => Promise<void>> = [];
   let stopPush: (() => Promise<void>) | undefined;
   const closeAll = async () => {
@@ -114,11 +125,13 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     const entries = configured.length > 0 ? configured : [CONSOLE];
     // Until the adapters' modules are loaded, /healthz lists them as starting.
     const loading = entries.map((e) => ({ platform: e.platform, state: "starting" as const, connected: false }));
+    const sync = config.sync && createSync(config, config.sync, clock, log.child({ component: "sync" }), library, options.syncTicker);
     const observability = new Observability({
       log,
-      clock: systemClock,
+      clock,
       library: () => library.current,
       adapters: () => (supervised.length > 0 ? supervised.map((s) => s.status()) : loading),
+      sync: sync && (() => sync.status()),
       processMetrics: true,
     });
     if (config.httpPort !== undefined) {
@@ -133,7 +146,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       store,
       senders: () => supervised.filter((s) => s.state === "connected").map((s) => pushing.track(observability.sender(s.adapter.sender))),
       library: () => library.current,
-      clock: systemClock,
+      clock,
       log: log.child({ component: "push" }),
       cron: config.pushCron,
       timeZone: config.pushTimeZone,
@@ -142,18 +155,22 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     const bot = new Bot({
       library: () => library.current,
       store,
-      clock: systemClock,
+      clock,
       log,
       triggers: config.triggers,
       adminIds: config.adminIds,
       timeZone: config.pushTimeZone,
       defaultPushTime: cronToTime(config.pushCron),
-      admin: push,
-      rateLimit: config.rateLimit ? new ChatRateLimiter(systemClock, config.rateLimit) : undefined,
+      admin: sync ? withSyncStats(push, sync, config.pushTimeZone) : push,
+      rateLimit: config.rateLimit ? new ChatRateLimiter(clock, config.rateLimit) : undefined,
       observe: observability.observeMessage,
     });
     push.start();
     stopPush = once(() => drain(push, pushing, log));
+    if (sync) {
+      await sync.start();
+      opened.push(() => sync.stop());
+    }
 
     const ctx = { bot, config, store, log, requestShutdown: (reason: string) => requestShutdown(reason), images };
     const adapters = await Promise.all(entries.map(async (entry) => (await entry.load()).createAdapter(ctx)));
@@ -171,6 +188,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       store,
       adapters,
       push,
+      sync,
       observability,
       stop: async () => {
         // Replies queued in the adapters and pushes in flight get DRAIN_MS together; what is left then is dropped and counted.
@@ -185,6 +203,37 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     await closeAll();
     throw err;
   }
+}
+
+/** The sync inside `start`: on SYNC_CRON, reloading the library as soon as a run wrote articles. */
+function createSync(config: Config, sync: SyncConfig, clock: Clock, log: Logger, library: LiveLibrary, ticker?: Ticker): SyncService {
+  return new SyncService({
+    options: { repo: sync.repo, branch: sync.branch, root: sync.root, accounts: sync.accounts, dataDir: config.dataDir, articlesDir: config.articlesDir },
+    cron: sync.cron,
+    timeZone: config.pushTimeZone,
+    clock,
+    log,
+    ticker,
+    // The watcher would notice too, half a second later; reloading now makes "searchable after the tick" exact.
+    onChanged: () => library.reload(),
+  });
+}
+
+/** `/stats` with the sync's line under the push's. */
+function withSyncStats(push: PushService, sync: SyncService, timeZone: string): AdminActions {
+  const local = (iso: string) => minuteInZone(new Date(iso), timeZone);
+  return {
+    pushNow: () => push.pushNow(),
+    stats: async () => {
+      const { last, lastSuccess, running } = sync.status();
+      const line = t.syncStats({
+        last: last && { at: local(last.at), ok: last.result !== "failed", upToDate: last.result === "up-to-date", newArticles: last.newArticles, error: last.error },
+        lastSuccessAt: lastSuccess && local(lastSuccess.at),
+        running,
+      });
+      return `${await push.stats()}\n${line}`;
+    },
+  };
 }
 
 /** Push sends under way, counted so a stop can say how many it abandoned. */

@@ -19,6 +19,12 @@ export interface ImportOptions {
   /** Path of the account's list page: the only source of dates and links. */
   listPage?: string;
   outDir: string;
+  /**
+   * Import only these backups (file names in `backupDir`), e.g. the ones a
+   * sync found changed; names that are not a backup there are ignored.
+   * Default: every backup.
+   */
+  only?: readonly string[];
   /** Called every {@link PROGRESS_EVERY} backups and once at the end. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -63,7 +69,9 @@ const DIGEST_TITLE = /^\d{4}\s*年\s*\d{1,2}\s*月\s*文章一览$/;
  * @throws ImportError when the backup directory or the list page cannot be read.
  */
 export async function importBackups(opts: ImportOptions): Promise<ImportReport> {
-  const files = await listBackups(opts.backupDir);
+  const all = await listBackups(opts.backupDir);
+  const only = opts.only && new Set(opts.only);
+  const files = only ? all.filter((f) => only.has(path.basename(f))) : all;
   const list = opts.listPage ? await readListPage(opts.listPage) : undefined;
   const report = emptyReport(files.length, list);
   report.account = list?.account ?? path.basename(path.resolve(opts.backupDir));

@@ -5,7 +5,8 @@ import { zenGallery, type ZenImage } from "../zen/gallery.ts";
 import { Library } from "./library.ts";
 import { LibraryCache } from "./cache.ts";
 import { loadIndexedLibrary, type IndexedLoad } from "./indexed.ts";
-import type { LoadResult } from "./load.ts";
+import { isHiddenPath, type LoadResult } from "./load.ts";
+import path from "node:path";
 
 /** Everything derived from one load of the article directory. */
 export interface LibrarySnapshot {
@@ -90,8 +91,8 @@ export class LiveLibrary {
   watch(debounceMs = 500, onReload?: () => void): Promise<void> {
     const watcher = watch(this.dir, {
       ignoreInitial: true,
-      // The cache directory and non-markdown files never change the library.
-      ignored: (p, stats) => p.includes(".article-bot-cache") || Boolean(stats?.isFile() && !p.endsWith(".md")),
+      // Dot-folders (the index cache, the sync's git mirror) and non-markdown files never change the library.
+      ignored: (p, stats) => isHiddenPath(path.relative(this.dir, p)) || Boolean(stats?.isFile() && !p.endsWith(".md")),
     });
     this.watcher = watcher;
     watcher.on("all", () => {

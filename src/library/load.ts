@@ -53,13 +53,29 @@ export async function loadLibrary(dir: string): Promise<LoadResult> {
   return { articles, skipped, warnings: findDuplicates(articles) };
 }
 
-/** Every markdown file under `dir`, relative paths, sorted for a stable order. */
+/**
+ * Every markdown file under `dir`, relative paths, sorted for a stable
+ * order. Dot-files and dot-folders are not the library: the index cache
+ * and the sync's git mirror (`.sync/`, thousands of raw backups) live there.
+ */
 export async function listMarkdown(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && e.name.endsWith(".md") && !e.name.startsWith("."))
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .sort();
+  const found: string[] = [];
+  const walk = async (sub: string): Promise<void> => {
+    const entries = await readdir(path.join(dir, sub), { withFileTypes: true });
+    for (const e of entries) {
+      if (e.name.startsWith(".")) continue;
+      const rel = sub ? path.join(sub, e.name) : e.name;
+      if (e.isDirectory()) await walk(rel);
+      else if (e.isFile() && e.name.endsWith(".md")) found.push(rel);
+    }
+  };
+  await walk("");
+  return found.sort();
+}
+
+/** Whether `rel` (a path relative to the library root) lies in a dot-folder or is a dot-file. */
+export function isHiddenPath(rel: string): boolean {
+  return rel.split(/[\\/]/).some((part) => part.startsWith("."));
 }
 
 /**
@@ -115,14 +131,17 @@ function firstLine(s: string): string {
   return s.split("\n")[0] ?? s;
 }
 
-/** Report articles that share a title or a url: both are kept, the operator decides. */
+/**
+ * Report articles that share a title (within one account: two accounts may
+ * well use the same title) or a url: both are kept, the operator decides.
+ */
 export function findDuplicates(articles: readonly ArticleMeta[]): LoadProblem[] {
   const warnings: LoadProblem[] = [];
   const seen = new Map<string, string>();
   for (const a of articles) {
     for (const [field, value] of [["title", a.title], ["url", a.url]] as const) {
       if (!value) continue;
-      const key = `${field}\u0000${value}`;
+      const key = field === "title" ? `title\u0000${a.account ?? ""}\u0000${value}` : `url\u0000${value}`;
       const first = seen.get(key);
       if (first) warnings.push({ file: `${a.id}.md`, field, message: `duplicate ${field} "${value}" (also in ${first}.md)` });
       else seen.set(key, a.id);

@@ -22,6 +22,15 @@ export interface AdapterStatus {
   [detail: string]: unknown;
 }
 
+/** A finished sync as `/healthz` shows it. */
+export interface SyncHealth {
+  at: string;
+  result: string;
+  newArticles: number;
+  commit?: string;
+  error?: string;
+}
+
 /** The `/healthz` document. */
 export interface HealthReport {
   /**
@@ -34,6 +43,8 @@ export interface HealthReport {
   /** The last push delivery attempt; null before the first. */
   lastPush: LastPush | null;
   lastSuccessfulPush: LastPush | null;
+  /** Present when the sync runs inside the bot (SYNC_REPO): its last run and last success, null before the first. */
+  sync?: { lastSync: SyncHealth | null; lastSuccessfulSync: SyncHealth | null };
   uptimeSeconds: number;
 }
 
@@ -43,6 +54,8 @@ export interface HealthSources {
   /** Configured adapters, and whether each one is running (one may still be retrying its start). */
   adapters: () => readonly AdapterStatus[];
   library: () => { size: number; loadedAt: Date };
+  /** The sync's status, when it runs inside the bot. */
+  sync?: () => { last?: SyncHealth; lastSuccess?: SyncHealth };
 }
 
 /** The bot's health: live state read on demand, plus what the push reported last. */
@@ -71,7 +84,14 @@ export class Health {
       library: { articles: size, loadedAt: loadedAt.toISOString() },
       lastPush: this.lastPush,
       lastSuccessfulPush: this.lastSuccessfulPush,
+      ...this.syncReport(),
       uptimeSeconds: Math.round((this.sources.clock.now().getTime() - this.startedAt) / 1000),
     };
+  }
+
+  private syncReport(): Pick<HealthReport, "sync"> {
+    if (!this.sources.sync) return {};
+    const { last, lastSuccess } = this.sources.sync();
+    return { sync: { lastSync: last ?? null, lastSuccessfulSync: lastSuccess ?? null } };
   }
 }

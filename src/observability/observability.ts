@@ -3,7 +3,7 @@ import type { Sender } from "../bot/sender.ts";
 import type { Clock } from "../clock.ts";
 import type { LibrarySnapshot } from "../library/live.ts";
 import type { Logger } from "../log.ts";
-import { Health, type AdapterStatus } from "./health.ts";
+import { Health, type AdapterStatus, type HealthSources } from "./health.ts";
 import { startHttpServer, type HttpServer } from "./http.ts";
 import { messageObserver } from "./message-log.ts";
 import { Metrics } from "./metrics.ts";
@@ -16,6 +16,8 @@ export interface ObservabilityDeps {
   library: () => LibrarySnapshot;
   /** Configured adapters, and whether each one is running. */
   adapters: () => readonly AdapterStatus[];
+  /** The sync's status, when it runs inside the bot. */
+  sync?: HealthSources["sync"];
   /** Export Node's process metrics too (the real bot does; tests need not). */
   processMetrics?: boolean;
 }
@@ -39,6 +41,7 @@ export class Observability {
       clock: deps.clock,
       adapters: deps.adapters,
       library: () => ({ size: deps.library().library.size, loadedAt: deps.library().loadedAt }),
+      sync: deps.sync,
     });
     this.observeMessage = messageObserver(deps.log, this.metrics);
   }

@@ -1,4 +1,5 @@
-import { createTask, schedule, validate, type ScheduledTask } from "node-cron";
+import { createTask, validate, type ScheduledTask } from "node-cron";
+import { cronTicker, type Ticker } from "../cron.ts";
 import type { Logger } from "../log.ts";
 import type { Subscription } from "../store/store.ts";
 
@@ -118,7 +119,7 @@ export class PushSchedule {
 }
 
 /** Starts calling `onTick` once a minute; returns a function that stops it. */
-export type Ticker = (onTick: () => void) => () => void;
+export type { Ticker };
 
 /**
  * The production {@link Ticker}: a node-cron job firing at second 0 of
@@ -126,24 +127,7 @@ export type Ticker = (onTick: () => void) => () => void;
  * so one job serves the default schedule and every personal time alike.
  */
 export function minuteTicker(timeZone: string, log: Logger): Ticker {
-  return (onTick) => {
-    const task = schedule("* * * * *", onTick, {
-      timezone: timeZone,
-      name: "daily-push",
-      noOverlap: true,
-      logger: cronLogger(log),
-    });
-    return () => void task.destroy();
-  };
-}
-
-function cronLogger(log: Logger) {
-  return {
-    info: (message: string) => log.debug({ component: "node-cron" }, message),
-    warn: (message: string) => log.warn({ component: "node-cron" }, message),
-    error: (message: string | Error, err?: Error) => log.error({ component: "node-cron", err: err ?? message }, String(message)),
-    debug: (message: string | Error) => log.debug({ component: "node-cron" }, String(message)),
-  };
+  return cronTicker("* * * * *", timeZone, log, "daily-push");
 }
 
 function floorMinute(date: Date): number {

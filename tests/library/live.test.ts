@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -32,6 +32,19 @@ describe("LiveLibrary", () => {
     await reloaded;
     expect(live.current.library.size).toBe(5);
     expect(live.current.index.search("热重载").hits[0]?.article.title).toBe("新来的文章");
+  });
+
+  it("never loads or reloads for dot-folders such as the sync's mirror (.sync/)", async () => {
+    live = await LiveLibrary.open(await copyOfFixture(), silentLogger());
+    let reloads = 0;
+    await live.watch(50, () => reloads++);
+    await mkdir(path.join(dir, ".sync", "mirror", "gzh"), { recursive: true });
+    await writeFile(path.join(dir, ".sync", "mirror", "gzh", "raw.md"), ARTICLE);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(reloads).toBe(0);
+    await live.reload();
+    expect(live.current.library.size).toBe(4);
+    expect(live.current.index.search("热重载").total).toBe(0);
   });
 
   it("keeps serving the last good library when the directory cannot be read", async () => {

@@ -44,6 +44,17 @@ describe("loadLibrary", () => {
     ]);
   });
 
+  it("does not count the same title in two accounts as a duplicate", async () => {
+    const { findDuplicates } = await import("../../src/library/load.ts");
+    const base = { date: "2025-01-01", summary: "" };
+    const warnings = findDuplicates([
+      { ...base, id: "槽边往事/墨荷", title: "墨荷", account: "槽边往事" },
+      { ...base, id: "记忆承载/墨荷", title: "墨荷", account: "记忆承载" },
+      { ...base, id: "记忆承载/墨荷-2", title: "墨荷", account: "记忆承载" },
+    ]);
+    expect(warnings.map((w) => w.file)).toEqual(["记忆承载/墨荷-2.md"]);
+  });
+
   it("reads unquoted YAML dates as the calendar date written", async () => {
     const a = await parseArticleFile(`${fixtures}good`, "robotaxi.md");
     expect("date" in a && a.date).toBe("2024-07-11");
