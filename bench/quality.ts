@@ -3,6 +3,7 @@ import type { Article } from "../src/library/article.ts";
 import { snapshotOf } from "../src/library/live.ts";
 import { loadLibrary } from "../src/library/load.ts";
 import { evaluate, type EngineAnswer, type JudgedQuery, type Quality } from "../src/search/evaluate.ts";
+import { nothingFound } from "../src/search/index.ts";
 import { defaultMiniSearch, linearScan } from "./baselines.ts";
 
 /** The judged query set of the search specs. */
@@ -19,7 +20,7 @@ function ours(articles: readonly Article[]): (q: string) => EngineAnswer {
   const { index } = snapshotOf({ articles: [...articles] });
   return (q) => {
     const r = index.search(q, { limit: 10 });
-    return { titles: r.hits.map((h) => h.article.title), lowConfidence: r.lowConfidence };
+    return { titles: r.hits.map((h) => h.article.title), lowConfidence: nothingFound(r) };
   };
 }
 

@@ -1,7 +1,7 @@
 import { dayInZone, type Clock } from "../clock.ts";
 import type { LibrarySnapshot } from "../library/live.ts";
 import type { Logger } from "../log.ts";
-import type { SearchResult } from "../search/index.ts";
+import { nothingFound } from "../search/index.ts";
 import type { Store } from "../store/store.ts";
 import { imageOfDay } from "../zen/gallery.ts";
 import { hitCard, toCard } from "./cards.ts";
@@ -140,29 +140,29 @@ export class Bot {
     const q = [...query].slice(0, MAX_QUERY_CHARS).join("");
     const { index, library } = this.deps.library();
     const result = index.search(q, { offset, limit: PAGE_SIZE });
-    if (result.tentative && offset === 0) return perhaps(result, library.body(result.hits[0]!.article.id));
-    if (result.total === 0 || result.lowConfidence) return { kind: "text", text: t.notFound(result.query.phrases) };
+    if (nothingFound(result)) return { kind: "text", text: t.notFound(result.query.phrases) };
     if (result.hits.length === 0) return { kind: "text", text: t.noMorePages };
     if (msg) this.remember(msg, q, offset);
     const remaining = result.total - offset - result.hits.length;
     const reply: ArticlesReply = {
       kind: "articles",
-      heading: t.found(result.query.phrases.join(" "), result.total),
+      heading: result.tentative ? t.perhaps : t.found(result.query.phrases.join(" "), result.total),
       articles: result.hits.map((h) => hitCard(h, result.query, library.body(h.article.id))),
       page: { query: q, offset, total: result.total, pageSize: PAGE_SIZE },
     };
-    return remaining > 0 ? { ...reply, footer: t.more(remaining) } : reply;
+    const footer = [remaining > 0 ? t.more(remaining) : "", result.tentative ? t.perhapsHint : ""].filter(Boolean).join("\n");
+    return footer ? { ...reply, footer } : reply;
   }
 
   /**
    * Up to `limit` matching articles from `offset`, best first, as plain
    * cards without snippets: for lists longer than a chat page (Telegram
-   * inline mode). No articles when nothing matches with confidence.
+   * inline mode). No articles when nothing plausible matches.
    */
   find(query: string, offset: number, limit: number): { total: number; articles: ArticleCard[] } {
     const q = [...query].slice(0, MAX_QUERY_CHARS).join("");
     const result = this.deps.library().index.search(q, { offset, limit });
-    if (result.lowConfidence) return { total: 0, articles: [] };
+    if (nothingFound(result)) return { total: 0, articles: [] };
     return { total: result.total, articles: result.hits.map((h) => toCard(h.article)) };
   }
 
@@ -239,9 +239,4 @@ export class Bot {
 
 function chatKey(msg: Pick<Incoming, "platform" | "chatId">): string {
   return `${msg.platform}\u0000${msg.chatId}`;
-}
-
-/** A tentative answer: the one article that stands out, offered as a guess (see SearchResult.tentative). */
-function perhaps(result: SearchResult, body: string): ArticlesReply {
-  return { kind: "articles", heading: t.perhaps(result.query.phrases), articles: [hitCard(result.hits[0]!, result.query, body)], footer: t.perhapsHint };
 }

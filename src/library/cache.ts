@@ -2,14 +2,14 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PreparedIndex } from "../search/build.ts";
-import { BODY_KEYWORDS, type DocTerms } from "../search/terms.ts";
+import type { DocTerms } from "../search/terms.ts";
 import type { ArticleMeta } from "./article.ts";
 
 /**
  * Bump when tokenisation, index layout or the article shape changes: a
  * cache written by another version is ignored and rebuilt.
  */
-const CACHE_VERSION = `library-cache-8/keywords-${BODY_KEYWORDS}`;
+const CACHE_VERSION = "library-cache-9/full-bodies";
 
 /** What is remembered of one article file between runs. */
 export interface FileEntry {

@@ -21,7 +21,7 @@ export function miniSearchOptions(): Options<IndexedDoc> {
 }
 
 /** Body-derived fields, where near-universal terms are dropped (see {@link buildMiniSearch}). */
-const PRUNED_FIELDS = new Set(["summary", "keywords"]);
+const PRUNED_FIELDS = new Set(["summary", "body", "chars"]);
 /** A body term in more than this share of the library says nothing about any one article. */
 const MAX_DOC_SHARE = 0.2;
 /** ...but small libraries keep everything: there a share of 20% is a handful of articles. */

@@ -27,29 +27,37 @@ export interface SearchResult {
   /** True when the best hit shares too little with the query to be trusted. */
   lowConfidence: boolean;
   /**
-   * Low confidence, yet the query is a long description and one article
-   * stands out: worth offering as "perhaps this one" (a half-remembered
-   * article is described in other words than it was written in).
+   * Low confidence, yet the best hits are plausible: they cover a fair part
+   * of the query including its weightiest word. The bot shows them under
+   * an honest header (「没有完全对得上的…」) instead of 没有找到, so a right
+   * answer the confidence rule doubts is never hidden.
    */
   tentative: boolean;
 }
 
-const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, keywords: 1 };
+/** Whether the reader is told 没有找到: nothing matched, or nothing plausible (see {@link SearchResult.tentative}). */
+export function nothingFound(result: Pick<SearchResult, "total" | "lowConfidence" | "tentative">): boolean {
+  return result.total === 0 || (result.lowConfidence && !result.tentative);
+}
+
+/** Titles over summaries over bodies; a single character of a body counts least. */
+const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, body: 1, chars: 0.3 };
 /** Below this share of a one-word query covered, the best hit is not trusted... */
 const MIN_COVERAGE = 0.5;
 /** ...while a long question is answered when its best hit covers this much, unless it misses the main word. */
 const MIN_COVERAGE_MANY_WORDS = 0.35;
 /** Hits covering less than this share of the best hit's coverage are noise, not answers. */
 const RELATIVE_COVERAGE = 0.5;
-/** A description of at least this many words whose best hit covers this much and stands out is a tentative answer. */
-const TENTATIVE_MIN_WORDS = 6;
-const TENTATIVE_MIN_COVERAGE = 0.25;
+/** An untrusted best hit covering at least this share of the query, its main word included, is still worth showing. */
+const PLAUSIBLE_COVERAGE = 0.25;
+/** A query of this many words is a description rather than a keyword. */
+const DESCRIPTION_WORDS = 6;
 /** Digest posts list many titles; they must not outrank the articles they list. */
 const DIGEST_FACTOR = 0.2;
 
 /**
  * Full-text search over a library with minisearch: BM25 over titles, zen
- * titles, tags, summaries and body keywords (see terms.ts), re-ranked by
+ * titles, tags, summaries and full bodies (see terms.ts), re-ranked by
  * how much of the query each article covers.
  */
 export class SearchIndex {
@@ -103,7 +111,7 @@ export class SearchIndex {
     const ranked = this.rank(query);
     const lowConfidence = ranked.length > 0 && !trustworthy(query, ranked[0]!);
     const hits = ranked.slice(offset, offset + limit).map((c) => this.toHit(c));
-    return { query, total: ranked.length, hits, lowConfidence, tentative: lowConfidence && standsOut(query, ranked) };
+    return { query, total: ranked.length, hits, lowConfidence, tentative: lowConfidence && plausible(query, ranked[0]!) };
   }
 
   /** All candidates, best first. Kept lean: a common word can match most of the library. */
@@ -155,22 +163,27 @@ interface Candidate {
  */
 function trustworthy(query: ParsedQuery, best: Candidate): boolean {
   if (best.coverage >= MIN_COVERAGE) return true;
-  if (query.words.length < 2 || best.coverage < MIN_COVERAGE_MANY_WORDS) return false;
-  const main = query.words.reduce((a, b) => (b.weight > a.weight ? b : a));
-  const only = coverage({ phrases: query.phrases, words: [main] }, best.terms.map(decodeTerm));
-  return only > 0;
+  return query.words.length >= 2 && best.coverage >= MIN_COVERAGE_MANY_WORDS && mainWordCoverage(query, best) > 0;
 }
 
 /**
- * Whether the best of untrusted hits is still a fair guess: the query
- * describes something at length (「飞机上碰到一个大妈非要别人给她换座位」)
- * and one article covers a good part of it, clearly more than the next.
- * Short queries never qualify: there an untrusted hit is just unrelated.
+ * Whether an untrusted best hit is still a fair guess: it covers a fair
+ * part of the query, and either most of its weightiest word or — for a
+ * description of many words, where a half-remembered article is told in
+ * other words than it was written in — simply a fair part. An article that
+ * shares only a common word with a short query (演唱会 for 周杰伦演唱会,
+ * 世界 for 世界杯) is not.
  */
-function standsOut(query: ParsedQuery, ranked: Candidate[]): boolean {
-  const best = ranked[0];
-  if (!best || query.words.length < TENTATIVE_MIN_WORDS || best.coverage < TENTATIVE_MIN_COVERAGE) return false;
-  return ranked.every((c) => c === best || c.coverage < best.coverage);
+function plausible(query: ParsedQuery, best: Candidate): boolean {
+  if (best.coverage < PLAUSIBLE_COVERAGE) return false;
+  return query.words.length >= DESCRIPTION_WORDS || mainWordCoverage(query, best) >= MIN_COVERAGE;
+}
+
+/** How much of the query's weightiest word the hit covers, 0..1. */
+function mainWordCoverage(query: ParsedQuery, best: Candidate): number {
+  if (query.words.length === 0) return 0;
+  const main = query.words.reduce((a, b) => (b.weight > a.weight ? b : a));
+  return coverage({ phrases: query.phrases, words: [main] }, best.terms.map(decodeTerm));
 }
 
 /** Two significant digits: scores that close are a tie. */

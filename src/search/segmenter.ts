@@ -2,7 +2,6 @@ import { Jieba, TfIdf } from "@node-rs/jieba";
 import { dict, idf } from "@node-rs/jieba/dict.js";
 
 let jieba: Jieba | undefined;
-let tfidf: TfIdf | undefined;
 let weigher: TfIdf | undefined;
 
 /** The weight of a word jieba would split (an unknown name like 猫弟): such words are rare. */
@@ -15,12 +14,6 @@ const UNKNOWN_IDF = 11.7;
 export function segmenter(): Jieba {
   jieba ??= Jieba.withDict(dict);
   return jieba;
-}
-
-/** The TF-IDF keyword extractor over jieba's bundled IDF table. */
-export function keywordExtractor(): TfIdf {
-  tfidf ??= TfIdf.withDict(idf);
-  return tfidf;
 }
 
 /**

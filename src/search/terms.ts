@@ -1,10 +1,15 @@
 import type { Article } from "../library/article.ts";
 import { markdownToText } from "../library/markdown.ts";
-import { keywordExtractor, segmenter } from "./segmenter.ts";
+import { segmenter } from "./segmenter.ts";
 import { bigrams, foldCase, normalize, splitRuns, tokenize, tokenizeProse } from "./tokenize.ts";
 
-/** The indexed fields of an article. */
-export const FIELDS = ["title", "zen", "tags", "summary", "keywords"] as const;
+/**
+ * The indexed fields of an article. `body` holds the words of the whole
+ * body; `chars` its single Han characters, kept apart so a one-character
+ * query can find a body (猫 → the article about 猫弟) while ranking such
+ * matches below words (see the boosts in index.ts).
+ */
+export const FIELDS = ["title", "zen", "tags", "summary", "body", "chars"] as const;
 export type Field = (typeof FIELDS)[number];
 
 /**
@@ -14,46 +19,83 @@ export type Field = (typeof FIELDS)[number];
  */
 export type DocTerms = Record<Field, string>;
 
-/** How many TF-IDF keywords represent a body: enough for topics, few enough for 100k articles. */
-export const BODY_KEYWORDS = 100;
-
 /**
  * Terms of an article. Short fields (title, zen title, tags) get single
  * characters, bigrams and words, so any fragment of a title matches; the
- * summary gets words and their bigrams; the body is represented by its keywords
- * (and their bigrams) rather than every bigram, which keeps the index small.
+ * summary gets words and their bigrams; the body every word (see
+ * {@link bodyTerms}) and, separately, every character.
  */
-export function documentTerms(a: Pick<Article, "title" | "zen" | "tags" | "summary" | "body">, keywords = BODY_KEYWORDS): DocTerms {
+export function documentTerms(a: Pick<Article, "title" | "zen" | "tags" | "summary" | "body">): DocTerms {
   const dense = (text: string) => joined(tokenize(text, { unigrams: true, words: true }));
+  const body = bodyTerms(a.body);
   return {
     title: dense(a.title),
     zen: dense(a.zen?.title ?? ""),
     tags: dense((a.tags ?? []).join(" ")),
     summary: joined(tokenizeProse(a.summary)),
-    keywords: joined(bodyKeywords(a.body, keywords).flatMap(keywordTerms)),
+    body: body.words.join(" "),
+    chars: body.chars.join(" "),
   };
 }
 
-/** A keyword and, for Han keywords, its bigrams, so a query's bigrams meet it. */
-function keywordTerms(keyword: string): string[] {
-  if (splitRuns(keyword).every((r) => r.kind === "latin")) return [keyword];
-  return [...new Set([...bigrams(keyword), ...([...keyword].length !== 2 ? [keyword] : [])])];
+/**
+ * Every word of a body, so any word that occurs in an article finds it.
+ * Han runs are cut by jieba in search mode (人工智能 also gives 人工 and
+ * 智能) without its HMM guesser: a name or new word jieba does not know
+ * (猫弟, 萝卜快跑) then falls apart into single characters, and those
+ * stretches of single characters are indexed as bigrams, which is how a
+ * query's bigrams meet them. Latin words and numbers are kept whole.
+ * Text is converted to Simplified once per distinct term (far cheaper
+ * than converting a 10,000-character body).
+ */
+export function bodyTerms(body: string): { words: string[]; chars: string[] } {
+  const words = new Set<string>();
+  const chars = new Set<string>();
+  const text = foldCase(markdownToText(body));
+  for (const run of splitRuns(text)) if (run.kind === "latin") words.add(run.text);
+  // One call over the whole text: a call per run costs twice as much.
+  let singles = "";
+  const flush = () => {
+    if (singles.length > 1) for (const b of bigrams(singles)) words.add(b);
+    singles = "";
+  };
+  for (const w of segmenter().cutForSearch(text, false)) {
+    if (!HAN.test(w)) {
+      flush();
+    } else if (w.length === 1) {
+      singles += w;
+      chars.add(w);
+    } else {
+      flush();
+      words.add(w);
+      for (const c of w) chars.add(c);
+    }
+  }
+  flush();
+  return { words: simplified(words), chars: simplified(chars) };
 }
 
+const HAN = /^\p{Script=Han}/u;
+
+/** Conversions already made: an archive's vocabulary repeats from article to article. */
+const converted = new Map<string, string>();
+const MAX_CONVERTED = 500_000;
+
 /**
- * The words that characterise a body: jieba's TF-IDF keywords plus every
- * Latin word (names like Midjourney are rare and matter to searchers).
+ * Distinct terms in Simplified Chinese. The conversion is the costly part
+ * of indexing a body, so only terms not seen before are converted, in one
+ * call (a call per term costs more than the conversion itself).
  */
-export function bodyKeywords(body: string, k: number): string[] {
-  const text = markdownToText(body);
-  const words = keywordExtractor()
-    .extractKeywords(segmenter(), text, k)
-    .map((w) => w.keyword)
-    .filter((w) => /\p{Script=Han}/u.test(w));
-  const latin = splitRuns(foldCase(text)).filter((r) => r.kind === "latin" && !/^\d+$/.test(r.text));
-  // One conversion of the joined keywords is far cheaper than one per keyword.
-  const simplified = normalize(words.join(" ")).split(" ");
-  return unique([...simplified, ...latin.map((r) => r.text)]);
+function simplified(terms: Set<string>): string[] {
+  const fresh = [...terms].filter((t) => !converted.has(t));
+  if (fresh.length > 0) {
+    if (converted.size + fresh.length > MAX_CONVERTED) converted.clear();
+    const out = normalize(fresh.join(" ")).split(" ");
+    // The conversion maps words to words, never across a space; be safe if it ever does not.
+    if (out.length === fresh.length) fresh.forEach((t, i) => converted.set(t, out[i]!));
+    else for (const t of fresh) converted.set(t, normalize(t));
+  }
+  return unique([...terms].map((t) => converted.get(t) ?? normalize(t)).filter(Boolean));
 }
 
 function unique(tokens: string[]): string[] {
