@@ -6,6 +6,7 @@ import type { Store } from "../store/store.ts";
 import { imageOfDay } from "../zen/gallery.ts";
 import { hitCard, toCard } from "./cards.ts";
 import { parseCommand, parseTime, type Command } from "./commands.ts";
+import { readIntent } from "./intents.ts";
 import type { ChatRateLimiter } from "./rate-limit.ts";
 import type { ArticleCard, ArticlesReply, ImageReply, Incoming, Reply } from "./message.ts";
 import { t } from "./strings.ts";
@@ -112,7 +113,7 @@ export class Bot {
       case "help":
         return [{ kind: "text", text: t.help(this.deps.triggers) }];
       case "search":
-        return cmd.query ? [this.search(cmd.query, 0, msg)] : [{ kind: "text", text: t.emptyQuery }];
+        return cmd.query ? [this.ask(cmd.query, msg)] : [{ kind: "text", text: t.emptyQuery }];
       case "more":
         return [this.more(msg)];
       case "latest":
@@ -131,6 +132,21 @@ export class Bot {
     }
   }
 
+  /** Free text: what the reader means (see intents.ts), then a search if that is what it is. */
+  private ask(text: string, msg: Incoming): Reply {
+    const intent = readIntent([...text].slice(0, MAX_QUERY_CHARS).join(""), this.deps.library().library);
+    switch (intent.kind) {
+      case "latest":
+        return this.latest();
+      case "random":
+        return this.random();
+      case "latestOf":
+        return this.latestOf(intent);
+      case "search":
+        return this.search(text, 0, msg);
+    }
+  }
+
   /**
    * One page of search results for `query`, or a "没有找到" text. Adapters
    * call this directly for paging buttons; `msg` (when given) remembers
@@ -139,14 +155,15 @@ export class Bot {
   search(query: string, offset: number, msg?: Pick<Incoming, "platform" | "chatId">): Reply {
     const q = [...query].slice(0, MAX_QUERY_CHARS).join("");
     const { index, library } = this.deps.library();
-    const result = index.search(q, { offset, limit: PAGE_SIZE });
+    const scope = this.scope(q);
+    const result = index.search(scope.query, { offset, limit: PAGE_SIZE, account: scope.account });
     if (nothingFound(result)) return { kind: "text", text: t.notFound(result.query.phrases) };
     if (result.hits.length === 0) return { kind: "text", text: t.noMorePages };
     if (msg) this.remember(msg, q, offset);
     const remaining = result.total - offset - result.hits.length;
     const reply: ArticlesReply = {
       kind: "articles",
-      heading: result.tentative ? t.perhaps : t.found(result.query.phrases.join(" "), result.total),
+      heading: result.tentative ? t.perhaps : t.found(result.query.phrases.join(" "), result.total, scope.account),
       articles: result.hits.map((h) => hitCard(h, result.query, library.body(h.article.id))),
       page: { query: q, offset, total: result.total, pageSize: PAGE_SIZE },
     };
@@ -161,9 +178,16 @@ export class Bot {
    */
   find(query: string, offset: number, limit: number): { total: number; articles: ArticleCard[] } {
     const q = [...query].slice(0, MAX_QUERY_CHARS).join("");
-    const result = this.deps.library().index.search(q, { offset, limit });
+    const scope = this.scope(q);
+    const result = this.deps.library().index.search(scope.query, { offset, limit, account: scope.account });
     if (nothingFound(result)) return { total: 0, articles: [] };
     return { total: result.total, articles: result.hits.map((h) => toCard(h.article)) };
+  }
+
+  /** The topic of a search text and the account it names, if any (「槽边往事 猫」 → 猫 in 槽边往事). */
+  private scope(q: string): { query: string; account?: string } {
+    const intent = readIntent(q, this.deps.library().library);
+    return intent.kind === "search" ? intent : { query: q };
   }
 
   private more(msg: Incoming): Reply {
@@ -184,6 +208,13 @@ export class Bot {
     const articles = this.deps.library().library.latest(n);
     if (articles.length === 0) return { kind: "text", text: t.emptyLibrary };
     return { kind: "articles", heading: t.latest(articles.length), articles: articles.map(toCard) };
+  }
+
+  /** The newest articles of one account or author. */
+  private latestOf(who: { account?: string; author?: string }, n = 5): Reply {
+    const articles = this.deps.library().library.latest(n, (a) => (who.account ? a.account === who.account : a.author === who.author));
+    if (articles.length === 0) return { kind: "text", text: t.emptyLibrary };
+    return { kind: "articles", heading: t.latestOf((who.account ? `「${who.account}」` : who.author)!, articles.length), articles: articles.map(toCard) };
   }
 
   /** One random article. */

@@ -14,7 +14,8 @@ export const t = {
       "· 更多 —— 上一次搜索的下一页",
       "· 订阅 / 取消订阅 —— 每天早上推送禅定时刻（可加时间，如：订阅 21:30）",
     ].join("\n"),
-  found: (query: string, total: number) => `找到 ${total} 篇与「${clip(query, 40)}」相关的文章：`,
+  found: (query: string, total: number, account?: string) =>
+    `${account ? `在「${account}」里` : ""}找到 ${total} 篇与「${clip(query, 40)}」相关的文章：`,
   more: (remaining: number) => `还有 ${remaining} 篇，发送「更多」查看下一页。`,
   noMorePages: "没有更多结果了。换个关键词试试？",
   noPreviousSearch: "还没有搜索过哦。直接发关键词试试，例如：墨荷",
@@ -27,6 +28,7 @@ export const t = {
   perhapsHint: "如果都不是，换个说法或者更短的关键词再试试。",
   emptyQuery: "想找什么文章？直接发关键词就好，例如：墨荷。发送「帮助」查看全部用法。",
   latest: (n: number) => `最新的 ${n} 篇文章：`,
+  latestOf: (who: string, n: number) => `${who}最新的 ${n} 篇文章：`,
   random: "随机给你一篇：",
   emptyLibrary: "文章库还是空的，请稍后再来。",
   noZen: "还没有禅定时刻的图片。",

@@ -42,9 +42,14 @@ export class Library {
     return this.byId.get(id);
   }
 
-  /** The `n` most recent articles, skipping digest posts that only list other titles. */
-  latest(n: number): ArticleMeta[] {
-    return this.articles.filter((a) => !isDigest(a)).slice(0, n);
+  /** The `n` most recent articles (of those `where` accepts), skipping digest posts that only list other titles. */
+  latest(n: number, where: (a: ArticleMeta) => boolean = () => true): ArticleMeta[] {
+    const out: ArticleMeta[] = [];
+    for (const a of this.articles) {
+      if (out.length >= n) break;
+      if (!isDigest(a) && where(a)) out.push(a);
+    }
+    return out;
   }
 
   /** One article chosen with `random` (a function returning [0, 1)), or undefined when empty. */

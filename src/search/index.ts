@@ -102,20 +102,20 @@ export class SearchIndex {
     return this.mini.documentCount;
   }
 
-  /** Search; `offset`/`limit` select a page of the ranked hits. */
-  search(raw: string, page: { offset?: number; limit?: number } = {}): SearchResult {
+  /** Search; `offset`/`limit` select a page of the ranked hits, `account` keeps only that account's articles. */
+  search(raw: string, page: { offset?: number; limit?: number; account?: string } = {}): SearchResult {
     const query = parseQuery(raw);
     const offset = page.offset ?? 0;
     const limit = page.limit ?? 3;
     if (query.tokens.length === 0) return { query, total: 0, hits: [], lowConfidence: false, tentative: false };
-    const ranked = this.rank(query);
+    const ranked = this.rank(query, page.account);
     const lowConfidence = ranked.length > 0 && !trustworthy(query, ranked[0]!);
     const hits = ranked.slice(offset, offset + limit).map((c) => this.toHit(c));
     return { query, total: ranked.length, hits, lowConfidence, tentative: lowConfidence && plausible(query, ranked[0]!) };
   }
 
   /** All candidates, best first. Kept lean: a common word can match most of the library. */
-  private rank(query: ParsedQuery): Candidate[] {
+  private rank(query: ParsedQuery, account?: string): Candidate[] {
     const results = this.mini.search(query.tokens.join(" "), {
       tokenize: (s) => s.split(" "),
       // minisearch passes terms in index spelling: test them with isLatinTerm.
@@ -123,6 +123,7 @@ export class SearchIndex {
       fuzzy: (t) => (isLatinTerm(t) && t.length >= 4 ? 0.2 : false),
       combineWith: "OR",
       boost: BOOST,
+      ...(account === undefined ? {} : { filter: (r) => this.library.articles[Number(r.id)]!.account === account }),
     });
     const coverageOf = memoCoverage(query);
     const covered = results.map((r) => coverageOf(r.queryTerms));

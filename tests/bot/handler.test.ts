@@ -53,6 +53,25 @@ describe("a keyword in a private chat", () => {
     expect(reply.footer).toContain("如果都不是，换个说法或者更短的关键词再试试。");
   });
 
+  it("answers what a reader means: 最近写了什么 → the latest, 随便来一篇 → one at random, the author's name → the author's latest", async () => {
+    const { bot } = await setup({ random: () => 0 }, BUNDLED_LIBRARY);
+    const [latest] = (await bot.handle(dm("最近写了什么？"))) as [ArticlesReply];
+    expect(latest.heading).toBe("最新的 5 篇文章：");
+    const [random] = (await bot.handle(dm("随便来一篇"))) as [ArticlesReply];
+    expect(random.heading).toBe("随机给你一篇：");
+    const [author] = (await bot.handle(dm("和菜头"))) as [ArticlesReply];
+    expect(author.heading).toBe("和菜头最新的 5 篇文章：");
+    expect(author.articles.map((a) => a.title)).toEqual(latest.articles.map((a) => a.title));
+    const [account] = (await bot.handle(dm("槽边往事"))) as [ArticlesReply];
+    expect(account.heading).toBe("「槽边往事」最新的 5 篇文章：");
+  });
+
+  it("searches the topic inside 「有没有讲…的」", async () => {
+    const { bot } = await setup({}, BUNDLED_LIBRARY);
+    const [reply] = (await bot.handle(dm("有没有讲猫弟的文章"))) as [ArticlesReply];
+    expect(reply.heading).toMatch(/^找到 \d+ 篇与「猫弟」相关的文章：$/);
+  });
+
   it("still says 没有找到 to a short query that only shares a word with some article", async () => {
     const { bot } = await setup({}, BUNDLED_LIBRARY);
     const [reply] = (await bot.handle(dm("周杰伦演唱会"))) as [TextReply];

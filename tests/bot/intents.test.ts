@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { readIntent, narrowToAccount } from "../../src/bot/intents.ts";
+import type { ArticleMeta } from "../../src/library/article.ts";
+import { Library } from "../../src/library/library.ts";
+
+const article = (id: string, account: string, author?: string): ArticleMeta => ({ id, title: id, date: "2024-01-01", summary: "", account, author });
+const several = new Library([article("a", "槽边往事", "和菜头"), article("b", "九边"), article("c", "看理想")]);
+const single = new Library([article("a", "槽边往事", "和菜头")]);
+
+describe("reading what a reader means before searching", () => {
+  it.each(["最近写了什么", "最新写了什么？", "最近有什么新文章", "最近更新了什么", "最新文章", "最近的文章", "有新文章吗", "最近写了啥"])("%s → the latest articles", (text) => {
+    expect(readIntent(text, several)).toEqual({ kind: "latest" });
+  });
+
+  it.each(["随便来一篇", "随便看看", "随机来一篇", "来一篇", "推荐一篇", "给我来一篇吧", "随便推荐一篇文章"])("%s → a random article", (text) => {
+    expect(readIntent(text, several)).toEqual({ kind: "random" });
+  });
+
+  it("the author's name alone → that author's latest; an account's name alone → that account's latest", () => {
+    expect(readIntent("和菜头", several)).toEqual({ kind: "latestOf", author: "和菜头" });
+    expect(readIntent("九边", several)).toEqual({ kind: "latestOf", account: "九边" });
+    expect(readIntent("槽边往事", single)).toEqual({ kind: "latestOf", account: "槽边往事" });
+    expect(readIntent("九边最近写了什么", several)).toEqual({ kind: "latestOf", account: "九边" });
+  });
+
+  it.each([
+    ["有没有讲猫的", "猫"],
+    ["有没有讲猫弟的文章", "猫弟"],
+    ["关于大理的", "大理"],
+    ["关于春节的文章", "春节"],
+    ["写过父亲吗", "父亲"],
+  ])("%s → a search for %s", (text, topic) => {
+    expect(readIntent(text, several)).toEqual({ kind: "search", query: topic, account: undefined });
+  });
+
+  it("an account's name first narrows the search to that account when the library holds several", () => {
+    expect(readIntent("九边 房价", several)).toEqual({ kind: "search", query: "房价", account: "九边" });
+    expect(readIntent("九边的房价", several)).toEqual({ kind: "search", query: "房价", account: "九边" });
+    expect(readIntent("槽边往事里有没有讲猫的", several)).toEqual({ kind: "search", query: "猫", account: "槽边往事" });
+    expect(narrowToAccount("槽边往事 猫", single)).toEqual({ query: "槽边往事 猫" });
+  });
+
+  it("ordinary searches stay searches", () => {
+    for (const text of ["最新消息", "随机数字", "照相机和绘画", "萝卜快跑", "新冠"]) expect(readIntent(text, several), text).toMatchObject({ kind: "search", query: text });
+  });
+});
