@@ -20,7 +20,11 @@ const LATEST = /^(?:你|他|她|作者|菜头)?(?:最近|最新|近期|这几天
 const NEW = /最近|最新|近期|这几天|这两天|近来|新文章|新的|更新/u;
 const RANDOM = /^(?:随便|随机|任意|给我|帮我)?(?:来|看|给|推荐|挑|抽)(?:一|1|几)?(?:篇|个)?(?:文章|看看|吧)?$|^(?:随便|随机)(?:来|看|给|推荐|挑|抽)?(?:一|1)?(?:篇|个)?(?:文章|看看)?(?:吧)?$/u;
 /** 「有没有讲X的」「关于X的文章」「写过X吗」: the wrapper, so the heading and the account scope see X alone. */
-const TOPIC = /^(?:有没有|有无|有)?(?:一篇|哪篇)?(?:讲|说|写|谈|聊|关于|提到|讲过|写过|说过)(?:一下|过)?(.+?)(?:的)?(?:文章|内容|那篇|吗|呢|没有)*$/u;
+const TOPIC = [
+  /^(?:有没有|有无|有)(?:一篇|哪篇)?(?:讲|说|写|谈|聊|提到)(?:过)?(.+?)(?:的)?(?:文章|内容|那篇|吗|呢|没有)*$/u,
+  /^关于(.+?)(?:的)?(?:文章|内容|那篇|吗|呢)*$/u,
+  /^(?:讲|说|写|谈|聊)过(.+?)(?:的)?(?:文章|内容)?(?:吗|没有|呢)$/u,
+];
 /** What may sit between an account's name and the topic: 「槽边往事 猫」「槽边往事的猫」「槽边往事里讲猫的」. */
 const AFTER_NAME = /^(?:[\s:：,，]*(?:的|里|中|里面|上)?[\s:：,，]*)/u;
 
@@ -85,6 +89,6 @@ function isLatest(text: string): boolean {
 /** The topic inside 「有没有讲X的」「关于X的」, or the text itself. */
 function topicOf(text: string): string {
   const plain = text.trim().replace(END, "");
-  const m = TOPIC.exec(plain);
-  return m?.[1] && m[1].trim() !== "" ? m[1].trim() : text.trim();
+  const topic = TOPIC.map((re) => re.exec(plain)?.[1]?.trim()).find(Boolean);
+  return topic ?? text.trim();
 }

@@ -8,15 +8,17 @@ export interface JudgedQuery {
 /** What a search engine under evaluation returns for one query. */
 export interface EngineAnswer {
   titles: string[];
-  /** The engine says it found nothing worth showing. */
+  /** The engine says it found nothing worth showing (the reader gets 没有找到). */
   lowConfidence?: boolean;
+  /** The titles are shown as possibly related only (「没有完全对得上的…」), not as answers. */
+  hedged?: boolean;
 }
 
 /** Quality figures of one kind of query. */
 export interface Quality {
   kind: string;
   queries: number;
-  /** Share of queries with a relevant title in the top 3 (for no-answer: share correctly refused). */
+  /** Share of queries with a relevant title in the top 3 (for no-answer: share not answered with confidence). */
   recallAt3: number;
   /** Mean reciprocal rank of the first relevant title (no-answer: same as recallAt3). */
   mrr: number;
@@ -26,8 +28,9 @@ export interface Quality {
 
 /**
  * Score an engine on a judged query set, per kind of query and overall.
- * A no-answer query counts as correct when the engine returns nothing or
- * flags low confidence.
+ * A no-answer query counts as correct when the engine returns nothing,
+ * says 没有找到, or shows its titles only as possibly related; an
+ * answerable one counts wherever its titles are shown, hedged or not.
  */
 export function evaluate(judged: JudgedQuery[], engine: (q: string) => EngineAnswer): Quality[] {
   const byKind = new Map<string, { hits: number; rr: number; n: number; misses: string[] }>();
@@ -49,7 +52,7 @@ export function evaluate(judged: JudgedQuery[], engine: (q: string) => EngineAns
 }
 
 function reciprocalRank(j: JudgedQuery, answer: EngineAnswer): number {
-  if (j.relevant.length === 0) return answer.titles.length === 0 || answer.lowConfidence ? 1 : 0;
+  if (j.relevant.length === 0) return answer.titles.length === 0 || answer.lowConfidence || answer.hedged ? 1 : 0;
   if (answer.lowConfidence) return 0;
   const rank = answer.titles.findIndex((t) => j.relevant.includes(t));
   return rank < 0 ? 0 : 1 / (rank + 1);

@@ -44,14 +44,16 @@ export function nothingFound(result: Pick<SearchResult, "total" | "lowConfidence
 const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, body: 1, chars: 0.3 };
 /** Below this share of a one-word query covered, the best hit is not trusted... */
 const MIN_COVERAGE = 0.5;
+/** ...of a query of a few words (婚纱摄影 is not answered by an article that says 婚纱 once)... */
+const MIN_COVERAGE_FEW_WORDS = 0.7;
 /** ...while a long question is answered when its best hit covers this much, unless it misses the main word. */
 const MIN_COVERAGE_MANY_WORDS = 0.35;
+/** From this many words on, a query is a question or description rather than keywords. */
+const QUESTION_WORDS = 6;
 /** Hits covering less than this share of the best hit's coverage are noise, not answers. */
 const RELATIVE_COVERAGE = 0.5;
 /** An untrusted best hit covering at least this share of the query, its main word included, is still worth showing. */
 const PLAUSIBLE_COVERAGE = 0.25;
-/** A query of this many words is a description rather than a keyword. */
-const DESCRIPTION_WORDS = 6;
 /** Digest posts list many titles; they must not outrank the articles they list. */
 const DIGEST_FACTOR = 0.2;
 
@@ -158,26 +160,33 @@ interface Candidate {
 }
 
 /**
- * Whether the best hit answers the query: it covers most of a short query,
- * or a good part of a long question including its weightiest word (a query
- * about 周杰伦演唱会 is not answered by an article about some 演唱会).
+ * Whether the best hit answers the query: it covers most of a short query
+ * (nearly all of a query of two or three words), or a good part of a long
+ * question including its weightiest word (a query about 周杰伦演唱会 is not
+ * answered by an article about some 演唱会).
  */
 function trustworthy(query: ParsedQuery, best: Candidate): boolean {
-  if (best.coverage >= MIN_COVERAGE) return true;
-  return query.words.length >= 2 && best.coverage >= MIN_COVERAGE_MANY_WORDS && mainWordCoverage(query, best) > 0;
+  const words = query.words.length;
+  if (words < QUESTION_WORDS) return best.coverage >= (words >= 2 ? MIN_COVERAGE_FEW_WORDS : MIN_COVERAGE);
+  return best.coverage >= MIN_COVERAGE_MANY_WORDS && mainWordCoverage(query, best) > 0;
 }
 
 /**
- * Whether an untrusted best hit is still a fair guess: it covers a fair
- * part of the query, and either most of its weightiest word or — for a
+ * Whether an untrusted best hit is still a fair guess: it covers half of
+ * the query (a title with a word changed), a third of a query of several
+ * words including some of its weightiest word, or a fair part of it and
+ * either most of its weightiest word or — for a
  * description of many words, where a half-remembered article is told in
  * other words than it was written in — simply a fair part. An article that
  * shares only a common word with a short query (演唱会 for 周杰伦演唱会,
  * 世界 for 世界杯) is not.
  */
 function plausible(query: ParsedQuery, best: Candidate): boolean {
+  if (best.coverage >= MIN_COVERAGE) return true;
   if (best.coverage < PLAUSIBLE_COVERAGE) return false;
-  return query.words.length >= DESCRIPTION_WORDS || mainWordCoverage(query, best) >= MIN_COVERAGE;
+  const main = mainWordCoverage(query, best);
+  if (query.words.length >= 2 && best.coverage >= MIN_COVERAGE_MANY_WORDS && main > 0) return true;
+  return query.words.length >= QUESTION_WORDS || main >= MIN_COVERAGE;
 }
 
 /** How much of the query's weightiest word the hit covers, 0..1. */
