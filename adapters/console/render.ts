@@ -1,4 +1,5 @@
 import type { ArticleCard, Reply } from "../../src/bot/message.ts";
+import { byline } from "../../src/bot/cards.ts";
 import { markSnippet } from "../../src/search/snippet.ts";
 
 /**
@@ -22,7 +23,7 @@ export function renderPlain(reply: Reply): string {
 }
 
 function renderCard(a: ArticleCard, n: number): string {
-  const lines = [`${n}. 《${a.title}》 ${a.date}`, `   ${a.snippet ? markSnippet(a.snippet) : a.summary}`];
+  const lines = [`${n}. 《${a.title}》 ${byline(a)}`, `   ${a.snippet ? markSnippet(a.snippet) : a.summary}`];
   if (a.url) lines.push(`   ${a.url}`);
   return lines.join("\n");
 }

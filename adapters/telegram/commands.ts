@@ -5,7 +5,7 @@ import type { Logger } from "../../src/log.ts";
 import { describeError } from "./errors.ts";
 
 /** The public command menu, in menu order (admin commands stay out of it). */
-const MENU = ["start", "help", "search", "s", "latest", "random", "zen", "subscribe", "unsubscribe"] as const;
+const MENU = ["start", "help", "search", "s", "latest", "random", "accounts", "zen", "subscribe", "unsubscribe"] as const;
 
 /** The command menu with its Chinese descriptions. */
 export function commandMenu(): BotCommand[] {

@@ -1,5 +1,6 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import type { ArticleCard, ArticlesReply, ImageReply, Reply, Snippet } from "../../src/bot/message.ts";
+import { byline } from "../../src/bot/cards.ts";
 import { t } from "../../src/bot/strings.ts";
 import { escapeHtml, link, safeUrl, truncate } from "./html.ts";
 import type { Pager } from "./paging.ts";
@@ -57,7 +58,7 @@ function renderArticles(reply: ArticlesReply, pager: Pager): RenderedMessage {
   const start = reply.page?.offset ?? 0;
   const cards = reply.articles.map((a, i) => ({ a, n: start + i + 1, title: truncate(a.title, MAX_TITLE) }));
   // Whatever the headers take, the bodies share the rest of the 4096 characters.
-  const fixed = heading.length + footer.length + cards.reduce((sum, c) => sum + headerText(c.n, c.title, c.a.date).length + 3, 4);
+  const fixed = heading.length + footer.length + cards.reduce((sum, c) => sum + headerText(c.n, c.title, byline(c.a)).length + 3, 4);
   const bodyMax = Math.max(0, Math.min(MAX_BODY, Math.floor((LIMITS.text - fixed) / Math.max(1, cards.length))));
   const blocks = [`<b>${escapeHtml(heading)}</b>`, ...cards.map((c) => cardHtml(c.a, c.n, c.title, bodyMax))];
   if (footer) blocks.push(escapeHtml(footer));
@@ -73,13 +74,13 @@ export function renderCard(card: ArticleCard, n?: number, bodyMax = MAX_BODY): s
 }
 
 function cardHtml(card: ArticleCard, n: number | undefined, title: string, bodyMax: number): string {
-  const head = `<b>${n === undefined ? "" : `${n}. `}${link(title, card.url)}</b> · ${escapeHtml(card.date)}`;
+  const head = `<b>${n === undefined ? "" : `${n}. `}${link(title, card.url)}</b> · ${escapeHtml(byline(card))}`;
   const body = card.snippet ? snippetHtml(card.snippet, bodyMax) : escapeHtml(truncate(card.summary, bodyMax));
   return body ? `${head}\n${body}` : head;
 }
 
-function headerText(n: number, title: string, date: string): string {
-  return `${n}. ${title} · ${date}\n`;
+function headerText(n: number, title: string, byline: string): string {
+  return `${n}. ${title} · ${byline}\n`;
 }
 
 /** A snippet cut to `max` characters with its highlights in bold. */

@@ -1,5 +1,6 @@
 import { FileBox } from "file-box";
 import type { ArticleCard, ArticlesReply, ImageReply, Reply } from "../../src/bot/message.ts";
+import { byline } from "../../src/bot/cards.ts";
 import { t } from "../../src/bot/strings.ts";
 import { markSnippet } from "../../src/search/snippet.ts";
 import type { Logger } from "../../src/log.ts";
@@ -54,7 +55,7 @@ function renderArticles(reply: ArticlesReply, ctx: RenderContext): Outgoing[] {
 }
 
 function heading(a: ArticleCard, n: number): string {
-  return `${n}. 《${a.title}》 ${a.date}`;
+  return `${n}. 《${a.title}》 ${byline(a)}`;
 }
 
 function listItem(a: ArticleCard, n: number): string {
@@ -68,7 +69,7 @@ function listItem(a: ArticleCard, n: number): string {
  */
 function card(a: ArticleCard): Outgoing {
   const description = a.snippet?.text || a.summary;
-  const fallback = [`《${a.title}》 ${a.date}`, description, a.url ?? ""].filter(Boolean).join("\n");
+  const fallback = [`《${a.title}》 ${byline(a)}`, description, a.url ?? ""].filter(Boolean).join("\n");
   if (!a.url) return { kind: "text", text: cut(fallback, TEXT_CHARS) };
   return {
     kind: "card",

@@ -4,9 +4,12 @@ import { findSnippet } from "../search/snippet.ts";
 import type { ParsedQuery } from "../search/query.ts";
 import type { ArticleCard } from "./message.ts";
 
-/** The card of an article, as every reply shows it. */
-export function toCard(article: ArticleMeta): ArticleCard {
-  return {
+/**
+ * The card of an article, as every reply shows it. `withAccount`: name
+ * the official account (worth it only when the library holds several).
+ */
+export function toCard(article: ArticleMeta, withAccount = false): ArticleCard {
+  const card: ArticleCard = {
     id: article.id,
     title: article.title,
     date: article.date,
@@ -14,10 +17,17 @@ export function toCard(article: ArticleMeta): ArticleCard {
     url: article.url,
     cover: article.cover,
   };
+  if (withAccount && article.account) card.account = article.account;
+  return card;
 }
 
 /** The card of a search hit, with the passage of `body` that matched. */
-export function hitCard(hit: SearchHit, query: ParsedQuery, body: string): ArticleCard {
+export function hitCard(hit: SearchHit, query: ParsedQuery, body: string, withAccount = false): ArticleCard {
   const snippet = findSnippet(body, query);
-  return snippet ? { ...toCard(hit.article), snippet } : toCard(hit.article);
+  return snippet ? { ...toCard(hit.article, withAccount), snippet } : toCard(hit.article, withAccount);
+}
+
+/** The line under a card's title: its date, and its account when the card names one. */
+export function byline(card: Pick<ArticleCard, "date" | "account">): string {
+  return card.account ? `${card.date} · ${card.account}` : card.date;
 }

@@ -5,6 +5,7 @@ export type Command =
   | { name: "more" }
   | { name: "latest" }
   | { name: "random" }
+  | { name: "accounts" }
   | { name: "zen" }
   | { name: "subscribe"; time?: string }
   | { name: "unsubscribe" }
@@ -30,6 +31,9 @@ const ALIASES: Record<string, Name> = {
   最新: "latest",
   "/random": "random",
   随机: "random",
+  "/accounts": "accounts",
+  公众号: "accounts",
+  公众号列表: "accounts",
   "/zen": "zen",
   禅定: "zen",
   今日禅定: "zen",

@@ -120,6 +120,8 @@ export class Bot {
         return [this.latest()];
       case "random":
         return [this.random()];
+      case "accounts":
+        return [this.accounts()];
       case "zen":
         return [this.zen()];
       case "subscribe":
@@ -158,13 +160,14 @@ export class Bot {
     const scope = this.scope(q);
     const result = index.search(scope.query, { offset, limit: PAGE_SIZE, account: scope.account });
     if (nothingFound(result)) return { kind: "text", text: t.notFound(result.query.phrases) };
+    const many = library.accounts.length > 1;
     if (result.hits.length === 0) return { kind: "text", text: t.noMorePages };
     if (msg) this.remember(msg, q, offset);
     const remaining = result.total - offset - result.hits.length;
     const reply: ArticlesReply = {
       kind: "articles",
       heading: result.tentative ? t.perhaps : t.found(result.query.phrases.join(" "), result.total, scope.account),
-      articles: result.hits.map((h) => hitCard(h, result.query, library.body(h.article.id))),
+      articles: result.hits.map((h) => hitCard(h, result.query, library.body(h.article.id), many)),
       page: { query: q, offset, total: result.total, pageSize: PAGE_SIZE },
     };
     const footer = [remaining > 0 ? t.more(remaining) : "", result.tentative ? t.perhapsHint : ""].filter(Boolean).join("\n");
@@ -179,9 +182,10 @@ export class Bot {
   find(query: string, offset: number, limit: number): { total: number; articles: ArticleCard[] } {
     const q = [...query].slice(0, MAX_QUERY_CHARS).join("");
     const scope = this.scope(q);
-    const result = this.deps.library().index.search(scope.query, { offset, limit, account: scope.account });
+    const { index, library } = this.deps.library();
+    const result = index.search(scope.query, { offset, limit, account: scope.account });
     if (nothingFound(result)) return { total: 0, articles: [] };
-    return { total: result.total, articles: result.hits.map((h) => toCard(h.article)) };
+    return { total: result.total, articles: result.hits.map((h) => toCard(h.article, library.accounts.length > 1)) };
   }
 
   /** The topic of a search text and the account it names, if any (「槽边往事 猫」 → 猫 in 槽边往事). */
@@ -205,23 +209,35 @@ export class Bot {
 
   /** The most recent articles. */
   latest(n = 5): Reply {
-    const articles = this.deps.library().library.latest(n);
+    const { library } = this.deps.library();
+    const articles = library.latest(n);
     if (articles.length === 0) return { kind: "text", text: t.emptyLibrary };
-    return { kind: "articles", heading: t.latest(articles.length), articles: articles.map(toCard) };
+    return { kind: "articles", heading: t.latest(articles.length), articles: articles.map((a) => toCard(a, library.accounts.length > 1)) };
   }
 
   /** The newest articles of one account or author. */
   private latestOf(who: { account?: string; author?: string }, n = 5): Reply {
-    const articles = this.deps.library().library.latest(n, (a) => (who.account ? a.account === who.account : a.author === who.author));
+    const { library } = this.deps.library();
+    const articles = library.latest(n, (a) => (who.account ? a.account === who.account : a.author === who.author));
     if (articles.length === 0) return { kind: "text", text: t.emptyLibrary };
-    return { kind: "articles", heading: t.latestOf((who.account ? `「${who.account}」` : who.author)!, articles.length), articles: articles.map(toCard) };
+    const cards = articles.map((a) => toCard(a, library.accounts.length > 1));
+    return { kind: "articles", heading: t.latestOf((who.account ? `「${who.account}」` : who.author)!, articles.length), articles: cards };
   }
 
   /** One random article. */
   random(): Reply {
-    const article = this.deps.library().library.random(this.deps.random);
+    const { library } = this.deps.library();
+    const article = library.random(this.deps.random);
     if (!article) return { kind: "text", text: t.emptyLibrary };
-    return { kind: "articles", heading: t.random, articles: [toCard(article)] };
+    return { kind: "articles", heading: t.random, articles: [toCard(article, library.accounts.length > 1)] };
+  }
+
+  /** The official accounts in the library, with their article counts. */
+  accounts(): Reply {
+    const { library } = this.deps.library();
+    if (library.size === 0) return { kind: "text", text: t.emptyLibrary };
+    const unnamed = library.size - library.accounts.reduce((sum, a) => sum + a.count, 0);
+    return { kind: "text", text: t.accounts(library.accounts, unnamed) };
   }
 
   /** Today's 禅定时刻 image (the same choice as the daily push). */

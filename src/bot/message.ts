@@ -41,6 +41,8 @@ export interface ArticleCard {
   summary: string;
   url?: string;
   cover?: string;
+  /** The official account, set only when the library holds more than one. */
+  account?: string;
   /** The passage that matched the query, when the reply answers a search. */
   snippet?: Snippet;
 }

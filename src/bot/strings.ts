@@ -10,6 +10,7 @@ export const t = {
       `· 在群里请 @我，或在消息前加 ${triggers.map((x) => `「${x}」`).join("或")}，例如：${triggers[0] ?? "?"}墨荷`,
       "· 最新 —— 最近的文章",
       "· 随机 —— 随便看一篇",
+      "· 公众号 —— 收录了哪些公众号",
       "· 禅定 —— 今日禅定时刻",
       "· 更多 —— 上一次搜索的下一页",
       "· 订阅 / 取消订阅 —— 每天早上推送禅定时刻（可加时间，如：订阅 21:30）",
@@ -30,6 +31,12 @@ export const t = {
   latest: (n: number) => `最新的 ${n} 篇文章：`,
   latestOf: (who: string, n: number) => `${who}最新的 ${n} 篇文章：`,
   random: "随机给你一篇：",
+  accounts: (accounts: ReadonlyArray<{ name: string; count: number }>, unnamed: number) =>
+    [
+      accounts.length > 0 ? `收录了 ${accounts.length} 个公众号：` : "文章都没有标注公众号。",
+      ...accounts.map((a) => `· ${a.name}：${a.count} 篇`),
+      ...(unnamed > 0 && accounts.length > 0 ? [`· 未标注公众号：${unnamed} 篇`] : []),
+    ].join("\n"),
   emptyLibrary: "文章库还是空的，请稍后再来。",
   noZen: "还没有禅定时刻的图片。",
   zenCaption: (title: string) => `禅定时刻 ·《${title}》`,
@@ -80,6 +87,7 @@ export const t = {
     s: "搜索文章（/search 的简写）",
     latest: "最新文章",
     random: "随机一篇",
+    accounts: "收录的公众号",
     zen: "今日禅定",
     subscribe: "订阅每日禅定时刻，可加时间，如 /subscribe 21:30",
     unsubscribe: "取消订阅",

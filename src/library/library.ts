@@ -12,6 +12,8 @@ export type BodyReader = (id: string) => string;
 export class Library {
   /** Articles, newest first (ties: by id, for a stable order). */
   readonly articles: readonly ArticleMeta[];
+  /** Official accounts with their article counts, most articles first (articles without an account are not counted). */
+  readonly accounts: ReadonlyArray<{ name: string; count: number }>;
   private readonly byId: Map<string, ArticleMeta>;
 
   /**
@@ -24,6 +26,9 @@ export class Library {
   ) {
     this.articles = [...articles].sort((a, b) => b.date.localeCompare(a.date) || a.id.localeCompare(b.id));
     this.byId = new Map(this.articles.map((a) => [a.id, a]));
+    const counts = new Map<string, number>();
+    for (const a of this.articles) if (a.account) counts.set(a.account, (counts.get(a.account) ?? 0) + 1);
+    this.accounts = [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
   }
 
   /** The markdown body of an article ("" when unknown or unreadable). */

@@ -20,6 +20,7 @@ describe("Telegram adapter lifecycle", () => {
       { command: "s", description: t.commandMenu.s },
       { command: "latest", description: t.commandMenu.latest },
       { command: "random", description: t.commandMenu.random },
+      { command: "accounts", description: t.commandMenu.accounts },
       { command: "zen", description: "今日禅定" },
       { command: "subscribe", description: t.commandMenu.subscribe },
       { command: "unsubscribe", description: t.commandMenu.unsubscribe },
