@@ -9,6 +9,8 @@ const commands: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   import: () => import("./import.ts"),
   sync: () => import("./sync.ts"),
   "migrate-db": () => import("./migrate-db.ts"),
+  backup: () => import("./backup.ts"),
+  restore: () => import("./restore.ts"),
 };
 
 const USAGE = `usage: article-bot <command> [options]
@@ -22,6 +24,8 @@ commands:
                                 bring the library up to date with a 小懒 backup git repository
   migrate-db [--from <sqlite file>] [--to <postgres url>]
                                 copy subscriptions and the delivery log from SQLite to PostgreSQL
+  backup <file>                 the SQLite database (safe while the bot runs) and WeChat session, as a tar
+  restore <file>                put a backup back into the data directory (with the bot stopped)
 options shared by all commands:
   --data <dir>                  article directory (default: $DATA_DIR or ./data)`;
 

@@ -17,7 +17,7 @@ export async function openStore(config: Config, log: Logger): Promise<Store> {
     return openPostgresStore(url, { log: log.child({ component: "store" }) });
   }
   if (url) log.warn("DATABASE_URL is not a postgres:// URL; using embedded SQLite");
-  const file = path.join(config.dataDir, "article-bot.sqlite");
+  const file = sqliteFile(config.dataDir);
   log.info({ backend: "sqlite", file }, "opening store");
   try {
     return await openSqliteStore(file);
@@ -25,4 +25,9 @@ export async function openStore(config: Config, log: Logger): Promise<Store> {
     // "file is not a database" alone does not say which file.
     throw new Error(`SQLite database ${file}: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** The embedded SQLite database of a data directory. */
+export function sqliteFile(dataDir: string): string {
+  return path.join(dataDir, "article-bot.sqlite");
 }

@@ -1,0 +1,38 @@
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { sqliteFile } from "../store/open.ts";
+import { BackupError, backupSqlite } from "../store/sqlite-backup.ts";
+import { backupArgs, DATABASE, SESSION, writeArchive } from "./backup-archive.ts";
+
+const USAGE = `usage: article-bot backup <file> [--data <dir>]
+
+Writes a consistent copy of the SQLite database (SQLite's online backup:
+safe while the bot runs) and the WeChat login session (*.memory-card.json)
+of the data directory into <file>, a tar archive readable by its owner only.
+Restore it with \`article-bot restore <file>\`. PostgreSQL: use pg_dump.
+  --data <dir>    data directory (default: $DATA_DIR or ./data)`;
+
+/** `article-bot backup <file>`: 0 when written, 2 on a usage error, 1 when there is nothing to back up or no room. */
+export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const target = backupArgs("backup", args, env, USAGE);
+  if ("exitCode" in target) return target.exitCode;
+  const { file, dataDir } = target;
+  // Staged beside the target, so the final rename stays on one file system.
+  let staging: string | undefined;
+  try {
+    staging = mkdtempSync(path.join(path.dirname(file), ".article-bot-backup-"));
+    const database = await backupSqlite(sqliteFile(dataDir), path.join(staging, DATABASE));
+    const sessions = readdirSync(dataDir).filter((name) => SESSION.test(name));
+    for (const name of sessions) copyFileSync(path.join(dataDir, name), path.join(staging, name));
+    await writeArchive(file, staging, { format: "article-bot-backup", version: 1, createdAt: new Date().toISOString(), database, sessions });
+    const what = sessions.length > 0 ? ` and the WeChat session (${sessions.join(", ")})` : "";
+    process.stdout.write(`backed up ${database.subscriptions} subscriptions, ${database.deliveries} deliveries${what} to ${file}\n`);
+    return 0;
+  } catch (err) {
+    const message = err instanceof BackupError ? err.message : (err as Error).message;
+    process.stderr.write(`article-bot backup: ${message}; nothing was written\n`);
+    return 1;
+  } finally {
+    if (staging) rmSync(staging, { recursive: true, force: true });
+  }
+}

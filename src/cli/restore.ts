@@ -1,0 +1,46 @@
+import { existsSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import path from "node:path";
+import { sqliteFile } from "../store/open.ts";
+import { BackupError, checkDatabase, replaceDatabase } from "../store/sqlite-backup.ts";
+import { backupArgs, DATABASE, readArchive } from "./backup-archive.ts";
+
+const USAGE = `usage: article-bot restore <file> [--data <dir>]
+
+Puts the database and WeChat login session of a backup written by
+\`article-bot backup\` into the data directory. Stop the bot first: restore
+refuses while a process has the database open. The replaced files are kept
+beside them as <name>.before-restore.
+  --data <dir>    data directory (default: $DATA_DIR or ./data)`;
+
+/** `article-bot restore <file>`: 0 when restored, 2 on a usage error, 1 when nothing was changed (bad file, bot running). */
+export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const target = backupArgs("restore", args, env, USAGE);
+  if ("exitCode" in target) return target.exitCode;
+  const { file, dataDir } = target;
+  mkdirSync(dataDir, { recursive: true });
+  // Unpacked inside the data directory, so putting each file in place is a rename.
+  const staging = mkdtempSync(path.join(dataDir, ".article-bot-restore-"));
+  try {
+    const archive = await readArchive(file, staging);
+    for (const name of archive.skipped) process.stderr.write(`skipped ${JSON.stringify(name)}: not part of an article-bot backup\n`);
+    const database = checkDatabase(path.join(staging, DATABASE));
+    const previous = replaceDatabase(sqliteFile(dataDir), path.join(staging, DATABASE));
+    for (const name of archive.sessions) {
+      const session = path.join(dataDir, name);
+      if (existsSync(session)) copyFileSync(session, `${session}.before-restore`);
+      renameSync(path.join(staging, name), session);
+    }
+    const sessions = archive.sessions.length > 0 ? ` and the WeChat session (${archive.sessions.join(", ")})` : "";
+    process.stdout.write(
+      `restored ${database.subscriptions} subscriptions, ${database.deliveries} deliveries${sessions} from the backup of ${archive.manifest.createdAt} into ${dataDir}\n` +
+        (previous ? `the database it replaced is kept as ${previous}\n` : ""),
+    );
+    return 0;
+  } catch (err) {
+    if (!(err instanceof BackupError)) throw err;
+    process.stderr.write(`article-bot restore: ${err.message}; nothing was changed\n`);
+    return 1;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}

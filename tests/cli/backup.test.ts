@@ -1,0 +1,198 @@
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import * as tar from "tar";
+import { afterAll, describe, expect, it } from "vitest";
+import { openSqliteStore } from "../../src/store/sqlite.ts";
+
+const BIN = fileURLToPath(new URL("../../bin/article-bot.js", import.meta.url));
+const SUBSCRIBER = fileURLToPath(new URL("../fixtures/backup/subscriber.ts", import.meta.url));
+const tmp = mkdtempSync(path.join(os.tmpdir(), "article-bot-backup-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+let dirs = 0;
+/** A fresh data directory. */
+function dataDir(): string {
+  const dir = path.join(tmp, `data-${++dirs}`);
+  mkdirSync(dir);
+  return dir;
+}
+
+/** Run the real CLI; resolves to its exit code and output. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: "", ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** Chat ids of the subscriptions in a data directory's database, in order. */
+function subscribedChats(dir: string): number[] {
+  const db = new Database(path.join(dir, "article-bot.sqlite"), { readonly: true });
+  try {
+    return db.prepare("SELECT chat_id FROM subscriptions").all().map((r) => Number((r as { chat_id: string }).chat_id)).sort((a, b) => a - b);
+  } finally {
+    db.close();
+  }
+}
+
+/** Files in a data directory besides the database and its journal files. */
+function otherFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => !/^article-bot\.sqlite(-wal|-shm)?$/.test(f));
+}
+
+async function subscribe(dir: string, chatIds: string[]): Promise<void> {
+  const store = await openSqliteStore(path.join(dir, "article-bot.sqlite"));
+  for (const chatId of chatIds) await store.subscribe({ platform: "telegram", chatId, isGroup: false, time: null });
+  await store.close();
+}
+
+describe("article-bot backup and restore", () => {
+  it("backs up while another process writes 100 subscriptions: the restore holds every row committed before the backup began, none half", async () => {
+    const source = dataDir();
+    const writer = spawn(process.execPath, ["--import", "tsx", SUBSCRIBER, path.join(source, "article-bot.sqlite"), "100", "30"], { stdio: ["ignore", "pipe", "inherit"] });
+    let committed = 0;
+    writer.stdout.on("data", (chunk: Buffer) => (committed += chunk.toString().split("\n").filter(Boolean).length));
+    const writerDone = new Promise((resolve) => writer.once("exit", resolve));
+    while (committed < 20) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const committedBefore = committed;
+    const backup = await cli(["backup", path.join(tmp, "during.tar"), "--data", source]);
+    const committedAfter = committed;
+    await writerDone;
+
+    expect(backup).toMatchObject({ code: 0, stderr: "" });
+    expect(committedBefore).toBeLessThan(100);
+    expect(committedAfter, "rows were written while the backup ran").toBeGreaterThan(committedBefore);
+    const target = dataDir();
+    expect((await cli(["restore", path.join(tmp, "during.tar"), "--data", target])).code).toBe(0);
+    const rows = subscribedChats(target);
+    // One consistent snapshot: the first k subscriptions, k between what was committed when it began and when it ended.
+    expect(rows.length).toBeGreaterThanOrEqual(committedBefore);
+    expect(rows.length).toBeLessThanOrEqual(committedAfter);
+    expect(rows).toEqual([...Array(rows.length).keys()]);
+    expect(backup.stdout).toBe(`backed up ${rows.length} subscriptions, 0 deliveries to ${path.join(tmp, "during.tar")}\n`);
+
+    // Taken again after the writer is done, the backup has all 100.
+    expect((await cli(["backup", path.join(tmp, "after.tar"), "--data", source])).code).toBe(0);
+    const again = dataDir();
+    expect((await cli(["restore", path.join(tmp, "after.tar"), "--data", again])).code).toBe(0);
+    expect(subscribedChats(again)).toEqual([...Array(100).keys()]);
+  }, 120_000);
+
+  it("carries the WeChat login session, replaces the database atomically and keeps the one it replaced", async () => {
+    const source = dataDir();
+    await subscribe(source, ["1", "2", "3"]);
+    writeFileSync(path.join(source, "article-bot.memory-card.json"), '{"login":"session of the bot account"}');
+    const file = path.join(tmp, "session.tar");
+    const backup = await cli(["backup", file, "--data", source]);
+    expect(backup.stdout).toBe(`backed up 3 subscriptions, 0 deliveries and the WeChat session (article-bot.memory-card.json) to ${file}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const listed: string[] = [];
+    await tar.t({ file, onReadEntry: (e) => void listed.push(e.path) });
+    expect(listed).toEqual(["article-bot-backup.json", "article-bot.sqlite", "article-bot.memory-card.json"]);
+
+    const target = dataDir();
+    await subscribe(target, ["99"]);
+    writeFileSync(path.join(target, "article-bot.memory-card.json"), '{"login":"another account"}');
+    const restore = await cli(["restore", file, "--data", target]);
+    expect(restore.code).toBe(0);
+    expect(restore.stdout).toMatch(/^restored 3 subscriptions, 0 deliveries and the WeChat session \(article-bot\.memory-card\.json\) from the backup of \d{4}-/);
+    expect(restore.stdout).toContain(`the database it replaced is kept as ${path.join(target, "article-bot.sqlite.before-restore")}`);
+    expect(subscribedChats(target)).toEqual([1, 2, 3]);
+    expect(readFileSync(path.join(target, "article-bot.memory-card.json"), "utf8")).toBe('{"login":"session of the bot account"}');
+    expect(readFileSync(path.join(target, "article-bot.memory-card.json.before-restore"), "utf8")).toBe('{"login":"another account"}');
+    // The restored database is the bot's again: it opens and takes writes.
+    await subscribe(target, ["4"]);
+    expect(subscribedChats(target)).toEqual([1, 2, 3, 4]);
+    expect(otherFiles(target).filter((f) => !f.endsWith(".before-restore"))).toEqual(["article-bot.memory-card.json"]);
+  }, 60_000);
+
+  it("refuses to restore while the bot has the database open, and changes nothing", async () => {
+    const source = dataDir();
+    await subscribe(source, ["1"]);
+    expect((await cli(["backup", path.join(tmp, "one.tar"), "--data", source])).code).toBe(0);
+    const running = dataDir();
+    const bot = await openSqliteStore(path.join(running, "article-bot.sqlite"));
+    try {
+      await bot.subscribe({ platform: "wechat", chatId: "room@chatroom", isGroup: true, time: null });
+      const restore = await cli(["restore", path.join(tmp, "one.tar"), "--data", running]);
+      expect(restore.code).toBe(1);
+      expect(restore.stderr).toMatch(/article-bot\.sqlite is in use: stop the bot first .*; nothing was changed\n$/);
+      expect((await bot.listSubscriptions()).map((s) => s.chatId)).toEqual(["room@chatroom"]);
+    } finally {
+      await bot.close();
+    }
+    expect(existsSync(path.join(running, "article-bot.sqlite.before-restore"))).toBe(false);
+  }, 60_000);
+
+  it("refuses what is not a backup, or holds a damaged database, and changes nothing", async () => {
+    const target = dataDir();
+    await subscribe(target, ["7"]);
+    const notTar = path.join(tmp, "notes.txt");
+    writeFileSync(notTar, "这不是备份\n".repeat(200));
+    const damaged = dataDir();
+    writeFileSync(path.join(damaged, "article-bot-backup.json"), JSON.stringify({ format: "article-bot-backup", version: 1, createdAt: "x", database: {}, sessions: [] }));
+    writeFileSync(path.join(damaged, "article-bot.sqlite"), "SQLite format 3\0".padEnd(4096, "x"));
+    await tar.c({ file: path.join(tmp, "damaged.tar"), cwd: damaged }, ["article-bot-backup.json", "article-bot.sqlite"]);
+
+    const cases: Array<[string, RegExp]> = [
+      [notTar, /is not a readable backup: .*; nothing was changed/],
+      [path.join(tmp, "damaged.tar"), /(not an SQLite database|damaged|not an article-bot database).*; nothing was changed/],
+      [path.join(tmp, "missing.tar"), /missing\.tar: no such file; nothing was changed/],
+    ];
+    for (const [file, message] of cases) {
+      const restore = await cli(["restore", file, "--data", target]);
+      expect(restore.code, file).toBe(1);
+      expect(restore.stderr.trim().split("\n")).toHaveLength(1);
+      expect(restore.stderr).toMatch(message);
+    }
+    expect(subscribedChats(target)).toEqual([7]);
+    expect(otherFiles(target)).toEqual([]);
+  }, 60_000);
+
+  it("writes nothing outside the data directory: entries with paths, links or other names are skipped and named", async () => {
+    const source = dataDir();
+    await subscribe(source, ["1"]);
+    const file = path.join(tmp, "hostile.tar");
+    expect((await cli(["backup", file, "--data", source])).code).toBe(0);
+    const extra = mkdtempSync(path.join(tmp, "extra-"));
+    writeFileSync(path.join(extra, "evil.memory-card.json"), "{}");
+    writeFileSync(path.join(extra, "run.sh"), "rm -rf /");
+    const pack = mkdtempSync(path.join(tmp, "pack-"));
+    await tar.x({ file, cwd: pack });
+    await tar.c({ file, cwd: pack, preservePaths: true }, ["article-bot-backup.json", "article-bot.sqlite", `../${path.basename(extra)}/evil.memory-card.json`, path.join(extra, "run.sh")]);
+
+    const target = dataDir();
+    const restore = await cli(["restore", file, "--data", target]);
+    expect(restore.code).toBe(0);
+    expect(restore.stderr).toContain(`skipped "../${path.basename(extra)}/evil.memory-card.json": not part of an article-bot backup`);
+    expect(restore.stderr).toContain(`skipped ${JSON.stringify(path.join(extra, "run.sh"))}: not part of an article-bot backup`);
+    expect(otherFiles(target)).toEqual([]);
+    expect(readFileSync(path.join(extra, "run.sh"), "utf8")).toBe("rm -rf /");
+    expect(subscribedChats(target)).toEqual([1]);
+  }, 60_000);
+
+  it("sends PostgreSQL users to pg_dump, and explains its usage", async () => {
+    const dir = dataDir();
+    const pgBackup = await cli(["backup", path.join(tmp, "pg.tar"), "--data", dir], { DATABASE_URL: "postgres://bot:s3cret@127.0.0.1:1/bot" });
+    expect(pgBackup).toMatchObject({ code: 1, stdout: "" });
+    expect(pgBackup.stderr).toContain("back it up with pg_dump");
+    expect(pgBackup.stderr).not.toContain("s3cret");
+
+    const noDatabase = await cli(["backup", path.join(tmp, "none.tar"), "--data", dir]);
+    expect(noDatabase.code).toBe(1);
+    expect(noDatabase.stderr).toMatch(/no database at .*article-bot\.sqlite .*; nothing was written\n$/);
+    expect(existsSync(path.join(tmp, "none.tar"))).toBe(false);
+
+    for (const args of [["backup"], ["restore"], ["backup", "a.tar", "b.tar"]]) {
+      const usage = await cli(args);
+      expect(usage.code).toBe(2);
+      expect(usage.stderr).toContain(`usage: article-bot ${args[0]} <file>`);
+    }
+  }, 60_000);
+});
