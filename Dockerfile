@@ -17,6 +17,10 @@ COPY adapters ./adapters
 
 # --- runtime: the same slim Node image without compilers, running as the unprivileged `node` user.
 FROM node:20-bookworm-slim
+# git (and CA certificates for https) for SYNC_REPO: `article-bot sync` mirrors the backup repository with it.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     DATA_DIR=/data \
     HTTP_PORT=9464 \

@@ -57,10 +57,12 @@ describe("the Dockerfile", () => {
     expect(build.name).toBe("build");
   });
 
-  it("has the compilers better-sqlite3 may need in the build stage only", () => {
+  it("has the compilers better-sqlite3 may need in the build stage only, and git for sync at run time", () => {
     const installs = (stage: typeof build) => stage.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args).join("\n");
     for (const tool of ["python3", "make", "g++"]) expect(installs(build)).toMatch(new RegExp(`apt-get install .*\\b${tool.replace("+", "\\+")}`));
-    expect(installs(runtime)).not.toMatch(/apt-get|python3|g\+\+/);
+    expect(installs(runtime)).not.toMatch(/python3|g\+\+|\bmake\b/);
+    // `article-bot sync` runs git.
+    expect(installs(runtime)).toMatch(/apt-get install .*\bgit\b.*\bca-certificates\b/);
     expect(runtime.instructions.filter((i) => i.keyword === "COPY" && i.args.startsWith("--from=build")).map((i) => i.args)).toEqual(["--from=build /app /app"]);
   });
 
