@@ -16,6 +16,8 @@ import { parseOrUsage, singleFile } from "./args.ts";
 export const MANIFEST = "article-bot-backup.json";
 /** The database's name in the archive (the data directory's own name for it). */
 export const DATABASE = path.basename(sqliteFile("."));
+/** The `<file>` that means stdout (backup) or stdin (restore). */
+export const STDIO = "-";
 /** wechaty's session files; a plain name, never a path. */
 export const SESSION = /^[\w.@-]+\.memory-card\.json$/;
 
@@ -111,7 +113,7 @@ export function backupArgs(command: "backup" | "restore", args: string[], env: N
   const parsed = parseOrUsage(args, {}, usage);
   if ("exitCode" in parsed) return parsed;
   const { values, positionals } = parsed.args;
-  const file = singleFile(positionals, usage);
+  const file = positionals.length === 1 && positionals[0] === STDIO ? STDIO : singleFile(positionals, usage);
   if (!file) return { exitCode: 2 };
   const config = loadConfig(values.data ? { ...env, DATA_DIR: values.data } : env);
   if (isPostgresUrl(config.databaseUrl)) {

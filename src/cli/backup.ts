@@ -1,14 +1,17 @@
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, createReadStream, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { sqliteFile } from "../store/open.ts";
 import { BackupError, backupSqlite } from "../store/sqlite-backup.ts";
-import { backupArgs, DATABASE, SESSION, writeArchive } from "./backup-archive.ts";
+import { backupArgs, DATABASE, SESSION, STDIO, writeArchive } from "./backup-archive.ts";
 
-const USAGE = `usage: article-bot backup <file> [--data <dir>]
+const USAGE = `usage: article-bot backup <file | -> [--data <dir>]
 
 Writes a consistent copy of the SQLite database (SQLite's online backup:
 safe while the bot runs) and the WeChat login session (*.memory-card.json)
-of the data directory into <file>, a tar archive readable by its owner only.
+of the data directory into <file>, a tar archive readable by its owner only
+(\`-\`: to stdout, e.g. out of a container).
 Restore it with \`article-bot restore <file>\`. PostgreSQL: use pg_dump.
   --data <dir>    data directory (default: $DATA_DIR or ./data)`;
 
@@ -17,16 +20,20 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const target = backupArgs("backup", args, env, USAGE);
   if ("exitCode" in target) return target.exitCode;
   const { file, dataDir } = target;
-  // Staged beside the target, so the final rename stays on one file system.
+  const toStdout = file === STDIO;
+  // Staged beside the target, so the final rename stays on one file system (for stdout: in the temp folder).
   let staging: string | undefined;
   try {
-    staging = mkdtempSync(path.join(path.dirname(file), ".article-bot-backup-"));
+    staging = mkdtempSync(path.join(toStdout ? os.tmpdir() : path.dirname(file), ".article-bot-backup-"));
     const database = await backupSqlite(sqliteFile(dataDir), path.join(staging, DATABASE));
     const sessions = readdirSync(dataDir).filter((name) => SESSION.test(name));
     for (const name of sessions) copyFileSync(path.join(dataDir, name), path.join(staging, name));
-    await writeArchive(file, staging, { format: "article-bot-backup", version: 1, createdAt: new Date().toISOString(), database, sessions });
+    const archive = toStdout ? path.join(staging, "backup.tar") : file;
+    await writeArchive(archive, staging, { format: "article-bot-backup", version: 1, createdAt: new Date().toISOString(), database, sessions });
+    if (toStdout) await pipeline(createReadStream(archive), process.stdout, { end: false });
     const what = sessions.length > 0 ? ` and the WeChat session (${sessions.join(", ")})` : "";
-    process.stdout.write(`backed up ${database.subscriptions} subscriptions, ${database.deliveries} deliveries${what} to ${file}\n`);
+    // With the archive on stdout, the report goes to stderr.
+    (toStdout ? process.stderr : process.stdout).write(`backed up ${database.subscriptions} subscriptions, ${database.deliveries} deliveries${what} to ${toStdout ? "stdout" : file}\n`);
     return 0;
   } catch (err) {
     const message = err instanceof BackupError ? err.message : (err as Error).message;

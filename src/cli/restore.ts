@@ -1,13 +1,14 @@
-import { existsSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { sqliteFile } from "../store/open.ts";
 import { BackupError, checkDatabase, replaceDatabase } from "../store/sqlite-backup.ts";
-import { backupArgs, DATABASE, readArchive } from "./backup-archive.ts";
+import { backupArgs, DATABASE, readArchive, STDIO } from "./backup-archive.ts";
 
-const USAGE = `usage: article-bot restore <file> [--data <dir>]
+const USAGE = `usage: article-bot restore <file | -> [--data <dir>]
 
 Puts the database and WeChat login session of a backup written by
-\`article-bot backup\` into the data directory. Stop the bot first: restore
+\`article-bot backup\` (\`-\`: from stdin) into the data directory. Stop the bot first: restore
 refuses while a process has the database open. The replaced files are kept
 beside them as <name>.before-restore.
   --data <dir>    data directory (default: $DATA_DIR or ./data)`;
@@ -21,7 +22,12 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   // Unpacked inside the data directory, so putting each file in place is a rename.
   const staging = mkdtempSync(path.join(dataDir, ".article-bot-restore-"));
   try {
-    const archive = await readArchive(file, staging);
+    let source = file;
+    if (file === STDIO) {
+      source = path.join(staging, "backup.tar");
+      await pipeline(process.stdin, createWriteStream(source, { mode: 0o600 }));
+    }
+    const archive = await readArchive(source, staging);
     for (const name of archive.skipped) process.stderr.write(`skipped ${JSON.stringify(name)}: not part of an article-bot backup\n`);
     const database = checkDatabase(path.join(staging, DATABASE));
     const previous = replaceDatabase(sqliteFile(dataDir), path.join(staging, DATABASE));

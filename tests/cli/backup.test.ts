@@ -177,6 +177,29 @@ describe("article-bot backup and restore", () => {
     expect(subscribedChats(target)).toEqual([1]);
   }, 60_000);
 
+  it("streams through stdout and stdin with `-`, to get a backup out of a container and back in", async () => {
+    const source = dataDir();
+    await subscribe(source, ["5", "6"]);
+    writeFileSync(path.join(source, "article-bot.memory-card.json"), "{}");
+    const out = await new Promise<{ code: number; stdout: Buffer; stderr: string }>((resolve) => {
+      execFile(process.execPath, [BIN, "backup", "-", "--data", source], { encoding: "buffer", env: { ...process.env, DATABASE_URL: "" } }, (err, stdout, stderr) =>
+        resolve({ code: err ? 1 : 0, stdout, stderr: stderr.toString() }),
+      );
+    });
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe("backed up 2 subscriptions, 0 deliveries and the WeChat session (article-bot.memory-card.json) to stdout\n");
+
+    const target = dataDir();
+    const restore = spawn(process.execPath, [BIN, "restore", "-", "--data", target], { env: { ...process.env, DATABASE_URL: "" }, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    restore.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    restore.stdin.end(out.stdout);
+    expect(await new Promise((resolve) => restore.once("exit", resolve))).toBe(0);
+    expect(stdout).toMatch(/^restored 2 subscriptions, 0 deliveries and the WeChat session/);
+    expect(subscribedChats(target)).toEqual([5, 6]);
+    expect(readFileSync(path.join(target, "article-bot.memory-card.json"), "utf8")).toBe("{}");
+  }, 60_000);
+
   it("sends PostgreSQL users to pg_dump, and explains its usage", async () => {
     const dir = dataDir();
     const pgBackup = await cli(["backup", path.join(tmp, "pg.tar"), "--data", dir], { DATABASE_URL: "postgres://bot:s3cret@127.0.0.1:1/bot" });
@@ -192,7 +215,7 @@ describe("article-bot backup and restore", () => {
     for (const args of [["backup"], ["restore"], ["backup", "a.tar", "b.tar"]]) {
       const usage = await cli(args);
       expect(usage.code).toBe(2);
-      expect(usage.stderr).toContain(`usage: article-bot ${args[0]} <file>`);
+      expect(usage.stderr).toContain(`usage: article-bot ${args[0]} <file | ->`);
     }
   }, 60_000);
 });
