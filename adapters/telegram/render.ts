@@ -52,7 +52,19 @@ export function render(reply: Reply, pager: Pager): Rendered {
   }
 }
 
-function renderArticles(reply: ArticlesReply, pager: Pager): RenderedMessage {
+function renderArticles(reply: ArticlesReply, pager: Pager): Rendered {
+  const message = renderArticleList(reply, pager);
+  const only = reply.articles.length === 1 ? reply.articles[0]! : undefined;
+  const cover = reply.showCover ? safeUrl(only?.cover) : undefined;
+  if (!only || !cover) return message;
+  // The same card as the caption, its text cut to what a caption holds.
+  const heading = `<b>${escapeHtml(truncate(reply.heading, MAX_LINE))}</b>`;
+  const head = headerText(1, truncate(only.title, MAX_TITLE), byline(only)).length + reply.heading.length + 8;
+  const caption = `${heading}\n\n${cardHtml(only, undefined, truncate(only.title, MAX_TITLE), Math.max(0, Math.min(MAX_BODY, LIMITS.caption - head)))}`;
+  return { kind: "photo", url: cover, caption, keyboard: message.keyboard, fallback: message };
+}
+
+function renderArticleList(reply: ArticlesReply, pager: Pager): RenderedMessage {
   const heading = truncate(reply.heading, MAX_LINE);
   const footer = truncate(reply.footer ?? "", MAX_LINE);
   const start = reply.page?.offset ?? 0;

@@ -9,6 +9,8 @@ export type Command =
   | { name: "zen" }
   | { name: "subscribe"; time?: string }
   | { name: "unsubscribe" }
+  | { name: "subscribe_news"; keywords: string[] }
+  | { name: "unsubscribe_news" }
   | { name: "push_now" }
   | { name: "stats" };
 
@@ -43,6 +45,9 @@ const ALIASES: Record<string, Name> = {
   "/unsubscribe": "unsubscribe",
   取消订阅: "unsubscribe",
   退订: "unsubscribe",
+  订阅新文章: "subscribe_news",
+  取消订阅新文章: "unsubscribe_news",
+  退订新文章: "unsubscribe_news",
   "/push_now": "push_now",
   "/stats": "stats",
 };
@@ -60,10 +65,27 @@ export function parseCommand(text: string): Command {
   const name = ALIASES[head];
   if (!name) return { name: "search", query: trimmed };
   if (name === "search") return { name, query: arg };
+  if (name === "subscribe_news") return { name, keywords: parseKeywords(arg) };
+  // `/subscribe new 墨荷`, 「订阅 新文章」: the new-article announcements, not the daily push.
+  const news = NEWS_ARG.exec(arg);
+  if (name === "subscribe" && news) return { name: "subscribe_news", keywords: parseKeywords(arg.slice(news[0].length)) };
+  if (name === "unsubscribe" && news && arg.slice(news[0].length).trim() === "") return { name: "unsubscribe_news" };
   if (name === "subscribe") return arg ? { name, time: arg } : { name };
   // "最新消息" or "随机 数字" read as a search, not as a command with junk after it.
   if (arg && !head.startsWith("/")) return { name: "search", query: trimmed };
   return { name } as Command;
+}
+
+/** The argument that turns 订阅/取消订阅 into the new-article announcements. */
+const NEWS_ARG = /^(new|新文章)(?=\s|$)/i;
+
+/** Most keywords a chat may filter new articles by, and the longest one. */
+export const MAX_KEYWORDS = 10;
+export const MAX_KEYWORD_CHARS = 30;
+
+/** `墨荷, AI视频 墨荷` → [墨荷, AI视频]: split on spaces, commas and 、, without repeats. */
+export function parseKeywords(arg: string): string[] {
+  return [...new Set(arg.split(/[\s,，、;；]+/).map((k) => k.trim()).filter(Boolean))];
 }
 
 /** Parse `H:MM`/`HH:MM` (also with ：), resolving to `HH:MM`, or undefined when invalid. */

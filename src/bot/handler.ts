@@ -5,7 +5,7 @@ import { nothingFound } from "../search/index.ts";
 import type { Store } from "../store/store.ts";
 import { imageOfDay } from "../zen/gallery.ts";
 import { hitCard, toCard } from "./cards.ts";
-import { parseCommand, parseTime, type Command } from "./commands.ts";
+import { MAX_KEYWORD_CHARS, MAX_KEYWORDS, parseCommand, parseTime, type Command } from "./commands.ts";
 import { readIntent } from "./intents.ts";
 import type { ChatRateLimiter } from "./rate-limit.ts";
 import type { ArticleCard, ArticlesReply, ImageReply, Incoming, Reply } from "./message.ts";
@@ -128,6 +128,10 @@ export class Bot {
         return [await this.subscribe(msg, cmd.time)];
       case "unsubscribe":
         return [await this.unsubscribe(msg)];
+      case "subscribe_news":
+        return [await this.subscribeNews(msg, cmd.keywords)];
+      case "unsubscribe_news":
+        return [await this.unsubscribeNews(msg)];
       case "push_now":
       case "stats":
         return [await this.adminCommand(cmd.name, msg)];
@@ -269,6 +273,25 @@ export class Bot {
     const removed = await this.deps.store.unsubscribe(msg.platform, msg.chatId);
     if (removed) this.deps.log.info({ platform: msg.platform, isGroup: msg.isGroup }, "unsubscribed");
     return { kind: "text", text: removed ? t.unsubscribed : t.notSubscribed };
+  }
+
+  /** 「订阅新文章 [关键词…]」: announce new articles here (only those matching a keyword, when given). */
+  private async subscribeNews(msg: Incoming, keywords: string[]): Promise<Reply> {
+    if (msg.isGroup && !msg.isGroupAdmin) return { kind: "text", text: t.groupAdminOnly };
+    if (keywords.length > MAX_KEYWORDS || keywords.some((k) => [...k].length > MAX_KEYWORD_CHARS)) {
+      return { kind: "text", text: t.tooManyKeywords(MAX_KEYWORDS, MAX_KEYWORD_CHARS) };
+    }
+    const before = await this.deps.store.getNewsSubscription(msg.platform, msg.chatId);
+    await this.deps.store.subscribeNews({ platform: msg.platform, chatId: msg.chatId, isGroup: msg.isGroup, keywords });
+    this.deps.log.info({ platform: msg.platform, isGroup: msg.isGroup, keywords: keywords.length }, "subscribed to new articles");
+    return { kind: "text", text: t.newsSubscribed(keywords, before !== undefined) };
+  }
+
+  private async unsubscribeNews(msg: Incoming): Promise<Reply> {
+    if (msg.isGroup && !msg.isGroupAdmin) return { kind: "text", text: t.groupAdminOnly };
+    const removed = await this.deps.store.unsubscribeNews(msg.platform, msg.chatId);
+    if (removed) this.deps.log.info({ platform: msg.platform, isGroup: msg.isGroup }, "unsubscribed from new articles");
+    return { kind: "text", text: removed ? t.newsUnsubscribed : t.newsNotSubscribed };
   }
 
   private async adminCommand(name: "push_now" | "stats", msg: Incoming): Promise<Reply> {

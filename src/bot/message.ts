@@ -71,6 +71,12 @@ export interface ArticlesReply {
   page?: Page;
   /** One line below the list, e.g. how to get the next page. */
   footer?: string;
+  /**
+   * Show the (single) article's cover image where the platform can, e.g.
+   * a new-article announcement (Telegram: a photo with the card as its
+   * caption, the text alone when the image cannot be fetched).
+   */
+  showCover?: boolean;
 }
 
 /** An image with a caption, e.g. the 禅定时刻 image of the day. */

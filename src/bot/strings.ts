@@ -14,6 +14,7 @@ export const t = {
       "· 禅定 —— 今日禅定时刻",
       "· 更多 —— 上一次搜索的下一页",
       "· 订阅 / 取消订阅 —— 每天早上推送禅定时刻（可加时间，如：订阅 21:30）",
+      "· 订阅新文章 / 取消订阅新文章 —— 有新文章时通知（可加关键词，如：订阅新文章 墨荷 AI）",
     ].join("\n"),
   found: (query: string, total: number, account?: string) =>
     `${account ? `在「${account}」里` : ""}找到 ${total} 篇与「${clip(query, 40)}」相关的文章：`,
@@ -46,6 +47,21 @@ export const t = {
   unsubscribed: "已取消订阅，不会再推送了。想回来随时发送「订阅」。",
   notSubscribed: "这里还没有订阅。发送「订阅」开始每日推送。",
   badTime: (arg: string) => `「${clip(arg, 20)}」不是有效的时间。请用 24 小时制，例如：订阅 07:30`,
+  newsSubscribed: (keywords: readonly string[], before: boolean) =>
+    `${before ? "已更新新文章通知" : "订阅成功！有新文章时会通知你"}${keywords.length > 0 ? `，只通知与${keywords.map((k) => `「${clip(k, 30)}」`).join("")}相关的文章` : ""}。发送「取消订阅新文章」可随时退订。`,
+  newsUnsubscribed: "已取消新文章通知。想回来随时发送「订阅新文章」。",
+  newsNotSubscribed: "这里还没有订阅新文章通知。发送「订阅新文章」开始。",
+  tooManyKeywords: (max: number, chars: number) => `关键词太多或太长了：最多 ${max} 个，每个不超过 ${chars} 个字。`,
+  newArticle: (account?: string) => (account ? `新文章 ·「${account}」` : "新文章"),
+  newDigest: (count: number, perAccount: ReadonlyArray<[string, number]>, titles: readonly string[]) =>
+    [
+      `有 ${count} 篇新文章${perAccount.length > 0 ? `（${perAccount.map(([a, n]) => `${a} ${n} 篇`).join("，")}）` : ""}：`,
+      ...titles.map((title) => `·《${clip(title, 40)}》`),
+      ...(count > titles.length ? [`……还有 ${count - titles.length} 篇`] : []),
+      "发送「最新」查看，或直接发关键词搜索。",
+    ].join("\n"),
+  newsStats: (s: { subscribers: number; sent: number; failed: number; inFlight: number }) =>
+    `新文章通知：订阅 ${s.subscribers} 个会话；最近 24 小时已发送 ${s.sent}，失败 ${s.failed}，进行中 ${s.inFlight}`,
   groupAdminOnly: "抱歉，只有群管理员可以更改本群的订阅。",
   adminOnly: "抱歉，这个命令只有管理员可以使用。",
   pushDisabled: "推送服务没有启用。",

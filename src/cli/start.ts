@@ -10,6 +10,7 @@ import { LiveLibrary } from "../library/live.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { ImageCache } from "../net/image-cache.ts";
 import { Observability } from "../observability/observability.ts";
+import { Announcer } from "../push/announce.ts";
 import { PushService } from "../push/service.ts";
 import { openStore } from "../store/open.ts";
 import type { Store } from "../store/store.ts";
@@ -54,6 +55,8 @@ export interface StartOptions {
   clock?: Clock;
   /** Tests: the sync's schedule (default: a node-cron job on SYNC_CRON). */
   syncTicker?: Ticker;
+  /** Tests: image downloads (default: from the image hosts, without Referer). */
+  images?: ImageCache;
 }
 
 /**
@@ -140,17 +143,25 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     }
     signal?.throwIfAborted();
 
-    const images = new ImageCache();
+    const images = options.images ?? new ImageCache();
     const pushing = new InFlight();
+    const connectedSenders = () => supervised.filter((s) => s.state === "connected").map((s) => pushing.track(observability.sender(s.adapter.sender)));
     const push = new PushService({
       store,
-      senders: () => supervised.filter((s) => s.state === "connected").map((s) => pushing.track(observability.sender(s.adapter.sender))),
+      senders: connectedSenders,
       library: () => library.current,
       clock,
       log: log.child({ component: "push" }),
       cron: config.pushCron,
       timeZone: config.pushTimeZone,
       images,
+    });
+    const announcer = new Announcer({
+      store,
+      senders: connectedSenders,
+      clock,
+      log: log.child({ component: "news" }),
+      timeZone: config.pushTimeZone,
     });
     const bot = new Bot({
       library: () => library.current,
@@ -161,12 +172,15 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       adminIds: config.adminIds,
       timeZone: config.pushTimeZone,
       defaultPushTime: cronToTime(config.pushCron),
-      admin: sync ? withSyncStats(push, sync, config.pushTimeZone) : push,
+      admin: adminActions(push, announcer, sync, config.pushTimeZone),
       rateLimit: config.rateLimit ? new ChatRateLimiter(clock, config.rateLimit) : undefined,
       observe: observability.observeMessage,
     });
     push.start();
     stopPush = once(() => drain(push, pushing, log));
+    await announcer.start(library.current);
+    opened.push(() => announcer.stop());
+    library.onChange((next) => void announcer.changed(next).catch(() => {}));
     if (sync) {
       await sync.start();
       opened.push(() => sync.stop());
@@ -179,7 +193,9 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       if (supervised.every((s) => s.state === "failed")) return requestShutdown(`${failed.platform} cannot start`, 1, failed.lastError);
       log.error({ platform: failed.platform, others: supervised.filter((s) => s !== failed).map((s) => s.platform) }, `${failed.lastError} (the other adapters keep running)`);
     };
-    for (const adapter of adapters) supervised.push(new Supervised(adapter, { log, onFatal }));
+    // Announcements due while a platform was not connected (at start, or down) go out once it is.
+    const onStarted = () => void announcer.flush().catch(() => {});
+    for (const adapter of adapters) supervised.push(new Supervised(adapter, { log, onFatal, onStarted }));
     for (const s of supervised) void s.start();
 
     return {
@@ -219,20 +235,20 @@ function createSync(config: Config, sync: SyncConfig, clock: Clock, log: Logger,
   });
 }
 
-/** `/stats` with the sync's line under the push's. */
-function withSyncStats(push: PushService, sync: SyncService, timeZone: string): AdminActions {
+/** `/push_now` and `/stats`: the push's figures, then new-article announcements and the sync (when it runs). */
+function adminActions(push: PushService, announcer: Announcer, sync: SyncService | undefined, timeZone: string): AdminActions {
   const local = (iso: string) => minuteInZone(new Date(iso), timeZone);
+  const syncLine = (s: SyncService) => {
+    const { last, lastSuccess, running } = s.status();
+    return t.syncStats({
+      last: last && { at: local(last.at), ok: last.result !== "failed", upToDate: last.result === "up-to-date", newArticles: last.newArticles, error: last.error },
+      lastSuccessAt: lastSuccess && local(lastSuccess.at),
+      running,
+    });
+  };
   return {
     pushNow: () => push.pushNow(),
-    stats: async () => {
-      const { last, lastSuccess, running } = sync.status();
-      const line = t.syncStats({
-        last: last && { at: local(last.at), ok: last.result !== "failed", upToDate: last.result === "up-to-date", newArticles: last.newArticles, error: last.error },
-        lastSuccessAt: lastSuccess && local(lastSuccess.at),
-        running,
-      });
-      return `${await push.stats()}\n${line}`;
-    },
+    stats: async () => [await push.stats(), await announcer.stats(), ...(sync ? [syncLine(sync)] : [])].join("\n"),
   };
 }
 

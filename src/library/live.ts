@@ -42,6 +42,7 @@ export class LiveLibrary {
   private watcher?: FSWatcher;
   private timer?: NodeJS.Timeout;
   private reloading?: Promise<void>;
+  private readonly listeners: Array<(next: LibrarySnapshot, previous: LibrarySnapshot) => void> = [];
 
   private constructor(
     readonly dir: string,
@@ -77,7 +78,9 @@ export class LiveLibrary {
         this.log.error({ dir: this.dir, serving: this.snapshot.library.size }, "library directory has no articles; still serving the previous library");
         return;
       }
+      const previous = this.snapshot;
       this.snapshot = next;
+      for (const listener of this.listeners) listener(next, previous);
     } catch (err) {
       this.log.error({ err, dir: this.dir }, "library reload failed; still serving the previous library");
     }
@@ -101,6 +104,11 @@ export class LiveLibrary {
     });
     watcher.on("error", (err) => this.log.warn({ err, dir: this.dir }, "library watcher error"));
     return new Promise((resolve) => watcher.once("ready", () => resolve()));
+  }
+
+  /** Be told after every reload that swapped in a new snapshot (e.g. to announce new articles). */
+  onChange(listener: (next: LibrarySnapshot, previous: LibrarySnapshot) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Stop watching. */

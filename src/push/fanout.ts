@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import os from "node:os";
 import type { Reply } from "../bot/message.ts";
 import { SendError, type Sender } from "../bot/sender.ts";
 import type { Logger } from "../log.ts";
@@ -9,7 +11,7 @@ export interface FanoutOptions {
   store: Store;
   sender: Sender;
   log: Logger;
-  /** Delivery day key, YYYY-MM-DD in the push time zone. */
+  /** Delivery key of {@link fanOut} (the day, YYYY-MM-DD in the push time zone); a label in logs for {@link deliverAll}. */
   day: string;
   /** Claim owner: unique per running push service. */
   owner: string;
@@ -43,6 +45,19 @@ export interface FanoutReport {
 
 type Outcome = "sent" | "skipped" | "failed" | "gone";
 
+/** A claim owner id unique to this process and service: host, pid and a random suffix. */
+export function newClaimOwner(): string {
+  return `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
+/** One message for one chat, delivered at most once under `key`. */
+export interface DeliveryJob {
+  chat: Pick<Subscription, "platform" | "chatId">;
+  reply: Reply;
+  /** The delivery log key, e.g. a day or `new:<article id>`. */
+  key: string;
+}
+
 /**
  * Deliver `reply` to every chat of one platform, at most once per chat and
  * day: claim the (platform, chat, day) in the store, send, then confirm.
@@ -51,32 +66,42 @@ type Outcome = "sent" | "skipped" | "failed" | "gone";
  * chat's failure never stops the others.
  */
 export async function fanOut(chats: readonly Subscription[], reply: Reply, opts: FanoutOptions): Promise<FanoutReport> {
+  return deliverAll(chats.map((chat) => ({ chat, reply, key: opts.day })), opts);
+}
+
+/**
+ * Deliver each job (its own message, its own key) with the same
+ * guarantees as {@link fanOut}: claim, send, confirm; paced; 429 pauses
+ * the platform; a chat that is gone is unsubscribed. New-article
+ * announcements use it: every chat gets the articles it asked for.
+ */
+export async function deliverAll(jobs: readonly DeliveryJob[], opts: FanoutOptions): Promise<FanoutReport> {
   const started = performance.now();
   const pacer = opts.pacer ?? new Pacer(opts.pace);
   const counts: Record<Outcome, number> = { sent: 0, skipped: 0, failed: 0, gone: 0 };
   let next = 0;
   const worker = async () => {
-    while (next < chats.length && !opts.stopped?.()) {
-      const chat = chats[next++]!;
-      counts[await deliver(chat, reply, pacer, opts)]++;
+    while (next < jobs.length && !opts.stopped?.()) {
+      const job = jobs[next++]!;
+      counts[await deliver(job, pacer, opts)]++;
       const done = total(counts);
-      if (done % (opts.progressEvery ?? 100) === 0) logProgress(opts, counts, chats.length, started);
+      if (done % (opts.progressEvery ?? 100) === 0) logProgress(opts, counts, jobs.length, started);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.pace.concurrency) }, worker));
   const report = {
     platform: opts.sender.platform,
-    total: chats.length,
+    total: jobs.length,
     ...counts,
-    notStarted: chats.length - total(counts),
+    notStarted: jobs.length - total(counts),
     elapsedMs: Math.round(performance.now() - started),
   };
   opts.log.info({ ...report, day: opts.day }, "push fan-out finished");
   return report;
 }
 
-async function deliver(chat: Subscription, reply: Reply, pacer: Pacer, opts: FanoutOptions): Promise<Outcome> {
-  const { store, day } = opts;
+async function deliver({ chat, reply, key: day }: DeliveryJob, pacer: Pacer, opts: FanoutOptions): Promise<Outcome> {
+  const { store } = opts;
   const ctx = { platform: chat.platform, chatId: chat.chatId, day };
   try {
     if (!(await store.claimDelivery(chat.platform, chat.chatId, day, opts.owner, opts.staleMs))) return "skipped";
@@ -90,7 +115,9 @@ async function deliver(chat: Subscription, reply: Reply, pacer: Pacer, opts: Fan
       opts.log.warn({ ...ctx, failure: error.failure, err: error.message }, "push delivery failed");
       return "failed";
     }
+    // Gone for everything: the daily push and new-article announcements alike.
     await store.unsubscribe(chat.platform, chat.chatId);
+    await store.unsubscribeNews(chat.platform, chat.chatId);
     opts.log.info({ ...ctx, err: error.message }, "chat is gone; unsubscribed");
     return "gone";
   } catch (err) {

@@ -23,6 +23,11 @@ export const DEFAULT_PACES: Readonly<Record<string, Pace>> = {
 /** The pace for platforms not listed in {@link DEFAULT_PACES}. */
 export const FALLBACK_PACE: Pace = { perSecond: 10, concurrency: 4 };
 
+/** The pace of `platform` in `paces` (default {@link DEFAULT_PACES}), else {@link FALLBACK_PACE}. */
+export function paceOf(platform: string, paces: Readonly<Record<string, Pace>> = DEFAULT_PACES): Pace {
+  return paces[platform] ?? FALLBACK_PACE;
+}
+
 /** Waits `ms` milliseconds; tests may pass a faster one. */
 export type Sleep = (ms: number) => Promise<void>;
 

@@ -1,5 +1,3 @@
-import { randomUUID } from "node:crypto";
-import os from "node:os";
 import type { AdminActions } from "../bot/handler.ts";
 import type { ImageReply, Reply } from "../bot/message.ts";
 import type { Sender } from "../bot/sender.ts";
@@ -9,8 +7,8 @@ import type { LibrarySnapshot } from "../library/live.ts";
 import type { Logger } from "../log.ts";
 import type { ImageCache } from "../net/image-cache.ts";
 import type { Delivery, Store, Subscription } from "../store/store.ts";
-import { fanOut, type FanoutOptions, type FanoutReport } from "./fanout.ts";
-import { DEFAULT_PACES, FALLBACK_PACE, type Pace } from "./pacer.ts";
+import { fanOut, newClaimOwner, type FanoutOptions, type FanoutReport } from "./fanout.ts";
+import { paceOf, type Pace } from "./pacer.ts";
 import { lockPlatforms } from "./platform-locks.ts";
 import { minuteTicker, PushSchedule, type Ticker } from "./scheduler.ts";
 import { dailyPush, textFallback } from "./today.ts";
@@ -78,7 +76,7 @@ export class PushService implements AdminActions {
 
   constructor(private readonly deps: PushServiceDeps) {
     this.schedule = new PushSchedule(deps.cron, deps.timeZone);
-    this.owner = deps.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.owner = deps.owner ?? newClaimOwner();
     this.staleMs = deps.staleMs ?? 10 * 60_000;
   }
 
@@ -233,7 +231,6 @@ export class PushService implements AdminActions {
   }
 
   private fanoutOptions(sender: Sender, day: string): FanoutOptions {
-    const paces = this.deps.paces ?? DEFAULT_PACES;
     return {
       ...this.deps.fanout,
       store: this.deps.store,
@@ -242,7 +239,7 @@ export class PushService implements AdminActions {
       day,
       owner: this.owner,
       staleMs: this.staleMs,
-      pace: paces[sender.platform] ?? FALLBACK_PACE,
+      pace: paceOf(sender.platform, this.deps.paces),
       stopped: () => this.stopping,
     };
   }

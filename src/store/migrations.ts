@@ -41,4 +41,22 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "new-article announcements: subscriptions with keywords, articles seen",
+    sql: `
+      CREATE TABLE news_subscriptions (
+        platform   TEXT    NOT NULL,
+        chat_id    TEXT    NOT NULL,
+        is_group   INTEGER NOT NULL,
+        keywords   TEXT    NOT NULL,
+        created_at TEXT    NOT NULL,
+        PRIMARY KEY (platform, chat_id)
+      );
+      CREATE TABLE seen_articles (
+        article_id    TEXT PRIMARY KEY,
+        first_seen_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -50,6 +50,12 @@ const TABLES: readonly TableSpec[] = [
     columns: [["platform", "text"], ["chat_id", "text"], ["day", "text"], ["status", "text"], ["owner", "text"], ["updated_at", "timestamptz"], ["error", "text"]],
   },
   { table: "kv", columns: [["key", "text"], ["value", "text"]] },
+  {
+    table: "news_subscriptions",
+    columns: [["platform", "text"], ["chat_id", "text"], ["is_group", "boolean"], ["keywords", "text"], ["created_at", "timestamptz"]],
+    convert: { is_group: (v) => v === 1 },
+  },
+  { table: "seen_articles", columns: [["article_id", "text"], ["first_seen_at", "timestamptz"]] },
 ];
 
 const BATCH = 1000;
@@ -146,9 +152,15 @@ async function copyTable(source: Database.Database, client: pg.PoolClient, spec:
 
 /** The report as the CLI prints it. */
 export function formatCopyReport(report: CopyReport): string {
-  const labels: Record<string, string> = { subscriptions: "subscriptions", deliveries: "delivery log", kv: "cached values" };
+  const labels: Record<string, string> = {
+    subscriptions: "subscriptions",
+    deliveries: "delivery log",
+    kv: "cached values",
+    news_subscriptions: "new-article subscriptions",
+    seen_articles: "articles seen",
+  };
   const lines = report.tables.map(
-    (t) => `  ${(labels[t.table] ?? t.table).padEnd(14)} ${String(t.read).padStart(7)} read, ${String(t.copied).padStart(7)} copied, ${String(t.kept).padStart(7)} already there`,
+    (t) => `  ${(labels[t.table] ?? t.table).padEnd(25)} ${String(t.read).padStart(7)} read, ${String(t.copied).padStart(7)} copied, ${String(t.kept).padStart(7)} already there`,
   );
   return `copied ${report.from} → ${report.to}\n${lines.join("\n")}\n`;
 }

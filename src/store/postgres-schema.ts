@@ -41,6 +41,24 @@ export const postgresMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "new-article announcements: subscriptions with keywords, articles seen",
+    sql: `
+      CREATE TABLE news_subscriptions (
+        platform   TEXT COLLATE "C" NOT NULL,
+        chat_id    TEXT COLLATE "C" NOT NULL,
+        is_group   BOOLEAN          NOT NULL,
+        keywords   TEXT             NOT NULL,
+        created_at TIMESTAMPTZ      NOT NULL,
+        PRIMARY KEY (platform, chat_id)
+      );
+      CREATE TABLE seen_articles (
+        article_id    TEXT COLLATE "C" PRIMARY KEY,
+        first_seen_at TIMESTAMPTZ      NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Namespace of the store's advisory locks (the first key of the two-key form). */

@@ -5,8 +5,8 @@ import { silentLogger, type Logger } from "../log.ts";
 import { tryAdvisoryLock } from "./postgres-lock.ts";
 import { createPool, query, type PoolOptions } from "./postgres-pool.ts";
 import { migratePostgres } from "./postgres-schema.ts";
-import { toDelivery, toSubscription, type DeliveryRow, type SubscriptionRow } from "./rows.ts";
-import type { Delivery, Store, StoreLock, Subscription } from "./store.ts";
+import { toDelivery, toDeliveryCounts, toNewsSubscription, toSubscription, type DeliveryRow, type NewsSubscriptionRow, type SubscriptionRow } from "./rows.ts";
+import type { Delivery, DeliveryCounts, DeliveryStatus, NewsSubscription, Store, StoreLock, Subscription } from "./store.ts";
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions extends PoolOptions {
@@ -54,6 +54,14 @@ const SQL = {
   fail: `UPDATE deliveries SET status = 'failed', updated_at = $4, error = $5
     WHERE platform = $1 AND chat_id = $2 AND day = $3 AND status <> 'sent'`,
   setValue: "INSERT INTO kv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+  countDeliveries: `SELECT status, count(*) AS n FROM deliveries
+    WHERE left(day, length($1)) = $1 AND updated_at >= $2 GROUP BY status`,
+  subscribeNews: `INSERT INTO news_subscriptions (platform, chat_id, is_group, keywords, created_at) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (platform, chat_id) DO UPDATE SET
+      is_group = EXCLUDED.is_group, keywords = EXCLUDED.keywords, created_at = EXCLUDED.created_at`,
+  // One statement: concurrent instances each get back only the ids they inserted.
+  markSeen: `INSERT INTO seen_articles (article_id, first_seen_at) SELECT unnest($1::text[]), $2
+    ON CONFLICT (article_id) DO NOTHING RETURNING article_id`,
 };
 
 /** {@link Store} on a node-postgres pool; the same behaviour as the SQLite store. */
@@ -113,6 +121,40 @@ class PostgresStore implements Store {
   async listDeliveries(day: string): Promise<Delivery[]> {
     const { rows } = await this.run<DeliveryRow>("SELECT * FROM deliveries WHERE day = $1 ORDER BY platform, chat_id", [day]);
     return rows.map(toDelivery);
+  }
+
+  async countDeliveries(prefix: string, since: string): Promise<DeliveryCounts> {
+    const { rows } = await this.run<{ status: DeliveryStatus; n: string }>(SQL.countDeliveries, [prefix, new Date(since)]);
+    return toDeliveryCounts(rows);
+  }
+
+  async subscribeNews(sub: Omit<NewsSubscription, "createdAt">): Promise<void> {
+    await this.run(SQL.subscribeNews, [sub.platform, sub.chatId, sub.isGroup, JSON.stringify(sub.keywords), this.clock.now()]);
+  }
+
+  async unsubscribeNews(platform: Platform, chatId: string): Promise<boolean> {
+    const result = await this.run("DELETE FROM news_subscriptions WHERE platform = $1 AND chat_id = $2", [platform, chatId]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async getNewsSubscription(platform: Platform, chatId: string): Promise<NewsSubscription | undefined> {
+    const { rows } = await this.run<NewsSubscriptionRow>("SELECT * FROM news_subscriptions WHERE platform = $1 AND chat_id = $2", [platform, chatId]);
+    return rows[0] && toNewsSubscription(rows[0]);
+  }
+
+  async listNewsSubscriptions(platform?: Platform): Promise<NewsSubscription[]> {
+    const { rows } =
+      platform === undefined
+        ? await this.run<NewsSubscriptionRow>("SELECT * FROM news_subscriptions ORDER BY platform, created_at, chat_id", [])
+        : await this.run<NewsSubscriptionRow>("SELECT * FROM news_subscriptions WHERE platform = $1 ORDER BY created_at, chat_id", [platform]);
+    return rows.map(toNewsSubscription);
+  }
+
+  async markSeen(articleIds: readonly string[]): Promise<string[]> {
+    if (articleIds.length === 0) return [];
+    const { rows } = await this.run<{ article_id: string }>(SQL.markSeen, [[...articleIds], this.clock.now()]);
+    const inserted = new Set(rows.map((r) => r.article_id));
+    return articleIds.filter((id) => inserted.has(id));
   }
 
   async getValue(key: string): Promise<string | undefined> {

@@ -4,8 +4,8 @@ import Database from "better-sqlite3";
 import { systemClock, type Clock } from "../clock.ts";
 import type { Platform } from "../bot/message.ts";
 import { migrations, type Migration } from "./migrations.ts";
-import { toDelivery, toSubscription, type DeliveryRow, type SubscriptionRow } from "./rows.ts";
-import type { Delivery, Store, StoreLock, Subscription } from "./store.ts";
+import { toDelivery, toDeliveryCounts, toNewsSubscription, toSubscription, type DeliveryRow, type NewsSubscriptionRow, type SubscriptionRow } from "./rows.ts";
+import type { Delivery, DeliveryCounts, DeliveryStatus, NewsSubscription, Store, StoreLock, Subscription } from "./store.ts";
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -90,6 +90,17 @@ class SqliteStore implements Store {
       fail: db.prepare(`UPDATE deliveries SET status = 'failed', updated_at = @now, error = @error
         WHERE platform = @platform AND chat_id = @chatId AND day = @day AND status <> 'sent'`),
       listDeliveries: db.prepare("SELECT * FROM deliveries WHERE day = ? ORDER BY platform, chat_id"),
+      countDeliveries: db.prepare(`SELECT status, count(*) AS n FROM deliveries
+        WHERE substr(day, 1, length(@prefix)) = @prefix AND updated_at >= @since GROUP BY status`),
+      subscribeNews: db.prepare(`INSERT INTO news_subscriptions (platform, chat_id, is_group, keywords, created_at)
+        VALUES (@platform, @chatId, @isGroup, @keywords, @now)
+        ON CONFLICT (platform, chat_id) DO UPDATE SET
+          is_group = excluded.is_group, keywords = excluded.keywords, created_at = excluded.created_at`),
+      unsubscribeNews: db.prepare("DELETE FROM news_subscriptions WHERE platform = ? AND chat_id = ?"),
+      getNews: db.prepare("SELECT * FROM news_subscriptions WHERE platform = ? AND chat_id = ?"),
+      listNewsAll: db.prepare("SELECT * FROM news_subscriptions ORDER BY platform, created_at, chat_id"),
+      listNewsPlatform: db.prepare("SELECT * FROM news_subscriptions WHERE platform = ? ORDER BY created_at, chat_id"),
+      markSeen: db.prepare("INSERT INTO seen_articles (article_id, first_seen_at) VALUES (?, ?) ON CONFLICT (article_id) DO NOTHING"),
       getValue: db.prepare("SELECT value FROM kv WHERE key = ?"),
       setValue: db.prepare("INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
     };
@@ -133,6 +144,33 @@ class SqliteStore implements Store {
 
   async listDeliveries(day: string): Promise<Delivery[]> {
     return (this.sql.listDeliveries.all(day) as DeliveryRow[]).map(toDelivery);
+  }
+
+  async countDeliveries(prefix: string, since: string): Promise<DeliveryCounts> {
+    return toDeliveryCounts(this.sql.countDeliveries.all({ prefix, since }) as Array<{ status: DeliveryStatus; n: number }>);
+  }
+
+  async subscribeNews(sub: Omit<NewsSubscription, "createdAt">): Promise<void> {
+    this.sql.subscribeNews.run({ platform: sub.platform, chatId: sub.chatId, isGroup: sub.isGroup ? 1 : 0, keywords: JSON.stringify(sub.keywords), now: this.now() });
+  }
+
+  async unsubscribeNews(platform: Platform, chatId: string): Promise<boolean> {
+    return this.sql.unsubscribeNews.run(platform, chatId).changes > 0;
+  }
+
+  async getNewsSubscription(platform: Platform, chatId: string): Promise<NewsSubscription | undefined> {
+    const row = this.sql.getNews.get(platform, chatId) as NewsSubscriptionRow | undefined;
+    return row && toNewsSubscription(row);
+  }
+
+  async listNewsSubscriptions(platform?: Platform): Promise<NewsSubscription[]> {
+    const rows = (platform === undefined ? this.sql.listNewsAll.all() : this.sql.listNewsPlatform.all(platform)) as NewsSubscriptionRow[];
+    return rows.map(toNewsSubscription);
+  }
+
+  async markSeen(articleIds: readonly string[]): Promise<string[]> {
+    const now = this.now();
+    return this.db.transaction(() => articleIds.filter((id) => this.sql.markSeen.run(id, now).changes > 0)).immediate();
   }
 
   async getValue(key: string): Promise<string | undefined> {

@@ -11,6 +11,20 @@ export interface Subscription {
   createdAt: string;
 }
 
+/** A chat that is told about new articles, optionally only those matching its keywords. */
+export interface NewsSubscription {
+  platform: Platform;
+  chatId: string;
+  isGroup: boolean;
+  /** Announce only articles matching one of these; empty: every new article. */
+  keywords: string[];
+  /** ISO timestamp of the (last) subscribe. */
+  createdAt: string;
+}
+
+/** How many deliveries are in each state. */
+export type DeliveryCounts = Record<DeliveryStatus, number>;
+
 /** State of one (platform, chat, day) delivery. */
 export type DeliveryStatus = "claimed" | "sent" | "failed";
 
@@ -18,7 +32,11 @@ export type DeliveryStatus = "claimed" | "sent" | "failed";
 export interface Delivery {
   platform: Platform;
   chatId: string;
-  /** Calendar day YYYY-MM-DD in the push time zone. */
+  /**
+   * What was delivered: the calendar day YYYY-MM-DD (push time zone) for
+   * the daily push, `new:<article id>` or `new:digest:<hash>` for a
+   * new-article announcement.
+   */
   day: string;
   status: DeliveryStatus;
   /** Who claimed it (instance id), for crash recovery. */
@@ -58,6 +76,21 @@ export interface Store {
   failDelivery(platform: Platform, chatId: string, day: string, error: string): Promise<void>;
   /** The delivery log of one day. */
   listDeliveries(day: string): Promise<Delivery[]>;
+  /** Deliveries whose key starts with `prefix` and that changed at or after `since` (ISO), by state. */
+  countDeliveries(prefix: string, since: string): Promise<DeliveryCounts>;
+
+  /** Opt a chat in to new-article announcements, or change its keywords. */
+  subscribeNews(sub: Omit<NewsSubscription, "createdAt">): Promise<void>;
+  /** Opt a chat out; resolves to false when it was not in. */
+  unsubscribeNews(platform: Platform, chatId: string): Promise<boolean>;
+  getNewsSubscription(platform: Platform, chatId: string): Promise<NewsSubscription | undefined>;
+  listNewsSubscriptions(platform?: Platform): Promise<NewsSubscription[]>;
+
+  /**
+   * Record articles as seen. Resolves to those nobody sharing this store
+   * had seen before, so exactly one caller learns that an article is new.
+   */
+  markSeen(articleIds: readonly string[]): Promise<string[]>;
 
   /** Small key-value cache (e.g. Telegram file_ids of uploaded images). */
   getValue(key: string): Promise<string | undefined>;

@@ -56,6 +56,8 @@ async function usedSqlite(subscribers = 1200): Promise<string> {
     }
   }
   await store.setValue("telegram:123:photo:https://mmbiz.qpic.cn/a.jpg", "AgAD-file-id");
+  await store.subscribeNews({ platform: "telegram", chatId: "-100200", isGroup: true, keywords: ["墨荷", "AI"] });
+  await store.markSeen(["槽边往事/黄狗追呀追", "记忆承载/墨荷"]);
   await store.close();
   return file;
 }
@@ -66,6 +68,9 @@ async function contents(store: Store) {
     subscriptions: await store.listSubscriptions(),
     deliveries: await Promise.all(DAYS.map((d) => store.listDeliveries(d))),
     cached: await store.getValue("telegram:123:photo:https://mmbiz.qpic.cn/a.jpg"),
+    news: await store.listNewsSubscriptions(),
+    // Already seen: nothing comes back as new.
+    seen: await store.markSeen(["槽边往事/黄狗追呀追", "记忆承载/墨荷"]),
   };
 }
 
@@ -90,6 +95,8 @@ describePostgres("article-bot migrate-db", () => {
     expect(stdout).toMatch(/subscriptions\s+1202 read,\s+1202 copied,\s+0 already there/);
     expect(stdout).toMatch(/delivery log\s+2400 read,\s+2400 copied/);
     expect(stdout).toMatch(/cached values\s+1 read,\s+1 copied/);
+    expect(stdout).toMatch(/new-article subscriptions\s+1 read,\s+1 copied/);
+    expect(stdout).toMatch(/articles seen\s+2 read,\s+2 copied/);
     const original = await withStore(openSqliteStore(file), contents);
     expect(await withStore(openPostgresStore(url), contents)).toEqual(original);
     expect(readFileSync(file).equals(before)).toBe(true);

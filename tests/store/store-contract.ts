@@ -199,6 +199,52 @@ export function describeStoreContract(
       });
     });
 
+    describe("new-article announcements", () => {
+      it("keeps one opt-in per chat with its keywords; subscribing again replaces them", async () => {
+        expect(await store.listNewsSubscriptions()).toEqual([]);
+        await store.subscribeNews({ platform: "telegram", chatId: "-100", isGroup: true, keywords: ["墨荷", "AI 视频"] });
+        clock.advance(MINUTE);
+        await store.subscribeNews({ platform: "wechat", chatId: "room@chatroom", isGroup: true, keywords: [] });
+        await store.subscribeNews({ platform: "telegram", chatId: "-100", isGroup: true, keywords: ["慢跑"] });
+        expect(await store.getNewsSubscription("telegram", "-100")).toEqual({
+          platform: "telegram",
+          chatId: "-100",
+          isGroup: true,
+          keywords: ["慢跑"],
+          createdAt: clock.now().toISOString(),
+        });
+        expect((await store.listNewsSubscriptions("wechat")).map((s) => s.chatId)).toEqual(["room@chatroom"]);
+        expect(await store.listNewsSubscriptions()).toHaveLength(2);
+        // The daily push's subscriptions are another list.
+        expect(await store.listSubscriptions()).toEqual([]);
+        expect(await store.unsubscribeNews("telegram", "-100")).toBe(true);
+        expect(await store.unsubscribeNews("telegram", "-100")).toBe(false);
+        expect(await store.getNewsSubscription("telegram", "-100")).toBeUndefined();
+      });
+
+      it("tells exactly one caller that an article is new", async () => {
+        expect(await store.markSeen(["槽边往事/黄狗追呀追", "槽边往事/从心所欲"])).toEqual(["槽边往事/黄狗追呀追", "槽边往事/从心所欲"]);
+        expect(await store.markSeen(["槽边往事/从心所欲", "记忆承载/墨荷"])).toEqual(["记忆承载/墨荷"]);
+        const [a, b] = await Promise.all([store.markSeen(["x/1", "x/2"]), store.markSeen(["x/2", "x/3"])]);
+        expect([...a!, ...b!].sort()).toEqual(["x/1", "x/2", "x/3"]);
+        expect(await store.markSeen([])).toEqual([]);
+      });
+
+      it("claims announcements per (platform, chat, article) and counts them apart from the daily push", async () => {
+        const since = clock.now().toISOString();
+        expect(await store.claimDelivery("telegram", "1", "new:槽边往事/黄狗", "a", 10 * MINUTE)).toBe(true);
+        expect(await store.claimDelivery("telegram", "1", "new:槽边往事/黄狗", "b", 10 * MINUTE)).toBe(false);
+        expect(await store.claimDelivery("telegram", "2", "new:槽边往事/黄狗", "a", 10 * MINUTE)).toBe(true);
+        await store.confirmDelivery("telegram", "1", "new:槽边往事/黄狗");
+        await store.failDelivery("telegram", "2", "new:槽边往事/黄狗", "transient: timeout");
+        expect(await store.claimDelivery("telegram", "1", DAY, "a", 10 * MINUTE)).toBe(true);
+        await store.confirmDelivery("telegram", "1", DAY);
+        expect(await store.countDeliveries("new:", since)).toEqual({ claimed: 0, sent: 1, failed: 1 });
+        expect(await store.countDeliveries("new:", new Date(clock.now().getTime() + 1).toISOString())).toEqual({ claimed: 0, sent: 0, failed: 0 });
+        expect(await store.listDeliveries(DAY)).toHaveLength(1);
+      });
+    });
+
     describe("key-value cache", () => {
       it("stores, overwrites and misses values", async () => {
         expect(await store.getValue("tg:file:abc")).toBeUndefined();

@@ -7,8 +7,9 @@ import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/log.ts";
 import { BackupRepo } from "../helpers/backup-repo.ts";
 import { dm, fakeClock } from "../helpers/bot.ts";
-import { FakeTelegram } from "../helpers/fake-telegram.ts";
-import { ManualTicker } from "../push/helpers.ts";
+import { ImageCache } from "../../src/net/image-cache.ts";
+import { FakeTelegram, privateChat, user } from "../helpers/fake-telegram.ts";
+import { fakeDownload, ManualTicker } from "../push/helpers.ts";
 
 let repo: BackupRepo;
 let tg: FakeTelegram;
@@ -30,7 +31,7 @@ afterEach(async () => {
   await rm(data, { recursive: true, force: true });
 });
 
-async function start(ticker: ManualTicker, env: Record<string, string> = {}): Promise<Running> {
+async function start(ticker: ManualTicker, env: Record<string, string> = {}, images?: ImageCache): Promise<Running> {
   const config = loadConfig({
     DATA_DIR: data,
     TELEGRAM_BOT_TOKEN: tg.token,
@@ -39,7 +40,7 @@ async function start(ticker: ManualTicker, env: Record<string, string> = {}): Pr
     SYNC_REPO: repo.url,
     ...env,
   });
-  running = await startBot(config, silentLogger(), { clock: fakeClock("2026-11-25T00:30:00Z"), syncTicker: ticker.ticker });
+  running = await startBot(config, silentLogger(), { clock: fakeClock("2026-11-25T00:30:00Z"), syncTicker: ticker.ticker, images });
   return running;
 }
 
@@ -101,5 +102,46 @@ describe("sync inside start (SYNC_REPO, SYNC_CRON)", () => {
       lastSync: { result: "failed", error: expect.stringMatching(/ls-remote/) },
       lastSuccessfulSync: { result: "synced", newArticles: 1 },
     });
+  });
+});
+
+/** What the bot sent to a Telegram chat (text messages and photo captions). */
+const sentTo = (chatId: number) =>
+  tg.calls.filter((c) => ["sendMessage", "sendPhoto"].includes(c.method) && String(c.payload.chat_id) === String(chatId)).map((c) => ({ method: c.method, text: String(c.payload.text ?? c.payload.caption ?? "") }));
+
+describe("new articles from a sync are announced in a running bot (fake Bot API)", () => {
+  it("announces 3 new backups exactly once to each opted-in chat, with the cover, and only matching ones to a keyword chat", async () => {
+    const ticker = new ManualTicker();
+    const download = fakeDownload();
+    const r = await start(ticker, {}, new ImageCache({ download: download.download }));
+    await r.sync!.run();
+    // Two readers opt in through Telegram; one only wants articles about running.
+    tg.userMessage("/subscribe new", { from: user(1001) });
+    tg.userMessage("/subscribe new 慢跑", { from: user(1002), chat: privateChat(1002) });
+    await tg.waitForCall("sendMessage", (c) => c.payload.chat_id === 1001 && /订阅成功/.test(c.payload.text));
+    await tg.waitForCall("sendMessage", (c) => c.payload.chat_id === 1002 && /慢跑/.test(c.payload.text));
+
+    repo.put("槽边往事", [
+      { title: "原地慢慢跑", date: "2026-11-24", body: "每天早上原地慢跑半小时。" },
+      { title: "还是找个老师吧", date: "2026-11-24", body: "学画画还是找个老师吧。" },
+      { title: "肉都烂在锅里", date: "2026-11-23", body: "炖肉的时候肉都烂在锅里。" },
+    ]).commit("three more");
+    ticker.fire();
+    await r.sync!.run();
+    await tg.waitForCall("sendPhoto", (c) => String(c.payload.chat_id) === "1002");
+    await tg.drained();
+    const alice = sentTo(1001).filter((m) => /新文章 ·/.test(m.text));
+    expect(alice.map((m) => m.method)).toEqual(["sendPhoto", "sendPhoto", "sendPhoto"]);
+    for (const title of ["原地慢慢跑", "还是找个老师吧", "肉都烂在锅里"]) expect(alice.filter((m) => m.text.includes(title))).toHaveLength(1);
+    expect(alice[0]!.text).toContain("槽边往事");
+    expect(sentTo(1002).filter((m) => /新文章 ·/.test(m.text)).map((m) => m.text)).toEqual([expect.stringContaining("原地慢慢跑")]);
+    // The covers came through the shared image download (no Referer), not as hotlinks.
+    expect(download.urls.filter((u) => u.startsWith("https://mmbiz.qpic.cn/"))).toHaveLength(3);
+
+    // Nothing new: another tick announces nothing more.
+    ticker.fire();
+    await r.sync!.run();
+    await tg.drained();
+    expect(sentTo(1001).filter((m) => /新文章 ·/.test(m.text))).toHaveLength(3);
   });
 });

@@ -100,3 +100,29 @@ describe("Telegram paging buttons", () => {
     expect(pager.parse("something else")).toBeUndefined();
   });
 });
+
+describe("Telegram rendering of a new-article announcement (showCover)", () => {
+  const announcement = (over: Partial<ArticleCard> = {}): ArticlesReply => ({
+    kind: "articles",
+    heading: "新文章 ·「槽边往事」",
+    articles: [card({ title: "原地慢慢跑", account: "槽边往事", cover: "https://mmbiz.qpic.cn/run/640", summary: "慢跑".repeat(800), ...over })],
+    showCover: true,
+  });
+
+  it("is a photo of the cover with the card as its caption (within 1024), and the card as text when the photo fails", () => {
+    const out = render(announcement(), new Pager()) as RenderedPhoto;
+    expect(out.kind).toBe("photo");
+    expect(out.url).toBe("https://mmbiz.qpic.cn/run/640");
+    const caption = parseHtml(out.caption);
+    expect(caption.length).toBeLessThanOrEqual(LIMITS.caption);
+    expect(caption).toContain("新文章 ·「槽边往事」");
+    expect(caption).toContain("原地慢慢跑 · 2024-11-20 · 槽边往事");
+    expect(out.fallback.kind).toBe("message");
+    expect(parseHtml(out.fallback.html)).toContain("原地慢慢跑");
+  });
+
+  it("is the plain card when the article has no usable cover", () => {
+    expect(render(announcement({ cover: undefined }), new Pager()).kind).toBe("message");
+    expect(render(announcement({ cover: "javascript:alert(1)" }), new Pager()).kind).toBe("message");
+  });
+});

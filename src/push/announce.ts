@@ -1,0 +1,215 @@
+/**
+ * New-article announcements: when the library gains articles (a sync, or
+ * a file dropped into the article folder) that nobody sharing the store
+ * has seen before and that are recent, every chat that opted in
+ * (「订阅新文章」) is told once — only about those matching its keywords,
+ * when it gave any. A large batch becomes one digest message per chat.
+ * Delivery goes through the same claims, pacing and 429/403 handling as
+ * the daily push.
+ */
+import { createHash } from "node:crypto";
+import { toCard } from "../bot/cards.ts";
+import type { Reply } from "../bot/message.ts";
+import type { Sender } from "../bot/sender.ts";
+import { t } from "../bot/strings.ts";
+import { dayInZone, type Clock } from "../clock.ts";
+import type { ArticleMeta } from "../library/article.ts";
+import type { LibrarySnapshot } from "../library/live.ts";
+import type { Logger } from "../log.ts";
+import { normalize } from "../search/tokenize.ts";
+import type { NewsSubscription, Store } from "../store/store.ts";
+import { deliverAll, newClaimOwner, type DeliveryJob, type FanoutOptions, type FanoutReport } from "./fanout.ts";
+import { paceOf, type Pace } from "./pacer.ts";
+
+/** What the announcer needs; everything is passed in. */
+export interface AnnouncerDeps {
+  store: Store;
+  /** Senders of the connected adapters, read at every announcement. */
+  senders: () => readonly Sender[];
+  clock: Clock;
+  log: Logger;
+  /** Time zone of "today" for the age of an article (`PUSH_TZ`). */
+  timeZone: string;
+  /** Articles dated more than this many days before today are not news. Default 3. */
+  maxAgeDays?: number;
+  /** A chat with more new articles than this at once gets one digest message instead. Default 5. */
+  digestOver?: number;
+  /** Claim owner id. Default: host, pid and a random suffix. */
+  owner?: string;
+  staleMs?: number;
+  paces?: Readonly<Record<string, Pace>>;
+  fanout?: Partial<Pick<FanoutOptions, "rateLimitRetries" | "progressEvery" | "pacer">>;
+}
+
+/** Marks the store as having a baseline: before it, the whole library was simply there, not new. */
+const BASELINE_KEY = "news:baseline";
+const DAY_MS = 24 * 60 * 60_000;
+/** Titles a digest lists before 「……还有 N 篇」. */
+const DIGEST_TITLES = 10;
+/** Announcements kept for platforms not connected yet (e.g. at start); the oldest go beyond this. */
+const MAX_WAITING = 5_000;
+
+/** Announces new articles to the chats that asked for them. */
+export class Announcer {
+  private known = new Set<string>();
+  /** Announcements for platforms that were not connected when they were due. */
+  private waiting: DeliveryJob[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private stopping = false;
+  private readonly owner: string;
+
+  constructor(private readonly deps: AnnouncerDeps) {
+    this.owner = deps.owner ?? newClaimOwner();
+  }
+
+  /**
+   * Take the library being served at start. The very first time a store
+   * sees a library, all of it is recorded as seen and nothing is announced;
+   * after that, articles that arrived while the bot was down are news.
+   */
+  start(snapshot: LibrarySnapshot): Promise<FanoutReport[]> {
+    return this.enqueue(async () => {
+      const ids = snapshot.library.articles.map((a) => a.id);
+      this.known = new Set(ids);
+      const first = (await this.deps.store.getValue(BASELINE_KEY)) === undefined;
+      const fresh = await this.deps.store.markSeen(ids);
+      if (first) {
+        await this.deps.store.setValue(BASELINE_KEY, this.deps.clock.now().toISOString());
+        this.deps.log.info({ articles: ids.length }, "new-article announcements: the current library is the baseline");
+        return [];
+      }
+      return this.announce(fresh, snapshot);
+    });
+  }
+
+  /** The library was reloaded: announce what it gained. Resolves to the delivery reports. */
+  changed(next: LibrarySnapshot): Promise<FanoutReport[]> {
+    return this.enqueue(async () => {
+      const added = next.library.articles.filter((a) => !this.known.has(a.id)).map((a) => a.id);
+      this.known = new Set(next.library.articles.map((a) => a.id));
+      if (added.length === 0) return [];
+      return this.announce(await this.deps.store.markSeen(added), next);
+    });
+  }
+
+  /** Deliver what waited for a platform to connect (call when an adapter starts). */
+  flush(): Promise<FanoutReport[]> {
+    return this.enqueue(() => this.deliver([]));
+  }
+
+  /** `/stats`: opted-in chats and the last 24 hours' announcement deliveries. */
+  async stats(): Promise<string> {
+    const since = new Date(this.deps.clock.now().getTime() - DAY_MS).toISOString();
+    const [subs, counts] = await Promise.all([this.deps.store.listNewsSubscriptions(), this.deps.store.countDeliveries("new:", since)]);
+    return t.newsStats({ subscribers: subs.length, sent: counts.sent, failed: counts.failed, inFlight: counts.claimed });
+  }
+
+  /** Stop: sends in flight finish, nothing new starts. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.queue;
+  }
+
+  /** One announcement at a time, in order of library changes. */
+  private enqueue(task: () => Promise<FanoutReport[]>): Promise<FanoutReport[]> {
+    const run = this.queue.then(() => (this.stopping ? [] : task()));
+    this.queue = run.catch((err: unknown) => this.deps.log.error({ err }, "announcing new articles failed"));
+    return run;
+  }
+
+  private async announce(freshIds: readonly string[], snapshot: LibrarySnapshot): Promise<FanoutReport[]> {
+    const cutoff = dayInZone(new Date(this.deps.clock.now().getTime() - (this.deps.maxAgeDays ?? 3) * DAY_MS), this.deps.timeZone);
+    const articles = freshIds
+      .map((id) => snapshot.library.get(id))
+      .filter((a): a is ArticleMeta => a !== undefined && a.date >= cutoff)
+      .sort((a, b) => b.date.localeCompare(a.date) || a.id.localeCompare(b.id));
+    if (freshIds.length > 0) this.deps.log.info({ seen: freshIds.length, news: articles.length, cutoff }, "new articles");
+    if (articles.length === 0) return [];
+    const subs = await this.deps.store.listNewsSubscriptions();
+    const text = searchableText(snapshot);
+    return this.deliver(subs.flatMap((sub) => this.jobsFor(sub, articles.filter((a) => matches(() => text(a), sub.keywords)))));
+  }
+
+  /** Deliver `jobs` and whatever waited, per platform; jobs of platforms not connected wait for {@link flush}. */
+  private async deliver(jobs: readonly DeliveryJob[]): Promise<FanoutReport[]> {
+    const all = [...this.waiting, ...jobs];
+    this.waiting = [];
+    const senders = new Map(this.deps.senders().map((s) => [s.platform, s]));
+    const byPlatform = new Map<string, DeliveryJob[]>();
+    for (const job of all) byPlatform.set(job.chat.platform, [...(byPlatform.get(job.chat.platform) ?? []), job]);
+    const runs = [...byPlatform].map(([platform, group]) => {
+      const sender = senders.get(platform);
+      if (sender) return deliverAll(group, this.fanoutOptions(sender));
+      this.deps.log.info({ platform, messages: group.length }, "platform not connected; new-article announcements wait for it");
+      this.waiting.push(...group);
+      return undefined;
+    });
+    if (this.waiting.length > MAX_WAITING) this.waiting = this.waiting.slice(-MAX_WAITING);
+    return (await Promise.all(runs)).filter((r): r is FanoutReport => r !== undefined);
+  }
+
+  /** One message per article, or one digest when there are more than `digestOver`. */
+  private jobsFor(sub: NewsSubscription, articles: ArticleMeta[]): DeliveryJob[] {
+    if (articles.length === 0) return [];
+    const chat = { platform: sub.platform, chatId: sub.chatId };
+    if (articles.length <= (this.deps.digestOver ?? 5)) {
+      return articles.map((a) => ({ chat, key: `new:${a.id}`, reply: announcement(a) }));
+    }
+    // Each article is new for exactly one batch (markSeen), so the batch's ids identify this digest for good.
+    const hash = createHash("sha1").update(articles.map((a) => a.id).sort().join("\n")).digest("hex").slice(0, 16);
+    return [{ chat, key: `new:digest:${hash}`, reply: digest(articles) }];
+  }
+
+  private fanoutOptions(sender: Sender): FanoutOptions {
+    return {
+      ...this.deps.fanout,
+      store: this.deps.store,
+      sender,
+      log: this.deps.log,
+      day: "new-articles",
+      owner: this.owner,
+      staleMs: this.deps.staleMs ?? 10 * 60_000,
+      pace: paceOf(sender.platform, this.deps.paces),
+      stopped: () => this.stopping,
+    };
+  }
+}
+
+/** One new article: title, account, date, summary and link, with its cover where the platform can show it. */
+export function announcement(article: ArticleMeta): Reply {
+  return { kind: "articles", heading: t.newArticle(article.account), articles: [toCard(article, true)], showCover: true };
+}
+
+/** Many new articles in one line per title, for a backfill. */
+export function digest(articles: readonly ArticleMeta[]): Reply {
+  const perAccount = new Map<string, number>();
+  for (const a of articles) if (a.account) perAccount.set(a.account, (perAccount.get(a.account) ?? 0) + 1);
+  const counts = [...perAccount].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return { kind: "text", text: t.newDigest(articles.length, counts, articles.slice(0, DIGEST_TITLES).map((a) => a.title)) };
+}
+
+/**
+ * An article's title, account, tags, summary and body, normalised as
+ * search normalises (繁體 → 简体, case); read and converted only when a
+ * chat filters by keywords, once per article.
+ */
+function searchableText(snapshot: LibrarySnapshot): (a: ArticleMeta) => string {
+  const texts = new Map<string, string>();
+  return (a) => {
+    let text = texts.get(a.id);
+    if (text === undefined) {
+      text = normalize([a.title, a.account ?? "", ...(a.tags ?? []), a.summary, snapshot.library.body(a.id)].join("\n"));
+      texts.set(a.id, text);
+    }
+    return text;
+  };
+}
+
+/** No keywords: everything; else any keyword, normalised the same way, appearing in the text. */
+function matches(text: () => string, keywords: readonly string[]): boolean {
+  if (keywords.length === 0) return true;
+  return keywords.some((k) => {
+    const needle = normalize(k).trim();
+    return needle !== "" && text().includes(needle);
+  });
+}
