@@ -1,8 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
 import { loadLibrary } from "../../src/library/load.ts";
 import { formatSyncReport } from "../../src/sync/report.ts";
 import { syncLibrary, SyncUsageError, type SyncOptions } from "../../src/sync/sync.ts";
@@ -161,6 +164,33 @@ describe("article-bot sync", () => {
     const all = [...snapshot().values()].join("\n");
     expect(all).not.toContain("机密内容");
     expect(readdirSync(path.join(data, "articles")).sort()).toEqual(["槽边往事", "记忆承载"]);
+  });
+
+  it("gives up on a remote that never answers, at the deadline, without prompting", async () => {
+    const server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const started = Date.now();
+      const report = await syncLibrary(opts({ repo: `http://127.0.0.1:${port}/repo.git`, timeouts: { quickMs: 1000, transferMs: 1000 } }));
+      expect(report).toMatchObject({ status: "failed", error: "git ls-remote timed out after 1 s" });
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("reads SYNC_* variables, rejecting a bad SYNC_CRON by name", () => {
+    expect(loadConfig({ SYNC_REPO: repo.url, SYNC_ACCOUNTS: "槽边往事, 记忆承载" }).sync).toEqual({
+      repo: repo.url,
+      branch: "master",
+      root: "gzh",
+      accounts: ["槽边往事", "记忆承载"],
+      cron: "0 * * * *",
+    });
+    expect(loadConfig({}).sync).toBeUndefined();
+    expect(() => loadConfig({ SYNC_REPO: repo.url, SYNC_CRON: "hourly" })).toThrow(/SYNC_CRON: is not a 5-field cron expression/);
   });
 
   it("refuses account names and roots that would leave the article folder", async () => {
