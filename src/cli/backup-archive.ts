@@ -1,27 +1,28 @@
 /**
- * The backup file of `article-bot backup`/`restore`: a plain tar archive
- * (`tar tf` lists it) holding a manifest, the SQLite database and the
- * WeChat login sessions (`*.memory-card.json`) of the data directory.
+ * The backup file of `article-bot backup`/`restore`: one SQLite file, the
+ * online backup of the bot's database, with the WeChat login sessions
+ * (`*.memory-card.json`) and a manifest added in the `article_bot_backup`
+ * table (`sqlite3 <file> 'SELECT name FROM article_bot_backup'` lists them).
+ * One file, checked whole by SQLite's own integrity check, and no archive
+ * format to parse.
  */
-import { chmodSync, createWriteStream, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { finished } from "node:stream/promises";
-import * as tar from "tar";
+import Database from "better-sqlite3";
 import { loadConfig } from "../config.ts";
-import { sqliteFile } from "../store/open.ts";
 import { isPostgresUrl } from "../store/postgres.ts";
-import { BackupError, type DatabaseSummary } from "../store/sqlite-backup.ts";
+import { BackupError, backupSqlite, checkDatabase, type DatabaseSummary } from "../store/sqlite-backup.ts";
 import { parseOrUsage, singleFile } from "./args.ts";
 
+/** The table of the files a backup carries besides the database. */
+const FILES_TABLE = "article_bot_backup";
 export const MANIFEST = "article-bot-backup.json";
-/** The database's name in the archive (the data directory's own name for it). */
-export const DATABASE = path.basename(sqliteFile("."));
 /** The `<file>` that means stdout (backup) or stdin (restore). */
 export const STDIO = "-";
 /** wechaty's session files; a plain name, never a path. */
 export const SESSION = /^[\w.@-]+\.memory-card\.json$/;
 
-/** What the archive says about itself. */
+/** What the backup says about itself. */
 export interface Manifest {
   format: "article-bot-backup";
   version: 1;
@@ -30,84 +31,100 @@ export interface Manifest {
   sessions: string[];
 }
 
-/** An archive read into a folder: the files it held there, and the entries it was refused. */
-export interface ReadArchive {
+/**
+ * Write a backup of the database `database` and the session files
+ * `sessions` (paths) to `file`: readable by its owner only (it holds a
+ * login), built in `staging` and renamed, so `file` is always complete.
+ */
+export async function writeBackup(file: string, database: string, sessions: string[], staging: string): Promise<Manifest> {
+  const partial = path.join(staging, "backup.sqlite");
+  const summary = await backupSqlite(database, partial);
+  const manifest: Manifest = { format: "article-bot-backup", version: 1, createdAt: new Date().toISOString(), database: summary, sessions: sessions.map((s) => path.basename(s)) };
+  const db = new Database(partial, { fileMustExist: true });
+  try {
+    // A standalone file: no -wal beside it to lose on the way.
+    db.pragma("journal_mode = DELETE");
+    db.exec(`CREATE TABLE ${FILES_TABLE} (name TEXT PRIMARY KEY, content BLOB NOT NULL)`);
+    const add = db.prepare(`INSERT INTO ${FILES_TABLE} (name, content) VALUES (?, ?)`);
+    db.transaction(() => {
+      add.run(MANIFEST, Buffer.from(JSON.stringify(manifest)));
+      for (const session of sessions) add.run(path.basename(session), readFileSync(session));
+    })();
+  } finally {
+    db.close();
+  }
+  chmodSync(partial, 0o600);
+  renameSync(partial, file);
+  return manifest;
+}
+
+/** A backup unpacked into a folder: its database, ready to be put in place, and its session files. */
+export interface UnpackedBackup {
   manifest: Manifest;
+  database: string;
+  summary: DatabaseSummary;
   /** Session file names, each in the folder. */
   sessions: string[];
-  /** Entries that are not part of a backup (other names, paths, links), left out. */
+  /** Names in the backup that are not part of one (paths, other files), left out. */
   skipped: string[];
 }
 
 /**
- * Write `dir`'s manifest, database and `sessions` into the archive `file`
- * (readable by its owner only: it holds a login). Written beside `file`
- * first and renamed, so `file` is always a complete archive.
+ * Check the backup `file` and unpack it into the folder `dir` (the file
+ * itself is not changed). Only plain session names are written, each as a
+ * file in `dir`; anything else is skipped and named.
+ * @throws BackupError when `file` is not a sound article-bot backup
  */
-export async function writeArchive(file: string, dir: string, manifest: Manifest): Promise<void> {
-  writeFileSync(path.join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-  const partial = `${file}.partial`;
+export function unpackBackup(file: string, dir: string): UnpackedBackup {
+  const database = path.join(dir, "restored.sqlite");
   try {
-    await tar.c({ file: partial, cwd: dir, portable: true }, [MANIFEST, DATABASE, ...manifest.sessions]);
-    chmodSync(partial, 0o600);
-    renameSync(partial, file);
-  } finally {
-    rmSync(partial, { force: true });
-  }
-}
-
-/**
- * Read the archive `file` into the empty folder `dir`. Only the names a
- * backup holds are written, each as a plain file in `dir` (never where an
- * entry's path points); anything else is skipped and named.
- * @throws BackupError when `file` is not a readable article-bot backup
- */
-export async function readArchive(file: string, dir: string): Promise<ReadArchive> {
-  if (!existsSync(file)) throw new BackupError(`${file}: no such file`);
-  const written: Array<Promise<unknown>> = [];
-  const names = new Set<string>();
-  const skipped: string[] = [];
-  try {
-    await tar.t({
-      file,
-      strict: true,
-      onReadEntry: (entry) => {
-        const name = entry.path;
-        const wanted = entry.type === "File" && (name === MANIFEST || name === DATABASE || SESSION.test(name)) && !names.has(name);
-        if (!wanted) {
-          skipped.push(name);
-          entry.resume();
-          return;
-        }
-        names.add(name);
-        const out = createWriteStream(path.join(dir, name), { mode: 0o600 });
-        entry.pipe(out);
-        written.push(finished(out));
-      },
-    });
-    await Promise.all(written);
+    copyFileSync(file, database);
   } catch (err) {
-    throw new BackupError(`${file} is not a readable backup: ${(err as Error).message}`);
+    throw new BackupError(`${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
   }
-  if (!names.has(MANIFEST) || !names.has(DATABASE)) throw new BackupError(`${file} is not an article-bot backup (it has no ${names.has(MANIFEST) ? DATABASE : MANIFEST})`);
-  const manifest = parseManifest(readFileSync(path.join(dir, MANIFEST), "utf8"));
-  return { manifest, sessions: [...names].filter((n) => SESSION.test(n)), skipped };
+  const summary = checkDatabase(database);
+  const db = new Database(database, { fileMustExist: true });
+  try {
+    let rows: Array<{ name: unknown; content: unknown }>;
+    try {
+      rows = db.prepare(`SELECT name, content FROM ${FILES_TABLE}`).all() as typeof rows;
+    } catch {
+      throw new BackupError(`${file} is an SQLite database but not an article-bot backup (no ${FILES_TABLE} table)`);
+    }
+    const manifest = parseManifest(rows.find((r) => r.name === MANIFEST)?.content);
+    const sessions: string[] = [];
+    const skipped: string[] = [];
+    for (const { name, content } of rows) {
+      if (name === MANIFEST) continue;
+      if (typeof name !== "string" || !SESSION.test(name) || !Buffer.isBuffer(content)) {
+        skipped.push(String(name));
+        continue;
+      }
+      writeFileSync(path.join(dir, name), content, { mode: 0o600 });
+      sessions.push(name);
+    }
+    // What goes in place is the bot's database as it was backed up.
+    db.exec(`DROP TABLE ${FILES_TABLE}`);
+    return { manifest, database, summary, sessions, skipped };
+  } finally {
+    db.close();
+  }
 }
 
-function parseManifest(text: string): Manifest {
+function parseManifest(content: unknown): Manifest {
   try {
-    const manifest = JSON.parse(text) as Partial<Manifest>;
+    const manifest = JSON.parse(Buffer.isBuffer(content) ? content.toString("utf8") : "") as Partial<Manifest>;
     if (manifest.format === "article-bot-backup" && manifest.version === 1) return manifest as Manifest;
   } catch {
     // Reported below.
   }
-  throw new BackupError(`${MANIFEST} is not an article-bot backup manifest of version 1`);
+  throw new BackupError(`${MANIFEST} in the backup is not an article-bot backup manifest of version 1`);
 }
 
 /**
- * The arguments `backup` and `restore` share: the archive `<file>` and the
- * data directory (from --data or the environment), or the exit code when
- * the command is already over (help, usage error, a PostgreSQL database).
+ * The arguments `backup` and `restore` share: the backup `<file>` (or `-`)
+ * and the data directory (from --data or the environment), or the exit
+ * code when the command is already over (help, usage error, PostgreSQL).
  */
 export function backupArgs(command: "backup" | "restore", args: string[], env: NodeJS.ProcessEnv, usage: string): { file: string; dataDir: string } | { exitCode: number } {
   const parsed = parseOrUsage(args, {}, usage);
@@ -123,3 +140,4 @@ export function backupArgs(command: "backup" | "restore", args: string[], env: N
   }
   return { file, dataDir: config.dataDir };
 }
+

@@ -1,18 +1,18 @@
-import { copyFileSync, createReadStream, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createReadStream, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { sqliteFile } from "../store/open.ts";
-import { BackupError, backupSqlite } from "../store/sqlite-backup.ts";
-import { backupArgs, DATABASE, SESSION, STDIO, writeArchive } from "./backup-archive.ts";
+import { BackupError } from "../store/sqlite-backup.ts";
+import { backupArgs, SESSION, STDIO, writeBackup } from "./backup-archive.ts";
 
 const USAGE = `usage: article-bot backup <file | -> [--data <dir>]
 
 Writes a consistent copy of the SQLite database (SQLite's online backup:
-safe while the bot runs) and the WeChat login session (*.memory-card.json)
-of the data directory into <file>, a tar archive readable by its owner only
-(\`-\`: to stdout, e.g. out of a container).
-Restore it with \`article-bot restore <file>\`. PostgreSQL: use pg_dump.
+safe while the bot runs) with the WeChat login session (*.memory-card.json)
+of the data directory into <file>, readable by its owner only (\`-\`: to
+stdout, e.g. out of a container). Restore it with \`article-bot restore\`.
+PostgreSQL: use pg_dump.
   --data <dir>    data directory (default: $DATA_DIR or ./data)`;
 
 /** `article-bot backup <file>`: 0 when written, 2 on a usage error, 1 when there is nothing to back up or no room. */
@@ -25,14 +25,12 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   let staging: string | undefined;
   try {
     staging = mkdtempSync(path.join(toStdout ? os.tmpdir() : path.dirname(file), ".article-bot-backup-"));
-    const database = await backupSqlite(sqliteFile(dataDir), path.join(staging, DATABASE));
-    const sessions = readdirSync(dataDir).filter((name) => SESSION.test(name));
-    for (const name of sessions) copyFileSync(path.join(dataDir, name), path.join(staging, name));
-    const archive = toStdout ? path.join(staging, "backup.tar") : file;
-    await writeArchive(archive, staging, { format: "article-bot-backup", version: 1, createdAt: new Date().toISOString(), database, sessions });
-    if (toStdout) await pipeline(createReadStream(archive), process.stdout, { end: false });
-    const what = sessions.length > 0 ? ` and the WeChat session (${sessions.join(", ")})` : "";
-    // With the archive on stdout, the report goes to stderr.
+    const sessions = readdirSync(dataDir).filter((name) => SESSION.test(name)).map((name) => path.join(dataDir, name));
+    const written = toStdout ? path.join(staging, "out.sqlite") : file;
+    const { database, sessions: names } = await writeBackup(written, sqliteFile(dataDir), sessions, staging);
+    if (toStdout) await pipeline(createReadStream(written), process.stdout, { end: false });
+    const what = names.length > 0 ? ` and the WeChat session (${names.join(", ")})` : "";
+    // With the backup on stdout, the report goes to stderr.
     (toStdout ? process.stderr : process.stdout).write(`backed up ${database.subscriptions} subscriptions, ${database.deliveries} deliveries${what} to ${toStdout ? "stdout" : file}\n`);
     return 0;
   } catch (err) {

@@ -24,7 +24,7 @@ commands:
                                 bring the library up to date with a 小懒 backup git repository
   migrate-db [--from <sqlite file>] [--to <postgres url>]
                                 copy subscriptions and the delivery log from SQLite to PostgreSQL
-  backup <file>                 the SQLite database (safe while the bot runs) and WeChat session, as a tar
+  backup <file>                 the SQLite database (safe while the bot runs) and WeChat session, in one file
   restore <file>                put a backup back into the data directory (with the bot stopped)
 options shared by all commands:
   --data <dir>                  article directory (default: $DATA_DIR or ./data)`;

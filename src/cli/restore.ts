@@ -2,15 +2,15 @@ import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, re
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { sqliteFile } from "../store/open.ts";
-import { BackupError, checkDatabase, replaceDatabase } from "../store/sqlite-backup.ts";
-import { backupArgs, DATABASE, readArchive, STDIO } from "./backup-archive.ts";
+import { BackupError, replaceDatabase } from "../store/sqlite-backup.ts";
+import { backupArgs, STDIO, unpackBackup } from "./backup-archive.ts";
 
 const USAGE = `usage: article-bot restore <file | -> [--data <dir>]
 
 Puts the database and WeChat login session of a backup written by
-\`article-bot backup\` (\`-\`: from stdin) into the data directory. Stop the bot first: restore
-refuses while a process has the database open. The replaced files are kept
-beside them as <name>.before-restore.
+\`article-bot backup\` (\`-\`: from stdin) into the data directory. Stop the
+bot first: restore refuses while a process has the database open. The
+replaced files are kept beside them as <name>.before-restore.
   --data <dir>    data directory (default: $DATA_DIR or ./data)`;
 
 /** `article-bot restore <file>`: 0 when restored, 2 on a usage error, 1 when nothing was changed (bad file, bot running). */
@@ -24,21 +24,21 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   try {
     let source = file;
     if (file === STDIO) {
-      source = path.join(staging, "backup.tar");
+      source = path.join(staging, "stdin.sqlite");
       await pipeline(process.stdin, createWriteStream(source, { mode: 0o600 }));
     }
-    const archive = await readArchive(source, staging);
-    for (const name of archive.skipped) process.stderr.write(`skipped ${JSON.stringify(name)}: not part of an article-bot backup\n`);
-    const database = checkDatabase(path.join(staging, DATABASE));
-    const previous = replaceDatabase(sqliteFile(dataDir), path.join(staging, DATABASE));
-    for (const name of archive.sessions) {
+    const backup = unpackBackup(source, staging);
+    for (const name of backup.skipped) process.stderr.write(`skipped ${JSON.stringify(name)}: not part of an article-bot backup\n`);
+    const previous = replaceDatabase(sqliteFile(dataDir), backup.database);
+    for (const name of backup.sessions) {
       const session = path.join(dataDir, name);
       if (existsSync(session)) copyFileSync(session, `${session}.before-restore`);
       renameSync(path.join(staging, name), session);
     }
-    const sessions = archive.sessions.length > 0 ? ` and the WeChat session (${archive.sessions.join(", ")})` : "";
+    const { subscriptions, deliveries } = backup.summary;
+    const sessions = backup.sessions.length > 0 ? ` and the WeChat session (${backup.sessions.join(", ")})` : "";
     process.stdout.write(
-      `restored ${database.subscriptions} subscriptions, ${database.deliveries} deliveries${sessions} from the backup of ${archive.manifest.createdAt} into ${dataDir}\n` +
+      `restored ${subscriptions} subscriptions, ${deliveries} deliveries${sessions} from the backup of ${backup.manifest.createdAt} into ${dataDir}\n` +
         (previous ? `the database it replaced is kept as ${previous}\n` : ""),
     );
     return 0;

@@ -48,6 +48,9 @@ export function checkDatabase(file: string): DatabaseSummary {
     return { subscriptions: count("subscriptions"), deliveries: count("deliveries") };
   } catch (err) {
     if (err instanceof BackupError) throw err;
+    const code = (err as { code?: string }).code;
+    if (code === "SQLITE_NOTADB") throw new BackupError(`not an SQLite database: ${(err as Error).message}`);
+    if (code === "SQLITE_CORRUPT") throw new BackupError(`the database is damaged: ${(err as Error).message}`);
     throw new BackupError(`not an article-bot database: ${(err as Error).message}`);
   } finally {
     db.close();

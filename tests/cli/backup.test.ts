@@ -4,7 +4,6 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import * as tar from "tar";
 import { afterAll, describe, expect, it } from "vitest";
 import { openSqliteStore } from "../../src/store/sqlite.ts";
 
@@ -61,7 +60,7 @@ describe("article-bot backup and restore", () => {
     while (committed < 20) await new Promise((resolve) => setTimeout(resolve, 20));
 
     const committedBefore = committed;
-    const backup = await cli(["backup", path.join(tmp, "during.tar"), "--data", source]);
+    const backup = await cli(["backup", path.join(tmp, "during.backup"), "--data", source]);
     const committedAfter = committed;
     await writerDone;
 
@@ -69,18 +68,18 @@ describe("article-bot backup and restore", () => {
     expect(committedBefore).toBeLessThan(100);
     expect(committedAfter, "rows were written while the backup ran").toBeGreaterThan(committedBefore);
     const target = dataDir();
-    expect((await cli(["restore", path.join(tmp, "during.tar"), "--data", target])).code).toBe(0);
+    expect((await cli(["restore", path.join(tmp, "during.backup"), "--data", target])).code).toBe(0);
     const rows = subscribedChats(target);
     // One consistent snapshot: the first k subscriptions, k between what was committed when it began and when it ended.
     expect(rows.length).toBeGreaterThanOrEqual(committedBefore);
     expect(rows.length).toBeLessThanOrEqual(committedAfter);
     expect(rows).toEqual([...Array(rows.length).keys()]);
-    expect(backup.stdout).toBe(`backed up ${rows.length} subscriptions, 0 deliveries to ${path.join(tmp, "during.tar")}\n`);
+    expect(backup.stdout).toBe(`backed up ${rows.length} subscriptions, 0 deliveries to ${path.join(tmp, "during.backup")}\n`);
 
     // Taken again after the writer is done, the backup has all 100.
-    expect((await cli(["backup", path.join(tmp, "after.tar"), "--data", source])).code).toBe(0);
+    expect((await cli(["backup", path.join(tmp, "after.backup"), "--data", source])).code).toBe(0);
     const again = dataDir();
-    expect((await cli(["restore", path.join(tmp, "after.tar"), "--data", again])).code).toBe(0);
+    expect((await cli(["restore", path.join(tmp, "after.backup"), "--data", again])).code).toBe(0);
     expect(subscribedChats(again)).toEqual([...Array(100).keys()]);
   }, 120_000);
 
@@ -88,13 +87,15 @@ describe("article-bot backup and restore", () => {
     const source = dataDir();
     await subscribe(source, ["1", "2", "3"]);
     writeFileSync(path.join(source, "article-bot.memory-card.json"), '{"login":"session of the bot account"}');
-    const file = path.join(tmp, "session.tar");
+    const file = path.join(tmp, "session.backup");
     const backup = await cli(["backup", file, "--data", source]);
     expect(backup.stdout).toBe(`backed up 3 subscriptions, 0 deliveries and the WeChat session (article-bot.memory-card.json) to ${file}\n`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    const listed: string[] = [];
-    await tar.t({ file, onReadEntry: (e) => void listed.push(e.path) });
-    expect(listed).toEqual(["article-bot-backup.json", "article-bot.sqlite", "article-bot.memory-card.json"]);
+    // One SQLite file: the bot's tables, and the session and manifest in article_bot_backup.
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare("SELECT name FROM article_bot_backup ORDER BY name").all()).toEqual([{ name: "article-bot-backup.json" }, { name: "article-bot.memory-card.json" }]);
+    expect(db.prepare("SELECT count(*) AS n FROM subscriptions").get()).toEqual({ n: 3 });
+    db.close();
 
     const target = dataDir();
     await subscribe(target, ["99"]);
@@ -115,12 +116,12 @@ describe("article-bot backup and restore", () => {
   it("refuses to restore while the bot has the database open, and changes nothing", async () => {
     const source = dataDir();
     await subscribe(source, ["1"]);
-    expect((await cli(["backup", path.join(tmp, "one.tar"), "--data", source])).code).toBe(0);
+    expect((await cli(["backup", path.join(tmp, "one.backup"), "--data", source])).code).toBe(0);
     const running = dataDir();
     const bot = await openSqliteStore(path.join(running, "article-bot.sqlite"));
     try {
       await bot.subscribe({ platform: "wechat", chatId: "room@chatroom", isGroup: true, time: null });
-      const restore = await cli(["restore", path.join(tmp, "one.tar"), "--data", running]);
+      const restore = await cli(["restore", path.join(tmp, "one.backup"), "--data", running]);
       expect(restore.code).toBe(1);
       expect(restore.stderr).toMatch(/article-bot\.sqlite is in use: stop the bot first .*; nothing was changed\n$/);
       expect((await bot.listSubscriptions()).map((s) => s.chatId)).toEqual(["room@chatroom"]);
@@ -133,17 +134,19 @@ describe("article-bot backup and restore", () => {
   it("refuses what is not a backup, or holds a damaged database, and changes nothing", async () => {
     const target = dataDir();
     await subscribe(target, ["7"]);
-    const notTar = path.join(tmp, "notes.txt");
-    writeFileSync(notTar, "这不是备份\n".repeat(200));
-    const damaged = dataDir();
-    writeFileSync(path.join(damaged, "article-bot-backup.json"), JSON.stringify({ format: "article-bot-backup", version: 1, createdAt: "x", database: {}, sessions: [] }));
-    writeFileSync(path.join(damaged, "article-bot.sqlite"), "SQLite format 3\0".padEnd(4096, "x"));
-    await tar.c({ file: path.join(tmp, "damaged.tar"), cwd: damaged }, ["article-bot-backup.json", "article-bot.sqlite"]);
+    const notes = path.join(tmp, "notes.txt");
+    writeFileSync(notes, "这不是备份\n".repeat(200));
+    const damaged = path.join(tmp, "damaged.backup");
+    writeFileSync(damaged, "SQLite format 3\0".padEnd(4096, "x"));
+    // The bot's own database file is not a backup (an operator's `cp` of it may have lost rows to the -wal).
+    const plain = dataDir();
+    await subscribe(plain, ["8"]);
 
     const cases: Array<[string, RegExp]> = [
-      [notTar, /is not a readable backup: .*; nothing was changed/],
-      [path.join(tmp, "damaged.tar"), /(not an SQLite database|damaged|not an article-bot database).*; nothing was changed/],
-      [path.join(tmp, "missing.tar"), /missing\.tar: no such file; nothing was changed/],
+      [notes, /not an SQLite database: .*; nothing was changed/],
+      [damaged, /(not an SQLite database|damaged).*; nothing was changed/],
+      [path.join(plain, "article-bot.sqlite"), /is an SQLite database but not an article-bot backup \(no article_bot_backup table\); nothing was changed/],
+      [path.join(tmp, "missing.backup"), /missing\.backup: no such file; nothing was changed/],
     ];
     for (const [file, message] of cases) {
       const restore = await cli(["restore", file, "--data", target]);
@@ -155,25 +158,23 @@ describe("article-bot backup and restore", () => {
     expect(otherFiles(target)).toEqual([]);
   }, 60_000);
 
-  it("writes nothing outside the data directory: entries with paths, links or other names are skipped and named", async () => {
+  it("writes nothing outside the data directory: entries with paths or other names are skipped and named", async () => {
     const source = dataDir();
     await subscribe(source, ["1"]);
-    const file = path.join(tmp, "hostile.tar");
+    const file = path.join(tmp, "hostile.backup");
     expect((await cli(["backup", file, "--data", source])).code).toBe(0);
     const extra = mkdtempSync(path.join(tmp, "extra-"));
-    writeFileSync(path.join(extra, "evil.memory-card.json"), "{}");
-    writeFileSync(path.join(extra, "run.sh"), "rm -rf /");
-    const pack = mkdtempSync(path.join(tmp, "pack-"));
-    await tar.x({ file, cwd: pack });
-    await tar.c({ file, cwd: pack, preservePaths: true }, ["article-bot-backup.json", "article-bot.sqlite", `../${path.basename(extra)}/evil.memory-card.json`, path.join(extra, "run.sh")]);
+    const outside = [`../${path.basename(extra)}/evil.memory-card.json`, path.join(extra, "run.sh"), "article-bot.sqlite"];
+    const db = new Database(file);
+    for (const name of outside) db.prepare("INSERT INTO article_bot_backup (name, content) VALUES (?, ?)").run(name, Buffer.from("rm -rf /"));
+    db.close();
 
     const target = dataDir();
     const restore = await cli(["restore", file, "--data", target]);
     expect(restore.code).toBe(0);
-    expect(restore.stderr).toContain(`skipped "../${path.basename(extra)}/evil.memory-card.json": not part of an article-bot backup`);
-    expect(restore.stderr).toContain(`skipped ${JSON.stringify(path.join(extra, "run.sh"))}: not part of an article-bot backup`);
+    for (const name of outside) expect(restore.stderr).toContain(`skipped ${JSON.stringify(name)}: not part of an article-bot backup`);
     expect(otherFiles(target)).toEqual([]);
-    expect(readFileSync(path.join(extra, "run.sh"), "utf8")).toBe("rm -rf /");
+    expect(readdirSync(extra)).toEqual([]);
     expect(subscribedChats(target)).toEqual([1]);
   }, 60_000);
 
@@ -202,17 +203,17 @@ describe("article-bot backup and restore", () => {
 
   it("sends PostgreSQL users to pg_dump, and explains its usage", async () => {
     const dir = dataDir();
-    const pgBackup = await cli(["backup", path.join(tmp, "pg.tar"), "--data", dir], { DATABASE_URL: "postgres://bot:s3cret@127.0.0.1:1/bot" });
+    const pgBackup = await cli(["backup", path.join(tmp, "pg.backup"), "--data", dir], { DATABASE_URL: "postgres://bot:s3cret@127.0.0.1:1/bot" });
     expect(pgBackup).toMatchObject({ code: 1, stdout: "" });
     expect(pgBackup.stderr).toContain("back it up with pg_dump");
     expect(pgBackup.stderr).not.toContain("s3cret");
 
-    const noDatabase = await cli(["backup", path.join(tmp, "none.tar"), "--data", dir]);
+    const noDatabase = await cli(["backup", path.join(tmp, "none.backup"), "--data", dir]);
     expect(noDatabase.code).toBe(1);
     expect(noDatabase.stderr).toMatch(/no database at .*article-bot\.sqlite .*; nothing was written\n$/);
-    expect(existsSync(path.join(tmp, "none.tar"))).toBe(false);
+    expect(existsSync(path.join(tmp, "none.backup"))).toBe(false);
 
-    for (const args of [["backup"], ["restore"], ["backup", "a.tar", "b.tar"]]) {
+    for (const args of [["backup"], ["restore"], ["backup", "a.backup", "b.backup"]]) {
       const usage = await cli(args);
       expect(usage.code).toBe(2);
       expect(usage.stderr).toContain(`usage: article-bot ${args[0]} <file | ->`);
