@@ -36,6 +36,8 @@ export interface AnnouncerDeps {
   digestOver?: number;
   /** Claim owner id. Default: host, pid and a random suffix. */
   owner?: string;
+  /** Announcements that did not leave (platform unreachable, still rate-limited) are tried again this often. Default 30 min; 0: never by itself. */
+  retryEveryMs?: number;
   staleMs?: number;
   paces?: Readonly<Record<string, Pace>>;
   fanout?: Partial<Pick<FanoutOptions, "rateLimitRetries" | "progressEvery" | "pacer">>;
@@ -56,6 +58,7 @@ export class Announcer {
   private waiting: DeliveryJob[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private stopping = false;
+  private retryTimer?: NodeJS.Timeout;
   private readonly owner: string;
 
   constructor(private readonly deps: AnnouncerDeps) {
@@ -68,6 +71,8 @@ export class Announcer {
    * after that, articles that arrived while the bot was down are news.
    */
   start(snapshot: LibrarySnapshot): Promise<FanoutReport[]> {
+    const every = this.deps.retryEveryMs ?? 30 * 60_000;
+    if (every > 0 && !this.retryTimer) this.retryTimer = setInterval(() => void this.flush().catch(() => {}), every).unref();
     return this.enqueue(async () => {
       const ids = snapshot.library.articles.map((a) => a.id);
       this.known = new Set(ids);
@@ -92,7 +97,7 @@ export class Announcer {
     });
   }
 
-  /** Deliver what waited for a platform to connect (call when an adapter starts). */
+  /** Deliver what waited for a platform to connect (call when an adapter starts), and retry what did not leave. */
   flush(): Promise<FanoutReport[]> {
     return this.enqueue(() => this.deliver([]));
   }
@@ -107,6 +112,7 @@ export class Announcer {
   /** Stop: sends in flight finish, nothing new starts. */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.retryTimer);
     await this.queue;
   }
 
@@ -130,22 +136,29 @@ export class Announcer {
     return this.deliver(subs.flatMap((sub) => this.jobsFor(sub, articles.filter((a) => matches(() => text(a), sub.keywords)))));
   }
 
-  /** Deliver `jobs` and whatever waited, per platform; jobs of platforms not connected wait for {@link flush}. */
+  /**
+   * Deliver `jobs` and whatever waited, per platform. Jobs of platforms
+   * not connected, and sends after which nothing arrived, wait for the
+   * next {@link flush}; their claims (failed, not sent) can be taken again.
+   */
   private async deliver(jobs: readonly DeliveryJob[]): Promise<FanoutReport[]> {
     const all = [...this.waiting, ...jobs];
     this.waiting = [];
+    const retry: DeliveryJob[] = [];
     const senders = new Map(this.deps.senders().map((s) => [s.platform, s]));
     const byPlatform = new Map<string, DeliveryJob[]>();
     for (const job of all) byPlatform.set(job.chat.platform, [...(byPlatform.get(job.chat.platform) ?? []), job]);
     const runs = [...byPlatform].map(([platform, group]) => {
       const sender = senders.get(platform);
-      if (sender) return deliverAll(group, this.fanoutOptions(sender));
+      if (sender) return (retry: DeliveryJob[]) => deliverAll(group, { ...this.fanoutOptions(sender), retryable: (job) => void retry.push(job) });
       this.deps.log.info({ platform, messages: group.length }, "platform not connected; new-article announcements wait for it");
       this.waiting.push(...group);
       return undefined;
     });
+    const reports = (await Promise.all(runs.map((run) => run?.(retry)))).filter((r): r is FanoutReport => r !== undefined);
+    this.waiting.push(...retry);
     if (this.waiting.length > MAX_WAITING) this.waiting = this.waiting.slice(-MAX_WAITING);
-    return (await Promise.all(runs)).filter((r): r is FanoutReport => r !== undefined);
+    return reports;
   }
 
   /** One message per article, or one digest when there are more than `digestOver`. */

@@ -26,6 +26,8 @@ export interface FanoutOptions {
   stopped?: () => boolean;
   /** Log progress after this many chats. Default 100. */
   progressEvery?: number;
+  /** Told about a job whose send failed with nothing arriving (`unsent`, still `rate_limited`): it may be tried again later. */
+  retryable?: (job: DeliveryJob, error: SendError) => void;
 }
 
 /** Outcome of one fan-out over one platform. */
@@ -100,7 +102,8 @@ export async function deliverAll(jobs: readonly DeliveryJob[], opts: FanoutOptio
   return report;
 }
 
-async function deliver({ chat, reply, key: day }: DeliveryJob, pacer: Pacer, opts: FanoutOptions): Promise<Outcome> {
+async function deliver(job: DeliveryJob, pacer: Pacer, opts: FanoutOptions): Promise<Outcome> {
+  const { chat, reply, key: day } = job;
   const { store } = opts;
   const ctx = { platform: chat.platform, chatId: chat.chatId, day };
   try {
@@ -111,6 +114,7 @@ async function deliver({ chat, reply, key: day }: DeliveryJob, pacer: Pacer, opt
       return "sent";
     }
     await store.failDelivery(chat.platform, chat.chatId, day, `${error.failure}: ${error.message}`);
+    if (error.failure === "unsent" || error.failure === "rate_limited") opts.retryable?.(job, error);
     if (error.failure !== "gone") {
       opts.log.warn({ ...ctx, failure: error.failure, err: error.message }, "push delivery failed");
       return "failed";

@@ -7,6 +7,7 @@ import type { ArticlesReply, Reply } from "../../src/bot/message.ts";
 import type { Article } from "../../src/library/article.ts";
 import { LiveLibrary, snapshotOf, type LibrarySnapshot } from "../../src/library/live.ts";
 import { Announcer, type AnnouncerDeps } from "../../src/push/announce.ts";
+import { SendError } from "../../src/bot/sender.ts";
 import type { Store } from "../../src/store/store.ts";
 import { dm, fakeClock, groupMsg, testBot } from "../helpers/bot.ts";
 import { blocked, FAST, FakeSender, tempSqlite } from "./helpers.ts";
@@ -40,6 +41,7 @@ function announcer(overrides: Partial<AnnouncerDeps> = {}): Announcer {
     log: pino({ level: "silent" }),
     timeZone: "Asia/Shanghai",
     paces: FAST,
+    retryEveryMs: 0,
     ...overrides,
   });
 }
@@ -127,6 +129,26 @@ describe("new-article announcements", () => {
     expect(titles(wechat, "room@chatroom")).toEqual(["原地慢慢跑"]);
     await news.flush();
     expect(wechat.delivered).toHaveLength(1);
+  });
+});
+
+describe("announcements that did not leave", () => {
+  it("are tried again when nothing arrived (unsent), never after a transient failure (it may have arrived)", async () => {
+    await store.subscribeNews({ platform: "telegram", chatId: "flaky", isGroup: false, keywords: [] });
+    telegram = new FakeSender("telegram", (chatId, attempt) => {
+      if (chatId === "alice" && attempt === 1) return new SendError("unsent", "fetch failed: ECONNREFUSED");
+      if (chatId === "flaky" && attempt === 1) return new SendError("transient", "timeout");
+      return undefined;
+    });
+    const news = announcer({ retryEveryMs: 0 });
+    await news.start(library());
+    await news.changed(library(article("槽边往事/原地慢慢跑", "2026-11-25")));
+    expect(telegram.delivered).toEqual([]);
+    await news.flush();
+    expect(titles(telegram, "alice")).toEqual(["原地慢慢跑"]);
+    expect(titles(telegram, "flaky")).toEqual([]);
+    await news.flush();
+    expect(telegram.delivered).toHaveLength(1);
   });
 });
 
