@@ -1,15 +1,14 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { PreparedIndex } from "../search/build.ts";
-import type { DocTerms } from "../search/terms.ts";
+import { deserializeIndex, serializeIndex, type PackedIndex } from "../search/packed.ts";
 import type { ArticleMeta } from "./article.ts";
 
 /**
  * Bump when tokenisation, index layout or the article shape changes: a
  * cache written by another version is ignored and rebuilt.
  */
-const CACHE_VERSION = "library-cache-9/full-bodies";
+const CACHE_VERSION = "library-cache-10/packed";
 
 /** What is remembered of one article file between runs. */
 export interface FileEntry {
@@ -20,12 +19,12 @@ export interface FileEntry {
 }
 
 /**
- * The on-disk cache of an article directory, in three files so a start
+ * The on-disk cache of an article directory, in two files so a start
  * with no changes reads only what it needs: `meta.json` (every article's
- * front matter and file stamp), `index.json` (the prepared index)
- * and `terms.json` (per-article terms, read only to rebuild the index).
- * A missing, corrupt or outdated part reads as empty: the library is then
- * rebuilt from the files, which is always correct.
+ * front matter and file stamp) and `index.bin` (the packed search index,
+ * read back without parsing; see packed.ts). A missing, corrupt or
+ * outdated part reads as empty: the library is then rebuilt from the
+ * files, which is always correct.
  */
 export class LibraryCache {
   constructor(readonly dir: string) {}
@@ -36,41 +35,38 @@ export class LibraryCache {
   }
 
   async readFiles(): Promise<Map<string, FileEntry>> {
-    return new Map(Object.entries((await this.read<Record<string, FileEntry>>("meta.json")) ?? {}));
-  }
-
-  async readTerms(): Promise<Map<string, DocTerms>> {
-    return new Map(Object.entries((await this.read<Record<string, DocTerms>>("terms.json")) ?? {}));
+    try {
+      const data = JSON.parse(await readFile(path.join(this.dir, "meta.json"), "utf8")) as { version?: string; data?: Record<string, FileEntry> };
+      return new Map(data.version === CACHE_VERSION ? Object.entries(data.data ?? {}) : []);
+    } catch {
+      return new Map();
+    }
   }
 
   /** The persisted index, if it was built from exactly these files. */
-  async readIndex(files: Map<string, FileEntry>): Promise<PreparedIndex | undefined> {
-    const stored = await this.read<{ fingerprint: string; index: PreparedIndex }>("index.json");
-    return stored?.fingerprint === fingerprint(files) ? stored.index : undefined;
-  }
-
-  /** Persist all three parts (each atomically). */
-  async write(files: Map<string, FileEntry>, terms: Map<string, DocTerms>, index: PreparedIndex): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    await this.save("terms.json", Object.fromEntries(terms));
-    await this.save("index.json", { fingerprint: fingerprint(files), index });
-    await this.save("meta.json", Object.fromEntries(files));
-  }
-
-  private async read<T>(name: string): Promise<T | undefined> {
+  async readIndex(files: Map<string, FileEntry>): Promise<PackedIndex | undefined> {
     try {
-      const data = JSON.parse(await readFile(path.join(this.dir, name), "utf8")) as { version?: string; data?: T };
-      return data.version === CACHE_VERSION ? data.data : undefined;
+      const stored = deserializeIndex(await readFile(path.join(this.dir, "index.bin")));
+      return stored?.extra.version === CACHE_VERSION && stored.extra.fingerprint === fingerprint(files) ? stored.index : undefined;
     } catch {
       return undefined;
     }
   }
 
+  /** Persist both parts (each atomically; the index first, so meta.json never describes a missing index). */
+  async write(files: Map<string, FileEntry>, index: PackedIndex): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await this.save("index.bin", serializeIndex(index, { version: CACHE_VERSION, fingerprint: fingerprint(files) }));
+    await this.save("meta.json", JSON.stringify({ version: CACHE_VERSION, data: Object.fromEntries(files) }));
+    // The cache of earlier versions kept per-article terms here; they are no longer read.
+    await rm(path.join(this.dir, "terms.json"), { force: true });
+  }
+
   /** Temp file + rename: a crash never leaves half a file. */
-  private async save(name: string, data: unknown): Promise<void> {
+  private async save(name: string, data: string | Buffer): Promise<void> {
     const file = path.join(this.dir, name);
     const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ version: CACHE_VERSION, data }));
+    await writeFile(tmp, data);
     await rename(tmp, file);
   }
 }

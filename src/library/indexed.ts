@@ -2,6 +2,7 @@ import { statSync, type Stats } from "node:fs";
 import path from "node:path";
 import type { Logger } from "../log.ts";
 import { SearchIndex } from "../search/index.ts";
+import { IndexBuilder } from "../search/packed.ts";
 import type { DocTerms } from "../search/terms.ts";
 import { LibraryCache, type FileEntry } from "./cache.ts";
 import { Library } from "./library.ts";
@@ -10,7 +11,7 @@ import { parseMany } from "./parse-pool.ts";
 
 /** Options of {@link loadIndexedLibrary}. */
 export interface IndexedLoadOptions {
-  /** Where parsed articles, terms and the index are remembered between runs; none: no cache. */
+  /** Where parsed articles and the index are remembered between runs; none: no cache. */
   cache?: LibraryCache;
   log?: Logger;
 }
@@ -32,31 +33,33 @@ const STAT_SLICE = 1000;
 /**
  * Load an article directory for serving: metadata of every valid article
  * and its search index; bodies stay on disk (read on demand). Files whose
- * modification time and size match the cache are not parsed again, and
- * when nothing changed the persisted index is loaded instead of rebuilt,
- * so a restart costs a directory scan and two JSON reads.
+ * modification time and size match the cache are not parsed again; when
+ * nothing changed the persisted index is used as it is, so a restart costs
+ * a directory scan and two file reads, and when some files changed only
+ * those are parsed and merged into the persisted index.
  */
 export async function loadIndexedLibrary(dir: string, options: IndexedLoadOptions = {}): Promise<IndexedLoad> {
   const { cache, log } = options;
-  const previous = cache ? await cache.readFiles() : new Map<string, FileEntry>();
+  let previous = cache ? await cache.readFiles() : new Map<string, FileEntry>();
+  const persisted = cache && previous.size > 0 ? await cache.readIndex(previous) : undefined;
+  // Without the index that goes with the remembered files, their terms are unknown: parse everything.
+  if (!persisted) previous = new Map();
   const scan = await scanFiles(dir, previous, log);
   const files = new Map([...scan.unchanged, ...scan.parsed].map(([name, e]) => [name, e.entry] as const));
   const library = new Library([...files.values()].map((e) => e.meta), (id) => readArticleBody(dir, id));
   const base = { library, skipped: scan.skipped, warnings: findDuplicates(library.articles), cached: scan.unchanged.size, parsed: scan.parsed.size };
   const changed = scan.parsed.size > 0 || files.size !== previous.size;
-  const persisted = cache && !changed ? await cache.readIndex(files) : undefined;
-  if (persisted) return { ...base, index: SearchIndex.fromPrepared(library, persisted) };
+  if (persisted && !changed) return { ...base, index: SearchIndex.fromPacked(library, persisted) };
 
-  const terms = cache ? await cache.readTerms() : new Map<string, DocTerms>();
-  for (const [name, p] of scan.parsed) terms.set(name, p.terms);
-  for (const name of terms.keys()) if (!files.has(name)) terms.delete(name);
-  const docs = [...files].flatMap(([name, e]) => {
-    const t = terms.get(name);
-    return t ? [{ id: e.meta.id, terms: t }] : [];
-  });
-  const prepared = SearchIndex.prepare(library, docs);
-  if (cache) await cache.write(files, terms, prepared).catch((err) => log?.warn({ err, dir: cache.dir }, "could not write the library cache"));
-  return { ...base, index: SearchIndex.fromPrepared(library, prepared) };
+  const builder = new IndexBuilder();
+  if (persisted) {
+    const kept = new Set([...scan.unchanged.values()].map((e) => e.entry.meta.id));
+    builder.addPacked(persisted, (id) => kept.has(id));
+  }
+  for (const p of scan.parsed.values()) builder.add(p.entry.meta.id, p.terms);
+  const packed = builder.finish();
+  if (cache) await cache.write(files, packed).catch((err) => log?.warn({ err, dir: cache.dir }, "could not write the library cache"));
+  return { ...base, index: SearchIndex.fromPacked(library, packed) };
 }
 
 /**

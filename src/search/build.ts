@@ -1,5 +1,5 @@
 import MiniSearch, { type Options } from "minisearch";
-import { encodeTerm } from "./term-codec.ts";
+import { findTerm, postingsOf, termAt, termCount, type PackedIndex } from "./packed.ts";
 import { FIELDS, type DocTerms } from "./terms.ts";
 
 /** A document as the index sees it: an id and its terms. */
@@ -16,79 +16,132 @@ export function miniSearchOptions(): Options<IndexedDoc> {
     // Documents arrive already tokenised (see terms.ts); terms never contain spaces.
     extractField: (doc, field) => (field === "id" ? doc.id : doc.terms[field as keyof DocTerms]),
     tokenize: (text) => text.split(" ").filter(Boolean),
-    processTerm: encodeTerm,
+    processTerm: (term) => term,
   };
 }
 
-/** Body-derived fields, where near-universal terms are dropped (see {@link buildMiniSearch}). */
-const PRUNED_FIELDS = new Set(["summary", "body", "chars"]);
-/** A body term in more than this share of the library says nothing about any one article. */
-const MAX_DOC_SHARE = 0.2;
-/** ...but small libraries keep everything: there a share of 20% is a handful of articles. */
-const MIN_PRUNED_DF = 500;
-
 /**
- * An index in a compact, JSON-friendly form: per document its id and the
- * number of terms of each field, and per term the document numbers of
- * each field. The library cache stores this.
+ * minisearch searching a {@link PackedIndex}, filled through its protected
+ * state, the documented way to extend it. Its term index (a radix tree of
+ * Maps, which at 10,000 real articles took seconds to fill and hundreds of
+ * MB) is replaced by a {@link TermTable} over the packed dictionary, so
+ * loading costs next to nothing and a term's documents are decoded when a
+ * query asks for them. Document ids are document numbers. Scores are
+ * minisearch's own (checked by tests against `addAll`).
  */
-export interface PreparedIndex {
-  documentIds: string[];
-  fieldLength: number[][];
-  postings: Array<[term: string, byField: number[][]]>;
-}
-
-/**
- * Build a minisearch index from pre-tokenised documents. Instead of
- * `addAll` (which walks the radix tree once per posting), postings are
- * counted in plain arrays and each term is inserted once (see
- * {@link PreparedMiniSearch}). Scores are identical to an `addAll` build
- * (checked by tests).
- */
-export function buildMiniSearch(docs: readonly IndexedDoc[]): MiniSearch<IndexedDoc> {
-  return loadPrepared(prepareIndex(docs));
-}
-
-/** Turn a prepared index into a live one. */
-export function loadPrepared(prepared: PreparedIndex): MiniSearch<IndexedDoc> {
-  return PreparedMiniSearch.from(prepared);
-}
-
-/**
- * minisearch filled from a prepared index through its protected state,
- * the documented way to extend it. Going through `loadJS` instead meant
- * building an object per term and field and parsing every key back to a
- * number: at 10,000 articles that took a second of the cold start.
- */
-class PreparedMiniSearch extends MiniSearch<IndexedDoc> {
-  static from(prepared: PreparedIndex): PreparedMiniSearch {
-    const mini = new PreparedMiniSearch(miniSearchOptions());
-    const n = prepared.documentIds.length;
+export class PackedMiniSearch extends MiniSearch<IndexedDoc> {
+  static from(packed: PackedIndex): PackedMiniSearch {
+    const mini = new PackedMiniSearch(miniSearchOptions());
+    const n = packed.documentIds.length;
+    const F = FIELDS.length;
     mini._documentCount = n;
     mini._nextId = n;
-    mini._documentIds = new Map(prepared.documentIds.map((id, shortId) => [shortId, id]));
-    mini._idToShortId = new Map(prepared.documentIds.map((id, shortId) => [id, shortId]));
-    mini._fieldLength = new Map(prepared.fieldLength.map((lengths, shortId) => [shortId, lengths]));
-    mini._avgFieldLength = FIELDS.map((_, f) => (n === 0 ? 0 : prepared.fieldLength.reduce((sum, l) => sum + (l[f] ?? 0), 0) / n));
-    for (const [term, lists] of prepared.postings) {
-      const byField = new Map<number, Map<number, number>>();
-      lists.forEach((ids, fieldId) => {
-        if (ids.length > 0) byField.set(fieldId, new PostingList(ids) as unknown as Map<number, number>);
-      });
-      mini._index.set(term, byField);
-    }
+    mini._documentIds = new DocumentNumbers(n) as unknown as Map<number, string>;
+    mini._fieldLength = new FieldLengths(packed.fieldLength, n) as unknown as Map<number, number[]>;
+    mini._avgFieldLength = FIELDS.map((_, f) => {
+      let sum = 0;
+      for (let d = 0; d < n; d++) sum += packed.fieldLength[d * F + f]!;
+      return n === 0 ? 0 : sum / n;
+    });
+    mini._index = new TermTable(packed) as unknown as MiniSearch<IndexedDoc>["_index"];
     return mini;
+  }
+}
+
+/** Document numbers 0..n-1, each its own id (what minisearch asks of `_documentIds` while searching). */
+class DocumentNumbers {
+  constructor(private readonly n: number) {}
+  has(id: number): boolean {
+    return id >= 0 && id < this.n;
+  }
+  get(id: number): number | undefined {
+    return this.has(id) ? id : undefined;
+  }
+  get size(): number {
+    return this.n;
+  }
+}
+
+/** Per document, its number of terms in each field (rows of the packed table). */
+class FieldLengths {
+  private readonly rows: Uint32Array[];
+  constructor(table: Uint32Array, n: number) {
+    this.rows = Array.from({ length: n }, (_, d) => table.subarray(d * FIELDS.length, (d + 1) * FIELDS.length));
+  }
+  get(id: number): Uint32Array | undefined {
+    return this.rows[id];
+  }
+}
+
+/** What minisearch keeps per term: for each field number, the documents (with term frequency 1). */
+type TermData = Map<number, PostingList>;
+
+/**
+ * The term index as minisearch's search reads it: exact look-up (`get`),
+ * terms by prefix (`atPrefix`) and within an edit distance (`fuzzyGet`).
+ * All three work on the sorted packed dictionary: a prefix is a range of
+ * it, and fuzzy candidates are the terms sharing the first character
+ * (fuzzy matching serves Latin words, where a typo in the first letter is
+ * rare). The index is never mutated: a reload builds a new one.
+ */
+class TermTable {
+  constructor(private readonly packed: PackedIndex) {}
+
+  get size(): number {
+    return termCount(this.packed);
+  }
+
+  has(term: string): boolean {
+    return findTerm(this.packed, term) >= 0;
+  }
+
+  get(term: string): TermData | undefined {
+    const t = findTerm(this.packed, term);
+    return t >= 0 ? this.data(t) : undefined;
+  }
+
+  atPrefix(prefix: string): Array<[string, TermData]> {
+    const out: Array<[string, TermData]> = [];
+    for (let t = this.lowerBound(prefix); t < this.size; t++) {
+      const term = termAt(this.packed, t);
+      if (!term.startsWith(prefix)) break;
+      out.push([term, this.data(t)]);
+    }
+    return out;
+  }
+
+  fuzzyGet(term: string, maxDistance: number): Map<string, [TermData, number]> {
+    const out = new Map<string, [TermData, number]>();
+    const first = term.slice(0, 1);
+    for (let t = this.lowerBound(first); t < this.size; t++) {
+      const candidate = termAt(this.packed, t);
+      if (!candidate.startsWith(first)) break;
+      if (Math.abs(candidate.length - term.length) > maxDistance) continue;
+      const distance = editDistance(term, candidate, maxDistance);
+      if (distance <= maxDistance) out.set(candidate, [this.data(t), distance]);
+    }
+    return out;
+  }
+
+  private lowerBound(term: string): number {
+    const t = findTerm(this.packed, term);
+    return t >= 0 ? t : -t - 1;
+  }
+
+  private data(t: number): TermData {
+    const data: TermData = new Map();
+    for (let f = 0; f < FIELDS.length; f++) {
+      const docs = postingsOf(this.packed, t, f);
+      if (docs.length > 0) data.set(f, new PostingList(docs));
+    }
+    return data;
   }
 }
 
 /**
  * The documents of one term in one field, in the shape minisearch's search
  * reads (`size`, `keys()`, and `get(id)` for ids from `keys()`): the term
- * frequency, always 1 because terms are unique per field. A plain array
- * instead of a Map per list loads several times faster and takes a
- * fraction of the memory. The index is never mutated after loading
- * (a reload builds a new one), so the Map methods minisearch uses to add
- * and remove documents are not needed.
+ * frequency, always 1 because terms are unique per field.
  */
 class PostingList {
   constructor(private readonly ids: readonly number[]) {}
@@ -106,38 +159,18 @@ class PostingList {
   }
 }
 
-/**
- * Count the postings of every term (document numbers are positions in
- * `docs`). Terms found in the summaries or bodies of more than 20% of a
- * large library are dropped from those fields (titles keep them): their
- * BM25 weight is near zero, yet scoring their postings made a query like
- * 「AI视频」 cost tens of milliseconds at 10,000 articles.
- */
-export function prepareIndex(docs: readonly IndexedDoc[]): PreparedIndex {
-  const postings = new Map<string, number[][]>();
-  const encoded = new Map<string, string>();
-  const fieldLength = docs.map((doc, shortId) =>
-    FIELDS.map((field, fieldId) => {
-      const terms = doc.terms[field] === "" ? [] : doc.terms[field].split(" ");
-      for (const t of terms) {
-        let term = encoded.get(t);
-        if (term === undefined) encoded.set(t, (term = encodeTerm(t)));
-        let lists = postings.get(term);
-        if (!lists) postings.set(term, (lists = FIELDS.map(() => [])));
-        lists[fieldId]!.push(shortId);
-      }
-      return terms.length;
-    }),
-  );
-  return { documentIds: docs.map((d) => d.id), fieldLength, postings: prune(postings, docs.length) };
-}
-
-function prune(postings: Map<string, number[][]>, documentCount: number): PreparedIndex["postings"] {
-  const limit = Math.max(MIN_PRUNED_DF, documentCount * MAX_DOC_SHARE);
-  const kept: PreparedIndex["postings"] = [];
-  for (const [term, lists] of postings) {
-    const byField = lists.map((ids, fieldId) => (PRUNED_FIELDS.has(FIELDS[fieldId]!) && ids.length > limit ? [] : ids));
-    if (byField.some((ids) => ids.length > 0)) kept.push([term, byField]);
+/** Levenshtein distance, or `max + 1` as soon as it must exceed `max`. */
+function editDistance(a: string, b: string, max: number): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      best = Math.min(best, row[j]!);
+    }
+    if (best > max) return max + 1;
+    previous = row;
   }
-  return kept;
+  return previous[b.length]!;
 }

@@ -1,11 +1,12 @@
 import type MiniSearch from "minisearch";
 import type { ArticleMeta } from "../library/article.ts";
 import { isDigest, type Library } from "../library/library.ts";
-import { loadPrepared, prepareIndex, type IndexedDoc, type PreparedIndex } from "./build.ts";
+import { PackedMiniSearch, type IndexedDoc } from "./build.ts";
 import { coverage } from "./coverage.ts";
 import { parseQuery, type ParsedQuery } from "./query.ts";
-import { decodeTerm, isLatinTerm } from "./term-codec.ts";
+import { packIndex, type PackedIndex } from "./packed.ts";
 import { documentTerms, type Field } from "./terms.ts";
+import { isLatinToken } from "./tokenize.ts";
 
 /** One matching article. */
 export interface SearchHit {
@@ -65,38 +66,28 @@ const DIGEST_FACTOR = 0.2;
 export class SearchIndex {
   /** Library positions of digest posts, looked up once per hit in the hot loop. */
   private readonly digest: Uint8Array;
+  /** Library position of each document number (-1: not in the library). */
+  private readonly positionOf: Int32Array;
 
   private constructor(
     private readonly library: Library,
     private readonly mini: MiniSearch<IndexedDoc>,
+    documentIds: readonly string[],
   ) {
     this.digest = Uint8Array.from(library.articles, (a) => (isDigest(a) ? 1 : 0));
-  }
-
-  /** Index pre-computed terms (e.g. from the library cache); docs of unknown articles are ignored. */
-  static fromTerms(library: Library, docs: readonly IndexedDoc[]): SearchIndex {
-    return SearchIndex.fromPrepared(library, SearchIndex.prepare(library, docs));
-  }
-
-  /**
-   * The compact form of the index of `docs` over `library`, to build from
-   * and to persist. Documents are numbered by their position in the
-   * library, so a hit finds its article by array index.
-   */
-  static prepare(library: Library, docs: readonly IndexedDoc[]): PreparedIndex {
     const position = new Map(library.articles.map((a, i) => [a.id, i]));
-    return prepareIndex(docs.flatMap((d) => (position.has(d.id) ? [{ ...d, id: String(position.get(d.id)) }] : [])));
+    this.positionOf = Int32Array.from(documentIds, (id) => position.get(id) ?? -1);
   }
 
-  /** Build the index from its compact form (e.g. read back from the library cache for the same library). */
-  static fromPrepared(library: Library, prepared: PreparedIndex): SearchIndex {
-    return new SearchIndex(library, loadPrepared(prepared));
+  /** Search `library` with a packed index of its articles (e.g. read back from the library cache). */
+  static fromPacked(library: Library, packed: PackedIndex): SearchIndex {
+    return new SearchIndex(library, PackedMiniSearch.from(packed), packed.documentIds);
   }
 
   /** Compute every article's terms from its body and index them. */
   static build(library: Library): SearchIndex {
     const docs = library.articles.map((a) => ({ id: a.id, terms: documentTerms({ ...a, body: library.body(a.id) }) }));
-    return SearchIndex.fromTerms(library, docs);
+    return SearchIndex.fromPacked(library, packIndex(docs));
   }
 
   /** Number of indexed articles. */
@@ -120,12 +111,11 @@ export class SearchIndex {
   private rank(query: ParsedQuery, account?: string): Candidate[] {
     const results = this.mini.search(query.tokens.join(" "), {
       tokenize: (s) => s.split(" "),
-      // minisearch passes terms in index spelling: test them with isLatinTerm.
-      prefix: (t) => isLatinTerm(t) && t.length >= 3,
-      fuzzy: (t) => (isLatinTerm(t) && t.length >= 4 ? 0.2 : false),
+      prefix: (t) => isLatinToken(t) && t.length >= 3,
+      fuzzy: (t) => (isLatinToken(t) && t.length >= 4 ? 0.2 : false),
       combineWith: "OR",
       boost: BOOST,
-      ...(account === undefined ? {} : { filter: (r) => this.library.articles[Number(r.id)]!.account === account }),
+      ...(account === undefined ? {} : { filter: (r) => this.library.articles[this.positionOf[r.id as unknown as number]!]?.account === account }),
     });
     const coverageOf = memoCoverage(query);
     const covered = results.map((r) => coverageOf(r.queryTerms));
@@ -133,8 +123,8 @@ export class SearchIndex {
     const candidates: Candidate[] = [];
     results.forEach((r, i) => {
       const cov = covered[i]!;
-      if (cov < floor) return;
-      const position = Number(r.id);
+      const position = this.positionOf[r.id as unknown as number]!;
+      if (cov < floor || position < 0) return;
       // Like Lucene's coordination factor: matching more of the query beats
       // matching one term many times.
       const score = r.score * cov * cov * (this.digest[position] ? DIGEST_FACTOR : 1);
@@ -145,7 +135,7 @@ export class SearchIndex {
   }
 
   private toHit(c: Candidate): SearchHit {
-    return { article: this.library.articles[c.position]!, score: c.score, matched: c.terms.map(decodeTerm), coverage: c.coverage };
+    return { article: this.library.articles[c.position]!, score: c.score, matched: c.terms, coverage: c.coverage };
   }
 }
 
@@ -155,7 +145,7 @@ interface Candidate {
   rounded: number;
   coverage: number;
   date: string;
-  /** Matched query terms in index spelling. */
+  /** Matched query terms. */
   terms: string[];
 }
 
@@ -193,7 +183,7 @@ function plausible(query: ParsedQuery, best: Candidate): boolean {
 function mainWordCoverage(query: ParsedQuery, best: Candidate): number {
   if (query.words.length === 0) return 0;
   const main = query.words.reduce((a, b) => (b.weight > a.weight ? b : a));
-  return coverage({ phrases: query.phrases, words: [main] }, best.terms.map(decodeTerm));
+  return coverage({ phrases: query.phrases, words: [main] }, best.terms);
 }
 
 /** Two significant digits: scores that close are a tie. */
@@ -203,13 +193,13 @@ function roundScore(score: number): number {
   return Math.round(score / unit) * unit;
 }
 
-/** Many hits share the same matched (encoded) terms; compute each combination's coverage once. */
+/** Many hits share the same matched terms; compute each combination's coverage once. */
 function memoCoverage(query: ParsedQuery): (matched: string[]) => number {
   const memo = new Map<string, number>();
   return (matched) => {
     const key = matched.join(" ");
     let value = memo.get(key);
-    if (value === undefined) memo.set(key, (value = coverage(query, matched.map(decodeTerm))));
+    if (value === undefined) memo.set(key, (value = coverage(query, matched)));
     return value;
   };
 }

@@ -2,9 +2,9 @@ import MiniSearch from "minisearch";
 import { describe, expect, it } from "vitest";
 import type { ArticleMeta } from "../../src/library/article.ts";
 import { Library } from "../../src/library/library.ts";
-import { buildMiniSearch, miniSearchOptions } from "../../src/search/build.ts";
+import { miniSearchOptions, PackedMiniSearch } from "../../src/search/build.ts";
 import { SearchIndex } from "../../src/search/index.ts";
-import { decodeTerm, encodeTerm } from "../../src/search/term-codec.ts";
+import { deserializeIndex, IndexBuilder, packIndex, serializeIndex } from "../../src/search/packed.ts";
 import { documentTerms } from "../../src/search/terms.ts";
 import { fixtureLibrary, loadSnapshot } from "../helpers/bot.ts";
 
@@ -37,21 +37,38 @@ describe("SearchIndex", () => {
   });
 
   it("round-trips through its persisted form with identical results", () => {
-    const docs = library.articles.map((a) => ({ id: a.id, terms: documentTerms({ ...a, body: library.body(a.id) }) }));
-    const restored = SearchIndex.fromPrepared(library, JSON.parse(JSON.stringify(SearchIndex.prepare(library, docs))));
-    for (const q of ["照相机", "随笔", "robo", "墨荷"]) expect(restored.search(q, { limit: 5 })).toEqual(index.search(q, { limit: 5 }));
+    const packed = deserializeIndex(serializeIndex(packIndex(docsOf()), { fingerprint: "x" }))!;
+    expect(packed.extra).toEqual({ fingerprint: "x" });
+    const restored = SearchIndex.fromPacked(library, packed.index);
+    for (const q of ["照相机", "随笔", "robo", "Robotaxy", "墨荷", "猫"]) expect(restored.search(q, { limit: 5 })).toEqual(index.search(q, { limit: 5 }));
+  });
+
+  it("merges changed articles into a packed index exactly as a full build would", () => {
+    const docs = docsOf();
+    const [changed, ...rest] = docs;
+    const stale = packIndex([{ ...changed!, terms: documentTerms({ title: "旧标题", summary: "", body: "旧的正文" }) }, ...rest]);
+    const builder = new IndexBuilder();
+    builder.addPacked(stale, (id) => id !== changed!.id);
+    builder.add(changed!.id, changed!.terms);
+    const merged = SearchIndex.fromPacked(library, builder.finish());
+    for (const q of ["照相机", "随笔", "robo", "墨荷", "旧标题", docs[0]!.terms.title.split(" ")[0]!]) {
+      expect(merged.search(q, { limit: 5 }), q).toEqual(index.search(q, { limit: 5 }));
+    }
   });
 });
 
-describe("buildMiniSearch", () => {
-  it("scores exactly like minisearch's own addAll", () => {
-    const docs = library.articles.map((a) => ({ id: a.id, terms: documentTerms({ ...a, body: library.body(a.id) }) }));
-    const ours = buildMiniSearch(docs);
+const docsOf = () => library.articles.map((a) => ({ id: a.id, terms: documentTerms({ ...a, body: library.body(a.id) }) }));
+
+describe("PackedMiniSearch", () => {
+  it("scores exactly like minisearch's own addAll, prefix and fuzzy matches included", () => {
+    const docs = docsOf().map((d, i) => ({ ...d, id: String(i) }));
+    const ours = PackedMiniSearch.from(packIndex(docs));
     const theirs = new MiniSearch(miniSearchOptions());
     theirs.addAll(docs);
-    for (const q of ["照相", "呼吸 机", "robotaxi", "文章"].map((s) => s.split(" ").map(encodeTerm).join(" "))) {
-      const opts = { tokenize: (s: string) => s.split(" "), processTerm: (t: string) => t };
-      expect(ours.search(q, opts)).toEqual(theirs.search(q, opts));
+    const opts = { tokenize: (s: string) => s.split(" "), prefix: (t: string) => /^[a-z]{3,}$/.test(t), fuzzy: (t: string) => (/^[a-z]{4,}$/.test(t) ? 0.2 : false) };
+    for (const q of ["照相", "呼吸 机", "robotaxi", "robotaxy", "robo", "文章", "猫"]) {
+      const mine = ours.search(q, opts).map((r) => ({ ...r, id: String(r.id) }));
+      expect(mine, q).toEqual(theirs.search(q, opts));
     }
   });
 
@@ -60,13 +77,5 @@ describe("buildMiniSearch", () => {
     const lib = new Library(many.map((a, i) => ({ ...a, body: i % 2 === 0 ? "视频视频，视频的价值。" : "别的内容" })));
     const idx = SearchIndex.build(lib);
     expect(idx.search("视频", { limit: 5 }).hits.map((h) => h.article.title)).toEqual(["视频的独特"]);
-  });
-});
-
-describe("term codec", () => {
-  it("spells Han characters so they never collide with Latin terms, and decodes back", () => {
-    for (const t of ["墨荷", "ai", "v6", "照相机", "𠀋字"]) expect(decodeTerm(encodeTerm(t))).toBe(t);
-    expect(encodeTerm("墨荷")).toMatch(/^[\ue000-\ue00f]+$/);
-    expect(encodeTerm("midjourney")).toBe("midjourney");
   });
 });
