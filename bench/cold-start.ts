@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
-import { readdirSync, rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { MANIFEST } from "./generate.ts";
+import { LibraryCache } from "../src/library/cache.ts";
 
+const CACHE_DIR = path.basename(LibraryCache.for(".").dir);
 const CLI = fileURLToPath(new URL("../bin/article-bot.js", import.meta.url));
 
 /** One run of the CLI: time from spawn to its first answer on stdout. */
@@ -42,14 +43,14 @@ function lastLine(text: string): string {
 }
 
 /**
- * Files in a generated corpus directory that the generator did not write:
- * whatever a run left behind, e.g. a persisted index.
+ * What a run left in a corpus directory: the persisted index. Only that is
+ * ever removed, so pointing the bench at a real archive cannot delete it.
  */
 export function leftovers(dir: string): string[] {
-  return readdirSync(dir).filter((f) => !f.endsWith(".md") && f !== MANIFEST);
+  return existsSync(path.join(dir, CACHE_DIR)) ? [CACHE_DIR] : [];
 }
 
-/** Remove every leftover, so the next run starts without a persisted index. */
+/** Remove the persisted index, so the next run starts without one. */
 export function clearLeftovers(dir: string): void {
   for (const f of leftovers(dir)) rmSync(path.join(dir, f), { recursive: true, force: true });
 }

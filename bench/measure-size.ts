@@ -4,7 +4,7 @@ import path from "node:path";
 import { runChild, type ChildOptions, type ChildOutcome } from "./child.ts";
 import { clearLeftovers, coldStart, leftovers, type ColdStart } from "./cold-start.ts";
 import { ensureCorpus } from "./generate.ts";
-import type { BaselineResult } from "./measure-baseline.ts";
+import type { BaselineName, BaselineResult } from "./measure-baseline.ts";
 import type { OursResult } from "./measure-ours.ts";
 import { BENCH_QUERIES } from "./queries.ts";
 import { medianCold, type BaselineOutcome, type ColdStarts, type SizeResult } from "./results.ts";
@@ -18,7 +18,9 @@ export const LARGE = 50_000;
  * whole Chinese sentences as terms (minutes and gigabytes at 100k), and
  * the scan needs every body in memory and seconds per query.
  */
-const BASELINE_MAX = 10_000;
+const BASELINE_MAX = 20_000;
+/** The baselines every size is compared with. */
+const BASELINE_ENGINES = ["minisearch + jieba", "scan"] as const;
 /** Per process, not counting time a worker is held. */
 const CHILD_LIMIT_MS = 15 * 60_000;
 
@@ -35,18 +37,22 @@ export interface SizePlan {
   full: boolean;
   notes: string[];
   generateMs?: number;
+  /** A real archive (--corpus), not a generated corpus: never generated, named in the report. */
+  real?: boolean;
+  /** The query set of this size (see real-queries.ts); none: the fixed mixed set. */
+  queriesFile?: string;
 }
 
 /** Write (or reuse) the plan's corpus and clear what earlier runs left in it. */
 export async function prepareCorpus(plan: SizePlan, sourceDir: string): Promise<void> {
   const started = performance.now();
-  if (await ensureCorpus(plan.dir, plan.articles, { seed: SEED, sourceDir })) plan.generateMs = performance.now() - started;
+  if (!plan.real && await ensureCorpus(plan.dir, plan.articles, { seed: SEED, sourceDir })) plan.generateMs = performance.now() - started;
   clearLeftovers(plan.dir);
 }
 
 /** Start the worker that measures our search on the plan's corpus; `hold` holds its timings back. */
 export function startOurs(plan: SizePlan, hold?: Pick<ChildOptions, "release" | "onReady" | "background" | "quiet">): Promise<ChildOutcome<OursResult>> {
-  return runChild<OursResult>("./measure-ours.ts", [plan.dir, String(plan.reps)], { timeoutMs: CHILD_LIMIT_MS, ...hold });
+  return runChild<OursResult>("./measure-ours.ts", [plan.dir, String(plan.reps), ...(plan.queriesFile ? [plan.queriesFile] : [])], { timeoutMs: CHILD_LIMIT_MS, ...hold });
 }
 
 /** Everything else of one size, once its worker for our search is under way. */
@@ -58,13 +64,13 @@ export async function measureSize(plan: SizePlan, ours: Promise<ChildOutcome<Our
   log(`${n} articles: cold starts`);
   const cold = await measureColdStarts(plan);
   const baselines: BaselineOutcome[] = [];
-  for (const engine of ["minisearch", "scan"] as const) {
+  for (const engine of BASELINE_ENGINES) {
     log(`${n} articles: baseline ${engine}`);
     baselines.push(await measureBaseline(plan, engine));
   }
   const cacheMb = cold.cacheFiles.reduce((sum, f) => sum + sizeMb(path.join(dir, f)), 0);
   const corpusMb = sizeMb(dir, (f) => f.endsWith(".md"));
-  return { articles: n, corpusMb, cacheMb, generateMs: plan.generateMs, ours: outcome, cold, baselines, notes };
+  return { articles: n, real: plan.real, corpusMb, cacheMb, generateMs: plan.generateMs, ours: outcome, cold, baselines, notes };
 }
 
 /**
@@ -88,9 +94,10 @@ async function measureColdStarts(plan: SizePlan): Promise<ColdStarts> {
   return { noCache, withCache, cacheFiles };
 }
 
-async function measureBaseline(plan: SizePlan, engine: "minisearch" | "scan"): Promise<BaselineOutcome> {
+async function measureBaseline(plan: SizePlan, engine: BaselineName): Promise<BaselineOutcome> {
   if (plan.articles > BASELINE_MAX && !plan.full) return { engine, skipped: `above ${BASELINE_MAX.toLocaleString("en")} articles (use --full)` };
-  const outcome = await runChild<BaselineResult>("./measure-baseline.ts", [plan.dir, engine, String(plan.reps)], { timeoutMs: CHILD_LIMIT_MS });
+  const args = [plan.dir, engine, String(plan.reps), ...(plan.queriesFile ? [plan.queriesFile] : [])];
+  const outcome = await runChild<BaselineResult>("./measure-baseline.ts", args, { timeoutMs: CHILD_LIMIT_MS });
   return { engine, ...outcome };
 }
 

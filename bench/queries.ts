@@ -1,7 +1,8 @@
+import { readFileSync } from "node:fs";
 import { latency, type Latency } from "./stats.ts";
 
-/** Kinds of queries in the benchmark set. */
-export type QueryKind = "chinese" | "latin" | "long" | "no-match";
+/** Kinds of queries in the benchmark sets (the last two: a real archive's, see real-queries.ts). */
+export type QueryKind = "chinese" | "latin" | "long" | "no-match" | "judged" | "phrase";
 
 /** One benchmark query. */
 export interface BenchQuery {
@@ -29,8 +30,8 @@ export const BENCH_QUERIES: readonly BenchQuery[] = [
   ...["量子计算机", "火星殖民地税收", "xyzzyplugh", "区块链挖矿教程", "奥林匹克滑雪"].map((text) => ({ kind: "no-match" as const, text })),
 ];
 
-/** Latency per kind of query and over all of them. */
-export type QueryLatencies = Record<QueryKind | "all", Latency>;
+/** Latency per kind of query (those in the set) and over all of them. */
+export type QueryLatencies = Partial<Record<QueryKind, Latency>> & { all: Latency };
 
 /**
  * Answer the queries once to warm up (for at most a quarter of the
@@ -38,15 +39,20 @@ export type QueryLatencies = Record<QueryKind | "all", Latency>;
  * spent only kinds without a sample yet are still timed, so a slow engine
  * gets fewer samples, never a slower bench. `answer` may be async.
  */
-export async function timeQueries(answer: (q: string, i: number) => unknown, reps: number, budgetMs = 20_000): Promise<QueryLatencies> {
+export async function timeQueries(
+  answer: (q: string, i: number) => unknown,
+  reps: number,
+  budgetMs = 20_000,
+  queries: readonly BenchQuery[] = BENCH_QUERIES,
+): Promise<QueryLatencies> {
   const samples = new Map<QueryKind | "all", number[]>();
   const bucket = (key: QueryKind | "all") => samples.get(key) ?? samples.set(key, []).get(key)!;
   const warming = performance.now();
   let i = 0;
-  for (const q of BENCH_QUERIES) if (performance.now() - warming < budgetMs / 4) await answer(q.text, i++);
+  for (const q of queries) if (performance.now() - warming < budgetMs / 4) await answer(q.text, i++);
   const started = performance.now();
   for (let r = 0; r < reps; r++) {
-    for (const q of BENCH_QUERIES) {
+    for (const q of queries) {
       if (performance.now() - started > budgetMs && samples.has(q.kind)) continue;
       const before = performance.now();
       await answer(q.text, i++);
@@ -56,4 +62,9 @@ export async function timeQueries(answer: (q: string, i: number) => unknown, rep
     }
   }
   return Object.fromEntries([...samples].map(([kind, s]) => [kind, latency(s)])) as QueryLatencies;
+}
+
+/** The query set of a run: read from `file` (written by real-queries.ts) when given, else {@link BENCH_QUERIES}. */
+export function querySet(file: string | undefined): readonly BenchQuery[] {
+  return file ? (JSON.parse(readFileSync(file, "utf8")) as BenchQuery[]) : BENCH_QUERIES;
 }

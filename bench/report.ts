@@ -1,36 +1,54 @@
 import type { Quality } from "../src/search/evaluate.ts";
 import { DASH, mb, ms, ratio, table } from "./format.ts";
-import { coldNoCache, medianCold, ours, type BenchRun } from "./results.ts";
+import { coldNoCache, medianCold, ours, sizeLabel, type BenchRun } from "./results.ts";
 import { targetsTable } from "./targets.ts";
 
 function oursTable(run: BenchRun): string {
   const rows = run.sizes.map((s) => {
     const o = ours(s);
-    if (!o) return [String(s.articles), mb(s.corpusMb), `failed: ${s.ours.ok ? "" : s.ours.error}`, ...Array(9).fill(DASH)];
+    if (!o) return [sizeLabel(s), mb(s.corpusMb), `failed: ${s.ours.ok ? "" : s.ours.error}`, ...Array(11).fill(DASH)];
+    const cached = medianCold(s.cold.withCache);
     return [
-      String(o.articles),
+      sizeLabel(s),
       mb(s.corpusMb),
       ms(o.buildMs),
+      ms(o.incrementalMs),
       mb(s.cacheMb),
       mb(o.peakRssMb),
       mb(o.servingRssMb),
       ms(coldNoCache(s)),
-      ms(medianCold(s.cold.withCache)),
+      ms(cached),
+      cached === undefined || run.startupMs === undefined ? DASH : `×${(cached / run.startupMs).toFixed(2)}`,
       ms(o.queries.all.p50),
       ms(o.queries.all.p99),
       ms(o.handler.p50),
       ms(o.handler.p99),
     ];
   });
-  const header = ["articles", "corpus", "load + index (no cache)", "cache on disk", "peak RSS", "serving RSS", "cold start", "cold start (cached)", "query p50", "query p99", "handler p50", "handler p99"];
+  const header = [
+    "articles",
+    "corpus",
+    "load + index (no cache)",
+    "+10 files (cached)",
+    "cache on disk",
+    "peak RSS",
+    "serving RSS",
+    "cold start",
+    "cold start (cached)",
+    "÷ empty library",
+    "query p50",
+    "query p99",
+    "handler p50",
+    "handler p99",
+  ];
   return table(header, rows);
 }
 
 function kindsTable(run: BenchRun): string {
-  const kinds = ["chinese", "latin", "long", "no-match"] as const;
+  const kinds = (["chinese", "latin", "long", "no-match", "judged", "phrase"] as const).filter((k) => run.sizes.some((s) => ours(s)?.queries[k]));
   const rows = run.sizes.flatMap((s) => {
     const o = ours(s);
-    return o ? [[String(s.articles), ...kinds.map((k) => `${ms(o.queries[k].p50)} / ${ms(o.queries[k].p99)}`)]] : [];
+    return o ? [[sizeLabel(s), ...kinds.map((k) => (o.queries[k] ? `${ms(o.queries[k].p50)} / ${ms(o.queries[k].p99)}` : DASH))]] : [];
   });
   return table(["articles", ...kinds.map((k) => `${k} p50 / p99`)], rows);
 }
@@ -39,11 +57,11 @@ function baselineTable(run: BenchRun): string {
   const rows = run.sizes.flatMap((s) => {
     const o = ours(s);
     return s.baselines.map((b) => {
-      if ("skipped" in b) return [String(s.articles), b.engine, `skipped: ${b.skipped}`, DASH, DASH, DASH, DASH, DASH, DASH];
-      if (!b.ok) return [String(s.articles), b.engine, `failed: ${b.error}`, DASH, DASH, DASH, DASH, DASH, DASH];
+      if ("skipped" in b) return [sizeLabel(s), b.engine, `skipped: ${b.skipped}`, DASH, DASH, DASH, DASH, DASH, DASH];
+      if (!b.ok) return [sizeLabel(s), b.engine, `failed: ${b.error}`, DASH, DASH, DASH, DASH, DASH, DASH];
       const q = b.result.queries.all;
       return [
-        String(s.articles),
+        sizeLabel(s),
         b.engine,
         ms(b.result.buildMs),
         ratio(b.result.buildMs, o?.buildMs),

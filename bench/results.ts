@@ -22,6 +22,8 @@ export interface ColdStarts {
 /** Everything measured for one corpus size. */
 export interface SizeResult {
   articles: number;
+  /** A real archive (--corpus) rather than a generated corpus. */
+  real?: boolean;
   corpusMb: number;
   /** Size of the persisted index the runs left behind (0: none). */
   cacheMb: number;
@@ -61,4 +63,9 @@ export function medianCold(runs: readonly ColdStart[]): number | undefined {
 /** Cold start without cache: the CLI's runs, else the worker's own fresh start. */
 export function coldNoCache(size: SizeResult): number | undefined {
   return medianCold(size.cold.noCache) ?? ours(size)?.firstAnswerMs;
+}
+
+/** How a size is named in the report. */
+export function sizeLabel(size: Pick<SizeResult, "articles" | "real">): string {
+  return size.real ? `${size.articles} (real)` : String(size.articles);
 }

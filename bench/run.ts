@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: generate corpora, measure our search and the baselines
  * at each size (each in its own process), and write bench/RESULTS.md.
- * Options: --sizes 1000,10000,100000  --out <file>  --corpus-root <dir>
+ * Options: --corpus <dir> (a real archive, measured first; then --sizes defaults to 100000)
+ *          --sizes 1000,10000,100000  --out <file>  --corpus-root <dir>
  *          --reps <n>  --cold-runs <n>  --full (no shortcuts at 100k)
  *          --quality-data <dir>  --overlap (index large corpora while smaller sizes are measured)
  */
@@ -9,7 +10,11 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
 import { isEntryPoint } from "./entry.ts";
+import { writeRealQueries } from "./real-queries.ts";
+import { listMarkdown } from "../src/library/load.ts";
 import { CORPUS_ROOT, SOURCE_DIR } from "./generate.ts";
 import { thisMachine } from "./machine.ts";
 import { LARGE, measureSize, prepareCorpus, SEED, startOurs, startupFloor, type SizePlan } from "./measure-size.ts";
@@ -20,6 +25,8 @@ import type { BenchRun, SizeResult } from "./results.ts";
 /** Options of one bench run. */
 export interface BenchOptions {
   sizes: number[];
+  /** A real archive (one folder per account, imported articles) to measure before the generated sizes. */
+  corpus?: string;
   out: string;
   corpusRoot: string;
   /** Timed repetitions of the query set (default: 20, or 3 for large corpora). */
@@ -51,6 +58,7 @@ export async function bench(options: BenchOptions): Promise<BenchRun> {
   const started = performance.now();
   const machine = thisMachine();
   const plans = options.sizes.map((n) => planOf(n, options));
+  if (options.corpus) plans.unshift(await realPlanOf(options.corpus, options));
   for (const plan of plans) {
     options.log(`${plan.articles} articles: corpus`);
     await prepareCorpus(plan, options.sourceDir);
@@ -87,6 +95,25 @@ function planOf(n: number, options: BenchOptions): SizePlan {
   };
 }
 
+/** The plan of a real archive: its judged queries and 1,000 sampled phrases, timed 3 times. */
+async function realPlanOf(dir: string, options: BenchOptions): Promise<SizePlan> {
+  const articles = (await listMarkdown(dir)).length;
+  const queriesFile = path.join(mkdtempSync(path.join(os.tmpdir(), "bench-queries-")), "queries.json");
+  const count = await writeRealQueries(dir, queriesFile);
+  const reps = options.reps ?? 3;
+  return {
+    articles,
+    dir,
+    lean: false,
+    reps,
+    coldRuns: options.coldRuns ?? 3,
+    full: options.full,
+    real: true,
+    queriesFile,
+    notes: [`real archive ${dir}: ${count} queries (the judged set of tests/fixtures/search/judged-accounts.json and phrases sampled from the archive), ${reps} timed passes within a 20 s budget per engine`],
+  };
+}
+
 /** Start indexing the large corpora now, so it overlaps the smaller sizes; the notes say which sizes shared the machine. */
 function startInBackground(plans: SizePlan[], log: (line: string) => void) {
   const held = plans.map((plan) => (plan.lean && plans.length > 1 ? holdBack(plan, log) : undefined));
@@ -111,7 +138,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      sizes: { type: "string", default: "1000,10000,100000" },
+      sizes: { type: "string" },
+      corpus: { type: "string" },
       out: { type: "string", default: fileURLToPath(new URL("./RESULTS.md", import.meta.url)) },
       "corpus-root": { type: "string", default: CORPUS_ROOT },
       reps: { type: "string" },
@@ -121,10 +149,12 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       "quality-data": { type: "string", default: SOURCE_DIR },
     },
   });
-  const sizes = values.sizes.split(",").map((s) => Number(s.replace(/_/g, "")));
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes must be positive whole numbers, got ${values.sizes}`);
+  const given = values.sizes ?? (values.corpus ? "100000" : "1000,10000,100000");
+  const sizes = given === "" || given === "none" ? [] : given.split(",").map((s) => Number(s.replace(/_/g, "")));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes must be positive whole numbers, got ${given}`);
   return {
     sizes,
+    corpus: values.corpus === undefined ? undefined : path.resolve(values.corpus),
     out: path.resolve(values.out),
     corpusRoot: path.resolve(values["corpus-root"]),
     reps: values.reps === undefined ? undefined : Number(values.reps),
