@@ -5,6 +5,9 @@
 import { open, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 
+/** Lock files this process holds: a file naming our own pid but not in here was left by an earlier life (a container restart reuses pids). */
+const held = new Set<string>();
+
 /** Thrown when another live process holds the lock. */
 export class SyncBusyError extends Error {
   override readonly name = "SyncBusyError";
@@ -22,11 +25,16 @@ export async function lockSync(syncDir: string): Promise<() => Promise<void>> {
       const handle = await open(file, "wx");
       await handle.writeFile(String(process.pid));
       await handle.close();
-      return () => unlink(file).catch(() => undefined);
+      held.add(file);
+      return async () => {
+        held.delete(file);
+        await unlink(file).catch(() => undefined);
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const pid = Number((await readFile(file, "utf8").catch(() => "")).trim());
-      if (pid > 0 && alive(pid)) throw new SyncBusyError(`another sync is running (pid ${pid})`);
+      const ours = pid === process.pid;
+      if (pid > 0 && (ours ? held.has(file) : alive(pid))) throw new SyncBusyError(`another sync is running (pid ${pid})`);
       await unlink(file).catch(() => undefined);
     }
   }

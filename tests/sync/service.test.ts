@@ -50,3 +50,18 @@ describe("SyncService.stop (shutdown during a sync)", () => {
     expect(service.status().last).toMatchObject({ result: "failed" });
   });
 });
+
+describe("the sync lock", () => {
+  it("is taken over when the process that left it is gone, also when a restart reuses its pid", async () => {
+    const { lockSync, SyncBusyError } = await import("../../src/sync/lock.ts");
+    const { writeFile } = await import("node:fs/promises");
+    data = await mkdtemp(path.join(os.tmpdir(), "sync-lock-"));
+    await writeFile(path.join(data, "lock"), "999999999");
+    const release = await lockSync(data);
+    await expect(lockSync(data)).rejects.toThrow(SyncBusyError);
+    await release();
+    // A container restarted as pid 1 finds its previous life's lock naming pid 1.
+    await writeFile(path.join(data, "lock"), String(process.pid));
+    await (await lockSync(data))();
+  });
+});
