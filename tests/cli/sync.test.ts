@@ -29,7 +29,8 @@ afterEach(async () => {
   await rm(data, { recursive: true, force: true });
 });
 
-describe("article-bot sync (command line)", () => {
+// Each test starts the CLI (Node + tsx) several times: on a loaded machine that takes more than the default 30 s.
+describe("article-bot sync (command line)", { timeout: 90_000 }, () => {
   it("imports, prints a per-account report and exits 0; a second run says 0 new", async () => {
     const first = await cli(["--repo", repo.url, "--account", "槽边往事", "--data", data]);
     expect(first.code).toBe(0);
