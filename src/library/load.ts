@@ -1,9 +1,8 @@
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
-import matter from "gray-matter";
-import yaml from "js-yaml";
 import { readFileSync } from "node:fs";
 import { forEachLimited } from "../util/limit.ts";
+import { FrontMatterError, parseFrontMatter } from "./front-matter.ts";
 import { frontMatterSchema, type Article, type ArticleMeta } from "./article.ts";
 import { summarize } from "./summarize.ts";
 
@@ -27,15 +26,6 @@ export interface LoadResult {
 /** Files larger than this are skipped: no real article is this long. */
 export const MAX_ARTICLE_BYTES = 5 * 1024 * 1024;
 const READ_CONCURRENCY = 64;
-
-/**
- * YAML without implicit timestamps: js-yaml would turn `2024-13-45` into
- * 2025-02-14 silently, so dates stay strings and the schema checks them.
- * (Passing options also stops gray-matter from caching every file's text.)
- */
-const MATTER_OPTIONS = {
-  engines: { yaml: (s: string) => yaml.load(s, { schema: yaml.CORE_SCHEMA }) as object },
-};
 
 /**
  * Read every `*.md` file under `dir` (recursively), validate its front
@@ -93,10 +83,11 @@ export async function parseArticleFile(root: string, relPath: string): Promise<A
   if (raw.length === 0) return { file, message: "empty file" };
   if (raw.length > MAX_ARTICLE_BYTES) return { file, message: `too large (${raw.length} bytes)` };
   if (raw.includes(0)) return { file, message: "binary file (contains NUL bytes)" };
-  let parsed: matter.GrayMatterFile<string>;
+  let parsed: ReturnType<typeof parseFrontMatter>;
   try {
-    parsed = matter(raw.toString("utf8"), MATTER_OPTIONS);
+    parsed = parseFrontMatter(raw.toString("utf8"));
   } catch (err) {
+    if (err instanceof FrontMatterError) return { file, message: err.message };
     return { file, message: `front matter is not valid YAML: ${firstLine((err as Error).message)}` };
   }
   const fm = frontMatterSchema.safeParse(parsed.data);
@@ -121,7 +112,7 @@ export async function parseArticleFile(root: string, relPath: string): Promise<A
  */
 export function readArticleBody(root: string, id: string): string {
   try {
-    return matter(readFileSync(path.join(root, `${id}.md`), "utf8"), MATTER_OPTIONS).content.trim();
+    return parseFrontMatter(readFileSync(path.join(root, `${id}.md`), "utf8")).content.trim();
   } catch {
     return "";
   }
