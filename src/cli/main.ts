@@ -3,6 +3,8 @@
  * `article-bot <command>`: the command-line entry point. Each command lives
  * in its own module and exports `run(args)`, resolving to an exit code.
  */
+import { redactSecrets, secretsFromEnv } from "../log.ts";
+
 const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
   start: () => import("./start.ts"),
   search: () => import("./search.ts"),
@@ -49,7 +51,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`article-bot: ${err instanceof Error ? err.message : String(err)}\n`);
+    // The last words of a failed start may quote a URL with the token in it.
+    const message = redactSecrets(err instanceof Error ? err.message : String(err), secretsFromEnv(process.env));
+    process.stderr.write(`article-bot: ${message}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { createLogger } from "../log.ts";
+import { createLogger, redactSecrets, secretsFromEnv } from "../log.ts";
 import { CopyError, copySqliteToPostgres, formatCopyReport } from "../store/postgres-copy.ts";
 import { isPostgresUrl } from "../store/postgres.ts";
 import { parseCommand } from "./args.ts";
@@ -33,14 +33,15 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const from = path.resolve(values.from ?? path.join(values.data ?? env.DATA_DIR ?? "data", "article-bot.sqlite"));
   const to = values.to ?? env.DATABASE_URL;
   if (!isPostgresUrl(to)) return usageError(to ? "--to must be a postgres:// or postgresql:// URL" : "missing --to <postgres url> (or $DATABASE_URL)");
-  const log = createLogger({ level: env.LOG_LEVEL ?? "warn" });
+  const secrets = secretsFromEnv({ ...env, DATABASE_URL: to });
+  const log = createLogger({ level: env.LOG_LEVEL ?? "warn", secrets });
   try {
     process.stdout.write(formatCopyReport(await copySqliteToPostgres(from, to, log)));
     return 0;
   } catch (err) {
-    // Connection and SQL errors are as actionable as ours; neither carries the password.
+    // Connection and SQL errors are as actionable as ours; a driver may quote the URL, so it is scrubbed.
     const message = err instanceof CopyError ? err.message : `copy failed, no rows were copied: ${(err as Error).message}`;
-    process.stderr.write(`article-bot migrate-db: ${message}\n`);
+    process.stderr.write(`article-bot migrate-db: ${redactSecrets(message, secrets)}\n`);
     return 1;
   }
 }
