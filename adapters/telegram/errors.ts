@@ -1,5 +1,6 @@
 import { GrammyError, HttpError } from "grammy";
 import { SendError } from "../../src/bot/sender.ts";
+import { redactSecrets } from "../../src/log.ts";
 
 /**
  * Errors of a request that never reached Telegram: no address, no route,
@@ -48,14 +49,9 @@ export function isNotModified(err: unknown): boolean {
 export function describeError(err: unknown): string {
   if (err instanceof HttpError) {
     const code = errorCode(err.error) ?? errorCode((err.error as { cause?: unknown } | undefined)?.cause);
-    return redactToken(code ? `${err.message} (${code})` : err.message);
+    return redactSecrets(code ? `${err.message} (${code})` : err.message);
   }
-  if (err instanceof GrammyError) return redactToken(err.message);
-  if (err instanceof Error) return redactToken(`${err.name}: ${err.message}`);
-  return redactToken(String(err));
-}
-
-/** Remove anything shaped like a bot token (`123456:ABC-…`), e.g. from a URL in an error message. */
-export function redactToken(text: string): string {
-  return text.replace(/\d{3,}:[\w-]{20,}/g, "[token]");
+  if (err instanceof GrammyError) return redactSecrets(err.message);
+  if (err instanceof Error) return redactSecrets(`${err.name}: ${err.message}`);
+  return redactSecrets(String(err));
 }

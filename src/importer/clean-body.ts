@@ -5,20 +5,25 @@
  * Everything here is pure string work so it can be tested on real samples.
  */
 
+import { IMAGE } from "../library/markdown.ts";
+
 /** Zero-width characters WeChat's editor sprinkles into text; invisible but they break matching. */
 const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g;
 
 /** CJK ideographs, kana and full-width punctuation: scripts written without spaces between words. */
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014]/;
 
-/** End of a sentence, optionally followed by closing quotes or brackets. */
-const SENTENCE_END = /[。！？…][”’」』）)]*$/;
+/** End of a sentence, optionally followed by (a few) closing quotes or brackets; tested on a line's tail only. */
+const SENTENCE_END = /[。！？…][”’」』）)]{0,8}$/;
 
 /** A line that starts its own markdown block and must not be glued to the previous one. */
 const BLOCK_START = /^(\d+\.\s|[-*+]\s|>|#{1,6}\s|!\[)/;
 
-/** Markdown image or link targets: `](...)`. Captures the URL. */
-const LINK_TARGET = /\]\(([^)\s]*)\)/g;
+/**
+ * Markdown image or link targets: `](...)`. Captures the URL. The URL
+ * stops at `]` too, so `](` repeated is scanned once, not once per `](`.
+ */
+const LINK_TARGET = /\]\(([^)\]\s]*)\)/g;
 
 /**
  * Remove the characters that WeChat's editor hides in text. Exported because
@@ -54,9 +59,10 @@ export function fixLinkTargets(md: string): string {
 export function cleanBody(md: string): string {
   const text = fixLinkTargets(stripZeroWidth(md).replace(/\r\n?/g, "\n"))
     // Images are often glued to the text around them; give each its own paragraph.
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, (img) => `\n\n${img}\n\n`);
+    .replace(IMAGE, (img) => `\n\n${img}\n\n`);
   const paragraphs = text
-    .split(/\n[ \t]*\n|[ \t]{2,}\n|\\\n/)
+    .split(/\n[ \t]*\n|(?<![ \t])[ \t]{2,}\n|\\\n/)
+    .filter((p) => p.trim() !== "")
     .flatMap(unwrapParagraph)
     .map(cleanInline)
     .filter((p) => p !== "");
@@ -74,16 +80,35 @@ function unwrapParagraph(paragraph: string): string[] {
     .map((l) => l.trim())
     .filter((l) => l !== "" && !/^[*_\s]+$/.test(l));
   const out: string[] = [];
-  let current = "";
+  // The paragraph being built, as pieces: reading the end of a long string
+  // built by `+=` flattens it each time, which is quadratic over many lines.
+  let parts: string[] = [];
+  let tail = "";
+  // Whether the paragraph's last word is (part of) a URL, kept up to date line by line.
+  let inUrl = false;
   for (const line of lines) {
-    if (current === "") current = line;
-    else if (BLOCK_START.test(line) || (SENTENCE_END.test(current) && CJK.test(line[0]!))) {
-      out.push(current);
-      current = line;
-    } else current += joiner(current, line) + line;
+    if (parts.length === 0 || BLOCK_START.test(line) || (SENTENCE_END.test(tail) && CJK.test(line[0]!))) {
+      if (parts.length > 0) out.push(parts.join(""));
+      parts = [line];
+      tail = line.slice(-10);
+      inUrl = endsInUrl(line);
+    } else {
+      const glue = joiner(tail.at(-1)!, line, inUrl);
+      inUrl = /\s/.test(glue + line) ? endsInUrl(line) : inUrl || (line.includes("/") && endsInUrl(tail.slice(-8) + line));
+      parts.push(glue, line);
+      tail = (tail + glue + line).slice(-10);
+    }
   }
-  if (current !== "") out.push(current);
+  if (parts.length > 0) out.push(parts.join(""));
   return out;
+}
+
+/** Whether the last whitespace-free word of `s` contains `http://` or `https://`. */
+function endsInUrl(s: string): boolean {
+  if (!s.includes("://")) return false;
+  // `\s\S*$` starts only at blanks and each try stops at the next one: linear, unlike `https?:\/\/\S*$`.
+  const word = /\s\S*$/.exec(s)?.[0] ?? s;
+  return word.includes("http://") || word.includes("https://");
 }
 
 /**
@@ -91,12 +116,11 @@ function unwrapParagraph(paragraph: string): string[] {
  * space is restored between Latin words; between CJK characters (or at a
  * dash, see {@link fixDashes}) the original had none.
  */
-function joiner(before: string, after: string): string {
-  const a = before.at(-1)!;
+function joiner(a: string, after: string, beforeEndsInUrl: boolean): string {
   const b = after[0]!;
   if (a === "-" || b === "-" || b === "\\") return "";
   // A bare URL is sometimes wrapped inside its query string (`…==\n&mid=…`).
-  if (/https?:\/\/\S*$/.test(before) && /^[&?=#%/]/.test(after)) return "";
+  if (beforeEndsInUrl && /^[&?=#%/]/.test(after)) return "";
   return CJK.test(a) && CJK.test(b) ? "" : " ";
 }
 
@@ -123,11 +147,13 @@ function cleanInline(paragraph: string): string {
  * `——` joined to the text on both sides.
  */
 export function fixDashes(s: string): string {
-  return s.replace(/[ \t]*(?:\\?-){2,}[ \t]*/g, "——").replace(/\\-/g, "-");
+  // The lookbehind starts a match only at the first blank of a run, so long runs of spaces stay linear.
+  return s.replace(/(?<![ \t])[ \t]*(?:\\?-){2,}[ \t]*/g, "——").replace(/\\-/g, "-");
 }
 
 /** Apply `fn` to the text between link targets, leaving `](url)` untouched. */
 function mapOutsideTargets(s: string, fn: (text: string) => string): string {
+  if (!s.includes("](")) return fn(s);
   let out = "";
   let last = 0;
   for (const m of s.matchAll(LINK_TARGET)) {

@@ -30,7 +30,8 @@ export interface ListPage {
   duplicates: string[];
 }
 
-const ENTRY = /^[-*+]\s+\[(.+?)\]\((\S+?)\)(?:\s*\|.*)?$/;
+/** The URL stops at `(`, `)` and blanks, so a title like `a](a](…` is scanned once per `](`, not to the end each time. */
+const ENTRY = /^[-*+]\s+\[(.+?)\]\(([^()\s]+)\)(?:\s*\|.*)?$/;
 const FIELD = /^\s+[-*+]\s+(时间|日期|摘要)[:：]\s*(.*)$/;
 
 /**
@@ -78,7 +79,7 @@ function addEntry(page: ListPage, entry: ListEntry): void {
 }
 
 function findAccount(markdown: string): string | undefined {
-  const m = /^#\s+【([^】]+)】/m.exec(markdown);
+  const m = /^#[ \t]+【([^】\n]+)】/m.exec(markdown);
   return m ? m[1]!.trim() : undefined;
 }
 

@@ -13,7 +13,7 @@
  *   > **南派三叔专区** …   > **《槽边往事》专营店营业中** … (ads)
  */
 import type { Zen } from "../library/article.ts";
-import { markdownToText } from "../library/markdown.ts";
+import { IMAGE as MARKDOWN_IMAGE, markdownToText } from "../library/markdown.ts";
 import { cleanBody, fixUrl, stripZeroWidth } from "./clean-body.ts";
 
 /** What a backup yields; `problem` says why it cannot become an article. */
@@ -30,7 +30,8 @@ export interface ParsedBackup {
 /** Bodies shorter than this (in characters of plain text) are placeholders, not articles. */
 export const MIN_BODY_CHARS = 50;
 
-const IMAGE = /!\[[^\]]*\]\(([^)\s]*)\)/;
+/** The first markdown image (not global: `exec` finds the first one); captures its URL. */
+const IMAGE = new RegExp(MARKDOWN_IMAGE.source);
 
 /**
  * Where the footer may start, earliest match wins. Several markers because
@@ -38,7 +39,8 @@ const IMAGE = /!\[[^\]]*\]\(([^)\s]*)\)/;
  */
 const FOOTER_MARKERS: RegExp[] = [
   /^[ \t]*题图(标题)?[:：]/m,
-  /\*\*[^*\n]{1,20}\*\*[\s*]*[^*\n]{1,12}\s+出品\s*\*\*/,
+  // Bounded runs, and the name starts with a non-blank: `**a**` + spaces no longer backtracks for minutes.
+  /\*\*[^*\n]{1,20}\*\*[\s*]{0,40}[^*\s][^*\n]{0,11}\s{1,10}出品\s{0,10}\*\*/,
   /【微信号】/,
   /请你相信我/,
   /^[ \t]*>.*禅定时刻/m,
@@ -73,8 +75,8 @@ function splitHeader(md: string, fallbackTitle: string): { title: string; rest: 
   const lines = md.split("\n");
   let i = 0;
   while (i < lines.length && lines[i]!.trim() === "") i++;
-  const heading = /^#\s+(.+?)(?:\s+#+)?\s*$/.exec(lines[i] ?? "");
-  const title = heading ? unescapeMarkdown(heading[1]!) : fallbackTitle.trim();
+  const heading = headingText(lines[i] ?? "");
+  const title = heading ? unescapeMarkdown(heading) : fallbackTitle.trim();
   if (heading) i++;
   // The boilerplate sits within the first few lines; don't scan into the text.
   for (let seen = 0; i < lines.length && seen < 6; i++) {
@@ -84,6 +86,13 @@ function splitHeader(md: string, fallbackTitle: string): { title: string; rest: 
     seen++;
   }
   return { title, rest: lines.slice(i).join("\n") };
+}
+
+/** The text of a `# title` line (closing `#`s dropped), or undefined for any other line. */
+function headingText(line: string): string | undefined {
+  const m = /^#[ \t]+(\S.*)$/.exec(line.trim());
+  // The lookbehind starts only at the first blank of a run: linear on a title padded with spaces.
+  return m ? m[1]!.replace(/(?<![ \t])[ \t]+#+$/, "").trim() : undefined;
 }
 
 function unescapeMarkdown(s: string): string {
@@ -137,7 +146,7 @@ export function parseZen(footer: string): Zen | undefined {
  * for a space (`《Here**We Stand…》`).
  */
 function zenTitle(credits: string): { text: string } | undefined {
-  const m = /《([^》]*)》/.exec(credits);
+  const m = /《([^《》]*)》/.exec(credits);
   if (!m) return undefined;
   const text = m[1]!
     .replace(/(?<=[A-Za-z0-9])[*_]+(?=[A-Za-z0-9])/g, " ")
@@ -168,7 +177,7 @@ function assignCredits(fields: string[]): { creator?: string; model?: string } {
 
 /** `和菜头 出品` (possibly split across a wrapped line) → `和菜头`. */
 function parseAuthor(footer: string): string | undefined {
-  const m = /\*\*\s*([^*\n]{1,20}?)\s+出品\s*\*\*/.exec(footer);
+  const m = /\*\*\s{0,10}([^*\s][^*\n]{0,19}?)\s{1,10}出品\s{0,10}\*\*/.exec(footer);
   return m ? m[1]!.trim() : undefined;
 }
 

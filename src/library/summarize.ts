@@ -4,6 +4,13 @@ const SENTENCE_END = /[。！？!?…；;]+["”’」』）)]*/g;
 const CLAUSE_END = /[，,、：:]/g;
 
 /**
+ * How much of the body a summary is taken from: far more than the opening
+ * sentences need, even behind a long image link, and it keeps the work
+ * for a 5 MB article the same as for a short one.
+ */
+const SOURCE_CHARS = 20_000;
+
+/**
  * An extractive summary of the opening of a markdown body: whole sentences
  * until at least `min` characters, normally no more than `max`. When the
  * sentence that would reach `min` is long, it is still taken whole if the
@@ -11,7 +18,7 @@ const CLAUSE_END = /[，,、：:]/g;
  * cut); otherwise it is cut at its last comma that fits, ending with `…`.
  */
 export function summarize(body: string, min = 80, max = 120): string {
-  const text = flatten(markdownToText(body));
+  const text = flatten(markdownToText(body.slice(0, SOURCE_CHARS)));
   if (length(text) <= max) return text;
   let cut = 0;
   for (const m of text.matchAll(SENTENCE_END)) {
@@ -26,7 +33,8 @@ export function summarize(body: string, min = 80, max = 120): string {
 
 /** The longest cut at a clause boundary after `from` that fits in `max - 1` characters. */
 function clauseCut(text: string, from: number, min: number, max: number): string {
-  const head = [...text].slice(0, max - 1).join("");
+  // A code point is at most two UTF-16 units: this prefix holds the first `max - 1` of them.
+  const head = [...text.slice(0, 2 * max)].slice(0, max - 1).join("");
   let best = -1;
   for (const m of head.matchAll(CLAUSE_END)) if (m.index >= from) best = m.index;
   if (best >= 0 && length(head.slice(0, best)) >= min / 2) return head.slice(0, best);
@@ -36,7 +44,8 @@ function clauseCut(text: string, from: number, min: number, max: number): string
 /** Paragraphs joined into one line: no space between Chinese characters, one between words. */
 function flatten(text: string): string {
   return text
-    .replace(/\s*\n\s*/g, (_m, offset: number, s: string) => (isLatin(s[offset - 1]) && isLatin(s[offset + _m.length]) ? " " : ""))
+    // Starting only at the first blank of a run keeps this linear on long runs of spaces.
+    .replace(/(?<!\s)\s*\n\s*/g, (_m, offset: number, s: string) => (isLatin(s[offset - 1]) && isLatin(s[offset + _m.length]) ? " " : ""))
     .replace(/[ \t]+/g, " ")
     .trim();
 }
