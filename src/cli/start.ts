@@ -7,7 +7,7 @@ import { minuteInZone, systemClock, type Clock } from "../clock.ts";
 import { loadConfig, type Config, type SyncConfig } from "../config.ts";
 import type { Ticker } from "../cron.ts";
 import { LiveLibrary } from "../library/live.ts";
-import { createLogger, type Logger } from "../log.ts";
+import { createLogger, redactSecrets, secretsFromEnv, type Logger } from "../log.ts";
 import { ImageCache } from "../net/image-cache.ts";
 import { Observability } from "../observability/observability.ts";
 import { Announcer } from "../push/announce.ts";
@@ -88,7 +88,7 @@ export async function run(args: string[]): Promise<number> {
     const request = await shutdown.requested;
     log.info({ reason: request.reason }, "shutting down");
     await running.stop();
-    if (request.message) process.stderr.write(`article-bot: ${request.message}\n`);
+    if (request.message) process.stderr.write(`article-bot: ${redactSecrets(request.message, secretsFromEnv(process.env))}\n`);
     return request.exitCode;
   } finally {
     shutdown.dispose();
@@ -288,9 +288,9 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   return () => (result ??= fn());
 }
 
-/** An error as one line: its message, never its stack. */
+/** An error as one line: its message, never its stack, and never a secret it quotes (stderr bypasses the logger). */
 function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split("\n")[0]!;
+  return redactSecrets((err instanceof Error ? err.message : String(err)).split("\n")[0]!, secretsFromEnv(process.env));
 }
 
 /** `30 7 * * *` → `07:30`, for telling subscribers when the push comes. */

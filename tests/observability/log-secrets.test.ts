@@ -2,7 +2,7 @@ import { createServer } from "node:net";
 import { Writable } from "node:stream";
 import { Api } from "grammy";
 import { describe, expect, it } from "vitest";
-import { startWithRetry } from "../../src/cli/start.ts";
+import { Supervised } from "../../src/cli/supervisor.ts";
 import { createLogger, redactSecrets } from "../../src/log.ts";
 
 const TOKEN = "7012345678:AAH-fake_token_for_tests_0123456789abcdef";
@@ -31,9 +31,10 @@ describe("secrets never reach the log", () => {
     const failure = await api.getMe().then(() => undefined, (err: unknown) => err);
     expect(JSON.stringify({ m: String(failure), e: (failure as { error?: unknown }).error?.toString() })).toContain(TOKEN); // the raw error does carry it
     const { log, out } = rawLog(); // no known secrets: the token's shape alone gives it away
-    await startWithRetry({ platform: "telegram", start: () => Promise.reject(failure) } as never, log, { running: () => false });
-    expect(out()).toContain("adapter failed to start");
-    expect(out()).toContain("ECONNREFUSED");
+    const adapter = new Supervised({ platform: "telegram", start: () => Promise.reject(failure), stop: async () => {} } as never, { log, retryMs: [60_000] });
+    await adapter.start();
+    await adapter.stop();
+    expect(out()).toContain("adapter could not start");
     expect(out()).not.toContain(TOKEN);
     expect(out()).not.toContain(TOKEN.split(":")[1]);
   });
