@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { isIP } from "node:net";
 import path from "node:path";
 import { validate as isCron } from "node-cron";
 import { z } from "zod";
@@ -24,6 +25,7 @@ const envSchema = z.object({
   DATA_DIR: z.preprocess(blankAsUndefined, z.string().default("data")),
   TRIGGER: z.preprocess(blankAsUndefined, z.string().default("?,？")),
   ADMIN_IDS: list,
+  IMAGE_HOSTS_ALLOW: list.refine((entries) => entries.every(isHostOrRange), "must list host names, IP addresses or CIDR ranges (e.g. 10.0.0.0/8)"),
   PUSH_CRON: z.preprocess(
     blankAsUndefined,
     z
@@ -87,6 +89,8 @@ export interface Config {
   httpPort?: number;
   /** Interface the HTTP server (health, metrics) listens on. */
   httpHost: string;
+  /** Internal hosts images may be downloaded from anyway (IMAGE_HOSTS_ALLOW): names, addresses, CIDR ranges. */
+  imageHostsAllow: string[];
   /** Per-chat flood protection; undefined when switched off (RATE_LIMIT_PER_MINUTE=0). */
   rateLimit?: { burst: number; perMinute: number };
   databaseUrl?: string;
@@ -118,6 +122,15 @@ export interface WechatPacing {
   perChatPerMinute: number;
 }
 
+/** `images.lan`, `10.1.2.3`, `[fd00::1]`, `10.0.0.0/8`, `fd00::/8`. */
+function isHostOrRange(entry: string): boolean {
+  const [address = "", prefix, extra] = entry.replace(/^\[(.*)\]$/, "$1").split("/");
+  const family = isIP(address);
+  if (prefix === undefined) return family !== 0 || /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i.test(address);
+  const bits = Number(prefix);
+  return family !== 0 && extra === undefined && /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
 /** Thrown when the environment is invalid; the message lists every problem. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -141,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     httpPort: e.HTTP_PORT,
     httpHost: e.HTTP_HOST,
+    imageHostsAllow: e.IMAGE_HOSTS_ALLOW,
     rateLimit: e.RATE_LIMIT_PER_MINUTE > 0 ? { burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE } : undefined,
     databaseUrl: e.DATABASE_URL,
     telegram: e.TELEGRAM_BOT_TOKEN

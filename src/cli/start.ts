@@ -143,7 +143,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     }
     signal?.throwIfAborted();
 
-    const images = options.images ?? new ImageCache();
+    const images = options.images ?? new ImageCache({ downloadOptions: { allowHosts: config.imageHostsAllow } });
     const pushing = new InFlight();
     const connectedSenders = () => supervised.filter((s) => s.state === "connected").map((s) => pushing.track(observability.sender(s.adapter.sender)));
     const push = new PushService({

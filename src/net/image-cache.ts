@@ -1,10 +1,12 @@
 import { systemClock, type Clock } from "../clock.ts";
-import { downloadImage, type Downloaded } from "./download.ts";
+import { downloadImage, type DownloadOptions, type Downloaded } from "./download.ts";
 
 /** Options of an {@link ImageCache}. */
 export interface ImageCacheOptions {
-  /** How an image is fetched. Default: {@link downloadImage} with its defaults. */
+  /** How an image is fetched. Default: {@link downloadImage} with `downloadOptions`. */
   download?: (url: string) => Promise<Downloaded>;
+  /** Options of the default download, e.g. `allowHosts` from IMAGE_HOSTS_ALLOW. */
+  downloadOptions?: DownloadOptions;
   clock?: Clock;
   /** Images kept at once (oldest dropped first). Default 8. */
   maxEntries?: number;
@@ -34,7 +36,7 @@ export class ImageCache {
   private readonly clock: Clock;
 
   constructor(private readonly options: ImageCacheOptions = {}) {
-    this.download = options.download ?? ((url) => downloadImage(url));
+    this.download = options.download ?? ((url) => downloadImage(url, options.downloadOptions));
     this.clock = options.clock ?? systemClock;
   }
 

@@ -7,7 +7,11 @@ export type ImageRoute =
   /** An HTTP error status, e.g. 404 or 503. */
   | { kind: "status"; status: number }
   /** Never answer (a hung host), to exercise timeouts. */
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** Any body with any content type, e.g. JSON from an internal service. */
+  | { kind: "body"; bytes: Buffer; contentType: string }
+  /** A redirect (302) to `location`. */
+  | { kind: "redirect"; location: string };
 
 /** One request the server received. */
 export interface ImageRequest {
@@ -25,28 +29,34 @@ export class ImageServer {
   private readonly routes = new Map<string, ImageRoute>();
   private readonly server: Server;
 
-  private constructor() {
+  private constructor(private readonly host: string) {
     this.server = createServer((req, res) => {
       const path = req.url ?? "/";
       this.requests.push({ path, headers: req.headers });
       const route = this.routes.get(path.split("?")[0]!) ?? { kind: "status", status: 404 };
       if (route.kind === "hang") return;
       if (route.kind === "status") return void res.writeHead(route.status).end();
+      if (route.kind === "redirect") return void res.writeHead(302, { location: route.location }).end();
+      if (route.kind === "body") return void res.writeHead(200, { "content-type": route.contentType }).end(route.bytes);
       const bytes = req.headers.referer ? PLACEHOLDER : route.bytes;
       res.writeHead(200, { "content-type": route.contentType ?? "image/jpeg", "content-length": bytes.length }).end(bytes);
     });
   }
 
-  /** Start a server on a random port of 127.0.0.1. */
-  static async start(): Promise<ImageServer> {
-    const s = new ImageServer();
-    await new Promise<void>((resolve) => s.server.listen(0, "127.0.0.1", resolve));
+  /** Start a server on a random port of `host` (another loopback address, e.g. 127.0.0.2, plays an internal host). */
+  static async start(host = "127.0.0.1"): Promise<ImageServer> {
+    const s = new ImageServer(host);
+    await new Promise<void>((resolve) => s.server.listen(0, host, resolve));
     return s;
   }
 
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`. */
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `http://${this.host}:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
   }
 
   /** Serve `route` at `path` (query strings are ignored when matching); returns the full URL. */
@@ -65,6 +75,13 @@ export class ImageServer {
     await new Promise((resolve) => this.server.close(resolve));
   }
 }
+
+/**
+ * The image server runs on 127.0.0.1, which the bot refuses to fetch from
+ * by default (an internal address, see docs/security.md): tests that
+ * download from it allow it explicitly, as IMAGE_HOSTS_ALLOW would.
+ */
+export const LOCAL_IMAGE_HOSTS = ["127.0.0.1"];
 
 /** Bytes the server answers hotlinked requests with, like WeChat's "未经允许不可引用" picture. */
 export const PLACEHOLDER = Buffer.from("placeholder: 此图片来自微信公众平台，未经允许不可引用");

@@ -5,6 +5,7 @@ import { downloadImage } from "../../src/net/download.ts";
 import { ImageCache } from "../../src/net/image-cache.ts";
 import { imageOfDay } from "../../src/zen/gallery.ts";
 import { fakeClock } from "../helpers/bot.ts";
+import { LOCAL_IMAGE_HOSTS } from "../helpers/image-server.ts";
 import { captureLog, FakeSender, pushService, subscribeMany, tempSqlite } from "./helpers.ts";
 
 const DAY = "2026-11-25";
@@ -24,7 +25,7 @@ async function imageServer(mode: "ok" | "404" | "slow") {
   return {
     requests,
     /** Fetch WeChat image URLs from this server instead (same path and query). */
-    download: (url: string) => downloadImage(url.replace("https://mmbiz.qpic.cn", origin), { timeoutMs: 200, retries: 1, backoffMs: () => 10 }),
+    download: (url: string) => downloadImage(url.replace("https://mmbiz.qpic.cn", origin), { timeoutMs: 200, retries: 1, backoffMs: () => 10, allowHosts: LOCAL_IMAGE_HOSTS }),
     close: async () => {
       for (const hangUp of pending) hangUp();
       server.closeAllConnections();

@@ -22,7 +22,7 @@ import { DEFAULT_PACES, type Pace } from "../../src/push/pacer.ts";
 import type { Store } from "../../src/store/store.ts";
 import { fakeClock } from "../helpers/bot.ts";
 import { FakeTelegram } from "../helpers/fake-telegram.ts";
-import { ImageServer, jpegBytes } from "../helpers/image-server.ts";
+import { ImageServer, jpegBytes, LOCAL_IMAGE_HOSTS } from "../helpers/image-server.ts";
 import { pushService, subscribeMany, tempSqlite } from "./helpers.ts";
 
 const SUBSCRIBERS = 1000;
@@ -47,7 +47,7 @@ async function once(makeSender: MakeSender, pace: Pace): Promise<number> {
     for (const path of ["/mmbiz_jpg/molotus/0", "/mmbiz_png/shanzhong/0"]) host.route(path, { kind: "image", bytes: jpegBytes(50_000) });
     await subscribeMany(db.store, SUBSCRIBERS, { prefix: "1" });
     clock.set("2026-11-24T23:30:00Z");
-    const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url)), clock });
+    const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { allowHosts: LOCAL_IMAGE_HOSTS }), clock });
     const { service } = await pushService(db.store, clock, [makeSender(tg, db.store, images)], { images, paces: { telegram: pace } });
     const [report] = (await service.tick())!;
     await service.stop();

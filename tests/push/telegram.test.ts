@@ -5,7 +5,7 @@ import { downloadImage } from "../../src/net/download.ts";
 import { ImageCache } from "../../src/net/image-cache.ts";
 import { fakeClock } from "../helpers/bot.ts";
 import { FakeTelegram } from "../helpers/fake-telegram.ts";
-import { ImageServer, jpegBytes } from "../helpers/image-server.ts";
+import { ImageServer, jpegBytes, LOCAL_IMAGE_HOSTS } from "../helpers/image-server.ts";
 import { pushService, tempSqlite } from "./helpers.ts";
 
 const CHATS = Array.from({ length: 1000 }, (_, i) => String(100_000 + i));
@@ -32,7 +32,7 @@ describe("the daily push through the real Telegram sender and a fake Bot API ser
   it("gives 1,000 subscribers exactly one push through 429s and 403s, and unsubscribes the blocked", async () => {
     for (const chatId of BLOCKED) tg.fail({ chatId, code: 403, description: "Forbidden: bot was blocked by the user" });
     for (const chatId of RATE_LIMITED) tg.fail({ chatId, code: 429, retryAfter: 1, times: 1 });
-    const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0 }), clock });
+    const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0, allowHosts: LOCAL_IMAGE_HOSTS }), clock });
     const telegram = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store: db.store, log: silentLogger(), images });
     const { service } = await pushService(db.store, clock, [telegram], {
       images,

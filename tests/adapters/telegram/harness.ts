@@ -14,7 +14,7 @@ import { openSqliteStore } from "../../../src/store/sqlite.ts";
 import type { Store } from "../../../src/store/store.ts";
 import { fakeClock, loadSnapshot } from "../../helpers/bot.ts";
 import { FakeTelegram, type FakeTelegramOptions } from "../../helpers/fake-telegram.ts";
-import { ImageServer, jpegBytes } from "../../helpers/image-server.ts";
+import { ImageServer, jpegBytes, LOCAL_IMAGE_HOSTS } from "../../helpers/image-server.ts";
 
 /** Nine articles: seven about 照相机 (three pages), one with hostile HTML, one without a link, one zen image. */
 export const TELEGRAM_LIBRARY = fileURLToPath(new URL("../../fixtures/telegram/", import.meta.url));
@@ -88,7 +88,7 @@ export async function startTelegram(options: HarnessOptions = {}): Promise<Harne
     TELEGRAM_WEBHOOK_PORT: options.webhookUrl ? "0" : undefined,
   });
   // The library's images live on mmbiz.qpic.cn; the local host stands in for it.
-  const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0, timeoutMs: 2000 }) });
+  const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0, timeoutMs: 2000, allowHosts: LOCAL_IMAGE_HOSTS }) });
   const shutdowns: string[] = [];
   const ctx = { bot: core, config, store, log, images, requestShutdown: (reason: string) => void shutdowns.push(reason) };
   const adapter = createAdapter(ctx, { clock, pollSeconds: 5, reliability: { throttle: false }, ...options.adapter });

@@ -8,7 +8,7 @@ import { ImageCache } from "../../../src/net/image-cache.ts";
 import type { Store } from "../../../src/store/store.ts";
 import { tempStore } from "../../helpers/bot.ts";
 import { FakeTelegram } from "../../helpers/fake-telegram.ts";
-import { ImageServer, jpegBytes } from "../../helpers/image-server.ts";
+import { ImageServer, jpegBytes, LOCAL_IMAGE_HOSTS } from "../../helpers/image-server.ts";
 
 const zen = (url: string): Reply => ({
   kind: "image",
@@ -25,7 +25,7 @@ describe("Telegram sender (the push's way into Telegram)", () => {
 
   beforeEach(async () => {
     [tg, images, db] = await Promise.all([FakeTelegram.start(), ImageServer.start(), tempStore()]);
-    const cache = new ImageCache({ download: (url) => downloadImage(url, { retries: 0 }) });
+    const cache = new ImageCache({ download: (url) => downloadImage(url, { retries: 0, allowHosts: LOCAL_IMAGE_HOSTS }) });
     sender = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store: db.store, log: silentLogger(), images: cache });
   });
   afterEach(async () => {

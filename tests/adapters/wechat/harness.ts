@@ -11,7 +11,7 @@ import { createAdapter, type WechatAdapter } from "../../../adapters/wechat/inde
 import { loadConfig } from "../../../src/config.ts";
 import { ImageCache } from "../../../src/net/image-cache.ts";
 import { testBot } from "../../helpers/bot.ts";
-import { ImageServer, jpegBytes } from "../../helpers/image-server.ts";
+import { ImageServer, jpegBytes, LOCAL_IMAGE_HOSTS } from "../../helpers/image-server.ts";
 import { captureLog } from "../../push/helpers.ts";
 
 /** The fixture library; its image URLs point at `http://images.invalid` until served locally. */
@@ -68,7 +68,7 @@ export async function wechatHarness(options: HarnessOptions = {}) {
 
   const qr: string[] = [];
   const adapter: WechatAdapter = createAdapter(
-    { bot: core.bot, config, store: core.store, log, requestShutdown: () => {}, images: new ImageCache() },
+    { bot: core.bot, config, store: core.store, log, requestShutdown: () => {}, images: new ImageCache({ downloadOptions: { allowHosts: LOCAL_IMAGE_HOSTS } }) },
     { puppet, qrOutput: sink(qr), random: () => 0, drainMs: 200 },
   );
   await adapter.start();
