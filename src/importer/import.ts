@@ -6,12 +6,13 @@
 import { mkdir, readFile, readdir, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { frontMatterSchema, type FrontMatter } from "../library/article.ts";
+import { parseFrontMatter } from "../library/front-matter.ts";
 import { parseArticleFile } from "../library/load.ts";
 import { markdownToText } from "../library/markdown.ts";
 import { summarize } from "../library/summarize.ts";
 import { lookupTitle, parseListPage, type ListEntry, type ListPage } from "./list-page.ts";
 import { parseBackup, type ParsedBackup } from "./parse-backup.ts";
-import { safeFileName, serializeArticle, writeIfChanged, type WriteOutcome } from "./write.ts";
+import { IMPORTED_FROM, readIfExists, safeFileName, serializeArticle, writeAtomic, writeIfChanged, type WriteOutcome } from "./write.ts";
 
 /** Options of one import run. */
 export interface ImportOptions {
@@ -142,15 +143,56 @@ async function importOne(
   }
   const fm = frontMatterSchema.safeParse(buildFrontMatter(parsed, entry, report.account));
   if (!fm.success) return skip(`invalid front matter: ${fm.error.issues[0]!.path.join(".")} ${fm.error.issues[0]!.message}`);
-  const out = uniqueName(safeFileName(parsed.title), taken);
-  const outcome = await writeIfChanged(path.join(opts.outDir, out), serializeArticle(fm.data, parsed.body));
-  const check = await parseArticleFile(opts.outDir, out);
-  if (!("body" in check)) {
-    if (outcome !== "unchanged") await unlink(path.join(opts.outDir, out)).catch(() => undefined);
-    return skip(`written file does not load: ${check.message}`);
+  const mark = `${report.account}/${name}`;
+  let out = `${safeFileName(parsed.title)}.md`;
+  try {
+    const target = await ownedName(opts.outDir, safeFileName(parsed.title), taken, { mark, url: fm.data.url });
+    out = target.name;
+    const file = path.join(opts.outDir, out);
+    const outcome = await writeIfChanged(file, serializeArticle(fm.data, parsed.body, mark));
+    const check = await parseArticleFile(opts.outDir, out);
+    if (!("body" in check)) {
+      // Put back what was there: the previous import, or nothing.
+      if (target.previous === undefined) await unlink(file).catch(() => undefined);
+      else if (outcome === "updated") await writeAtomic(file, target.previous);
+      return skip(`written file does not load: ${check.message}`);
+    }
+    report.imported[outcome].push(out);
+    if (!fm.data.zen) report.withoutZen.push(name);
+  } catch (err) {
+    return skip(`cannot write ${out}: ${(err as Error).message}`);
   }
-  report.imported[outcome].push(out);
-  if (!fm.data.zen) report.withoutZen.push(name);
+}
+
+/**
+ * The first free name for `base` (`base.md`, `base-2.md`, …): not used by
+ * another backup of this run, and either no file yet or a file this
+ * importer wrote for the same article (its `imported_from` mark or its
+ * url). A file the writer made by hand is never overwritten.
+ */
+async function ownedName(
+  outDir: string,
+  base: string,
+  taken: Set<string>,
+  article: { mark: string; url?: string },
+): Promise<{ name: string; previous?: string }> {
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? `${base}.md` : `${base}-${n}.md`;
+    if (taken.has(name.toLowerCase())) continue;
+    const previous = await readIfExists(path.join(outDir, name));
+    if (previous !== undefined && !ownedBy(previous, article)) continue;
+    taken.add(name.toLowerCase());
+    return { name, previous };
+  }
+}
+
+function ownedBy(text: string, article: { mark: string; url?: string }): boolean {
+  try {
+    const { data } = parseFrontMatter(text);
+    return data[IMPORTED_FROM] === article.mark || (article.url !== undefined && data.url === article.url);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -203,7 +245,7 @@ function isComplete(s: string): boolean {
  */
 function summarySource(body: string): string {
   const linksOnly = (p: string) =>
-    p.replace(/!?\[[^\]]*\]\([^)]*\)/g, "").replace(/[（(][^）)]*[）)]/g, "").replace(/[\s\p{P}]/gu, "") === "";
+    p.replace(/!?\[[^[\]]*\]\([^()\]]*\)/g, "").replace(/[（(][^（(）)]*[）)]/g, "").replace(/[\s\p{P}]/gu, "") === "";
   return body
     .split(/\n{2,}/)
     .map((p) => p.split("\n").filter((line) => !/^\s*(\d+\.|[-*+])\s/.test(line)).join("\n"))
@@ -211,10 +253,4 @@ function summarySource(body: string): string {
     .join("\n\n");
 }
 
-/** Two titles can map to one file name (`a/b` and `a:b`); number the later ones. */
-function uniqueName(base: string, taken: Set<string>): string {
-  let name = `${base}.md`;
-  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base}-${n}.md`;
-  taken.add(name.toLowerCase());
-  return name;
-}
+
