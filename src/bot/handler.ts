@@ -52,7 +52,7 @@ export interface Handled {
   replies: Reply[];
   /** Time to answer, in milliseconds. */
   ms: number;
-  /** Set when handling threw (the error is rethrown to the adapter). */
+  /** Set when handling threw (the chat got {@link t.failed} instead). */
   error?: unknown;
 }
 
@@ -75,6 +75,9 @@ export class Bot {
   /**
    * Answer a message. Resolves to no replies when the message is not for
    * the bot (a group message without mention or trigger, or empty text).
+   * Never rejects: this is the pipeline's one error boundary. A failure
+   * (the store's disk is full, the library unreadable) is answered with a
+   * short apology and reported to the observer, which logs it.
    */
   async handle(msg: Incoming): Promise<Reply[]> {
     const started = performance.now();
@@ -83,8 +86,8 @@ export class Bot {
       outcome = await this.answer(msg);
       return outcome.replies;
     } catch (error) {
-      outcome = { ...outcome, error };
-      throw error;
+      outcome = { command: this.commandOf(msg), error, replies: [{ kind: "text", text: t.failed }] };
+      return outcome.replies;
     } finally {
       this.deps.observe?.({ msg, ...outcome, ms: performance.now() - started });
     }
@@ -98,6 +101,12 @@ export class Bot {
     if (text === "") return { replies: msg.isGroup && !msg.mentioned ? [] : [{ kind: "text", text: t.emptyQuery }] };
     const command = parseCommand(text);
     return { command: command.name, replies: await this.run(command, msg) };
+  }
+
+  /** The command a message asked for, for the report of a failure. */
+  private commandOf(msg: Incoming): Command["name"] | undefined {
+    const text = this.addressedText(msg);
+    return text ? parseCommand(text).name : undefined;
   }
 
   /** The text meant for the bot, without the trigger; undefined when not addressed. */

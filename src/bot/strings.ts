@@ -64,6 +64,7 @@ export const t = {
     `新文章通知：订阅 ${s.subscribers} 个会话；最近 24 小时已发送 ${s.sent}，失败 ${s.failed}，进行中 ${s.inFlight}`,
   groupAdminOnly: "抱歉，只有群管理员可以更改本群的订阅。",
   adminOnly: "抱歉，这个命令只有管理员可以使用。",
+  failed: "抱歉，出了点问题，这次没有办成，请稍后再试。",
   pushDisabled: "推送服务没有启用。",
   slowDown: "消息有点多，请稍等一会儿再问我。",
   onThisDay: (year: string, title: string, url?: string) => `那年今日（${year}）：《${title}》${url ? ` ${url}` : ""}`,

@@ -18,14 +18,18 @@ export interface SqliteStoreOptions {
 /**
  * Open (creating if needed) the embedded SQLite store at `file`: WAL mode,
  * a busy timeout so a second handle on the same file waits instead of
- * failing, and every pending migration applied.
+ * failing (set first: switching a new file to WAL takes a lock too), and
+ * every pending migration applied. `synchronous = FULL`: a commit is on
+ * disk before it returns, so a power loss never loses a subscription or a
+ * delivery-log row that was reported done (see docs/security.md).
  */
 export async function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Promise<Store> {
   if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
   try {
-    db.pragma("journal_mode = WAL");
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    await enableWal(db, options.busyTimeoutMs ?? 5000);
+    db.pragma("synchronous = FULL");
     db.pragma("foreign_keys = ON");
     migrate(db);
   } catch (err) {
@@ -36,25 +40,47 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
 }
 
 /**
+ * Switch to WAL. SQLite answers "database is locked" at once, without
+ * waiting out the busy timeout, when another process is switching the same
+ * new file at that moment: try again for up to `timeoutMs`.
+ */
+async function enableWal(db: Database.Database, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+    }
+  }
+}
+
+/**
  * Apply the migrations newer than the database's version, each in its own
  * transaction together with its `schema_migrations` row, so a crash never
- * leaves a half-applied step. Safe to call any number of times.
+ * leaves a half-applied step. Whether a step is applied is read inside
+ * that IMMEDIATE (write-locked) transaction: several processes opening a
+ * new database at once each wait their turn, and only the first applies
+ * it. Safe to call any number of times.
  */
 export function migrate(db: Database.Database, steps: readonly Migration[] = migrations): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const applied = new Set(
-    db.prepare("SELECT version FROM schema_migrations").all().map((r) => (r as { version: number }).version),
-  );
+  const isApplied = db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
   const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
   const done: number[] = [];
   for (const step of [...steps].sort((a, b) => a.version - b.version)) {
-    if (applied.has(step.version)) continue;
-    db.transaction(() => {
-      db.exec(step.sql);
-      record.run(step.version, step.name, new Date().toISOString());
-    }).immediate();
-    done.push(step.version);
+    const applied = db
+      .transaction(() => {
+        if (isApplied.get(step.version)) return false;
+        db.exec(step.sql);
+        record.run(step.version, step.name, new Date().toISOString());
+        return true;
+      })
+      .immediate();
+    if (applied) done.push(step.version);
   }
   return done;
 }

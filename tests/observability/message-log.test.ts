@@ -54,10 +54,10 @@ describe("one log line per handled message", () => {
     expect(debug).toMatchObject({ level: 20, text: "墨".repeat(200) });
   });
 
-  it("logs an error line when answering fails, and the adapter still gets the error", async () => {
+  it("logs an error line when answering fails, and the chat gets a short apology", async () => {
     const { bot, lines, observability, breakLibrary } = await setUp();
     breakLibrary(new Error("disk gone"));
-    await expect(bot.handle(dm("墨荷"))).rejects.toThrow("disk gone");
+    expect(await bot.handle(dm("墨荷"))).toEqual([{ kind: "text", text: "抱歉，出了点问题，这次没有办成，请稍后再试。" }]);
     expect(lines().find((l) => l.msg === "message failed")).toMatchObject({ level: 50, platform: "test", err: { message: "disk gone" } });
     expect((await observability.metrics.render()).body).toContain('outcome="error"} 1');
   });

@@ -1,22 +1,29 @@
 import { PassThrough } from "node:stream";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConsoleAdapter } from "../../../adapters/console/index.ts";
 import { renderPlain } from "../../../adapters/console/render.ts";
+import { Bot, type BotDeps } from "../../../src/bot/handler.ts";
+import type { Store } from "../../../src/store/store.ts";
+import { Metrics } from "../../../src/observability/metrics.ts";
+import { messageObserver } from "../../../src/observability/message-log.ts";
+import { capturedLog } from "../../observability/harness.ts";
 import { testBot } from "../../helpers/bot.ts";
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => cleanup?.());
 
 /** Type lines into the console chat and collect what it prints until input ends. */
-async function chat(lines: string[]): Promise<string> {
+async function chat(lines: string[], overrides: (store: Store) => Partial<BotDeps> = () => ({})): Promise<string> {
   const t = await testBot();
+  const bot = new Bot({ ...t.deps, ...overrides(t.store) });
   cleanup = t.cleanup;
   const input = new PassThrough();
   const output = new PassThrough();
   let printed = "";
   output.on("data", (d: Buffer) => (printed += d.toString()));
   const closed = new Promise<void>((resolve) => {
-    const adapter = new ConsoleAdapter(t.bot, { input, output }, resolve);
+    const adapter = new ConsoleAdapter(bot, { input, output }, resolve);
     void adapter.start().then(() => input.end(lines.map((l) => `${l}\n`).join("")));
   });
   await closed;
@@ -38,6 +45,19 @@ describe("the console chat", () => {
   it("marks the matched words of a snippet", async () => {
     const out = await chat(["照相机和绘画"]);
     expect(out).toContain("为什么人类有了【照相机】还要【绘画】？");
+  });
+
+  it("answers a store write that fails (disk full) with a short apology, logs it, and goes on chatting", async () => {
+    const { log, lines } = capturedLog();
+    const full = new Database.SqliteError("database or disk is full", "SQLITE_FULL");
+    const out = await chat(["订阅", "墨荷"], (store) => ({
+      log,
+      observe: messageObserver(log, new Metrics()),
+      store: Object.assign(Object.create(store) as Store, { subscribe: async () => Promise.reject(full) }),
+    }));
+    expect(out).toContain("抱歉，出了点问题，这次没有办成，请稍后再试。");
+    expect(out).toContain("找到 1 篇与「墨荷」相关的文章");
+    expect(lines()).toContainEqual(expect.objectContaining({ level: 50, msg: "message failed", command: "subscribe", err: expect.objectContaining({ code: "SQLITE_FULL" }) }));
   });
 
   it("prints today's image with its caption and source article", () => {
