@@ -122,6 +122,18 @@ export interface WechatPacing {
   perChatPerMinute: number;
 }
 
+/**
+ * Settings that work but are probably not what the operator meant, one
+ * line each, for the log at start. A bare id in ADMIN_IDS matches a user
+ * with that id on every platform, and ids of different platforms can
+ * coincide.
+ */
+export function configWarnings(config: Config): string[] {
+  return config.adminIds
+    .filter((id) => !id.includes(":"))
+    .map((id) => `ADMIN_IDS entry "${id}" names no platform, so it makes a user with that id an admin on every platform; write telegram:${id} or wechat:${id}`);
+}
+
 /** `images.lan`, `10.1.2.3`, `[fd00::1]`, `10.0.0.0/8`, `fd00::/8`. */
 function isHostOrRange(entry: string): boolean {
   const [address = "", prefix, extra] = entry.replace(/^\[(.*)\]$/, "$1").split("/");

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import { webhookCallback, type Bot as GrammyBot } from "grammy";
 import type { Logger } from "../../src/log.ts";
 import { describeError } from "./errors.ts";
@@ -45,10 +46,12 @@ export class Webhook implements Receiver {
     const path = new URL(this.settings.url).pathname;
     const server = createServer((req, res) => {
       if (req.method !== "POST" || req.url?.split("?")[0] !== path) return void res.writeHead(404).end();
-      handle(req, res).catch((err: unknown) => {
-        this.log.warn({ reason: describeError(err) }, "telegram webhook request failed");
-        if (!res.headersSent) res.writeHead(500).end();
-      });
+      readCapped(req, res)
+        .then((body) => body && handle(replay(req, body), res))
+        .catch((err: unknown) => {
+          this.log.warn({ reason: describeError(err) }, "telegram webhook request failed");
+          if (!res.headersSent) res.writeHead(500).end();
+        });
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -72,6 +75,36 @@ export class Webhook implements Receiver {
     this.server?.closeAllConnections();
     await this.closed;
   }
+}
+
+/** Largest update body accepted: real updates are a few KB; anything bigger is not Telegram. */
+export const MAX_WEBHOOK_BODY = 1024 * 1024;
+
+/**
+ * The request body, read here with a cap: over {@link MAX_WEBHOOK_BODY}
+ * (declared, or counted while reading a body without a length) the
+ * request gets 413 and undefined comes back.
+ */
+async function readCapped(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
+  const tooLarge = () => {
+    res.writeHead(413, { connection: "close" }).end();
+    req.destroy();
+    return undefined;
+  };
+  if (Number(req.headers["content-length"] ?? 0) > MAX_WEBHOOK_BODY) return tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_WEBHOOK_BODY) return tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A request whose body was already read, for grammY's handler (it reads `headers` and the body's events). */
+function replay(req: IncomingMessage, body: Buffer): IncomingMessage {
+  return Object.assign(Readable.from([body]), { headers: req.headers, method: req.method, url: req.url }) as unknown as IncomingMessage;
 }
 
 /** The webhook's secret_token: stable per bot, reveals nothing of the token, only [0-9a-f]. */

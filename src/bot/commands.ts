@@ -88,6 +88,12 @@ export function parseKeywords(arg: string): string[] {
   return [...new Set(arg.split(/[\s,，、;；]+/).map((k) => k.trim()).filter(Boolean))];
 }
 
+/** Whether `text` starts with one of the bot's slash commands (`/latest`, `/search@bot …`), not just with `/`. */
+export function isSlashCommand(text: string): boolean {
+  const head = /^\/[A-Za-z_]{1,32}(?:@\w{1,64})?(?=\s|$)/.exec(text.trim())?.[0];
+  return head !== undefined && ALIASES[head.replace(/@\w+$/, "").toLowerCase()] !== undefined;
+}
+
 /** Parse `H:MM`/`HH:MM` (also with ：), resolving to `HH:MM`, or undefined when invalid. */
 export function parseTime(arg: string): string | undefined {
   const m = /^(\d{1,2})[:：](\d{2})$/.exec(arg.trim());

@@ -5,7 +5,7 @@ import { nothingFound } from "../search/index.ts";
 import type { Store } from "../store/store.ts";
 import { imageOfDay } from "../zen/gallery.ts";
 import { hitCard, toCard } from "./cards.ts";
-import { MAX_KEYWORD_CHARS, MAX_KEYWORDS, parseCommand, parseTime, type Command } from "./commands.ts";
+import { isSlashCommand, MAX_KEYWORD_CHARS, MAX_KEYWORDS, parseCommand, parseTime, type Command } from "./commands.ts";
 import { readIntent } from "./intents.ts";
 import type { ChatRateLimiter } from "./rate-limit.ts";
 import type { ArticleCard, ArticlesReply, ImageReply, Incoming, Reply } from "./message.ts";
@@ -112,7 +112,8 @@ export class Bot {
   /** The text meant for the bot, without the trigger; undefined when not addressed. */
   private addressedText(msg: Incoming): string | undefined {
     const text = msg.text.trim();
-    if (!msg.isGroup || msg.mentioned || text.startsWith("/")) return text;
+    // In groups only the bot's own slash commands count: WeChat's emoticons are written `/::)`, `/微笑`.
+    if (!msg.isGroup || msg.mentioned || isSlashCommand(text)) return text;
     const trigger = this.deps.triggers.find((tr) => text.startsWith(tr));
     return trigger === undefined ? undefined : text.slice(trigger.length).trim();
   }

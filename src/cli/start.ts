@@ -4,7 +4,7 @@ import { t } from "../bot/strings.ts";
 import { ChatRateLimiter } from "../bot/rate-limit.ts";
 import type { Sender } from "../bot/sender.ts";
 import { minuteInZone, systemClock, type Clock } from "../clock.ts";
-import { loadConfig, type Config, type SyncConfig } from "../config.ts";
+import { configWarnings, loadConfig, type Config, type SyncConfig } from "../config.ts";
 import type { Ticker } from "../cron.ts";
 import { LiveLibrary } from "../library/live.ts";
 import { createLogger, redactSecrets, secretsFromEnv, type Logger } from "../log.ts";
@@ -114,6 +114,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     await stopPush?.();
     for (const close of opened.reverse()) await close().catch((err: unknown) => log.warn({ err: oneLine(err) }, "closing after start-up failed"));
   };
+  for (const warning of configWarnings(config)) log.warn(warning);
   try {
     const store = await openStore(config, log);
     opened.push(() => store.close());

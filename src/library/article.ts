@@ -3,7 +3,13 @@ import { z } from "zod";
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "is not a real calendar date");
+  .refine(isCalendarDate, "is not a real calendar date");
+
+/** By round trip: Date.parse takes 2024-02-30 for March 1st instead of failing. */
+function isCalendarDate(s: string): boolean {
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+}
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 

@@ -168,6 +168,12 @@ describe("in a group", () => {
   it("answers slash commands (Telegram groups deliver them even in privacy mode)", async () => {
     const { bot } = await setup();
     expect((await bot.handle(groupMsg("/latest@article_bot")))[0]!.kind).toBe("articles");
+    expect((await bot.handle(groupMsg("/search 墨荷")))[0]!.kind).toBe("articles");
+  });
+
+  it("ignores other text starting with / in groups: WeChat emoticons like /::) are chatter, not commands", async () => {
+    const { bot } = await setup();
+    for (const text of ["/::)", "/::D 哈哈", "/微笑", "/foo 墨荷", "/usr/bin"]) expect(await bot.handle(groupMsg(text)), text).toEqual([]);
   });
 
   it("lets only group admins change the group's subscription", async () => {

@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Adapter } from "../../src/bot/adapter.ts";
-import { cronToTime } from "../../src/cli/start.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { cronToTime, startBot } from "../../src/cli/start.ts";
+import { loadConfig } from "../../src/config.ts";
+import { capturedLog } from "../observability/harness.ts";
 import { Supervised } from "../../src/cli/supervisor.ts";
 import { silentLogger } from "../../src/log.ts";
 
@@ -58,5 +63,20 @@ describe("cronToTime", () => {
   it("shows a daily cron as a clock time, anything else as written", () => {
     expect(cronToTime("30 7 * * *")).toBe("07:30");
     expect(cronToTime("*/5 * * * *")).toBe("*/5 * * * *");
+  });
+});
+
+describe("configuration that works but is probably a mistake", () => {
+  it("warns at start about a bare id in ADMIN_IDS, which makes that id an admin on every platform", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "start-warn-"));
+    const { log, lines } = capturedLog();
+    const config = loadConfig({ DATA_DIR: dir, ADMIN_IDS: "telegram:42,12345" });
+    // Aborted from the start: the warning comes before anything is opened, then start-up stops.
+    await expect(startBot(config, log, { signal: AbortSignal.abort() })).rejects.toThrow();
+    rmSync(dir, { recursive: true, force: true });
+    const warnings = lines().filter((l) => l.level === 40 && String(l.msg).startsWith("ADMIN_IDS"));
+    expect(warnings.map((l) => l.msg)).toEqual([
+      'ADMIN_IDS entry "12345" names no platform, so it makes a user with that id an admin on every platform; write telegram:12345 or wechat:12345',
+    ]);
   });
 });

@@ -59,3 +59,17 @@ describe("article front matter is YAML behind a bare `---`, nothing else", () =>
     expect(articles.map((a) => [a.title, a.body])).toEqual([["甲", "正文"]]);
   });
 });
+
+describe("dates are real calendar dates", () => {
+  it("skips 2024-02-30 and 2023-02-29 (checked by round trip), keeps 2024-02-29", async () => {
+    const article = (date: string) => `---\ntitle: 日期 ${date}\ndate: ${date}\n---\n正文\n`;
+    const { dir } = libraryWith({ "a.md": article("2024-02-30"), "b.md": article("2023-02-29"), "c.md": article("2024-02-29"), "d.md": article("2024-04-31") });
+    const { articles, skipped } = await loadLibrary(dir);
+    expect(articles.map((a) => a.date)).toEqual(["2024-02-29"]);
+    expect(skipped.map((p) => [p.file, p.message])).toEqual([
+      ["a.md", "date is not a real calendar date"],
+      ["b.md", "date is not a real calendar date"],
+      ["d.md", "date is not a real calendar date"],
+    ]);
+  });
+});

@@ -96,4 +96,21 @@ describe("Telegram webhook mode (TELEGRAM_WEBHOOK_URL)", () => {
     expect((await post(update("墨荷"), webhookSecret(h.tg.token), "/other")).status).toBe(404);
     expect(h.tg.sent()).toHaveLength(0);
   });
+
+  it("refuses a body over 1 MB even with the right secret, and keeps serving", async () => {
+    h = await startTelegram({ webhookUrl: "https://bot.example.com/telegram/hook" });
+    const secret = webhookSecret(h.tg.token);
+    expect((await post(update(`墨荷${"x".repeat(1_100_000)}`), secret)).status).toBe(413);
+    const chunked = await fetch(`http://127.0.0.1:${h.adapter.webhookPort}/telegram/hook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      // A stream has no content-length: the cap must hold while reading.
+      body: new Blob([JSON.stringify(update(`墨荷${"y".repeat(1_100_000)}`))]).stream(),
+      duplex: "half",
+    } as RequestInit).then((r) => r.status, () => "connection closed");
+    expect([413, "connection closed"]).toContain(chunked);
+    expect(h.tg.sent()).toHaveLength(0);
+    expect((await post(update("墨荷"), secret)).status).toBe(200);
+    expect(parseHtml((await h.tg.waitForCall("sendMessage")).payload.text)).toMatch(/「墨荷」/);
+  });
 });
