@@ -143,10 +143,11 @@ async function importOne(
   }
   const fm = frontMatterSchema.safeParse(buildFrontMatter(parsed, entry, report.account));
   if (!fm.success) return skip(`invalid front matter: ${fm.error.issues[0]!.path.join(".")} ${fm.error.issues[0]!.message}`);
-  const mark = `${report.account}/${name}`;
+  // The account, not the backup's file name: a renamed backup is still the same article.
+  const mark = report.account ?? "";
   let out = `${safeFileName(parsed.title)}.md`;
   try {
-    const target = await ownedName(opts.outDir, safeFileName(parsed.title), taken, { mark, url: fm.data.url });
+    const target = await ownedName(opts.outDir, safeFileName(parsed.title), taken, { title: fm.data.title, url: fm.data.url });
     out = target.name;
     const file = path.join(opts.outDir, out);
     const outcome = await writeIfChanged(file, serializeArticle(fm.data, parsed.body, mark));
@@ -167,14 +168,15 @@ async function importOne(
 /**
  * The first free name for `base` (`base.md`, `base-2.md`, …): not used by
  * another backup of this run, and either no file yet or a file this
- * importer wrote for the same article (its `imported_from` mark or its
- * url). A file the writer made by hand is never overwritten.
+ * importer wrote for the same article (the same url, or its
+ * `imported_from` mark and the same title). A file the writer made by
+ * hand is never overwritten.
  */
 async function ownedName(
   outDir: string,
   base: string,
   taken: Set<string>,
-  article: { mark: string; url?: string },
+  article: { title: string; url?: string },
 ): Promise<{ name: string; previous?: string }> {
   for (let n = 1; ; n++) {
     const name = n === 1 ? `${base}.md` : `${base}-${n}.md`;
@@ -186,10 +188,10 @@ async function ownedName(
   }
 }
 
-function ownedBy(text: string, article: { mark: string; url?: string }): boolean {
+function ownedBy(text: string, article: { title: string; url?: string }): boolean {
   try {
     const { data } = parseFrontMatter(text);
-    return data[IMPORTED_FROM] === article.mark || (article.url !== undefined && data.url === article.url);
+    return (article.url !== undefined && data.url === article.url) || (data[IMPORTED_FROM] !== undefined && data.title === article.title);
   } catch {
     return false;
   }

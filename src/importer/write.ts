@@ -26,7 +26,8 @@ const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 
 /**
  * The front-matter key that marks a file as written by the importer (its
- * value names the backup): the importer replaces only files it owns.
+ * value names the account it came from): the importer replaces only files
+ * it owns.
  */
 export const IMPORTED_FROM = "imported_from";
 
