@@ -15,11 +15,21 @@ const MAX_TOAST = 200;
 export function callbacks(deps: HandlerDeps): Composer<Context> {
   const composer = new Composer<Context>();
   composer.on("callback_query:data", async (ctx) => {
-    const request = deps.pager.parse(ctx.callbackQuery.data);
     const message = ctx.callbackQuery.message;
-    if (request === undefined || !message) return void (await ctx.answerCallbackQuery());
+    if (!message) return void (await ctx.answerCallbackQuery());
+    const chatId = String(message.chat.id);
+    const request = deps.pager.parse(ctx.callbackQuery.data, chatId);
+    if (request === undefined) return void (await ctx.answerCallbackQuery());
     if (request === "expired") return void (await ctx.answerCallbackQuery({ text: t.pageExpired }));
-    const reply = deps.core.search(request.query, request.offset, { platform: PLATFORM, chatId: String(message.chat.id) });
+    const user = String(ctx.callbackQuery.from.id);
+    const msg = { platform: PLATFORM, chatId, userId: user, isGroup: message.chat.type !== "private", mentioned: false, text: request.query };
+    // A press is a request like a message: the same flood control (per user) and observer.
+    const done = await deps.core.request(msg, "more", () => {
+      const reply = deps.core.search(request.query, request.offset, { platform: PLATFORM, chatId });
+      return { value: reply, replies: [reply] };
+    });
+    if (!("value" in done)) return void (await ctx.answerCallbackQuery(done.limited === "warn" ? { text: t.slowDown } : {}));
+    const reply = done.value;
     if (reply.kind === "text") return void (await ctx.answerCallbackQuery({ text: truncate(reply.text, MAX_TOAST) }));
     try {
       await deps.messenger.edit(message.chat.id, message.message_id, reply);

@@ -7,6 +7,7 @@ import { t } from "../../src/bot/strings.ts";
 import type { HandlerDeps } from "./bot.ts";
 import { describeError } from "./errors.ts";
 import { safeUrl, truncate } from "./html.ts";
+import { PLATFORM } from "./incoming.ts";
 import { renderCard } from "./render.ts";
 
 /** Telegram's maximum of results per inline answer. */
@@ -25,7 +26,15 @@ export function inline(deps: HandlerDeps): Composer<Context> {
   composer.on("inline_query", async (ctx) => {
     const query = ctx.inlineQuery.query.trim();
     const offset = Math.max(0, Number.parseInt(ctx.inlineQuery.offset, 10) || 0);
-    const { articles, total } = query ? deps.core.find(query, offset, INLINE_PAGE) : latest(deps.core, offset);
+    const user = String(ctx.inlineQuery.from.id);
+    const msg = { platform: PLATFORM, chatId: user, userId: user, isGroup: false, mentioned: false, text: query };
+    // Through the core's flood control and observer, like a message; a limited query is simply not answered.
+    const found = await deps.core.request(msg, query ? "search" : "latest", () => {
+      const value = query ? deps.core.find(query, offset, INLINE_PAGE) : latest(deps.core, offset);
+      return { value, replies: [{ kind: "articles", heading: "", articles: value.articles, page: { query, offset, pageSize: INLINE_PAGE, total: value.total } }] };
+    });
+    if (!("value" in found)) return;
+    const { articles, total } = found.value;
     const next = offset + articles.length < total ? String(offset + articles.length) : "";
     try {
       await ctx.answerInlineQuery(articles.map(toResult), { cache_time: INLINE_CACHE_SECONDS, next_offset: next });

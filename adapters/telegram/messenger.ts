@@ -18,7 +18,7 @@ export class Messenger {
 
   /** Render and send one reply; throws grammY errors as they come. */
   async send(chatId: number | string, reply: Reply, extras: SendExtras = {}): Promise<void> {
-    const rendered = render(reply, this.pager);
+    const rendered = render(reply, this.pager.forChat(chatId));
     if (rendered.kind === "photo") {
       await this.photos.send(this.api, chatId, rendered, extras, (id, message, ex) => this.sendMessage(id, message, ex));
     } else {
@@ -28,7 +28,7 @@ export class Messenger {
 
   /** Replace a message the bot sent (a search result page) with `reply`; false when it is not a message reply. */
   async edit(chatId: number | string, messageId: number, reply: Reply): Promise<boolean> {
-    const rendered = render(reply, this.pager);
+    const rendered = render(reply, this.pager.forChat(chatId));
     if (rendered.kind !== "message") return false;
     await this.api.editMessageText(chatId, messageId, rendered.html, {
       parse_mode: "HTML",

@@ -3,7 +3,7 @@ import type { ArticleCard, ArticlesReply, ImageReply, Reply, Snippet } from "../
 import { byline } from "../../src/bot/cards.ts";
 import { t } from "../../src/bot/strings.ts";
 import { escapeHtml, link, safeUrl, truncate } from "./html.ts";
-import type { Pager } from "./paging.ts";
+import type { PageLinks } from "./paging.ts";
 
 /**
  * Telegram's rendering of the core's replies: HTML parse mode with every
@@ -41,7 +41,7 @@ const MAX_LINE = 500;
 const URL_BUTTONS_PER_ROW = 5;
 
 /** Render one reply; paging buttons encode their query with `pager`. */
-export function render(reply: Reply, pager: Pager): Rendered {
+export function render(reply: Reply, pager: PageLinks): Rendered {
   switch (reply.kind) {
     case "text":
       return { kind: "message", html: escapeHtml(truncate(reply.text, LIMITS.text)) };
@@ -52,7 +52,7 @@ export function render(reply: Reply, pager: Pager): Rendered {
   }
 }
 
-function renderArticles(reply: ArticlesReply, pager: Pager): Rendered {
+function renderArticles(reply: ArticlesReply, pager: PageLinks): Rendered {
   const message = renderArticleList(reply, pager);
   const only = reply.articles.length === 1 ? reply.articles[0]! : undefined;
   const cover = reply.showCover ? safeUrl(only?.cover) : undefined;
@@ -64,7 +64,7 @@ function renderArticles(reply: ArticlesReply, pager: Pager): Rendered {
   return { kind: "photo", url: cover, caption, keyboard: message.keyboard, fallback: message };
 }
 
-function renderArticleList(reply: ArticlesReply, pager: Pager): RenderedMessage {
+function renderArticleList(reply: ArticlesReply, pager: PageLinks): RenderedMessage {
   const heading = truncate(reply.heading, MAX_LINE);
   const footer = truncate(reply.footer ?? "", MAX_LINE);
   const start = reply.page?.offset ?? 0;
@@ -110,7 +110,7 @@ export function snippetHtml(snippet: Snippet, max: number): string {
   return out + escapeHtml(text.slice(at));
 }
 
-function keyboard(reply: ArticlesReply, pager: Pager): InlineKeyboardMarkup | undefined {
+function keyboard(reply: ArticlesReply, pager: PageLinks): InlineKeyboardMarkup | undefined {
   const start = reply.page?.offset ?? 0;
   const opens = reply.articles.flatMap((a, i): InlineKeyboardButton[] => {
     const url = safeUrl(a.url);
@@ -124,7 +124,7 @@ function keyboard(reply: ArticlesReply, pager: Pager): InlineKeyboardMarkup | un
   return rows.length > 0 ? { inline_keyboard: rows } : undefined;
 }
 
-function pageButtons(reply: ArticlesReply, pager: Pager): InlineKeyboardButton[] {
+function pageButtons(reply: ArticlesReply, pager: PageLinks): InlineKeyboardButton[] {
   const page = reply.page;
   if (!page) return [];
   const buttons: InlineKeyboardButton[] = [];

@@ -93,6 +93,38 @@ export class Bot {
     }
   }
 
+  /**
+   * A request that is not a message — a Telegram inline query, a paging
+   * button — through the same flood control and observer as messages.
+   * Admission is per user (keyed like the user's private chat, so both
+   * share one budget); `work` runs only when admitted and its replies are
+   * what the observer sees.
+   * @returns the work's result, or how the request was limited
+   */
+  async request<T>(
+    msg: Incoming,
+    command: Command["name"],
+    work: () => { value: T; replies: Reply[] },
+  ): Promise<{ value: T } | { limited: "warn" | "drop" }> {
+    const started = performance.now();
+    let outcome: Omit<Handled, "msg" | "ms"> = { command, replies: [] };
+    try {
+      const admission = this.deps.rateLimit?.admit(chatKey({ platform: msg.platform, chatId: msg.userId })) ?? "allow";
+      if (admission !== "allow") {
+        outcome = { command, limited: admission, replies: [] };
+        return { limited: admission };
+      }
+      const { value, replies } = work();
+      outcome = { command, replies };
+      return { value };
+    } catch (error) {
+      outcome = { command, error, replies: [] };
+      throw error;
+    } finally {
+      this.deps.observe?.({ msg, ...outcome, ms: performance.now() - started });
+    }
+  }
+
   private async answer(msg: Incoming): Promise<Omit<Handled, "msg" | "ms">> {
     const text = this.addressedText(msg);
     if (text === undefined) return { replies: [] };

@@ -5,7 +5,7 @@ import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { createAdapter, type TelegramAdapter, type TelegramAdapterOptions } from "../../../adapters/telegram/index.ts";
-import { Bot } from "../../../src/bot/handler.ts";
+import { Bot, type BotDeps } from "../../../src/bot/handler.ts";
 import { loadConfig } from "../../../src/config.ts";
 import type { LibrarySnapshot } from "../../../src/library/live.ts";
 import { downloadImage } from "../../../src/net/download.ts";
@@ -53,6 +53,8 @@ export interface HarnessOptions {
   adapter?: Partial<TelegramAdapterOptions>;
   /** Start the adapter (default true). */
   start?: boolean;
+  /** Core bot dependencies to add, e.g. a flood limiter or an observer. */
+  core?: Partial<BotDeps>;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function startTelegram(options: HarnessOptions = {}): Promise<Harne
     adminIds: ["telegram:42"],
     timeZone: "Asia/Shanghai",
     defaultPushTime: "07:30",
+    ...options.core,
   });
   // The search engine loads its dictionaries on first use (over a second): not part of any test's answer time.
   core.search("墨荷", 0);
