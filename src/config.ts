@@ -9,6 +9,9 @@ const list = z
   .optional()
   .transform((s) => (s ?? "").split(/[,\s]+/).map((x) => x.trim()).filter(Boolean));
 
+/** Proxy URL schemes the proxy agents (src/net/proxy.ts) handle. */
+const PROXY_PROTOCOLS = ["http:", "https:", "socks4:", "socks4a:", "socks5:", "socks5h:"];
+
 const blankAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalString = z.preprocess(blankAsUndefined, z.string().trim().optional());
 const timeZone = z.string().refine((tz) => {
@@ -45,6 +48,14 @@ const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_WEBHOOK_URL: optionalString,
   TELEGRAM_API_ROOT: optionalString,
+  TELEGRAM_PROXY: z.preprocess(
+    blankAsUndefined,
+    z
+      .string()
+      .trim()
+      .refine((u) => URL.canParse(u) && PROXY_PROTOCOLS.includes(new URL(u).protocol), "is not an http://, https:// or socks5:// proxy URL")
+      .optional(),
+  ),
   TELEGRAM_WEBHOOK_PORT: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).max(65535).default(8080)),
   WECHATY_PUPPET: optionalString,
   WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
@@ -94,7 +105,14 @@ export interface Config {
   /** Per-chat flood protection; undefined when switched off (RATE_LIMIT_PER_MINUTE=0). */
   rateLimit?: { burst: number; perMinute: number };
   databaseUrl?: string;
-  telegram?: { token: string; webhookUrl?: string; apiRoot?: string; webhookPort?: number };
+  telegram?: {
+    token: string;
+    webhookUrl?: string;
+    apiRoot?: string;
+    webhookPort?: number;
+    /** Proxy of every Bot API call and Telegram image download (TELEGRAM_PROXY, else HTTPS_PROXY / ALL_PROXY). */
+    proxy?: string;
+  };
   wechat?: { puppet: string; puppetToken?: string; name: string; pacing: WechatPacing };
   /** Keeping the library current from a backup repository; undefined when SYNC_REPO is not set. */
   sync?: SyncConfig;
@@ -153,7 +171,7 @@ export class ConfigError extends Error {
  * @throws ConfigError naming each bad variable (never echoing its value).
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const e = parseEnv(envSchema, env);
+  const e = parseEnv(envSchema, { ...env, TELEGRAM_PROXY: telegramProxyOf(env) });
   const sync = loadSyncEnv(env);
   const dataDir = path.resolve(e.DATA_DIR);
   return {
@@ -170,7 +188,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: e.RATE_LIMIT_PER_MINUTE > 0 ? { burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE } : undefined,
     databaseUrl: e.DATABASE_URL,
     telegram: e.TELEGRAM_BOT_TOKEN
-      ? { token: e.TELEGRAM_BOT_TOKEN, webhookUrl: e.TELEGRAM_WEBHOOK_URL, apiRoot: e.TELEGRAM_API_ROOT, webhookPort: e.TELEGRAM_WEBHOOK_PORT }
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+          apiRoot: e.TELEGRAM_API_ROOT,
+          webhookPort: e.TELEGRAM_WEBHOOK_PORT,
+          proxy: e.TELEGRAM_PROXY,
+        }
       : undefined,
     wechat: e.WECHATY_PUPPET
       ? {
@@ -204,6 +228,15 @@ function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | u
     throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
   }
   return parsed.data;
+}
+
+/**
+ * The proxy for Telegram: `TELEGRAM_PROXY`, else the conventional
+ * `HTTPS_PROXY` / `ALL_PROXY` (either case), as curl and most tools read them.
+ */
+function telegramProxyOf(env: Record<string, string | undefined>): string | undefined {
+  const names = ["TELEGRAM_PROXY", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
+  return names.map((n) => env[n]?.trim()).find(Boolean);
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Ticker } from "../cron.ts";
 import { LiveLibrary } from "../library/live.ts";
 import { createLogger, redactSecrets, secretsFromEnv, type Logger } from "../log.ts";
 import { ImageCache } from "../net/image-cache.ts";
+import { proxyAgent } from "../net/proxy.ts";
 import { Observability } from "../observability/observability.ts";
 import { Announcer } from "../push/announce.ts";
 import { PushService } from "../push/service.ts";
@@ -144,7 +145,9 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     }
     signal?.throwIfAborted();
 
-    const images = options.images ?? new ImageCache({ downloadOptions: { allowHosts: config.imageHostsAllow } });
+    // Telegram's image downloads go through its proxy; the cache is shared, so with a proxy every platform's do.
+    const proxy = config.telegram?.proxy ? proxyAgent(config.telegram.proxy) : undefined;
+    const images = options.images ?? new ImageCache({ downloadOptions: { allowHosts: config.imageHostsAllow, agent: proxy } });
     const pushing = new InFlight();
     const connectedSenders = () => supervised.filter((s) => s.state === "connected").map((s) => pushing.track(observability.sender(s.adapter.sender)));
     const push = new PushService({
