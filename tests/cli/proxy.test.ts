@@ -17,7 +17,9 @@ import { connectProxy, socks5Proxy, type TestProxy } from "../helpers/proxy-serv
 const TELEGRAM_FIXTURES = new URL("../fixtures/telegram/", import.meta.url).pathname;
 let bot: BotProcess | undefined;
 const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
+afterEach(async (ctx) => {
+  // The bot's own account of what happened, when a test fails.
+  if (ctx.task.result?.state === "fail") console.error(bot?.stderr());
   await bot?.cleanup();
   bot = undefined;
   for (const c of cleanups.splice(0)) await c();

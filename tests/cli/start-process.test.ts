@@ -15,7 +15,9 @@ import { FakeTelegram } from "../helpers/fake-telegram.ts";
 const TOKEN = "123456:TEST-TOKEN";
 let bot: BotProcess | undefined;
 const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
+afterEach(async (ctx) => {
+  // The bot's own account of what happened, when a test fails.
+  if (ctx.task.result?.state === "fail") console.error(bot?.stderr());
   await bot?.cleanup();
   bot = undefined;
   for (const c of cleanups.splice(0)) await c();
