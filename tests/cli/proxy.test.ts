@@ -66,7 +66,7 @@ describe("Telegram through a proxy", () => {
     const photo = await tg.waitForCall("sendPhoto", () => true, { timeoutMs: 15_000 });
     expect(Object.values(photo.files).map((f) => f.bytes.length)).toEqual([3000]);
     expect(proxy.targets).toContain(hostOf(images.url));
-    expect(bot.stderr()).toContain(`"proxy":"${proxy.url}"`);
+    await bot.waitForLog(new RegExp(`"proxy":"${proxy.url}"`));
   }, 40_000);
 
   it("falls back to HTTPS_PROXY, here a socks5:// proxy, and never logs the proxy's password", async () => {

@@ -70,8 +70,14 @@ export async function startBotProcess(options: BotProcessOptions = {}): Promise<
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
   if (options.input !== undefined) child.stdin!.end(options.input);
+  // Timed at exit; resolved once stdout/stderr are read to the end (a second at most, in case an orphan holds them).
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() })),
+    child.once("exit", (code, signal) => {
+      const done = () => resolve({ code, signal, at });
+      const at = Date.now();
+      child.once("close", done);
+      setTimeout(done, 1000);
+    }),
   );
   const waitForLog = async (pattern: RegExp, timeoutMs = 15_000) => {
     const deadline = Date.now() + timeoutMs;
