@@ -32,8 +32,10 @@ export interface LifecycleHooks {
   log: Logger;
   /** Where the login QR code is drawn. */
   qrOutput: NodeJS.WritableStream;
-  /** Called with true on login, false on logout. */
-  online(isOnline: boolean): void;
+  /** Called with true on login, false on logout (with WeChat's reason). */
+  online(isOnline: boolean, reason?: string): void;
+  /** A QR code waits to be scanned: its URL. */
+  qr?(url: string): void;
   clock: Clock;
 }
 
@@ -49,7 +51,9 @@ export function watchLifecycle(wechaty: Wechaty, hooks: LifecycleHooks): void {
     const state = ScanStatus[status] ?? String(status);
     if (status !== ScanStatus.Waiting && status !== ScanStatus.Timeout) return void log.info({ status: state }, "wechat login scan");
     qrcodeTerminal.generate(qrcode, { small: true }, (art) => hooks.qrOutput.write(`${art}\n`));
-    log.info({ status: state, url: qrcodeValueToImageUrl(qrcode) }, "scan the QR code with the bot's WeChat account to log in");
+    const url = qrcodeValueToImageUrl(qrcode);
+    log.info({ status: state, url }, "scan the QR code with the bot's WeChat account to log in");
+    hooks.qr?.(url);
   });
   wechaty.on("login", (user) => {
     logins++;
@@ -58,7 +62,7 @@ export function watchLifecycle(wechaty: Wechaty, hooks: LifecycleHooks): void {
   });
   wechaty.on("logout", (user, reason) => {
     log.warn({ user: user.name(), id: user.id, reason }, "wechat logged out; replies wait in the queue until the next login");
-    hooks.online(false);
+    hooks.online(false, reason);
   });
   const logError = throttled(hooks);
   wechaty.on("error", (err) => logError(err.message));

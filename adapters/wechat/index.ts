@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Message, Wechaty } from "wechaty";
-import type { Adapter, AdapterContext } from "../../src/bot/adapter.ts";
+import type { Adapter, AdapterContext, AdapterHealth } from "../../src/bot/adapter.ts";
 import type { Reply } from "../../src/bot/message.ts";
 import type { Sender } from "../../src/bot/sender.ts";
 import { systemClock, type Clock } from "../../src/clock.ts";
@@ -50,6 +50,8 @@ export class WechatAdapter implements Adapter {
   private readonly clock: Clock;
   private online = false;
   private startedAt = new Date(0);
+  /** What `/healthz` shows about the WeChat session. */
+  private session: { lastLoginAt?: Date; lastLogoutAt?: Date; logoutReason?: string; qrUrl?: string } = {};
   private stopping = false;
 
   constructor(
@@ -90,14 +92,39 @@ export class WechatAdapter implements Adapter {
       log: this.log,
       qrOutput: this.options.qrOutput ?? process.stdout,
       clock: this.clock,
-      online: (isOnline) => {
+      online: (isOnline, reason) => {
         this.online = isOnline;
         this.queue.setOnline(isOnline);
+        const now = this.clock.now();
+        this.session = isOnline
+          ? { ...this.session, lastLoginAt: now, qrUrl: undefined, logoutReason: undefined }
+          : { ...this.session, lastLogoutAt: now, logoutReason: reason };
+      },
+      qr: (url) => {
+        if (!this.online) this.session = { ...this.session, qrUrl: url };
       },
     });
     this.wechaty.on("message", (msg) => this.receive(msg));
     this.log.info({ puppet: typeof this.options.puppet === "object" ? "injected" : this.ctx.config.wechat?.puppet }, "starting wechaty");
     await this.wechaty.start();
+  }
+
+  /**
+   * Connected only while the account is logged in: a running wechaty
+   * without a login can neither read nor send.
+   */
+  health(): AdapterHealth {
+    const { lastLoginAt, lastLogoutAt, logoutReason, qrUrl } = this.session;
+    return {
+      connected: this.online,
+      details: {
+        loggedIn: this.online,
+        lastLoginAt: lastLoginAt?.toISOString() ?? null,
+        lastLogoutAt: lastLogoutAt?.toISOString() ?? null,
+        ...(logoutReason ? { logoutReason } : {}),
+        ...(qrUrl ? { qrUrl } : {}),
+      },
+    };
   }
 
   /** Answer messages of one chat in order; chats run side by side. */

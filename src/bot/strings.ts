@@ -67,6 +67,15 @@ export const t = {
   failed: "抱歉，出了点问题，这次没有办成，请稍后再试。",
   pushDisabled: "推送服务没有启用。",
   slowDown: "消息有点多，请稍等一会儿再问我。",
+  /** Alerts to bot admins (ADMIN_IDS) about another platform. */
+  alertWechatLoggedOut: (reason: string | undefined, qrUrl: string | undefined) =>
+    [
+      `⚠️ 微信账号已掉线${reason ? `（${clip(reason, 80)}）` : ""}，机器人在微信上暂停服务，回复和推送会等到重新登录后再发。`,
+      qrUrl ? `请用机器人的微信扫码重新登录：${qrUrl}` : "请检查机器人的微信登录状态。",
+    ].join("\n"),
+  alertUnreachable: (platform: string, minutes: number, error: string | undefined) =>
+    `⚠️ 已有 ${minutes} 分钟连不上 ${platform}${error ? `（${clip(error, 120)}）` : ""}。其他平台照常服务。`,
+  alertBack: (platform: string) => `✅ ${platform} 已恢复连接。`,
   onThisDay: (year: string, title: string, url?: string) => `那年今日（${year}）：《${title}》${url ? ` ${url}` : ""}`,
   pushStarted: (chats: number) => `开始推送今日禅定时刻：${chats} 个会话待推送。发送 /stats 查看进度。`,
   pushNothingToDo: "今天的禅定时刻已经推送给所有订阅者了。",

@@ -10,6 +10,7 @@ import { LiveLibrary } from "../library/live.ts";
 import { createLogger, redactSecrets, secretsFromEnv, type Logger } from "../log.ts";
 import { ImageCache } from "../net/image-cache.ts";
 import { proxyAgent } from "../net/proxy.ts";
+import { Alerts } from "../observability/alerts.ts";
 import { Observability } from "../observability/observability.ts";
 import { Announcer } from "../push/announce.ts";
 import { PushService } from "../push/service.ts";
@@ -149,7 +150,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     const proxy = config.telegram?.proxy ? proxyAgent(config.telegram.proxy) : undefined;
     const images = options.images ?? new ImageCache({ downloadOptions: { allowHosts: config.imageHostsAllow, agent: proxy } });
     const pushing = new InFlight();
-    const connectedSenders = () => supervised.filter((s) => s.state === "connected").map((s) => pushing.track(observability.sender(s.adapter.sender)));
+    const connectedSenders = () => supervised.filter((s) => s.state === "running").map((s) => pushing.track(observability.sender(s.adapter.sender)));
     const push = new PushService({
       store,
       senders: connectedSenders,
@@ -201,6 +202,13 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     const onStarted = () => void announcer.flush().catch(() => {});
     for (const adapter of adapters) supervised.push(new Supervised(adapter, { log, onFatal, onStarted }));
     for (const s of supervised) void s.start();
+    const alerts = new Alerts({
+      clock: systemClock,
+      log: log.child({ component: "alerts" }),
+      adminIds: config.adminIds,
+      adapters: () => supervised.map((s) => ({ status: s.status(), sender: s.adapter.sender })),
+    });
+    alerts.start();
 
     return {
       bot,
@@ -211,6 +219,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       sync,
       observability,
       stop: async () => {
+        await alerts.stop();
         // Replies queued in the adapters and pushes in flight get DRAIN_MS together; what is left then is dropped and counted.
         await Promise.all([
           stopPush?.(),

@@ -52,7 +52,7 @@ export class Supervised {
     try {
       await this.adapter.start(this.abort.signal);
       if (this.stopped) return;
-      this.state = "connected";
+      this.state = "running";
       this.lastError = undefined;
       log.info({ platform, attempt }, "adapter started");
       this.hooks.onStarted?.(this);
@@ -81,7 +81,7 @@ export class Supervised {
       ...own?.details,
       platform: this.platform,
       state: this.state,
-      connected: this.state === "connected" && (own?.connected ?? true),
+      connected: this.state === "running" && (own?.connected ?? true),
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
   }

@@ -16,7 +16,7 @@ export interface LastPush {
  */
 export interface AdapterStatus {
   platform: string;
-  state?: "starting" | "connected" | "retrying" | "failed" | "stopped";
+  state?: "starting" | "running" | "retrying" | "failed" | "stopped";
   connected: boolean;
   lastError?: string;
   [detail: string]: unknown;

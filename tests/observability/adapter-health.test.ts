@@ -40,7 +40,7 @@ describe("adapters in /healthz", () => {
     expect(health.report()).toMatchObject({
       status: "degraded",
       adapters: [
-        { platform: "telegram", state: "connected", connected: true },
+        { platform: "telegram", state: "running", connected: true },
         { platform: "wechat", state: "retrying", connected: false, lastError: "platform unreachable" },
       ],
     });
@@ -48,8 +48,8 @@ describe("adapters in /healthz", () => {
     expect(health.report()).toMatchObject({
       status: "ok",
       adapters: [
-        { platform: "telegram", state: "connected", connected: true },
-        { platform: "wechat", state: "connected", connected: true },
+        { platform: "telegram", state: "running", connected: true },
+        { platform: "wechat", state: "running", connected: true },
       ],
     });
     expect(health.report().adapters[1]).not.toHaveProperty("lastError");
