@@ -118,6 +118,11 @@ export async function startBot(config: Config, log: Logger, options: StartOption
   };
   for (const warning of configWarnings(config)) log.warn(warning);
   try {
+    const configured = ADAPTERS.filter((a) => a.enabled(config));
+    const entries = configured.length > 0 ? configured : [CONSOLE];
+    // Loading an adapter's code (wechaty is large) blocks the event loop; do it while the store and library open, before HTTP answers.
+    const modules = Promise.all(entries.map((e) => e.load()));
+    modules.catch(() => {}); // awaited below; a failure must not go unhandled while the store opens
     const store = await openStore(config, log);
     opened.push(() => store.close());
     signal?.throwIfAborted();
@@ -127,9 +132,9 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     signal?.throwIfAborted();
 
     const supervised: Supervised[] = [];
-    const configured = ADAPTERS.filter((a) => a.enabled(config));
-    const entries = configured.length > 0 ? configured : [CONSOLE];
-    // Until the adapters' modules are loaded, /healthz lists them as starting.
+    const loaded = await modules;
+    signal?.throwIfAborted();
+    // Until the adapters exist, /healthz lists them as starting.
     const loading = entries.map((e) => ({ platform: e.platform, state: "starting" as const, connected: false }));
     const sync = config.sync && createSync(config, config.sync, clock, log.child({ component: "sync" }), library, options.syncTicker);
     const observability = new Observability({
@@ -192,7 +197,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     }
 
     const ctx = { bot, config, store, log, requestShutdown: (reason: string) => requestShutdown(reason), images };
-    const adapters = await Promise.all(entries.map(async (entry) => (await entry.load()).createAdapter(ctx)));
+    const adapters = await Promise.all(loaded.map((mod) => mod.createAdapter(ctx)));
     signal?.throwIfAborted();
     const onFatal = (failed: Supervised) => {
       if (supervised.every((s) => s.state === "failed")) return requestShutdown(`${failed.platform} cannot start`, 1, failed.lastError);

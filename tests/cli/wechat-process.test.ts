@@ -22,7 +22,8 @@ afterEach(async (ctx) => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function healthUntil(url: string, done: (body: any) => boolean, timeoutMs = 15_000): Promise<{ status: number; body: any }> {
+/** Poll `/healthz` until `done(body)`. Generous: loading the puppet package takes seconds on a busy machine. */
+async function healthUntil(url: string, done: (body: any) => boolean, timeoutMs = 30_000): Promise<{ status: number; body: any }> {
   for (const deadline = Date.now() + timeoutMs; ; ) {
     const res = await fetch(url);
     const h = { status: res.status, body: await res.json() };
@@ -35,12 +36,14 @@ async function healthUntil(url: string, done: (body: any) => boolean, timeoutMs 
 const platform = (body: any, name: string) => body.adapters.find((a: any) => a.platform === name);
 
 describe("WeChat not logged in, seen from outside", () => {
-  it("/healthz answers 503 within 15 s with wechat loggedIn: false while the mock puppet is not logged in", async () => {
+  it("/healthz answers 503 within 15 s, and shows wechat loggedIn: false while the mock puppet is not logged in", async () => {
     const started = Date.now();
     bot = await startBotProcess({ env: { WECHATY_PUPPET: "wechaty-puppet-mock" } });
     const url = await bot.healthz();
-    const { status, body } = await healthUntil(url, (b) => platform(b, "wechat")?.state === "running");
+    const first = await fetch(url);
     expect(Date.now() - started).toBeLessThan(15_000);
+    expect(first.status).toBe(503);
+    const { status, body } = await healthUntil(url, (b) => platform(b, "wechat")?.state === "running");
     expect(status).toBe(503);
     expect(platform(body, "wechat")).toMatchObject({ connected: false, loggedIn: false, lastLoginAt: null, lastLogoutAt: null });
   });
@@ -50,7 +53,7 @@ describe("WeChat not logged in, seen from outside", () => {
     cleanups.push(() => tg.close());
     bot = await startBotProcess({ env: { WECHATY_PUPPET: "wechaty-puppet-mock", TELEGRAM_BOT_TOKEN: "654321:WRONG-token-from-botfather-paste", TELEGRAM_API_ROOT: tg.apiRoot } });
     const url = await bot.healthz();
-    const { status, body } = await healthUntil(url, (b) => platform(b, "telegram")?.state === "failed");
+    const { status, body } = await healthUntil(url, (b) => platform(b, "telegram")?.state === "failed" && platform(b, "wechat")?.state === "running");
     expect(status).toBe(503);
     expect(platform(body, "telegram")).toMatchObject({
       connected: false,
@@ -71,17 +74,23 @@ describe("WeChat logout at night", () => {
       env: { WECHATY_PUPPET: SCRIPTED_PUPPET, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ADMIN_IDS: "telegram:1001", SCRIPTED_PUPPET_LOGOUT_MS: "3000" },
     });
     const url = await bot.healthz();
-    const online = await healthUntil(url, (b) => b.status === "ok", 20_000);
-    expect(platform(online.body, "wechat")).toMatchObject({ loggedIn: true, lastLoginAt: expect.any(String), lastLogoutAt: null });
+    await bot.waitForLog(/wechat logged in/, 30_000);
 
-    const alert = await tg.waitForCall("sendMessage", (c) => String(c.payload.chat_id) === "1001", { timeoutMs: 20_000 });
+    const alert = await tg.waitForCall("sendMessage", (c) => String(c.payload.chat_id) === "1001", { timeoutMs: 30_000 });
     const qrUrl = qrcodeValueToImageUrl(QR_CODE);
     expect(alert.payload.text).toContain("微信账号已掉线（已在其他设备登录）");
     expect(alert.payload.text).toContain(`请用机器人的微信扫码重新登录：${qrUrl}`);
 
     const { status, body } = await healthUntil(url, (b) => platform(b, "wechat")?.qrUrl !== undefined);
     expect(status).toBe(503);
-    expect(platform(body, "wechat")).toMatchObject({ connected: false, loggedIn: false, lastLogoutAt: expect.any(String), logoutReason: "已在其他设备登录", qrUrl });
+    expect(platform(body, "wechat")).toMatchObject({
+      connected: false,
+      loggedIn: false,
+      lastLoginAt: expect.any(String),
+      lastLogoutAt: expect.any(String),
+      logoutReason: "已在其他设备登录",
+      qrUrl,
+    });
     // The QR code is shown again a second later; the alert checks run every 5 s: still one alert.
     await new Promise((r) => setTimeout(r, 6_000));
     expect(tg.sent("1001")).toHaveLength(1);
