@@ -208,7 +208,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     for (const adapter of adapters) supervised.push(new Supervised(adapter, { log, onFatal, onStarted }));
     for (const s of supervised) void s.start();
     const alerts = new Alerts({
-      clock: systemClock,
+      clock,
       log: log.child({ component: "alerts" }),
       adminIds: config.adminIds,
       adapters: () => supervised.map((s) => ({ status: s.status(), sender: s.adapter.sender })),
