@@ -11,6 +11,7 @@ import { createLogger, redactSecrets, secretsFromEnv, type Logger } from "../log
 import { ImageCache } from "../net/image-cache.ts";
 import { proxyAgent } from "../net/proxy.ts";
 import { Alerts } from "../observability/alerts.ts";
+import type { AdapterStatus } from "../observability/health.ts";
 import { Observability } from "../observability/observability.ts";
 import { Announcer } from "../push/announce.ts";
 import { PushService } from "../push/service.ts";
@@ -120,9 +121,6 @@ export async function startBot(config: Config, log: Logger, options: StartOption
   try {
     const configured = ADAPTERS.filter((a) => a.enabled(config));
     const entries = configured.length > 0 ? configured : [CONSOLE];
-    // Loading an adapter's code (wechaty is large) blocks the event loop; do it while the store and library open, before HTTP answers.
-    const modules = Promise.all(entries.map((e) => e.load()));
-    modules.catch(() => {}); // awaited below; a failure must not go unhandled while the store opens
     const store = await openStore(config, log);
     opened.push(() => store.close());
     signal?.throwIfAborted();
@@ -131,17 +129,15 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     await library.watch();
     signal?.throwIfAborted();
 
-    const supervised: Supervised[] = [];
-    const loaded = await modules;
-    signal?.throwIfAborted();
-    // Until the adapters exist, /healthz lists them as starting.
-    const loading = entries.map((e) => ({ platform: e.platform, state: "starting" as const, connected: false }));
+    // One slot per configured adapter; its code is loaded and it is started on its own, after HTTP and the push.
+    const slots: Slot[] = entries.map((e) => ({ platform: e.platform }));
+    const supervised = () => slots.flatMap((slot) => (slot.supervised ? [slot.supervised] : []));
     const sync = config.sync && createSync(config, config.sync, clock, log.child({ component: "sync" }), library, options.syncTicker);
     const observability = new Observability({
       log,
       clock,
       library: () => library.current,
-      adapters: () => (supervised.length > 0 ? supervised.map((s) => s.status()) : loading),
+      adapters: () => slots.map(statusOf),
       sync: sync && (() => sync.status()),
       processMetrics: true,
     });
@@ -155,7 +151,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     const proxy = config.telegram?.proxy ? proxyAgent(config.telegram.proxy) : undefined;
     const images = options.images ?? new ImageCache({ downloadOptions: { allowHosts: config.imageHostsAllow, agent: proxy } });
     const pushing = new InFlight();
-    const connectedSenders = () => supervised.filter((s) => s.state === "running").map((s) => pushing.track(observability.sender(s.adapter.sender)));
+    const connectedSenders = () => supervised().filter((s) => s.state === "running").map((s) => pushing.track(observability.sender(s.adapter.sender)));
     const push = new PushService({
       store,
       senders: connectedSenders,
@@ -197,21 +193,36 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     }
 
     const ctx = { bot, config, store, log, requestShutdown: (reason: string) => requestShutdown(reason), images };
-    const adapters = await Promise.all(loaded.map((mod) => mod.createAdapter(ctx)));
-    signal?.throwIfAborted();
+    let stopping = false;
+    const allFailed = () => slots.every((slot) => slot.error !== undefined || slot.supervised?.state === "failed");
     const onFatal = (failed: Supervised) => {
-      if (supervised.every((s) => s.state === "failed")) return requestShutdown(`${failed.platform} cannot start`, 1, failed.lastError);
-      log.error({ platform: failed.platform, others: supervised.filter((s) => s !== failed).map((s) => s.platform) }, `${failed.lastError} (the other adapters keep running)`);
+      if (allFailed()) return requestShutdown(`${failed.platform} cannot start`, 1, failed.lastError);
+      log.error({ platform: failed.platform, others: slots.filter((s) => s.platform !== failed.platform).map((s) => s.platform) }, `${failed.lastError} (the other adapters keep running)`);
     };
     // Announcements due while a platform was not connected (at start, or down) go out once it is.
     const onStarted = () => void announcer.flush().catch(() => {});
-    for (const adapter of adapters) supervised.push(new Supervised(adapter, { log, onFatal, onStarted }));
-    for (const s of supervised) void s.start();
+    // Side by side: loading one platform's code (wechaty is large) does not hold another's start.
+    entries.forEach((entry, i) => {
+      const slot = slots[i]!;
+      slot.ready = entry
+        .load()
+        .then(async (mod) => {
+          const adapter = await mod.createAdapter(ctx);
+          if (stopping) return;
+          slot.supervised = new Supervised(adapter, { log, onFatal, onStarted });
+          void slot.supervised.start();
+        })
+        .catch((err: unknown) => {
+          slot.error = oneLine(err);
+          if (allFailed()) return requestShutdown(`${entry.platform} cannot start`, 1, `${entry.platform}: ${slot.error}`);
+          log.error({ platform: entry.platform, err: slot.error }, "adapter could not be created");
+        });
+    });
     const alerts = new Alerts({
       clock,
       log: log.child({ component: "alerts" }),
       adminIds: config.adminIds,
-      adapters: () => supervised.map((s) => ({ status: s.status(), sender: s.adapter.sender })),
+      adapters: () => supervised().map((s) => ({ status: s.status(), sender: s.adapter.sender })),
     });
     alerts.start();
 
@@ -219,16 +230,20 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       bot,
       library,
       store,
-      adapters,
+      get adapters() {
+        return supervised().map((s) => s.adapter);
+      },
       push,
       sync,
       observability,
       stop: async () => {
+        stopping = true;
         await alerts.stop();
+        await Promise.all(slots.map((slot) => slot.ready));
         // Replies queued in the adapters and pushes in flight get DRAIN_MS together; what is left then is dropped and counted.
         await Promise.all([
           stopPush?.(),
-          ...supervised.map((s) => s.stop().catch((err: unknown) => log.warn({ platform: s.platform, err: oneLine(err) }, "adapter did not stop cleanly"))),
+          ...supervised().map((s) => s.stop().catch((err: unknown) => log.warn({ platform: s.platform, err: oneLine(err) }, "adapter did not stop cleanly"))),
         ]);
         await closeAll();
       },
@@ -268,6 +283,22 @@ function adminActions(push: PushService, announcer: Announcer, sync: SyncService
     pushNow: () => push.pushNow(),
     stats: async () => [await push.stats(), await announcer.stats(), ...(sync ? [syncLine(sync)] : [])].join("\n"),
   };
+}
+
+/** A configured adapter: its code loading, then running under a {@link Supervised}. */
+interface Slot {
+  platform: string;
+  /** Settles once the adapter exists (or could not be made). */
+  ready?: Promise<void>;
+  supervised?: Supervised;
+  /** Why the adapter could not be made (its module failed to load, or its factory threw). */
+  error?: string;
+}
+
+/** A slot's line in `/healthz`: the adapter's own once it exists. */
+function statusOf(slot: Slot): AdapterStatus {
+  if (slot.supervised) return slot.supervised.status();
+  return { platform: slot.platform, state: slot.error ? "failed" : "starting", connected: false, ...(slot.error ? { lastError: slot.error } : {}) };
 }
 
 /** Push sends under way, counted so a stop can say how many it abandoned. */
