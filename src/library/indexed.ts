@@ -2,7 +2,7 @@ import { statSync, type Stats } from "node:fs";
 import path from "node:path";
 import type { Logger } from "../log.ts";
 import { SearchIndex } from "../search/index.ts";
-import { IndexBuilder } from "../search/packed.ts";
+import { IndexBuilder, mergeIndex } from "../search/packed.ts";
 import type { DocTerms } from "../search/terms.ts";
 import { LibraryCache, type FileEntry } from "./cache.ts";
 import { Library } from "./library.ts";
@@ -52,12 +52,9 @@ export async function loadIndexedLibrary(dir: string, options: IndexedLoadOption
   if (persisted && !changed) return { ...base, index: SearchIndex.fromPacked(library, persisted) };
 
   const builder = new IndexBuilder();
-  if (persisted) {
-    const kept = new Set([...scan.unchanged.values()].map((e) => e.entry.meta.id));
-    builder.addPacked(persisted, (id) => kept.has(id));
-  }
   for (const p of scan.parsed.values()) builder.add(p.entry.meta.id, p.terms);
-  const packed = builder.finish();
+  const kept = new Set([...scan.unchanged.values()].map((e) => e.entry.meta.id));
+  const packed = persisted ? mergeIndex(persisted, (id) => kept.has(id), builder.finish()) : builder.finish();
   if (cache) await cache.write(files, packed).catch((err) => log?.warn({ err, dir: cache.dir }, "could not write the library cache"));
   return { ...base, index: SearchIndex.fromPacked(library, packed) };
 }

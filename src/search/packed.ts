@@ -103,26 +103,6 @@ export class IndexBuilder {
     });
   }
 
-  /** Add every document of a packed index except those `keep` rejects, in their order. */
-  addPacked(index: PackedIndex, keep: (id: string) => boolean): void {
-    const renumber = index.documentIds.map((id) => (keep(id) ? this.ids.push(id) - 1 : -1));
-    index.documentIds.forEach((_, doc) => {
-      if (renumber[doc]! >= 0) for (let f = 0; f < F; f++) this.lengths.push(index.fieldLength[doc * F + f]!);
-    });
-    for (let t = 0; t < termCount(index); t++) {
-      let id = -1;
-      for (let f = 0; f < F; f++) {
-        if (index.postingStart[t * F + f] === index.postingStart[t * F + f + 1]) continue;
-        for (const doc of postingsOf(index, t, f)) {
-          const to = renumber[doc]!;
-          if (to < 0) continue;
-          if (id < 0) id = this.termId(termAt(index, t));
-          this.push(id, f, to);
-        }
-      }
-    }
-  }
-
   private termId(term: string): number {
     let id = this.termIds.get(term);
     if (id === undefined) {
@@ -216,10 +196,90 @@ function encodePostings(sorted: Uint32Array, start: Uint32Array): { bytes: Uint8
   return { bytes: bytes.slice(0, at), start: out };
 }
 
-function grow<T extends Uint8Array | Uint32Array>(a: T): T {
-  const bigger = new (a.constructor as new (n: number) => T)(a.length * 2);
+function grow<T extends Uint8Array | Uint32Array>(a: T, atLeast = 0): T {
+  const bigger = new (a.constructor as new (n: number) => T)(Math.max(a.length * 2, atLeast * 2));
   bigger.set(a);
   return bigger;
+}
+
+/**
+ * The index of `old`'s documents that `keep` accepts (in their order)
+ * followed by `added`'s, without unpacking `old`: its postings are copied
+ * byte for byte where no document was removed, and only the terms of the
+ * added documents are decoded. This is how a reload after a few new or
+ * changed files avoids re-indexing the archive. Body terms that cross the
+ * pruning share are only dropped by the next full build.
+ */
+export function mergeIndex(old: PackedIndex, keep: (id: string) => boolean, added: PackedIndex): PackedIndex {
+  const renumber = new Int32Array(old.documentIds.length);
+  const documentIds: string[] = [];
+  old.documentIds.forEach((id, d) => (renumber[d] = keep(id) ? documentIds.push(id) - 1 : -1));
+  const identity = documentIds.length === old.documentIds.length;
+  const base = documentIds.length;
+  documentIds.push(...added.documentIds);
+  const fieldLength = new Uint32Array(documentIds.length * F);
+  renumber.forEach((to, d) => to >= 0 && fieldLength.set(old.fieldLength.subarray(d * F, d * F + F), to * F));
+  fieldLength.set(added.fieldLength, base * F);
+
+  let bytes = new Uint8Array(old.postings.length + added.postings.length * 2 + 1024);
+  let at = 0;
+  const write = (value: number) => {
+    if (at + 5 > bytes.length) bytes = grow(bytes);
+    while (value >= 0x80) {
+      bytes[at++] = (value & 0x7f) | 0x80;
+      value = Math.floor(value / 128);
+    }
+    bytes[at++] = value;
+  };
+  const dict: string[] = [];
+  const termStart: number[] = [0];
+  const postingStart: number[] = [];
+  const emit = (term: string, t: number | undefined, u: number | undefined) => {
+    const mark = at;
+    const starts: number[] = [];
+    for (let f = 0; f < F; f++) {
+      starts.push(at);
+      let last = 0;
+      if (t !== undefined) {
+        const from = old.postingStart[t * F + f]!;
+        const to = old.postingStart[t * F + f + 1]!;
+        if (identity && from < to) {
+          if (at + (to - from) > bytes.length) bytes = grow(bytes, at + (to - from));
+          bytes.set(old.postings.subarray(from, to), at);
+          at += to - from;
+          if (u !== undefined) last = postingsOf(old, t, f).at(-1)!;
+        } else if (from < to) {
+          for (const doc of postingsOf(old, t, f)) {
+            const moved = renumber[doc]!;
+            if (moved >= 0) (write(moved - last), (last = moved));
+          }
+        }
+      }
+      if (u !== undefined) for (const doc of postingsOf(added, u, f)) (write(base + doc - last), (last = base + doc));
+    }
+    if (at === mark) return; // every document of this term was removed
+    dict.push(term);
+    termStart.push(termStart.at(-1)! + term.length);
+    postingStart.push(...starts);
+  };
+  const oldCount = termCount(old);
+  const addedCount = termCount(added);
+  for (let i = 0, j = 0; i < oldCount || j < addedCount; ) {
+    const a = i < oldCount ? termAt(old, i) : undefined;
+    const b = j < addedCount ? termAt(added, j) : undefined;
+    if (b === undefined || (a !== undefined && a < b)) emit(a!, i++, undefined);
+    else if (a === undefined || b < a) emit(b, undefined, j++);
+    else emit(a, i++, j++);
+  }
+  postingStart.push(at);
+  return {
+    documentIds,
+    fieldLength,
+    dict: dict.join(""),
+    termStart: Uint32Array.from(termStart),
+    postingStart: Uint32Array.from(postingStart),
+    postings: bytes.slice(0, at),
+  };
 }
 
 /** Pack documents' terms in one go. */

@@ -4,7 +4,7 @@ import type { ArticleMeta } from "../../src/library/article.ts";
 import { Library } from "../../src/library/library.ts";
 import { miniSearchOptions, PackedMiniSearch } from "../../src/search/build.ts";
 import { SearchIndex } from "../../src/search/index.ts";
-import { deserializeIndex, IndexBuilder, packIndex, serializeIndex } from "../../src/search/packed.ts";
+import { deserializeIndex, mergeIndex, packIndex, serializeIndex } from "../../src/search/packed.ts";
 import { documentTerms } from "../../src/search/terms.ts";
 import { fixtureLibrary, loadSnapshot } from "../helpers/bot.ts";
 
@@ -43,14 +43,18 @@ describe("SearchIndex", () => {
     for (const q of ["照相机", "随笔", "robo", "Robotaxy", "墨荷", "猫"]) expect(restored.search(q, { limit: 5 })).toEqual(index.search(q, { limit: 5 }));
   });
 
+  it("merges new articles into a packed index exactly as a full build would (postings copied as they are)", () => {
+    const docs = docsOf();
+    const [last, ...rest] = [...docs].reverse();
+    const merged = SearchIndex.fromPacked(library, mergeIndex(packIndex(rest.reverse()), () => true, packIndex([last!])));
+    for (const q of ["照相机", "随笔", "robo", "墨荷", "猫", last!.terms.title.split(" ")[0]!]) expect(merged.search(q, { limit: 5 }), q).toEqual(index.search(q, { limit: 5 }));
+  });
+
   it("merges changed articles into a packed index exactly as a full build would", () => {
     const docs = docsOf();
     const [changed, ...rest] = docs;
     const stale = packIndex([{ ...changed!, terms: documentTerms({ title: "旧标题", summary: "", body: "旧的正文" }) }, ...rest]);
-    const builder = new IndexBuilder();
-    builder.addPacked(stale, (id) => id !== changed!.id);
-    builder.add(changed!.id, changed!.terms);
-    const merged = SearchIndex.fromPacked(library, builder.finish());
+    const merged = SearchIndex.fromPacked(library, mergeIndex(stale, (id) => id !== changed!.id, packIndex([changed!])));
     for (const q of ["照相机", "随笔", "robo", "墨荷", "旧标题", docs[0]!.terms.title.split(" ")[0]!]) {
       expect(merged.search(q, { limit: 5 }), q).toEqual(index.search(q, { limit: 5 }));
     }
