@@ -1,3 +1,4 @@
+import { Agent } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downloadImage, DownloadError, type DownloadOptions } from "../../src/net/download.ts";
 import { ImageServer, jpegBytes, LOCAL_IMAGE_HOSTS } from "../helpers/image-server.ts";
@@ -68,6 +69,19 @@ describe("image downloads never reach an internal address", () => {
     const got = await downloadImage(`http://images.example:${images.port}/named.jpg`, { ...allowed, resolve: resolveTo("127.0.0.1") });
     expect(got.contentType).toBe("image/jpeg");
     expect(lookups).toBe(2); // one resolution per connection: the one checked is the one used
+  });
+
+  it("through a proxy agent (which resolves names itself), checks the name's own resolution before the request", async () => {
+    const agent = new Agent();
+    try {
+      await refusal(`http://images.example:${internal.port}/latest/meta-data`, { ...allowed, agent, resolve: async () => [{ address: "127.0.0.2", family: 4 }] });
+      await refusal(`${internal.url}/latest/meta-data`, { ...allowed, agent });
+      expect(internal.hits("/latest/meta-data")).toHaveLength(0);
+      images.route("/via-agent.jpg", { kind: "image", bytes: jpegBytes() });
+      expect((await downloadImage(`${images.url}/via-agent.jpg`, { ...allowed, agent })).contentType).toBe("image/jpeg");
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("stops after 5 redirects", async () => {
