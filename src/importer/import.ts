@@ -189,11 +189,24 @@ async function ownedName(
 }
 
 function ownedBy(text: string, article: { title: string; url?: string }): boolean {
+  const data = frontMatterOf(text);
+  return data !== undefined && ((article.url !== undefined && data.url === article.url) || (data[IMPORTED_FROM] !== undefined && data.title === article.title));
+}
+
+/**
+ * Whether an article file carries the importer's `imported_from` mark:
+ * only such files may be removed on the importer's behalf (`sync --prune`);
+ * a file the writer made by hand never is.
+ */
+export function writtenByImporter(text: string): boolean {
+  return frontMatterOf(text)?.[IMPORTED_FROM] !== undefined;
+}
+
+function frontMatterOf(text: string): Record<string, unknown> | undefined {
   try {
-    const { data } = parseFrontMatter(text);
-    return (article.url !== undefined && data.url === article.url) || (data[IMPORTED_FROM] !== undefined && data.title === article.title);
+    return parseFrontMatter(text).data;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

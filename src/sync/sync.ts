@@ -11,7 +11,7 @@
 import { lstat, mkdir, readFile, readdir, unlink } from "node:fs/promises";
 import path from "node:path";
 import { systemClock, type Clock } from "../clock.ts";
-import { ImportError, importBackups, type ImportReport } from "../importer/import.ts";
+import { ImportError, importBackups, writtenByImporter, type ImportReport } from "../importer/import.ts";
 import { parseListPage, titleKey, type ListEntry } from "../importer/list-page.ts";
 import { parseBackup } from "../importer/parse-backup.ts";
 import { safeFileName } from "../importer/write.ts";
@@ -311,8 +311,9 @@ async function prune(mirror: Mirror, previous: string | undefined, paths: Accoun
   }
   const removed: string[] = [];
   for (const name of candidates) {
-    if (produced.has(name) || !(await isFile(path.join(outDir, name)))) continue;
-    await unlink(path.join(outDir, name));
+    const file = path.join(outDir, name);
+    if (produced.has(name) || !(await isFile(file)) || !writtenByImporter(await readFile(file, "utf8"))) continue;
+    await unlink(file);
     removed.push(name);
   }
   return removed.sort();

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -149,6 +149,18 @@ describe("article-bot sync", { timeout: 60_000 }, () => {
     const pruned = await syncLibrary(opts({ prune: true }));
     expect(pruned.accounts.find((a) => a.account === "槽边往事")!.pruned).toEqual(["槽边1.md"]);
     expect(existsSync(path.join(data, "articles", "槽边往事", "槽边1.md"))).toBe(false);
+  });
+
+  it("--prune after a re-clone removes only the importer's own files, never a hand-written article", async () => {
+    await syncLibrary(opts());
+    const notes = path.join(data, "articles", "槽边往事", "读书笔记.md");
+    writeFileSync(notes, "---\ntitle: 读书笔记\ndate: 2025-01-01\n---\n\n我自己写的笔记，不是导入的。\n");
+    repo.removeBackup("槽边往事", "槽边2");
+    repo.rewriteHistory();
+    const report = await syncLibrary(opts({ prune: true }));
+    expect(report.mode).toBe("reclone");
+    expect(report.accounts.find((a) => a.account === "槽边往事")!.pruned).toEqual(["槽边2.md"]);
+    expect(existsSync(notes)).toBe(true);
   });
 
   it("never follows a symlink from the repository, nor writes outside the account folder", async () => {
