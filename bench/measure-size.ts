@@ -88,10 +88,19 @@ async function measureColdStarts(plan: SizePlan): Promise<ColdStarts> {
     noCache.push(await run());
   }
   const cacheFiles = leftovers(plan.dir);
+  const emptyLibrary: ColdStart[] = [];
   if (cacheFiles.length === 0) plan.notes.push("no persisted index was written: every start builds the index");
-  else for (let i = 0; i < plan.coldRuns; i++) withCache.push(await run());
+  else {
+    // Each cached start right after the same command on an empty library, so their ratio compares like with like on a busy machine.
+    await withEmptyLibrary(async (empty) => {
+      for (let i = 0; i < plan.coldRuns; i++) {
+        emptyLibrary.push(await coldStart(empty, BENCH_QUERIES[0]!.text, CHILD_LIMIT_MS));
+        withCache.push(await run());
+      }
+    });
+  }
   for (const r of [...noCache, ...withCache]) if (!r.ok) plan.notes.push(`a CLI cold start failed: ${r.error}`);
-  return { noCache, withCache, cacheFiles };
+  return { noCache, withCache, emptyLibrary, cacheFiles };
 }
 
 async function measureBaseline(plan: SizePlan, engine: BaselineName): Promise<BaselineOutcome> {
@@ -103,11 +112,18 @@ async function measureBaseline(plan: SizePlan, engine: BaselineName): Promise<Ba
 
 /** Median time for the CLI to answer from an empty library: Node, tsx and module loading, the floor of every cold start. */
 export async function startupFloor(runs: number): Promise<number | undefined> {
-  const empty = mkdtempSync(path.join(os.tmpdir(), "bench-empty-"));
-  try {
+  return withEmptyLibrary(async (empty) => {
     const times: ColdStart[] = [];
     for (let i = 0; i < runs; i++) times.push(await coldStart(empty, BENCH_QUERIES[0]!.text, CHILD_LIMIT_MS));
     return medianCold(times);
+  });
+}
+
+/** Run `use` with an empty article directory, removed afterwards. */
+async function withEmptyLibrary<T>(use: (dir: string) => Promise<T>): Promise<T> {
+  const empty = mkdtempSync(path.join(os.tmpdir(), "bench-empty-"));
+  try {
+    return await use(empty);
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 import type { Quality } from "../src/search/evaluate.ts";
 import { DASH, mb, ms, ratio, table } from "./format.ts";
-import { coldNoCache, medianCold, ours, sizeLabel, type BenchRun } from "./results.ts";
+import { coldNoCache, coldRatio, medianCold, ours, sizeLabel, type BenchRun } from "./results.ts";
 import { targetsTable } from "./targets.ts";
 
 function oursTable(run: BenchRun): string {
@@ -18,7 +18,7 @@ function oursTable(run: BenchRun): string {
       mb(o.servingRssMb),
       ms(coldNoCache(s)),
       ms(cached),
-      cached === undefined || run.startupMs === undefined ? DASH : `×${(cached / run.startupMs).toFixed(2)}`,
+      coldRatio(s, run) === undefined ? DASH : `×${coldRatio(s, run)!.toFixed(2)}`,
       ms(o.queries.all.p50),
       ms(o.queries.all.p99),
       ms(o.handler.p50),

@@ -15,6 +15,8 @@ export interface ColdStarts {
   noCache: ColdStart[];
   /** Runs after an earlier run left a persisted index behind. */
   withCache: ColdStart[];
+  /** The same command on an empty library, each run just before one of `withCache`. */
+  emptyLibrary?: ColdStart[];
   /** What the runs left in the corpus directory (a persisted index, when there is one). */
   cacheFiles: string[];
 }
@@ -68,4 +70,11 @@ export function coldNoCache(size: SizeResult): number | undefined {
 /** How a size is named in the report. */
 export function sizeLabel(size: Pick<SizeResult, "articles" | "real">): string {
   return size.real ? `${size.articles} (real)` : String(size.articles);
+}
+
+/** Cached cold start ÷ the same command on an empty library: from the interleaved runs of the size, else the run's floor. */
+export function coldRatio(size: SizeResult, run: Pick<BenchRun, "startupMs">): number | undefined {
+  const cached = medianCold(size.cold.withCache);
+  const empty = medianCold(size.cold.emptyLibrary ?? []) ?? run.startupMs;
+  return cached === undefined || empty === undefined ? undefined : cached / empty;
 }
