@@ -42,7 +42,7 @@ const envSchema = z.object({
   // 0: any free port (the address is logged).
   HTTP_PORT: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).max(65535).optional()),
   HTTP_HOST: z.preprocess(blankAsUndefined, z.string().trim().default("127.0.0.1")),
-  RATE_LIMIT_BURST: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1).default(6)),
+  RATE_LIMIT_BURST: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(6)),
   RATE_LIMIT_PER_MINUTE: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(20)),
   DATABASE_URL: optionalString,
   TELEGRAM_BOT_TOKEN: optionalString,
@@ -102,7 +102,7 @@ export interface Config {
   httpHost: string;
   /** Internal hosts images may be downloaded from anyway (IMAGE_HOSTS_ALLOW): names, addresses, CIDR ranges. */
   imageHostsAllow: string[];
-  /** Per-chat flood protection; undefined when switched off (RATE_LIMIT_PER_MINUTE=0). */
+  /** Per-chat flood protection; undefined when switched off (RATE_LIMIT_BURST=0 or RATE_LIMIT_PER_MINUTE=0). */
   rateLimit?: { burst: number; perMinute: number };
   databaseUrl?: string;
   telegram?: {
@@ -185,7 +185,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     httpPort: e.HTTP_PORT,
     httpHost: e.HTTP_HOST,
     imageHostsAllow: e.IMAGE_HOSTS_ALLOW,
-    rateLimit: e.RATE_LIMIT_PER_MINUTE > 0 ? { burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE } : undefined,
+    rateLimit: e.RATE_LIMIT_PER_MINUTE > 0 && e.RATE_LIMIT_BURST > 0 ? { burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE } : undefined,
     databaseUrl: e.DATABASE_URL,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {

@@ -32,12 +32,18 @@ export class ConsoleAdapter implements Adapter {
   }
 
   async start(): Promise<void> {
-    const rl = createInterface({ input: this.io.input, output: this.io.output, prompt: "你> ", terminal: false });
+    // On a terminal, readline echoes and edits the line and shows the prompt; piped input is read as is.
+    const tty = Boolean((this.io.input as { isTTY?: boolean }).isTTY);
+    const rl = createInterface({ input: this.io.input, output: this.io.output, prompt: "你> ", terminal: tty });
     this.rl = rl;
     this.io.output.write("article-bot 已启动。输入关键词搜索文章，输入「帮助」查看用法，Ctrl+D 退出。\n");
+    const prompt = () => {
+      if (tty) rl.prompt();
+    };
+    prompt();
     rl.on("line", (line) => {
       // Answer lines in order, one at a time, like a chat.
-      this.pending = this.pending.then(() => this.answer(line));
+      this.pending = this.pending.then(() => this.answer(line)).then(prompt);
     });
     rl.on("close", () => void this.pending.then(() => this.onClose?.()));
   }

@@ -3,14 +3,17 @@ import path from "node:path";
 import { articlesDirOf } from "../config.ts";
 import { ImportError, importBackups } from "../importer/import.ts";
 import { formatReport } from "../importer/report.ts";
-import { parseCommand } from "./args.ts";
+import { parseOrUsage } from "./args.ts";
 
-const USAGE = `usage: article-bot import <backup-dir> [--list <list-page.md>] [--out <dir>] [--data <dir>]
+const USAGE = `usage: article-bot import <backup-dir> (--list <list-page.md> | --no-list) [--out <dir>] [--data <dir>]
 
 Converts 小懒 markdown backups of WeChat articles into front-matter articles.
-  --list <file>   the account's list page (dates, links and digests come from it;
-                  without it every article lacks a date and is skipped)
-  --out <dir>     where to write (default: the article directory of --data / $DATA_DIR / ./data)`;
+  --list <file>   the account's list page: dates, links and digests come from it
+  --no-list       import without one: the backups carry no date, so every article is
+                  skipped and listed in the report (useful to check what the backups contain)
+  --out <dir>     where to write (default: the article directory of --data / $DATA_DIR / ./data)
+  --data <dir>    data directory (must exist)
+  -h, --help      this help`;
 
 /**
  * `article-bot import <backup-dir> [--list <list.md>] [--out <dir>]`.
@@ -18,17 +21,12 @@ Converts 小懒 markdown backups of WeChat articles into front-matter articles.
  * usage error, 1 when the backup directory or list page cannot be read.
  */
 export async function run(args: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+  const parsed = parseOrUsage(args, { list: { type: "string" }, "no-list": { type: "boolean" }, out: { type: "string" } }, USAGE);
+  if ("exitCode" in parsed) return parsed.exitCode;
+  const { values, positionals } = parsed.args;
+  if (values.list === undefined && !values["no-list"]) {
+    process.stderr.write(`missing --list <list-page.md>: the dates come from the list page (--no-list imports nothing dated)\n\n${USAGE}\n`);
     return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
   }
   if (positionals.length !== 1) {
     process.stderr.write(`${positionals.length ? "expected one backup directory" : "missing <backup-dir>"}\n\n${USAGE}\n`);
@@ -49,10 +47,6 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`article-bot import: ${err.message}\n`);
     return 1;
   }
-}
-
-function parse(args: string[]) {
-  return parseCommand(args, { list: { type: "string" }, out: { type: "string" } });
 }
 
 /**

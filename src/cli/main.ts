@@ -3,6 +3,7 @@
  * `article-bot <command>`: the command-line entry point. Each command lives
  * in its own module and exports `run(args)`, resolving to an exit code.
  */
+import { existsSync, readFileSync } from "node:fs";
 import { redactSecrets, secretsFromEnv } from "../log.ts";
 
 const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
@@ -19,8 +20,9 @@ const USAGE = `usage: article-bot <command> [options]
 
 commands:
   start                         run the bot on every configured platform (console when none)
-  search <query> [--json]       search the library; without a query, one query per stdin line
-  import <backup-dir> [--list <list.md>] [--out <dir>]
+  search <query> [--json] [--limit N]
+                                search the library; without a query, one query per stdin line
+  import <backup-dir> (--list <list.md> | --no-list) [--out <dir>]
                                 convert 小懒 markdown backups into front-matter articles
   sync [--repo <url>] [--branch B] [--root gzh] [--account NAME]… [--prune]
                                 bring the library up to date with a 小懒 backup git repository
@@ -29,7 +31,26 @@ commands:
   backup <file>                 the SQLite database (safe while the bot runs) and WeChat session, in one file
   restore <file>                put a backup back into the data directory (with the bot stopped)
 options shared by all commands:
-  --data <dir>                  article directory (default: $DATA_DIR or ./data)`;
+  --data <dir>                  data directory (default: $DATA_DIR or ./data); it must exist
+  -h, --help                    the command's usage, with every flag it takes
+options of article-bot itself:
+  --version                     print the version
+  --help                        this text
+
+Configuration comes from environment variables; a .env file in the working directory is
+read first (variables already set in the environment win). See README.md.`;
+
+/**
+ * Read `./.env` into the environment with Node's own parser; variables
+ * already set win. The shipped `.env.example` loads as it is.
+ */
+function loadDotEnv(): void {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name = "start", ...rest] = argv;
@@ -37,6 +58,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (name === "--version" || name === "-v") {
+    process.stdout.write(`article-bot ${version()}\n`);
+    return 0;
+  }
+  loadDotEnv();
   const load = commands[name];
   if (!load) {
     process.stderr.write(`unknown command: ${name}\n\n${USAGE}\n`);

@@ -2,7 +2,7 @@ import path from "node:path";
 import { createLogger, redactSecrets, secretsFromEnv } from "../log.ts";
 import { CopyError, copySqliteToPostgres, formatCopyReport } from "../store/postgres-copy.ts";
 import { isPostgresUrl } from "../store/postgres.ts";
-import { parseCommand } from "./args.ts";
+import { parseOrUsage } from "./args.ts";
 
 const USAGE = `usage: article-bot migrate-db [--from <sqlite file>] [--to <postgres url>]
 
@@ -10,7 +10,9 @@ Copies subscriptions, the delivery log and cached values from the embedded
 SQLite database into PostgreSQL (creating its tables), in one transaction.
 Rows PostgreSQL already has are kept, so running it again is safe.
   --from <file>   SQLite file (default: <DATA_DIR>/article-bot.sqlite; --data sets DATA_DIR)
-  --to <url>      postgres:// or postgresql:// URL (default: $DATABASE_URL)`;
+  --to <url>      postgres:// or postgresql:// URL (default: $DATABASE_URL)
+  --data <dir>    data directory (must exist)
+  -h, --help      this help`;
 
 /**
  * `article-bot migrate-db --from <sqlite file> --to <url>`. Resolves to 0
@@ -18,17 +20,9 @@ Rows PostgreSQL already has are kept, so running it again is safe.
  * the source or target cannot be used.
  */
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (err) {
-    return usageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const parsed = parseOrUsage(args, { from: { type: "string" }, to: { type: "string" } }, USAGE);
+  if ("exitCode" in parsed) return parsed.exitCode;
+  const { values, positionals } = parsed.args;
   if (positionals.length > 0) return usageError(`unexpected argument: ${positionals[0]}`);
   const from = path.resolve(values.from ?? path.join(values.data ?? env.DATA_DIR ?? "data", "article-bot.sqlite"));
   const to = values.to ?? env.DATABASE_URL;
@@ -44,10 +38,6 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     process.stderr.write(`article-bot migrate-db: ${redactSecrets(message, secrets)}\n`);
     return 1;
   }
-}
-
-function parse(args: string[]) {
-  return parseCommand(args, { from: { type: "string" }, to: { type: "string" } });
 }
 
 function usageError(message: string): number {

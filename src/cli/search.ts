@@ -3,7 +3,16 @@ import { loadConfig } from "../config.ts";
 import type { SearchIndex, SearchResult } from "../search/index.ts";
 import { openSnapshot } from "../library/live.ts";
 import { createLogger } from "../log.ts";
-import { parseCommand } from "./args.ts";
+import { parseOrUsage } from "./args.ts";
+
+const USAGE = `usage: article-bot search [<query>] [--json] [--limit N] [--data <dir>]
+
+Searches the library as the bot does. Without a query, reads one query per
+stdin line and prints one JSON line per query.
+  --json          the result as JSON (one object; see README for the fields)
+  --limit N       at most N results (default 10)
+  --data <dir>    data directory (must exist)
+  -h, --help      this help`;
 
 /** One line of `search --json` output: a stable contract for evaluation tools. */
 export interface SearchJson {
@@ -20,7 +29,9 @@ export interface SearchJson {
  * reads one query per stdin line and prints one JSON line per query.
  */
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, { limit: { type: "string" }, json: { type: "boolean" } });
+  const parsed = parseOrUsage(args, { limit: { type: "string" }, json: { type: "boolean" } }, USAGE);
+  if ("exitCode" in parsed) return parsed.exitCode;
+  const { values, positionals } = parsed.args;
   const limit = values.limit === undefined ? 10 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) {
     process.stderr.write("--limit must be a positive whole number\n");

@@ -179,7 +179,8 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       timeZone: config.pushTimeZone,
       defaultPushTime: cronToTime(config.pushCron),
       admin: adminActions(push, announcer, sync, config.pushTimeZone),
-      rateLimit: config.rateLimit ? new ChatRateLimiter(clock, config.rateLimit) : undefined,
+      // The terminal chat's only user is the operator: no flood limit there.
+      rateLimit: config.rateLimit && configured.length > 0 ? new ChatRateLimiter(clock, config.rateLimit) : undefined,
       observe: observability.observeMessage,
     });
     push.start();
