@@ -192,9 +192,10 @@ describe("article-bot import (CLI)", () => {
     const io = output();
     try {
       expect(await run([])).toBe(2);
+      expect(await run([BACKUP_DIR, "--out", path.join(tmp, "x")])).toBe(2); // no --list, no --no-list
       expect(await run(["a", "b"])).toBe(2);
       expect(await run(["a", "--bogus"])).toBe(2);
-      expect(await run([path.join(tmp, "nope"), "--out", path.join(tmp, "x")])).toBe(1);
+      expect(await run([path.join(tmp, "nope"), "--no-list", "--out", path.join(tmp, "x")])).toBe(1);
       expect(io.text().err).toMatch(/backup directory not found/);
     } finally {
       io.restore();
