@@ -14,11 +14,11 @@ let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => cleanup?.());
 
 /** Type lines into the console chat and collect what it prints until input ends. */
-async function chat(lines: string[], overrides: (store: Store) => Partial<BotDeps> = () => ({})): Promise<string> {
+async function chat(lines: string[], overrides: (store: Store) => Partial<BotDeps> = () => ({}), tty = false): Promise<string> {
   const t = await testBot();
   const bot = new Bot({ ...t.deps, ...overrides(t.store) });
   cleanup = t.cleanup;
-  const input = new PassThrough();
+  const input = Object.assign(new PassThrough(), { isTTY: tty });
   const output = new PassThrough();
   let printed = "";
   output.on("data", (d: Buffer) => (printed += d.toString()));
@@ -31,6 +31,18 @@ async function chat(lines: string[], overrides: (store: Store) => Partial<BotDep
 }
 
 describe("the console chat", () => {
+  it("on a terminal, shows a 你> prompt before each line and again after each answer", async () => {
+    const out = await chat(["墨荷"], () => ({}), true);
+    const prompts = out.split("你> ").length - 1;
+    expect(prompts).toBeGreaterThanOrEqual(2);
+    expect(out.indexOf("你> ")).toBeLessThan(out.indexOf("找到 1 篇与「墨荷」相关的文章"));
+    expect(out.lastIndexOf("你> ")).toBeGreaterThan(out.indexOf("找到 1 篇与「墨荷」相关的文章"));
+  });
+
+  it("piped (not a terminal): no prompt, only the answers", async () => {
+    expect(await chat(["墨荷"])).not.toContain("你> ");
+  });
+
   it("answers each typed line in order, like a private chat", async () => {
     const out = await chat(["墨荷", "最新"]);
     expect(out).toContain("article-bot 已启动");
