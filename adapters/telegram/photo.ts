@@ -35,7 +35,9 @@ const STALE_FILE_ID = /wrong file identifier|file reference|FILE_ID_INVALID|wron
  * blocks hotlinking, so Telegram cannot fetch the URL itself: the bytes
  * are downloaded here (no Referer, timeout, size cap) and uploaded, and
  * the `file_id` Telegram returns is stored and reused for every later send.
- * Concurrent sends of a new image wait for the first upload.
+ * Concurrent sends of a new image wait for the first upload, and the
+ * file_id stays known in this process (one entry per image URL) so a send
+ * whose store read raced the first upload does not upload again.
  */
 export class PhotoUploader {
   private readonly uploads = new Map<string, Promise<string | undefined>>();
@@ -44,19 +46,17 @@ export class PhotoUploader {
 
   /** Send `photo` to a chat; sends `photo.fallback` as text when the image cannot be fetched. */
   async send(api: Api, chatId: number | string, photo: RenderedPhoto, extras: SendExtras, sendText: TextSend): Promise<void> {
-    const known = await this.deps.store.getValue(this.key(photo.url));
+    const stored = await this.deps.store.getValue(this.key(photo.url));
+    // Looked at after the store answered: another send may have uploaded the image meanwhile.
+    const local = this.uploads.get(photo.url);
+    const known = (local ? await local : undefined) || stored;
     if (known && (await this.sendById(api, chatId, known, photo, extras))) return;
-    const inflight = this.uploads.get(photo.url);
-    const shared = inflight ? await inflight : undefined;
-    if (shared && (await this.sendById(api, chatId, shared, photo, extras))) return;
     const upload = this.upload(api, chatId, photo, extras, sendText);
     const fileId = upload.then((id) => id, () => undefined);
     this.uploads.set(photo.url, fileId);
-    try {
-      await upload;
-    } finally {
-      if (this.uploads.get(photo.url) === fileId) this.uploads.delete(photo.url);
-    }
+    // Only a file_id is worth keeping: after a failure the next send tries again.
+    if (!(await fileId) && this.uploads.get(photo.url) === fileId) this.uploads.delete(photo.url);
+    await upload;
   }
 
   private async upload(api: Api, chatId: number | string, photo: RenderedPhoto, extras: SendExtras, sendText: TextSend): Promise<string | undefined> {
@@ -83,6 +83,7 @@ export class PhotoUploader {
     } catch (err) {
       if (!(err instanceof GrammyError && err.error_code === 400 && STALE_FILE_ID.test(err.description))) throw err;
       this.deps.log.warn({ url: photo.url, reason: err.description }, "telegram file_id rejected; uploading again");
+      this.uploads.delete(photo.url);
       await this.deps.store.setValue(this.key(photo.url), "");
       return false;
     }

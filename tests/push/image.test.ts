@@ -25,7 +25,8 @@ async function imageServer(mode: "ok" | "404" | "slow") {
   return {
     requests,
     /** Fetch WeChat image URLs from this server instead (same path and query). */
-    download: (url: string) => downloadImage(url.replace("https://mmbiz.qpic.cn", origin), { timeoutMs: 200, retries: 1, backoffMs: () => 10, allowHosts: LOCAL_IMAGE_HOSTS }),
+    // 1 s: long enough for a loaded CI machine to fetch the image, short enough for the "slow" case to give up quickly.
+    download: (url: string) => downloadImage(url.replace("https://mmbiz.qpic.cn", origin), { timeoutMs: 1_000, retries: 1, backoffMs: () => 10, allowHosts: LOCAL_IMAGE_HOSTS }),
     close: async () => {
       for (const hangUp of pending) hangUp();
       server.closeAllConnections();

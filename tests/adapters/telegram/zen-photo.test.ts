@@ -34,6 +34,19 @@ describe("Telegram 禅定时刻 photo", () => {
     expect(await h.store.getValue(`telegram:123456:photo:https://mmbiz.qpic.cn${ZEN_PATH}?wx_fmt=jpeg`)).toBe(fileId);
   });
 
+  it("does not upload again when a send read the store before the first upload was stored (a slow shared store)", async () => {
+    // Every read answers as a store would that was read just before the first upload's file_id was written.
+    h.store.getValue = async () => undefined;
+    h.tg.userMessage("/zen");
+    const upload = await h.tg.waitForCall("sendPhoto");
+    h.tg.userMessage("禅定", { from: user(1002) });
+    await h.tg.waitForCall("sendPhoto", () => true, { skip: 1 });
+    const fileId = upload.result.photo.at(-1).file_id;
+    expect(h.tg.callsOf("sendPhoto").map((c) => Object.keys(c.files).length)).toEqual([1, 0]);
+    expect(h.tg.callsOf("sendPhoto")[1]!.payload.photo).toBe(fileId);
+    expect(h.host.hits(ZEN_PATH)).toHaveLength(1);
+  });
+
   it("sends the caption and link as text when the image host fails", async () => {
     h.host.route(ZEN_PATH, { kind: "status", status: 503 });
     h.tg.userMessage("/zen");
