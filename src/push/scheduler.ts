@@ -1,15 +1,9 @@
 import { createTask, validate, type ScheduledTask } from "node-cron";
+import { localMinute, type LocalMinute } from "../clock.ts";
 import { cronTicker, type Ticker } from "../cron.ts";
 import type { Logger } from "../log.ts";
 import type { Subscription } from "../store/store.ts";
 
-/** A moment as the push sees it: the calendar day and minute in the push time zone. */
-export interface LocalMinute {
-  /** YYYY-MM-DD */
-  day: string;
-  /** HH:MM, 24-hour */
-  time: string;
-}
 
 /** The next push, for `/stats`. */
 export interface NextRun extends LocalMinute {
@@ -28,7 +22,6 @@ const DAY_MINUTES = 24 * 60;
  */
 export class PushSchedule {
   private readonly matcher: ScheduledTask;
-  private readonly format: Intl.DateTimeFormat;
   private scanned?: { day: string; upTo: number; first: string | undefined };
 
   /** @throws Error when `cron` is not a valid cron expression */
@@ -39,22 +32,11 @@ export class PushSchedule {
     if (!validate(cron)) throw new Error(`invalid cron expression: ${cron}`);
     // An unstarted task is node-cron's public way to match dates against an expression.
     this.matcher = createTask(cron, () => {}, { timezone: timeZone });
-    this.format = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
   }
 
   /** The day and minute of `date` in the push time zone. */
   local(date: Date): LocalMinute {
-    const parts = this.format.formatToParts(date);
-    const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-    return { day: `${get("year")}-${get("month")}-${get("day")}`, time: `${get("hour")}:${get("minute")}` };
+    return localMinute(date, this.timeZone);
   }
 
   /**

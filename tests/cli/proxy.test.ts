@@ -1,9 +1,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { downloadImage } from "../../src/net/download.ts";
 import { proxyAgent } from "../../src/net/proxy.ts";
-import { startBotProcess, type BotProcess } from "../helpers/bot-process.ts";
+import { afterThisTest, cleanUpAfterEach, startBotProcess, type BotProcess } from "../helpers/bot-process.ts";
 import { FakeTelegram } from "../helpers/fake-telegram.ts";
 import { ImageServer, jpegBytes } from "../helpers/image-server.ts";
 import { connectProxy, socks5Proxy, type TestProxy } from "../helpers/proxy-server.ts";
@@ -16,18 +16,11 @@ import { connectProxy, socks5Proxy, type TestProxy } from "../helpers/proxy-serv
 
 const TELEGRAM_FIXTURES = new URL("../fixtures/telegram/", import.meta.url).pathname;
 let bot: BotProcess | undefined;
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async (ctx) => {
-  // The bot's own account of what happened, when a test fails.
-  if (ctx.task.result?.state === "fail") console.error(bot?.stderr());
-  await bot?.cleanup();
-  bot = undefined;
-  for (const c of cleanups.splice(0)) await c();
-});
+cleanUpAfterEach();
 
 async function started<T extends { close(): Promise<unknown> }>(thing: Promise<T>): Promise<T> {
   const t = await thing;
-  cleanups.push(async () => void (await t.close()));
+  afterThisTest(async () => void (await t.close()));
   return t;
 }
 

@@ -1,8 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { alive, descendants, refusingApiRoot, REPO, silentServer, startBotProcess, type BotProcess } from "../helpers/bot-process.ts";
+import { describe, expect, it } from "vitest";
+import { afterThisTest, alive, cleanUpAfterEach, descendants, refusingApiRoot, REPO, silentServer, startBotProcess, type BotProcess } from "../helpers/bot-process.ts";
 import { FakeTelegram } from "../helpers/fake-telegram.ts";
 
 /**
@@ -14,14 +14,7 @@ import { FakeTelegram } from "../helpers/fake-telegram.ts";
 
 const TOKEN = "123456:TEST-TOKEN";
 let bot: BotProcess | undefined;
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async (ctx) => {
-  // The bot's own account of what happened, when a test fails.
-  if (ctx.task.result?.state === "fail") console.error(bot?.stderr());
-  await bot?.cleanup();
-  bot = undefined;
-  for (const c of cleanups.splice(0)) await c();
-});
+cleanUpAfterEach();
 
 async function health(url: string): Promise<{ status: number; body: any }> {
   const res = await fetch(url);
@@ -67,7 +60,7 @@ describe("start-up when Telegram cannot be reached", () => {
 
   it("answers /healthz within 15 s while the Bot API accepts connections and never answers, and gives up each getMe after 10 s", async () => {
     const silent = await silentServer();
-    cleanups.push(() => silent.close());
+    afterThisTest(() => silent.close());
     const started = Date.now();
     bot = await startBotProcess({ env: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: silent.url } });
     const url = await bot.healthz();
@@ -81,7 +74,7 @@ describe("start-up when Telegram cannot be reached", () => {
 
   it("ends on SIGTERM during start-up (getMe hanging) within 10 s, leaving no process behind", async () => {
     const silent = await silentServer();
-    cleanups.push(() => silent.close());
+    afterThisTest(() => silent.close());
     bot = await startBotProcess({ env: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: silent.url } });
     await bot.healthz();
     while (silent.connections() === 0) await new Promise((r) => setTimeout(r, 20));
@@ -93,7 +86,7 @@ describe("start-up when Telegram cannot be reached", () => {
 
   it("ends on SIGTERM while still loading, before anything listens, within 10 s", async () => {
     const silent = await silentServer();
-    cleanups.push(() => silent.close());
+    afterThisTest(() => silent.close());
     bot = await startBotProcess({ env: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: silent.url } });
     await new Promise((r) => setTimeout(r, 300));
     const { ms, left } = await terminate(bot);
@@ -105,7 +98,7 @@ describe("start-up when Telegram cannot be reached", () => {
 describe("fatal configuration", () => {
   it("exits 1 within 15 s with one line when Telegram answers 401 to the token", async () => {
     const tg = await FakeTelegram.start();
-    cleanups.push(() => tg.close());
+    afterThisTest(() => tg.close());
     const started = Date.now();
     bot = await startBotProcess({ env: { TELEGRAM_BOT_TOKEN: "654321:WRONG-token-from-botfather-paste", TELEGRAM_API_ROOT: tg.apiRoot } });
     const { code, at } = await bot.exited;
@@ -129,7 +122,7 @@ describe("fatal configuration", () => {
   it("closes what it opened (store, article watcher) and exits 1 at once when a later step fails: HTTP_PORT taken", async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
-    cleanups.push(() => new Promise((resolve) => taken.close(() => resolve())));
+    afterThisTest(() => new Promise((resolve) => taken.close(() => resolve())));
     bot = await startBotProcess({ env: { HTTP_PORT: String((taken.address() as AddressInfo).port) } });
     const { code } = await bot.exited;
     expect(code).toBe(1);
@@ -142,7 +135,7 @@ describe("fatal configuration", () => {
 describe("npm start under a supervisor", () => {
   it("SIGTERM to npm ends the bot and every process npm started, within 10 s", async () => {
     const tg = await FakeTelegram.start();
-    cleanups.push(() => tg.close());
+    afterThisTest(() => tg.close());
     bot = await startBotProcess({ env: { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot }, command: { file: "npm", args: ["start", "--silent"], cwd: REPO } });
     const url = await bot.healthz(30_000);
     await healthUntil(url, (b) => b.status === "ok");

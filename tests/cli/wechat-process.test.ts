@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { qrcodeValueToImageUrl } from "wechaty";
-import { startBotProcess, type BotProcess } from "../helpers/bot-process.ts";
+import { afterThisTest, cleanUpAfterEach, startBotProcess, type BotProcess } from "../helpers/bot-process.ts";
 import { FakeTelegram } from "../helpers/fake-telegram.ts";
 import { QR_CODE } from "../helpers/scripted-puppet.ts";
 
@@ -14,13 +14,7 @@ import { QR_CODE } from "../helpers/scripted-puppet.ts";
 
 const SCRIPTED_PUPPET = fileURLToPath(new URL("../helpers/scripted-puppet.ts", import.meta.url));
 let bot: BotProcess | undefined;
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail") console.error(bot?.stderr());
-  await bot?.cleanup();
-  bot = undefined;
-  for (const c of cleanups.splice(0)) await c();
-});
+cleanUpAfterEach();
 
 /** Poll `/healthz` until `done(body)`. Generous: loading the puppet package takes seconds on a busy machine. */
 async function healthUntil(url: string, done: (body: any) => boolean, timeoutMs = 30_000): Promise<{ status: number; body: any }> {
@@ -50,7 +44,7 @@ describe("WeChat not logged in, seen from outside", () => {
 
   it("a wrong Telegram token beside WeChat: WeChat keeps running, /healthz shows telegram failed with what to do", async () => {
     const tg = await FakeTelegram.start();
-    cleanups.push(() => tg.close());
+    afterThisTest(() => tg.close());
     bot = await startBotProcess({ env: { WECHATY_PUPPET: "wechaty-puppet-mock", TELEGRAM_BOT_TOKEN: "654321:WRONG-token-from-botfather-paste", TELEGRAM_API_ROOT: tg.apiRoot } });
     const url = await bot.healthz();
     const { status, body } = await healthUntil(url, (b) => platform(b, "telegram")?.state === "failed" && platform(b, "wechat")?.state === "running");
@@ -69,7 +63,7 @@ describe("WeChat not logged in, seen from outside", () => {
 describe("WeChat logout at night", () => {
   it("tells the Telegram admin exactly once, with the reason and the QR URL; /healthz shows the logout and the pending QR code", async () => {
     const tg = await FakeTelegram.start();
-    cleanups.push(() => tg.close());
+    afterThisTest(() => tg.close());
     bot = await startBotProcess({
       env: { WECHATY_PUPPET: SCRIPTED_PUPPET, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ADMIN_IDS: "telegram:1001", SCRIPTED_PUPPET_LOGOUT_MS: "3000" },
     });

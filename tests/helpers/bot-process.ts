@@ -4,6 +4,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterEach } from "vitest";
 import { fixtureLibrary } from "./bot.ts";
 
 /**
@@ -57,6 +58,31 @@ export interface BotProcessOptions {
   prepare?: (dir: string) => Promise<void>;
 }
 
+/** Bot processes started by the current test, and what else it asked to close (see {@link cleanUpAfterEach}). */
+const started = new Set<BotProcess>();
+const closers: Array<() => Promise<void>> = [];
+
+/** Close `close` (a stand-in server the test started) after the current test. */
+export function afterThisTest(close: () => Promise<void>): void {
+  closers.push(close);
+}
+
+/**
+ * Call once in a test file of bot processes: after each test, prints the
+ * stderr of the processes it started when it failed (the bot's own account
+ * of what happened), kills what is left of them, deletes their folders and
+ * runs what {@link afterThisTest} registered.
+ */
+export function cleanUpAfterEach(): void {
+  afterEach(async (ctx) => {
+    const bots = [...started];
+    started.clear();
+    if (ctx.task.result?.state === "fail") for (const bot of bots) console.error(bot.stderr());
+    for (const bot of bots) await bot.cleanup();
+    for (const close of closers.splice(0)) await close();
+  });
+}
+
 /** Start the bot process; `HTTP_PORT=0` and JSON logs unless the test says otherwise. */
 export async function startBotProcess(options: BotProcessOptions = {}): Promise<BotProcess> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "article-bot-process-"));
@@ -88,7 +114,7 @@ export async function startBotProcess(options: BotProcessOptions = {}): Promise<
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  return {
+  const bot: BotProcess = {
     child,
     dir,
     stdout: () => out,
@@ -102,6 +128,8 @@ export async function startBotProcess(options: BotProcessOptions = {}): Promise<
       await rm(dir, { recursive: true, force: true });
     },
   };
+  started.add(bot);
+  return bot;
 }
 
 /** Every process descending from `pid` (children, grandchildren…), from `ps`. */
