@@ -46,6 +46,11 @@ export class PackedMiniSearch extends MiniSearch<IndexedDoc> {
     mini._index = new TermTable(packed) as unknown as MiniSearch<IndexedDoc>["_index"];
     return mini;
   }
+
+  /** How many indexed terms start with `prefix`, counted up to `atMost + 1` (cheap: no postings decoded). */
+  termsStartingWith(prefix: string, atMost: number): number {
+    return (this._index as unknown as TermTable).countPrefix(prefix, atMost + 1);
+  }
 }
 
 /** Document numbers 0..n-1, each its own id (what minisearch asks of `_documentIds` while searching). */
@@ -108,6 +113,12 @@ class TermTable {
       out.push([term, this.data(t)]);
     }
     return out;
+  }
+
+  countPrefix(prefix: string, limit: number): number {
+    let n = 0;
+    for (let t = this.lowerBound(prefix); t < this.size && n < limit; t++, n++) if (!termAt(this.packed, t).startsWith(prefix)) break;
+    return n;
   }
 
   fuzzyGet(term: string, maxDistance: number): Map<string, [TermData, number]> {

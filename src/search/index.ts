@@ -1,7 +1,6 @@
-import type MiniSearch from "minisearch";
 import type { ArticleMeta } from "../library/article.ts";
 import { isDigest, type Library } from "../library/library.ts";
-import { PackedMiniSearch, type IndexedDoc } from "./build.ts";
+import { PackedMiniSearch } from "./build.ts";
 import { coverage } from "./coverage.ts";
 import { parseQuery, type ParsedQuery } from "./query.ts";
 import { packIndex, type PackedIndex } from "./packed.ts";
@@ -41,6 +40,9 @@ export function nothingFound(result: Pick<SearchResult, "total" | "lowConfidence
   return result.total === 0 || (result.lowConfidence && !result.tentative);
 }
 
+/** A one-character query is expanded to the words it starts only when they are at most this many. */
+const MAX_WORDS_PER_CHARACTER = 400;
+
 /** Titles over summaries over bodies; a single character of a body counts least. */
 const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, body: 1, chars: 0.3 };
 /** Below this share of a one-word query covered, the best hit is not trusted... */
@@ -71,7 +73,7 @@ export class SearchIndex {
 
   private constructor(
     private readonly library: Library,
-    private readonly mini: MiniSearch<IndexedDoc>,
+    private readonly mini: PackedMiniSearch,
     documentIds: readonly string[],
   ) {
     this.digest = Uint8Array.from(library.articles, (a) => (isDigest(a) ? 1 : 0));
@@ -109,9 +111,10 @@ export class SearchIndex {
 
   /** All candidates, best first. Kept lean: a common word can match most of the library. */
   private rank(query: ParsedQuery, account?: string): Candidate[] {
+    const wordStart = this.wordStart(query);
     const results = this.mini.search(query.tokens.join(" "), {
       tokenize: (s) => s.split(" "),
-      prefix: (t) => isLatinToken(t) && t.length >= 3,
+      prefix: (t) => (isLatinToken(t) ? t.length >= 3 : t === wordStart),
       fuzzy: (t) => (isLatinToken(t) && t.length >= 4 ? 0.2 : false),
       combineWith: "OR",
       boost: BOOST,
@@ -132,6 +135,20 @@ export class SearchIndex {
     });
     // Near-equal scores count as a tie, broken by recency (ISO dates compare as strings).
     return candidates.sort((a, b) => b.rounded - a.rounded || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+  }
+
+  /**
+   * A query of one Han character (猫) also finds the words that start with
+   * it (猫弟, 猫咪) in titles, summaries and bodies, not only the character
+   * itself in the lowest-ranked field; but not a character that starts
+   * more words than that (人, 大, 水: 570–1,800 on the real 10.7k archive,
+   * against ~200 for 猫, 酒, 狗), whose expansion matches nearly every
+   * article and took 60–190 ms instead of 2–15 ms.
+   */
+  private wordStart(query: ParsedQuery): string | undefined {
+    const [only] = query.tokens;
+    if (query.tokens.length !== 1 || isLatinToken(only!) || [...only!].length !== 1) return undefined;
+    return this.mini.termsStartingWith(only!, MAX_WORDS_PER_CHARACTER) <= MAX_WORDS_PER_CHARACTER ? only : undefined;
   }
 
   private toHit(c: Candidate): SearchHit {

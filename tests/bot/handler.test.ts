@@ -34,6 +34,13 @@ describe("a keyword in a private chat", () => {
     expect(reply.articles.map((a) => a.title)).toEqual(["独一无二"]);
   });
 
+  it("finds one Han character in the words that start with it: 猫 → the article about his cat 猫弟 on the first page", async () => {
+    const { bot } = await setup({}, BUNDLED_LIBRARY);
+    const [reply] = (await bot.handle(dm("猫"))) as [ArticlesReply];
+    expect(reply.kind).toBe("articles");
+    expect(reply.articles.map((a) => a.title)).toContain("记忆碎片：一年");
+  });
+
   it("says 没有找到 with suggestions instead of listing unrelated articles", async () => {
     const { bot } = await setup();
     const [reply] = (await bot.handle(dm("量子计算机"))) as [TextReply];
