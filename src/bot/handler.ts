@@ -1,5 +1,6 @@
 import { dayInZone, type Clock } from "../clock.ts";
 import type { LibrarySnapshot } from "../library/live.ts";
+import type { Library } from "../library/library.ts";
 import type { Logger } from "../log.ts";
 import { nothingFound } from "../search/index.ts";
 import type { Store } from "../store/store.ts";
@@ -206,7 +207,7 @@ export class Bot {
     const scope = this.scope(q);
     const result = index.search(scope.query, { offset, limit: PAGE_SIZE, account: scope.account });
     if (nothingFound(result)) return { kind: "text", text: t.notFound(result.query.phrases) };
-    const many = library.accounts.length > 1;
+    const many = showsAccounts(library);
     if (result.hits.length === 0) return { kind: "text", text: t.noMorePages };
     if (msg) this.remember(msg, q, offset);
     const remaining = result.total - offset - result.hits.length;
@@ -231,7 +232,7 @@ export class Bot {
     const { index, library } = this.deps.library();
     const result = index.search(scope.query, { offset, limit, account: scope.account });
     if (nothingFound(result)) return { total: 0, articles: [] };
-    return { total: result.total, articles: result.hits.map((h) => toCard(h.article, library.accounts.length > 1)) };
+    return { total: result.total, articles: result.hits.map((h) => toCard(h.article, showsAccounts(library))) };
   }
 
   /** The topic of a search text and the account it names, if any (「槽边往事 猫」 → 猫 in 槽边往事). */
@@ -258,7 +259,7 @@ export class Bot {
     const { library } = this.deps.library();
     const articles = library.latest(n);
     if (articles.length === 0) return { kind: "text", text: t.emptyLibrary };
-    return { kind: "articles", heading: t.latest(articles.length), articles: articles.map((a) => toCard(a, library.accounts.length > 1)) };
+    return { kind: "articles", heading: t.latest(articles.length), articles: articles.map((a) => toCard(a, showsAccounts(library))) };
   }
 
   /** The newest articles of one account or author. */
@@ -266,7 +267,7 @@ export class Bot {
     const { library } = this.deps.library();
     const articles = library.latest(n, (a) => (who.account ? a.account === who.account : a.author === who.author));
     if (articles.length === 0) return { kind: "text", text: t.emptyLibrary };
-    const cards = articles.map((a) => toCard(a, library.accounts.length > 1));
+    const cards = articles.map((a) => toCard(a, showsAccounts(library)));
     return { kind: "articles", heading: t.latestOf((who.account ? `「${who.account}」` : who.author)!, articles.length), articles: cards };
   }
 
@@ -275,7 +276,7 @@ export class Bot {
     const { library } = this.deps.library();
     const article = library.random(this.deps.random);
     if (!article) return { kind: "text", text: t.emptyLibrary };
-    return { kind: "articles", heading: t.random, articles: [toCard(article, library.accounts.length > 1)] };
+    return { kind: "articles", heading: t.random, articles: [toCard(article, showsAccounts(library))] };
   }
 
   /** The official accounts in the library, with their article counts. */
@@ -351,4 +352,9 @@ export class Bot {
 
 function chatKey(msg: Pick<Incoming, "platform" | "chatId">): string {
   return `${msg.platform}\u0000${msg.chatId}`;
+}
+
+/** Answers name each article's account only when the library holds more than one. */
+function showsAccounts(library: Library): boolean {
+  return library.accounts.length > 1;
 }
