@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { LibraryCache } from "../src/library/cache.ts";
+import { LibraryCache } from "../src/catalog/cache.ts";
 
 const CACHE_DIR = path.basename(LibraryCache.for(".").dir);
 const CLI = fileURLToPath(new URL("../bin/article-bot.js", import.meta.url));

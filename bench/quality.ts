@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Article } from "../src/library/article.ts";
-import { snapshotOf } from "../src/library/live.ts";
+import { snapshotOf } from "../src/catalog/live.ts";
 import { loadLibrary } from "../src/library/load.ts";
 import { evaluate, type EngineAnswer, type JudgedQuery, type Quality } from "../src/search/evaluate.ts";
 import { nothingFound } from "../src/search/index.ts";

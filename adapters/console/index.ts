@@ -1,8 +1,8 @@
 import { createInterface, type Interface } from "node:readline";
 import type { Adapter, AdapterContext } from "../../src/bot/adapter.ts";
 import type { Bot } from "../../src/bot/handler.ts";
-import type { Reply } from "../../src/bot/message.ts";
-import type { Sender } from "../../src/bot/sender.ts";
+import type { Reply } from "../../src/chat/message.ts";
+import type { Sender } from "../../src/chat/sender.ts";
 import { renderPlain } from "./render.ts";
 
 /** Streams the console adapter reads and writes; tests pass their own. */

@@ -1,4 +1,4 @@
-import type { ArticleCard, Reply } from "../../src/bot/message.ts";
+import type { ArticleCard, Reply } from "../../src/chat/message.ts";
 import { byline } from "../../src/bot/cards.ts";
 import { markSnippet } from "../../src/search/snippet.ts";
 

@@ -10,6 +10,7 @@ import { GroupAdmins } from "./admins.ts";
 import { clientOptions, installReliability, pushApi, type ReliabilityOptions } from "./api.ts";
 import { callbacks } from "./callbacks.ts";
 import { describeError } from "./errors.ts";
+import type { HandlerDeps } from "./handler-deps.ts";
 import { InFlight } from "./inflight.ts";
 import { inline } from "./inline.ts";
 import { membership } from "./membership.ts";
@@ -19,16 +20,6 @@ import { Pager } from "./paging.ts";
 import { PhotoUploader } from "./photo.ts";
 import { Reachability } from "./reachability.ts";
 import { botIdOf, TelegramSender } from "./sender.ts";
-
-/** What the update handlers share. */
-export interface HandlerDeps {
-  core: CoreBot;
-  store: Store;
-  log: Logger;
-  messenger: Messenger;
-  pager: Pager;
-  admins: GroupAdmins;
-}
 
 /** Everything the Telegram bot is made of. */
 export interface TelegramBotOptions {

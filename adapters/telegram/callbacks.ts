@@ -1,6 +1,6 @@
 import { Composer, type Context } from "grammy";
 import { t } from "../../src/bot/strings.ts";
-import type { HandlerDeps } from "./bot.ts";
+import type { HandlerDeps } from "./handler-deps.ts";
 import { describeError, isNotModified } from "./errors.ts";
 import { truncate } from "./html.ts";
 import { PLATFORM } from "./incoming.ts";

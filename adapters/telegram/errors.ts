@@ -1,5 +1,5 @@
 import { GrammyError, HttpError } from "grammy";
-import { SendError } from "../../src/bot/sender.ts";
+import { SendError } from "../../src/chat/sender.ts";
 import { redactSecrets } from "../../src/log.ts";
 
 /**

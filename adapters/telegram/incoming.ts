@@ -1,5 +1,5 @@
 import type { Message, MessageEntity, UserFromGetMe } from "grammy/types";
-import type { Incoming } from "../../src/bot/message.ts";
+import type { Incoming } from "../../src/chat/message.ts";
 
 /** The platform name of this adapter, in chat ids of the store and in ADMIN_IDS. */
 export const PLATFORM = "telegram";

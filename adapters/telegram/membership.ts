@@ -1,5 +1,5 @@
 import { Composer, type Context } from "grammy";
-import type { HandlerDeps } from "./bot.ts";
+import type { HandlerDeps } from "./handler-deps.ts";
 import { PLATFORM } from "./incoming.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { Composer, type Context } from "grammy";
 import type { Message } from "grammy/types";
-import type { Reply } from "../../src/bot/message.ts";
-import type { HandlerDeps } from "./bot.ts";
+import type { Reply } from "../../src/chat/message.ts";
+import type { HandlerDeps } from "./handler-deps.ts";
 import { describeError, toSendError } from "./errors.ts";
 import { PLATFORM, toIncoming } from "./incoming.ts";
 import type { SendExtras } from "./photo.ts";

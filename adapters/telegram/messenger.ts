@@ -1,5 +1,5 @@
 import type { Api } from "grammy";
-import type { Reply } from "../../src/bot/message.ts";
+import type { Reply } from "../../src/chat/message.ts";
 import type { Pager } from "./paging.ts";
 import type { PhotoUploader, SendExtras } from "./photo.ts";
 import { render, type RenderedMessage } from "./render.ts";

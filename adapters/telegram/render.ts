@@ -1,5 +1,5 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
-import type { ArticleCard, ArticlesReply, ImageReply, Reply, Snippet } from "../../src/bot/message.ts";
+import type { ArticleCard, ArticlesReply, ImageReply, Reply, Snippet } from "../../src/chat/message.ts";
 import { byline } from "../../src/bot/cards.ts";
 import { t } from "../../src/bot/strings.ts";
 import { escapeHtml, link, safeUrl, truncate } from "./html.ts";

@@ -1,5 +1,5 @@
-import type { Reply } from "../../src/bot/message.ts";
-import type { Sender } from "../../src/bot/sender.ts";
+import type { Reply } from "../../src/chat/message.ts";
+import type { Sender } from "../../src/chat/sender.ts";
 import type { Logger } from "../../src/log.ts";
 import type { ImageCache } from "../../src/net/image-cache.ts";
 import type { Store } from "../../src/store/store.ts";

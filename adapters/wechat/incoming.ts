@@ -1,5 +1,5 @@
 import { types, type Message } from "wechaty";
-import type { Incoming } from "../../src/bot/message.ts";
+import type { Incoming } from "../../src/chat/message.ts";
 
 /** The platform name WeChat chats are stored under. */
 export const PLATFORM = "wechat";

@@ -1,4 +1,4 @@
-import { SendError } from "../../src/bot/sender.ts";
+import { SendError } from "../../src/chat/sender.ts";
 import { systemClock, type Clock } from "../../src/clock.ts";
 import type { WechatPacing } from "../../src/config.ts";
 import type { Logger } from "../../src/log.ts";

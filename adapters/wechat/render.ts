@@ -1,5 +1,5 @@
 import { FileBox } from "file-box";
-import type { ArticleCard, ArticlesReply, ImageReply, Reply } from "../../src/bot/message.ts";
+import type { ArticleCard, ArticlesReply, ImageReply, Reply } from "../../src/chat/message.ts";
 import { byline } from "../../src/bot/cards.ts";
 import { t } from "../../src/bot/strings.ts";
 import { markSnippet } from "../../src/search/snippet.ts";

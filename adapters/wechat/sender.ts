@@ -1,6 +1,6 @@
 import type { Wechaty } from "wechaty";
-import type { Reply } from "../../src/bot/message.ts";
-import { SendError, type Sender } from "../../src/bot/sender.ts";
+import type { Reply } from "../../src/chat/message.ts";
+import { SendError, type Sender } from "../../src/chat/sender.ts";
 import { PLATFORM } from "./incoming.ts";
 import type { Outgoing } from "./outgoing.ts";
 import type { OutgoingQueue } from "./pacer.ts";

@@ -3,7 +3,7 @@ import type { Logger } from "../log.ts";
 import type { ImageCache } from "../net/image-cache.ts";
 import type { Store } from "../store/store.ts";
 import type { Bot } from "./handler.ts";
-import type { Sender } from "./sender.ts";
+import type { Sender } from "../chat/sender.ts";
 
 /**
  * A chat platform plugged into the core. Adapters live in `adapters/` and

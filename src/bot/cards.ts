@@ -2,7 +2,7 @@ import type { ArticleMeta } from "../library/article.ts";
 import type { SearchHit } from "../search/index.ts";
 import { findSnippet } from "../search/snippet.ts";
 import type { ParsedQuery } from "../search/query.ts";
-import type { ArticleCard } from "./message.ts";
+import type { ArticleCard } from "../chat/message.ts";
 
 /**
  * The card of an article, as every reply shows it. `withAccount`: name

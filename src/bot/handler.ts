@@ -1,5 +1,6 @@
+import { chatKey } from "../chat/chat-key.ts";
 import { dayInZone, type Clock } from "../clock.ts";
-import type { LibrarySnapshot } from "../library/live.ts";
+import type { LibrarySnapshot } from "../catalog/live.ts";
 import type { Library } from "../library/library.ts";
 import type { Logger } from "../log.ts";
 import { nothingFound } from "../search/index.ts";
@@ -9,7 +10,7 @@ import { hitCard, toCard } from "./cards.ts";
 import { isSlashCommand, MAX_KEYWORD_CHARS, MAX_KEYWORDS, parseCommand, parseTime, type Command } from "./commands.ts";
 import { readIntent } from "./intents.ts";
 import type { ChatRateLimiter } from "./rate-limit.ts";
-import type { ArticleCard, ArticlesReply, ImageReply, Incoming, Reply } from "./message.ts";
+import type { ArticleCard, ArticlesReply, ImageReply, Incoming, Reply } from "../chat/message.ts";
 import { t } from "./strings.ts";
 
 /** Admin actions provided by the push service. */
@@ -348,10 +349,6 @@ export class Bot {
   isAdmin(msg: Pick<Incoming, "platform" | "userId">): boolean {
     return this.deps.adminIds.some((id) => id === msg.userId || id === `${msg.platform}:${msg.userId}`);
   }
-}
-
-function chatKey(msg: Pick<Incoming, "platform" | "chatId">): string {
-  return `${msg.platform}\u0000${msg.chatId}`;
 }
 
 /** Answers name each article's account only when the library holds more than one. */

@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
 import { loadConfig } from "../config.ts";
 import type { SearchIndex, SearchResult } from "../search/index.ts";
-import { openSnapshot } from "../library/live.ts";
+import { openSnapshot } from "../catalog/live.ts";
 import { createLogger } from "../log.ts";
 import { parseOrUsage } from "./args.ts";
 

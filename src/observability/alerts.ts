@@ -1,4 +1,4 @@
-import type { Sender } from "../bot/sender.ts";
+import type { Sender } from "../chat/sender.ts";
 import { t } from "../bot/strings.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";

@@ -1,5 +1,5 @@
 import type { Handled } from "../bot/handler.ts";
-import type { Reply } from "../bot/message.ts";
+import type { Reply } from "../chat/message.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "./metrics.ts";
 

@@ -1,7 +1,7 @@
 import type { Handled } from "../bot/handler.ts";
-import type { Sender } from "../bot/sender.ts";
+import type { Sender } from "../chat/sender.ts";
 import type { Clock } from "../clock.ts";
-import type { LibrarySnapshot } from "../library/live.ts";
+import type { LibrarySnapshot } from "../catalog/live.ts";
 import type { Logger } from "../log.ts";
 import { Health, type AdapterStatus, type HealthSources } from "./health.ts";
 import { startHttpServer, type HttpServer } from "./http.ts";

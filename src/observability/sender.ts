@@ -1,4 +1,4 @@
-import { SendError, type Sender } from "../bot/sender.ts";
+import { SendError, type Sender } from "../chat/sender.ts";
 import type { Logger } from "../log.ts";
 import type { Health } from "./health.ts";
 import type { Metrics } from "./metrics.ts";

@@ -9,12 +9,12 @@
  */
 import { createHash } from "node:crypto";
 import { toCard } from "../bot/cards.ts";
-import type { Reply } from "../bot/message.ts";
-import type { Sender } from "../bot/sender.ts";
+import type { Reply } from "../chat/message.ts";
+import type { Sender } from "../chat/sender.ts";
 import { t } from "../bot/strings.ts";
 import { dayInZone, type Clock } from "../clock.ts";
 import type { ArticleMeta } from "../library/article.ts";
-import type { LibrarySnapshot } from "../library/live.ts";
+import type { LibrarySnapshot } from "../catalog/live.ts";
 import type { Logger } from "../log.ts";
 import { normalize } from "../search/tokenize.ts";
 import type { NewsSubscription, Store } from "../store/store.ts";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
-import type { Reply } from "../bot/message.ts";
-import { SendError, type Sender } from "../bot/sender.ts";
+import type { Reply } from "../chat/message.ts";
+import { SendError, type Sender } from "../chat/sender.ts";
 import type { Logger } from "../log.ts";
 import type { Store, Subscription } from "../store/store.ts";
 import { Pacer, type Pace } from "./pacer.ts";

@@ -1,9 +1,10 @@
 import type { AdminActions } from "../bot/handler.ts";
-import type { ImageReply, Reply } from "../bot/message.ts";
-import type { Sender } from "../bot/sender.ts";
+import { chatKey } from "../chat/chat-key.ts";
+import type { ImageReply, Reply } from "../chat/message.ts";
+import type { Sender } from "../chat/sender.ts";
 import { t } from "../bot/strings.ts";
 import type { Clock } from "../clock.ts";
-import type { LibrarySnapshot } from "../library/live.ts";
+import type { LibrarySnapshot } from "../catalog/live.ts";
 import type { Logger } from "../log.ts";
 import type { ImageCache } from "../net/image-cache.ts";
 import type { Delivery, Store, Subscription } from "../store/store.ts";
@@ -245,9 +246,6 @@ export class PushService implements AdminActions {
   }
 }
 
-function chatKey(c: { platform: string; chatId: string }): string {
-  return `${c.platform}\u0000${c.chatId}`;
-}
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

@@ -1,6 +1,6 @@
 import { isDigest } from "../library/library.ts";
-import type { LibrarySnapshot } from "../library/live.ts";
-import type { ImageReply, TextReply } from "../bot/message.ts";
+import type { LibrarySnapshot } from "../catalog/live.ts";
+import type { ImageReply, TextReply } from "../chat/message.ts";
 import { t } from "../bot/strings.ts";
 import { imageOfDay } from "../zen/gallery.ts";
 

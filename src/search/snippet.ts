@@ -1,4 +1,4 @@
-import type { Snippet } from "../bot/message.ts";
+import type { Snippet } from "../chat/message.ts";
 import { markdownToText } from "../library/markdown.ts";
 import type { ParsedQuery } from "./query.ts";
 

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { Platform } from "../bot/message.ts";
+import type { Platform } from "../chat/message.ts";
 import { systemClock, type Clock } from "../clock.ts";
 import { silentLogger, type Logger } from "../log.ts";
 import { tryAdvisoryLock } from "./postgres-lock.ts";

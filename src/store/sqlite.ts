@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { systemClock, type Clock } from "../clock.ts";
-import type { Platform } from "../bot/message.ts";
+import type { Platform } from "../chat/message.ts";
 import { migrations, type Migration } from "./migrations.ts";
 import { toDelivery, toDeliveryCounts, toNewsSubscription, toSubscription, type DeliveryRow, type NewsSubscriptionRow, type SubscriptionRow } from "./rows.ts";
 import type { Delivery, DeliveryCounts, DeliveryStatus, NewsSubscription, Store, StoreLock, Subscription } from "./store.ts";

@@ -1,4 +1,4 @@
-import type { Platform } from "../bot/message.ts";
+import type { Platform } from "../chat/message.ts";
 
 /** A chat that receives the daily 禅定时刻 push. */
 export interface Subscription {

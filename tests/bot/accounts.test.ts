@@ -6,7 +6,7 @@ import { renderPlain } from "../../adapters/console/render.ts";
 import { Pager } from "../../adapters/telegram/paging.ts";
 import { render, type RenderedMessage } from "../../adapters/telegram/render.ts";
 import { renderReply } from "../../adapters/wechat/render.ts";
-import type { ArticlesReply } from "../../src/bot/message.ts";
+import type { ArticlesReply } from "../../src/chat/message.ts";
 import { silentLogger } from "../../src/log.ts";
 import { dm, testBot } from "../helpers/bot.ts";
 

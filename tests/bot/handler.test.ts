@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { ArticlesReply, ImageReply, TextReply } from "../../src/bot/message.ts";
+import type { ArticlesReply, ImageReply, TextReply } from "../../src/chat/message.ts";
 import { BUNDLED_LIBRARY, dm, fakeClock, groupMsg, testBot } from "../helpers/bot.ts";
 
 let cleanup: (() => Promise<void>) | undefined;

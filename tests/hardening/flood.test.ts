@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Bot } from "../../src/bot/handler.ts";
-import type { Incoming, Reply } from "../../src/bot/message.ts";
+import type { Incoming, Reply } from "../../src/chat/message.ts";
 import { ChatRateLimiter } from "../../src/bot/rate-limit.ts";
 import { t } from "../../src/bot/strings.ts";
 import { dm, fakeClock, groupMsg, testBot } from "../helpers/bot.ts";

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderPlain } from "../../adapters/console/render.ts";
 import { MAX_QUERY_CHARS, PAGE_SIZE, type Bot } from "../../src/bot/handler.ts";
-import type { Reply } from "../../src/bot/message.ts";
+import type { Reply } from "../../src/chat/message.ts";
 import { parseQuery } from "../../src/search/query.ts";
 import { tokenize, tokenizeProse } from "../../src/search/tokenize.ts";
 import { dm, groupMsg, testBot } from "../helpers/bot.ts";

@@ -2,7 +2,7 @@ import { cp, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { LiveLibrary } from "../../src/library/live.ts";
+import { LiveLibrary } from "../../src/catalog/live.ts";
 import { capturedLog } from "../observability/harness.ts";
 import { HARDENING_LIBRARY } from "./fixtures.ts";
 

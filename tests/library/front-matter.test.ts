@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadLibrary, readArticleBody } from "../../src/library/load.ts";
-import { parseMany } from "../../src/library/parse-pool.ts";
+import { parseMany } from "../../src/catalog/parse-pool.ts";
 
 /**
  * gray-matter evaluates `---js` / `--- javascript` front matter with eval,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { SendError } from "../../src/bot/sender.ts";
+import { SendError } from "../../src/chat/sender.ts";
 import { fakeSender, observedBot } from "./harness.ts";
 
 let cleanup: (() => Promise<void>) | undefined;

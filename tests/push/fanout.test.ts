@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Reply } from "../../src/bot/message.ts";
-import { SendError } from "../../src/bot/sender.ts";
+import type { Reply } from "../../src/chat/message.ts";
+import { SendError } from "../../src/chat/sender.ts";
 import { fanOut, type FanoutOptions } from "../../src/push/fanout.ts";
 import type { Store } from "../../src/store/store.ts";
 import { fakeClock } from "../helpers/bot.ts";

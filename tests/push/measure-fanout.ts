@@ -14,7 +14,7 @@ import { Messenger } from "../../adapters/telegram/messenger.ts";
 import { Pager } from "../../adapters/telegram/paging.ts";
 import { PhotoUploader } from "../../adapters/telegram/photo.ts";
 import { createTelegramSender, TelegramSender } from "../../adapters/telegram/sender.ts";
-import type { Sender } from "../../src/bot/sender.ts";
+import type { Sender } from "../../src/chat/sender.ts";
 import { silentLogger } from "../../src/log.ts";
 import { downloadImage } from "../../src/net/download.ts";
 import { ImageCache } from "../../src/net/image-cache.ts";

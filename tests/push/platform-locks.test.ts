@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Reply } from "../../src/bot/message.ts";
+import type { Reply } from "../../src/chat/message.ts";
 import { t } from "../../src/bot/strings.ts";
 import { silentLogger } from "../../src/log.ts";
 import { lockPlatforms, pushLockName } from "../../src/push/platform-locks.ts";

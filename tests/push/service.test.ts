@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ImageReply } from "../../src/bot/message.ts";
-import { SendError } from "../../src/bot/sender.ts";
+import type { ImageReply } from "../../src/chat/message.ts";
+import { SendError } from "../../src/chat/sender.ts";
 import { imageOfDay } from "../../src/zen/gallery.ts";
 import { fakeClock } from "../helpers/bot.ts";
 import { FakeSender, pushService, subscribeMany, tempSqlite } from "./helpers.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { snapshotOf } from "../../src/library/live.ts";
+import { snapshotOf } from "../../src/catalog/live.ts";
 import { dailyPush, textFallback } from "../../src/push/today.ts";
 import { loadSnapshot } from "../helpers/bot.ts";
 import { PUSH_LIBRARY } from "./helpers.ts";

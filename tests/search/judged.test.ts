@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { defaultMiniSearch } from "../../bench/baselines.ts";
 import { loadLibrary } from "../../src/library/load.ts";
-import { snapshotOf } from "../../src/library/live.ts";
+import { snapshotOf } from "../../src/catalog/live.ts";
 import { evaluate, type JudgedQuery, type Quality } from "../../src/search/evaluate.ts";
 import { nothingFound } from "../../src/search/index.ts";
 import { BUNDLED_LIBRARY } from "../helpers/bot.ts";

@@ -7,7 +7,7 @@ import pino from "pino";
 import { createAdapter, type TelegramAdapter, type TelegramAdapterOptions } from "../../../adapters/telegram/index.ts";
 import { Bot, type BotDeps } from "../../../src/bot/handler.ts";
 import { loadConfig } from "../../../src/config.ts";
-import type { LibrarySnapshot } from "../../../src/library/live.ts";
+import type { LibrarySnapshot } from "../../../src/catalog/live.ts";
 import { downloadImage } from "../../../src/net/download.ts";
 import { ImageCache } from "../../../src/net/image-cache.ts";
 import { openSqliteStore } from "../../../src/store/sqlite.ts";

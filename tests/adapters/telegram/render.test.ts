@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Pager } from "../../../adapters/telegram/paging.ts";
 import { LIMITS, render, type RenderedMessage, type RenderedPhoto } from "../../../adapters/telegram/render.ts";
-import type { ArticleCard, ArticlesReply } from "../../../src/bot/message.ts";
+import type { ArticleCard, ArticlesReply } from "../../../src/chat/message.ts";
 import { checkKeyboard, parseHtml } from "../../helpers/fake-telegram-checks.ts";
 
 const card = (over: Partial<ArticleCard> = {}): ArticleCard => ({

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTelegramSender, type TelegramSender } from "../../../adapters/telegram/sender.ts";
-import type { Reply } from "../../../src/bot/message.ts";
-import { SendError } from "../../../src/bot/sender.ts";
+import type { Reply } from "../../../src/chat/message.ts";
+import { SendError } from "../../../src/chat/sender.ts";
 import { silentLogger } from "../../../src/log.ts";
 import { downloadImage } from "../../../src/net/download.ts";
 import { ImageCache } from "../../../src/net/image-cache.ts";

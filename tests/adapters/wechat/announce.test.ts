@@ -1,7 +1,7 @@
 import pino from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Article } from "../../../src/library/article.ts";
-import { snapshotOf } from "../../../src/library/live.ts";
+import { snapshotOf } from "../../../src/catalog/live.ts";
 import { Announcer } from "../../../src/push/announce.ts";
 import { fakeClock } from "../../helpers/bot.ts";
 import { FAST } from "../../push/helpers.ts";

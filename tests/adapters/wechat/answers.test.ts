@@ -1,6 +1,6 @@
 import { FileBox } from "file-box";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ArticlesReply } from "../../../src/bot/message.ts";
+import type { ArticlesReply } from "../../../src/chat/message.ts";
 import { t } from "../../../src/bot/strings.ts";
 import { markSnippet } from "../../../src/search/snippet.ts";
 import { replayMessage, WAIT, wechatHarness, ZEN_IMAGE, ZEN_IMAGE_PATH } from "./harness.ts";

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { OutgoingQueue, type PacerOptions } from "../../../adapters/wechat/pacer.ts";
 import type { Outgoing } from "../../../adapters/wechat/outgoing.ts";
-import { SendError } from "../../../src/bot/sender.ts";
+import { SendError } from "../../../src/chat/sender.ts";
 import { captureLog } from "../../push/helpers.ts";
 
 /** A queue whose sends are recorded with their (fake) time; `fail` decides each attempt's fate. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderReply, type RenderContext } from "../../../adapters/wechat/render.ts";
-import type { ArticleCard, ArticlesReply, ImageReply } from "../../../src/bot/message.ts";
+import type { ArticleCard, ArticlesReply, ImageReply } from "../../../src/chat/message.ts";
 import { t } from "../../../src/bot/strings.ts";
 import { DownloadError } from "../../../src/net/download.ts";
 import { silentLogger } from "../../../src/log.ts";

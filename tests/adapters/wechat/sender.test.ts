@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SendError } from "../../../src/bot/sender.ts";
+import { SendError } from "../../../src/chat/sender.ts";
 import { t } from "../../../src/bot/strings.ts";
 import { wechatHarness, ZEN_IMAGE, ZEN_IMAGE_PATH } from "./harness.ts";
 

@@ -2,10 +2,10 @@ import { watch, type FSWatcher } from "chokidar";
 import type { Logger } from "../log.ts";
 import { SearchIndex } from "../search/index.ts";
 import { zenGallery, type ZenImage } from "../zen/gallery.ts";
-import { Library } from "./library.ts";
+import { Library } from "../library/library.ts";
 import { LibraryCache } from "./cache.ts";
 import { loadIndexedLibrary, type IndexedLoad } from "./indexed.ts";
-import { isHiddenPath, type LoadResult } from "./load.ts";
+import { isHiddenPath, type LoadResult } from "../library/load.ts";
 import path from "node:path";
 
 /** Everything derived from one load of the article directory. */

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { deserializeIndex, serializeIndex, type PackedIndex } from "../search/packed.ts";
-import type { ArticleMeta } from "./article.ts";
+import type { ArticleMeta } from "../library/article.ts";
 
 /**
  * Bump when tokenisation, index layout or the article shape changes: a

@@ -2,7 +2,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { LiveLibrary } from "../../src/library/live.ts";
+import { LiveLibrary } from "../../src/catalog/live.ts";
 import { silentLogger } from "../../src/log.ts";
 import { fixtureLibrary } from "../helpers/bot.ts";
 

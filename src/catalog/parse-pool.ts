@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../log.ts";
 import { forEachLimited } from "../util/limit.ts";
-import type { LoadProblem } from "./load.ts";
+import type { LoadProblem } from "../library/load.ts";
 import { parseFiles, type ParsedForIndex } from "./parse-job.ts";
 
 /** One chunk of work sent to a worker: files (relative paths) under `root`. */

@@ -1,7 +1,7 @@
 import { documentTerms, type DocTerms } from "../search/terms.ts";
-import type { Article, ArticleMeta } from "./article.ts";
+import type { Article, ArticleMeta } from "../library/article.ts";
 import { forEachLimited } from "../util/limit.ts";
-import { parseArticleFile, type LoadProblem } from "./load.ts";
+import { parseArticleFile, type LoadProblem } from "../library/load.ts";
 
 /** What indexing needs of one article file: its metadata and its search terms (the body is dropped). */
 export interface ParsedForIndex {

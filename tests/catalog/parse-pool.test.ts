@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { listMarkdown } from "../../src/library/load.ts";
-import { parseMany } from "../../src/library/parse-pool.ts";
+import { parseMany } from "../../src/catalog/parse-pool.ts";
 import { capturedLog } from "../observability/harness.ts";
 
 const BUNDLED = path.resolve("data/articles");

@@ -5,8 +5,8 @@ import { SearchIndex } from "../search/index.ts";
 import { IndexBuilder, mergeIndex } from "../search/packed.ts";
 import type { DocTerms } from "../search/terms.ts";
 import { LibraryCache, type FileEntry } from "./cache.ts";
-import { Library } from "./library.ts";
-import { findDuplicates, listMarkdown, readArticleBody, type LoadProblem } from "./load.ts";
+import { Library } from "../library/library.ts";
+import { findDuplicates, listMarkdown, readArticleBody, type LoadProblem } from "../library/load.ts";
 import { parseMany } from "./parse-pool.ts";
 
 /** Options of {@link loadIndexedLibrary}. */

@@ -1,0 +1,20 @@
+import type { Bot as CoreBot } from "../../src/bot/handler.ts";
+import type { Logger } from "../../src/log.ts";
+import type { Store } from "../../src/store/store.ts";
+import type { GroupAdmins } from "./admins.ts";
+import type { Messenger } from "./messenger.ts";
+import type { Pager } from "./paging.ts";
+
+/**
+ * What the update handlers (messages, paging buttons, inline mode,
+ * membership) share. Its own module, so the handlers and the bot that
+ * installs them do not import each other.
+ */
+export interface HandlerDeps {
+  core: CoreBot;
+  store: Store;
+  log: Logger;
+  messenger: Messenger;
+  pager: Pager;
+  admins: GroupAdmins;
+}
