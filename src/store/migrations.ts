@@ -59,4 +59,29 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "groups: policy state and settings; subscriptions in forum topics and channels",
+    sql: `
+      ALTER TABLE subscriptions ADD COLUMN thread_id TEXT;
+      ALTER TABLE subscriptions ADD COLUMN is_channel INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE news_subscriptions ADD COLUMN thread_id TEXT;
+      ALTER TABLE news_subscriptions ADD COLUMN is_channel INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE group_settings (
+        platform     TEXT    NOT NULL,
+        chat_id      TEXT    NOT NULL,
+        state        TEXT    CHECK (state IN ('enabled', 'disabled')),
+        triggers     TEXT,
+        link_preview INTEGER,
+        results      INTEGER CHECK (results BETWEEN 1 AND 5),
+        quiet_start  TEXT,
+        quiet_end    TEXT,
+        accounts     TEXT,
+        updated_at   TEXT    NOT NULL,
+        updated_by   TEXT,
+        PRIMARY KEY (platform, chat_id),
+        CHECK ((quiet_start IS NULL) = (quiet_end IS NULL))
+      );
+    `,
+  },
 ];

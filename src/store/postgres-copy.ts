@@ -42,8 +42,8 @@ interface TableSpec {
 const TABLES: readonly TableSpec[] = [
   {
     table: "subscriptions",
-    columns: [["platform", "text"], ["chat_id", "text"], ["is_group", "boolean"], ["time", "text"], ["created_at", "timestamptz"]],
-    convert: { is_group: (v) => v === 1 },
+    columns: [["platform", "text"], ["chat_id", "text"], ["is_group", "boolean"], ["time", "text"], ["created_at", "timestamptz"], ["thread_id", "text"], ["is_channel", "boolean"]],
+    convert: { is_group: (v) => v === 1, is_channel: (v) => v === 1 },
   },
   {
     table: "deliveries",
@@ -52,10 +52,27 @@ const TABLES: readonly TableSpec[] = [
   { table: "kv", columns: [["key", "text"], ["value", "text"]] },
   {
     table: "news_subscriptions",
-    columns: [["platform", "text"], ["chat_id", "text"], ["is_group", "boolean"], ["keywords", "text"], ["created_at", "timestamptz"]],
-    convert: { is_group: (v) => v === 1 },
+    columns: [["platform", "text"], ["chat_id", "text"], ["is_group", "boolean"], ["keywords", "text"], ["created_at", "timestamptz"], ["thread_id", "text"], ["is_channel", "boolean"]],
+    convert: { is_group: (v) => v === 1, is_channel: (v) => v === 1 },
   },
   { table: "seen_articles", columns: [["article_id", "text"], ["first_seen_at", "timestamptz"]] },
+  {
+    table: "group_settings",
+    columns: [
+      ["platform", "text"],
+      ["chat_id", "text"],
+      ["state", "text"],
+      ["triggers", "text"],
+      ["link_preview", "boolean"],
+      ["results", "integer"],
+      ["quiet_start", "text"],
+      ["quiet_end", "text"],
+      ["accounts", "text"],
+      ["updated_at", "timestamptz"],
+      ["updated_by", "text"],
+    ],
+    convert: { link_preview: (v) => (v === null ? null : v === 1) },
+  },
 ];
 
 const BATCH = 1000;
@@ -158,6 +175,7 @@ export function formatCopyReport(report: CopyReport): string {
     kv: "cached values",
     news_subscriptions: "new-article subscriptions",
     seen_articles: "articles seen",
+    group_settings: "group settings",
   };
   const lines = report.tables.map(
     (t) => `  ${(labels[t.table] ?? t.table).padEnd(25)} ${String(t.read).padStart(7)} read, ${String(t.copied).padStart(7)} copied, ${String(t.kept).padStart(7)} already there`,

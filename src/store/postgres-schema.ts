@@ -59,6 +59,31 @@ export const postgresMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "groups: policy state and settings; subscriptions in forum topics and channels",
+    sql: `
+      ALTER TABLE subscriptions ADD COLUMN thread_id TEXT COLLATE "C";
+      ALTER TABLE subscriptions ADD COLUMN is_channel BOOLEAN NOT NULL DEFAULT false;
+      ALTER TABLE news_subscriptions ADD COLUMN thread_id TEXT COLLATE "C";
+      ALTER TABLE news_subscriptions ADD COLUMN is_channel BOOLEAN NOT NULL DEFAULT false;
+      CREATE TABLE group_settings (
+        platform     TEXT COLLATE "C" NOT NULL,
+        chat_id      TEXT COLLATE "C" NOT NULL,
+        state        TEXT CHECK (state IN ('enabled', 'disabled')),
+        triggers     TEXT,
+        link_preview BOOLEAN,
+        results      INTEGER CHECK (results BETWEEN 1 AND 5),
+        quiet_start  TEXT,
+        quiet_end    TEXT,
+        accounts     TEXT,
+        updated_at   TIMESTAMPTZ NOT NULL,
+        updated_by   TEXT,
+        PRIMARY KEY (platform, chat_id),
+        CHECK ((quiet_start IS NULL) = (quiet_end IS NULL))
+      );
+    `,
+  },
 ];
 
 /** Namespace of the store's advisory locks (the first key of the two-key form). */

@@ -5,8 +5,19 @@ import { silentLogger, type Logger } from "../log.ts";
 import { tryAdvisoryLock } from "./postgres-lock.ts";
 import { createPool, query, type PoolOptions } from "./postgres-pool.ts";
 import { migratePostgres } from "./postgres-schema.ts";
-import { toDelivery, toDeliveryCounts, toNewsSubscription, toSubscription, type DeliveryRow, type NewsSubscriptionRow, type SubscriptionRow } from "./rows.ts";
-import type { Delivery, DeliveryCounts, DeliveryStatus, NewsSubscription, Store, StoreLock, Subscription } from "./store.ts";
+import {
+  groupSettingsColumns,
+  toDelivery,
+  toDeliveryCounts,
+  toGroupSettings,
+  toNewsSubscription,
+  toSubscription,
+  type DeliveryRow,
+  type GroupSettingsRow,
+  type NewsSubscriptionRow,
+  type SubscriptionRow,
+} from "./rows.ts";
+import type { Delivery, DeliveryCounts, DeliveryStatus, GroupSettings, GroupSettingsChange, NewsSubscription, Store, StoreLock, Subscription } from "./store.ts";
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions extends PoolOptions {
@@ -39,9 +50,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 }
 
 const SQL = {
-  subscribe: `INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at) VALUES ($1, $2, $3, $4, $5)
+  subscribe: `INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at, thread_id, is_channel) VALUES ($1, $2, $3, $4, $5, $6, $7)
     ON CONFLICT (platform, chat_id) DO UPDATE SET
-      is_group = EXCLUDED.is_group, time = EXCLUDED.time, created_at = EXCLUDED.created_at`,
+      is_group = EXCLUDED.is_group, time = EXCLUDED.time, created_at = EXCLUDED.created_at,
+      thread_id = EXCLUDED.thread_id, is_channel = EXCLUDED.is_channel`,
+  // One statement, so both lists lose the topic together.
+  unsubscribeTopic: `WITH daily AS (DELETE FROM subscriptions WHERE platform = $1 AND chat_id = $2 AND thread_id = $3 RETURNING 1),
+    news AS (DELETE FROM news_subscriptions WHERE platform = $1 AND chat_id = $2 AND thread_id = $3 RETURNING 1)
+    SELECT (SELECT count(*) FROM daily) + (SELECT count(*) FROM news) AS n`,
   // The upsert's WHERE decides the claim, atomically under the row lock: a
   // new row, a failed attempt, our own claim, or one abandoned before $6.
   claim: `INSERT INTO deliveries (platform, chat_id, day, status, owner, updated_at) VALUES ($1, $2, $3, 'claimed', $4, $5)
@@ -56,9 +72,10 @@ const SQL = {
   setValue: "INSERT INTO kv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
   countDeliveries: `SELECT status, count(*) AS n FROM deliveries
     WHERE left(day, length($1)) = $1 AND updated_at >= $2 GROUP BY status`,
-  subscribeNews: `INSERT INTO news_subscriptions (platform, chat_id, is_group, keywords, created_at) VALUES ($1, $2, $3, $4, $5)
+  subscribeNews: `INSERT INTO news_subscriptions (platform, chat_id, is_group, keywords, created_at, thread_id, is_channel) VALUES ($1, $2, $3, $4, $5, $6, $7)
     ON CONFLICT (platform, chat_id) DO UPDATE SET
-      is_group = EXCLUDED.is_group, keywords = EXCLUDED.keywords, created_at = EXCLUDED.created_at`,
+      is_group = EXCLUDED.is_group, keywords = EXCLUDED.keywords, created_at = EXCLUDED.created_at,
+      thread_id = EXCLUDED.thread_id, is_channel = EXCLUDED.is_channel`,
   // One statement: concurrent instances each get back only the ids they inserted.
   markSeen: `INSERT INTO seen_articles (article_id, first_seen_at) SELECT unnest($1::text[]), $2
     ON CONFLICT (article_id) DO NOTHING RETURNING article_id`,
@@ -82,7 +99,38 @@ class PostgresStore implements Store {
   }
 
   async subscribe(sub: Omit<Subscription, "createdAt">): Promise<void> {
-    await this.run(SQL.subscribe, [sub.platform, sub.chatId, sub.isGroup, sub.time ?? null, this.clock.now()]);
+    await this.run(SQL.subscribe, [sub.platform, sub.chatId, sub.isGroup, sub.time ?? null, this.clock.now(), sub.threadId ?? null, sub.channel === true]);
+  }
+
+  async unsubscribeTopic(platform: Platform, chatId: string, threadId: string): Promise<number> {
+    const { rows } = await this.run<{ n: string }>(SQL.unsubscribeTopic, [platform, chatId, threadId]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async getGroupSettings(platform: Platform, chatId: string): Promise<GroupSettings | undefined> {
+    const { rows } = await this.run<GroupSettingsRow>("SELECT * FROM group_settings WHERE platform = $1 AND chat_id = $2", [platform, chatId]);
+    return rows[0] && toGroupSettings(rows[0]);
+  }
+
+  async updateGroupSettings(platform: Platform, chatId: string, change: GroupSettingsChange, by?: string): Promise<GroupSettings> {
+    const columns = groupSettingsColumns(change);
+    const names = ["platform", "chat_id", ...columns.map(([name]) => name), "updated_at", "updated_by"];
+    const values = [platform, chatId, ...columns.map(([, value]) => value), this.clock.now(), by ?? null];
+    const { rows } = await this.run<GroupSettingsRow>(
+      `INSERT INTO group_settings (${names.join(", ")}) VALUES (${names.map((_, i) => `$${i + 1}`).join(", ")})
+      ON CONFLICT (platform, chat_id) DO UPDATE SET ${names.slice(2).map((n) => `${n} = EXCLUDED.${n}`).join(", ")}
+      RETURNING *`,
+      values,
+    );
+    return toGroupSettings(rows[0]!);
+  }
+
+  async listGroupSettings(platform?: Platform): Promise<GroupSettings[]> {
+    const { rows } =
+      platform === undefined
+        ? await this.run<GroupSettingsRow>("SELECT * FROM group_settings ORDER BY platform, chat_id", [])
+        : await this.run<GroupSettingsRow>("SELECT * FROM group_settings WHERE platform = $1 ORDER BY chat_id", [platform]);
+    return rows.map(toGroupSettings);
   }
 
   async unsubscribe(platform: Platform, chatId: string): Promise<boolean> {
@@ -129,7 +177,7 @@ class PostgresStore implements Store {
   }
 
   async subscribeNews(sub: Omit<NewsSubscription, "createdAt">): Promise<void> {
-    await this.run(SQL.subscribeNews, [sub.platform, sub.chatId, sub.isGroup, JSON.stringify(sub.keywords), this.clock.now()]);
+    await this.run(SQL.subscribeNews, [sub.platform, sub.chatId, sub.isGroup, JSON.stringify(sub.keywords), this.clock.now(), sub.threadId ?? null, sub.channel === true]);
   }
 
   async unsubscribeNews(platform: Platform, chatId: string): Promise<boolean> {

@@ -4,8 +4,19 @@ import Database from "better-sqlite3";
 import { systemClock, type Clock } from "../clock.ts";
 import type { Platform } from "../chat/message.ts";
 import { migrations, type Migration } from "./migrations.ts";
-import { toDelivery, toDeliveryCounts, toNewsSubscription, toSubscription, type DeliveryRow, type NewsSubscriptionRow, type SubscriptionRow } from "./rows.ts";
-import type { Delivery, DeliveryCounts, DeliveryStatus, NewsSubscription, Store, StoreLock, Subscription } from "./store.ts";
+import {
+  groupSettingsColumns,
+  toDelivery,
+  toDeliveryCounts,
+  toGroupSettings,
+  toNewsSubscription,
+  toSubscription,
+  type DeliveryRow,
+  type GroupSettingsRow,
+  type NewsSubscriptionRow,
+  type SubscriptionRow,
+} from "./rows.ts";
+import type { Delivery, DeliveryCounts, DeliveryStatus, GroupSettings, GroupSettingsChange, NewsSubscription, Store, StoreLock, Subscription } from "./store.ts";
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -95,11 +106,17 @@ class SqliteStore implements Store {
     private readonly clock: Clock,
   ) {
     this.sql = {
-      subscribe: db.prepare(`INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at)
-        VALUES (@platform, @chatId, @isGroup, @time, @now)
+      subscribe: db.prepare(`INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at, thread_id, is_channel)
+        VALUES (@platform, @chatId, @isGroup, @time, @now, @threadId, @channel)
         ON CONFLICT (platform, chat_id) DO UPDATE SET
-          is_group = excluded.is_group, time = excluded.time, created_at = excluded.created_at`),
+          is_group = excluded.is_group, time = excluded.time, created_at = excluded.created_at,
+          thread_id = excluded.thread_id, is_channel = excluded.is_channel`),
       unsubscribe: db.prepare("DELETE FROM subscriptions WHERE platform = ? AND chat_id = ?"),
+      unsubscribeTopic: db.prepare("DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND thread_id = ?"),
+      unsubscribeNewsTopic: db.prepare("DELETE FROM news_subscriptions WHERE platform = ? AND chat_id = ? AND thread_id = ?"),
+      getSettings: db.prepare("SELECT * FROM group_settings WHERE platform = ? AND chat_id = ?"),
+      listSettingsAll: db.prepare("SELECT * FROM group_settings ORDER BY platform, chat_id"),
+      listSettingsPlatform: db.prepare("SELECT * FROM group_settings WHERE platform = ? ORDER BY chat_id"),
       getSubscription: db.prepare("SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ?"),
       listAll: db.prepare("SELECT * FROM subscriptions ORDER BY platform, created_at, chat_id"),
       listPlatform: db.prepare("SELECT * FROM subscriptions WHERE platform = ? ORDER BY created_at, chat_id"),
@@ -118,10 +135,11 @@ class SqliteStore implements Store {
       listDeliveries: db.prepare("SELECT * FROM deliveries WHERE day = ? ORDER BY platform, chat_id"),
       countDeliveries: db.prepare(`SELECT status, count(*) AS n FROM deliveries
         WHERE substr(day, 1, length(@prefix)) = @prefix AND updated_at >= @since GROUP BY status`),
-      subscribeNews: db.prepare(`INSERT INTO news_subscriptions (platform, chat_id, is_group, keywords, created_at)
-        VALUES (@platform, @chatId, @isGroup, @keywords, @now)
+      subscribeNews: db.prepare(`INSERT INTO news_subscriptions (platform, chat_id, is_group, keywords, created_at, thread_id, is_channel)
+        VALUES (@platform, @chatId, @isGroup, @keywords, @now, @threadId, @channel)
         ON CONFLICT (platform, chat_id) DO UPDATE SET
-          is_group = excluded.is_group, keywords = excluded.keywords, created_at = excluded.created_at`),
+          is_group = excluded.is_group, keywords = excluded.keywords, created_at = excluded.created_at,
+          thread_id = excluded.thread_id, is_channel = excluded.is_channel`),
       unsubscribeNews: db.prepare("DELETE FROM news_subscriptions WHERE platform = ? AND chat_id = ?"),
       getNews: db.prepare("SELECT * FROM news_subscriptions WHERE platform = ? AND chat_id = ?"),
       listNewsAll: db.prepare("SELECT * FROM news_subscriptions ORDER BY platform, created_at, chat_id"),
@@ -137,7 +155,45 @@ class SqliteStore implements Store {
   }
 
   async subscribe(sub: Omit<Subscription, "createdAt">): Promise<void> {
-    this.sql.subscribe.run({ ...sub, isGroup: sub.isGroup ? 1 : 0, time: sub.time ?? null, now: this.now() });
+    this.sql.subscribe.run({
+      platform: sub.platform,
+      chatId: sub.chatId,
+      isGroup: sub.isGroup ? 1 : 0,
+      time: sub.time ?? null,
+      now: this.now(),
+      threadId: sub.threadId ?? null,
+      channel: sub.channel ? 1 : 0,
+    });
+  }
+
+  async unsubscribeTopic(platform: Platform, chatId: string, threadId: string): Promise<number> {
+    return this.db.transaction(
+      () => this.sql.unsubscribeTopic.run(platform, chatId, threadId).changes + this.sql.unsubscribeNewsTopic.run(platform, chatId, threadId).changes,
+    )();
+  }
+
+  async getGroupSettings(platform: Platform, chatId: string): Promise<GroupSettings | undefined> {
+    const row = this.sql.getSettings.get(platform, chatId) as GroupSettingsRow | undefined;
+    return row && toGroupSettings(row);
+  }
+
+  async updateGroupSettings(platform: Platform, chatId: string, change: GroupSettingsChange, by?: string): Promise<GroupSettings> {
+    const columns = groupSettingsColumns(change).map(([name, value]): [string, unknown] => [name, typeof value === "boolean" ? Number(value) : value]);
+    const names = ["platform", "chat_id", ...columns.map(([name]) => name), "updated_at", "updated_by"];
+    const values = [platform, chatId, ...columns.map(([, value]) => value), this.now(), by ?? null];
+    const row = this.db
+      .prepare(
+        `INSERT INTO group_settings (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})
+        ON CONFLICT (platform, chat_id) DO UPDATE SET ${names.slice(2).map((n) => `${n} = excluded.${n}`).join(", ")}
+        RETURNING *`,
+      )
+      .get(...values) as GroupSettingsRow;
+    return toGroupSettings(row);
+  }
+
+  async listGroupSettings(platform?: Platform): Promise<GroupSettings[]> {
+    const rows = (platform === undefined ? this.sql.listSettingsAll.all() : this.sql.listSettingsPlatform.all(platform)) as GroupSettingsRow[];
+    return rows.map(toGroupSettings);
   }
 
   async unsubscribe(platform: Platform, chatId: string): Promise<boolean> {
@@ -177,7 +233,15 @@ class SqliteStore implements Store {
   }
 
   async subscribeNews(sub: Omit<NewsSubscription, "createdAt">): Promise<void> {
-    this.sql.subscribeNews.run({ platform: sub.platform, chatId: sub.chatId, isGroup: sub.isGroup ? 1 : 0, keywords: JSON.stringify(sub.keywords), now: this.now() });
+    this.sql.subscribeNews.run({
+      platform: sub.platform,
+      chatId: sub.chatId,
+      isGroup: sub.isGroup ? 1 : 0,
+      keywords: JSON.stringify(sub.keywords),
+      now: this.now(),
+      threadId: sub.threadId ?? null,
+      channel: sub.channel ? 1 : 0,
+    });
   }
 
   async unsubscribeNews(platform: Platform, chatId: string): Promise<boolean> {

@@ -9,6 +9,10 @@ export interface Subscription {
   time: string | null;
   /** ISO timestamp of the (last) subscribe. */
   createdAt: string;
+  /** The topic of a forum group the push goes to (Telegram `message_thread_id`); absent: the chat itself. */
+  threadId?: string;
+  /** Present (true) for a channel the bot posts to, subscribed by one of its admins from a private chat. */
+  channel?: true;
 }
 
 /** A chat that is told about new articles, optionally only those matching its keywords. */
@@ -20,7 +24,44 @@ export interface NewsSubscription {
   keywords: string[];
   /** ISO timestamp of the (last) subscribe. */
   createdAt: string;
+  /** The topic of a forum group announcements go to (Telegram `message_thread_id`); absent: the chat itself. */
+  threadId?: string;
+  /** Present (true) for a channel. */
+  channel?: true;
 }
+
+/** Whether the bot serves a group, as its admins last decided (absent: never decided; the policy's default applies). */
+export type GroupState = "enabled" | "disabled";
+
+/**
+ * What the admins of one group chose for it. Absent fields were never set
+ * (or were reset) and take the bot-wide default.
+ */
+export interface GroupSettings {
+  platform: Platform;
+  chatId: string;
+  /** 「启用」/「停用」, see GROUP_POLICY. */
+  state?: GroupState;
+  /** Prefixes that address the bot in this group, instead of TRIGGER. */
+  triggers?: string[];
+  /** Whether search answers show the link as a card (WeChat) or a preview (Telegram). */
+  linkPreview?: boolean;
+  /** Results per search answer, 1–5. */
+  results?: number;
+  /** No pushes (daily image, new-article announcements) from `start` to `end` (HH:MM, push time zone; may wrap past midnight). */
+  quietHours?: { start: string; end: string };
+  /** Accounts searched in this group (when the library holds several); absent: all. */
+  accounts?: string[];
+  /** ISO timestamp of the last change. */
+  updatedAt: string;
+  /** Who made the last change (`platform:userId`). */
+  updatedBy?: string;
+}
+
+/** The fields of {@link GroupSettings} a change may set; `null` resets one to the default. */
+export type GroupSettingsChange = {
+  [K in "state" | "triggers" | "linkPreview" | "results" | "quietHours" | "accounts"]?: GroupSettings[K] | null;
+};
 
 /** How many deliveries are in each state. */
 export type DeliveryCounts = Record<DeliveryStatus, number>;
@@ -60,6 +101,12 @@ export interface Store {
   subscribe(sub: Omit<Subscription, "createdAt">): Promise<void>;
   /** Remove a subscription; resolves to false when there was none. */
   unsubscribe(platform: Platform, chatId: string): Promise<boolean>;
+  /**
+   * Remove the daily push and the new-article announcements that go to one
+   * topic of a forum group (closed or deleted); those of the chat's other
+   * topics stay. Resolves to how many were removed.
+   */
+  unsubscribeTopic(platform: Platform, chatId: string, threadId: string): Promise<number>;
   getSubscription(platform: Platform, chatId: string): Promise<Subscription | undefined>;
   /** All subscriptions, optionally of one platform. */
   listSubscriptions(platform?: Platform): Promise<Subscription[]>;
@@ -85,6 +132,13 @@ export interface Store {
   unsubscribeNews(platform: Platform, chatId: string): Promise<boolean>;
   getNewsSubscription(platform: Platform, chatId: string): Promise<NewsSubscription | undefined>;
   listNewsSubscriptions(platform?: Platform): Promise<NewsSubscription[]>;
+
+  /** A group's settings; undefined when its admins never changed any. */
+  getGroupSettings(platform: Platform, chatId: string): Promise<GroupSettings | undefined>;
+  /** Apply a change to a group's settings (other fields stay); resolves to the settings now stored. */
+  updateGroupSettings(platform: Platform, chatId: string, change: GroupSettingsChange, by?: string): Promise<GroupSettings>;
+  /** Every group with settings, optionally of one platform, by platform then chat id. */
+  listGroupSettings(platform?: Platform): Promise<GroupSettings[]>;
 
   /**
    * Record articles as seen. Resolves to those nobody sharing this store

@@ -58,6 +58,10 @@ async function usedSqlite(subscribers = 1200): Promise<string> {
   await store.setValue("telegram:123:photo:https://mmbiz.qpic.cn/a.jpg", "AgAD-file-id");
   await store.subscribeNews({ platform: "telegram", chatId: "-100200", isGroup: true, keywords: ["墨荷", "AI"] });
   await store.markSeen(["槽边往事/黄狗追呀追", "记忆承载/墨荷"]);
+  await store.subscribe({ platform: "telegram", chatId: "-100300", isGroup: true, time: null, threadId: "45" });
+  await store.subscribeNews({ platform: "telegram", chatId: "-100400", isGroup: true, keywords: [], channel: true });
+  await store.updateGroupSettings("wechat", "room@chatroom", { state: "enabled", linkPreview: false, results: 2, quietHours: { start: "22:00", end: "08:00" } }, "wechat:wxid_bob");
+  await store.updateGroupSettings("telegram", "-100300", { triggers: ["!"], accounts: ["槽边往事"] });
   await store.close();
   return file;
 }
@@ -69,6 +73,7 @@ async function contents(store: Store) {
     deliveries: await Promise.all(DAYS.map((d) => store.listDeliveries(d))),
     cached: await store.getValue("telegram:123:photo:https://mmbiz.qpic.cn/a.jpg"),
     news: await store.listNewsSubscriptions(),
+    groups: await store.listGroupSettings(),
     // Already seen: nothing comes back as new.
     seen: await store.markSeen(["槽边往事/黄狗追呀追", "记忆承载/墨荷"]),
   };
@@ -92,10 +97,11 @@ describePostgres("article-bot migrate-db", () => {
     const { code, stdout } = await cli(["--from", file, "--to", url]);
 
     expect(code).toBe(0);
-    expect(stdout).toMatch(/subscriptions\s+1202 read,\s+1202 copied,\s+0 already there/);
+    expect(stdout).toMatch(/subscriptions\s+1203 read,\s+1203 copied,\s+0 already there/);
     expect(stdout).toMatch(/delivery log\s+2400 read,\s+2400 copied/);
     expect(stdout).toMatch(/cached values\s+1 read,\s+1 copied/);
-    expect(stdout).toMatch(/new-article subscriptions\s+1 read,\s+1 copied/);
+    expect(stdout).toMatch(/new-article subscriptions\s+2 read,\s+2 copied/);
+    expect(stdout).toMatch(/group settings\s+2 read,\s+2 copied/);
     expect(stdout).toMatch(/articles seen\s+2 read,\s+2 copied/);
     const original = await withStore(openSqliteStore(file), contents);
     expect(await withStore(openPostgresStore(url), contents)).toEqual(original);
@@ -113,7 +119,7 @@ describePostgres("article-bot migrate-db", () => {
     const again = await cli(["--from", file, "--to", url]);
 
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/subscriptions\s+13 read,\s+1 copied,\s+12 already there/);
+    expect(again.stdout).toMatch(/subscriptions\s+14 read,\s+1 copied,\s+13 already there/);
     expect(again.stdout).toMatch(/delivery log\s+20 read,\s+0 copied,\s+20 already there/);
     await withStore(openPostgresStore(url), async (pg) => {
       expect(await pg.getSubscription("telegram", "-100200")).toMatchObject({ time: "06:00" });
@@ -127,7 +133,7 @@ describePostgres("article-bot migrate-db", () => {
     const { code, stdout } = await cli(["--data", path.dirname(file)], { DATABASE_URL: url });
     expect(code).toBe(0);
     expect(stdout).toContain(file);
-    expect(stdout).toMatch(/subscriptions\s+5 read,\s+5 copied/);
+    expect(stdout).toMatch(/subscriptions\s+6 read,\s+6 copied/);
   });
 
   it("refuses a missing file, a non-PostgreSQL target and stray arguments", async () => {

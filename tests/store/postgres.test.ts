@@ -80,6 +80,17 @@ describePostgres("PostgreSQL store shared by several instances", () => {
     });
   });
 
+  it("shares group settings between instances and keeps them across a restart of every instance", async () => {
+    const url = await server.createDatabase();
+    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    await a.updateGroupSettings("wechat", "room@chatroom", { state: "enabled", results: 2, linkPreview: false }, "wechat:wxid_bob");
+    expect(await b.getGroupSettings("wechat", "room@chatroom")).toMatchObject({ state: "enabled", results: 2, linkPreview: false });
+    await Promise.all([a.close(), b.close()]);
+    const again = await openPostgresStore(url);
+    expect(await again.getGroupSettings("wechat", "room@chatroom")).toMatchObject({ state: "enabled", results: 2, linkPreview: false, updatedBy: "wechat:wxid_bob" });
+    await again.close();
+  });
+
   it("keeps a lock from every other instance until its holder releases it", async () => {
     await twoInstances(async (a, b) => {
       const held = await a.tryLock("push:telegram");

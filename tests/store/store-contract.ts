@@ -245,6 +245,111 @@ export function describeStoreContract(
       });
     });
 
+    describe("forum topics and channels", () => {
+      it("keeps the topic and the channel mark of a subscription, and nothing extra for a plain chat", async () => {
+        await store.subscribe({ platform: "telegram", chatId: "-100300", isGroup: true, time: null, threadId: "45" });
+        await store.subscribe({ platform: "telegram", chatId: "-100400", isGroup: true, time: "06:00", channel: true });
+        await store.subscribeNews({ platform: "telegram", chatId: "-100300", isGroup: true, keywords: ["墨荷"], threadId: "45" });
+        await store.subscribe({ platform: "telegram", chatId: "7", isGroup: false, time: null });
+        expect(await store.getSubscription("telegram", "-100300")).toEqual({
+          platform: "telegram",
+          chatId: "-100300",
+          isGroup: true,
+          time: null,
+          createdAt: clock.now().toISOString(),
+          threadId: "45",
+        });
+        expect(await store.getSubscription("telegram", "-100400")).toMatchObject({ channel: true, time: "06:00" });
+        expect(await store.getSubscription("telegram", "-100400")).not.toHaveProperty("threadId");
+        expect(await store.getNewsSubscription("telegram", "-100300")).toMatchObject({ threadId: "45", keywords: ["墨荷"] });
+        expect(await store.getSubscription("telegram", "7")).toEqual({ platform: "telegram", chatId: "7", isGroup: false, time: null, createdAt: clock.now().toISOString() });
+      });
+
+      it("moves a group's push to the topic it was subscribed in last", async () => {
+        await store.subscribe({ platform: "telegram", chatId: "-100300", isGroup: true, time: null, threadId: "45" });
+        await store.subscribe({ platform: "telegram", chatId: "-100300", isGroup: true, time: null, threadId: "46" });
+        expect((await store.listSubscriptions()).map((s) => s.threadId)).toEqual(["46"]);
+        await store.subscribe({ platform: "telegram", chatId: "-100300", isGroup: true, time: null });
+        expect(await store.getSubscription("telegram", "-100300")).not.toHaveProperty("threadId");
+      });
+
+      it("unsubscribes one topic (daily push and announcements) and leaves other topics and chats alone", async () => {
+        await store.subscribe({ platform: "telegram", chatId: "-100300", isGroup: true, time: null, threadId: "45" });
+        await store.subscribeNews({ platform: "telegram", chatId: "-100300", isGroup: true, keywords: [], threadId: "45" });
+        await store.subscribe({ platform: "telegram", chatId: "-100500", isGroup: true, time: null, threadId: "45" });
+        await store.subscribeNews({ platform: "telegram", chatId: "-100600", isGroup: true, keywords: [], threadId: "9" });
+        expect(await store.unsubscribeTopic("telegram", "-100300", "9")).toBe(0);
+        expect(await store.unsubscribeTopic("telegram", "-100300", "45")).toBe(2);
+        expect(await store.unsubscribeTopic("telegram", "-100300", "45")).toBe(0);
+        expect((await store.listSubscriptions()).map((s) => s.chatId)).toEqual(["-100500"]);
+        expect((await store.listNewsSubscriptions()).map((s) => s.chatId)).toEqual(["-100600"]);
+      });
+    });
+
+    describe("group settings", () => {
+      it("knows nothing of a group whose admins never changed anything", async () => {
+        expect(await store.getGroupSettings("wechat", "room@chatroom")).toBeUndefined();
+        expect(await store.listGroupSettings()).toEqual([]);
+      });
+
+      it("stores each setting, changes only what a change names, and records who changed it when", async () => {
+        const first = await store.updateGroupSettings("wechat", "room@chatroom", { state: "enabled" }, "wechat:wxid_bob");
+        expect(first).toEqual({ platform: "wechat", chatId: "room@chatroom", state: "enabled", updatedAt: clock.now().toISOString(), updatedBy: "wechat:wxid_bob" });
+        clock.advance(MINUTE);
+        await store.updateGroupSettings("wechat", "room@chatroom", {
+          triggers: ["!", "小助手"],
+          linkPreview: false,
+          results: 5,
+          quietHours: { start: "22:00", end: "08:00" },
+          accounts: ["槽边往事", "记忆承载"],
+        });
+        expect(await store.getGroupSettings("wechat", "room@chatroom")).toEqual({
+          platform: "wechat",
+          chatId: "room@chatroom",
+          state: "enabled",
+          triggers: ["!", "小助手"],
+          linkPreview: false,
+          results: 5,
+          quietHours: { start: "22:00", end: "08:00" },
+          accounts: ["槽边往事", "记忆承载"],
+          updatedAt: clock.now().toISOString(),
+        });
+        await store.updateGroupSettings("wechat", "room@chatroom", { linkPreview: true, state: "disabled" }, "wechat:wxid_bob");
+        expect(await store.getGroupSettings("wechat", "room@chatroom")).toMatchObject({ state: "disabled", linkPreview: true, results: 5 });
+      });
+
+      it("resets a setting to the default with null", async () => {
+        await store.updateGroupSettings("telegram", "-100", { results: 2, quietHours: { start: "23:30", end: "07:00" }, triggers: ["!"] });
+        const after = await store.updateGroupSettings("telegram", "-100", { results: null, quietHours: null, triggers: null });
+        expect(after).not.toHaveProperty("results");
+        expect(after).not.toHaveProperty("quietHours");
+        expect(after).not.toHaveProperty("triggers");
+        expect(await store.getGroupSettings("telegram", "-100")).toEqual(after);
+      });
+
+      it("refuses results outside 1–5 and half a quiet-hours range, changing nothing", async () => {
+        await store.updateGroupSettings("telegram", "-100", { results: 3 });
+        await expect(store.updateGroupSettings("telegram", "-100", { results: 6 })).rejects.toThrow();
+        await expect(store.updateGroupSettings("telegram", "-100", { results: 0 })).rejects.toThrow();
+        expect((await store.getGroupSettings("telegram", "-100"))?.results).toBe(3);
+      });
+
+      it("keeps groups and platforms apart and lists them in a stable order", async () => {
+        await store.updateGroupSettings("wechat", "b@chatroom", { state: "enabled" });
+        await store.updateGroupSettings("telegram", "-100", { state: "disabled" });
+        await store.updateGroupSettings("wechat", "a@chatroom", { results: 1 });
+        expect((await store.listGroupSettings()).map((g) => `${g.platform}/${g.chatId}`)).toEqual(["telegram/-100", "wechat/a@chatroom", "wechat/b@chatroom"]);
+        expect((await store.listGroupSettings("wechat")).map((g) => g.chatId)).toEqual(["a@chatroom", "b@chatroom"]);
+        expect(await store.getGroupSettings("telegram", "a@chatroom")).toBeUndefined();
+      });
+
+      it("stores hostile text verbatim", async () => {
+        const triggers = ["'; DROP TABLE group_settings;--", "😀", "\"quoted\""];
+        await store.updateGroupSettings("wechat", "x'\"@chatroom", { triggers, accounts: ["公众号\u0000名"] });
+        expect(await store.getGroupSettings("wechat", "x'\"@chatroom")).toMatchObject({ triggers, accounts: ["公众号\u0000名"] });
+      });
+    });
+
     describe("key-value cache", () => {
       it("stores, overwrites and misses values", async () => {
         expect(await store.getValue("tg:file:abc")).toBeUndefined();
