@@ -8,12 +8,20 @@ import { redactSecrets } from "../../src/log.ts";
  */
 const NOT_CONNECTED = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN"]);
 
+/**
+ * 400 descriptions that mean the forum topic we sent to is closed or
+ * deleted (the chat itself is still there). Telegram answers "message
+ * thread not found" for a deleted topic, "TOPIC_CLOSED" for a closed one.
+ */
+const TOPIC_GONE_400 = /message thread not found|TOPIC_CLOSED|TOPIC_DELETED|TOPIC_ID_INVALID/i;
+
 /** 400 descriptions that mean the chat is gone for us, not that the request was malformed. */
 const GONE_400 = /chat not found|group chat was upgraded|have no rights to send|need administrator rights|not enough rights to send/i;
 
 /**
  * Classify an error from a Telegram API call in terms the caller can act
- * on: 403 → `gone`, 429 → `rate_limited` (with retry_after), no
+ * on: 403 → `gone`, a closed or deleted topic → `topic_gone`, 429 →
+ * `rate_limited` (with retry_after), no
  * connection → `unsent`, 5xx, timeouts and other network errors →
  * `transient`, 400 → `rejected` (unless it means the chat is gone).
  */
@@ -24,6 +32,7 @@ export function toSendError(err: unknown): SendError {
     const retryAfter = err.parameters.retry_after;
     if (err.error_code === 403) return new SendError("gone", detail);
     if (err.error_code === 429) return new SendError("rate_limited", detail, (retryAfter ?? 1) * 1000);
+    if (err.error_code === 400 && TOPIC_GONE_400.test(err.description)) return new SendError("topic_gone", detail);
     if (err.error_code === 400) return new SendError(GONE_400.test(err.description) ? "gone" : "rejected", detail);
     return new SendError("transient", `${detail}${err.error_code >= 500 ? " (the server answered; the message may have arrived)" : ""}`);
   }

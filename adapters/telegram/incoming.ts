@@ -19,15 +19,37 @@ export function toIncoming(message: Message, me: UserFromGetMe): Incoming | unde
   const addressed = addressing(text, message.entities ?? [], me);
   if (!addressed) return undefined;
   const isGroup = message.chat.type === "group" || message.chat.type === "supergroup";
-  return {
+  const incoming: Incoming = {
     platform: PLATFORM,
     chatId: String(message.chat.id),
     userId: String(message.from.id),
     isGroup,
-    mentioned: addressed.mentioned || message.reply_to_message?.from?.id === me.id,
+    mentioned: addressed.mentioned || isReplyToBot(message, me),
     text: addressed.text,
     userName: message.from.username ?? message.from.first_name,
   };
+  const topic = topicOf(message);
+  if (topic !== undefined) incoming.threadId = String(topic);
+  return incoming;
+}
+
+/**
+ * The forum topic a message was sent in, or undefined (the General topic,
+ * a group without topics). Outside forums `message_thread_id` names a
+ * reply thread, which is no place to send to: only `is_topic_message` counts.
+ */
+export function topicOf(message: Pick<Message, "is_topic_message" | "message_thread_id">): number | undefined {
+  return message.is_topic_message && message.message_thread_id !== undefined ? message.message_thread_id : undefined;
+}
+
+/**
+ * A reply to the bot's own message. In a forum every message of a topic
+ * "replies" to the topic's creation message, which the bot may have sent
+ * (a topic it opened): that is not addressing the bot.
+ */
+function isReplyToBot(message: Message, me: UserFromGetMe): boolean {
+  const to = message.reply_to_message;
+  return to?.from?.id === me.id && !(message.is_topic_message && to.forum_topic_created !== undefined);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Message } from "grammy/types";
 import type { Reply } from "../../src/chat/message.ts";
 import type { HandlerDeps } from "./handler-deps.ts";
 import { describeError, toSendError } from "./errors.ts";
-import { PLATFORM, toIncoming } from "./incoming.ts";
+import { PLATFORM, toIncoming, topicOf } from "./incoming.ts";
 import type { SendExtras } from "./photo.ts";
 
 /**
@@ -31,10 +31,16 @@ export function messages(deps: HandlerDeps): Composer<Context> {
   return composer;
 }
 
-/** Send the replies in order; in groups each quotes the question it answers. */
+/**
+ * Send the replies in order; in groups each quotes the question it
+ * answers, in a forum topic each goes to that topic (also when the
+ * question was deleted meanwhile).
+ */
 async function answer(deps: HandlerDeps, question: Message, replies: Reply[]): Promise<void> {
   const inGroup = question.chat.type !== "private";
   const extras: SendExtras = inGroup ? { reply_parameters: { message_id: question.message_id, allow_sending_without_reply: true } } : {};
+  const topic = topicOf(question);
+  if (topic !== undefined) extras.message_thread_id = topic;
   for (const reply of replies) {
     if (!(await deliver(deps, question.chat.id, reply, extras))) return;
   }
@@ -42,7 +48,8 @@ async function answer(deps: HandlerDeps, question: Message, replies: Reply[]): P
 
 /**
  * Send one reply; false when it failed. A chat that is gone for us
- * (blocked, kicked) is unsubscribed instead of being tried again.
+ * (blocked, kicked) is unsubscribed instead of being tried again, and so
+ * is a topic that was closed or deleted meanwhile.
  */
 async function deliver(deps: HandlerDeps, chatId: number, reply: Reply, extras: SendExtras = {}): Promise<boolean> {
   try {
@@ -50,9 +57,13 @@ async function deliver(deps: HandlerDeps, chatId: number, reply: Reply, extras: 
     return true;
   } catch (err) {
     const failure = toSendError(err);
-    if (failure.failure === "gone") {
+    if (failure.failure === "topic_gone" && extras.message_thread_id !== undefined) {
+      const removed = await deps.store.unsubscribeTopic(PLATFORM, String(chatId), String(extras.message_thread_id));
+      deps.log.info({ chatId, threadId: extras.message_thread_id, removed, reason: failure.message }, "telegram topic gone; unsubscribed it");
+    } else if (failure.failure === "gone") {
       const removed = await deps.store.unsubscribe(PLATFORM, String(chatId));
-      deps.log.info({ chatId, removed, reason: failure.message }, "telegram chat gone; unsubscribed");
+      const removedNews = await deps.store.unsubscribeNews(PLATFORM, String(chatId));
+      deps.log.info({ chatId, removed, removedNews, reason: failure.message }, "telegram chat gone; unsubscribed");
     } else {
       deps.log.warn({ chatId, kind: reply.kind, failure: failure.failure, reason: describeError(err) }, "telegram reply failed");
     }

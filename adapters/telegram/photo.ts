@@ -22,6 +22,8 @@ export interface PhotoDeps {
 /** Options every send shares. */
 export interface SendExtras {
   reply_parameters?: ReplyParameters;
+  /** The forum topic to send to. */
+  message_thread_id?: number;
 }
 
 /** Sends a rendered text message; the fallback when an image cannot be fetched. */

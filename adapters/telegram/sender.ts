@@ -1,5 +1,5 @@
 import type { Reply } from "../../src/chat/message.ts";
-import type { Sender } from "../../src/chat/sender.ts";
+import type { Sender, SendTarget } from "../../src/chat/sender.ts";
 import type { Logger } from "../../src/log.ts";
 import type { ImageCache } from "../../src/net/image-cache.ts";
 import type { Store } from "../../src/store/store.ts";
@@ -12,7 +12,8 @@ import { PhotoUploader } from "./photo.ts";
 /**
  * The Telegram {@link Sender} the push uses: replies look exactly like
  * answers (same rendering, same photo upload and file_id reuse), and
- * failures are classified as {@link SendError}s: 403 → `gone`,
+ * failures are classified as {@link SendError}s: 403 → `gone`, a closed
+ * or deleted topic → `topic_gone`,
  * 429 → `rate_limited` with retry_after, 5xx/network → `transient`,
  * other 400 → `rejected`. It does not retry or throttle: the push paces
  * the broadcast and decides what to retry.
@@ -22,9 +23,9 @@ export class TelegramSender implements Sender {
 
   constructor(private readonly messenger: Messenger) {}
 
-  async send(chatId: string, reply: Reply): Promise<void> {
+  async send(chatId: string, reply: Reply, to?: SendTarget): Promise<void> {
     try {
-      await this.messenger.send(chatId, reply);
+      await this.messenger.send(chatId, reply, to?.threadId === undefined ? {} : { message_thread_id: Number(to.threadId) });
     } catch (err) {
       throw toSendError(err);
     }

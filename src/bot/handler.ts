@@ -306,7 +306,7 @@ export class Bot {
     const time = timeArg === undefined ? null : parseTime(timeArg);
     if (time === undefined) return { kind: "text", text: t.badTime(timeArg ?? "") };
     const before = await this.deps.store.getSubscription(msg.platform, msg.chatId);
-    await this.deps.store.subscribe({ platform: msg.platform, chatId: msg.chatId, isGroup: msg.isGroup, time });
+    await this.deps.store.subscribe({ platform: msg.platform, chatId: msg.chatId, isGroup: msg.isGroup, time, ...topic(msg) });
     this.deps.log.info({ platform: msg.platform, isGroup: msg.isGroup, time }, "subscribed");
     const shown = time ?? this.deps.defaultPushTime;
     return { kind: "text", text: before ? t.alreadySubscribed(shown) : t.subscribed(shown) };
@@ -326,7 +326,7 @@ export class Bot {
       return { kind: "text", text: t.tooManyKeywords(MAX_KEYWORDS, MAX_KEYWORD_CHARS) };
     }
     const before = await this.deps.store.getNewsSubscription(msg.platform, msg.chatId);
-    await this.deps.store.subscribeNews({ platform: msg.platform, chatId: msg.chatId, isGroup: msg.isGroup, keywords });
+    await this.deps.store.subscribeNews({ platform: msg.platform, chatId: msg.chatId, isGroup: msg.isGroup, keywords, ...topic(msg) });
     this.deps.log.info({ platform: msg.platform, isGroup: msg.isGroup, keywords: keywords.length }, "subscribed to new articles");
     return { kind: "text", text: t.newsSubscribed(keywords, before !== undefined) };
   }
@@ -349,6 +349,11 @@ export class Bot {
   isAdmin(msg: Pick<Incoming, "platform" | "userId">): boolean {
     return this.deps.adminIds.some((id) => id === msg.userId || id === `${msg.platform}:${msg.userId}`);
   }
+}
+
+/** The topic a subscription sent from `msg` pushes into: the one it was sent in (a forum group's), if any. */
+function topic(msg: Incoming): { threadId?: string } {
+  return msg.threadId === undefined ? {} : { threadId: msg.threadId };
 }
 
 /** Answers name each article's account only when the library holds more than one. */

@@ -25,6 +25,8 @@ export interface Incoming {
   isGroupAdmin?: boolean;
   /** Display name of the sender, for logs and @replies; never required. */
   userName?: string;
+  /** The topic of a forum group the message was sent in (Telegram `message_thread_id`): answers and a subscription go there. */
+  threadId?: string;
 }
 
 /** A highlighted excerpt: `highlights` are [start, end) offsets into `text`. */

@@ -6,14 +6,22 @@ import type { Platform, Reply } from "./message.ts";
  */
 export interface Sender {
   readonly platform: Platform;
-  /** Deliver one reply to a chat; throws {@link SendError} on failure. */
-  send(chatId: string, reply: Reply): Promise<void>;
+  /** Deliver one reply to a chat (to one of its topics with `to.threadId`); throws {@link SendError} on failure. */
+  send(chatId: string, reply: Reply, to?: SendTarget): Promise<void>;
+}
+
+/** Where inside a chat a message goes. */
+export interface SendTarget {
+  /** A topic of a forum group (Telegram `message_thread_id`); absent: the chat itself. */
+  threadId?: string;
 }
 
 /** Why a send failed, in terms the caller can act on. */
 export type SendFailure =
   /** The chat is gone for us (blocked, kicked, room deleted): unsubscribe it. */
   | "gone"
+  /** The topic the message was for is closed or deleted; the chat is not: unsubscribe that topic. */
+  | "topic_gone"
   /** The platform asked us to slow down; retry after `retryAfterMs`. */
   | "rate_limited"
   /** A network or server error after which the message may have arrived: not resent automatically. */

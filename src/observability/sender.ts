@@ -20,17 +20,17 @@ export function observedSender(sender: Sender, observers: SenderObservers): Send
   const platform = sender.platform;
   return {
     platform,
-    async send(chatId, reply) {
+    async send(chatId, reply, to) {
       const started = performance.now();
       const done = (outcome: string, extra: object = {}) => {
         metrics.pushes.inc({ platform, outcome });
         health.pushed(platform, outcome);
-        const line = { platform, chatId, kind: reply.kind, outcome, ms: Math.round(performance.now() - started), ...extra };
+        const line = { platform, chatId, ...(to?.threadId ? { threadId: to.threadId } : {}), kind: reply.kind, outcome, ms: Math.round(performance.now() - started), ...extra };
         if (outcome === "sent") log.info(line, "push delivery");
         else log.warn(line, "push delivery failed");
       };
       try {
-        await sender.send(chatId, reply);
+        await sender.send(chatId, reply, to);
         done("sent");
       } catch (err) {
         const failure = err instanceof SendError ? err.failure : "transient";

@@ -164,7 +164,7 @@ export class Announcer {
   /** One message per article, or one digest when there are more than `digestOver`. */
   private jobsFor(sub: NewsSubscription, articles: ArticleMeta[]): DeliveryJob[] {
     if (articles.length === 0) return [];
-    const chat = { platform: sub.platform, chatId: sub.chatId };
+    const chat = { platform: sub.platform, chatId: sub.chatId, threadId: sub.threadId };
     if (articles.length <= (this.deps.digestOver ?? 5)) {
       return articles.map((a) => ({ chat, key: `new:${a.id}`, reply: announcement(a) }));
     }

@@ -38,7 +38,7 @@ export interface FanoutReport {
   /** Already delivered or being delivered by someone else. */
   skipped: number;
   failed: number;
-  /** Chats that are gone (blocked, kicked, deleted): now unsubscribed. */
+  /** Chats (or topics) that are gone (blocked, kicked, deleted, topic closed): now unsubscribed. */
   gone: number;
   /** Not attempted because the push was stopped. */
   notStarted: number;
@@ -54,7 +54,7 @@ export function newClaimOwner(): string {
 
 /** One message for one chat, delivered at most once under `key`. */
 export interface DeliveryJob {
-  chat: Pick<Subscription, "platform" | "chatId">;
+  chat: Pick<Subscription, "platform" | "chatId" | "threadId">;
   reply: Reply;
   /** The delivery log key, e.g. a day or `new:<article id>`. */
   key: string;
@@ -108,13 +108,19 @@ async function deliver(job: DeliveryJob, pacer: Pacer, opts: FanoutOptions): Pro
   const ctx = { platform: chat.platform, chatId: chat.chatId, day };
   try {
     if (!(await store.claimDelivery(chat.platform, chat.chatId, day, opts.owner, opts.staleMs))) return "skipped";
-    const error = await sendWithRetries(chat.chatId, reply, pacer, opts);
+    const error = await sendWithRetries(chat, reply, pacer, opts);
     if (!error) {
       await store.confirmDelivery(chat.platform, chat.chatId, day);
       return "sent";
     }
     await store.failDelivery(chat.platform, chat.chatId, day, `${error.failure}: ${error.message}`);
     if (error.failure === "unsent" || error.failure === "rate_limited") opts.retryable?.(job, error);
+    if (error.failure === "topic_gone" && chat.threadId !== undefined) {
+      // Only what goes to that topic: the group's other topics keep theirs.
+      await store.unsubscribeTopic(chat.platform, chat.chatId, chat.threadId);
+      opts.log.info({ ...ctx, threadId: chat.threadId, err: error.message }, "topic is closed or deleted; unsubscribed it");
+      return "gone";
+    }
     if (error.failure !== "gone") {
       opts.log.warn({ ...ctx, failure: error.failure, err: error.message }, "push delivery failed");
       return "failed";
@@ -138,12 +144,13 @@ async function deliver(job: DeliveryJob, pacer: Pacer, opts: FanoutOptions): Pro
  * and an unsent one waits for the scheduler (the platform is unreachable
  * now; half an hour later it may not be). Resolves to the final error, if any.
  */
-async function sendWithRetries(chatId: string, reply: Reply, pacer: Pacer, opts: FanoutOptions): Promise<SendError | undefined> {
+async function sendWithRetries(chat: DeliveryJob["chat"], reply: Reply, pacer: Pacer, opts: FanoutOptions): Promise<SendError | undefined> {
+  const chatId = chat.chatId;
   let rateLimited = 0;
   for (;;) {
     await pacer.take();
     try {
-      await opts.sender.send(chatId, reply);
+      await opts.sender.send(chatId, reply, chat.threadId === undefined ? undefined : { threadId: chat.threadId });
       return undefined;
     } catch (err) {
       const error = asSendError(err);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BadRequest, checkInlineAnswer, checkKeyboard, errorDescription, visibleText } from "./fake-telegram-checks.ts";
+import { FakeChats, type AdminRights, type MemberStatus } from "./fake-telegram-chats.ts";
 import { readBody, reply } from "./fake-telegram-http.ts";
 import { chatFor, entitiesOf, privateChat, user } from "./fake-telegram-updates.ts";
 
@@ -79,7 +80,8 @@ export class FakeTelegram {
   private readonly updates: Json[] = [];
   private readonly waiters = new Set<() => void>();
   private readonly rules: Array<{ rule: FailRule | (CallMatch & { delayMs: number }); left: number }> = [];
-  private readonly members = new Map<string, string>();
+  /** Members and their rights, forum topics, channels. */
+  readonly chats: FakeChats;
   private readonly messages = new Map<string, Json>();
   private readonly fileIds = new Set<string>();
   private nextUpdateId = 1;
@@ -90,6 +92,7 @@ export class FakeTelegram {
   private constructor(private readonly options: FakeTelegramOptions) {
     this.token = options.token ?? "123456:TEST-TOKEN";
     this.bot = { id: Number(this.token.split(":")[0]), is_bot: true, first_name: "Article Bot", username: options.username ?? "article_test_bot" };
+    this.chats = new FakeChats(this.bot.id);
     this.server = createServer((req, res) => void this.serve(req, res));
   }
 
@@ -118,7 +121,7 @@ export class FakeTelegram {
    * (leading /command, @mentions) unless `entities` is given.
    * Defaults: private chat with user 1001.
    */
-  userMessage(text: string, opts: { chat?: Json; from?: Json; replyTo?: Json; entities?: Json[]; kind?: "message" | "edited_message" } = {}): Json {
+  userMessage(text: string, opts: { chat?: Json; from?: Json; replyTo?: Json; entities?: Json[]; kind?: "message" | "edited_message"; topic?: number } = {}): Json {
     const from = opts.from ?? user(1001);
     const message: Json = {
       message_id: this.nextMessageId++,
@@ -128,6 +131,11 @@ export class FakeTelegram {
       text,
       entities: opts.entities ?? entitiesOf(text),
     };
+    if (opts.topic !== undefined) {
+      // As Telegram sends it: in a topic, a message that replies to nothing replies to the topic's creation.
+      Object.assign(message, { message_thread_id: opts.topic, is_topic_message: true });
+      message.reply_to_message = { message_id: opts.topic, date: 0, chat: message.chat, from: user(1), forum_topic_created: { name: "话题", icon_color: 0 } };
+    }
     if (opts.replyTo) message.reply_to_message = opts.replyTo;
     return this.pushUpdate({ [opts.kind ?? "message"]: message });
   }
@@ -158,8 +166,8 @@ export class FakeTelegram {
   }
 
   /** Set what `getChatMember` says about a user in a chat (default `member`). */
-  setMember(chatId: number | string, userId: number, status: "creator" | "administrator" | "member" | "left" | "kicked"): void {
-    this.members.set(`${chatId}:${userId}`, status);
+  setMember(chatId: number | string, userId: number, status: MemberStatus, rights?: AdminRights): void {
+    this.chats.setMember(chatId, userId, status, rights);
   }
 
   /** Successful calls that showed something to a chat (send/edit), optionally of one chat. */
@@ -258,12 +266,14 @@ export class FakeTelegram {
     sendMessage: (p) => {
       const text = visibleText(p.text, p.parse_mode, 4096, "message");
       checkKeyboard(p.reply_markup);
-      return this.store({ chat: chatFor(p.chat_id), text, reply_markup: p.reply_markup });
+      this.chats.checkThread(p.chat_id, p.message_thread_id);
+      return this.store({ chat: this.chatOf(p.chat_id), text, reply_markup: p.reply_markup, ...thread(p) });
     },
     sendPhoto: (p, call) => {
       const caption = visibleText(p.caption, p.parse_mode, 1024, "caption");
       checkKeyboard(p.reply_markup);
-      return this.store({ chat: chatFor(p.chat_id), caption, photo: this.photo(p.photo, call), reply_markup: p.reply_markup });
+      this.chats.checkThread(p.chat_id, p.message_thread_id);
+      return this.store({ chat: this.chatOf(p.chat_id), caption, photo: this.photo(p.photo, call), reply_markup: p.reply_markup, ...thread(p) });
     },
     editMessageText: (p) => this.edit(p),
     answerCallbackQuery: (p) => {
@@ -271,7 +281,8 @@ export class FakeTelegram {
       return true;
     },
     answerInlineQuery: (p) => (checkInlineAnswer(p), true),
-    getChatMember: (p) => ({ status: this.members.get(`${p.chat_id}:${p.user_id}`) ?? "member", user: user(Number(p.user_id)) }),
+    getChatMember: (p) => this.chats.getChatMember(p),
+    getChat: (p) => this.chats.getChat(p),
   };
 
   private async getUpdates(p: Json): Promise<Json[]> {
@@ -288,6 +299,10 @@ export class FakeTelegram {
       });
     }
     return this.updates.slice(0, Number(p.limit ?? 100));
+  }
+
+  private chatOf(chatId: unknown): Json {
+    return this.chats.channel(chatId) ?? chatFor(chatId);
   }
 
   private photo(photo: unknown, call: ApiCall): Json[] {
@@ -323,4 +338,9 @@ export class FakeTelegram {
     this.messages.set(key, edited);
     return edited;
   }
+}
+
+/** The topic fields of a message sent with `message_thread_id`. */
+function thread(p: Json): Json {
+  return p.message_thread_id === undefined ? {} : { message_thread_id: Number(p.message_thread_id), is_topic_message: true };
 }
