@@ -4,7 +4,7 @@ import type { Logger } from "../log.ts";
 import { SearchIndex } from "../search/index.ts";
 import { IndexBuilder, mergeIndex } from "../search/packed.ts";
 import type { DocTerms } from "../search/terms.ts";
-import { LibraryCache, type FileEntry } from "./cache.ts";
+import type { LibraryCache, FileEntry } from "./cache.ts";
 import { Library } from "../library/library.ts";
 import { findDuplicates, listMarkdown, readArticleBody, type LoadProblem } from "../library/load.ts";
 import { parseMany } from "./parse-pool.ts";

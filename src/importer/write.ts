@@ -56,6 +56,7 @@ export function serializeArticle(fm: FrontMatter, body: string, importedFrom?: s
 export function safeFileName(title: string): string {
   const name = title
     .normalize("NFC")
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this replaces
     .replace(/[/\\:*?"<>|\u0000-\u001f\u007f]/g, "_")
     .replace(/\s+/g, " ")
     .trim()

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import type { Bot } from "../../src/bot/handler.ts";
 import type { Reply } from "../../src/chat/message.ts";
-import { SendError, type Sender } from "../../src/chat/sender.ts";
+import type { SendError, Sender } from "../../src/chat/sender.ts";
 import { createLogger, type Logger } from "../../src/log.ts";
 import { Observability } from "../../src/observability/observability.ts";
 import { HARDENING_LIBRARY } from "../hardening/fixtures.ts";

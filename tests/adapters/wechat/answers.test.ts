@@ -28,7 +28,7 @@ describe("WeChat answers", () => {
       const [list, card] = await h.received(h.room.id, 2);
       expect(list!.kind).toBe("text");
       expect(list!.mentionIds).toEqual([alice.id]);
-      expect(list!.text).toMatch(new RegExp(`^@Alice${MENTION}${expected.heading}\n1\. 《墨荷与照相机》 2024-11-20\n2\. `));
+      expect(list!.text).toMatch(new RegExp(`^@Alice${MENTION}${expected.heading}\n1\\. 《墨荷与照相机》 2024-11-20\n2\\. `));
       for (const a of expected.articles.slice(1)) {
         expect(list!.text).toContain([`《${a.title}》 ${a.date}`, ...(a.snippet ? [markSnippet(a.snippet)] : []), a.url].join("\n"));
       }
