@@ -1,6 +1,7 @@
 import { Composer, type Context } from "grammy";
 import type { Message } from "grammy/types";
 import type { Reply } from "../../src/chat/message.ts";
+import { channelRef, checkChannel } from "./channels.ts";
 import type { HandlerDeps } from "./handler-deps.ts";
 import { describeError, toSendError } from "./errors.ts";
 import { PLATFORM, toIncoming, topicOf } from "./incoming.ts";
@@ -24,6 +25,9 @@ export function messages(deps: HandlerDeps): Composer<Context> {
     const msg = toIncoming(ctx.message, ctx.me);
     if (!msg) return;
     if (msg.isGroup && SUBSCRIPTION_WORDS.test(msg.text)) msg.isGroupAdmin = await deps.admins.isAdmin(ctx.message);
+    // A channel command in a private chat: the core decides on what Telegram says about the channel and both admins.
+    const channel = msg.isGroup ? undefined : channelRef(msg.text);
+    if (channel !== undefined) msg.channel = await checkChannel(ctx.api, channel, ctx.message.from!.id, ctx.me.id, deps.log);
     const replies = await deps.core.handle(msg);
     deps.log.debug({ chatId: msg.chatId, isGroup: msg.isGroup, mentioned: msg.mentioned, chars: msg.text.length, replies: replies.length }, "telegram message");
     await answer(deps, ctx.message, replies);

@@ -11,6 +11,8 @@ export type Command =
   | { name: "unsubscribe" }
   | { name: "subscribe_news"; keywords: string[] }
   | { name: "unsubscribe_news" }
+  | { name: "subscribe_channel"; channel: string; time?: string }
+  | { name: "unsubscribe_channel"; channel: string }
   | { name: "push_now" }
   | { name: "stats" };
 
@@ -48,6 +50,8 @@ const ALIASES: Record<string, Name> = {
   订阅新文章: "subscribe_news",
   取消订阅新文章: "unsubscribe_news",
   退订新文章: "unsubscribe_news",
+  "/subscribe_channel": "subscribe_channel",
+  "/unsubscribe_channel": "unsubscribe_channel",
   "/push_now": "push_now",
   "/stats": "stats",
 };
@@ -66,6 +70,10 @@ export function parseCommand(text: string): Command {
   if (!name) return { name: "search", query: trimmed };
   if (name === "search") return { name, query: arg };
   if (name === "subscribe_news") return { name, keywords: parseKeywords(arg) };
+  if (name === "subscribe_channel" || name === "unsubscribe_channel") {
+    const [channel = "", time] = arg.split(/\s+/);
+    return name === "subscribe_channel" && time ? { name, channel, time } : { name, channel };
+  }
   // `/subscribe new 墨荷`, 「订阅 新文章」: the new-article announcements, not the daily push.
   const news = NEWS_ARG.exec(arg);
   if (name === "subscribe" && news) return { name: "subscribe_news", keywords: parseKeywords(arg.slice(news[0].length)) };

@@ -7,6 +7,7 @@ import { nothingFound } from "../search/index.ts";
 import type { Store } from "../store/store.ts";
 import { imageOfDay } from "../zen/gallery.ts";
 import { hitCard, toCard } from "./cards.ts";
+import { subscribeChannel, unsubscribeChannel } from "./channels.ts";
 import { isSlashCommand, MAX_KEYWORD_CHARS, MAX_KEYWORDS, parseCommand, parseTime, type Command } from "./commands.ts";
 import { readIntent } from "./intents.ts";
 import type { ChatRateLimiter } from "./rate-limit.ts";
@@ -176,6 +177,10 @@ export class Bot {
         return [await this.subscribeNews(msg, cmd.keywords)];
       case "unsubscribe_news":
         return [await this.unsubscribeNews(msg)];
+      case "subscribe_channel":
+        return [await subscribeChannel(this.deps, msg, cmd.channel, cmd.time)];
+      case "unsubscribe_channel":
+        return [await unsubscribeChannel(this.deps, msg, cmd.channel)];
       case "push_now":
       case "stats":
         return [await this.adminCommand(cmd.name, msg)];

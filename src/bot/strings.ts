@@ -63,6 +63,17 @@ export const t = {
   newsStats: (s: { subscribers: number; sent: number; failed: number; inFlight: number }) =>
     `新文章通知：订阅 ${s.subscribers} 个会话；最近 24 小时已发送 ${s.sent}，失败 ${s.failed}，进行中 ${s.inFlight}`,
   groupAdminOnly: "抱歉，只有群管理员可以更改本群的订阅。",
+  // Channels (Telegram): /subscribe_channel in a private chat.
+  channelInPrivate: "请在和我的私聊中发送：/subscribe_channel @频道用户名",
+  channelUsage: "用法：/subscribe_channel @频道用户名 [HH:MM]（或频道 ID）。我需要是频道管理员并能发布消息，你也需要是频道管理员。",
+  channelUnsupported: "这里不支持频道订阅（仅限 Telegram）。",
+  channelNotFound: (ref: string) => `找不到频道「${clip(ref, 40)}」。请确认用户名或 ID，并先把我添加为频道管理员。`,
+  channelBotNotAdmin: (title: string) => `我还不是「${clip(title, 40)}」的管理员，或者没有发布消息的权限。请先在频道设置里把我设为管理员并允许发布消息，然后再试。`,
+  channelSenderNotAdmin: (title: string) => `抱歉，只有「${clip(title, 40)}」的管理员可以为它订阅或退订。`,
+  channelSubscribed: (title: string, time: string) =>
+    `已为频道「${clip(title, 40)}」订阅：每天 ${time} 推送禅定时刻，有新文章时也会发到频道。发送 /unsubscribe_channel 加频道名可随时取消。`,
+  channelUnsubscribed: (title: string) => `已取消频道「${clip(title, 40)}」的推送。`,
+  channelNotSubscribed: (title: string) => `频道「${clip(title, 40)}」还没有订阅。`,
   adminOnly: "抱歉，这个命令只有管理员可以使用。",
   failed: "抱歉，出了点问题，这次没有办成，请稍后再试。",
   pushDisabled: "推送服务没有启用。",

@@ -27,7 +27,19 @@ export interface Incoming {
   userName?: string;
   /** The topic of a forum group the message was sent in (Telegram `message_thread_id`): answers and a subscription go there. */
   threadId?: string;
+  /** For a channel command (`/subscribe_channel @name`): what the adapter found out about that channel. */
+  channel?: ChannelCheck;
 }
+
+/**
+ * A channel named in a command, as the platform describes it: whether it
+ * exists and is a channel, whether the bot may post there and whether the
+ * sender administers it. `unavailable`: the platform could not be asked.
+ */
+export type ChannelCheck =
+  | { status: "not_found" }
+  | { status: "unavailable" }
+  | { status: "checked"; chatId: string; title: string; botCanPost: boolean; senderIsAdmin: boolean };
 
 /** A highlighted excerpt: `highlights` are [start, end) offsets into `text`. */
 export interface Snippet {
