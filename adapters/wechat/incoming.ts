@@ -1,5 +1,6 @@
 import { types, type Message } from "wechaty";
 import type { Incoming } from "../../src/chat/message.ts";
+import { roomRole } from "./room-role.ts";
 
 /** The platform name WeChat chats are stored under. */
 export const PLATFORM = "wechat";
@@ -41,12 +42,17 @@ export async function readMessage(msg: Message, ctx: ReadContext): Promise<Addre
   if (!room) return { incoming: { ...base, chatId: talker.id, isGroup: false, mentioned: false, userName: talker.name() } };
   const name = (await room.alias(talker)) || talker.name();
   const { mentioned, text } = await roomText(msg);
-  const isGroupAdmin = room.payload?.ownerId === talker.id || Boolean(room.payload?.adminIdList?.includes(talker.id)) || ctx.isBotAdmin(talker.id);
+  // Only requests that need a room admin may cost a puppet call to refresh who the admins are.
+  const role = await roomRole(room, talker.id, ADMIN_WORDS.test(text));
+  const isGroupAdmin = role !== "member" || ctx.isBotAdmin(talker.id);
   return {
     incoming: { ...base, chatId: room.id, isGroup: true, mentioned, text, isGroupAdmin, userName: name },
     mention: { id: talker.id, name },
   };
 }
+
+/** Words of requests only a room's owner or admins may make (subscriptions, switching the bot on or off, settings). */
+const ADMIN_WORDS = /订阅|退订|启用|停用|设置|subscribe|enable|disable|settings/i;
 
 /**
  * Whether a room message @mentions the bot, and its text without the

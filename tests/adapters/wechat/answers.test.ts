@@ -180,6 +180,32 @@ describe("WeChat room subscriptions", () => {
     expect(await h.store.getSubscription("wechat", h.room.id)).toBeUndefined();
   });
 
+  it("counts the room's admins (群管理员) as well as its owner, as the puppet reports them", async () => {
+    h = await wechatHarness();
+    const { alice, self } = h.contacts;
+    h.mocker.roomPayload(h.room.id, { ...h.mocker.roomPayload(h.room.id), adminIdList: [alice.id] });
+    alice.say(`@文章助手${MENTION}订阅`, [self]).to(h.room);
+    const [done] = await h.received(h.room.id, 1);
+    expect(done!.text).toBe(`@Alice${MENTION}${t.subscribed("07:30")}`);
+  });
+
+  it("recognises a member made admin after the bot read the room, without a puppet call for ordinary messages", async () => {
+    h = await wechatHarness();
+    const { alice, self } = h.contacts;
+    alice.say(`@文章助手${MENTION}帮助`, [self]).to(h.room);
+    await h.received(h.room.id, 1);
+    const lookups = vi.spyOn(h.puppet, "roomRawPayload");
+    alice.say(`@文章助手${MENTION}帮助`, [self]).to(h.room);
+    await h.received(h.room.id, 2);
+    expect(lookups).not.toHaveBeenCalled();
+
+    h.mocker.roomPayload(h.room.id, { ...h.mocker.roomPayload(h.room.id), adminIdList: [alice.id] });
+    alice.say(`@文章助手${MENTION}订阅`, [self]).to(h.room);
+    const replies = await h.received(h.room.id, 3);
+    expect(replies[2]!.text).toBe(`@Alice${MENTION}${t.subscribed("07:30")}`);
+    expect(lookups).toHaveBeenCalledWith(h.room.id);
+  });
+
   it("lets a bot admin (ADMIN_IDS) subscribe any room", async () => {
     h = await wechatHarness({ adminIds: ["wechat:wxid_alice"] });
     const { alice, self } = h.contacts;
