@@ -63,6 +63,10 @@ const envSchema = z.object({
   WECHAT_SEND_INTERVAL_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(1000)),
   WECHAT_SEND_JITTER_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(1000)),
   WECHAT_ROOM_MAX_PER_MINUTE: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1).default(12)),
+  WEB_PUBLIC: z.preprocess(blankAsUndefined, z.enum(["true", "false", "1", "0", "yes", "no"]).default("true")),
+  // Short passwords are guessed even at 5 attempts a minute.
+  ADMIN_PASSWORD: z.preprocess(blankAsUndefined, z.string().min(12, "must be at least 12 characters").optional()),
+  WEB_IMAGE_CACHE_MB: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1).default(512)),
 });
 
 /** The sync's variables, also read on their own by `article-bot sync`. */
@@ -116,6 +120,18 @@ export interface Config {
   wechat?: { puppet: string; puppetToken?: string; name: string; pacing: WechatPacing };
   /** Keeping the library current from a backup repository; undefined when SYNC_REPO is not set. */
   sync?: SyncConfig;
+  /** The web pages served beside /healthz (only when HTTP_PORT is set). */
+  web: WebConfig;
+}
+
+/** The reading room and the operators' console (docs/web.md). */
+export interface WebConfig {
+  /** Serve the reading room (`/`, `/a/…`, `/gallery`) to anyone who reaches the port (WEB_PUBLIC). */
+  public: boolean;
+  /** The console's password (ADMIN_PASSWORD); no console without it. */
+  adminPassword?: string;
+  /** Disk budget of the image cache, in bytes (WEB_IMAGE_CACHE_MB). */
+  imageCacheBytes: number;
 }
 
 /** Where `sync` reads backups from, and (inside `start`) how often. */
@@ -209,6 +225,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     sync: sync.repo ? { ...sync, repo: sync.repo } : undefined,
+    web: {
+      public: ["true", "1", "yes"].includes(e.WEB_PUBLIC),
+      adminPassword: e.ADMIN_PASSWORD,
+      imageCacheBytes: e.WEB_IMAGE_CACHE_MB * 1024 * 1024,
+    },
   };
 }
 

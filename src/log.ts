@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import type { RecentLogs } from "./log-ring.ts";
 
 export type { Logger };
 
@@ -25,7 +26,7 @@ const SECRET_KEYS = /^(?:token|password|passwd|secret|apikey|api_key|authorizati
 
 /** The configured secrets of this process, so they are scrubbed whatever their shape. */
 export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
-  const secrets = [env.TELEGRAM_BOT_TOKEN, env.WECHATY_PUPPET_SERVICE_TOKEN];
+  const secrets = [env.TELEGRAM_BOT_TOKEN, env.WECHATY_PUPPET_SERVICE_TOKEN, env.ADMIN_PASSWORD];
   try {
     const url = env.DATABASE_URL ? new URL(env.DATABASE_URL) : undefined;
     secrets.push(url?.password && decodeURIComponent(url.password), url?.searchParams.get("password") ?? undefined);
@@ -86,7 +87,14 @@ function scrub(value: unknown, secrets: readonly string[], depth = 0, seen = new
  * token or a URL password.
  */
 export function createLogger(
-  options: { level?: string; pretty?: boolean; destination?: pino.DestinationStream; secrets?: readonly string[] } = {},
+  options: {
+    level?: string;
+    pretty?: boolean;
+    destination?: pino.DestinationStream;
+    secrets?: readonly string[];
+    /** Also keep warn-and-above lines here (the web console's log panel), scrubbed like every other line. */
+    recent?: RecentLogs;
+  } = {},
 ): Logger {
   const secrets = options.secrets ?? secretsFromEnv(process.env);
   const pretty = options.pretty ?? Boolean(process.stderr.isTTY);
@@ -102,11 +110,18 @@ export function createLogger(
       err: (err: unknown) => err,
     },
   };
-  const logger = options.destination
-    ? pino(base, options.destination)
-    : pretty
-      ? pino({ ...base, transport: { target: "pino-pretty", options: { destination: 2, translateTime: "SYS:HH:MM:ss" } } })
-      : pino(base, pino.destination(2));
+  const main =
+    options.destination ??
+    (pretty ? pino.transport({ target: "pino-pretty", options: { destination: 2, translateTime: "SYS:HH:MM:ss" } }) : pino.destination(2));
+  const logger = options.recent
+    ? pino(
+        base,
+        pino.multistream([
+          { level: base.level as pino.Level, stream: main },
+          { level: "warn", stream: options.recent },
+        ]),
+      )
+    : pino(base, main);
   return scrubChildBindings(logger, secrets);
 }
 

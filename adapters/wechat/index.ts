@@ -39,6 +39,9 @@ const READ_TIMEOUT_MS = 15_000;
  * or addressed with the trigger prefix; every message leaves through the
  * paced {@link OutgoingQueue}.
  */
+/** Session events kept for the console. */
+const MAX_HISTORY = 20;
+
 export class WechatAdapter implements Adapter {
   readonly platform = PLATFORM;
   readonly sender: Sender;
@@ -52,6 +55,8 @@ export class WechatAdapter implements Adapter {
   private startedAt = new Date(0);
   /** What `/healthz` shows about the WeChat session. */
   private session: { lastLoginAt?: Date; lastLogoutAt?: Date; logoutReason?: string; qrUrl?: string } = {};
+  /** Logins, logouts and QR codes shown, newest last (the web console's history). */
+  private history: Array<{ at: string; event: "login" | "logout" | "scan"; reason?: string }> = [];
   private stopping = false;
 
   constructor(
@@ -99,9 +104,13 @@ export class WechatAdapter implements Adapter {
         this.session = isOnline
           ? { ...this.session, lastLoginAt: now, qrUrl: undefined, logoutReason: undefined }
           : { ...this.session, lastLogoutAt: now, logoutReason: reason };
+        this.remember(isOnline ? "login" : "logout", reason);
       },
       qr: (url) => {
-        if (!this.online) this.session = { ...this.session, qrUrl: url };
+        if (this.online) return;
+        // A puppet shows a fresh code every few seconds while nobody scans: one line per wait, not per code.
+        if (!this.session.qrUrl) this.remember("scan");
+        this.session = { ...this.session, qrUrl: url };
       },
     });
     this.wechaty.on("message", (msg) => this.receive(msg));
@@ -123,8 +132,14 @@ export class WechatAdapter implements Adapter {
         lastLogoutAt: lastLogoutAt?.toISOString() ?? null,
         ...(logoutReason ? { logoutReason } : {}),
         ...(qrUrl ? { qrUrl } : {}),
+        history: [...this.history],
       },
     };
+  }
+
+  private remember(event: "login" | "logout" | "scan", reason?: string): void {
+    this.history.push({ at: this.clock.now().toISOString(), event, ...(reason ? { reason } : {}) });
+    if (this.history.length > MAX_HISTORY) this.history.shift();
   }
 
   /** Answer messages of one chat in order; chats run side by side. */

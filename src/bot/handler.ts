@@ -205,13 +205,13 @@ export class Bot {
   /**
    * One page of search results for `query`, or a "没有找到" text. Adapters
    * call this directly for paging buttons; `msg` (when given) remembers
-   * the query for 「更多」.
+   * the query for 「更多」. The web pages ask for longer pages (`pageSize`).
    */
-  search(query: string, offset: number, msg?: Pick<Incoming, "platform" | "chatId">): Reply {
+  search(query: string, offset: number, msg?: Pick<Incoming, "platform" | "chatId">, pageSize = PAGE_SIZE): Reply {
     const q = [...query].slice(0, MAX_QUERY_CHARS).join("");
     const { index, library } = this.deps.library();
     const scope = this.scope(q);
-    const result = index.search(scope.query, { offset, limit: PAGE_SIZE, account: scope.account });
+    const result = index.search(scope.query, { offset, limit: pageSize, account: scope.account });
     if (nothingFound(result)) return { kind: "text", text: t.notFound(result.query.phrases) };
     const many = showsAccounts(library);
     if (result.hits.length === 0) return { kind: "text", text: t.noMorePages };
@@ -221,7 +221,7 @@ export class Bot {
       kind: "articles",
       heading: result.tentative ? t.perhaps : t.found(result.query.phrases.join(" "), result.total, scope.account),
       articles: result.hits.map((h) => hitCard(h, result.query, library.body(h.article.id), many)),
-      page: { query: q, offset, total: result.total, pageSize: PAGE_SIZE },
+      page: { query: q, offset, total: result.total, pageSize },
     };
     const footer = [remaining > 0 ? t.more(remaining) : "", result.tentative ? t.perhapsHint : ""].filter(Boolean).join("\n");
     return footer ? { ...reply, footer } : reply;

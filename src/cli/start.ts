@@ -9,6 +9,8 @@ import type { Ticker } from "../cron.ts";
 import { LiveLibrary } from "../catalog/live.ts";
 import { createLogger, redactSecrets, secretsFromEnv, type Logger } from "../log.ts";
 import { ImageCache } from "../net/image-cache.ts";
+import { downloadImage } from "../net/download.ts";
+import { RecentLogs } from "../log-ring.ts";
 import { proxyAgent } from "../net/proxy.ts";
 import { Alerts } from "../observability/alerts.ts";
 import type { AdapterStatus } from "../observability/health.ts";
@@ -18,10 +20,13 @@ import { PushService } from "../push/service.ts";
 import { openStore } from "../store/open.ts";
 import type { Store } from "../store/store.ts";
 import { SyncService } from "../sync/service.ts";
+import { WebServer } from "../web/app.ts";
+import { WebImages } from "../web/images.ts";
 import { ADAPTERS, CONSOLE } from "./adapters.ts";
 import { parseOrUsage } from "./args.ts";
 import { Shutdown } from "./shutdown.ts";
 import { Supervised } from "./supervisor.ts";
+import path from "node:path";
 
 const USAGE = `usage: article-bot start [--data <dir>]
 
@@ -30,6 +35,9 @@ or a chat in this terminal when none is configured. Configuration comes from
 the environment and from ./.env (docs: README.md).
   --data <dir>    data directory: articles and the SQLite database (default: $DATA_DIR or ./data)
   -h, --help      this help`;
+
+/** The largest image the web pages serve (a 禅定时刻 image is a few hundred KB). */
+const WEB_IMAGE_MAX_BYTES = 5 * 1024 * 1024;
 
 /** How long a stop waits for queued replies and in-flight pushes before dropping them. */
 export const DRAIN_MS = 5_000;
@@ -60,6 +68,8 @@ export interface StartOptions {
   syncTicker?: Ticker;
   /** Tests: image downloads (default: from the image hosts, without Referer). */
   images?: ImageCache;
+  /** The logger's warn-and-above lines, for the web console. */
+  recentLogs?: RecentLogs;
 }
 
 /**
@@ -76,12 +86,13 @@ export async function run(args: string[]): Promise<number> {
   const config = loadConfig(env);
   // In the terminal chat, info lines would drown the conversation.
   const consoleOnly = !ADAPTERS.some((a) => a.enabled(config));
-  const log = createLogger({ level: consoleOnly && !env.LOG_LEVEL ? "warn" : config.logLevel });
+  const recentLogs = new RecentLogs();
+  const log = createLogger({ level: consoleOnly && !env.LOG_LEVEL ? "warn" : config.logLevel, recent: recentLogs });
   const shutdown = new Shutdown();
   try {
     let running: Running;
     try {
-      running = await startBot(config, log, { signal: shutdown.signal, requestShutdown: (...a) => shutdown.request(...a) });
+      running = await startBot(config, log, { signal: shutdown.signal, requestShutdown: (...a) => shutdown.request(...a), recentLogs });
     } catch (err) {
       if (shutdown.signal.aborted) return (await shutdown.requested).exitCode;
       shutdown.request("start-up failed", 1);
@@ -141,8 +152,10 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       sync: sync && (() => sync.status()),
       processMetrics: true,
     });
+    // The web pages answer 「正在启动」 until the bot below is wired.
+    const web = config.httpPort !== undefined ? new WebServer() : undefined;
     if (config.httpPort !== undefined) {
-      await observability.listen(config.httpPort, config.httpHost);
+      await observability.listen(config.httpPort, config.httpHost, web?.listener);
       opened.push(() => observability.close());
     }
     signal?.throwIfAborted();
@@ -182,6 +195,27 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       // The terminal chat's only user is the operator: no flood limit there.
       rateLimit: config.rateLimit && configured.length > 0 ? new ChatRateLimiter(clock, config.rateLimit) : undefined,
       observe: observability.observeMessage,
+    });
+    web?.serve({
+      bot,
+      library: () => library.current,
+      store,
+      clock,
+      timeZone: config.pushTimeZone,
+      health: () => observability.health.report(),
+      pushNow: () => push.pushNow(),
+      sync,
+      images: new WebImages({
+        dir: path.join(config.dataDir, ".web-images"),
+        download: (url) => downloadImage(url, { allowHosts: config.imageHostsAllow, agent: proxy, maxBytes: WEB_IMAGE_MAX_BYTES }),
+        maxBytes: config.web.imageCacheBytes,
+        clock,
+        log: log.child({ component: "web" }),
+      }),
+      recentLogs: options.recentLogs,
+      log: log.child({ component: "web" }),
+      public: config.web.public,
+      adminPassword: config.web.adminPassword,
     });
     push.start();
     stopPush = once(() => drain(push, pushing, log));

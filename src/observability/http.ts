@@ -13,6 +13,11 @@ export interface HttpServerOptions {
   health: Health;
   metrics: Metrics;
   log: Logger;
+  /**
+   * Everything but /healthz and /metrics (the web pages, src/web), when
+   * served; without it those paths are a 404.
+   */
+  web?: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 }
 
 /** A listening server. */
@@ -47,7 +52,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   });
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
-  log.info({ url }, "http server listening (/healthz, /metrics)");
+  log.info({ url }, options.web ? "http server listening (/healthz, /metrics, web pages)" : "http server listening (/healthz, /metrics)");
   return {
     url,
     close: () => new Promise((resolve) => server.close(() => resolve()).closeAllConnections()),
@@ -55,11 +60,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions): Promise<void> {
+  const path = new URL(req.url ?? "/", "http://localhost").pathname;
+  if (options.web && path !== "/healthz" && path !== "/metrics") return options.web(req, res);
   if (req.method !== "GET" && req.method !== "HEAD") {
     res.setHeader("allow", "GET, HEAD");
     return send(res, 405, "text/plain; charset=utf-8", "method not allowed\n");
   }
-  const path = new URL(req.url ?? "/", "http://localhost").pathname;
   if (path === "/healthz") {
     const report = options.health.report();
     return send(res, report.status === "ok" ? 200 : 503, "application/json; charset=utf-8", `${JSON.stringify(report)}\n`);

@@ -4,7 +4,7 @@ import type { Clock } from "../clock.ts";
 import type { LibrarySnapshot } from "../catalog/live.ts";
 import type { Logger } from "../log.ts";
 import { Health, type AdapterStatus, type HealthSources } from "./health.ts";
-import { startHttpServer, type HttpServer } from "./http.ts";
+import { startHttpServer, type HttpServer, type HttpServerOptions } from "./http.ts";
 import { messageObserver } from "./message-log.ts";
 import { Metrics } from "./metrics.ts";
 import { observedSender } from "./sender.ts";
@@ -53,9 +53,9 @@ export class Observability {
     return observed;
   }
 
-  /** Serve /healthz and /metrics on `port` (0: any free port). */
-  async listen(port: number, host?: string): Promise<HttpServer> {
-    this.server = await startHttpServer({ port, host, health: this.health, metrics: this.metrics, log: this.deps.log });
+  /** Serve /healthz and /metrics on `port` (0: any free port), and `web` on every other path when given. */
+  async listen(port: number, host?: string, web?: HttpServerOptions["web"]): Promise<HttpServer> {
+    this.server = await startHttpServer({ port, host, health: this.health, metrics: this.metrics, log: this.deps.log, web });
     return this.server;
   }
 

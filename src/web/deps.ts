@@ -1,0 +1,42 @@
+import type { Bot } from "../bot/handler.ts";
+import type { Clock } from "../clock.ts";
+import type { LibrarySnapshot } from "../library/live.ts";
+import type { Logger } from "../log.ts";
+import type { RecentLogs } from "../log-ring.ts";
+import type { HealthReport } from "../observability/health.ts";
+import type { Store } from "../store/store.ts";
+import type { SyncStatus } from "../sync/service.ts";
+import type { WebImages } from "./images.ts";
+
+/** Why files of the library were not loaded, or loaded with a warning. */
+export interface LibraryProblems {
+  skipped: ReadonlyArray<{ file: string; field?: string; message: string }>;
+  warnings: ReadonlyArray<{ file: string; field?: string; message: string }>;
+}
+
+/** What the web pages read and act on; the composition root (src/cli/start.ts) passes it in. */
+export interface WebDeps {
+  /** The chat's search, so the reading room ranks and quotes exactly like the chat. */
+  bot: Pick<Bot, "search">;
+  library: () => LibrarySnapshot;
+  /** Files the last load skipped or warned about. */
+  libraryProblems?: () => LibraryProblems;
+  store: Store;
+  clock: Clock;
+  /** The push time zone: what "today" means. */
+  timeZone: string;
+  /** The `/healthz` report: the console shows the same truth. */
+  health: () => HealthReport;
+  /** 「立即推送」: the same as /push_now; resolves to the chat's answer. */
+  pushNow: () => Promise<string>;
+  /** Present when SYNC_REPO is set. */
+  sync?: { run(): Promise<unknown>; status(): SyncStatus };
+  images: WebImages;
+  /** Warn-and-above log lines; absent: the console says the log panel is off. */
+  recentLogs?: RecentLogs;
+  log: Logger;
+  /** WEB_PUBLIC: anyone may read; otherwise the reading room needs a console login. */
+  public: boolean;
+  /** ADMIN_PASSWORD: no console without it. */
+  adminPassword?: string;
+}
