@@ -34,8 +34,8 @@ export interface LifecycleHooks {
   qrOutput: NodeJS.WritableStream;
   /** Called with true on login, false on logout (with WeChat's reason). */
   online(isOnline: boolean, reason?: string): void;
-  /** A QR code waits to be scanned: its URL. */
-  qr?(url: string): void;
+  /** A QR code waits to be scanned: its image URL (wechaty's QR service) and the code's own value. */
+  qr?(url: string, value: string): void;
   clock: Clock;
 }
 
@@ -53,7 +53,7 @@ export function watchLifecycle(wechaty: Wechaty, hooks: LifecycleHooks): void {
     qrcodeTerminal.generate(qrcode, { small: true }, (art) => hooks.qrOutput.write(`${art}\n`));
     const url = qrcodeValueToImageUrl(qrcode);
     log.info({ status: state, url }, "scan the QR code with the bot's WeChat account to log in");
-    hooks.qr?.(url);
+    hooks.qr?.(url, qrcode);
   });
   wechaty.on("login", (user) => {
     logins++;

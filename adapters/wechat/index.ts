@@ -54,7 +54,7 @@ export class WechatAdapter implements Adapter {
   private online = false;
   private startedAt = new Date(0);
   /** What `/healthz` shows about the WeChat session. */
-  private session: { lastLoginAt?: Date; lastLogoutAt?: Date; logoutReason?: string; qrUrl?: string } = {};
+  private session: { lastLoginAt?: Date; lastLogoutAt?: Date; logoutReason?: string; qrUrl?: string; qrCode?: string } = {};
   /** Logins, logouts and QR codes shown, newest last (the web console's history). */
   private history: Array<{ at: string; event: "login" | "logout" | "scan"; reason?: string }> = [];
   private stopping = false;
@@ -102,15 +102,15 @@ export class WechatAdapter implements Adapter {
         this.queue.setOnline(isOnline);
         const now = this.clock.now();
         this.session = isOnline
-          ? { ...this.session, lastLoginAt: now, qrUrl: undefined, logoutReason: undefined }
+          ? { ...this.session, lastLoginAt: now, qrUrl: undefined, qrCode: undefined, logoutReason: undefined }
           : { ...this.session, lastLogoutAt: now, logoutReason: reason };
         this.remember(isOnline ? "login" : "logout", reason);
       },
-      qr: (url) => {
+      qr: (url, value) => {
         if (this.online) return;
         // A puppet shows a fresh code every few seconds while nobody scans: one line per wait, not per code.
         if (!this.session.qrUrl) this.remember("scan");
-        this.session = { ...this.session, qrUrl: url };
+        this.session = { ...this.session, qrUrl: url, qrCode: value };
       },
     });
     this.wechaty.on("message", (msg) => this.receive(msg));
@@ -123,7 +123,7 @@ export class WechatAdapter implements Adapter {
    * without a login can neither read nor send.
    */
   health(): AdapterHealth {
-    const { lastLoginAt, lastLogoutAt, logoutReason, qrUrl } = this.session;
+    const { lastLoginAt, lastLogoutAt, logoutReason, qrUrl, qrCode } = this.session;
     return {
       connected: this.online,
       details: {
@@ -132,6 +132,8 @@ export class WechatAdapter implements Adapter {
         lastLogoutAt: lastLogoutAt?.toISOString() ?? null,
         ...(logoutReason ? { logoutReason } : {}),
         ...(qrUrl ? { qrUrl } : {}),
+        // The code itself, for drawing it (the web console) without wechaty's QR image service.
+        ...(qrCode ? { qrCode } : {}),
         history: [...this.history],
       },
     };

@@ -14,6 +14,8 @@ export interface LibrarySnapshot {
   index: SearchIndex;
   gallery: ZenImage[];
   loadedAt: Date;
+  /** Files this load skipped, or loaded with a warning (the web console lists them); absent for snapshots built in memory. */
+  problems?: Pick<IndexedLoad, "skipped" | "warnings">;
 }
 
 /** Build the searchable snapshot of a set of loaded articles (bodies in memory: tests, tools). */
@@ -27,7 +29,13 @@ export async function openSnapshot(dir: string, log: Logger, cache: LibraryCache
   const started = performance.now();
   const load = await loadIndexedLibrary(dir, { cache, log });
   report(load, dir, log);
-  const snapshot = { library: load.library, index: load.index, gallery: zenGallery(load.library), loadedAt: new Date() };
+  const snapshot = {
+    library: load.library,
+    index: load.index,
+    gallery: zenGallery(load.library),
+    loadedAt: new Date(),
+    problems: { skipped: load.skipped, warnings: load.warnings },
+  };
   log.info({ dir, articles: load.library.size, fromCache: load.cached, parsed: load.parsed, ms: Math.round(performance.now() - started) }, "library ready");
   return snapshot;
 }

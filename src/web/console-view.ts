@@ -47,7 +47,7 @@ ${flash ? html`<p class="notice" role="status" id="flash">${flash}</p>` : ""}
 
 function adapterBlock(a: AdapterStatus, local: (iso: string | null | undefined) => string): Html {
   const history = Array.isArray(a.history) ? (a.history as Array<{ at: string; event: string; reason?: string }>) : [];
-  const pendingQr = typeof a.qrUrl === "string" && a.loggedIn !== true;
+  const pendingQr = typeof a.qrCode === "string" && a.loggedIn !== true;
   return html`<div class="adapter" data-platform="${a.platform}">
 <p><strong>${a.platform}</strong> · ${ui.state[a.state ?? ""] ?? a.state ?? ""} · <span class="${a.connected ? "ok" : "bad"}">${a.connected ? ui.connected : ui.disconnected}</span>${
     typeof a.loggedIn === "boolean" ? html` · ${a.loggedIn ? ui.loggedIn : ui.notLoggedIn}` : ""
@@ -92,13 +92,12 @@ function deliveriesTable(deliveries: Delivery[], local: (iso: string) => string)
 }
 
 function libraryBlock(deps: WebDeps, summary: { articles: number; loadedAt: string }, local: (iso: string | null | undefined) => string): Html {
-  const { library } = deps.library();
+  const { library, problems } = deps.library();
   const unnamed = library.size - library.accounts.reduce((n, a) => n + a.count, 0);
   const accounts = [...library.accounts, ...(unnamed > 0 ? [{ name: ui.noAccount, count: unnamed }] : [])];
   const sync = deps.sync?.status();
   const outcome = (o: SyncOutcome | undefined) =>
     o ? html`${local(o.at)} · ${ui.syncResult[o.result] ?? o.result} · ${ui.newCount(o.newArticles)}${o.error ? html` · <span class="bad">${o.error}</span>` : ""}` : ui.never;
-  const problems = deps.libraryProblems?.();
   const list = (title: string, items: ReadonlyArray<{ file: string; field?: string; message: string }>, id: string) =>
     items.length ? html`<h3>${title}（${items.length}）</h3><table id="${id}"><tbody>${items.slice(0, 200).map((p) => html`<tr><td>${p.file}</td><td class="wrap">${p.field ? `${p.field}: ` : ""}${p.message}</td></tr>`)}</tbody></table>` : "";
   return html`<p>${ui.articlesTotal(summary.articles, local(summary.loadedAt))}</p>

@@ -98,9 +98,9 @@ export function consoleRoutes(deps: WebDeps & { adminPassword: string }): { app:
   });
 
   app.get("/qr.svg", guard, async (c) => {
-    const wechat = deps.health().adapters.find((a) => typeof a.qrUrl === "string" && !a.loggedIn);
-    if (!wechat) return c.text("no QR code pending\n", 404);
-    const svg = await QRCode.toString(wechat.qrUrl as string, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
+    const pending = deps.health().adapters.find((a) => typeof a.qrCode === "string" && !a.loggedIn);
+    if (!pending) return c.text("no QR code pending\n", 404);
+    const svg = await QRCode.toString(pending.qrCode as string, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
     return c.body(svg, 200, { "content-type": "image/svg+xml", "cache-control": "no-store" });
   });
 

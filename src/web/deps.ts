@@ -8,19 +8,11 @@ import type { Store } from "../store/store.ts";
 import type { SyncStatus } from "../sync/service.ts";
 import type { WebImages } from "./images.ts";
 
-/** Why files of the library were not loaded, or loaded with a warning. */
-export interface LibraryProblems {
-  skipped: ReadonlyArray<{ file: string; field?: string; message: string }>;
-  warnings: ReadonlyArray<{ file: string; field?: string; message: string }>;
-}
-
 /** What the web pages read and act on; the composition root (src/cli/start.ts) passes it in. */
 export interface WebDeps {
   /** The chat's search, so the reading room ranks and quotes exactly like the chat. */
   bot: Pick<Bot, "search">;
   library: () => LibrarySnapshot;
-  /** Files the last load skipped or warned about. */
-  libraryProblems?: () => LibraryProblems;
   store: Store;
   clock: Clock;
   /** The push time zone: what "today" means. */

@@ -18,7 +18,7 @@ export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 export const BIN = path.join(REPO, "bin/article-bot.js");
 
 /** Variables of the surrounding shell that would change what the bot does. */
-const BOT_VARIABLES = /^(TELEGRAM_|WECHAT|DATA_DIR|DATABASE_URL|HTTP_|RATE_LIMIT_|ADMIN_IDS|PUSH_|LOG_LEVEL|TRIGGER|HTTPS?_PROXY|ALL_PROXY|NO_PROXY|IMAGE_HOSTS_ALLOW|SYNC_)/i;
+const BOT_VARIABLES = /^(TELEGRAM_|WECHAT|DATA_DIR|DATABASE_URL|HTTP_|RATE_LIMIT_|ADMIN_IDS|PUSH_|LOG_LEVEL|TRIGGER|HTTPS?_PROXY|ALL_PROXY|NO_PROXY|IMAGE_HOSTS_ALLOW|SYNC_|ADMIN_PASSWORD|WEB_)/i;
 
 /** The test runner's environment without anything that configures the bot. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {

@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cookiesOf, csrfOf, webSite, type WebSiteOptions } from "./harness.ts";
+
+let site: Awaited<ReturnType<typeof webSite>> | undefined;
+afterEach(async () => {
+  await site?.close();
+  site = undefined;
+});
+
+const PASSWORD = "correct horse battery staple";
+
+async function open(options: WebSiteOptions = {}) {
+  site = await webSite({ password: PASSWORD, ...options });
+  return site;
+}
+
+/** Open the login form, then post `password` with the form's token. */
+async function attempt(password: string, cookie = "") {
+  const form = await site!.request("/console", { cookie });
+  const jar = cookiesOf(form, cookie);
+  const res = await site!.request("/console/login", { form: { _csrf: csrfOf(await form.text()), password }, cookie: jar });
+  return { res, cookie: cookiesOf(res, jar) };
+}
+
+async function loggedIn(): Promise<{ cookie: string; page: string }> {
+  const { res, cookie } = await attempt(PASSWORD);
+  expect(res.status).toBe(303);
+  const page = await (await site!.request("/console", { cookie })).text();
+  return { cookie, page };
+}
+
+describe("the console's door", () => {
+  it("is absent without ADMIN_PASSWORD", async () => {
+    site = await webSite();
+    expect((await site.request("/console")).status).toBe(404);
+    expect(await (await site.request("/")).text()).not.toContain('href="/console"');
+  });
+
+  it("refuses a wrong password, and after 5 failures in a minute refuses even the right one until the minute is over", async () => {
+    await open();
+    for (let i = 0; i < 5; i++) {
+      const { res } = await attempt(`wrong-${i}`);
+      expect(res.status).toBe(401);
+      expect(await res.text()).toContain("密码不对。");
+    }
+    const sixth = await attempt(PASSWORD);
+    expect(sixth.res.status).toBe(429);
+    expect(await sixth.res.text()).toContain("尝试太多次，请一分钟后再试。");
+    expect(sixth.cookie).not.toContain("article_bot_session");
+    site!.clock.set("2026-11-25T02:01:01Z");
+    expect((await attempt(PASSWORD)).res.status).toBe(303);
+  });
+
+  it("logs in with an HttpOnly, SameSite=Strict session cookie and never renders the password", async () => {
+    await open();
+    const { res } = await attempt(PASSWORD);
+    expect(res.headers.get("location")).toBe("/console");
+    const session = res.headers.getSetCookie().find((c) => c.startsWith("article_bot_session="))!;
+    expect(session).toMatch(/HttpOnly/);
+    expect(session).toMatch(/SameSite=Strict/);
+    const { page } = await loggedIn();
+    expect(page).toContain("<h1>控制台</h1>");
+    expect(page).not.toContain(PASSWORD);
+    expect(site!.logging.output()).not.toContain(PASSWORD);
+  });
+
+  it("refuses a login post without the login form's token", async () => {
+    await open();
+    const res = await site!.request("/console/login", { form: { password: PASSWORD } });
+    expect(res.status).toBe(403);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("article_bot_session="))).toBe(false);
+  });
+
+  it("refuses every console POST without the session's CSRF token, and does not act", async () => {
+    let pushes = 0;
+    await open({ pushNow: async () => (pushes++, "推送已开始") });
+    const { cookie, page } = await loggedIn();
+    for (const form of [{}, { _csrf: "forged" }] as Array<Record<string, string>>) {
+      const res = await site!.request("/console/push", { form, cookie });
+      expect(res.status).toBe(403);
+    }
+    expect((await site!.request("/console/push", { form: { _csrf: csrfOf(page) } })).status).toBe(401); // no session
+    expect(pushes).toBe(0);
+    const ok = await site!.request("/console/push", { form: { _csrf: csrfOf(page) }, cookie });
+    expect(ok.status).toBe(303);
+    expect(pushes).toBe(1);
+    expect(await (await site!.request("/console", { cookie })).text()).toContain('<p class="notice" role="status" id="flash">推送已开始</p>');
+  });
+
+  it("logs out: the session cookie no longer opens the console", async () => {
+    await open();
+    const { cookie, page } = await loggedIn();
+    await site!.request("/console/logout", { form: { _csrf: csrfOf(page) }, cookie });
+    expect(await (await site!.request("/console", { cookie })).text()).toContain("登录控制台");
+  });
+});
+
+describe("the console", () => {
+  it("shows each adapter as /healthz does, the WeChat QR code while a scan is pending, and the login history", async () => {
+    await open({
+      adapters: [
+        { platform: "telegram", state: "running", connected: true },
+        {
+          platform: "wechat",
+          state: "running",
+          connected: false,
+          loggedIn: false,
+          lastLoginAt: "2026-11-24T14:00:00.000Z",
+          lastLogoutAt: "2026-11-25T01:00:00.000Z",
+          logoutReason: "已在其他设备登录",
+          qrUrl: "https://wechaty.js.org/qrcode/x",
+          qrCode: "https://login.weixin.qq.com/l/abc",
+          history: [
+            { at: "2026-11-24T14:00:00.000Z", event: "login" },
+            { at: "2026-11-25T01:00:00.000Z", event: "logout", reason: "已在其他设备登录" },
+            { at: "2026-11-25T01:00:01.000Z", event: "scan" },
+          ],
+        },
+      ],
+    });
+    const { cookie, page } = await loggedIn();
+    expect(page).toMatch(/<strong>telegram<\/strong> · 运行中 · <span class="ok">在线<\/span>/);
+    expect(page).toMatch(/<strong>wechat<\/strong> · 运行中 · <span class="bad">离线<\/span> · 未登录/);
+    expect(page).toContain("上次登录：2026-11-24 22:00 · 上次退出：2026-11-25 09:00 · 退出原因：已在其他设备登录");
+    expect(page).toContain('<img id="wechat-qr" src="/console/qr.svg"');
+    expect(page).toContain("2026-11-25 09:00 退出（已在其他设备登录）");
+    const qr = await site!.request("/console/qr.svg", { cookie });
+    expect(qr.headers.get("content-type")).toBe("image/svg+xml");
+    expect(await qr.text()).toMatch(/^<svg [^>]*viewBox/);
+    expect((await site!.request("/console/qr.svg")).status).toBe(303); // not without a login
+  });
+
+  it("shows subscribers per platform and chat, and today's deliveries with failures and their reasons", async () => {
+    await open();
+    await site!.store.subscribe({ platform: "telegram", chatId: "1001", isGroup: false, time: null });
+    await site!.store.subscribe({ platform: "wechat", chatId: "room@chatroom", isGroup: true, time: "21:30" });
+    await site!.store.subscribeNews({ platform: "telegram", chatId: "1001", isGroup: false, keywords: ["墨荷", "AI"] });
+    await site!.store.claimDelivery("telegram", "1001", "2026-11-25", "me", 60_000);
+    await site!.store.confirmDelivery("telegram", "1001", "2026-11-25");
+    await site!.store.claimDelivery("wechat", "room@chatroom", "2026-11-25", "me", 60_000);
+    await site!.store.failDelivery("wechat", "room@chatroom", "2026-11-25", "rejected: 机器人已被移出群聊");
+    const { page } = await loggedIn();
+    expect(page).toContain("<tr><td>telegram</td><td>1001 <span class=\"meta\">私聊</span></td><td>默认时间</td><td class=\"wrap\">墨荷、AI</td></tr>");
+    expect(page).toContain("<tr><td>wechat</td><td>room@chatroom <span class=\"meta\">群</span></td><td>21:30</td><td class=\"wrap\">—</td></tr>");
+    expect(page).toContain("今日推送（2026-11-25）");
+    expect(page).toContain("已送达 1 · 失败 1 · 发送中 0");
+    expect(page).toMatch(/<td>wechat<\/td><td>room@chatroom<\/td><td class="bad">失败<\/td><td>[^<]+<\/td><td class="wrap">rejected: 机器人已被移出群聊<\/td>/);
+  });
+
+  it("shows the files that failed validation and why", async () => {
+    await open();
+    const { page } = await loggedIn();
+    expect(page).toContain("未载入的文件（1）");
+    expect(page).toMatch(/<tr><td>九边\/坏文件\.md<\/td><td class="wrap">date: [^<]+<\/td><\/tr>/);
+  });
+
+  it("shows the library per account and the recent warnings, with secrets scrubbed", async () => {
+    await open();
+    site!.deps.log.warn({ url: "https://api.telegram.org/bot123456:AAHsecretsecretsecretsecretsecret12/getMe" }, "telegram call failed");
+    site!.deps.log.info("an info line stays out of the console");
+    const { page } = await loggedIn();
+    expect(page).toContain("共 5 篇");
+    expect(page).toContain("<tr><td>槽边往事</td><td>3</td></tr>");
+    expect(page).toContain("<tr><td>九边</td><td>2</td></tr>");
+    expect(page).toContain("telegram call failed");
+    expect(page).toContain("/bot[secret]/getMe");
+    expect(page).not.toContain("AAHsecret");
+    expect(page).not.toContain("an info line");
+  });
+});

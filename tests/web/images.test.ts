@@ -1,0 +1,92 @@
+import path from "node:path";
+import { readdir } from "node:fs/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { silentLogger } from "../../src/log.ts";
+import { downloadImage } from "../../src/net/download.ts";
+import { imagePath, WebImages } from "../../src/web/images.ts";
+import { LOCAL_IMAGE_HOSTS, jpegBytes } from "../helpers/image-server.ts";
+import { webSite } from "./harness.ts";
+
+let site: Awaited<ReturnType<typeof webSite>> | undefined;
+afterEach(async () => {
+  await site?.close();
+  site = undefined;
+});
+
+const zenOf = (id: string) => site!.snapshot.library.get(id)!.zen!.image;
+
+describe("images served by the bot", () => {
+  it("downloads an image once without a Referer, serves its bytes with its type, and serves it from disk after that", async () => {
+    site = await webSite();
+    const url = zenOf("槽边往事/独一无二");
+    const first = await site.request(imagePath(url));
+    expect(first.status).toBe(200);
+    expect(first.headers.get("content-type")).toBe("image/jpeg");
+    expect(Buffer.from(await first.arrayBuffer())).toEqual(jpegBytes(5000));
+    const second = await site.request(imagePath(url));
+    expect(Buffer.from(await second.arrayBuffer())).toEqual(jpegBytes(5000));
+    const hits = site.images.hits("/zen/0.jpg");
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.headers.referer).toBeUndefined();
+    expect(await readdir(path.join(site.dir, ".web-images"))).toEqual([`${imagePath(url).slice(5)}.jpeg`]);
+  });
+
+  it("keeps its disk cache across a restart: a new process serves cached images without downloading them again", async () => {
+    site = await webSite();
+    const url = zenOf("槽边往事/猫弟的一天");
+    await site.request(imagePath(url));
+    const restarted = new WebImages({
+      dir: path.join(site.dir, ".web-images"),
+      download: (u) => downloadImage(u, { allowHosts: LOCAL_IMAGE_HOSTS }),
+      maxBytes: 1024 * 1024,
+      clock: site.clock,
+      log: silentLogger(),
+    });
+    const image = await restarted.get(imagePath(url).slice(5), site.snapshot);
+    expect(image?.bytes).toEqual(jpegBytes(5001));
+    expect(site.images.hits("/zen/1.jpg")).toHaveLength(1);
+  });
+
+  it("is not an open proxy: only images of the library's articles are served", async () => {
+    site = await webSite();
+    expect((await site.request(imagePath(`${site.images.url}/zen/0.jpg?other`))).status).toBe(404);
+    expect((await site.request("/img/../../etc/passwd")).status).toBe(404);
+    expect((await site.request("/img/not-an-id")).status).toBe(404);
+    expect(site.images.requests).toHaveLength(0);
+  });
+
+  it("answers 502 when the image host fails, and does not ask it again for every page view", async () => {
+    site = await webSite();
+    const url = zenOf("槽边往事/萝卜跑起来");
+    site.images.route("/zen/2.jpg", { kind: "status", status: 404 });
+    expect((await site.request(imagePath(url))).status).toBe(502);
+    expect((await site.request(imagePath(url))).status).toBe(502);
+    expect(site.images.hits("/zen/2.jpg")).toHaveLength(1);
+    expect(site.logging.output()).toContain("web image could not be downloaded");
+  });
+
+  it("refuses what is not an image (an HTML page, a script) rather than serving it from our origin", async () => {
+    site = await webSite();
+    const url = zenOf("槽边往事/萝卜跑起来");
+    site.images.route("/zen/2.jpg", { kind: "body", bytes: Buffer.from("<script>alert(1)</script>"), contentType: "image/jpeg" });
+    expect((await site.request(imagePath(url))).status).toBe(502);
+  });
+
+  it("keeps the disk cache within its budget, dropping the least recently served image first", async () => {
+    site = await webSite();
+    const images = new WebImages({
+      dir: path.join(site.dir, "small-cache"),
+      download: (u) => downloadImage(u, { allowHosts: LOCAL_IMAGE_HOSTS }),
+      maxBytes: 11_000,
+      clock: site.clock,
+      log: silentLogger(),
+    });
+    const id = (articleId: string) => imagePath(zenOf(articleId)).slice(5);
+    await images.get(id("槽边往事/独一无二"), site.snapshot);
+    site.clock.set("2026-11-25T02:01:00Z");
+    await images.get(id("槽边往事/猫弟的一天"), site.snapshot);
+    site.clock.set("2026-11-25T02:02:00Z");
+    await images.get(id("槽边往事/萝卜跑起来"), site.snapshot);
+    expect((await readdir(path.join(site.dir, "small-cache"))).sort()).toEqual([`${id("槽边往事/猫弟的一天")}.jpeg`, `${id("槽边往事/萝卜跑起来")}.jpeg`].sort());
+  });
+});
