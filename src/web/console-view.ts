@@ -1,11 +1,9 @@
 /** The console's pages: the login form and the dashboard. Nothing secret is ever put into them. */
 import { html } from "hono/html";
 import { dayInZone, minuteInZone } from "../clock.ts";
-import type { AdapterStatus } from "../observability/health.ts";
 import type { Delivery, NewsSubscription, Subscription } from "../store/store.ts";
-import type { SyncOutcome } from "../sync/service.ts";
 import type { RecentLine } from "../log-ring.ts";
-import type { WebDeps } from "./deps.ts";
+import type { WebAdapterStatus, WebDeps, WebSyncOutcome } from "./deps.ts";
 import { page, type Html } from "./html.ts";
 import { ui } from "./strings.ts";
 
@@ -45,7 +43,7 @@ ${flash ? html`<p class="notice" role="status" id="flash">${flash}</p>` : ""}
   return page({ title: ui.consoleTitle, section: "console", showConsole: true, body, script: "console.js" });
 }
 
-function adapterBlock(a: AdapterStatus, local: (iso: string | null | undefined) => string): Html {
+function adapterBlock(a: WebAdapterStatus, local: (iso: string | null | undefined) => string): Html {
   const history = Array.isArray(a.history) ? (a.history as Array<{ at: string; event: string; reason?: string }>) : [];
   const pendingQr = typeof a.qrCode === "string" && a.loggedIn !== true;
   return html`<div class="adapter" data-platform="${a.platform}">
@@ -96,7 +94,7 @@ function libraryBlock(deps: WebDeps, summary: { articles: number; loadedAt: stri
   const unnamed = library.size - library.accounts.reduce((n, a) => n + a.count, 0);
   const accounts = [...library.accounts, ...(unnamed > 0 ? [{ name: ui.noAccount, count: unnamed }] : [])];
   const sync = deps.sync?.status();
-  const outcome = (o: SyncOutcome | undefined) =>
+  const outcome = (o: WebSyncOutcome | undefined) =>
     o ? html`${local(o.at)} · ${ui.syncResult[o.result] ?? o.result} · ${ui.newCount(o.newArticles)}${o.error ? html` · <span class="bad">${o.error}</span>` : ""}` : ui.never;
   const list = (title: string, items: ReadonlyArray<{ file: string; field?: string; message: string }>, id: string) =>
     items.length ? html`<h3>${title}（${items.length}）</h3><table id="${id}"><tbody>${items.slice(0, 200).map((p) => html`<tr><td>${p.file}</td><td class="wrap">${p.field ? `${p.field}: ` : ""}${p.message}</td></tr>`)}</tbody></table>` : "";

@@ -1,12 +1,33 @@
 import type { Bot } from "../bot/handler.ts";
 import type { Clock } from "../clock.ts";
-import type { LibrarySnapshot } from "../library/live.ts";
+import type { LibrarySnapshot } from "../catalog/live.ts";
 import type { Logger } from "../log.ts";
 import type { RecentLogs } from "../log-ring.ts";
-import type { HealthReport } from "../observability/health.ts";
 import type { Store } from "../store/store.ts";
-import type { SyncStatus } from "../sync/service.ts";
 import type { WebImages } from "./images.ts";
+
+/** One adapter as `/healthz` shows it (src/observability/health.ts), with its platform details (WeChat's QR code…). */
+export interface WebAdapterStatus {
+  platform: string;
+  state?: string;
+  connected: boolean;
+  lastError?: string;
+  [detail: string]: unknown;
+}
+
+/** The part of the `/healthz` report the console shows. */
+export interface WebHealth {
+  adapters: WebAdapterStatus[];
+  library: { articles: number; loadedAt: string };
+}
+
+/** One finished sync, as the sync service reports it (src/sync/service.ts). */
+export interface WebSyncOutcome {
+  at: string;
+  result: string;
+  newArticles: number;
+  error?: string;
+}
 
 /** What the web pages read and act on; the composition root (src/cli/start.ts) passes it in. */
 export interface WebDeps {
@@ -18,11 +39,11 @@ export interface WebDeps {
   /** The push time zone: what "today" means. */
   timeZone: string;
   /** The `/healthz` report: the console shows the same truth. */
-  health: () => HealthReport;
+  health: () => WebHealth;
   /** 「立即推送」: the same as /push_now; resolves to the chat's answer. */
   pushNow: () => Promise<string>;
   /** Present when SYNC_REPO is set. */
-  sync?: { run(): Promise<unknown>; status(): SyncStatus };
+  sync?: { run(): Promise<unknown>; status(): { last?: WebSyncOutcome; lastSuccess?: WebSyncOutcome; running: boolean } };
   images: WebImages;
   /** Warn-and-above log lines; absent: the console says the log panel is off. */
   recentLogs?: RecentLogs;

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Clock } from "../clock.ts";
-import type { LibrarySnapshot } from "../library/live.ts";
+import type { LibrarySnapshot } from "../catalog/live.ts";
 import type { Logger } from "../log.ts";
 import type { Downloaded } from "../net/download.ts";
 

@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from "hono";
 import { html, raw } from "hono/html";
-import type { ArticleCard, Snippet } from "../bot/message.ts";
+import type { ArticleCard, Snippet } from "../chat/message.ts";
 import type { ArticleMeta } from "../library/article.ts";
 import { dayInZone } from "../clock.ts";
 import { imageOfDay, type ZenImage } from "../zen/gallery.ts";

@@ -3,11 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import type { Hono } from "hono";
-import { openSnapshot } from "../../src/library/live.ts";
+import { openSnapshot } from "../../src/catalog/live.ts";
 import { createLogger, silentLogger, type Logger } from "../../src/log.ts";
 import { RecentLogs } from "../../src/log-ring.ts";
 import { downloadImage } from "../../src/net/download.ts";
-import { Health } from "../../src/observability/health.ts";
+import { Health, type AdapterStatus } from "../../src/observability/health.ts";
 import { createWebApp } from "../../src/web/app.ts";
 import type { WebDeps } from "../../src/web/deps.ts";
 import { WebImages } from "../../src/web/images.ts";
@@ -120,7 +120,7 @@ export interface WebSiteOptions {
   public?: boolean;
   password?: string;
   /** The adapters /healthz would show. */
-  adapters?: WebDeps["health"] extends () => infer R ? (R extends { adapters: infer A } ? A : never) : never;
+  adapters?: AdapterStatus[];
   now?: string;
   pushNow?: () => Promise<string>;
 }
