@@ -12,7 +12,8 @@ import { createWebApp } from "../../src/web/app.ts";
 import type { WebDeps } from "../../src/web/deps.ts";
 import { WebImages } from "../../src/web/images.ts";
 import { fakeClock, testBot } from "../helpers/bot.ts";
-import { ImageServer, LOCAL_IMAGE_HOSTS, jpegBytes } from "../helpers/image-server.ts";
+import { deflateSync } from "node:zlib";
+import { ImageServer, LOCAL_IMAGE_HOSTS } from "../helpers/image-server.ts";
 
 /** One article of a web test library. */
 export interface WebArticle {
@@ -72,9 +73,39 @@ export const ARTICLES: WebArticle[] = [
   },
 ];
 
+/** A real PNG (a browser decodes it) of `width`×`height`, in a colour picked by `seed`: covers and 禅定时刻 images. */
+export function pngBytes(width: number, height: number, seed: number): Buffer {
+  const [r, g, b] = [(seed * 67) % 256, (seed * 131 + 80) % 256, (seed * 29 + 160) % 256];
+  const row = Buffer.alloc(1 + width * 3);
+  for (let x = 0; x < width; x++) row.set([r, g, (b + x) % 256], 1 + x * 3);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", header), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+}
+
+function crc32(bytes: Buffer): number {
+  let c = ~0;
+  for (const byte of bytes) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
 /** Markdown of one article with its images on `images`. */
 function articleFile(a: WebArticle, images: ImageServer, i: number): string {
-  const cover = images.route(`/cover/${i}.jpg`, { kind: "image", bytes: jpegBytes(3000 + i) });
+  const cover = images.route(`/cover/${i}.png`, { kind: "image", bytes: pngBytes(640, 360, i), contentType: "image/png" });
   const lines = [
     "---",
     `title: ${JSON.stringify(a.title)}`,
@@ -85,7 +116,7 @@ function articleFile(a: WebArticle, images: ImageServer, i: number): string {
     `cover: ${cover}`,
   ];
   if (a.zen) {
-    const image = images.route(`/zen/${i}.jpg`, { kind: "image", bytes: jpegBytes(5000 + i) });
+    const image = images.route(`/zen/${i}.png`, { kind: "image", bytes: pngBytes(600, 600, i + 10), contentType: "image/png" });
     lines.push("zen:", `  title: ${a.zen.title}`, `  image: ${image}`, `  creator: ${a.zen.creator}`, `  model: ${a.zen.model}`);
   }
   return [...lines, "---", a.body, ""].join("\n");

@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.ts";
 import { downloadImage } from "../../src/net/download.ts";
 import { imagePath, WebImages } from "../../src/web/images.ts";
-import { LOCAL_IMAGE_HOSTS, jpegBytes } from "../helpers/image-server.ts";
-import { webSite } from "./harness.ts";
+import { LOCAL_IMAGE_HOSTS } from "../helpers/image-server.ts";
+import { pngBytes, webSite } from "./harness.ts";
 
 let site: Awaited<ReturnType<typeof webSite>> | undefined;
 afterEach(async () => {
@@ -21,14 +21,14 @@ describe("images served by the bot", () => {
     const url = zenOf("槽边往事/独一无二");
     const first = await site.request(imagePath(url));
     expect(first.status).toBe(200);
-    expect(first.headers.get("content-type")).toBe("image/jpeg");
-    expect(Buffer.from(await first.arrayBuffer())).toEqual(jpegBytes(5000));
+    expect(first.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await first.arrayBuffer())).toEqual(pngBytes(600, 600, 10));
     const second = await site.request(imagePath(url));
-    expect(Buffer.from(await second.arrayBuffer())).toEqual(jpegBytes(5000));
-    const hits = site.images.hits("/zen/0.jpg");
+    expect(Buffer.from(await second.arrayBuffer())).toEqual(pngBytes(600, 600, 10));
+    const hits = site.images.hits("/zen/0.png");
     expect(hits).toHaveLength(1);
     expect(hits[0]!.headers.referer).toBeUndefined();
-    expect(await readdir(path.join(site.dir, ".web-images"))).toEqual([`${imagePath(url).slice(5)}.jpeg`]);
+    expect(await readdir(path.join(site.dir, ".web-images"))).toEqual([`${imagePath(url).slice(5)}.png`]);
   });
 
   it("keeps its disk cache across a restart: a new process serves cached images without downloading them again", async () => {
@@ -43,13 +43,13 @@ describe("images served by the bot", () => {
       log: silentLogger(),
     });
     const image = await restarted.get(imagePath(url).slice(5), site.snapshot);
-    expect(image?.bytes).toEqual(jpegBytes(5001));
-    expect(site.images.hits("/zen/1.jpg")).toHaveLength(1);
+    expect(image?.bytes).toEqual(pngBytes(600, 600, 11));
+    expect(site.images.hits("/zen/1.png")).toHaveLength(1);
   });
 
   it("is not an open proxy: only images of the library's articles are served", async () => {
     site = await webSite();
-    expect((await site.request(imagePath(`${site.images.url}/zen/0.jpg?other`))).status).toBe(404);
+    expect((await site.request(imagePath(`${site.images.url}/zen/0.png?other`))).status).toBe(404);
     expect((await site.request("/img/../../etc/passwd")).status).toBe(404);
     expect((await site.request("/img/not-an-id")).status).toBe(404);
     expect(site.images.requests).toHaveLength(0);
@@ -58,17 +58,17 @@ describe("images served by the bot", () => {
   it("answers 502 when the image host fails, and does not ask it again for every page view", async () => {
     site = await webSite();
     const url = zenOf("槽边往事/萝卜跑起来");
-    site.images.route("/zen/2.jpg", { kind: "status", status: 404 });
+    site.images.route("/zen/2.png", { kind: "status", status: 404 });
     expect((await site.request(imagePath(url))).status).toBe(502);
     expect((await site.request(imagePath(url))).status).toBe(502);
-    expect(site.images.hits("/zen/2.jpg")).toHaveLength(1);
+    expect(site.images.hits("/zen/2.png")).toHaveLength(1);
     expect(site.logging.output()).toContain("web image could not be downloaded");
   });
 
   it("refuses what is not an image (an HTML page, a script) rather than serving it from our origin", async () => {
     site = await webSite();
     const url = zenOf("槽边往事/萝卜跑起来");
-    site.images.route("/zen/2.jpg", { kind: "body", bytes: Buffer.from("<script>alert(1)</script>"), contentType: "image/jpeg" });
+    site.images.route("/zen/2.png", { kind: "body", bytes: Buffer.from("<script>alert(1)</script>"), contentType: "image/jpeg" });
     expect((await site.request(imagePath(url))).status).toBe(502);
   });
 
@@ -77,7 +77,8 @@ describe("images served by the bot", () => {
     const images = new WebImages({
       dir: path.join(site.dir, "small-cache"),
       download: (u) => downloadImage(u, { allowHosts: LOCAL_IMAGE_HOSTS }),
-      maxBytes: 11_000,
+      // Room for two of the three images.
+      maxBytes: pngBytes(600, 600, 11).length + pngBytes(600, 600, 12).length,
       clock: site.clock,
       log: silentLogger(),
     });
@@ -87,6 +88,6 @@ describe("images served by the bot", () => {
     await images.get(id("槽边往事/猫弟的一天"), site.snapshot);
     site.clock.set("2026-11-25T02:02:00Z");
     await images.get(id("槽边往事/萝卜跑起来"), site.snapshot);
-    expect((await readdir(path.join(site.dir, "small-cache"))).sort()).toEqual([`${id("槽边往事/猫弟的一天")}.jpeg`, `${id("槽边往事/萝卜跑起来")}.jpeg`].sort());
+    expect((await readdir(path.join(site.dir, "small-cache"))).sort()).toEqual([`${id("槽边往事/猫弟的一天")}.png`, `${id("槽边往事/萝卜跑起来")}.png`].sort());
   });
 });
