@@ -7,7 +7,7 @@ const CSS = `
 :root{--ink:#222;--muted:#666;--line:#e4e0d8;--paper:#fbfaf7;--accent:#8a3b12;--ok:#2f6f3e;--bad:#a32020}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;background:var(--paper);color:var(--ink);font:17px/1.8 -apple-system,"PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;word-break:break-word;line-break:strict}
+body{margin:0;background:var(--paper);color:var(--ink);font:17px/1.8 -apple-system,"PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;word-break:break-word;line-break:strict}
 a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
 header.site{display:flex;flex-wrap:wrap;align-items:baseline;gap:.5em 1.5em;padding:.8em 1.2em;border-bottom:1px solid var(--line);background:#fff}
 header.site .brand{font-weight:700;color:var(--ink);font-size:1.1em}

@@ -154,6 +154,8 @@ export interface WebSiteOptions {
   adapters?: AdapterStatus[];
   now?: string;
   pushNow?: () => Promise<string>;
+  /** Writes the library into `dir` with its images on `images`; resolves to the article folder. Default: {@link ARTICLES}. */
+  library?: (dir: string, images: ImageServer) => Promise<string>;
 }
 
 /**
@@ -164,8 +166,9 @@ export interface WebSiteOptions {
 export async function webSite(options: WebSiteOptions = {}) {
   const images = await ImageServer.start();
   const dir = await mkdtemp(path.join(os.tmpdir(), "article-bot-web-"));
-  const articlesDir = await writeWebLibrary(dir, images);
+  const articlesDir = options.library ? await options.library(dir, images) : await writeWebLibrary(dir, images);
   // A file that fails validation (no date), for the console's list of them.
+  await mkdir(path.join(articlesDir, "九边"), { recursive: true });
   await writeFile(path.join(articlesDir, "九边", "坏文件.md"), "---\ntitle: 没有日期\n---\n正文\n");
   const clock = fakeClock(options.now ?? "2026-11-25T02:00:00Z");
   const logging = capturingLogger(options.password ? [options.password] : []);
