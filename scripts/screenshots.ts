@@ -7,38 +7,18 @@
  * subscribers and this morning's deliveries. Needs Chromium (as the browser
  * specs) and a CJK font (Debian: `apt-get install fonts-wqy-microhei`).
  */
-import { cp, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startHttpServer } from "../src/observability/http.ts";
 import { WebServer } from "../src/web/app.ts";
 import { launchBrowser } from "../tests/helpers/chromium.ts";
-import type { ImageServer } from "../tests/helpers/image-server.ts";
-import { pngBytes, webSite } from "../tests/web/harness.ts";
+import { bundledWithLocalImages, webSite } from "../tests/web/harness.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const OUT = path.join(ROOT, "docs/screenshots");
 const PASSWORD = "screenshot-password";
 const NOW = new Date();
 const iso = (minutesAgo: number) => new Date(NOW.getTime() - minutesAgo * 60_000).toISOString();
-
-/** The bundled library, its image URLs pointing at `images`. */
-async function bundledWithLocalImages(dir: string, images: ImageServer): Promise<string> {
-  const target = path.join(dir, "articles");
-  await cp(path.join(ROOT, "data/articles"), target, { recursive: true });
-  let n = 0;
-  for (const name of await readdir(target)) {
-    if (!name.endsWith(".md")) continue;
-    const file = path.join(target, name);
-    const text = (await readFile(file, "utf8")).replace(/^(cover|  image): .+$/gm, (_line, key: string) => {
-      n++;
-      const [w, h] = key === "cover" ? [900, 383] : [640, 640];
-      return `${key}: ${images.route(`/img-${n}.png`, { kind: "image", bytes: pngBytes(w, h, n), contentType: "image/png" })}`;
-    });
-    await writeFile(file, text);
-  }
-  return target;
-}
 
 const site = await webSite({
   now: NOW.toISOString(),

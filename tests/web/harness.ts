@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
+import { cp, mkdtemp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -11,7 +11,7 @@ import { Health, type AdapterStatus } from "../../src/observability/health.ts";
 import { createWebApp } from "../../src/web/app.ts";
 import type { WebDeps } from "../../src/web/deps.ts";
 import { WebImages } from "../../src/web/images.ts";
-import { fakeClock, testBot } from "../helpers/bot.ts";
+import { BUNDLED_LIBRARY, fakeClock, testBot } from "../helpers/bot.ts";
 import { deflateSync } from "node:zlib";
 import { ImageServer, LOCAL_IMAGE_HOSTS } from "../helpers/image-server.ts";
 
@@ -131,6 +131,24 @@ export async function writeWebLibrary(dir: string, images: ImageServer, articles
     await writeFile(file, articleFile(a, images, i));
   }
   return root;
+}
+
+/** The bundled library (data/articles) copied into `dir`, its cover and 禅定时刻 URLs pointing at generated pictures on `images`. */
+export async function bundledWithLocalImages(dir: string, images: ImageServer): Promise<string> {
+  const target = path.join(dir, "articles");
+  await cp(BUNDLED_LIBRARY, target, { recursive: true });
+  let n = 0;
+  for (const name of await readdir(target)) {
+    if (!name.endsWith(".md")) continue;
+    const file = path.join(target, name);
+    const text = (await readFile(file, "utf8")).replace(/^(cover|  image): .+$/gm, (_line, key: string) => {
+      n++;
+      const [w, h] = key === "cover" ? [900, 383] : [640, 640];
+      return `${key}: ${images.route(`/img-${n}.png`, { kind: "image", bytes: pngBytes(w, h, n), contentType: "image/png" })}`;
+    });
+    await writeFile(file, text);
+  }
+  return target;
 }
 
 /** A logger whose output is kept (to check what it scrubbed) and whose warnings feed `recent`. */
