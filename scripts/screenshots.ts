@@ -60,7 +60,7 @@ const server = await startHttpServer({ port: 0, health: {} as never, metrics: {}
 const browser = await launchBrowser();
 try {
   const shots: Array<[string, string]> = [
-    ["reading-room", "/?q=" + encodeURIComponent("音响")],
+    ["reading-room", `/?q=${encodeURIComponent("音响")}`],
     ["front-page", "/"],
     ["gallery", "/gallery"],
     ["console", "/console"],

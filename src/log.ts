@@ -1,5 +1,5 @@
 import pino, { type Logger } from "pino";
-import type { RecentLogs } from "./log-ring.ts";
+import type { RecentLogs } from "./util/recent-logs.ts";
 
 export type { Logger };
 

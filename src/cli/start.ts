@@ -10,7 +10,7 @@ import { LiveLibrary } from "../catalog/live.ts";
 import { createLogger, redactSecrets, secretsFromEnv, type Logger } from "../log.ts";
 import { ImageCache } from "../net/image-cache.ts";
 import { downloadImage } from "../net/download.ts";
-import { RecentLogs } from "../log-ring.ts";
+import { RecentLogs } from "../util/recent-logs.ts";
 import { proxyAgent } from "../net/proxy.ts";
 import { Alerts } from "../observability/alerts.ts";
 import type { AdapterStatus } from "../observability/health.ts";

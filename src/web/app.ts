@@ -14,6 +14,7 @@ import { ASSETS } from "./assets.ts";
 import { consoleRoutes } from "./console.ts";
 import type { WebDeps } from "./deps.ts";
 import { page } from "./html.ts";
+import type { ServedImage } from "./images.ts";
 import { readingRoom } from "./reading.ts";
 import { ui } from "./strings.ts";
 
@@ -62,7 +63,7 @@ export function createWebApp(deps: WebDeps): Hono {
   }
 
   app.get("/img/:id", async (c) => {
-    let image;
+    let image: ServedImage | undefined;
     try {
       image = await deps.images.get(c.req.param("id"), deps.library());
     } catch {

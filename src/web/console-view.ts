@@ -2,7 +2,7 @@
 import { html } from "hono/html";
 import { dayInZone, minuteInZone } from "../clock.ts";
 import type { Delivery, NewsSubscription, Subscription } from "../store/store.ts";
-import type { RecentLine } from "../log-ring.ts";
+import type { RecentLine } from "../util/recent-logs.ts";
 import type { WebAdapterStatus, WebDeps, WebSyncOutcome } from "./deps.ts";
 import { page, type Html } from "./html.ts";
 import { ui } from "./strings.ts";

@@ -2,7 +2,7 @@ import type { Bot } from "../bot/handler.ts";
 import type { Clock } from "../clock.ts";
 import type { LibrarySnapshot } from "../catalog/live.ts";
 import type { Logger } from "../log.ts";
-import type { RecentLogs } from "../log-ring.ts";
+import type { RecentLogs } from "../util/recent-logs.ts";
 import type { Store } from "../store/store.ts";
 import type { WebImages } from "./images.ts";
 

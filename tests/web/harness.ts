@@ -5,7 +5,7 @@ import { Writable } from "node:stream";
 import type { Hono } from "hono";
 import { openSnapshot } from "../../src/catalog/live.ts";
 import { createLogger, silentLogger, type Logger } from "../../src/log.ts";
-import { RecentLogs } from "../../src/log-ring.ts";
+import { RecentLogs } from "../../src/util/recent-logs.ts";
 import { downloadImage } from "../../src/net/download.ts";
 import { Health, type AdapterStatus } from "../../src/observability/health.ts";
 import { createWebApp } from "../../src/web/app.ts";
@@ -141,7 +141,7 @@ export async function bundledWithLocalImages(dir: string, images: ImageServer): 
   for (const name of await readdir(target)) {
     if (!name.endsWith(".md")) continue;
     const file = path.join(target, name);
-    const text = (await readFile(file, "utf8")).replace(/^(cover|  image): .+$/gm, (_line, key: string) => {
+    const text = (await readFile(file, "utf8")).replace(/^(cover| {2}image): .+$/gm, (_line, key: string) => {
       n++;
       const [w, h] = key === "cover" ? [900, 383] : [640, 640];
       return `${key}: ${images.route(`/img-${n}.png`, { kind: "image", bytes: pngBytes(w, h, n), contentType: "image/png" })}`;
