@@ -147,6 +147,30 @@ describe("the console", () => {
     expect(page).toMatch(/<td>wechat<\/td><td>room@chatroom<\/td><td class="bad">失败<\/td><td>[^<]+<\/td><td class="wrap">rejected: 机器人已被移出群聊<\/td>/);
   });
 
+  it("「立即同步」 starts a sync (only with SYNC_REPO) and shows the last sync and the last successful one", async () => {
+    let runs = 0;
+    const last = { at: "2026-11-25T01:00:00.000Z", result: "failed", newArticles: 0, error: "git fetch: could not resolve host" };
+    const lastSuccess = { at: "2026-11-24T16:00:00.000Z", result: "synced", newArticles: 3 };
+    await open({ sync: { run: async () => void runs++, status: () => ({ last, lastSuccess, running: false }) } });
+    const { cookie, page } = await loggedIn();
+    expect(page).toContain("上次同步：2026-11-25 09:00 · 失败 · 新文章 0 篇 · <span class=\"bad\">git fetch: could not resolve host</span>");
+    expect(page).toContain("上次成功同步：2026-11-25 00:00 · 已同步 · 新文章 3 篇");
+    expect((await site!.request("/console/sync", { form: {}, cookie })).status).toBe(403);
+    expect(runs).toBe(0);
+    const res = await site!.request("/console/sync", { form: { _csrf: csrfOf(page) }, cookie });
+    expect(res.status).toBe(303);
+    expect(runs).toBe(1);
+    expect(await (await site!.request("/console", { cookie })).text()).toContain("同步已开始，完成后文库会自动更新。");
+  });
+
+  it("has no 「立即同步」 without SYNC_REPO", async () => {
+    await open();
+    const { cookie, page } = await loggedIn();
+    expect(page).not.toContain("立即同步");
+    expect(page).toContain("未配置同步（SYNC_REPO）。");
+    expect((await site!.request("/console/sync", { form: { _csrf: csrfOf(page) }, cookie })).status).toBe(404);
+  });
+
   it("shows the files that failed validation and why", async () => {
     await open();
     const { page } = await loggedIn();

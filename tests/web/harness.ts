@@ -172,6 +172,8 @@ export interface WebSiteOptions {
   adapters?: AdapterStatus[];
   now?: string;
   pushNow?: () => Promise<string>;
+  /** The sync inside the bot (SYNC_REPO), when it runs. */
+  sync?: WebDeps["sync"];
   /** Writes the library into `dir` with its images on `images`; resolves to the article folder. Default: {@link ARTICLES}. */
   library?: (dir: string, images: ImageServer) => Promise<string>;
 }
@@ -208,6 +210,7 @@ export async function webSite(options: WebSiteOptions = {}) {
     timeZone: "Asia/Shanghai",
     health: () => health.report(),
     pushNow: options.pushNow ?? (async () => "推送已开始"),
+    sync: options.sync,
     images: webImages,
     recentLogs: logging.recent,
     log: logging.log,
