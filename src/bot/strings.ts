@@ -74,6 +74,46 @@ export const t = {
     `已为频道「${clip(title, 40)}」订阅：每天 ${time} 推送禅定时刻，有新文章时也会发到频道。发送 /unsubscribe_channel 加频道名可随时取消。`,
   channelUnsubscribed: (title: string) => `已取消频道「${clip(title, 40)}」的推送。`,
   channelNotSubscribed: (title: string) => `频道「${clip(title, 40)}」还没有订阅。`,
+  // Groups under their admins' control: 启用/停用 (GROUP_POLICY) and 设置.
+  groupEnabled: (triggers: readonly string[]) =>
+    `已在本群启用。群成员 @我 或在消息前加${triggers.map((x) => `「${x}」`).join("或")}即可找文章；群管理员发送「设置」可以调整，发送「停用」可以关闭。`,
+  groupAlreadyEnabled: "本群已经启用了。群管理员发送「设置」可以调整，发送「停用」可以关闭。",
+  groupDisabled: "已在本群停用，我会保持安静。群管理员发送「启用」可以重新打开。",
+  groupAlreadyDisabled: "本群已经停用了。群管理员发送「启用」可以重新打开。",
+  groupHowToEnable: "我在本群还没有启用。群管理员 @我 发送「启用」（Telegram：/enable）即可开始使用。",
+  groupNotAllowed: "这个群不在机器人的允许名单（ALLOWED_GROUPS）里，请联系机器人的管理员。",
+  groupAdminOnlySwitch: "抱歉，只有群管理员可以启用或停用机器人。",
+  groupAdminOnlySettings: "抱歉，只有群管理员可以更改本群的设置。",
+  groupSettingsInGroups: "「设置」用于群聊：请在群里发送。",
+  groupStateEnabled: "已启用",
+  groupStateDisabled: "已停用",
+  groupStateOff: "未启用（群管理员发送「启用」打开）",
+  groupStateNotAllowed: "未启用（不在允许名单里）",
+  settingsList: (
+    state: string,
+    lines: ReadonlyArray<{ name: string; value: string; isDefault: boolean }>,
+    buttons: boolean,
+  ) =>
+    [
+      `本群设置（${state}）：`,
+      ...lines.map((l) => `· ${l.name}：${clip(l.value, 60)}${l.isDefault ? "（默认）" : ""}`),
+      buttons
+        ? "点下面的按钮切换，或发送 /settings 名称 值，例如：/settings 触发词 ! ？、/settings 推送时间 08:00；值写「默认」恢复默认。"
+        : "修改请发送「设置 名称 值」，例如：设置 结果数 5、设置 免打扰 22:00-08:00、设置 触发词 ! ？；值写「默认」恢复默认。",
+    ].join("\n"),
+  settingChanged: (name: string, value: string) => `已更新：${name} → ${clip(value, 60)}`,
+  settingUnknown: (name: string) => `没有「${clip(name, 20)}」这项设置。可以设置：触发词、链接卡片（Telegram：链接预览）、结果数、免打扰、公众号、推送时间。`,
+  settingNeedsValue: (name: string) => `请写上「${name}」的新值，例如：设置 结果数 5`,
+  settingBadTriggers: (max: number, chars: number) => `触发词最多 ${max} 个，每个不超过 ${chars} 个字，用空格或逗号隔开；「设置 触发词 默认」恢复默认。`,
+  settingBadSwitch: (name: string) => `「${name}」只能设为「开」或「关」。`,
+  settingBadResults: (min: number, max: number) => `结果数要在 ${min} 到 ${max} 之间。`,
+  settingBadQuietHours: "免打扰请写成时间段，例如：设置 免打扰 22:00-08:00；「设置 免打扰 关」取消。",
+  settingOneAccount: "文章库里只有一个公众号，不需要选择。",
+  settingUnknownAccounts: (unknown: readonly string[], all: readonly string[]) =>
+    `没有这些公众号：${unknown.map((a) => `「${clip(a, 20)}」`).join("")}。可选：${all.join("、")}，或「全部」。`,
+  settingNotSubscribed: "未订阅",
+  settingPushNeedsSubscription: "本群还没有订阅每日推送。发送「订阅 08:00」即可订阅并设好时间。",
+  statsGroups: (lines: readonly string[]) => (lines.length > 0 ? ["群：", ...lines].join("\n") : "群：还没有群启用、停用或改过设置"),
   adminOnly: "抱歉，这个命令只有管理员可以使用。",
   failed: "抱歉，出了点问题，这次没有办成，请稍后再试。",
   pushDisabled: "推送服务没有启用。",
