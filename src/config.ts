@@ -28,6 +28,8 @@ const envSchema = z.object({
   DATA_DIR: z.preprocess(blankAsUndefined, z.string().default("data")),
   TRIGGER: z.preprocess(blankAsUndefined, z.string().default("?,？")),
   ADMIN_IDS: list,
+  GROUP_POLICY: z.preprocess(blankAsUndefined, z.enum(["open", "opt-in", "allow-list"]).optional()),
+  ALLOWED_GROUPS: list,
   IMAGE_HOSTS_ALLOW: list.refine((entries) => entries.every(isHostOrRange), "must list host names, IP addresses or CIDR ranges (e.g. 10.0.0.0/8)"),
   PUSH_CRON: z.preprocess(
     blankAsUndefined,
@@ -98,6 +100,8 @@ export interface Config {
   triggers: string[];
   /** Bot administrators: `platform:userId` or bare user ids. */
   adminIds: string[];
+  /** Which groups the bot serves (GROUP_POLICY, ALLOWED_GROUPS). */
+  groups: GroupPolicyConfig;
   pushCron: string;
   pushTimeZone: string;
   logLevel: string;
@@ -132,6 +136,22 @@ export interface WebConfig {
   adminPassword?: string;
   /** Disk budget of the image cache, in bytes (WEB_IMAGE_CACHE_MB). */
   imageCacheBytes: number;
+}
+
+/**
+ * Which groups the bot serves (GROUP_POLICY):
+ * - `open`: every group it is in, until its admins send 「停用」;
+ * - `opt-in`: only groups whose admins sent 「启用」, or listed in ALLOWED_GROUPS;
+ * - `allow-list`: only groups listed in ALLOWED_GROUPS (their admins may still 「停用」).
+ */
+export type GroupPolicy = "open" | "opt-in" | "allow-list";
+
+/** The group policy as configured. */
+export interface GroupPolicyConfig {
+  /** GROUP_POLICY, applying to every platform; undefined: each platform's default (WeChat opt-in, others open). */
+  policy?: GroupPolicy;
+  /** ALLOWED_GROUPS: `platform:chatId`, or a bare chat id on any platform. */
+  allowed: readonly string[];
 }
 
 /** Where `sync` reads backups from, and (inside `start`) how often. */
@@ -195,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     articlesDir: articlesDirOf(dataDir),
     triggers: e.TRIGGER.split(",").map((t) => t.trim()).filter(Boolean),
     adminIds: e.ADMIN_IDS,
+    groups: { policy: e.GROUP_POLICY, allowed: e.ALLOWED_GROUPS },
     pushCron: e.PUSH_CRON,
     pushTimeZone: e.PUSH_TZ,
     logLevel: e.LOG_LEVEL,

@@ -33,7 +33,7 @@ export class Messenger {
     await this.api.editMessageText(chatId, messageId, rendered.html, {
       parse_mode: "HTML",
       reply_markup: rendered.keyboard,
-      link_preview_options: { is_disabled: true },
+      link_preview_options: previewOf(rendered),
     });
     return true;
   }
@@ -42,9 +42,13 @@ export class Messenger {
     await this.api.sendMessage(chatId, message.html, {
       parse_mode: "HTML",
       reply_markup: message.keyboard,
-      // Three links would preview only the first; the cards speak for themselves.
-      link_preview_options: { is_disabled: true },
+      link_preview_options: previewOf(message),
       ...extras,
     });
   }
+}
+
+/** Three links would preview only the first, and the cards speak for themselves: no preview unless a group asked for it. */
+function previewOf(message: RenderedMessage): { is_disabled: true } | { url: string } {
+  return message.previewUrl ? { url: message.previewUrl } : { is_disabled: true };
 }

@@ -1,5 +1,5 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
-import type { ArticleCard, ArticlesReply, ImageReply, Reply, Snippet } from "../../src/chat/message.ts";
+import type { ArticleCard, ArticlesReply, ImageReply, Reply, Snippet, TextReply } from "../../src/chat/message.ts";
 import { byline } from "../../src/bot/cards.ts";
 import { t } from "../../src/bot/strings.ts";
 import { escapeHtml, link, safeUrl, truncate } from "./html.ts";
@@ -15,6 +15,8 @@ export interface RenderedMessage {
   kind: "message";
   html: string;
   keyboard?: InlineKeyboardMarkup;
+  /** The link Telegram previews under the message; none: previews are off (the default: cards speak for themselves). */
+  previewUrl?: string;
 }
 
 /** A photo with an HTML caption; `fallback` is what to send when the image cannot be fetched. */
@@ -43,8 +45,11 @@ const URL_BUTTONS_PER_ROW = 5;
 /** Render one reply; paging buttons encode their query with `pager`. */
 export function render(reply: Reply, pager: PageLinks): Rendered {
   switch (reply.kind) {
-    case "text":
-      return { kind: "message", html: escapeHtml(truncate(reply.text, LIMITS.text)) };
+    case "text": {
+      const message: RenderedMessage = { kind: "message", html: escapeHtml(truncate(reply.text, LIMITS.text)) };
+      const keyboard = commandKeyboard(reply.buttons);
+      return keyboard ? { ...message, keyboard } : message;
+    }
     case "articles":
       return renderArticles(reply, pager);
     case "image":
@@ -74,7 +79,10 @@ function renderArticleList(reply: ArticlesReply, pager: PageLinks): RenderedMess
   const bodyMax = Math.max(0, Math.min(MAX_BODY, Math.floor((LIMITS.text - fixed) / Math.max(1, cards.length))));
   const blocks = [`<b>${escapeHtml(heading)}</b>`, ...cards.map((c) => cardHtml(c.a, c.n, c.title, bodyMax))];
   if (footer) blocks.push(escapeHtml(footer));
-  return { kind: "message", html: blocks.join("\n\n"), keyboard: keyboard(reply, pager) };
+  const message: RenderedMessage = { kind: "message", html: blocks.join("\n\n"), keyboard: keyboard(reply, pager) };
+  // A group that switched previews on (「设置 链接预览 开」) sees the top article's.
+  const previewUrl = reply.linkPreview ? safeUrl(reply.articles[0]?.url) : undefined;
+  return previewUrl ? { ...message, previewUrl } : message;
 }
 
 /**
@@ -133,6 +141,17 @@ function pageButtons(reply: ArticlesReply, pager: PageLinks): InlineKeyboardButt
     buttons.push({ text: t.nextPage, callback_data: pager.data(page.query, page.offset + reply.articles.length) });
   }
   return buttons;
+}
+
+/** Callback data of a button that sends a command: `c:<command>`. */
+export const COMMAND_DATA = "c:";
+
+/** A text reply's command buttons as an inline keyboard; buttons whose command does not fit 64 bytes are left out. */
+function commandKeyboard(rows: TextReply["buttons"]): InlineKeyboardMarkup | undefined {
+  const keyboard = (rows ?? [])
+    .map((row) => row.filter((b) => Buffer.byteLength(COMMAND_DATA + b.command) <= 64).map((b) => ({ text: truncate(b.text, 60), callback_data: COMMAND_DATA + b.command })))
+    .filter((row) => row.length > 0);
+  return keyboard.length > 0 ? { inline_keyboard: keyboard } : undefined;
 }
 
 function renderImage(reply: ImageReply): RenderedPhoto {

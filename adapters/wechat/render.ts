@@ -43,15 +43,17 @@ export async function renderReply(reply: Reply, ctx: RenderContext): Promise<Out
 
 function renderArticles(reply: ArticlesReply, ctx: RenderContext): Outgoing[] {
   const [top] = reply.articles;
+  // A group that switched link cards off (「设置 链接卡片 关」) gets the list alone, every result with its link.
+  const withCard = top !== undefined && reply.linkPreview !== false;
   const lines = [reply.heading];
   // With one article the card says it all; a longer list names every result
   // with the sentence that matched, the first one by title only because its card follows.
-  if (reply.articles.length > 1) {
+  if (reply.articles.length > 1 || !withCard) {
     const start = reply.page?.offset ?? 0;
-    reply.articles.forEach((a, i) => lines.push(i === 0 ? heading(a, start + 1) : listItem(a, start + i + 1)));
+    reply.articles.forEach((a, i) => lines.push(i === 0 && withCard ? heading(a, start + 1) : listItem(a, start + i + 1)));
   }
   if (reply.footer) lines.push(reply.footer);
-  return top ? [text(lines.join("\n"), ctx), card(top)] : [text(lines.join("\n"), ctx)];
+  return withCard ? [text(lines.join("\n"), ctx), card(top)] : [text(lines.join("\n"), ctx)];
 }
 
 function heading(a: ArticleCard, n: number): string {

@@ -1,14 +1,5 @@
+import type { GroupPolicy, GroupPolicyConfig } from "../config.ts";
 import type { GroupState } from "../store/store.ts";
-
-/**
- * Which groups the bot serves (GROUP_POLICY):
- * - `open`: every group it is in, until its admins send 「停用」;
- * - `opt-in`: only groups whose admins sent 「启用」, or listed in ALLOWED_GROUPS;
- * - `allow-list`: only groups listed in ALLOWED_GROUPS (their admins may still 「停用」).
- */
-export type GroupPolicy = "open" | "opt-in" | "allow-list";
-
-export const GROUP_POLICIES: readonly GroupPolicy[] = ["open", "opt-in", "allow-list"];
 
 /**
  * Each platform's policy when GROUP_POLICY is not set: WeChat accounts
@@ -17,14 +8,6 @@ export const GROUP_POLICIES: readonly GroupPolicy[] = ["open", "opt-in", "allow-
  * their own admins and bot controls, so it answers wherever it was added.
  */
 const DEFAULT_POLICIES: Readonly<Record<string, GroupPolicy>> = { wechat: "opt-in" };
-
-/** The group policy as configured. */
-export interface GroupPolicyConfig {
-  /** GROUP_POLICY, applying to every platform; undefined: each platform's default. */
-  policy?: GroupPolicy;
-  /** ALLOWED_GROUPS: `platform:chatId`, or a bare chat id on any platform. */
-  allowed: readonly string[];
-}
 
 /** The policy that applies to `platform`'s groups. */
 export function policyOf(config: GroupPolicyConfig, platform: string): GroupPolicy {

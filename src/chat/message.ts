@@ -73,6 +73,13 @@ export interface Page {
 export interface TextReply {
   kind: "text";
   text: string;
+  /**
+   * Buttons for platforms that show them (Telegram's inline keyboard), in
+   * rows: pressing one sends its `command` to the bot as the presser's
+   * message in that chat (e.g. the settings keyboard's `/settings 结果数 4`).
+   * Platforms without buttons show the text alone, which says how to type them.
+   */
+  buttons?: Array<Array<{ text: string; command: string }>>;
 }
 
 /** A list of articles, e.g. search results, 最新 or 随机. */
@@ -85,6 +92,12 @@ export interface ArticlesReply {
   page?: Page;
   /** One line below the list, e.g. how to get the next page. */
   footer?: string;
+  /**
+   * Whether to show the link as a card (WeChat) or a link preview
+   * (Telegram), as a group chose (「设置 链接卡片」); undefined: the
+   * platform's default (WeChat a card for the top article, Telegram none).
+   */
+  linkPreview?: boolean;
   /**
    * Show the (single) article's cover image where the platform can, e.g.
    * a new-article announcement (Telegram: a photo with the card as its

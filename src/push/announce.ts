@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { toCard } from "../bot/cards.ts";
+import { chatKey } from "../chat/chat-key.ts";
 import type { Reply } from "../chat/message.ts";
 import type { Sender } from "../chat/sender.ts";
 import { t } from "../bot/strings.ts";
@@ -20,6 +21,7 @@ import { normalize } from "../search/tokenize.ts";
 import type { NewsSubscription, Store } from "../store/store.ts";
 import { deliverAll, newClaimOwner, type DeliveryJob, type FanoutOptions, type FanoutReport } from "./fanout.ts";
 import { paceOf, type Pace } from "./pacer.ts";
+import { quietChats } from "./quiet.ts";
 
 /** What the announcer needs; everything is passed in. */
 export interface AnnouncerDeps {
@@ -146,8 +148,14 @@ export class Announcer {
     this.waiting = [];
     const retry: DeliveryJob[] = [];
     const senders = new Map(this.deps.senders().map((s) => [s.platform, s]));
+    const quiet = await quietChats(this.deps.store, this.deps.clock.now(), this.deps.timeZone);
     const byPlatform = new Map<string, DeliveryJob[]>();
-    for (const job of all) byPlatform.set(job.chat.platform, [...(byPlatform.get(job.chat.platform) ?? []), job]);
+    for (const job of all) {
+      // A group in its quiet hours gets its announcements at the first retry after they end.
+      if (quiet.has(chatKey(job.chat))) this.waiting.push(job);
+      else byPlatform.set(job.chat.platform, [...(byPlatform.get(job.chat.platform) ?? []), job]);
+    }
+    if (this.waiting.length > 0) this.deps.log.info({ messages: this.waiting.length }, "new-article announcements held for groups in their quiet hours");
     const runs = [...byPlatform].map(([platform, group]) => {
       const sender = senders.get(platform);
       if (sender) return (retry: DeliveryJob[]) => deliverAll(group, { ...this.fanoutOptions(sender), retryable: (job) => void retry.push(job) });

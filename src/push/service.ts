@@ -11,6 +11,7 @@ import type { Delivery, Store, Subscription } from "../store/store.ts";
 import { fanOut, newClaimOwner, type FanoutOptions, type FanoutReport } from "./fanout.ts";
 import { paceOf, type Pace } from "./pacer.ts";
 import { lockPlatforms } from "./platform-locks.ts";
+import { quietChats } from "./quiet.ts";
 import { minuteTicker, PushSchedule, type Ticker } from "./scheduler.ts";
 import { dailyPush, textFallback } from "./today.ts";
 
@@ -159,8 +160,9 @@ export class PushService implements AdminActions {
     const locks = lockPlatforms(this.deps.store, platforms, this.deps.log);
     const chosen = locks.then(async ({ busy }) => {
       if (busy.size > 0 && platforms.every((p) => busy.has(p))) return [];
-      const [subs, deliveries] = await this.loadState(day);
-      return select(now, subs, deliveries).filter((s) => !busy.has(s.platform));
+      const [[subs, deliveries], quiet] = await Promise.all([this.loadState(day), quietChats(this.deps.store, now, this.deps.timeZone)]);
+      // A group in its quiet hours is due again at every tick, and gets the push once they end.
+      return select(now, subs, deliveries).filter((s) => !busy.has(s.platform) && !quiet.has(chatKey(s)));
     });
     const finished = chosen
       .then((chats) => (chats.length > 0 ? this.execute(chats, day) : []))

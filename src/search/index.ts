@@ -97,20 +97,25 @@ export class SearchIndex {
     return this.mini.documentCount;
   }
 
-  /** Search; `offset`/`limit` select a page of the ranked hits, `account` keeps only that account's articles. */
-  search(raw: string, page: { offset?: number; limit?: number; account?: string } = {}): SearchResult {
+  /**
+   * Search; `offset`/`limit` select a page of the ranked hits, `account`
+   * keeps only that account's articles, `accounts` only those of these
+   * accounts (a group's 「设置 公众号」; with `account` too, both must hold).
+   */
+  search(raw: string, page: { offset?: number; limit?: number; account?: string; accounts?: readonly string[] } = {}): SearchResult {
     const query = parseQuery(raw);
     const offset = page.offset ?? 0;
     const limit = page.limit ?? 3;
     if (query.tokens.length === 0) return { query, total: 0, hits: [], lowConfidence: false, tentative: false };
-    const ranked = this.rank(query, page.account);
+    const only = page.account === undefined ? page.accounts : page.accounts && !page.accounts.includes(page.account) ? [] : [page.account];
+    const ranked = this.rank(query, only && new Set(only));
     const lowConfidence = ranked.length > 0 && !trustworthy(query, ranked[0]!);
     const hits = ranked.slice(offset, offset + limit).map((c) => this.toHit(c));
     return { query, total: ranked.length, hits, lowConfidence, tentative: lowConfidence && plausible(query, ranked[0]!) };
   }
 
   /** All candidates, best first. Kept lean: a common word can match most of the library. */
-  private rank(query: ParsedQuery, account?: string): Candidate[] {
+  private rank(query: ParsedQuery, accounts?: ReadonlySet<string>): Candidate[] {
     const wordStart = this.wordStart(query);
     const results = this.mini.search(query.tokens.join(" "), {
       tokenize: (s) => s.split(" "),
@@ -118,7 +123,7 @@ export class SearchIndex {
       fuzzy: (t) => (isLatinToken(t) && t.length >= 4 ? 0.2 : false),
       combineWith: "OR",
       boost: BOOST,
-      ...(account === undefined ? {} : { filter: (r) => this.library.articles[this.positionOf[r.id as unknown as number]!]?.account === account }),
+      ...(accounts === undefined ? {} : { filter: (r) => accounts.has(this.library.articles[this.positionOf[r.id as unknown as number]!]?.account ?? "") }),
     });
     const coverageOf = memoCoverage(query);
     const covered = results.map((r) => coverageOf(r.queryTerms));

@@ -83,3 +83,16 @@ describe("PackedMiniSearch", () => {
     expect(idx.search("视频", { limit: 5 }).hits.map((h) => h.article.title)).toEqual(["视频的独特"]);
   });
 });
+
+describe("SearchIndex limited to accounts (a group's 「设置 公众号」)", async () => {
+  const { index: several } = await loadSnapshot(fixtureLibrary("accounts"));
+  const accountsOf = (q: string, page: { accounts?: readonly string[]; account?: string }) => [...new Set(several.search(q, { limit: 50, ...page }).hits.map((h) => h.article.account))].sort();
+
+  it("finds only the listed accounts' articles, and nothing when an account named in the query is not listed", () => {
+    expect(accountsOf("房价", {}).length).toBeGreaterThan(1);
+    expect(accountsOf("房价", { accounts: ["九边"] })).toEqual(["九边"]);
+    expect(accountsOf("房价", { accounts: ["九边", "槽边往事"] }).every((a) => a === "九边" || a === "槽边往事")).toBe(true);
+    expect(accountsOf("房价", { accounts: ["九边"], account: "九边" })).toEqual(["九边"]);
+    expect(several.search("房价", { accounts: ["九边"], account: "槽边往事" }).total).toBe(0);
+  });
+});

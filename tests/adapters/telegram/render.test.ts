@@ -62,6 +62,28 @@ describe("Telegram rendering", () => {
     expect(out.html).toMatch(/前…/);
   });
 
+  it("previews the top article's link only when the group asked for previews", () => {
+    const cards = [card({ id: "1", url: "https://mp.weixin.qq.com/s/one" }), card({ id: "2", url: "https://mp.weixin.qq.com/s/two" })];
+    expect((render(results(cards), new Pager()) as RenderedMessage).previewUrl).toBeUndefined();
+    expect((render({ ...results(cards), linkPreview: false }, new Pager()) as RenderedMessage).previewUrl).toBeUndefined();
+    expect((render({ ...results(cards), linkPreview: true }, new Pager()) as RenderedMessage).previewUrl).toBe("https://mp.weixin.qq.com/s/one");
+    expect((render({ ...results([card({ url: "javascript:alert(1)" })]), linkPreview: true }, new Pager()) as RenderedMessage).previewUrl).toBeUndefined();
+  });
+
+  it("turns a text reply's command buttons into an inline keyboard, leaving out what does not fit 64 bytes", () => {
+    const out = render(
+      {
+        kind: "text",
+        text: "本群设置",
+        buttons: [[{ text: "结果数：3 ›", command: "/settings 结果数 4" }], [{ text: "公众号 ›", command: `/settings 公众号 ${"很长的公众号名字".repeat(3)}` }]],
+      },
+      new Pager(),
+    ) as RenderedMessage;
+    expect(out.keyboard).toEqual({ inline_keyboard: [[{ text: "结果数：3 ›", callback_data: "c:/settings 结果数 4" }]] });
+    checkKeyboard(out.keyboard);
+    expect((render({ kind: "text", text: "x" }, new Pager()) as RenderedMessage).keyboard).toBeUndefined();
+  });
+
   it("drops links and buttons that are not http(s)", () => {
     const out = render(results([card({ url: "javascript:alert(1)" }), card({ id: "b", url: "https://e.com/b" })], 0, 2), new Pager()) as RenderedMessage;
     expect(out.html).not.toContain("javascript");

@@ -57,6 +57,17 @@ describe("rendering replies for WeChat", () => {
     });
   });
 
+  it("sends the list alone, every result with its link, when the group switched link cards off", async () => {
+    const messages = await renderReply({ ...page, linkPreview: false }, ctx());
+    expect(messages.map((m) => m.kind)).toEqual(["text"]);
+    const text = (messages[0] as { text: string }).text;
+    expect(text).toContain("4. 《文章4》");
+    expect(text).toContain("https://mp.weixin.qq.com/s/a4");
+    expect(text).toContain("https://mp.weixin.qq.com/s/a5");
+    const single = await renderReply({ kind: "articles", heading: "随机给你一篇：", articles: [article(1)], linkPreview: false }, ctx());
+    expect(single).toEqual([{ kind: "text", text: "随机给你一篇：\n1. 《文章1》 2024-01-01\nhttps://mp.weixin.qq.com/s/a1" }]);
+  });
+
   it("@mentions the sender in the first message of a room reply", async () => {
     const [list, card] = await renderReply(page, ctx({ mention: alice }));
     expect(list).toMatchObject({ kind: "text", mentionIds: ["wxid_alice"] });
