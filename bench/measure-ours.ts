@@ -10,7 +10,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Bot } from "../src/bot/handler.ts";
+import { Core } from "../src/bot/core.ts";
 import { systemClock } from "../src/clock.ts";
 import { LibraryCache } from "../src/catalog/cache.ts";
 import { openSnapshot, type LibrarySnapshot } from "../src/catalog/live.ts";
@@ -32,7 +32,7 @@ export interface OursResult {
   /** After a GC: what a serving bot keeps. */
   servingRssMb: number;
   queries: QueryLatencies;
-  /** Bot.handle end to end (search, cards, snippets read from disk). */
+  /** Core.handle end to end (search, cards, snippets read from disk). */
   handler: Latency;
   /** Reloading with the persisted index after 10 new article files appeared. */
   incrementalMs: number;
@@ -80,12 +80,12 @@ async function timeIncremental(dir: string): Promise<number> {
   }
 }
 
-/** Bot.handle over the snapshot with a real SQLite store; each query from its own chat. */
+/** Core.handle over the snapshot with a real SQLite store; each query from its own chat. */
 async function timeHandler(snapshot: LibrarySnapshot, reps: number, queries: readonly BenchQuery[]): Promise<Latency> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "bench-store-"));
   const store = await openSqliteStore(path.join(dir, "bench.sqlite"));
   try {
-    const bot = new Bot({
+    const bot = new Core({
       library: () => snapshot,
       store,
       clock: systemClock,

@@ -1,6 +1,6 @@
 import { createInterface, type Interface } from "node:readline";
 import type { Adapter, AdapterContext } from "../../src/bot/adapter.ts";
-import type { Bot } from "../../src/bot/handler.ts";
+import type { Core } from "../../src/bot/core.ts";
 import type { Reply } from "../../src/chat/message.ts";
 import type { Sender } from "../../src/chat/sender.ts";
 import { renderPlain } from "./render.ts";
@@ -24,7 +24,7 @@ export class ConsoleAdapter implements Adapter {
   private pending = Promise.resolve();
 
   constructor(
-    private readonly bot: Bot,
+    private readonly bot: Core,
     private readonly io: ConsoleIO = { input: process.stdin, output: process.stdout },
     private readonly onClose?: () => void,
   ) {
@@ -65,5 +65,5 @@ export class ConsoleAdapter implements Adapter {
 
 /** Adapter factory used by `article-bot start`. */
 export function createAdapter(ctx: AdapterContext, io?: ConsoleIO): Adapter {
-  return new ConsoleAdapter(ctx.bot, io, () => ctx.requestShutdown("console input closed"));
+  return new ConsoleAdapter(ctx.core, io, () => ctx.requestShutdown("console input closed"));
 }

@@ -1,7 +1,7 @@
 import type { Agent } from "node:http";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot as GrammyBot, type Context } from "grammy";
-import type { Bot as CoreBot } from "../../src/bot/handler.ts";
+import type { Core } from "../../src/bot/core.ts";
 import type { Clock } from "../../src/clock.ts";
 import type { Logger } from "../../src/log.ts";
 import type { ImageCache } from "../../src/net/image-cache.ts";
@@ -28,7 +28,7 @@ export interface TelegramBotOptions {
   apiRoot?: string;
   /** Proxy agent for every Bot API call (TELEGRAM_PROXY). */
   agent?: Agent;
-  core: CoreBot;
+  core: Core;
   store: Store;
   log: Logger;
   clock: Clock;

@@ -1,5 +1,6 @@
 import { Composer, type Context } from "grammy";
 import { t } from "../../src/bot/strings.ts";
+import type { Incoming } from "../../src/chat/message.ts";
 import type { HandlerDeps } from "./handler-deps.ts";
 import { describeError, isNotModified } from "./errors.ts";
 import { truncate } from "./html.ts";
@@ -22,14 +23,13 @@ export function callbacks(deps: HandlerDeps): Composer<Context> {
     if (request === undefined) return void (await ctx.answerCallbackQuery());
     if (request === "expired") return void (await ctx.answerCallbackQuery({ text: t.pageExpired }));
     const user = String(ctx.callbackQuery.from.id);
-    const msg = { platform: PLATFORM, chatId, userId: user, isGroup: message.chat.type !== "private", mentioned: false, text: request.query };
-    // A press is a request like a message: the same flood control (per user) and observer.
-    const done = await deps.core.request(msg, "more", () => {
-      const reply = deps.core.search(request.query, request.offset, { platform: PLATFORM, chatId });
-      return { value: reply, replies: [reply] };
-    });
-    if (!("value" in done)) return void (await ctx.answerCallbackQuery(done.limited === "warn" ? { text: t.slowDown } : {}));
-    const reply = done.value;
+    const page = { kind: "page", query: request.query, offset: request.offset } as const;
+    const msg: Incoming = { platform: PLATFORM, chatId, userId: user, isGroup: message.chat.type !== "private", mentioned: false, text: request.query, action: page };
+    // A press is a request like a message: the core's pipeline (flood control per user, observer) answers it.
+    const [reply] = await deps.core.handle(msg);
+    // Dropped by flood control: the button only stops spinning.
+    if (!reply) return void (await ctx.answerCallbackQuery());
+    // The slow-down, 没有更多结果, a failure: a toast; the page stays as it is.
     if (reply.kind === "text") return void (await ctx.answerCallbackQuery({ text: truncate(reply.text, MAX_TOAST) }));
     try {
       await deps.messenger.edit(message.chat.id, message.message_id, reply);

@@ -30,7 +30,7 @@ const VALID_REF = /^(?:@[A-Za-z]\w{3,31}|-?\d{1,20})$/;
  */
 export async function checkChannel(api: Api, ref: string, userId: number, botId: number, log: Logger): Promise<ChannelCheck> {
   if (!VALID_REF.test(ref)) return { status: "not_found" };
-  let chat;
+  let chat: Awaited<ReturnType<Api["getChat"]>>;
   try {
     chat = await api.getChat(ref);
   } catch (err) {

@@ -1,4 +1,4 @@
-import type { Bot as CoreBot } from "../../src/bot/handler.ts";
+import type { Core } from "../../src/bot/core.ts";
 import type { Logger } from "../../src/log.ts";
 import type { Store } from "../../src/store/store.ts";
 import type { GroupAdmins } from "./admins.ts";
@@ -11,7 +11,7 @@ import type { Pager } from "./paging.ts";
  * installs them do not import each other.
  */
 export interface HandlerDeps {
-  core: CoreBot;
+  core: Core;
   store: Store;
   log: Logger;
   messenger: Messenger;

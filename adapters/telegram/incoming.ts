@@ -9,7 +9,7 @@ export const PLATFORM = "telegram";
  * when the message is not for us: no text, sent by a bot (other than an
  * anonymous group admin), posted via an inline bot (our own cards), an
  * automatic forward from a linked channel, or a /command@otherbot.
- * `isGroupAdmin` is left for the caller (it needs an API call).
+ * `isGroupAdmin` is left for the caller (it needs an API call, made only when a command needs it).
  */
 export function toIncoming(message: Message, me: UserFromGetMe): Incoming | undefined {
   const text = message.text;

@@ -25,7 +25,7 @@ export function createAdapter(ctx: AdapterContext, overrides: Partial<TelegramAd
     apiRoot: tg.apiRoot,
     agent: tg.proxy ? proxyAgent(tg.proxy) : undefined,
     webhook: tg.webhookUrl ? { url: tg.webhookUrl, port: tg.webhookPort ?? DEFAULT_WEBHOOK_PORT } : undefined,
-    core: ctx.bot,
+    core: ctx.core,
     store: ctx.store,
     log,
     clock: systemClock,

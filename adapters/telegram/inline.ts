@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { Composer, type Context } from "grammy";
 import type { InlineQueryResultArticle } from "grammy/types";
-import type { Bot as CoreBot } from "../../src/bot/handler.ts";
-import type { ArticleCard } from "../../src/chat/message.ts";
+import type { ArticleCard, Incoming } from "../../src/chat/message.ts";
 import { t } from "../../src/bot/strings.ts";
 import type { HandlerDeps } from "./handler-deps.ts";
 import { describeError } from "./errors.ts";
@@ -27,14 +26,14 @@ export function inline(deps: HandlerDeps): Composer<Context> {
     const query = ctx.inlineQuery.query.trim();
     const offset = Math.max(0, Number.parseInt(ctx.inlineQuery.offset, 10) || 0);
     const user = String(ctx.inlineQuery.from.id);
-    const msg = { platform: PLATFORM, chatId: user, userId: user, isGroup: false, mentioned: false, text: query };
-    // Through the core's flood control and observer, like a message; a limited query is simply not answered.
-    const found = await deps.core.request(msg, query ? "search" : "latest", () => {
-      const value = query ? deps.core.find(query, offset, INLINE_PAGE) : latest(deps.core, offset);
-      return { value, replies: [{ kind: "articles", heading: "", articles: value.articles, page: { query, offset, pageSize: INLINE_PAGE, total: value.total } }] };
-    });
-    if (!("value" in found)) return;
-    const { articles, total } = found.value;
+    const list = { kind: "list", query, offset, limit: INLINE_PAGE } as const;
+    const msg: Incoming = { platform: PLATFORM, chatId: user, userId: user, isGroup: false, mentioned: false, text: query, action: list };
+    // Through the core's pipeline (flood control, observer), like a message.
+    const [reply] = await deps.core.handle(msg);
+    // Limited or failed: inline mode has nowhere to say so; the query is simply not answered.
+    if (reply?.kind !== "articles") return;
+    const { articles } = reply;
+    const total = reply.page?.total ?? articles.length;
     const next = offset + articles.length < total ? String(offset + articles.length) : "";
     try {
       await ctx.answerInlineQuery(articles.map(toResult), { cache_time: INLINE_CACHE_SECONDS, next_offset: next });
@@ -44,12 +43,6 @@ export function inline(deps: HandlerDeps): Composer<Context> {
     }
   });
   return composer;
-}
-
-function latest(core: CoreBot, offset: number): { articles: ArticleCard[]; total: number } {
-  const reply = offset === 0 ? core.latest(INLINE_PAGE) : undefined;
-  const articles = reply?.kind === "articles" ? reply.articles : [];
-  return { articles, total: articles.length };
 }
 
 /** One article as an inline result: title, summary, link; posting it sends the card. */

@@ -8,13 +8,6 @@ import { PLATFORM, toIncoming, topicOf } from "./incoming.ts";
 import type { SendExtras } from "./photo.ts";
 
 /**
- * Words that may change a group's subscription. Checked on the raw text
- * (the core strips triggers itself), so a group admin check costs a
- * getChatMember call only for messages that might need it.
- */
-const SUBSCRIPTION_WORDS = /subscribe|订阅|退订/i;
-
-/**
  * Text messages: private chats, and in groups whatever the core considers
  * addressed to the bot (commands, @mentions, replies, trigger prefix).
  * Everything else (stickers, photos, edits, channel posts) passes by.
@@ -24,7 +17,8 @@ export function messages(deps: HandlerDeps): Composer<Context> {
   composer.on("message:text", async (ctx) => {
     const msg = toIncoming(ctx.message, ctx.me);
     if (!msg) return;
-    if (msg.isGroup && SUBSCRIPTION_WORDS.test(msg.text)) msg.isGroupAdmin = await deps.admins.isAdmin(ctx.message);
+    // Asked only when a command needs group-admin authority: a getChatMember call (cached a minute) per check.
+    if (msg.isGroup) msg.isGroupAdmin = () => deps.admins.isAdmin(ctx.message);
     // A channel command in a private chat: the core decides on what Telegram says about the channel and both admins.
     const channel = msg.isGroup ? undefined : channelRef(msg.text);
     if (channel !== undefined) msg.channel = await checkChannel(ctx.api, channel, ctx.message.from!.id, ctx.me.id, deps.log);

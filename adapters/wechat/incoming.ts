@@ -1,6 +1,7 @@
 import { types, type Message } from "wechaty";
 import type { Incoming } from "../../src/chat/message.ts";
 import { roomRole } from "./room-role.ts";
+import { withTimeout } from "./timeout.ts";
 
 /** The platform name WeChat chats are stored under. */
 export const PLATFORM = "wechat";
@@ -9,8 +10,6 @@ export const PLATFORM = "wechat";
 export interface ReadContext {
   /** When the adapter started: older messages are history the puppet replays, not questions. */
   startedAt: Date;
-  /** True for bot admins (ADMIN_IDS), who may manage any room's subscription. */
-  isBotAdmin(userId: string): boolean;
 }
 
 /** A message for the core, and whom to @mention in the answer. */
@@ -42,17 +41,17 @@ export async function readMessage(msg: Message, ctx: ReadContext): Promise<Addre
   if (!room) return { incoming: { ...base, chatId: talker.id, isGroup: false, mentioned: false, userName: talker.name() } };
   const name = (await room.alias(talker)) || talker.name();
   const { mentioned, text } = await roomText(msg);
-  // Only requests that need a room admin may cost a puppet call to refresh who the admins are.
-  const role = await roomRole(room, talker.id, ADMIN_WORDS.test(text));
-  const isGroupAdmin = role !== "member" || ctx.isBotAdmin(talker.id);
+  // Asked only when a command needs a room admin: then a talker the cached room data calls a member is looked up
+  // again (one puppet call, bounded); bot admins (ADMIN_IDS) are the core's to recognise.
+  const isGroupAdmin = async () => (await withTimeout(roomRole(room, talker.id, true), ROLE_TIMEOUT_MS, "checking a room admin")) !== "member";
   return {
     incoming: { ...base, chatId: room.id, isGroup: true, mentioned, text, isGroupAdmin, userName: name },
     mention: { id: talker.id, name },
   };
 }
 
-/** Words of requests only a room's owner or admins may make (subscriptions, switching the bot on or off, settings). */
-const ADMIN_WORDS = /订阅|退订|启用|停用|设置|subscribe|enable|disable|settings/i;
+/** Longest a room-admin check may wait for the puppet. */
+const ROLE_TIMEOUT_MS = 10_000;
 
 /**
  * Whether a room message @mentions the bot, and its text without the

@@ -152,7 +152,7 @@ export class WechatAdapter implements Adapter {
 
   private async answer(msg: Message): Promise<void> {
     try {
-      const context: ReadContext = { startedAt: this.startedAt, isBotAdmin: (userId) => this.ctx.bot.isAdmin({ platform: PLATFORM, userId }) };
+      const context: ReadContext = { startedAt: this.startedAt };
       const read = await withTimeout(readMessage(msg, context), READ_TIMEOUT_MS, "reading a message");
       if ("ignored" in read) return void this.log.debug({ messageId: msg.id, reason: read.ignored }, "wechat message ignored");
       await this.reply(read);
@@ -162,7 +162,7 @@ export class WechatAdapter implements Adapter {
   }
 
   private async reply({ incoming, mention }: Addressed): Promise<void> {
-    const replies = await this.ctx.bot.handle(incoming);
+    const replies = await this.ctx.core.handle(incoming);
     for (const reply of replies) {
       const messages = await this.render(reply, mention);
       // Not awaited: the answer is on its way once queued; the queue logs what fails.

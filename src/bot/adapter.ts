@@ -2,12 +2,12 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import type { ImageCache } from "../net/image-cache.ts";
 import type { Store } from "../store/store.ts";
-import type { Bot } from "./handler.ts";
+import type { Core } from "./core.ts";
 import type { Sender } from "../chat/sender.ts";
 
 /**
  * A chat platform plugged into the core. Adapters live in `adapters/` and
- * only translate: platform updates → {@link Bot.handle} → platform messages.
+ * only translate: platform updates → {@link Core.handle} → platform messages.
  */
 export interface Adapter {
   readonly platform: string;
@@ -45,7 +45,7 @@ export class AdapterFatalError extends Error {
 
 /** What every adapter factory receives from the composition root (`src/cli/start.ts`). */
 export interface AdapterContext {
-  bot: Bot;
+  core: Core;
   config: Config;
   store: Store;
   log: Logger;

@@ -1,7 +1,7 @@
 import type { ChannelCheck, Incoming, Reply } from "../chat/message.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";
-import { parseTime } from "./commands.ts";
+import { parseTime } from "./subscriptions.ts";
 import { t } from "./strings.ts";
 
 /** What channel subscriptions need from the bot. */

@@ -1,113 +1,142 @@
-/** What a message asks the bot to do. */
-export type Command =
-  | { name: "help" }
-  | { name: "search"; query: string }
-  | { name: "more" }
-  | { name: "latest" }
-  | { name: "random" }
-  | { name: "accounts" }
-  | { name: "zen" }
-  | { name: "subscribe"; time?: string }
-  | { name: "unsubscribe" }
-  | { name: "subscribe_news"; keywords: string[] }
-  | { name: "unsubscribe_news" }
-  | { name: "subscribe_channel"; channel: string; time?: string }
-  | { name: "unsubscribe_channel"; channel: string }
-  | { name: "push_now" }
-  | { name: "stats" };
+import type { Reply } from "../chat/message.ts";
+import type { Answers } from "./answers.ts";
+import { subscribeChannel, unsubscribeChannel, type ChannelDeps } from "./channels.ts";
+import { CommandTable, defineCommand } from "./command.ts";
+import { t } from "./strings.ts";
+import { parseKeywords, type Subscriptions } from "./subscriptions.ts";
+import { UserError } from "./user-error.ts";
 
-type Name = Command["name"];
+/** Admin actions provided by the push service. */
+export interface AdminActions {
+  /** Push today's image to every subscriber who has not had it; resolves to a report line. */
+  pushNow(): Promise<string>;
+  /** A short report: subscribers per platform, pushed today, failures, next run. */
+  stats(): Promise<string>;
+}
 
-/** Words and slash commands, in every language the bot answers to. */
-const ALIASES: Record<string, Name> = {
-  "/start": "help",
-  "/help": "help",
-  帮助: "help",
-  help: "help",
-  菜单: "help",
-  "/search": "search",
-  "/s": "search",
-  搜索: "search",
-  "/more": "more",
-  更多: "more",
-  下一页: "more",
-  "/latest": "latest",
-  最新: "latest",
-  "/random": "random",
-  随机: "random",
-  "/accounts": "accounts",
-  公众号: "accounts",
-  公众号列表: "accounts",
-  "/zen": "zen",
-  禅定: "zen",
-  今日禅定: "zen",
-  禅定时刻: "zen",
-  "/subscribe": "subscribe",
-  订阅: "subscribe",
-  "/unsubscribe": "unsubscribe",
-  取消订阅: "unsubscribe",
-  退订: "unsubscribe",
-  订阅新文章: "subscribe_news",
-  取消订阅新文章: "unsubscribe_news",
-  退订新文章: "unsubscribe_news",
-  "/subscribe_channel": "subscribe_channel",
-  "/unsubscribe_channel": "unsubscribe_channel",
-  "/push_now": "push_now",
-  "/stats": "stats",
-};
+/** What the commands act on. */
+export interface CommandServices {
+  answers: Answers;
+  subscriptions: Subscriptions;
+  channels: ChannelDeps;
+  admin?: AdminActions;
+  /** Prefixes that address the bot in groups, for 帮助. */
+  triggers: readonly string[];
+}
+
+/** The command a message that calls none runs: a search for the whole text. */
+export const FALLBACK = "search";
+
+/** `@channel 07:30` after a channel command: the channel and, for /subscribe_channel, a time. */
+interface ChannelArgs {
+  channel: string;
+  time?: string;
+}
+
+function channelArgs(rest: string): ChannelArgs {
+  const [channel = "", time] = rest.split(/\s+/);
+  return time ? { channel, time } : { channel };
+}
+
+/** `/subscribe new`, 「订阅 新文章」 …: the announcement forms of the daily push's words. */
+const news = (words: readonly string[]) => words.flatMap((w) => [`${w} new`, `${w} 新文章`]);
+const SUBSCRIBE = ["/subscribe", "订阅"];
+const UNSUBSCRIBE = ["/unsubscribe", "取消订阅", "退订"];
 
 /**
- * Read a command from message text. A slash command may carry a
- * `@botname` suffix (Telegram groups); anything that is not a command is
- * a search for the whole text.
+ * Every command of the bot, in the order 帮助 lists them. To add one:
+ * a `defineCommand` entry here (name, aliases in Chinese and slash forms,
+ * authority, help line, `args` when it reads words after it, `run`), its
+ * sentences in `strings.ts`; the pipeline parses, checks authority,
+ * observes and catches for it.
  */
-export function parseCommand(text: string): Command {
-  const trimmed = text.trim();
-  const match = /^(\S+)(?:\s+([\s\S]*))?$/.exec(trimmed);
-  const head = (match?.[1] ?? "").replace(/^(\/\w+)@\w+$/, "$1").toLowerCase();
-  const arg = (match?.[2] ?? "").trim();
-  const name = ALIASES[head];
-  if (!name) return { name: "search", query: trimmed };
-  if (name === "search") return { name, query: arg };
-  if (name === "subscribe_news") return { name, keywords: parseKeywords(arg) };
-  if (name === "subscribe_channel" || name === "unsubscribe_channel") {
-    const [channel = "", time] = arg.split(/\s+/);
-    return name === "subscribe_channel" && time ? { name, channel, time } : { name, channel };
-  }
-  // `/subscribe new 墨荷`, 「订阅 新文章」: the new-article announcements, not the daily push.
-  const news = NEWS_ARG.exec(arg);
-  if (name === "subscribe" && news) return { name: "subscribe_news", keywords: parseKeywords(arg.slice(news[0].length)) };
-  if (name === "unsubscribe" && news && arg.slice(news[0].length).trim() === "") return { name: "unsubscribe_news" };
-  if (name === "subscribe") return arg ? { name, time: arg } : { name };
-  // "最新消息" or "随机 数字" read as a search, not as a command with junk after it.
-  if (arg && !head.startsWith("/")) return { name: "search", query: trimmed };
-  return { name } as Command;
-}
-
-/** The argument that turns 订阅/取消订阅 into the new-article announcements. */
-const NEWS_ARG = /^(new|新文章)(?=\s|$)/i;
-
-/** Most keywords a chat may filter new articles by, and the longest one. */
-export const MAX_KEYWORDS = 10;
-export const MAX_KEYWORD_CHARS = 30;
-
-/** `墨荷, AI视频 墨荷` → [墨荷, AI视频]: split on spaces, commas and 、, without repeats. */
-export function parseKeywords(arg: string): string[] {
-  return [...new Set(arg.split(/[\s,，、;；]+/).map((k) => k.trim()).filter(Boolean))];
-}
-
-/** Whether `text` starts with one of the bot's slash commands (`/latest`, `/search@bot …`), not just with `/`. */
-export function isSlashCommand(text: string): boolean {
-  const head = /^\/[A-Za-z_]{1,32}(?:@\w{1,64})?(?=\s|$)/.exec(text.trim())?.[0];
-  return head !== undefined && ALIASES[head.replace(/@\w+$/, "").toLowerCase()] !== undefined;
-}
-
-/** Parse `H:MM`/`HH:MM` (also with ：), resolving to `HH:MM`, or undefined when invalid. */
-export function parseTime(arg: string): string | undefined {
-  const m = /^(\d{1,2})[:：](\d{2})$/.exec(arg.trim());
-  if (!m) return undefined;
-  const h = Number(m[1]);
-  const min = Number(m[2]);
-  if (h > 23 || min > 59) return undefined;
-  return `${String(h).padStart(2, "0")}:${m[2]}`;
+export function commandTable(s: CommandServices): CommandTable {
+  const text = (value: string): Reply => ({ kind: "text", text: value });
+  const admin = (): AdminActions => {
+    if (!s.admin) throw new UserError(t.pushDisabled);
+    return s.admin;
+  };
+  const table: CommandTable = new CommandTable(
+    [
+      defineCommand({
+        name: "help",
+        aliases: ["/start", "/help", "帮助", "help", "菜单"],
+        authority: "anyone",
+        run: () => text(table.help(t.helpIntro, s.triggers)),
+      }),
+      defineCommand<string>({
+        name: "search",
+        aliases: ["/search", "/s", "搜索"],
+        authority: "anyone",
+        help: t.helpLine.search,
+        args: (rest) => rest,
+        run: ({ msg, args }) => {
+          // An inline query lists matches beyond a chat page.
+          if (msg.action?.kind === "list") return s.answers.list(msg.action.query, msg.action.offset, msg.action.limit);
+          if (!args) throw new UserError(t.emptyQuery);
+          return s.answers.ask(args, msg);
+        },
+      }),
+      defineCommand({
+        name: "latest",
+        aliases: ["/latest", "最新"],
+        authority: "anyone",
+        help: () => t.helpLine.latest,
+        run: ({ msg }) => (msg.action?.kind === "list" ? s.answers.list("", msg.action.offset, msg.action.limit) : s.answers.latest()),
+      }),
+      defineCommand({ name: "random", aliases: ["/random", "随机"], authority: "anyone", help: () => t.helpLine.random, run: () => s.answers.random() }),
+      defineCommand({ name: "accounts", aliases: ["/accounts", "公众号", "公众号列表"], authority: "anyone", help: () => t.helpLine.accounts, run: () => s.answers.accounts() }),
+      defineCommand({ name: "zen", aliases: ["/zen", "禅定", "今日禅定", "禅定时刻"], authority: "anyone", help: () => t.helpLine.zen, run: () => s.answers.zen() }),
+      defineCommand({
+        name: "more",
+        aliases: ["/more", "更多", "下一页"],
+        authority: "anyone",
+        help: () => t.helpLine.more,
+        // A paging button names its page; the words ask for the one after the chat's last search.
+        run: ({ msg }) => (msg.action?.kind === "page" ? s.answers.search(msg.action.query, msg.action.offset, msg) : s.answers.more(msg)),
+      }),
+      defineCommand<string>({
+        name: "subscribe",
+        aliases: SUBSCRIBE,
+        authority: "group_admin",
+        help: () => t.helpLine.subscribe,
+        args: (rest) => rest,
+        run: ({ msg, args }) => s.subscriptions.subscribe(msg, args),
+      }),
+      defineCommand({ name: "unsubscribe", aliases: UNSUBSCRIBE, authority: "group_admin", run: ({ msg }) => s.subscriptions.unsubscribe(msg) }),
+      defineCommand<string[]>({
+        name: "subscribe_news",
+        aliases: ["订阅新文章", ...news(SUBSCRIBE)],
+        authority: "group_admin",
+        help: () => t.helpLine.subscribeNews,
+        args: parseKeywords,
+        run: ({ msg, args }) => s.subscriptions.subscribeNews(msg, args),
+      }),
+      defineCommand({
+        name: "unsubscribe_news",
+        aliases: ["取消订阅新文章", "退订新文章", ...news(UNSUBSCRIBE)],
+        authority: "group_admin",
+        run: ({ msg }) => s.subscriptions.unsubscribeNews(msg),
+      }),
+      // Anyone may ask; channels.ts accepts only when the platform says the bot may post and the sender administers the channel.
+      defineCommand<ChannelArgs>({
+        name: "subscribe_channel",
+        aliases: ["/subscribe_channel"],
+        authority: "anyone",
+        args: channelArgs,
+        run: ({ msg, args }) => subscribeChannel(s.channels, msg, args.channel, args.time),
+      }),
+      defineCommand<ChannelArgs>({
+        name: "unsubscribe_channel",
+        aliases: ["/unsubscribe_channel"],
+        authority: "anyone",
+        args: (rest) => ({ channel: channelArgs(rest).channel }),
+        run: ({ msg, args }) => unsubscribeChannel(s.channels, msg, args.channel),
+      }),
+      defineCommand({ name: "push_now", aliases: ["/push_now"], authority: "bot_admin", run: async () => text(await admin().pushNow()) }),
+      defineCommand({ name: "stats", aliases: ["/stats"], authority: "bot_admin", run: async () => text(await admin().stats()) }),
+    ],
+    FALLBACK,
+  );
+  return table;
 }

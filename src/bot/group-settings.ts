@@ -1,5 +1,5 @@
 import type { GroupSettings, GroupSettingsChange } from "../store/store.ts";
-import { parseTime } from "./commands.ts";
+import { parseTime } from "./subscriptions.ts";
 import { t } from "./strings.ts";
 
 /**

@@ -3,19 +3,19 @@
  * every platform. Adapters may format these but never reword them.
  */
 export const t = {
-  help: (triggers: string[]) =>
-    [
-      "我可以帮你找文章，也会每天送上一张「禅定时刻」。",
-      "· 直接发关键词，例如：AI视频、墨荷、照相机和绘画",
-      `· 在群里请 @我，或在消息前加 ${triggers.map((x) => `「${x}」`).join("或")}，例如：${triggers[0] ?? "?"}墨荷`,
-      "· 最新 —— 最近的文章",
-      "· 随机 —— 随便看一篇",
-      "· 公众号 —— 收录了哪些公众号",
-      "· 禅定 —— 今日禅定时刻",
-      "· 更多 —— 上一次搜索的下一页",
-      "· 订阅 / 取消订阅 —— 每天早上推送禅定时刻（可加时间，如：订阅 21:30）",
-      "· 订阅新文章 / 取消订阅新文章 —— 有新文章时通知（可加关键词，如：订阅新文章 墨荷 AI）",
-    ].join("\n"),
+  /** 帮助 is this line, then each command's line of the command table (`commands.ts`), in its order. */
+  helpIntro: "我可以帮你找文章，也会每天送上一张「禅定时刻」。",
+  helpLine: {
+    search: (triggers: readonly string[]) =>
+      `直接发关键词，例如：AI视频、墨荷、照相机和绘画\n· 在群里请 @我，或在消息前加 ${triggers.map((x) => `「${x}」`).join("或")}，例如：${triggers[0] ?? "?"}墨荷`,
+    latest: "最新 —— 最近的文章",
+    random: "随机 —— 随便看一篇",
+    accounts: "公众号 —— 收录了哪些公众号",
+    zen: "禅定 —— 今日禅定时刻",
+    more: "更多 —— 上一次搜索的下一页",
+    subscribe: "订阅 / 取消订阅 —— 每天早上推送禅定时刻（可加时间，如：订阅 21:30）",
+    subscribeNews: "订阅新文章 / 取消订阅新文章 —— 有新文章时通知（可加关键词，如：订阅新文章 墨荷 AI）",
+  },
   found: (query: string, total: number, account?: string) =>
     `${account ? `在「${account}」里` : ""}找到 ${total} 篇与「${clip(query, 40)}」相关的文章：`,
   more: (remaining: number) => `还有 ${remaining} 篇，发送「更多」查看下一页。`,

@@ -21,15 +21,37 @@ export interface Incoming {
   mentioned: boolean;
   /** The text with any @mention of the bot already removed by the adapter. */
   text: string;
-  /** True when the sender administers this group (adapters fill it for groups). */
-  isGroupAdmin?: boolean;
+  /**
+   * Whether the sender administers this group: a boolean where the adapter
+   * knows it for free (WeChat's room payload), or a function that asks the
+   * platform (Telegram's getChatMember), called only when a command needs
+   * group-admin authority. Unset: not a group admin. Bot admins (ADMIN_IDS)
+   * have group-admin authority anyway.
+   */
+  isGroupAdmin?: boolean | (() => Promise<boolean>);
   /** Display name of the sender, for logs and @replies; never required. */
   userName?: string;
   /** The topic of a forum group the message was sent in (Telegram `message_thread_id`): answers and a subscription go there. */
   threadId?: string;
   /** For a channel command (`/subscribe_channel @name`): what the adapter found out about that channel. */
   channel?: ChannelCheck;
+  /**
+   * Set when the request comes from a platform control rather than typed
+   * text; `text` then holds its query (for logs and flood control).
+   */
+  action?: Action;
 }
+
+/** A request made through a platform's controls instead of typed text. */
+export type Action =
+  /** A paging button under a search result: the page of `query` from `offset`. */
+  | { kind: "page"; query: string; offset: number }
+  /**
+   * A list longer than a chat page (a Telegram inline query): up to `limit`
+   * matching articles from `offset`, as plain cards; the newest when
+   * `query` is empty.
+   */
+  | { kind: "list"; query: string; offset: number; limit: number };
 
 /**
  * A channel named in a command, as the platform describes it: whether it

@@ -1,5 +1,6 @@
 import type { Adapter } from "../bot/adapter.ts";
-import { Bot, type AdminActions } from "../bot/handler.ts";
+import type { AdminActions } from "../bot/commands.ts";
+import { Core } from "../bot/core.ts";
 import { t } from "../bot/strings.ts";
 import { ChatRateLimiter } from "../bot/rate-limit.ts";
 import type { Sender } from "../chat/sender.ts";
@@ -44,7 +45,7 @@ export const DRAIN_MS = 5_000;
 
 /** A running bot: everything `start` wired together, and how to stop it. */
 export interface Running {
-  bot: Bot;
+  core: Core;
   library: LiveLibrary;
   store: Store;
   adapters: Adapter[];
@@ -182,7 +183,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       log: log.child({ component: "news" }),
       timeZone: config.pushTimeZone,
     });
-    const bot = new Bot({
+    const core = new Core({
       library: () => library.current,
       store,
       clock,
@@ -197,7 +198,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       observe: observability.observeMessage,
     });
     web?.serve({
-      bot,
+      answers: core.answers,
       library: () => library.current,
       store,
       clock,
@@ -227,7 +228,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       opened.push(() => sync.stop());
     }
 
-    const ctx = { bot, config, store, log, requestShutdown: (reason: string) => requestShutdown(reason), images };
+    const ctx = { core, config, store, log, requestShutdown: (reason: string) => requestShutdown(reason), images };
     let stopping = false;
     const allFailed = () => slots.every((slot) => slot.error !== undefined || slot.supervised?.state === "failed");
     const onFatal = (failed: Supervised) => {
@@ -262,7 +263,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     alerts.start();
 
     return {
-      bot,
+      core,
       library,
       store,
       get adapters() {

@@ -1,4 +1,4 @@
-import type { Handled } from "../bot/handler.ts";
+import type { Handled } from "../bot/core.ts";
 import type { Reply } from "../chat/message.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "./metrics.ts";

@@ -1,4 +1,4 @@
-import type { Handled } from "../bot/handler.ts";
+import type { Handled } from "../bot/core.ts";
 import type { Sender } from "../chat/sender.ts";
 import type { Clock } from "../clock.ts";
 import type { LibrarySnapshot } from "../catalog/live.ts";

@@ -1,4 +1,4 @@
-import type { AdminActions } from "../bot/handler.ts";
+import type { AdminActions } from "../bot/commands.ts";
 import { chatKey } from "../chat/chat-key.ts";
 import type { ImageReply, Reply } from "../chat/message.ts";
 import type { Sender } from "../chat/sender.ts";
@@ -13,7 +13,8 @@ import { paceOf, type Pace } from "./pacer.ts";
 import { lockPlatforms } from "./platform-locks.ts";
 import { quietChats } from "./quiet.ts";
 import { minuteTicker, PushSchedule, type Ticker } from "./scheduler.ts";
-import { dailyPush, textFallback } from "./today.ts";
+import { textFallback } from "./today.ts";
+import { zenReply } from "../bot/zen-reply.ts";
 
 /** What the push service needs; everything is passed in. */
 export interface PushServiceDeps {
@@ -104,7 +105,7 @@ export class PushService implements AdminActions {
   /** `/push_now`: push today's image to every subscriber who has not had it, in the background. */
   async pushNow(): Promise<string> {
     const now = this.deps.clock.now();
-    if (!dailyPush(this.deps.library(), this.schedule.local(now).day)) return t.pushNoImage;
+    if (!zenReply(this.deps.library(), this.schedule.local(now).day)) return t.pushNoImage;
     const run = this.begin((at, subs, deliveries) => this.undelivered(at, subs, deliveries, 0, () => true));
     if (!run) return this.stopping ? t.pushDisabled : t.pushBusy;
     const chats = await run.chats;
@@ -206,7 +207,7 @@ export class PushService implements AdminActions {
   }
 
   private async execute(chats: Subscription[], day: string): Promise<FanoutReport[]> {
-    const push = dailyPush(this.deps.library(), day);
+    const push = zenReply(this.deps.library(), day, { onThisDay: true });
     if (!push) {
       this.deps.log.warn({ day, chats: chats.length }, "no zen image in the library; nothing to push");
       return [];

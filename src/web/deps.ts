@@ -1,4 +1,4 @@
-import type { Bot } from "../bot/handler.ts";
+import type { Answers } from "../bot/answers.ts";
 import type { Clock } from "../clock.ts";
 import type { LibrarySnapshot } from "../catalog/live.ts";
 import type { Logger } from "../log.ts";
@@ -31,8 +31,8 @@ export interface WebSyncOutcome {
 
 /** What the web pages read and act on; the composition root (src/cli/start.ts) passes it in. */
 export interface WebDeps {
-  /** The chat's search, so the reading room ranks and quotes exactly like the chat. */
-  bot: Pick<Bot, "search">;
+  /** The chat's search (`Core.answers`), so the reading room ranks and quotes exactly like the chat. */
+  answers: Pick<Answers, "search">;
   library: () => LibrarySnapshot;
   store: Store;
   clock: Clock;

@@ -1,35 +1,96 @@
 import { describe, expect, it } from "vitest";
-import { parseCommand, parseTime } from "../../src/bot/commands.ts";
+import { commandTable } from "../../src/bot/commands.ts";
+import { parseTime } from "../../src/bot/subscriptions.ts";
 
-describe("parseCommand", () => {
+/** Services that fail the spec if parsing ever touches them: reading a command runs nothing. */
+const untouched = new Proxy({}, {
+  get: () => {
+    throw new Error("parsing ran a command");
+  },
+}) as never;
+const table = commandTable({ answers: untouched, subscriptions: untouched, channels: untouched, triggers: ["?"] });
+
+/** The command `text` asks for, by name, with what it read after the command word. */
+function read(text: string): { name: string; args: unknown } {
+  const { spec, args } = table.parse(text);
+  return { name: spec.name, args };
+}
+
+describe("the command table", () => {
   it("reads Chinese command words and slash commands alike", () => {
-    expect(parseCommand("帮助")).toEqual({ name: "help" });
-    expect(parseCommand("/help")).toEqual({ name: "help" });
-    expect(parseCommand("最新")).toEqual({ name: "latest" });
-    expect(parseCommand("/random")).toEqual({ name: "random" });
-    expect(parseCommand("今日禅定")).toEqual({ name: "zen" });
-    expect(parseCommand("取消订阅")).toEqual({ name: "unsubscribe" });
+    expect(read("帮助")).toEqual({ name: "help", args: undefined });
+    expect(read("/help")).toEqual({ name: "help", args: undefined });
+    expect(read("最新")).toEqual({ name: "latest", args: undefined });
+    expect(read("/random")).toEqual({ name: "random", args: undefined });
+    expect(read("今日禅定")).toEqual({ name: "zen", args: undefined });
+    expect(read("取消订阅")).toEqual({ name: "unsubscribe", args: undefined });
   });
 
   it("strips a Telegram @botname suffix from slash commands", () => {
-    expect(parseCommand("/zen@article_bot")).toEqual({ name: "zen" });
+    expect(read("/zen@article_bot")).toEqual({ name: "zen", args: undefined });
   });
 
   it("takes the rest of /search and /s as the query", () => {
-    expect(parseCommand("/search AI 视频")).toEqual({ name: "search", query: "AI 视频" });
-    expect(parseCommand("/s 墨荷")).toEqual({ name: "search", query: "墨荷" });
+    expect(read("/search AI 视频")).toEqual({ name: "search", args: "AI 视频" });
+    expect(read("/s 墨荷")).toEqual({ name: "search", args: "墨荷" });
   });
 
   it("passes a subscription time along", () => {
-    expect(parseCommand("订阅 21:30")).toEqual({ name: "subscribe", time: "21:30" });
+    expect(read("订阅 21:30")).toEqual({ name: "subscribe", args: "21:30" });
+    expect(read("订阅")).toEqual({ name: "subscribe", args: "" });
+  });
+
+  it("reads the two-word forms of the new-article announcements before the daily push's words", () => {
+    expect(read("/subscribe new 墨荷, AI视频 墨荷")).toEqual({ name: "subscribe_news", args: ["墨荷", "AI视频"] });
+    expect(read("订阅 新文章")).toEqual({ name: "subscribe_news", args: [] });
+    expect(read("订阅新文章 猫")).toEqual({ name: "subscribe_news", args: ["猫"] });
+    expect(read("/unsubscribe NEW")).toEqual({ name: "unsubscribe_news", args: undefined });
+    expect(read("退订 新文章")).toEqual({ name: "unsubscribe_news", args: undefined });
+    expect(read("订阅 newest")).toEqual({ name: "subscribe", args: "newest" });
+  });
+
+  it("reads a channel and an optional time after the channel commands", () => {
+    expect(read("/subscribe_channel @reading 21:30")).toEqual({ name: "subscribe_channel", args: { channel: "@reading", time: "21:30" } });
+    expect(read("/unsubscribe_channel @reading 21:30")).toEqual({ name: "unsubscribe_channel", args: { channel: "@reading" } });
+    expect(read("/subscribe_channel")).toEqual({ name: "subscribe_channel", args: { channel: "" } });
   });
 
   it("treats a command word followed by other words as a search", () => {
-    expect(parseCommand("最新 AI 文章")).toEqual({ name: "search", query: "最新 AI 文章" });
+    expect(read("最新 AI 文章")).toEqual({ name: "search", args: "最新 AI 文章" });
+    expect(read("取消订阅 新文章 明天")).toEqual({ name: "search", args: "取消订阅 新文章 明天" });
   });
 
   it("treats anything else as a search for the whole text", () => {
-    expect(parseCommand("  墨荷  ")).toEqual({ name: "search", query: "墨荷" });
+    expect(read("  墨荷  ")).toEqual({ name: "search", args: "墨荷" });
+    expect(read("/unknown 墨荷")).toEqual({ name: "search", args: "/unknown 墨荷" });
+  });
+
+  it("knows its own slash commands from other text that starts with /", () => {
+    expect(table.isSlashCommand("/latest")).toBe(true);
+    expect(table.isSlashCommand("/search@article_bot 墨荷")).toBe(true);
+    expect(table.isSlashCommand("/微笑")).toBe(false);
+    expect(table.isSlashCommand("/::)")).toBe(false);
+  });
+
+  it("says who may run each command", () => {
+    const authority = Object.fromEntries(table.commands.map((c) => [c.name, c.authority]));
+    expect(authority).toEqual({
+      help: "anyone",
+      search: "anyone",
+      latest: "anyone",
+      random: "anyone",
+      accounts: "anyone",
+      zen: "anyone",
+      more: "anyone",
+      subscribe: "group_admin",
+      unsubscribe: "group_admin",
+      subscribe_news: "group_admin",
+      unsubscribe_news: "group_admin",
+      subscribe_channel: "anyone",
+      unsubscribe_channel: "anyone",
+      push_now: "bot_admin",
+      stats: "bot_admin",
+    });
   });
 });
 

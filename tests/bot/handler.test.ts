@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ArticlesReply, ImageReply, TextReply } from "../../src/chat/message.ts";
-import { BUNDLED_LIBRARY, dm, fakeClock, groupMsg, testBot } from "../helpers/bot.ts";
+import { BUNDLED_LIBRARY, dm, fakeClock, groupMsg, HELP, testBotPerTest } from "../helpers/bot.ts";
 
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = undefined;
-});
-
-async function setup(...args: Parameters<typeof testBot>) {
-  const t = await testBot(...args);
-  cleanup = t.cleanup;
-  return t;
-}
+const setup = testBotPerTest();
 
 describe("a keyword in a private chat", () => {
   it("answers with the matching articles: title, date, summary, link and the matching passage", async () => {
@@ -110,6 +100,8 @@ describe("commands", () => {
     const { bot } = await setup();
     const [reply] = (await bot.handle(dm("帮助"))) as [TextReply];
     for (const word of ["关键词", "「?」", "最新", "随机", "禅定", "订阅"]) expect(reply.text).toContain(word);
+    // Generated from the command table: every command with a help line, in the table's order.
+    expect(reply.text).toBe(HELP);
   });
 
   it("最新 lists the newest articles first and leaves out digest posts", async () => {

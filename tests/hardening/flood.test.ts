@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Bot } from "../../src/bot/handler.ts";
+import type { Core } from "../../src/bot/core.ts";
 import type { Incoming, Reply } from "../../src/chat/message.ts";
 import { ChatRateLimiter } from "../../src/bot/rate-limit.ts";
 import { t } from "../../src/bot/strings.ts";
@@ -24,7 +24,7 @@ async function floodBot(limits = LIMITS) {
 }
 
 /** Send `count` messages, `gapMs` apart; resolves to what each got. */
-async function send(bot: Bot, advance: (ms: number) => void, msg: Incoming, count: number, gapMs: number): Promise<Reply[][]> {
+async function send(bot: Core, advance: (ms: number) => void, msg: Incoming, count: number, gapMs: number): Promise<Reply[][]> {
   const answers: Reply[][] = [];
   for (let i = 0; i < count; i++) {
     answers.push(await bot.handle(msg));

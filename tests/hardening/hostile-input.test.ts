@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderPlain } from "../../adapters/console/render.ts";
-import { MAX_QUERY_CHARS, PAGE_SIZE, type Bot } from "../../src/bot/handler.ts";
+import { MAX_QUERY_CHARS, PAGE_SIZE } from "../../src/bot/answers.ts";
+import type { Core } from "../../src/bot/core.ts";
 import type { Reply } from "../../src/chat/message.ts";
 import { parseQuery } from "../../src/search/query.ts";
 import { tokenize, tokenizeProse } from "../../src/search/tokenize.ts";
@@ -32,7 +33,7 @@ function replyChars(reply: Reply): number {
   return renderPlain(reply).length;
 }
 
-let bot: Bot;
+let bot: Core;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {

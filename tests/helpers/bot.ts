@@ -2,7 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Bot, type BotDeps } from "../../src/bot/handler.ts";
+import { afterEach } from "vitest";
+import { Core, type CoreDeps } from "../../src/bot/core.ts";
 import type { Incoming } from "../../src/chat/message.ts";
 import type { Clock } from "../../src/clock.ts";
 import { snapshotOf, type LibrarySnapshot } from "../../src/catalog/live.ts";
@@ -39,10 +40,10 @@ export async function tempStore(): Promise<{ store: Store; file: string; cleanup
 }
 
 /** A bot over a fixture library with a real store; override any dependency. */
-export async function testBot(overrides: Partial<BotDeps> = {}, libraryDir = fixtureLibrary()) {
+export async function testBot(overrides: Partial<CoreDeps> = {}, libraryDir = fixtureLibrary()) {
   const snapshot = await loadSnapshot(libraryDir);
   const { store, cleanup } = await tempStore();
-  const deps: BotDeps = {
+  const deps: CoreDeps = {
     library: () => snapshot,
     store,
     clock: fakeClock("2026-11-25T00:30:00Z"),
@@ -53,8 +54,40 @@ export async function testBot(overrides: Partial<BotDeps> = {}, libraryDir = fix
     defaultPushTime: "07:30",
     ...overrides,
   };
-  return { bot: new Bot(deps), deps, store, snapshot, cleanup };
+  return { bot: new Core(deps), deps, store, snapshot, cleanup };
 }
+
+/**
+ * `testBot` for specs that build one bot per test: call at the top of a
+ * file; each bot it makes is cleaned up after its test.
+ */
+export function testBotPerTest(): typeof testBot {
+  let cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    const done = cleanups;
+    cleanups = [];
+    for (const cleanup of done) await cleanup();
+  });
+  return async (...args) => {
+    const made = await testBot(...args);
+    cleanups.push(made.cleanup);
+    return made;
+  };
+}
+
+/** What 帮助 answers with the triggers `?` and `？`: generated from the command table, in its order. */
+export const HELP = [
+  "我可以帮你找文章，也会每天送上一张「禅定时刻」。",
+  "· 直接发关键词，例如：AI视频、墨荷、照相机和绘画",
+  "· 在群里请 @我，或在消息前加 「?」或「？」，例如：?墨荷",
+  "· 最新 —— 最近的文章",
+  "· 随机 —— 随便看一篇",
+  "· 公众号 —— 收录了哪些公众号",
+  "· 禅定 —— 今日禅定时刻",
+  "· 更多 —— 上一次搜索的下一页",
+  "· 订阅 / 取消订阅 —— 每天早上推送禅定时刻（可加时间，如：订阅 21:30）",
+  "· 订阅新文章 / 取消订阅新文章 —— 有新文章时通知（可加关键词，如：订阅新文章 墨荷 AI）",
+].join("\n");
 
 /** A private message from user `u1`. */
 export function dm(text: string, extra: Partial<Incoming> = {}): Incoming {

@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import type { Bot } from "../../src/bot/handler.ts";
+import type { Core } from "../../src/bot/core.ts";
 import type { Reply } from "../../src/chat/message.ts";
 import type { SendError, Sender } from "../../src/chat/sender.ts";
 import { createLogger, type Logger } from "../../src/log.ts";
@@ -48,5 +48,5 @@ export async function observedBot(options: { level?: string; adapters?: Array<{ 
   const made = await testBot({ library, clock, log, observe: observability.observeMessage });
   /** From now on, every look at the library throws `error` (a disk that went away). */
   const breakLibrary = (error: Error) => void (broken = error);
-  return { bot: made.bot as Bot, observability, lines, clock, adapters, breakLibrary, cleanup: made.cleanup };
+  return { bot: made.bot as Core, observability, lines, clock, adapters, breakLibrary, cleanup: made.cleanup };
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Bot } from "../../src/bot/handler.ts";
+import type { Core } from "../../src/bot/core.ts";
 import type { PushService } from "../../src/push/service.ts";
 import { t } from "../../src/bot/strings.ts";
 import { dm, fakeClock, groupMsg, testBot } from "../helpers/bot.ts";
@@ -12,7 +12,7 @@ describe("subscription and admin commands", () => {
   let db: Awaited<ReturnType<typeof tempSqlite>>;
   let sender: FakeSender;
   let service: PushService;
-  let bot: Bot;
+  let bot: Core;
   let cleanupBot: () => Promise<void>;
 
   beforeEach(async () => {
@@ -30,7 +30,7 @@ describe("subscription and admin commands", () => {
     await db.cleanup();
   });
 
-  const say = async (msg: Parameters<Bot["handle"]>[0]) => (await bot.handle(msg)).map((r) => (r.kind === "text" ? r.text : r.kind));
+  const say = async (msg: Parameters<Core["handle"]>[0]) => (await bot.handle(msg)).map((r) => (r.kind === "text" ? r.text : r.kind));
 
   it("refuses a group subscription from a member who is not a group admin", async () => {
     const member = groupMsg("/subscribe", { platform: "telegram", chatId: "-100", isGroupAdmin: false });

@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { snapshotOf } from "../../src/catalog/live.ts";
-import { dailyPush, textFallback } from "../../src/push/today.ts";
+import { zenReply } from "../../src/bot/zen-reply.ts";
+import { textFallback } from "../../src/push/today.ts";
 import { loadSnapshot } from "../helpers/bot.ts";
 import { PUSH_LIBRARY } from "./helpers.ts";
+
+/** The push of `day`: the image of the day with its 那年今日 line. */
+const dailyPush = (snapshot: Parameters<typeof zenReply>[0], day: string) => zenReply(snapshot, day, { onThisDay: true });
 
 describe("the push of the day", () => {
   it("walks through the gallery day by day, the same for every instance", async () => {

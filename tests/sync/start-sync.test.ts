@@ -45,7 +45,7 @@ async function start(ticker: ManualTicker, env: Record<string, string> = {}, ima
 }
 
 const titlesFor = async (r: Running, query: string) => {
-  const [reply] = await r.bot.handle(dm(query));
+  const [reply] = await r.core.handle(dm(query));
   return reply?.kind === "articles" ? reply.articles.map((a) => a.title) : [];
 };
 
@@ -66,7 +66,7 @@ describe("sync inside start (SYNC_REPO, SYNC_CRON)", () => {
     expect(await titlesFor(r, "慢跑")).toEqual(["原地慢慢跑"]);
     expect(await titlesFor(r, "老师")).toEqual(["还是找个老师吧"]);
     expect(await titlesFor(r, "炖肉")).toEqual(["肉都烂在锅里"]);
-    const [stats] = await r.bot.handle(dm("/stats", { userId: "admin" }));
+    const [stats] = await r.core.handle(dm("/stats", { userId: "admin" }));
     expect(stats).toMatchObject({ kind: "text", text: expect.stringContaining("同步：上次 2026-11-25 08:30（成功，新文章 3 篇）") });
     expect(r.observability.health.report().sync).toEqual({
       lastSync: { at: "2026-11-25T00:30:00.000Z", result: "synced", newArticles: 3, commit: repo.head() },
@@ -96,7 +96,7 @@ describe("sync inside start (SYNC_REPO, SYNC_CRON)", () => {
     const failed = await r.sync!.run();
     expect(failed?.status).toBe("failed");
     expect(await titlesFor(r, "黄狗")).toEqual(["黄狗追呀追"]);
-    const [stats] = await r.bot.handle(dm("/stats", { userId: "admin" }));
+    const [stats] = await r.core.handle(dm("/stats", { userId: "admin" }));
     expect((stats as { text: string }).text).toMatch(/同步：上次 2026-11-25 08:30（失败：git ls-remote failed.*）；上次成功 2026-11-25 08:30/);
     expect(r.observability.health.report().sync).toMatchObject({
       lastSync: { result: "failed", error: expect.stringMatching(/ls-remote/) },

@@ -203,7 +203,7 @@ export async function webSite(options: WebSiteOptions = {}) {
     log: logging.log,
   });
   const deps: WebDeps = {
-    bot,
+    answers: bot.answers,
     library: () => snapshot,
     store,
     clock,

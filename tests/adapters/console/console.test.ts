@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConsoleAdapter } from "../../../adapters/console/index.ts";
 import { renderPlain } from "../../../adapters/console/render.ts";
-import { Bot, type BotDeps } from "../../../src/bot/handler.ts";
+import { Core, type CoreDeps } from "../../../src/bot/core.ts";
 import type { Store } from "../../../src/store/store.ts";
 import { Metrics } from "../../../src/observability/metrics.ts";
 import { messageObserver } from "../../../src/observability/message-log.ts";
@@ -14,9 +14,9 @@ let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => cleanup?.());
 
 /** Type lines into the console chat and collect what it prints until input ends. */
-async function chat(lines: string[], overrides: (store: Store) => Partial<BotDeps> = () => ({}), tty = false): Promise<string> {
+async function chat(lines: string[], overrides: (store: Store) => Partial<CoreDeps> = () => ({}), tty = false): Promise<string> {
   const t = await testBot();
-  const bot = new Bot({ ...t.deps, ...overrides(t.store) });
+  const bot = new Core({ ...t.deps, ...overrides(t.store) });
   cleanup = t.cleanup;
   const input = Object.assign(new PassThrough(), { isTTY: tty });
   const output = new PassThrough();

@@ -5,7 +5,7 @@ import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { createAdapter, type TelegramAdapter, type TelegramAdapterOptions } from "../../../adapters/telegram/index.ts";
-import { Bot, type BotDeps } from "../../../src/bot/handler.ts";
+import { Core, type CoreDeps } from "../../../src/bot/core.ts";
 import { loadConfig } from "../../../src/config.ts";
 import type { LibrarySnapshot } from "../../../src/catalog/live.ts";
 import { downloadImage } from "../../../src/net/download.ts";
@@ -34,7 +34,7 @@ export interface Harness {
   tg: FakeTelegram;
   host: ImageServer;
   adapter: TelegramAdapter;
-  core: Bot;
+  core: Core;
   store: Store;
   /** Every log line written so far (JSON). */
   logs: string[];
@@ -54,7 +54,7 @@ export interface HarnessOptions {
   /** Start the adapter (default true). */
   start?: boolean;
   /** Core bot dependencies to add, e.g. a flood limiter or an observer. */
-  core?: Partial<BotDeps>;
+  core?: Partial<CoreDeps>;
 }
 
 /**
@@ -70,7 +70,7 @@ export async function startTelegram(options: HarnessOptions = {}): Promise<Harne
   const logs: string[] = [];
   const log = pino({ level: "debug" }, new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) }));
   const clock = fakeClock("2026-11-25T00:30:00Z");
-  const core = new Bot({
+  const core = new Core({
     library: () => snapshot,
     store,
     clock,
@@ -82,7 +82,7 @@ export async function startTelegram(options: HarnessOptions = {}): Promise<Harne
     ...options.core,
   });
   // The search engine loads its dictionaries on first use (over a second): not part of any test's answer time.
-  core.search("墨荷", 0);
+  snapshot.index.search("墨荷", { offset: 0, limit: 3 });
   const config = loadConfig({
     DATA_DIR: dir,
     TELEGRAM_BOT_TOKEN: tg.token,
@@ -93,7 +93,7 @@ export async function startTelegram(options: HarnessOptions = {}): Promise<Harne
   // The library's images live on mmbiz.qpic.cn; the local host stands in for it.
   const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0, timeoutMs: 2000, allowHosts: LOCAL_IMAGE_HOSTS }) });
   const shutdowns: string[] = [];
-  const ctx = { bot: core, config, store, log, images, requestShutdown: (reason: string) => void shutdowns.push(reason) };
+  const ctx = { core, config, store, log, images, requestShutdown: (reason: string) => void shutdowns.push(reason) };
   const adapter = createAdapter(ctx, { clock, pollSeconds: 5, reliability: { throttle: false }, ...options.adapter });
   if (options.start !== false) await adapter.start();
   const close = async () => {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ArticlesReply } from "../../../src/chat/message.ts";
 import { t } from "../../../src/bot/strings.ts";
 import { markSnippet } from "../../../src/search/snippet.ts";
+import { dm, HELP } from "../../helpers/bot.ts";
 import { replayMessage, WAIT, wechatHarness, ZEN_IMAGE, ZEN_IMAGE_PATH } from "./harness.ts";
 
 type Harness = Awaited<ReturnType<typeof wechatHarness>>;
@@ -11,7 +12,7 @@ const MENTION = "\u2005";
 describe("WeChat answers", () => {
   let h: Harness;
   /** What the core answers to `query`: the adapter's job is to show exactly this. */
-  const searchFor = (query: string) => h.bot.search(query, 0) as ArticlesReply;
+  const searchFor = async (query: string) => (await h.bot.handle(dm(query, { chatId: "expected", userId: "expected" })))[0] as ArticlesReply;
   beforeEach(async () => {
     h = await wechatHarness();
   });
@@ -22,7 +23,7 @@ describe("WeChat answers", () => {
   describe("in a room", () => {
     it("answers an @mention with the result list for the sender, then the top article as a link card", async () => {
       const { alice, self } = h.contacts;
-      const expected = searchFor("墨荷");
+      const expected = await searchFor("墨荷");
       alice.say(`@文章助手${MENTION}墨荷`, [self]).to(h.room);
 
       const [list, card] = await h.received(h.room.id, 2);
@@ -47,7 +48,7 @@ describe("WeChat answers", () => {
     it("answers a message that starts with the trigger prefix", async () => {
       h.contacts.alice.say("？墨荷").to(h.room);
       const [list] = await h.received(h.room.id, 2);
-      expect(list!.text).toContain(searchFor("墨荷").heading);
+      expect(list!.text).toContain((await searchFor("墨荷")).heading);
     });
 
     it("stays silent when it is neither mentioned nor triggered", async () => {
@@ -68,7 +69,7 @@ describe("WeChat answers", () => {
       alice.say("墨荷").to(self);
       const [list, card] = await h.received(alice.id, 2);
       expect(list!.mentionIds).toBeUndefined();
-      expect(list!.text!.startsWith(searchFor("墨荷").heading)).toBe(true);
+      expect(list!.text!.startsWith((await searchFor("墨荷")).heading)).toBe(true);
       expect(card!.kind).toBe("card");
     });
 
@@ -78,7 +79,7 @@ describe("WeChat answers", () => {
       alice.say("最新").to(self);
       alice.say("随机").to(self);
       const replies = await h.received(alice.id, 5);
-      expect(replies[0]!.text).toBe(t.help(["?", "？"]));
+      expect(replies[0]!.text).toBe(HELP);
       expect(replies[1]!.text).toMatch(/^最新的 5 篇文章：\n1\. 《萝卜跑起来》 2024-12-11/);
       expect(replies[2]).toMatchObject({ kind: "card", link: { title: "萝卜跑起来" } });
       expect(replies[3]!.text).toBe(t.random);

@@ -68,7 +68,7 @@ export async function wechatHarness(options: HarnessOptions = {}) {
 
   const qr: string[] = [];
   const adapter: WechatAdapter = createAdapter(
-    { bot: core.bot, config, store: core.store, log, requestShutdown: () => {}, images: new ImageCache({ downloadOptions: { allowHosts: LOCAL_IMAGE_HOSTS } }) },
+    { core: core.bot, config, store: core.store, log, requestShutdown: () => {}, images: new ImageCache({ downloadOptions: { allowHosts: LOCAL_IMAGE_HOSTS } }) },
     { puppet, qrOutput: sink(qr), random: () => 0, drainMs: 200 },
   );
   await adapter.start();

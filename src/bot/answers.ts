@@ -1,0 +1,171 @@
+import { chatKey } from "../chat/chat-key.ts";
+import type { ArticlesReply, Incoming, Reply } from "../chat/message.ts";
+import type { LibrarySnapshot } from "../catalog/live.ts";
+import { dayInZone, type Clock } from "../clock.ts";
+import type { Library } from "../library/library.ts";
+import { nothingFound } from "../search/index.ts";
+import { hitCard, toCard } from "./cards.ts";
+import { readIntent } from "./intents.ts";
+import { t } from "./strings.ts";
+import { UserError } from "./user-error.ts";
+import { zenReply } from "./zen-reply.ts";
+
+/** Results per page of a search reply. */
+export const PAGE_SIZE = 3;
+/** Longer queries are cut: nobody types a 100 KB keyword, and search cost grows with length. */
+export const MAX_QUERY_CHARS = 200;
+const REMEMBERED_CHATS = 10_000;
+
+/** What the reading commands need. */
+export interface AnswersDeps {
+  /** The library being served (re-read on every request, so reloads apply at once). */
+  library: () => LibrarySnapshot;
+  clock: Clock;
+  /** Time zone of "today" (the image of the day). */
+  timeZone: string;
+  random?: () => number;
+}
+
+type Chat = Pick<Incoming, "platform" | "chatId">;
+
+/**
+ * The answers of the reading commands — search and its pages, the newest,
+ * a random article, the accounts, the image of the day — over the library
+ * being served. Remembers each chat's last search for 「更多」.
+ */
+export class Answers {
+  /** Last query per chat (bounded: the oldest chats are forgotten). */
+  private readonly lastQuery = new Map<string, { query: string; offset: number }>();
+
+  constructor(private readonly deps: AnswersDeps) {}
+
+  /** Free text: what the reader means (see intents.ts), then a search if that is what it is. */
+  ask(text: string, chat: Chat): Reply {
+    const intent = readIntent(clip(text), this.deps.library().library);
+    switch (intent.kind) {
+      case "latest":
+        return this.latest();
+      case "random":
+        return this.random();
+      case "latestOf":
+        return this.latestOf(intent);
+      case "search":
+        return this.search(text, 0, chat);
+    }
+  }
+
+  /**
+   * One page of search results for `query` from `offset`, or a "没有找到"
+   * text; remembered for 「更多」 in `chat` when given. The web pages ask
+   * for longer pages (`pageSize`).
+   */
+  search(query: string, offset: number, chat?: Chat, pageSize = PAGE_SIZE): Reply {
+    const q = clip(query);
+    const { index, library } = this.deps.library();
+    const scope = this.scope(q);
+    const result = index.search(scope.query, { offset, limit: pageSize, account: scope.account });
+    if (nothingFound(result)) return { kind: "text", text: t.notFound(result.query.phrases) };
+    if (result.hits.length === 0) return { kind: "text", text: t.noMorePages };
+    if (chat) this.remember(chat, q, offset);
+    const many = showsAccounts(library);
+    const remaining = result.total - offset - result.hits.length;
+    const reply: ArticlesReply = {
+      kind: "articles",
+      heading: result.tentative ? t.perhaps : t.found(result.query.phrases.join(" "), result.total, scope.account),
+      articles: result.hits.map((h) => hitCard(h, result.query, library.body(h.article.id), many)),
+      page: { query: q, offset, total: result.total, pageSize },
+    };
+    const footer = [remaining > 0 ? t.more(remaining) : "", result.tentative ? t.perhapsHint : ""].filter(Boolean).join("\n");
+    return footer ? { ...reply, footer } : reply;
+  }
+
+  /** 「更多」: the page after the chat's last search. */
+  more(chat: Chat): Reply {
+    const last = this.lastQuery.get(chatKey(chat));
+    if (!last) throw new UserError(t.noPreviousSearch);
+    return this.search(last.query, last.offset + PAGE_SIZE, chat);
+  }
+
+  /**
+   * Up to `limit` matching articles from `offset`, best first, as plain
+   * cards without snippets, for lists longer than a chat page (Telegram
+   * inline mode); an empty query lists the newest. No articles when nothing
+   * plausible matches.
+   */
+  list(query: string, offset: number, limit: number): ArticlesReply {
+    const { index, library } = this.deps.library();
+    const many = showsAccounts(library);
+    const q = clip(query);
+    let found: { total: number; articles: ArticlesReply["articles"] };
+    if (!q) {
+      const newest = offset === 0 ? library.latest(limit) : [];
+      found = { total: newest.length, articles: newest.map((a) => toCard(a, many)) };
+    } else {
+      const scope = this.scope(q);
+      const result = index.search(scope.query, { offset, limit, account: scope.account });
+      found = nothingFound(result) ? { total: 0, articles: [] } : { total: result.total, articles: result.hits.map((h) => toCard(h.article, many)) };
+    }
+    return { kind: "articles", heading: "", articles: found.articles, page: { query: q, offset, pageSize: limit, total: found.total } };
+  }
+
+  /** The most recent articles. */
+  latest(n = 5): Reply {
+    const { library } = this.deps.library();
+    const articles = library.latest(n);
+    if (articles.length === 0) return { kind: "text", text: t.emptyLibrary };
+    return { kind: "articles", heading: t.latest(articles.length), articles: articles.map((a) => toCard(a, showsAccounts(library))) };
+  }
+
+  /** One random article. */
+  random(): Reply {
+    const { library } = this.deps.library();
+    const article = library.random(this.deps.random);
+    if (!article) return { kind: "text", text: t.emptyLibrary };
+    return { kind: "articles", heading: t.random, articles: [toCard(article, showsAccounts(library))] };
+  }
+
+  /** The official accounts in the library, with their article counts. */
+  accounts(): Reply {
+    const { library } = this.deps.library();
+    if (library.size === 0) return { kind: "text", text: t.emptyLibrary };
+    const unnamed = library.size - library.accounts.reduce((sum, a) => sum + a.count, 0);
+    return { kind: "text", text: t.accounts(library.accounts, unnamed) };
+  }
+
+  /** Today's 禅定时刻 image (the same choice as the daily push). */
+  zen(): Reply {
+    const day = dayInZone(this.deps.clock.now(), this.deps.timeZone);
+    return zenReply(this.deps.library(), day) ?? { kind: "text", text: t.noZen };
+  }
+
+  /** The newest articles of one account or author. */
+  private latestOf(who: { account?: string; author?: string }, n = 5): Reply {
+    const { library } = this.deps.library();
+    const articles = library.latest(n, (a) => (who.account ? a.account === who.account : a.author === who.author));
+    if (articles.length === 0) return { kind: "text", text: t.emptyLibrary };
+    const cards = articles.map((a) => toCard(a, showsAccounts(library)));
+    return { kind: "articles", heading: t.latestOf((who.account ? `「${who.account}」` : who.author)!, articles.length), articles: cards };
+  }
+
+  /** The topic of a search text and the account it names, if any (「槽边往事 猫」 → 猫 in 槽边往事). */
+  private scope(q: string): { query: string; account?: string } {
+    const intent = readIntent(q, this.deps.library().library);
+    return intent.kind === "search" ? intent : { query: q };
+  }
+
+  private remember(chat: Chat, query: string, offset: number): void {
+    const key = chatKey(chat);
+    this.lastQuery.delete(key);
+    this.lastQuery.set(key, { query, offset });
+    if (this.lastQuery.size > REMEMBERED_CHATS) this.lastQuery.delete(this.lastQuery.keys().next().value!);
+  }
+}
+
+function clip(query: string): string {
+  return [...query].slice(0, MAX_QUERY_CHARS).join("");
+}
+
+/** Answers name each article's account only when the library holds more than one. */
+function showsAccounts(library: Library): boolean {
+  return library.accounts.length > 1;
+}

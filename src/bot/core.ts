@@ -1,0 +1,115 @@
+import type { Incoming, Reply } from "../chat/message.ts";
+import type { LibrarySnapshot } from "../catalog/live.ts";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../log.ts";
+import type { Store } from "../store/store.ts";
+import { Answers } from "./answers.ts";
+import { commandTable, type AdminActions } from "./commands.ts";
+import { compose, type RequestContext, type Stage } from "./pipeline.ts";
+import type { ChatRateLimiter } from "./rate-limit.ts";
+import { addressing, admission, dispatch, parsing } from "./stages.ts";
+import { t } from "./strings.ts";
+import { Subscriptions } from "./subscriptions.ts";
+import { UserError } from "./user-error.ts";
+
+/** What the core needs; everything is passed in, nothing is global. */
+export interface CoreDeps {
+  /** The library being served (re-read on every request, so reloads apply at once). */
+  library: () => LibrarySnapshot;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** Prefixes that address the bot in groups, e.g. `?` and `？`. */
+  triggers: string[];
+  /** Bot admins, as `platform:userId` or bare user id. */
+  adminIds: string[];
+  /** Time zone of "today" (image of the day, push). */
+  timeZone: string;
+  /** The default push time shown to new subscribers (HH:MM). */
+  defaultPushTime: string;
+  admin?: AdminActions;
+  random?: () => number;
+  /** Per-chat flood protection; none: every request is answered. */
+  rateLimit?: ChatRateLimiter;
+  /**
+   * Stages run after a request is parsed and before its command (e.g. a
+   * group's policy: which commands a group allows), in order.
+   */
+  policies?: Stage[];
+  /** Told about every request once it is handled (structured logs, metrics). */
+  observe?: (handled: Handled) => void;
+}
+
+/** What the core did with one request, for its observer. */
+export interface Handled {
+  msg: Incoming;
+  /** The command the request asked for; undefined when it was not for the bot, empty or limited. */
+  command?: string;
+  /** The chat was flooding: `warn` got the slow-down, `drop` got nothing. */
+  limited?: "warn" | "drop";
+  replies: Reply[];
+  /** Time to answer, in milliseconds. */
+  ms: number;
+  /** Set when handling failed unexpectedly (the chat got {@link t.failed} instead). */
+  error?: unknown;
+}
+
+/**
+ * The core: every request — a message, a paging button, an inline query,
+ * an admin command — enters through {@link Core.handle} and passes one
+ * pipeline: addressing → admission (flood control) → parsing → policies →
+ * the command (authority, then its handler), observed once at the end.
+ * Platform-neutral: adapters translate updates into {@link Incoming} and
+ * render the replies.
+ */
+export class Core {
+  /**
+   * The reading answers over the served library (search, 最新 …), for
+   * front ends that are not chats (the web's reading room), so they rank
+   * and quote exactly like the chat. Chat requests go through {@link handle}.
+   */
+  readonly answers: Answers;
+  private readonly pipeline: (ctx: RequestContext) => Promise<Reply[]>;
+
+  constructor(private readonly deps: CoreDeps) {
+    this.answers = new Answers(deps);
+    const table = commandTable({
+      answers: this.answers,
+      subscriptions: new Subscriptions(deps),
+      channels: deps,
+      admin: deps.admin,
+      triggers: deps.triggers,
+    });
+    this.pipeline = compose([
+      addressing(deps.triggers, table),
+      admission(deps.rateLimit),
+      parsing(table),
+      ...(deps.policies ?? []),
+      dispatch(deps.adminIds),
+    ]);
+  }
+
+  /**
+   * Answer a request: the replies to send, none when it was not for the
+   * bot (group chatter without mention or trigger) or was dropped by flood
+   * control. Never rejects: this is the pipeline's one error boundary. A
+   * {@link UserError} (a refusal) becomes its sentence; anything else (the
+   * store's disk is full) becomes a short apology, and the observer logs it
+   * with the request.
+   */
+  async handle(msg: Incoming): Promise<Reply[]> {
+    const started = performance.now();
+    const ctx: RequestContext = { msg };
+    const handled: Omit<Handled, "ms"> = { msg, replies: [] };
+    try {
+      handled.replies = await this.pipeline(ctx);
+    } catch (err) {
+      if (err instanceof UserError) handled.replies = [{ kind: "text", text: err.message }];
+      else Object.assign(handled, { error: err, replies: [{ kind: "text", text: t.failed }] });
+    }
+    if (ctx.command) handled.command = ctx.command.spec.name;
+    if (ctx.limited) handled.limited = ctx.limited;
+    this.deps.observe?.({ ...handled, ms: performance.now() - started });
+    return handled.replies;
+  }
+}

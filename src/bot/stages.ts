@@ -1,0 +1,94 @@
+import { chatKey } from "../chat/chat-key.ts";
+import type { Incoming } from "../chat/message.ts";
+import type { CommandTable } from "./command.ts";
+import type { Stage } from "./pipeline.ts";
+import type { ChatRateLimiter } from "./rate-limit.ts";
+import { t } from "./strings.ts";
+import { UserError } from "./user-error.ts";
+
+/**
+ * The core's own stages, in pipeline order (see `core.ts`). Each either
+ * answers the request or hands it on; none catches: errors go to the one
+ * boundary in `Core.handle`.
+ */
+
+/**
+ * Addressing: is the request for the bot, and what is the text meant for
+ * it? Private chats, @mentions, replies to the bot and the bot's own slash
+ * commands are; in groups, otherwise, only text after a trigger prefix
+ * (`?墨荷`). Buttons and inline queries are always for the bot.
+ */
+export function addressing(triggers: readonly string[], table: CommandTable): Stage {
+  return (ctx, next) => {
+    const text = ctx.msg.text.trim();
+    if (ctx.msg.action || !ctx.msg.isGroup || ctx.msg.mentioned || table.isSlashCommand(text)) {
+      // In groups only the bot's own slash commands count: WeChat's emoticons are written `/::)`, `/微笑`.
+      ctx.text = text;
+      return next();
+    }
+    const trigger = triggers.find((tr) => text.startsWith(tr));
+    if (trigger === undefined) return Promise.resolve([]);
+    ctx.text = text.slice(trigger.length).trim();
+    return next();
+  };
+}
+
+/**
+ * Admission: flood control. Messages count against their chat; buttons
+ * and inline queries against the user (keyed like the user's private
+ * chat, so both share one budget). The first request over the limit is
+ * told to slow down, the rest get nothing.
+ */
+export function admission(limiter: ChatRateLimiter | undefined): Stage {
+  return (ctx, next) => {
+    if (!limiter) return next();
+    const admitted = limiter.admit(ctx.msg.action ? userKey(ctx.msg) : chatKey(ctx.msg));
+    if (admitted === "allow") return next();
+    ctx.limited = admitted;
+    return Promise.resolve(admitted === "warn" ? [{ kind: "text", text: t.slowDown }] : []);
+  };
+}
+
+/**
+ * Parsing: the command the request asks for. A paging button asks for
+ * 「更多」 with its page; an inline query for a search (its words) or the
+ * newest (none); text for what the command table reads in it. Empty text
+ * gets a hint where someone spoke to the bot.
+ */
+export function parsing(table: CommandTable): Stage {
+  return (ctx, next) => {
+    const { action } = ctx.msg;
+    if (action?.kind === "page") ctx.command = { spec: table.get("more"), args: undefined };
+    else if (action?.kind === "list") ctx.command = action.query ? { spec: table.get("search"), args: action.query } : { spec: table.get("latest"), args: undefined };
+    else if (ctx.text) ctx.command = table.parse(ctx.text);
+    else return Promise.resolve(ctx.msg.isGroup && !ctx.msg.mentioned ? [] : [{ kind: "text", text: t.emptyQuery }]);
+    return next();
+  };
+}
+
+/**
+ * The command: refused unless the sender has its authority, otherwise run.
+ * Bot admins (ADMIN_IDS, `platform:userId` or a bare id) may do whatever a
+ * group admin may.
+ */
+export function dispatch(adminIds: readonly string[]): Stage {
+  const isBotAdmin = (msg: Incoming) => adminIds.some((id) => id === msg.userId || id === `${msg.platform}:${msg.userId}`);
+  return async (ctx) => {
+    const { spec, args } = ctx.command!;
+    const { msg } = ctx;
+    if (spec.authority === "bot_admin" && !isBotAdmin(msg)) throw new UserError(spec.refusal ?? t.adminOnly);
+    if (spec.authority === "group_admin" && msg.isGroup && !isBotAdmin(msg) && !(await isGroupAdmin(msg))) throw new UserError(spec.refusal ?? t.groupAdminOnly);
+    const replies = await spec.run({ msg, args });
+    return Array.isArray(replies) ? replies : [replies];
+  };
+}
+
+/** Whether the sender administers the group, as the adapter says (asking the platform only now, when it must). */
+async function isGroupAdmin(msg: Incoming): Promise<boolean> {
+  const answer = msg.isGroupAdmin;
+  return typeof answer === "function" ? answer() : answer === true;
+}
+
+function userKey(msg: Incoming): string {
+  return chatKey({ platform: msg.platform, chatId: msg.userId });
+}
