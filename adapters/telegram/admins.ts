@@ -25,17 +25,22 @@ export class GroupAdmins {
     // An anonymous admin posts as the group itself.
     if (message.sender_chat?.id === message.chat.id) return true;
     if (!message.from) return false;
-    const key = `${message.chat.id}:${message.from.id}`;
+    return this.isMemberAdmin(message.chat.id, message.from.id);
+  }
+
+  /** True when user `userId` administers chat `chatId` (e.g. who pressed a settings button); false when Telegram cannot tell us. */
+  async isMemberAdmin(chatId: number, userId: number): Promise<boolean> {
+    const key = `${chatId}:${userId}`;
     const now = this.clock.now().getTime();
     const hit = this.known.get(key);
     if (hit && hit.until > now) return hit.admin;
     try {
-      const member = await this.api.getChatMember(message.chat.id, message.from.id);
+      const member = await this.api.getChatMember(chatId, userId);
       const admin = member.status === "creator" || member.status === "administrator";
       this.remember(key, admin, now);
       return admin;
     } catch (err) {
-      this.log.warn({ chatId: message.chat.id, reason: describeError(err) }, "telegram admin check failed");
+      this.log.warn({ chatId, reason: describeError(err) }, "telegram admin check failed");
       return false;
     }
   }

@@ -5,6 +5,7 @@ import type { HandlerDeps } from "./handler-deps.ts";
 import { describeError, isNotModified } from "./errors.ts";
 import { truncate } from "./html.ts";
 import { PLATFORM } from "./incoming.ts";
+import { COMMAND_DATA } from "./render.ts";
 
 /** Telegram shows at most 200 characters in a callback answer. */
 const MAX_TOAST = 200;
@@ -19,6 +20,7 @@ export function callbacks(deps: HandlerDeps): Composer<Context> {
     const message = ctx.callbackQuery.message;
     if (!message) return void (await ctx.answerCallbackQuery());
     const chatId = String(message.chat.id);
+    if (ctx.callbackQuery.data.startsWith(COMMAND_DATA)) return commandButton(ctx, deps, message, ctx.callbackQuery.data.slice(COMMAND_DATA.length));
     const request = deps.pager.parse(ctx.callbackQuery.data, chatId);
     if (request === undefined) return void (await ctx.answerCallbackQuery());
     if (request === "expired") return void (await ctx.answerCallbackQuery({ text: t.pageExpired }));
@@ -40,4 +42,28 @@ export function callbacks(deps: HandlerDeps): Composer<Context> {
     await ctx.answerCallbackQuery();
   });
   return composer;
+}
+
+/**
+ * A button that sends a command (the settings keyboard): the press is the
+ * presser's message in that chat, through the core like any other, with
+ * group-admin rights checked for the presser. An answer with buttons
+ * replaces the message it was pressed on (the settings as they now are);
+ * any other answer (a refusal, a bad value) is shown as a toast.
+ */
+async function commandButton(ctx: Context, deps: HandlerDeps, message: NonNullable<Context["callbackQuery"]>["message"] & object, command: string): Promise<void> {
+  const from = ctx.callbackQuery!.from;
+  const isGroup = message.chat.type === "group" || message.chat.type === "supergroup";
+  const msg: Incoming = { platform: PLATFORM, chatId: String(message.chat.id), userId: String(from.id), isGroup, mentioned: true, text: command };
+  if (isGroup) msg.isGroupAdmin = () => deps.admins.isMemberAdmin(message.chat.id, from.id);
+  const [reply] = await deps.core.handle(msg);
+  if (reply?.kind !== "text" || !reply.buttons) {
+    return void (await ctx.answerCallbackQuery(reply?.kind === "text" ? { text: truncate(reply.text, MAX_TOAST) } : {}));
+  }
+  try {
+    await deps.messenger.edit(message.chat.id, message.message_id, reply);
+  } catch (err) {
+    if (!isNotModified(err)) deps.log.warn({ chatId: message.chat.id, reason: describeError(err) }, "telegram settings edit failed");
+  }
+  await ctx.answerCallbackQuery();
 }

@@ -28,6 +28,16 @@ export interface AnswersDeps {
 
 type Chat = Pick<Incoming, "platform" | "chatId">;
 
+/** How a chat wants its answers (a group's 「设置」); a field left out takes the default. */
+export interface AnswerView {
+  /** Results per search page (default {@link PAGE_SIZE}). */
+  pageSize?: number;
+  /** Search only these accounts' articles. */
+  accounts?: readonly string[];
+  /** Show links as a card/preview or not; undefined: the platform's default. */
+  linkPreview?: boolean;
+}
+
 /**
  * The answers of the reading commands — search and its pages, the newest,
  * a random article, the accounts, the image of the day — over the library
@@ -40,30 +50,32 @@ export class Answers {
   constructor(private readonly deps: AnswersDeps) {}
 
   /** Free text: what the reader means (see intents.ts), then a search if that is what it is. */
-  ask(text: string, chat: Chat): Reply {
+  ask(text: string, chat: Chat, view: AnswerView = {}): Reply {
     const intent = readIntent(clip(text), this.deps.library().library);
     switch (intent.kind) {
       case "latest":
-        return this.latest();
+        return this.latest(view);
       case "random":
-        return this.random();
+        return this.random(view);
       case "latestOf":
-        return this.latestOf(intent);
+        return this.latestOf(intent, view);
       case "search":
-        return this.search(text, 0, chat);
+        return this.search(text, 0, chat, view);
     }
   }
 
   /**
    * One page of search results for `query` from `offset`, or a "没有找到"
-   * text; remembered for 「更多」 in `chat` when given. The web pages ask
-   * for longer pages (`pageSize`).
+   * text; remembered for 「更多」 in `chat` when given. A group's settings
+   * (`view`) choose the page size, the accounts searched and the link
+   * card/preview; the web pages ask for longer pages.
    */
-  search(query: string, offset: number, chat?: Chat, pageSize = PAGE_SIZE): Reply {
+  search(query: string, offset: number, chat?: Chat, view: AnswerView = {}): Reply {
     const q = clip(query);
     const { index, library } = this.deps.library();
     const scope = this.scope(q);
-    const result = index.search(scope.query, { offset, limit: pageSize, account: scope.account });
+    const pageSize = view.pageSize ?? PAGE_SIZE;
+    const result = index.search(scope.query, { offset, limit: pageSize, account: scope.account, accounts: view.accounts });
     if (nothingFound(result)) return { kind: "text", text: t.notFound(result.query.phrases) };
     if (result.hits.length === 0) return { kind: "text", text: t.noMorePages };
     if (chat) this.remember(chat, q, offset);
@@ -74,16 +86,17 @@ export class Answers {
       heading: result.tentative ? t.perhaps : t.found(result.query.phrases.join(" "), result.total, scope.account),
       articles: result.hits.map((h) => hitCard(h, result.query, library.body(h.article.id), many)),
       page: { query: q, offset, total: result.total, pageSize },
+      ...links(view),
     };
     const footer = [remaining > 0 ? t.more(remaining) : "", result.tentative ? t.perhapsHint : ""].filter(Boolean).join("\n");
     return footer ? { ...reply, footer } : reply;
   }
 
   /** 「更多」: the page after the chat's last search. */
-  more(chat: Chat): Reply {
+  more(chat: Chat, view: AnswerView = {}): Reply {
     const last = this.lastQuery.get(chatKey(chat));
     if (!last) throw new UserError(t.noPreviousSearch);
-    return this.search(last.query, last.offset + PAGE_SIZE, chat);
+    return this.search(last.query, last.offset + (view.pageSize ?? PAGE_SIZE), chat, view);
   }
 
   /**
@@ -109,19 +122,19 @@ export class Answers {
   }
 
   /** The most recent articles. */
-  latest(n = 5): Reply {
+  latest(view: AnswerView = {}, n = 5): Reply {
     const { library } = this.deps.library();
     const articles = library.latest(n);
     if (articles.length === 0) return { kind: "text", text: t.emptyLibrary };
-    return { kind: "articles", heading: t.latest(articles.length), articles: articles.map((a) => toCard(a, showsAccounts(library))) };
+    return { kind: "articles", heading: t.latest(articles.length), articles: articles.map((a) => toCard(a, showsAccounts(library))), ...links(view) };
   }
 
   /** One random article. */
-  random(): Reply {
+  random(view: AnswerView = {}): Reply {
     const { library } = this.deps.library();
     const article = library.random(this.deps.random);
     if (!article) return { kind: "text", text: t.emptyLibrary };
-    return { kind: "articles", heading: t.random, articles: [toCard(article, showsAccounts(library))] };
+    return { kind: "articles", heading: t.random, articles: [toCard(article, showsAccounts(library))], ...links(view) };
   }
 
   /** The official accounts in the library, with their article counts. */
@@ -139,12 +152,12 @@ export class Answers {
   }
 
   /** The newest articles of one account or author. */
-  private latestOf(who: { account?: string; author?: string }, n = 5): Reply {
+  private latestOf(who: { account?: string; author?: string }, view: AnswerView, n = 5): Reply {
     const { library } = this.deps.library();
     const articles = library.latest(n, (a) => (who.account ? a.account === who.account : a.author === who.author));
     if (articles.length === 0) return { kind: "text", text: t.emptyLibrary };
     const cards = articles.map((a) => toCard(a, showsAccounts(library)));
-    return { kind: "articles", heading: t.latestOf((who.account ? `「${who.account}」` : who.author)!, articles.length), articles: cards };
+    return { kind: "articles", heading: t.latestOf((who.account ? `「${who.account}」` : who.author)!, articles.length), articles: cards, ...links(view) };
   }
 
   /** The topic of a search text and the account it names, if any (「槽边往事 猫」 → 猫 in 槽边往事). */
@@ -159,6 +172,11 @@ export class Answers {
     this.lastQuery.set(key, { query, offset });
     if (this.lastQuery.size > REMEMBERED_CHATS) this.lastQuery.delete(this.lastQuery.keys().next().value!);
   }
+}
+
+/** A chat's link card/preview choice, only when it made one. */
+function links(view: AnswerView): { linkPreview?: boolean } {
+  return view.linkPreview === undefined ? {} : { linkPreview: view.linkPreview };
 }
 
 function clip(query: string): string {

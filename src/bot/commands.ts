@@ -2,6 +2,7 @@ import type { Reply } from "../chat/message.ts";
 import type { Answers } from "./answers.ts";
 import { subscribeChannel, unsubscribeChannel, type ChannelDeps } from "./channels.ts";
 import { CommandTable, defineCommand } from "./command.ts";
+import type { Groups } from "./groups.ts";
 import { t } from "./strings.ts";
 import { parseKeywords, type Subscriptions } from "./subscriptions.ts";
 import { UserError } from "./user-error.ts";
@@ -19,9 +20,8 @@ export interface CommandServices {
   answers: Answers;
   subscriptions: Subscriptions;
   channels: ChannelDeps;
+  groups: Groups;
   admin?: AdminActions;
-  /** Prefixes that address the bot in groups, for 帮助. */
-  triggers: readonly string[];
 }
 
 /** The command a message that calls none runs: a search for the whole text. */
@@ -37,6 +37,9 @@ function channelArgs(rest: string): ChannelArgs {
   const [channel = "", time] = rest.split(/\s+/);
   return time ? { channel, time } : { channel };
 }
+
+/** Who made a change, as the store records it. */
+const by = (msg: { platform: string; userId: string }) => `${msg.platform}:${msg.userId}`;
 
 /** `/subscribe new`, 「订阅 新文章」 …: the announcement forms of the daily push's words. */
 const news = (words: readonly string[]) => words.flatMap((w) => [`${w} new`, `${w} 新文章`]);
@@ -62,7 +65,8 @@ export function commandTable(s: CommandServices): CommandTable {
         name: "help",
         aliases: ["/start", "/help", "帮助", "help", "菜单"],
         authority: "anyone",
-        run: () => text(table.help(t.helpIntro, s.triggers)),
+        // A group that set its own trigger prefixes is told those.
+        run: async ({ msg }) => text(table.help(t.helpIntro, await s.groups.triggersOf(msg))),
       }),
       defineCommand<string>({
         name: "search",
@@ -74,7 +78,7 @@ export function commandTable(s: CommandServices): CommandTable {
           // An inline query lists matches beyond a chat page.
           if (msg.action?.kind === "list") return s.answers.list(msg.action.query, msg.action.offset, msg.action.limit);
           if (!args) throw new UserError(t.emptyQuery);
-          return s.answers.ask(args, msg);
+          return s.groups.viewOf(msg).then((view) => s.answers.ask(args, msg, view));
         },
       }),
       defineCommand({
@@ -82,9 +86,9 @@ export function commandTable(s: CommandServices): CommandTable {
         aliases: ["/latest", "最新"],
         authority: "anyone",
         help: () => t.helpLine.latest,
-        run: ({ msg }) => (msg.action?.kind === "list" ? s.answers.list("", msg.action.offset, msg.action.limit) : s.answers.latest()),
+        run: async ({ msg }) => (msg.action?.kind === "list" ? s.answers.list("", msg.action.offset, msg.action.limit) : s.answers.latest(await s.groups.viewOf(msg))),
       }),
-      defineCommand({ name: "random", aliases: ["/random", "随机"], authority: "anyone", help: () => t.helpLine.random, run: () => s.answers.random() }),
+      defineCommand({ name: "random", aliases: ["/random", "随机"], authority: "anyone", help: () => t.helpLine.random, run: async ({ msg }) => s.answers.random(await s.groups.viewOf(msg)) }),
       defineCommand({ name: "accounts", aliases: ["/accounts", "公众号", "公众号列表"], authority: "anyone", help: () => t.helpLine.accounts, run: () => s.answers.accounts() }),
       defineCommand({ name: "zen", aliases: ["/zen", "禅定", "今日禅定", "禅定时刻"], authority: "anyone", help: () => t.helpLine.zen, run: () => s.answers.zen() }),
       defineCommand({
@@ -93,7 +97,10 @@ export function commandTable(s: CommandServices): CommandTable {
         authority: "anyone",
         help: () => t.helpLine.more,
         // A paging button names its page; the words ask for the one after the chat's last search.
-        run: ({ msg }) => (msg.action?.kind === "page" ? s.answers.search(msg.action.query, msg.action.offset, msg) : s.answers.more(msg)),
+        run: async ({ msg }) => {
+          const view = await s.groups.viewOf(msg);
+          return msg.action?.kind === "page" ? s.answers.search(msg.action.query, msg.action.offset, msg, view) : s.answers.more(msg, view);
+        },
       }),
       defineCommand<string>({
         name: "subscribe",
@@ -133,8 +140,34 @@ export function commandTable(s: CommandServices): CommandTable {
         args: (rest) => ({ channel: channelArgs(rest).channel }),
         run: ({ msg, args }) => unsubscribeChannel(s.channels, msg, args.channel),
       }),
+      // A group's admins decide whether the bot speaks there (GROUP_POLICY) and how; bot admins may too, anywhere.
+      defineCommand({
+        name: "enable",
+        aliases: ["/enable", "启用"],
+        authority: "group_admin",
+        refusal: t.groupAdminOnlySwitch,
+        help: () => t.helpLine.groups,
+        run: ({ msg }) => s.groups.enable(msg, by(msg)),
+      }),
+      defineCommand({ name: "disable", aliases: ["/disable", "停用"], authority: "group_admin", refusal: t.groupAdminOnlySwitch, run: ({ msg }) => s.groups.disable(msg, by(msg)) }),
+      defineCommand<string>({
+        name: "settings",
+        aliases: ["/settings", "设置"],
+        authority: "group_admin",
+        refusal: t.groupAdminOnlySettings,
+        args: (rest) => rest,
+        run: ({ msg, args }) => s.groups.settings(msg, args, by(msg)),
+      }),
       defineCommand({ name: "push_now", aliases: ["/push_now"], authority: "bot_admin", run: async () => text(await admin().pushNow()) }),
-      defineCommand({ name: "stats", aliases: ["/stats"], authority: "bot_admin", run: async () => text(await admin().stats()) }),
+      defineCommand({
+        name: "stats",
+        aliases: ["/stats"],
+        authority: "bot_admin",
+        run: async () => {
+          const [report, groups] = await Promise.all([admin().stats(), s.groups.statsLines()]);
+          return text(groups.length > 0 ? `${report}\n${t.statsGroups(groups)}` : report);
+        },
+      }),
     ],
     FALLBACK,
   );

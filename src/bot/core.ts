@@ -3,10 +3,12 @@ import type { LibrarySnapshot } from "../catalog/live.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";
-import { Answers } from "./answers.ts";
+import { Answers, PAGE_SIZE } from "./answers.ts";
 import { commandTable, type AdminActions } from "./commands.ts";
 import { compose, type RequestContext, type Stage } from "./pipeline.ts";
 import type { ChatRateLimiter } from "./rate-limit.ts";
+import type { GroupPolicyConfig } from "../config.ts";
+import { Groups, groupPolicy } from "./groups.ts";
 import { addressing, admission, dispatch, parsing } from "./stages.ts";
 import { t } from "./strings.ts";
 import { Subscriptions } from "./subscriptions.ts";
@@ -19,8 +21,10 @@ export interface CoreDeps {
   store: Store;
   clock: Clock;
   log: Logger;
-  /** Prefixes that address the bot in groups, e.g. `?` and `？`. */
+  /** Prefixes that address the bot in groups, e.g. `?` and `？` (a group's admins may set others). */
   triggers: string[];
+  /** Which groups the bot serves (GROUP_POLICY, ALLOWED_GROUPS); default: every group (`open`). */
+  groups?: GroupPolicyConfig;
   /** Bot admins, as `platform:userId` or bare user id. */
   adminIds: string[];
   /** Time zone of "today" (image of the day, push). */
@@ -73,16 +77,23 @@ export class Core {
 
   constructor(private readonly deps: CoreDeps) {
     this.answers = new Answers(deps);
+    const groups = new Groups({
+      ...deps,
+      groups: deps.groups ?? { policy: "open", allowed: [] },
+      pageSize: PAGE_SIZE,
+      accounts: () => deps.library().library.accounts.map((a) => a.name),
+    });
     const table = commandTable({
       answers: this.answers,
       subscriptions: new Subscriptions(deps),
       channels: deps,
+      groups,
       admin: deps.admin,
-      triggers: deps.triggers,
     });
     this.pipeline = compose([
-      addressing(deps.triggers, table),
+      addressing((msg) => groups.triggersOf(msg), table),
       admission(deps.rateLimit),
+      groupPolicy(groups, deps.adminIds, (text) => table.parse(text).spec.name),
       parsing(table),
       ...(deps.policies ?? []),
       dispatch(deps.adminIds),

@@ -16,18 +16,19 @@ import { UserError } from "./user-error.ts";
  * Addressing: is the request for the bot, and what is the text meant for
  * it? Private chats, @mentions, replies to the bot and the bot's own slash
  * commands are; in groups, otherwise, only text after a trigger prefix
- * (`?墨荷`). Buttons and inline queries are always for the bot.
+ * (`?墨荷`; the group's own prefixes when its admins set some). Buttons
+ * and inline queries are always for the bot.
  */
-export function addressing(triggers: readonly string[], table: CommandTable): Stage {
-  return (ctx, next) => {
+export function addressing(triggersOf: (msg: Incoming) => Promise<readonly string[]>, table: CommandTable): Stage {
+  return async (ctx, next) => {
     const text = ctx.msg.text.trim();
     if (ctx.msg.action || !ctx.msg.isGroup || ctx.msg.mentioned || table.isSlashCommand(text)) {
       // In groups only the bot's own slash commands count: WeChat's emoticons are written `/::)`, `/微笑`.
       ctx.text = text;
       return next();
     }
-    const trigger = triggers.find((tr) => text.startsWith(tr));
-    if (trigger === undefined) return Promise.resolve([]);
+    const trigger = (await triggersOf(ctx.msg)).find((tr) => text.startsWith(tr));
+    if (trigger === undefined) return [];
     ctx.text = text.slice(trigger.length).trim();
     return next();
   };
@@ -72,7 +73,7 @@ export function parsing(table: CommandTable): Stage {
  * group admin may.
  */
 export function dispatch(adminIds: readonly string[]): Stage {
-  const isBotAdmin = (msg: Incoming) => adminIds.some((id) => id === msg.userId || id === `${msg.platform}:${msg.userId}`);
+  const isBotAdmin = (msg: Incoming) => senderIsBotAdmin(adminIds, msg);
   return async (ctx) => {
     const { spec, args } = ctx.command!;
     const { msg } = ctx;
@@ -83,8 +84,13 @@ export function dispatch(adminIds: readonly string[]): Stage {
   };
 }
 
+/** Whether the sender is a bot admin (ADMIN_IDS: `platform:userId` or a bare id). */
+export function senderIsBotAdmin(adminIds: readonly string[], msg: Incoming): boolean {
+  return adminIds.some((id) => id === msg.userId || id === `${msg.platform}:${msg.userId}`);
+}
+
 /** Whether the sender administers the group, as the adapter says (asking the platform only now, when it must). */
-async function isGroupAdmin(msg: Incoming): Promise<boolean> {
+export async function isGroupAdmin(msg: Incoming): Promise<boolean> {
   const answer = msg.isGroupAdmin;
   return typeof answer === "function" ? answer() : answer === true;
 }

@@ -15,6 +15,7 @@ export const t = {
     more: "更多 —— 上一次搜索的下一页",
     subscribe: "订阅 / 取消订阅 —— 每天早上推送禅定时刻（可加时间，如：订阅 21:30）",
     subscribeNews: "订阅新文章 / 取消订阅新文章 —— 有新文章时通知（可加关键词，如：订阅新文章 墨荷 AI）",
+    groups: "启用 / 停用 / 设置 —— 群管理员在本群打开、关闭机器人，或调整触发词、结果数、免打扰等",
   },
   found: (query: string, total: number, account?: string) =>
     `${account ? `在「${account}」里` : ""}找到 ${total} 篇与「${clip(query, 40)}」相关的文章：`,
@@ -113,7 +114,7 @@ export const t = {
     `没有这些公众号：${unknown.map((a) => `「${clip(a, 20)}」`).join("")}。可选：${all.join("、")}，或「全部」。`,
   settingNotSubscribed: "未订阅",
   settingPushNeedsSubscription: "本群还没有订阅每日推送。发送「订阅 08:00」即可订阅并设好时间。",
-  statsGroups: (lines: readonly string[]) => (lines.length > 0 ? ["群：", ...lines].join("\n") : "群：还没有群启用、停用或改过设置"),
+  statsGroups: (lines: readonly string[]) => ["群（启用、停用或改过设置的）：", ...lines].join("\n"),
   adminOnly: "抱歉，这个命令只有管理员可以使用。",
   failed: "抱歉，出了点问题，这次没有办成，请稍后再试。",
   pushDisabled: "推送服务没有启用。",

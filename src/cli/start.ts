@@ -190,6 +190,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       log,
       triggers: config.triggers,
       adminIds: config.adminIds,
+      groups: config.groups,
       timeZone: config.pushTimeZone,
       defaultPushTime: cronToTime(config.pushCron),
       admin: adminActions(push, announcer, sync, config.pushTimeZone),

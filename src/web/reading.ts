@@ -37,7 +37,7 @@ export function readingRoom(deps: WebDeps): Hono {
       const latest = snapshot.library.latest(LATEST);
       return render(c, ui.navRead, "read", html`${form}${today ? todayTeaser(today) : ""}<h2>${ui.latest}</h2><ul class="articles">${latest.map((a) => articleItem(toItem(a)))}</ul>`);
     }
-    const reply = deps.answers.search(q, start, undefined, WEB_PAGE_SIZE);
+    const reply = deps.answers.search(q, start, undefined, { pageSize: WEB_PAGE_SIZE });
     if (reply.kind !== "articles") return render(c, q, "read", html`${form}<p class="notice">${lines(reply.kind === "text" ? reply.text : "")}</p>`);
     const p = reply.page;
     const pager = p && (p.offset > 0 || p.offset + reply.articles.length < p.total)

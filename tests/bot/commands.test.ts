@@ -8,7 +8,7 @@ const untouched = new Proxy({}, {
     throw new Error("parsing ran a command");
   },
 }) as never;
-const table = commandTable({ answers: untouched, subscriptions: untouched, channels: untouched, triggers: ["?"] });
+const table = commandTable({ answers: untouched, subscriptions: untouched, channels: untouched, groups: untouched });
 
 /** The command `text` asks for, by name, with what it read after the command word. */
 function read(text: string): { name: string; args: unknown } {
@@ -88,9 +88,26 @@ describe("the command table", () => {
       unsubscribe_news: "group_admin",
       subscribe_channel: "anyone",
       unsubscribe_channel: "anyone",
+      enable: "group_admin",
+      disable: "group_admin",
+      settings: "group_admin",
       push_now: "bot_admin",
       stats: "bot_admin",
     });
+  });
+});
+
+describe("group commands", () => {
+  it("reads 启用, 停用 and 设置 with its name and value, in Chinese and as slash commands", () => {
+    expect(read("启用")).toEqual({ name: "enable", args: undefined });
+    expect(read("/enable@article_test_bot")).toEqual({ name: "enable", args: undefined });
+    expect(read("停用")).toEqual({ name: "disable", args: undefined });
+    expect(read("/disable")).toEqual({ name: "disable", args: undefined });
+    expect(read("设置")).toEqual({ name: "settings", args: "" });
+    expect(read("设置 免打扰 22:00-08:00")).toEqual({ name: "settings", args: "免打扰 22:00-08:00" });
+    expect(read("/settings 结果数 5")).toEqual({ name: "settings", args: "结果数 5" });
+    // A word that merely starts like a command is a search.
+    expect(read("启用仪式")).toEqual({ name: "search", args: "启用仪式" });
   });
 });
 

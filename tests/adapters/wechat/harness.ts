@@ -54,8 +54,10 @@ export async function wechatHarness(options: HarnessOptions = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), "article-bot-wechat-"));
   const libraryDir = await servedLibrary(dir, images.url);
   const { log, lines } = captureLog();
-  const core = await testBot({ log, adminIds: options.adminIds ?? [] }, libraryDir);
   const config = loadConfig({ DATA_DIR: dir, WECHATY_PUPPET: "wechaty-puppet-mock", WECHAT_SEND_INTERVAL_MS: "0", WECHAT_SEND_JITTER_MS: "0", ...options.env });
+  // GROUP_POLICY applies only when a spec sets it; otherwise every room is served, as before groups had a policy.
+  const groups = options.env && "GROUP_POLICY" in options.env ? { groups: config.groups } : {};
+  const core = await testBot({ log, adminIds: options.adminIds ?? [], ...groups }, libraryDir);
 
   const mocker = new mock.Mocker();
   const puppet = new PuppetMock({ mocker });

@@ -1,0 +1,206 @@
+import type { Incoming, Reply, TextReply } from "../chat/message.ts";
+import type { AnswerView } from "./answers.ts";
+import type { Logger } from "../log.ts";
+import type { GroupSettings, Store } from "../store/store.ts";
+import type { GroupPolicyConfig } from "../config.ts";
+import { isServed, mayEnable, policyOf } from "./group-policy.ts";
+import { readSetting, settingsButtons, viewSettings, type SettingsContext, type SettingsView } from "./group-settings.ts";
+import type { Stage } from "./pipeline.ts";
+import { isGroupAdmin, senderIsBotAdmin } from "./stages.ts";
+import { t } from "./strings.ts";
+import { UserError } from "./user-error.ts";
+
+/** What group control needs; everything is passed in. */
+export interface GroupsDeps {
+  store: Store;
+  log: Logger;
+  /** GROUP_POLICY and ALLOWED_GROUPS. */
+  groups: GroupPolicyConfig;
+  /** TRIGGER: prefixes groups use unless they set their own. */
+  triggers: readonly string[];
+  /** PUSH_CRON's time (HH:MM). */
+  defaultPushTime: string;
+  /** Results per answer unless a group sets its own. */
+  pageSize: number;
+  /** The library's account names, read when needed (the library reloads). */
+  accounts: () => readonly string[];
+}
+
+/** Platforms whose adapters render reply buttons (the settings keyboard). */
+const BUTTON_PLATFORMS = new Set(["telegram"]);
+
+/**
+ * Groups under their admins' control: whether the bot serves a group
+ * (GROUP_POLICY, 「启用」/「停用」) and the group's own settings
+ * (「设置」). A request reads its group's settings from the store once
+ * (kept with the request), so a change on any instance applies to the
+ * next message, and survives a restart.
+ */
+export class Groups {
+  private readonly read = new WeakMap<Incoming, Promise<GroupSettings | undefined>>();
+
+  constructor(private readonly deps: GroupsDeps) {}
+
+  /** The settings of the group `msg` was sent in; undefined in private chats and for groups that never set any. */
+  settingsOf(msg: Incoming): Promise<GroupSettings | undefined> {
+    if (!msg.isGroup) return Promise.resolve(undefined);
+    let settings = this.read.get(msg);
+    if (!settings) {
+      settings = this.deps.store.getGroupSettings(msg.platform, msg.chatId);
+      this.read.set(msg, settings);
+    }
+    return settings;
+  }
+
+  /** The prefixes that address the bot in `msg`'s group. */
+  async triggersOf(msg: Incoming): Promise<readonly string[]> {
+    return (await this.settingsOf(msg))?.triggers ?? this.deps.triggers;
+  }
+
+  /** How answers look in `msg`'s chat: its group's results per answer, accounts searched and link card/preview. */
+  async viewOf(msg: Incoming): Promise<AnswerView> {
+    const settings = await this.settingsOf(msg);
+    if (!settings) return {};
+    const view: AnswerView = {};
+    if (settings.results !== undefined) view.pageSize = settings.results;
+    if (settings.accounts !== undefined) view.accounts = settings.accounts;
+    if (settings.linkPreview !== undefined) view.linkPreview = settings.linkPreview;
+    return view;
+  }
+
+  /** Whether the bot serves the group `msg` was sent in (always true in private chats). */
+  async serves(msg: Incoming): Promise<boolean> {
+    if (!msg.isGroup) return true;
+    return isServed(this.deps.groups, msg.platform, msg.chatId, (await this.settingsOf(msg))?.state);
+  }
+
+  /**
+   * The answer to a request in a group the bot does not serve: nothing,
+   * except for its admins — 「启用」 and 「停用」 go on to their commands,
+   * and a direct @mention is told how to switch the bot on. Undefined
+   * when the request may go on (a served group, a private chat).
+   */
+  async gate(msg: Incoming, command: string, isAdmin: () => Promise<boolean>): Promise<Reply[] | undefined> {
+    if (await this.serves(msg)) return undefined;
+    const switching = command === "enable" || command === "disable";
+    if (!switching && !msg.mentioned) return [];
+    if (!(await isAdmin())) return [];
+    if (switching) return undefined;
+    return [text(mayEnable(this.deps.groups, msg.platform, msg.chatId) ? t.groupHowToEnable : t.groupNotAllowed)];
+  }
+
+  /** 「启用」 by a group admin. */
+  async enable(msg: Incoming, by: string): Promise<Reply> {
+    this.groupOnly(msg);
+    if (!mayEnable(this.deps.groups, msg.platform, msg.chatId)) return text(t.groupNotAllowed);
+    const settings = await this.settingsOf(msg);
+    if (settings?.state === "enabled" || (settings?.state === undefined && (await this.serves(msg)))) return text(t.groupAlreadyEnabled);
+    const now = await this.deps.store.updateGroupSettings(msg.platform, msg.chatId, { state: "enabled" }, by);
+    this.deps.log.info({ platform: msg.platform, chatId: msg.chatId, by }, "group enabled");
+    return text(t.groupEnabled(now.triggers ?? this.deps.triggers));
+  }
+
+  /** 「停用」 by a group admin: silent from now on, but for admins' 「启用」 and @mentions. */
+  async disable(msg: Incoming, by: string): Promise<Reply> {
+    this.groupOnly(msg);
+    if ((await this.settingsOf(msg))?.state === "disabled") return text(t.groupAlreadyDisabled);
+    await this.deps.store.updateGroupSettings(msg.platform, msg.chatId, { state: "disabled" }, by);
+    this.deps.log.info({ platform: msg.platform, chatId: msg.chatId, by }, "group disabled");
+    return text(t.groupDisabled);
+  }
+
+  /**
+   * 「设置」: the group's settings (with buttons where the platform shows
+   * them); 「设置 名称 值」: change one, then the settings as they are now.
+   */
+  async settings(msg: Incoming, args: string, by: string): Promise<Reply> {
+    this.groupOnly(msg);
+    const [name = "", ...rest] = args.trim().split(/\s+/);
+    if (!name) return this.listing(msg, await this.view(msg));
+    const read = readSetting(name, rest.join(" "), this.context(msg));
+    if ("error" in read) throw new UserError(read.error);
+    const change = read.ok;
+    if (change.key === "pushTime") {
+      const sub = await this.deps.store.getSubscription(msg.platform, msg.chatId);
+      if (!sub) throw new UserError(t.settingPushNeedsSubscription);
+      await this.deps.store.subscribe({ ...sub, time: change.time });
+    } else {
+      const now = await this.deps.store.updateGroupSettings(msg.platform, msg.chatId, change.change, by);
+      this.read.set(msg, Promise.resolve(now));
+    }
+    this.deps.log.info({ platform: msg.platform, chatId: msg.chatId, setting: change.key, by }, "group setting changed");
+    const view = await this.view(msg);
+    const shown = view.lines.find((l) => l.key === change.key)!;
+    const listing = this.listing(msg, view);
+    return { ...listing, text: `${t.settingChanged(shown.name, shown.value)}\n\n${listing.text}` };
+  }
+
+  /** One line per group that has a state or settings, for /stats. */
+  async statsLines(): Promise<string[]> {
+    const all = await this.deps.store.listGroupSettings();
+    return all.map((g) => {
+      const served = isServed(this.deps.groups, g.platform, g.chatId, g.state);
+      const parts = [`${g.platform} ${g.chatId}`, served ? t.groupStateEnabled : g.state === "disabled" ? t.groupStateDisabled : t.groupStateOff];
+      if (g.triggers) parts.push(`触发词 ${g.triggers.join(" ")}`);
+      if (g.linkPreview !== undefined) parts.push(`链接 ${g.linkPreview ? "开" : "关"}`);
+      if (g.results !== undefined) parts.push(`结果数 ${g.results}`);
+      if (g.quietHours) parts.push(`免打扰 ${g.quietHours.start}-${g.quietHours.end}`);
+      if (g.accounts) parts.push(`公众号 ${g.accounts.join("、")}`);
+      return `· ${parts.join("，")}（${policyOf(this.deps.groups, g.platform)}）`;
+    });
+  }
+
+  /** The settings as a text, with buttons on platforms that show them. */
+  private listing(msg: Incoming, view: SettingsView): TextReply {
+    const buttons = BUTTON_PLATFORMS.has(msg.platform) ? settingsButtons(view, this.context(msg)) : [];
+    const reply: TextReply = { kind: "text", text: t.settingsList(view.state, view.lines, buttons.length > 0) };
+    return buttons.length > 0 ? { ...reply, buttons } : reply;
+  }
+
+  private async view(msg: Incoming): Promise<SettingsView> {
+    const [settings, sub] = await Promise.all([this.settingsOf(msg), this.deps.store.getSubscription(msg.platform, msg.chatId)]);
+    const state = isServed(this.deps.groups, msg.platform, msg.chatId, settings?.state)
+      ? t.groupStateEnabled
+      : settings?.state === "disabled"
+        ? t.groupStateDisabled
+        : mayEnable(this.deps.groups, msg.platform, msg.chatId)
+          ? t.groupStateOff
+          : t.groupStateNotAllowed;
+    return viewSettings(settings, sub ? sub.time : undefined, this.context(msg), state);
+  }
+
+  private context(msg: Incoming): SettingsContext {
+    return {
+      platform: msg.platform,
+      defaultTriggers: this.deps.triggers,
+      defaultResults: this.deps.pageSize,
+      accounts: this.deps.accounts(),
+      defaultPushTime: this.deps.defaultPushTime,
+    };
+  }
+
+  private groupOnly(msg: Incoming): void {
+    if (!msg.isGroup) throw new UserError(t.groupSettingsInGroups);
+  }
+}
+
+function text(value: string): Reply {
+  return { kind: "text", text: value };
+}
+
+/**
+ * The pipeline stage of GROUP_POLICY, between admission and parsing: in a
+ * group the bot does not serve, a request gets nothing — not even the
+ * hint an empty @mention gets — unless {@link Groups.gate} lets a group
+ * admin (or a bot admin) through. `commandOf` names the command a text
+ * asks for.
+ */
+export function groupPolicy(groups: Groups, adminIds: readonly string[], commandOf: (text: string) => string): Stage {
+  return async (ctx, next) => {
+    const { msg } = ctx;
+    if (!msg.isGroup) return next();
+    const isAdmin = async () => senderIsBotAdmin(adminIds, msg) || (await isGroupAdmin(msg));
+    const held = await groups.gate(msg, commandOf(ctx.text ?? ""), isAdmin);
+    return held ?? next();
+  };
+}
