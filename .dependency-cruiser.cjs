@@ -9,7 +9,7 @@ const FLOORS = [
   { name: "catalog (the served snapshot)", path: "^src/catalog/" },
   { name: "search, zen, importer", path: "^src/(search|zen|importer)/" },
   { name: "library, store", path: "^src/(library|store)/" },
-  { name: "ground (chat contract, config, clock, log, cron, net, util)", path: "^src/((chat|net|util)/|(config|clock|cron|log)\\.ts$)" },
+  { name: "ground (chat contract, config, env, clock, log, cron, net, util)", path: "^src/((chat|net|util)/|(config|env|clock|cron|log)\\.ts$)" },
 ];
 
 const backArrows = FLOORS.slice(1).map((floor, i) => ({

@@ -3,17 +3,13 @@ import { isIP } from "node:net";
 import path from "node:path";
 import { validate as isCron } from "node-cron";
 import { z } from "zod";
+import { blankAsUndefined, optionalString, parseEnv, type Env } from "./env.ts";
 
 const list = z
   .string()
   .optional()
   .transform((s) => (s ?? "").split(/[,\s]+/).map((x) => x.trim()).filter(Boolean));
 
-/** Proxy URL schemes the proxy agents (src/net/proxy.ts) handle. */
-const PROXY_PROTOCOLS = ["http:", "https:", "socks4:", "socks4a:", "socks5:", "socks5h:"];
-
-const blankAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const optionalString = z.preprocess(blankAsUndefined, z.string().trim().optional());
 const timeZone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });
@@ -47,24 +43,6 @@ const envSchema = z.object({
   RATE_LIMIT_BURST: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(6)),
   RATE_LIMIT_PER_MINUTE: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(20)),
   DATABASE_URL: optionalString,
-  TELEGRAM_BOT_TOKEN: optionalString,
-  TELEGRAM_WEBHOOK_URL: optionalString,
-  TELEGRAM_API_ROOT: optionalString,
-  TELEGRAM_PROXY: z.preprocess(
-    blankAsUndefined,
-    z
-      .string()
-      .trim()
-      .refine((u) => URL.canParse(u) && PROXY_PROTOCOLS.includes(new URL(u).protocol), "is not an http://, https:// or socks5:// proxy URL")
-      .optional(),
-  ),
-  TELEGRAM_WEBHOOK_PORT: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).max(65535).default(8080)),
-  WECHATY_PUPPET: optionalString,
-  WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
-  WECHATY_NAME: z.preprocess(blankAsUndefined, z.string().default("article-bot")),
-  WECHAT_SEND_INTERVAL_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(1000)),
-  WECHAT_SEND_JITTER_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(1000)),
-  WECHAT_ROOM_MAX_PER_MINUTE: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1).default(12)),
   WEB_PUBLIC: z.preprocess(blankAsUndefined, z.enum(["true", "false", "1", "0", "yes", "no"]).default("true")),
   // Short passwords are guessed even at 5 attempts a minute.
   ADMIN_PASSWORD: z.preprocess(blankAsUndefined, z.string().min(12, "must be at least 12 characters").optional()),
@@ -90,7 +68,10 @@ const syncEnvSchema = z.object({
   ),
 });
 
-/** Typed, validated configuration; parsed once at start. */
+/**
+ * Typed, validated configuration of the core; parsed once at start. Each
+ * adapter reads and checks its own variables (`adapters/<platform>/module.ts`).
+ */
 export interface Config {
   /** Root of the data directory (articles under `articles/`, database file). */
   dataDir: string;
@@ -113,15 +94,6 @@ export interface Config {
   /** Per-chat flood protection; undefined when switched off (RATE_LIMIT_BURST=0 or RATE_LIMIT_PER_MINUTE=0). */
   rateLimit?: { burst: number; perMinute: number };
   databaseUrl?: string;
-  telegram?: {
-    token: string;
-    webhookUrl?: string;
-    apiRoot?: string;
-    webhookPort?: number;
-    /** Proxy of every Bot API call and Telegram image download (TELEGRAM_PROXY, else HTTPS_PROXY / ALL_PROXY). */
-    proxy?: string;
-  };
-  wechat?: { puppet: string; puppetToken?: string; name: string; pacing: WechatPacing };
   /** Keeping the library current from a backup repository; undefined when SYNC_REPO is not set. */
   sync?: SyncConfig;
   /** The web pages served beside /healthz (only when HTTP_PORT is set). */
@@ -166,16 +138,6 @@ export interface SyncConfig {
   cron: string;
 }
 
-/** How fast the WeChat adapter may send: WeChat bans accounts that send in bursts. */
-export interface WechatPacing {
-  /** Minimum gap between two outgoing messages, over all chats. */
-  intervalMs: number;
-  /** Up to this much random extra gap, so sends do not look machine-timed. */
-  jitterMs: number;
-  /** Messages per chat (room or private) per rolling minute. */
-  perChatPerMinute: number;
-}
-
 /**
  * Settings that work but are probably not what the operator meant, one
  * line each, for the log at start. A bare id in ADMIN_IDS matches a user
@@ -197,17 +159,12 @@ function isHostOrRange(entry: string): boolean {
   return family !== 0 && extra === undefined && /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
 }
 
-/** Thrown when the environment is invalid; the message lists every problem. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
-
 /**
  * Parse and validate configuration from environment variables.
  * @throws ConfigError naming each bad variable (never echoing its value).
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const e = parseEnv(envSchema, { ...env, TELEGRAM_PROXY: telegramProxyOf(env) });
+export function loadConfig(env: Env = process.env): Config {
+  const e = parseEnv(envSchema, env);
   const sync = loadSyncEnv(env);
   const dataDir = path.resolve(e.DATA_DIR);
   return {
@@ -224,27 +181,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     imageHostsAllow: e.IMAGE_HOSTS_ALLOW,
     rateLimit: e.RATE_LIMIT_PER_MINUTE > 0 && e.RATE_LIMIT_BURST > 0 ? { burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE } : undefined,
     databaseUrl: e.DATABASE_URL,
-    telegram: e.TELEGRAM_BOT_TOKEN
-      ? {
-          token: e.TELEGRAM_BOT_TOKEN,
-          webhookUrl: e.TELEGRAM_WEBHOOK_URL,
-          apiRoot: e.TELEGRAM_API_ROOT,
-          webhookPort: e.TELEGRAM_WEBHOOK_PORT,
-          proxy: e.TELEGRAM_PROXY,
-        }
-      : undefined,
-    wechat: e.WECHATY_PUPPET
-      ? {
-          puppet: e.WECHATY_PUPPET,
-          puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN,
-          name: e.WECHATY_NAME,
-          pacing: {
-            intervalMs: e.WECHAT_SEND_INTERVAL_MS,
-            jitterMs: e.WECHAT_SEND_JITTER_MS,
-            perChatPerMinute: e.WECHAT_ROOM_MAX_PER_MINUTE,
-          },
-        }
-      : undefined,
     sync: sync.repo ? { ...sync, repo: sync.repo } : undefined,
     web: {
       public: ["true", "1", "yes"].includes(e.WEB_PUBLIC),
@@ -258,27 +194,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
  * The sync's variables alone (`repo` undefined when SYNC_REPO is unset).
  * @throws ConfigError naming each bad variable
  */
-export function loadSyncEnv(env: Record<string, string | undefined> = process.env): Omit<SyncConfig, "repo"> & { repo?: string } {
+export function loadSyncEnv(env: Env = process.env): Omit<SyncConfig, "repo"> & { repo?: string } {
   const e = parseEnv(syncEnvSchema, env);
   return { repo: e.SYNC_REPO, branch: e.SYNC_BRANCH, root: e.SYNC_ROOT, accounts: e.SYNC_ACCOUNTS, cron: e.SYNC_CRON };
-}
-
-function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
-  }
-  return parsed.data;
-}
-
-/**
- * The proxy for Telegram: `TELEGRAM_PROXY`, else the conventional
- * `HTTPS_PROXY` / `ALL_PROXY` (either case), as curl and most tools read them.
- */
-function telegramProxyOf(env: Record<string, string | undefined>): string | undefined {
-  const names = ["TELEGRAM_PROXY", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
-  return names.map((n) => env[n]?.trim()).find(Boolean);
 }
 
 /**

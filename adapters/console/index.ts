@@ -64,6 +64,6 @@ export class ConsoleAdapter implements Adapter {
 }
 
 /** Adapter factory used by `article-bot start`. */
-export function createAdapter(ctx: AdapterContext, io?: ConsoleIO): Adapter {
+export function createAdapter(ctx: AdapterContext, _settings: object, io?: ConsoleIO): Adapter {
   return new ConsoleAdapter(ctx.core, io, () => ctx.requestShutdown("console input closed"));
 }

@@ -4,7 +4,7 @@ import type { Logger } from "../../src/log.ts";
 import { createTelegramBot, type TelegramBot, type TelegramBotOptions } from "./bot.ts";
 import { registerCommands } from "./commands.ts";
 import { describeError } from "./errors.ts";
-import { PLATFORM } from "./incoming.ts";
+import { PLATFORM } from "./config.ts";
 import { Polling } from "./polling.ts";
 import type { Receiver } from "./receiver.ts";
 import type { TelegramSender } from "./sender.ts";

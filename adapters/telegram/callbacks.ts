@@ -4,7 +4,7 @@ import type { Incoming } from "../../src/chat/message.ts";
 import type { HandlerDeps } from "./handler-deps.ts";
 import { describeError, isNotModified } from "./errors.ts";
 import { truncate } from "./html.ts";
-import { PLATFORM } from "./incoming.ts";
+import { PLATFORM } from "./config.ts";
 import { COMMAND_DATA } from "./render.ts";
 
 /** Telegram shows at most 200 characters in a callback answer. */

@@ -1,8 +1,6 @@
 import type { Message, MessageEntity, UserFromGetMe } from "grammy/types";
 import type { Incoming } from "../../src/chat/message.ts";
-
-/** The platform name of this adapter, in chat ids of the store and in ADMIN_IDS. */
-export const PLATFORM = "telegram";
+import { PLATFORM } from "./config.ts";
 
 /**
  * The neutral {@link Incoming} of a Telegram text message, or undefined

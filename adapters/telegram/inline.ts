@@ -6,7 +6,7 @@ import { t } from "../../src/bot/strings.ts";
 import type { HandlerDeps } from "./handler-deps.ts";
 import { describeError } from "./errors.ts";
 import { safeUrl, truncate } from "./html.ts";
-import { PLATFORM } from "./incoming.ts";
+import { PLATFORM } from "./config.ts";
 import { renderCard } from "./render.ts";
 
 /** Telegram's maximum of results per inline answer. */

@@ -1,6 +1,6 @@
 import { Composer, type Context } from "grammy";
 import type { HandlerDeps } from "./handler-deps.ts";
-import { PLATFORM } from "./incoming.ts";
+import { PLATFORM } from "./config.ts";
 
 /**
  * Changes of the bot's place in a chat: a user who blocks the bot or a

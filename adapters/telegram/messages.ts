@@ -4,7 +4,8 @@ import type { Reply } from "../../src/chat/message.ts";
 import { channelRef, checkChannel } from "./channels.ts";
 import type { HandlerDeps } from "./handler-deps.ts";
 import { describeError, toSendError } from "./errors.ts";
-import { PLATFORM, toIncoming, topicOf } from "./incoming.ts";
+import { PLATFORM } from "./config.ts";
+import { toIncoming, topicOf } from "./incoming.ts";
 import type { SendExtras } from "./photo.ts";
 
 /**

@@ -1,10 +1,8 @@
 import { types, type Message } from "wechaty";
 import type { Incoming } from "../../src/chat/message.ts";
+import { PLATFORM } from "./config.ts";
 import { roomRole } from "./room-role.ts";
 import { withTimeout } from "./timeout.ts";
-
-/** The platform name WeChat chats are stored under. */
-export const PLATFORM = "wechat";
 
 /** What reading a message needs besides the message. */
 export interface ReadContext {

@@ -8,7 +8,8 @@ import { systemClock, type Clock } from "../../src/clock.ts";
 import type { Logger } from "../../src/log.ts";
 import { ImageCache } from "../../src/net/image-cache.ts";
 import { buildWechaty, watchLifecycle } from "./bot.ts";
-import { PLATFORM, readMessage, type Addressed, type ReadContext } from "./incoming.ts";
+import { PLATFORM, type WechatConfig } from "./config.ts";
+import { readMessage, type Addressed, type ReadContext } from "./incoming.ts";
 import { Lanes } from "./lanes.ts";
 import { Transport } from "./outgoing.ts";
 import { OutgoingQueue } from "./pacer.ts";
@@ -61,10 +62,9 @@ export class WechatAdapter implements Adapter {
 
   constructor(
     private readonly ctx: AdapterContext,
+    private readonly wechat: WechatConfig,
     private readonly options: WechatAdapterOptions = {},
   ) {
-    const wechat = ctx.config.wechat;
-    if (!wechat) throw new Error("WeChat is not configured (WECHATY_PUPPET is not set)");
     this.log = ctx.log.child({ component: "wechat" });
     this.clock = options.clock ?? systemClock;
     this.images = ctx.images ?? new ImageCache();
@@ -114,7 +114,7 @@ export class WechatAdapter implements Adapter {
       },
     });
     this.wechaty.on("message", (msg) => this.receive(msg));
-    this.log.info({ puppet: typeof this.options.puppet === "object" ? "injected" : this.ctx.config.wechat?.puppet }, "starting wechaty");
+    this.log.info({ puppet: typeof this.options.puppet === "object" ? "injected" : this.wechat.puppet }, "starting wechaty");
     await this.wechaty.start();
   }
 
@@ -189,8 +189,7 @@ export class WechatAdapter implements Adapter {
 /**
  * Adapter factory used by `article-bot start` when `WECHATY_PUPPET` is set;
  * tests pass `{ puppet }` (wechaty-puppet-mock) and fake timing.
- * @throws Error when WeChat is not configured
  */
-export function createAdapter(ctx: AdapterContext, options: WechatAdapterOptions = {}): WechatAdapter {
-  return new WechatAdapter(ctx, options);
+export function createAdapter(ctx: AdapterContext, config: WechatConfig, options: WechatAdapterOptions = {}): WechatAdapter {
+  return new WechatAdapter(ctx, config, options);
 }

@@ -1,7 +1,7 @@
 import { SendError } from "../../src/chat/sender.ts";
 import { systemClock, type Clock } from "../../src/clock.ts";
-import type { WechatPacing } from "../../src/config.ts";
 import type { Logger } from "../../src/log.ts";
+import type { WechatPacing } from "./config.ts";
 import type { Outgoing } from "./outgoing.ts";
 
 /** How the queue paces and retries; see {@link WechatPacing} for the pacing fields. */

@@ -1,7 +1,7 @@
 import type { Wechaty } from "wechaty";
 import type { Reply } from "../../src/chat/message.ts";
 import { SendError, type Sender } from "../../src/chat/sender.ts";
-import { PLATFORM } from "./incoming.ts";
+import { PLATFORM } from "./config.ts";
 import type { Outgoing } from "./outgoing.ts";
 import type { OutgoingQueue } from "./pacer.ts";
 import { TimeoutError, withTimeout } from "./timeout.ts";

@@ -3,7 +3,8 @@ import type { Logger } from "../log.ts";
 import type { ImageCache } from "../net/image-cache.ts";
 import type { Store } from "../store/store.ts";
 import type { Core } from "./core.ts";
-import type { Sender } from "../chat/sender.ts";
+import type { Pace, Sender } from "../chat/sender.ts";
+import type { Env } from "../env.ts";
 
 /**
  * A chat platform plugged into the core. Adapters live in `adapters/` and
@@ -43,7 +44,34 @@ export class AdapterFatalError extends Error {
   override readonly name = "AdapterFatalError";
 }
 
-/** What every adapter factory receives from the composition root (`src/cli/start.ts`). */
+/**
+ * A chat platform as `article-bot start` knows it before loading its code:
+ * each adapter folder's `module.ts` exports one, `adapters/index.ts` lists
+ * them. The core's configuration knows nothing of any platform.
+ */
+export interface AdapterModule<C = unknown> {
+  /** The platform name, in chat ids of the store and in ADMIN_IDS (`telegram:42`). */
+  readonly platform: string;
+  /**
+   * The adapter's own settings, read and checked from the environment with
+   * its own zod schema; undefined when the platform is not configured.
+   * @throws ConfigError naming each bad variable
+   */
+  configure(env: Env): C | undefined;
+  /** How fast the push may send to this platform; none: 10 messages/s, 4 in flight. */
+  readonly pace?: Pace;
+  /** The proxy this platform's image downloads must go through, if any (the image cache is shared). */
+  imageProxy?(config: C): string | undefined;
+  /** The adapter's code, loaded only when the platform is configured (WeChat's is large). */
+  load(): Promise<{ createAdapter(ctx: AdapterContext, config: C): Adapter | Promise<Adapter> }>;
+}
+
+/** Declare an adapter module, its settings type checked between `configure`, `imageProxy` and `createAdapter`. */
+export function defineAdapterModule<C>(module: AdapterModule<C>): AdapterModule {
+  return module as AdapterModule;
+}
+
+/** What every adapter factory receives from the composition root (`src/cli/start.ts`), besides its own settings. */
 export interface AdapterContext {
   core: Core;
   config: Config;

@@ -16,6 +16,14 @@ export interface SendTarget {
   threadId?: string;
 }
 
+/** How fast the push may send to one platform (each adapter's module declares its own). */
+export interface Pace {
+  /** Messages per second over all chats; 0 leaves pacing to the sender. */
+  perSecond: number;
+  /** Sends in flight at once. */
+  concurrency: number;
+}
+
 /** Why a send failed, in terms the caller can act on. */
 export type SendFailure =
   /** The chat is gone for us (blocked, kicked, room deleted): unsubscribe it. */

@@ -1,11 +1,12 @@
-import type { Adapter } from "../bot/adapter.ts";
+import type { Adapter, AdapterModule } from "../bot/adapter.ts";
 import type { AdminActions } from "../bot/commands.ts";
 import { Core } from "../bot/core.ts";
 import { t } from "../bot/strings.ts";
 import { ChatRateLimiter } from "../bot/rate-limit.ts";
-import type { Sender } from "../chat/sender.ts";
+import type { Pace, Sender } from "../chat/sender.ts";
 import { minuteInZone, systemClock, type Clock } from "../clock.ts";
 import { configWarnings, loadConfig, type Config, type SyncConfig } from "../config.ts";
+import type { Env } from "../env.ts";
 import type { Ticker } from "../cron.ts";
 import { LiveLibrary } from "../catalog/live.ts";
 import { createLogger, redactSecrets, secretsFromEnv, type Logger } from "../log.ts";
@@ -23,7 +24,7 @@ import type { Store } from "../store/store.ts";
 import { SyncService } from "../sync/service.ts";
 import { WebServer } from "../web/app.ts";
 import { WebImages } from "../web/images.ts";
-import { ADAPTERS, CONSOLE } from "./adapters.ts";
+import { CONSOLE, PLATFORMS } from "../../adapters/index.ts";
 import { parseOrUsage } from "./args.ts";
 import { Shutdown } from "./shutdown.ts";
 import { Supervised } from "./supervisor.ts";
@@ -67,6 +68,8 @@ export interface StartOptions {
   clock?: Clock;
   /** Tests: the sync's schedule (default: a node-cron job on SYNC_CRON). */
   syncTicker?: Ticker;
+  /** The configured platforms (see {@link configurePlatforms}); none: the terminal chat. */
+  platforms?: Configured[];
   /** Tests: image downloads (default: from the image hosts, without Referer). */
   images?: ImageCache;
   /** The logger's warn-and-above lines, for the web console. */
@@ -85,15 +88,16 @@ export async function run(args: string[]): Promise<number> {
   const { values } = parsed.args;
   const env = values.data ? { ...process.env, DATA_DIR: values.data } : process.env;
   const config = loadConfig(env);
+  const platforms = configurePlatforms(env);
   // In the terminal chat, info lines would drown the conversation.
-  const consoleOnly = !ADAPTERS.some((a) => a.enabled(config));
+  const consoleOnly = platforms.length === 0;
   const recentLogs = new RecentLogs();
   const log = createLogger({ level: consoleOnly && !env.LOG_LEVEL ? "warn" : config.logLevel, recent: recentLogs });
   const shutdown = new Shutdown();
   try {
     let running: Running;
     try {
-      running = await startBot(config, log, { signal: shutdown.signal, requestShutdown: (...a) => shutdown.request(...a), recentLogs });
+      running = await startBot(config, log, { signal: shutdown.signal, requestShutdown: (...a) => shutdown.request(...a), recentLogs, platforms });
     } catch (err) {
       if (shutdown.signal.aborted) return (await shutdown.requested).exitCode;
       shutdown.request("start-up failed", 1);
@@ -131,8 +135,8 @@ export async function startBot(config: Config, log: Logger, options: StartOption
   };
   for (const warning of configWarnings(config)) log.warn(warning);
   try {
-    const configured = ADAPTERS.filter((a) => a.enabled(config));
-    const entries = configured.length > 0 ? configured : [CONSOLE];
+    const configured = options.platforms ?? [];
+    const entries: Configured[] = configured.length > 0 ? configured : [{ module: CONSOLE, config: {} }];
     const store = await openStore(config, log);
     opened.push(() => store.close());
     signal?.throwIfAborted();
@@ -142,7 +146,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     signal?.throwIfAborted();
 
     // One slot per configured adapter; its code is loaded and it is started on its own, after HTTP and the push.
-    const slots: Slot[] = entries.map((e) => ({ platform: e.platform }));
+    const slots: Slot[] = entries.map((e) => ({ platform: e.module.platform }));
     const supervised = () => slots.flatMap((slot) => (slot.supervised ? [slot.supervised] : []));
     const sync = config.sync && createSync(config, config.sync, clock, log.child({ component: "sync" }), library, options.syncTicker);
     const observability = new Observability({
@@ -161,8 +165,11 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     }
     signal?.throwIfAborted();
 
-    // Telegram's image downloads go through its proxy; the cache is shared, so with a proxy every platform's do.
-    const proxy = config.telegram?.proxy ? proxyAgent(config.telegram.proxy) : undefined;
+    // A platform's image downloads may have to go through its proxy (Telegram's); the cache is shared, so then every platform's do.
+    const proxyUrl = configured.map((e) => e.module.imageProxy?.(e.config)).find(Boolean);
+    const proxy = proxyUrl ? proxyAgent(proxyUrl) : undefined;
+    // How fast the push may send to each platform, as each adapter's module says.
+    const paces: Record<string, Pace> = Object.fromEntries(entries.flatMap((e) => (e.module.pace ? [[e.module.platform, e.module.pace]] : [])));
     const images = options.images ?? new ImageCache({ downloadOptions: { allowHosts: config.imageHostsAllow, agent: proxy } });
     const pushing = new InFlight();
     const connectedSenders = () => supervised().filter((s) => s.state === "running").map((s) => pushing.track(observability.sender(s.adapter.sender)));
@@ -175,6 +182,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       cron: config.pushCron,
       timeZone: config.pushTimeZone,
       images,
+      paces,
     });
     const announcer = new Announcer({
       store,
@@ -182,6 +190,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       clock,
       log: log.child({ component: "news" }),
       timeZone: config.pushTimeZone,
+      paces,
     });
     const core = new Core({
       library: () => library.current,
@@ -241,18 +250,18 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     // Side by side: loading one platform's code (wechaty is large) does not hold another's start.
     entries.forEach((entry, i) => {
       const slot = slots[i]!;
-      slot.ready = entry
+      slot.ready = entry.module
         .load()
         .then(async (mod) => {
-          const adapter = await mod.createAdapter(ctx);
+          const adapter = await mod.createAdapter(ctx, entry.config);
           if (stopping) return;
           slot.supervised = new Supervised(adapter, { log, onFatal, onStarted });
           void slot.supervised.start();
         })
         .catch((err: unknown) => {
           slot.error = oneLine(err);
-          if (allFailed()) return requestShutdown(`${entry.platform} cannot start`, 1, `${entry.platform}: ${slot.error}`);
-          log.error({ platform: entry.platform, err: slot.error }, "adapter could not be created");
+          if (allFailed()) return requestShutdown(`${entry.module.platform} cannot start`, 1, `${entry.module.platform}: ${slot.error}`);
+          log.error({ platform: entry.module.platform, err: slot.error }, "adapter could not be created");
         });
     });
     const alerts = new Alerts({
@@ -320,6 +329,24 @@ function adminActions(push: PushService, announcer: Announcer, sync: SyncService
     pushNow: () => push.pushNow(),
     stats: async () => [await push.stats(), await announcer.stats(), ...(sync ? [syncLine(sync)] : [])].join("\n"),
   };
+}
+
+/** A platform that is configured: its module and the settings it read from the environment. */
+export interface Configured {
+  module: AdapterModule;
+  config: unknown;
+}
+
+/**
+ * The platforms configured in `env`, each with its own settings (every
+ * adapter module checks its variables, configured or not).
+ * @throws ConfigError naming each bad variable
+ */
+export function configurePlatforms(env: Env): Configured[] {
+  return PLATFORMS.flatMap((module) => {
+    const config = module.configure(env);
+    return config === undefined ? [] : [{ module, config }];
+  });
 }
 
 /** A configured adapter: its code loading, then running under a {@link Supervised}. */

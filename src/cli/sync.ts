@@ -1,5 +1,6 @@
 import path from "node:path";
-import { ConfigError, loadSyncEnv } from "../config.ts";
+import { loadSyncEnv } from "../config.ts";
+import { ConfigError } from "../env.ts";
 import { createLogger } from "../log.ts";
 import { formatSyncReport } from "../sync/report.ts";
 import { syncLibrary, SyncUsageError } from "../sync/sync.ts";

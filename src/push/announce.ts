@@ -20,7 +20,8 @@ import type { Logger } from "../log.ts";
 import { normalize } from "../search/tokenize.ts";
 import type { NewsSubscription, Store } from "../store/store.ts";
 import { deliverAll, newClaimOwner, type DeliveryJob, type FanoutOptions, type FanoutReport } from "./fanout.ts";
-import { paceOf, type Pace } from "./pacer.ts";
+import { paceOf } from "./pacer.ts";
+import type { Pace } from "../chat/sender.ts";
 import { quietChats } from "./quiet.ts";
 
 /** What the announcer needs; everything is passed in. */

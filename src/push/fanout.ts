@@ -4,7 +4,8 @@ import type { Reply } from "../chat/message.ts";
 import { SendError, type Sender } from "../chat/sender.ts";
 import type { Logger } from "../log.ts";
 import type { Store, Subscription } from "../store/store.ts";
-import { Pacer, type Pace } from "./pacer.ts";
+import { Pacer } from "./pacer.ts";
+import type { Pace } from "../chat/sender.ts";
 
 /** What one fan-out needs; everything is passed in. */
 export interface FanoutOptions {

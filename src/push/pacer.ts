@@ -1,30 +1,13 @@
-/** How fast one platform may be sent to during a push. */
-export interface Pace {
-  /** Messages per second over all chats; 0 leaves pacing to the sender. */
-  perSecond: number;
-  /** Sends in flight at once. */
-  concurrency: number;
-}
+import type { Pace } from "../chat/sender.ts";
 
-/**
- * Paces of the platforms we know, kept under their limits: Telegram allows
- * about 30 messages/s for broadcasts. A push sends one message per chat,
- * so per-chat limits (1/s, 20/min per group) are never reached. WeChat's
- * sender already spaces every message it sends, answers and push alike
- * (`WECHAT_SEND_INTERVAL_MS`, `WECHAT_SEND_JITTER_MS`); the push adds no
- * second rate and keeps one message in its queue at a time, so answers
- * are not stuck behind a whole push.
- */
-export const DEFAULT_PACES: Readonly<Record<string, Pace>> = {
-  telegram: { perSecond: 25, concurrency: 8 },
-  wechat: { perSecond: 0, concurrency: 1 },
-};
-
-/** The pace for platforms not listed in {@link DEFAULT_PACES}. */
+/** The pace of a platform whose module declares none (the terminal chat, tests' fakes). */
 export const FALLBACK_PACE: Pace = { perSecond: 10, concurrency: 4 };
 
-/** The pace of `platform` in `paces` (default {@link DEFAULT_PACES}), else {@link FALLBACK_PACE}. */
-export function paceOf(platform: string, paces: Readonly<Record<string, Pace>> = DEFAULT_PACES): Pace {
+/**
+ * The pace of `platform` in `paces` (what each adapter's module declares,
+ * gathered by `article-bot start`), else {@link FALLBACK_PACE}.
+ */
+export function paceOf(platform: string, paces: Readonly<Record<string, Pace>> = {}): Pace {
   return paces[platform] ?? FALLBACK_PACE;
 }
 

@@ -9,7 +9,8 @@ import type { Logger } from "../log.ts";
 import type { ImageCache } from "../net/image-cache.ts";
 import type { Delivery, Store, Subscription } from "../store/store.ts";
 import { fanOut, newClaimOwner, type FanoutOptions, type FanoutReport } from "./fanout.ts";
-import { paceOf, type Pace } from "./pacer.ts";
+import { paceOf } from "./pacer.ts";
+import type { Pace } from "../chat/sender.ts";
 import { lockPlatforms } from "./platform-locks.ts";
 import { quietChats } from "./quiet.ts";
 import { minuteTicker, PushSchedule, type Ticker } from "./scheduler.ts";
@@ -38,7 +39,7 @@ export interface PushServiceDeps {
   staleMs?: number;
   /** Scheduled runs retry a chat that stayed rate-limited this long after it. Default 30 min. */
   retryFailedAfterMs?: number;
-  /** Per-platform paces; default {@link DEFAULT_PACES}. */
+  /** Per-platform paces, from the adapters' modules; a platform without one gets {@link FALLBACK_PACE}. */
   paces?: Readonly<Record<string, Pace>>;
   /** Fan-out tuning (429 retries, progress logging), mostly for tests. */
   fanout?: Partial<Pick<FanoutOptions, "rateLimitRetries" | "progressEvery">>;

@@ -18,7 +18,8 @@ import type { Sender } from "../../src/chat/sender.ts";
 import { silentLogger } from "../../src/log.ts";
 import { downloadImage } from "../../src/net/download.ts";
 import { ImageCache } from "../../src/net/image-cache.ts";
-import { DEFAULT_PACES, type Pace } from "../../src/push/pacer.ts";
+import { telegramModule } from "../../adapters/telegram/module.ts";
+import type { Pace } from "../../src/chat/sender.ts";
 import type { Store } from "../../src/store/store.ts";
 import { fakeClock } from "../helpers/bot.ts";
 import { FakeTelegram } from "../helpers/fake-telegram.ts";
@@ -65,6 +66,6 @@ async function measure(name: string, makeSender: MakeSender, pace: Pace): Promis
   console.log(`${name}: median ${median.toFixed(1)} msg/s (runs: ${rates.map((r) => r.toFixed(1)).join(", ")})`);
 }
 
-await measure("push pacer at Telegram pace (production)", plain, DEFAULT_PACES.telegram!);
+await measure("push pacer at Telegram pace (production)", plain, telegramModule.pace!);
 await measure("grammY throttler, push pacer off", throttled, UNPACED);
 await measure("no pacing at all (ceiling)", plain, UNPACED);

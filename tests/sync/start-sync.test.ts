@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startBot, type Running } from "../../src/cli/start.ts";
+import { configurePlatforms, startBot, type Running } from "../../src/cli/start.ts";
 import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/log.ts";
 import { BackupRepo } from "../helpers/backup-repo.ts";
@@ -32,15 +32,9 @@ afterEach(async () => {
 });
 
 async function start(ticker: ManualTicker, env: Record<string, string> = {}, images?: ImageCache): Promise<Running> {
-  const config = loadConfig({
-    DATA_DIR: data,
-    TELEGRAM_BOT_TOKEN: tg.token,
-    TELEGRAM_API_ROOT: tg.apiRoot,
-    ADMIN_IDS: "test:admin",
-    SYNC_REPO: repo.url,
-    ...env,
-  });
-  running = await startBot(config, silentLogger(), { clock: fakeClock("2026-11-25T00:30:00Z"), syncTicker: ticker.ticker, images });
+  const vars = { DATA_DIR: data, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ADMIN_IDS: "test:admin", SYNC_REPO: repo.url, ...env };
+  const platforms = configurePlatforms(vars);
+  running = await startBot(loadConfig(vars), silentLogger(), { clock: fakeClock("2026-11-25T00:30:00Z"), syncTicker: ticker.ticker, images, platforms });
   return running;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config.ts";
+import { ConfigError } from "../../src/env.ts";
 import { redactSecrets, secretsFromEnv } from "../../src/log.ts";
 
 describe("the web pages' configuration", () => {

@@ -5,6 +5,7 @@ import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { createAdapter, type TelegramAdapter, type TelegramAdapterOptions } from "../../../adapters/telegram/index.ts";
+import { telegramConfig } from "../../../adapters/telegram/config.ts";
 import { Core, type CoreDeps } from "../../../src/bot/core.ts";
 import { loadConfig } from "../../../src/config.ts";
 import type { LibrarySnapshot } from "../../../src/catalog/live.ts";
@@ -83,18 +84,18 @@ export async function startTelegram(options: HarnessOptions = {}): Promise<Harne
   });
   // The search engine loads its dictionaries on first use (over a second): not part of any test's answer time.
   snapshot.index.search("墨荷", { offset: 0, limit: 3 });
-  const config = loadConfig({
-    DATA_DIR: dir,
+  const config = loadConfig({ DATA_DIR: dir });
+  const settings = telegramConfig({
     TELEGRAM_BOT_TOKEN: tg.token,
     TELEGRAM_API_ROOT: tg.apiRoot,
     TELEGRAM_WEBHOOK_URL: options.webhookUrl,
     TELEGRAM_WEBHOOK_PORT: options.webhookUrl ? "0" : undefined,
-  });
+  })!;
   // The library's images live on mmbiz.qpic.cn; the local host stands in for it.
   const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0, timeoutMs: 2000, allowHosts: LOCAL_IMAGE_HOSTS }) });
   const shutdowns: string[] = [];
   const ctx = { core, config, store, log, images, requestShutdown: (reason: string) => void shutdowns.push(reason) };
-  const adapter = createAdapter(ctx, { clock, pollSeconds: 5, reliability: { throttle: false }, ...options.adapter });
+  const adapter = createAdapter(ctx, settings, { clock, pollSeconds: 5, reliability: { throttle: false }, ...options.adapter });
   if (options.start !== false) await adapter.start();
   const close = async () => {
     await adapter.stop();

@@ -7,6 +7,7 @@ import type { FileBoxInterface } from "file-box";
 import { vi } from "vitest";
 import { types, type payloads } from "wechaty";
 import { PuppetMock, mock } from "wechaty-puppet-mock";
+import { wechatConfig } from "../../../adapters/wechat/config.ts";
 import { createAdapter, type WechatAdapter } from "../../../adapters/wechat/index.ts";
 import { loadConfig } from "../../../src/config.ts";
 import { ImageCache } from "../../../src/net/image-cache.ts";
@@ -54,7 +55,8 @@ export async function wechatHarness(options: HarnessOptions = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), "article-bot-wechat-"));
   const libraryDir = await servedLibrary(dir, images.url);
   const { log, lines } = captureLog();
-  const config = loadConfig({ DATA_DIR: dir, WECHATY_PUPPET: "wechaty-puppet-mock", WECHAT_SEND_INTERVAL_MS: "0", WECHAT_SEND_JITTER_MS: "0", ...options.env });
+  const config = loadConfig({ DATA_DIR: dir, ...options.env });
+  const settings = wechatConfig({ WECHATY_PUPPET: "wechaty-puppet-mock", WECHAT_SEND_INTERVAL_MS: "0", WECHAT_SEND_JITTER_MS: "0", ...options.env })!;
   // GROUP_POLICY applies only when a spec sets it; otherwise every room is served, as before groups had a policy.
   const groups = options.env && "GROUP_POLICY" in options.env ? { groups: config.groups } : {};
   const core = await testBot({ log, adminIds: options.adminIds ?? [], ...groups }, libraryDir);
@@ -71,6 +73,7 @@ export async function wechatHarness(options: HarnessOptions = {}) {
   const qr: string[] = [];
   const adapter: WechatAdapter = createAdapter(
     { core: core.bot, config, store: core.store, log, requestShutdown: () => {}, images: new ImageCache({ downloadOptions: { allowHosts: LOCAL_IMAGE_HOSTS } }) },
+    settings,
     { puppet, qrOutput: sink(qr), random: () => 0, drainMs: 200 },
   );
   await adapter.start();

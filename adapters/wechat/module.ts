@@ -1,0 +1,13 @@
+import { defineAdapterModule } from "../../src/bot/adapter.ts";
+import { PLATFORM, wechatConfig, type WechatConfig } from "./config.ts";
+
+/** WeChat, as `article-bot start` knows it before loading wechaty (a large module). */
+export const wechatModule = defineAdapterModule<WechatConfig>({
+  platform: PLATFORM,
+  configure: wechatConfig,
+  // The WeChat sender already spaces every message it sends, answers and push alike (WECHAT_SEND_INTERVAL_MS,
+  // WECHAT_SEND_JITTER_MS): the push adds no second rate and keeps one message in its queue at a time, so answers
+  // are not stuck behind a whole push.
+  pace: { perSecond: 0, concurrency: 1 },
+  load: () => import("./index.ts"),
+});
