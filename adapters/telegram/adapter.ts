@@ -1,7 +1,7 @@
 import { GrammyError, type Api } from "grammy";
 import { AdapterFatalError, type Adapter, type AdapterHealth } from "../../src/bot/adapter.ts";
 import type { Logger } from "../../src/log.ts";
-import { createTelegramBot, type TelegramBot, type TelegramBotOptions } from "./bot.ts";
+import { createTelegramBot, type TelegramBot, type TelegramBotOptions } from "./client.ts";
 import { registerCommands } from "./commands.ts";
 import { describeError } from "./errors.ts";
 import { PLATFORM } from "./config.ts";

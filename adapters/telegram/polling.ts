@@ -1,5 +1,5 @@
 import { run, type RunnerHandle } from "@grammyjs/runner";
-import type { Bot as GrammyBot } from "grammy";
+import type { Bot } from "grammy";
 import type { Logger } from "../../src/log.ts";
 import { describeError } from "./errors.ts";
 import { ALLOWED_UPDATES, type Receiver } from "./receiver.ts";
@@ -15,7 +15,7 @@ export class Polling implements Receiver {
   private handle?: RunnerHandle;
 
   constructor(
-    private readonly bot: GrammyBot,
+    private readonly bot: Bot,
     private readonly log: Logger,
     private readonly onFatal: (reason: string) => void,
     private readonly pollSeconds = 30,

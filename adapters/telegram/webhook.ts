@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { webhookCallback, type Bot as GrammyBot } from "grammy";
+import { webhookCallback, type Bot } from "grammy";
 import type { Logger } from "../../src/log.ts";
 import { describeError } from "./errors.ts";
 import { ALLOWED_UPDATES, type Receiver } from "./receiver.ts";
@@ -29,7 +29,7 @@ export class Webhook implements Receiver {
   private closed?: Promise<void>;
 
   constructor(
-    private readonly bot: GrammyBot,
+    private readonly bot: Bot,
     private readonly settings: WebhookSettings,
     private readonly token: string,
     private readonly log: Logger,

@@ -1,6 +1,6 @@
 import type { Agent } from "node:http";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot as GrammyBot, type Context } from "grammy";
+import { Bot, type Context } from "grammy";
 import type { Core } from "../../src/bot/core.ts";
 import type { Clock } from "../../src/clock.ts";
 import type { Logger } from "../../src/log.ts";
@@ -38,7 +38,7 @@ export interface TelegramBotOptions {
 
 /** A configured grammY bot, the push's sender sharing its pager and photo cache, and the in-flight tracker. */
 export interface TelegramBot {
-  bot: GrammyBot;
+  bot: Bot;
   sender: TelegramSender;
   inflight: InFlight;
   /** Whether Telegram answers, from every call of both Apis. */
@@ -54,7 +54,7 @@ export interface TelegramBot {
 export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
   const log = o.log;
   const client = clientOptions(o.apiRoot, o.agent);
-  const bot = new GrammyBot(o.token, { client });
+  const bot = new Bot(o.token, { client });
   const reachability = new Reachability(o.clock);
   installReliability(bot.api, log, o.reliability);
   bot.api.config.use(reachability.transformer());
