@@ -73,16 +73,18 @@ export class Core {
    * and quote exactly like the chat. Chat requests go through {@link handle}.
    */
   readonly answers: Answers;
+  /** Group control (GROUP_POLICY, each group's settings), for the web console's list of groups. */
+  readonly groups: Groups;
   private readonly pipeline: (ctx: RequestContext) => Promise<Reply[]>;
 
   constructor(private readonly deps: CoreDeps) {
     this.answers = new Answers(deps);
-    const groups = new Groups({
+    const groups = (this.groups = new Groups({
       ...deps,
       groups: deps.groups ?? { policy: "open", allowed: [] },
       pageSize: PAGE_SIZE,
       accounts: () => deps.library().library.accounts.map((a) => a.name),
-    });
+    }));
     const table = commandTable({
       answers: this.answers,
       subscriptions: new Subscriptions(deps),

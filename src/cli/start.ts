@@ -215,6 +215,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       timeZone: config.pushTimeZone,
       health: () => observability.health.report(),
       pushNow: () => push.pushNow(),
+      groups: core.groups,
       sync,
       images: new WebImages({
         dir: path.join(config.dataDir, ".web-images"),

@@ -27,7 +27,12 @@ ${message ? html`<p class="notice error" role="alert" id="login-error">${message
 export async function consolePage(deps: WebDeps, csrf: string, flash?: string): Promise<Html> {
   const now = deps.clock.now();
   const day = dayInZone(now, deps.timeZone);
-  const [subs, news, deliveries] = await Promise.all([deps.store.listSubscriptions(), deps.store.listNewsSubscriptions(), deps.store.listDeliveries(day)]);
+  const [subs, news, deliveries, groups] = await Promise.all([
+    deps.store.listSubscriptions(),
+    deps.store.listNewsSubscriptions(),
+    deps.store.listDeliveries(day),
+    deps.groups?.statsLines() ?? [],
+  ]);
   const report = deps.health();
   const local = (iso: string | null | undefined) => (iso ? minuteInZone(new Date(iso), deps.timeZone) : ui.never);
   const form = (action: string, label: string, id: string, secondary = false) =>
@@ -37,6 +42,7 @@ ${flash ? html`<p class="notice" role="status" id="flash">${flash}</p>` : ""}
 <section class="actions" aria-label="${ui.actions}">${form("push", ui.pushNow, "push-now")}${deps.sync ? form("sync", ui.syncNow, "sync-now") : ""}${form("logout", ui.logout, "logout", true)}</section>
 <section id="adapters"><h2>${ui.adapters}</h2>${report.adapters.map((a) => adapterBlock(a, local))}</section>
 <section id="subscribers"><h2>${ui.subscribers}</h2>${subscribersTable(subs, news)}</section>
+<section id="groups"><h2>${ui.groups}</h2>${groups.length ? html`<ul>${groups.map((line) => html`<li>${line.replace(/^· /, "")}</li>`)}</ul>` : html`<p class="meta">${ui.noGroups}</p>`}</section>
 <section id="deliveries"><h2>${ui.deliveries(day)}</h2>${deliveriesTable(deliveries, local)}</section>
 <section id="library"><h2>${ui.library}</h2>${libraryBlock(deps, report.library, local)}</section>
 <section id="logs"><h2>${ui.logs}</h2>${logsBlock(deps.recentLogs?.list() ?? [], local)}</section>`;

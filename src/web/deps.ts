@@ -42,6 +42,8 @@ export interface WebDeps {
   health: () => WebHealth;
   /** 「立即推送」: the same as /push_now; resolves to the chat's answer. */
   pushNow: () => Promise<string>;
+  /** The groups with a state or settings, one line each as /stats lists them (`Core.groups`). */
+  groups?: { statsLines(): Promise<string[]> };
   /** Present when SYNC_REPO is set. */
   sync?: { run(): Promise<unknown>; status(): { last?: WebSyncOutcome; lastSuccess?: WebSyncOutcome; running: boolean } };
   images: WebImages;

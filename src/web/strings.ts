@@ -59,6 +59,8 @@ export const ui = {
   newArticles: "新文章通知",
   allArticles: "全部",
   noSubscribers: "还没有订阅者。",
+  groups: "群：是否启用与设置",
+  noGroups: "还没有群启用、停用或改过设置。",
   deliveries: (day: string) => `今日推送（${day}）`,
   deliveryStatus: { sent: "已送达", failed: "失败", claimed: "发送中" } as Record<string, string>,
   noDeliveries: "今天还没有推送记录。",

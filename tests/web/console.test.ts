@@ -147,6 +147,16 @@ describe("the console", () => {
     expect(page).toMatch(/<td>wechat<\/td><td>room@chatroom<\/td><td class="bad">失败<\/td><td>[^<]+<\/td><td class="wrap">rejected: 机器人已被移出群聊<\/td>/);
   });
 
+  it("lists the groups with their state and settings, as /stats does", async () => {
+    await open();
+    expect((await loggedIn()).page).toContain("还没有群启用、停用或改过设置。");
+    await site!.store.updateGroupSettings("wechat", "room@chatroom", { state: "disabled", results: 2, quietHours: { start: "22:00", end: "08:00" } });
+    await site!.store.updateGroupSettings("telegram", "-100", { linkPreview: true });
+    const { page } = await loggedIn();
+    expect(page).toContain("<li>telegram -100，已启用，链接 开（open）</li>");
+    expect(page).toContain("<li>wechat room@chatroom，已停用，结果数 2，免打扰 22:00-08:00（open）</li>");
+  });
+
   it("「立即同步」 starts a sync (only with SYNC_REPO) and shows the last sync and the last successful one", async () => {
     let runs = 0;
     const last = { at: "2026-11-25T01:00:00.000Z", result: "failed", newArticles: 0, error: "git fetch: could not resolve host" };

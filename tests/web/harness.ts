@@ -210,6 +210,7 @@ export async function webSite(options: WebSiteOptions = {}) {
     timeZone: "Asia/Shanghai",
     health: () => health.report(),
     pushNow: options.pushNow ?? (async () => "推送已开始"),
+    groups: bot.groups,
     sync: options.sync,
     images: webImages,
     recentLogs: logging.recent,
