@@ -11,14 +11,7 @@ export const systemClock: Clock = { now: () => new Date() };
  * Used for the image of the day and the push's delivery key.
  */
 export function dayInZone(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).formatToParts(date);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${get("year")}-${get("month")}-${get("day")}`;
+  return localMinute(date, timeZone).day;
 }
 
 /** A moment as people in a time zone read it: the calendar day and the minute. */

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { isIP } from "node:net";
 import path from "node:path";
-import { validate as isCron } from "node-cron";
 import { z } from "zod";
+import { isFiveFieldCron } from "./cron.ts";
 import { blankAsUndefined, optionalString, parseEnv, type Env } from "./env.ts";
 
 const list = z
@@ -32,8 +32,7 @@ const envSchema = z.object({
     z
       .string()
       .default("30 7 * * *")
-      // Five fields: personal push times have minute precision, and so does the push.
-      .refine((c) => c.trim().split(/\s+/).length === 5 && isCron(c), "is not a 5-field cron expression (e.g. 30 7 * * *)"),
+      .refine(isFiveFieldCron, "is not a 5-field cron expression (e.g. 30 7 * * *)"),
   ),
   PUSH_TZ: z.preprocess(blankAsUndefined, timeZone.default("Asia/Shanghai")),
   LOG_LEVEL: z.preprocess(blankAsUndefined, z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info")),
@@ -64,7 +63,7 @@ const syncEnvSchema = z.object({
     z
       .string()
       .default("0 * * * *")
-      .refine((c) => c.trim().split(/\s+/).length === 5 && isCron(c), "is not a 5-field cron expression (e.g. 0 * * * *)"),
+      .refine(isFiveFieldCron, "is not a 5-field cron expression (e.g. 0 * * * *)"),
   ),
 });
 

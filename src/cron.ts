@@ -2,8 +2,17 @@
  * Jobs on a cron schedule (node-cron), for the services that run by
  * themselves inside `start`: the daily push's minute tick and the sync.
  */
-import { schedule } from "node-cron";
+import { schedule, validate } from "node-cron";
 import type { Logger } from "./log.ts";
+
+/**
+ * A cron expression of exactly five fields (minute precision: personal
+ * push times have minutes, and node-cron's optional seconds field would
+ * read `30 7 * * * *` as something else) that node-cron accepts.
+ */
+export function isFiveFieldCron(expression: string): boolean {
+  return expression.trim().split(/\s+/).length === 5 && validate(expression);
+}
 
 /** Starts calling `onTick` on a schedule; returns a function that stops it. Tests pass a manual one. */
 export type Ticker = (onTick: () => void) => () => void;

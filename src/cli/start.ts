@@ -201,7 +201,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       adminIds: config.adminIds,
       groups: config.groups,
       timeZone: config.pushTimeZone,
-      defaultPushTime: cronToTime(config.pushCron),
+      defaultPushTime: push.defaultTime,
       admin: adminActions(push, announcer, sync, config.pushTimeZone),
       // The terminal chat's only user is the operator: no flood limit there.
       rateLimit: config.rateLimit && configured.length > 0 ? new ChatRateLimiter(clock, config.rateLimit) : undefined,
@@ -405,11 +405,4 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 /** An error as one line: its message, never its stack, and never a secret it quotes (stderr bypasses the logger). */
 function oneLine(err: unknown): string {
   return redactSecrets((err instanceof Error ? err.message : String(err)).split("\n")[0]!, secretsFromEnv(process.env));
-}
-
-/** `30 7 * * *` → `07:30`, for telling subscribers when the push comes. */
-export function cronToTime(cron: string): string {
-  const [min, hour] = cron.trim().split(/\s+/);
-  if (!/^\d+$/.test(min ?? "") || !/^\d+$/.test(hour ?? "")) return cron;
-  return `${hour!.padStart(2, "0")}:${min!.padStart(2, "0")}`;
 }

@@ -1,6 +1,6 @@
-import { createTask, validate, type ScheduledTask } from "node-cron";
+import { createTask, type ScheduledTask } from "node-cron";
 import { localMinute, type LocalMinute } from "../clock.ts";
-import { cronTicker, type Ticker } from "../cron.ts";
+import { cronTicker, isFiveFieldCron, type Ticker } from "../cron.ts";
 import type { Logger } from "../log.ts";
 import type { Subscription } from "../store/store.ts";
 
@@ -13,6 +13,8 @@ export interface NextRun extends LocalMinute {
 
 const MINUTE_MS = 60_000;
 const DAY_MINUTES = 24 * 60;
+/** Any fixed week will do for finding the earliest time of day a schedule fires. */
+const WEEK_START = Date.UTC(2026, 0, 5);
 
 /**
  * When subscribers are due: the default time comes from the `PUSH_CRON`
@@ -23,15 +25,41 @@ const DAY_MINUTES = 24 * 60;
 export class PushSchedule {
   private readonly matcher: ScheduledTask;
   private scanned?: { day: string; upTo: number; first: string | undefined };
+  private label?: string;
 
-  /** @throws Error when `cron` is not a valid cron expression */
+  /** @throws Error when `cron` is not a 5-field cron expression */
   constructor(
     readonly cron: string,
     readonly timeZone: string,
   ) {
-    if (!validate(cron)) throw new Error(`invalid cron expression: ${cron}`);
+    if (!isFiveFieldCron(cron)) throw new Error(`invalid cron expression: ${cron}`);
     // An unstarted task is node-cron's public way to match dates against an expression.
     this.matcher = createTask(cron, () => {}, { timezone: timeZone });
+  }
+
+  /**
+   * The default push time as subscribers are told it (`HH:MM`): the
+   * earliest minute of a day at which `cron` fires (`30 7 * * *` → 07:30,
+   * `0 21 * * 1-5` → 21:00), never the cron text itself.
+   */
+  get defaultTime(): string {
+    this.label ??= this.earliestTime();
+    return this.label;
+  }
+
+  private earliestTime(): string {
+    const [minute = "", hour = ""] = this.cron.trim().split(/\s+/);
+    if (/^\d{1,2}$/.test(minute) && /^\d{1,2}$/.test(hour)) return `${hour.padStart(2, "0")}:${minute.padStart(2, "0")}`;
+    // Anything else: look at a week of minutes (weekday-only schedules skip days).
+    let earliest: string | undefined;
+    for (let t = WEEK_START, i = 0; i < 7 * DAY_MINUTES; t += MINUTE_MS, i++) {
+      const at = new Date(t);
+      if (!this.matcher.match(at)) continue;
+      const time = this.local(at).time;
+      if (earliest === undefined || time < earliest) earliest = time;
+    }
+    // An expression that never fires (31 February) has no time to tell.
+    return earliest ?? "--:--";
   }
 
   /** The day and minute of `date` in the push time zone. */

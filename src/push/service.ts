@@ -78,6 +78,11 @@ export class PushService implements AdminActions {
   private stopTicker?: () => void;
   private stopping = false;
 
+  /** The default push time subscribers are told (`HH:MM`), from PUSH_CRON. */
+  get defaultTime(): string {
+    return this.schedule.defaultTime;
+  }
+
   constructor(private readonly deps: PushServiceDeps) {
     this.schedule = new PushSchedule(deps.cron, deps.timeZone);
     this.owner = deps.owner ?? newClaimOwner();

@@ -3,7 +3,7 @@ import type { Adapter } from "../../src/bot/adapter.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { cronToTime, startBot } from "../../src/cli/start.ts";
+import { startBot } from "../../src/cli/start.ts";
 import { loadConfig } from "../../src/config.ts";
 import { capturedLog } from "../observability/harness.ts";
 import { Supervised } from "../../src/cli/supervisor.ts";
@@ -56,13 +56,6 @@ describe("starting adapters", () => {
     await vi.advanceTimersByTimeAsync(600_000);
     expect(adapter.attempts).toBe(1);
     expect(adapter.signals[0]!.aborted).toBe(true);
-  });
-});
-
-describe("cronToTime", () => {
-  it("shows a daily cron as a clock time, anything else as written", () => {
-    expect(cronToTime("30 7 * * *")).toBe("07:30");
-    expect(cronToTime("*/5 * * * *")).toBe("*/5 * * * *");
   });
 });
 

@@ -19,6 +19,15 @@ describe("PushSchedule", () => {
     expect(shanghai().local(at("2026-11-25T16:00:00Z"))).toEqual({ day: "2026-11-26", time: "00:00" });
   });
 
+  it("tells subscribers the default time as a clock time, never as cron text (the cronToTime of start.ts showed */5 * * * * as written)", () => {
+    expect(shanghai("30 7 * * *").defaultTime).toBe("07:30");
+    expect(shanghai("5 21 * * 1-5").defaultTime).toBe("21:05");
+    expect(shanghai("0 8,20 * * *").defaultTime).toBe("08:00");
+    expect(shanghai("*/5 * * * *").defaultTime).toBe("00:00");
+    expect(shanghai("15 */6 * * 0").defaultTime).toBe("00:15");
+    expect(() => shanghai("30 7 * * * *")).toThrow(/invalid cron expression/);
+  });
+
   it("says the default push has fired today only from its minute on", () => {
     const s = shanghai();
     expect(s.defaultTimeSoFar(at("2026-11-24T23:29:59Z"))).toBeUndefined();
