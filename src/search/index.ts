@@ -1,9 +1,9 @@
 import type { ArticleMeta } from "../library/article.ts";
 import { isDigest, type Library } from "../library/library.ts";
-import { PackedMiniSearch } from "./build.ts";
 import { coverage } from "./coverage.ts";
 import { parseQuery, type ParsedQuery } from "./query.ts";
 import { packIndex, type PackedIndex } from "./packed.ts";
+import { PackedScorer } from "./scorer.ts";
 import { documentTerms, type Field } from "./terms.ts";
 import { isLatinToken } from "./tokenize.ts";
 
@@ -44,7 +44,7 @@ export function nothingFound(result: Pick<SearchResult, "total" | "lowConfidence
 const MAX_WORDS_PER_CHARACTER = 400;
 
 /** Titles over summaries over bodies; a single character of a body counts least. */
-const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, body: 1, chars: 0.3 };
+export const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, body: 1, chars: 0.3 };
 /** Below this share of a one-word query covered, the best hit is not trusted... */
 const MIN_COVERAGE = 0.5;
 /** ...of a query of a few words (婚纱摄影 is not answered by an article that says 婚纱 once)... */
@@ -54,11 +54,11 @@ const MIN_COVERAGE_MANY_WORDS = 0.35;
 /** From this many words on, a query is a question or description rather than keywords. */
 const QUESTION_WORDS = 6;
 /** Hits covering less than this share of the best hit's coverage are noise, not answers. */
-const RELATIVE_COVERAGE = 0.5;
+export const RELATIVE_COVERAGE = 0.5;
 /** An untrusted best hit covering at least this share of the query, its main word included, is still worth showing. */
 const PLAUSIBLE_COVERAGE = 0.25;
 /** Digest posts list many titles; they must not outrank the articles they list. */
-const DIGEST_FACTOR = 0.2;
+export const DIGEST_FACTOR = 0.2;
 
 /**
  * Full-text search over a library with minisearch: BM25 over titles, zen
@@ -70,20 +70,25 @@ export class SearchIndex {
   private readonly digest: Uint8Array;
   /** Library position of each document number (-1: not in the library). */
   private readonly positionOf: Int32Array;
+  /** Per library position, the rank of its date (ISO dates compare as strings; equal dates, equal ranks). */
+  private readonly dateRank: Int32Array;
 
   private constructor(
     private readonly library: Library,
-    private readonly mini: PackedMiniSearch,
+    private readonly scorer: PackedScorer,
     documentIds: readonly string[],
   ) {
     this.digest = Uint8Array.from(library.articles, (a) => (isDigest(a) ? 1 : 0));
     const position = new Map(library.articles.map((a, i) => [a.id, i]));
     this.positionOf = Int32Array.from(documentIds, (id) => position.get(id) ?? -1);
+    const dates = [...new Set(library.articles.map((a) => a.date))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const rankOf = new Map(dates.map((d, i) => [d, i]));
+    this.dateRank = Int32Array.from(library.articles, (a) => rankOf.get(a.date)!);
   }
 
   /** Search `library` with a packed index of its articles (e.g. read back from the library cache). */
   static fromPacked(library: Library, packed: PackedIndex): SearchIndex {
-    return new SearchIndex(library, PackedMiniSearch.from(packed), packed.documentIds);
+    return new SearchIndex(library, new PackedScorer(packed, BOOST), packed.documentIds);
   }
 
   /** Compute every article's terms from its body and index them. */
@@ -94,7 +99,7 @@ export class SearchIndex {
 
   /** Number of indexed articles. */
   get size(): number {
-    return this.mini.documentCount;
+    return this.scorer.size;
   }
 
   /**
@@ -108,38 +113,61 @@ export class SearchIndex {
     const limit = page.limit ?? 3;
     if (query.tokens.length === 0) return { query, total: 0, hits: [], lowConfidence: false, tentative: false };
     const only = page.account === undefined ? page.accounts : page.accounts && !page.accounts.includes(page.account) ? [] : [page.account];
-    const ranked = this.rank(query, only && new Set(only));
-    const lowConfidence = ranked.length > 0 && !trustworthy(query, ranked[0]!);
-    const hits = ranked.slice(offset, offset + limit).map((c) => this.toHit(c));
-    return { query, total: ranked.length, hits, lowConfidence, tentative: lowConfidence && plausible(query, ranked[0]!) };
+    const { total, best } = this.rank(query, Math.max(1, offset + limit), only && new Set(only));
+    const lowConfidence = total > 0 && !trustworthy(query, best[0]!);
+    const hits = best.slice(offset, offset + limit).map((c) => this.toHit(c));
+    return { query, total, hits, lowConfidence, tentative: lowConfidence && plausible(query, best[0]!) };
   }
 
-  /** All candidates, best first. Kept lean: a common word can match most of the library. */
-  private rank(query: ParsedQuery, accounts?: ReadonlySet<string>): Candidate[] {
+  /**
+   * The number of candidates and the first `top`, best first. Every
+   * match is scored (exactly as minisearch would, see scorer.ts) and
+   * counted, but only the best `top` are kept in order: sorting thousands
+   * of matches of a long description cost more than scoring them.
+   */
+  private rank(query: ParsedQuery, top: number, accounts?: ReadonlySet<string>): { total: number; best: Candidate[] } {
     const wordStart = this.wordStart(query);
-    const results = this.mini.search(query.tokens.join(" "), {
-      tokenize: (s) => s.split(" "),
-      prefix: (t) => (isLatinToken(t) ? t.length >= 3 : t === wordStart),
-      fuzzy: (t) => (isLatinToken(t) && t.length >= 4 ? 0.2 : false),
-      combineWith: "OR",
-      boost: BOOST,
-      ...(accounts === undefined ? {} : { filter: (r) => accounts.has(this.library.articles[this.positionOf[r.id as unknown as number]!]?.account ?? "") }),
-    });
-    const coverageOf = memoCoverage(query);
-    const covered = results.map((r) => coverageOf(r.queryTerms));
-    const floor = Math.max(0, ...covered) * RELATIVE_COVERAGE;
-    const candidates: Candidate[] = [];
-    results.forEach((r, i) => {
-      const cov = covered[i]!;
-      const position = this.positionOf[r.id as unknown as number]!;
-      if (cov < floor || position < 0) return;
+    const matches = this.scorer.match(
+      query.tokens.map((t) => ({
+        term: t,
+        prefix: isLatinToken(t) ? t.length >= 3 : t === wordStart,
+        fuzzy: isLatinToken(t) && t.length >= 4 ? 0.2 : 0,
+      })),
+    );
+    const articles = this.library.articles;
+    const coverageOf = memoCoverage(query, matches.words);
+    const covered = new Float64Array(matches.count);
+    let floor = 0;
+    for (let k = 0; k < matches.count; k++) {
+      const d = matches.docs[k]!;
+      const position = this.positionOf[d]!;
+      if (accounts !== undefined && !accounts.has(articles[position]?.account ?? "")) continue;
+      covered[k] = coverageOf(matches.matched, d);
+      floor = Math.max(floor, covered[k]!);
+    }
+    floor *= RELATIVE_COVERAGE;
+    let total = 0;
+    const best: Candidate[] = [];
+    for (let k = 0; k < matches.count; k++) {
+      const d = matches.docs[k]!;
+      const position = this.positionOf[d]!;
+      if (accounts !== undefined && !accounts.has(articles[position]?.account ?? "")) continue;
+      const cov = covered[k]!;
+      if (cov < floor || position < 0) continue;
+      total++;
       // Like Lucene's coordination factor: matching more of the query beats
       // matching one term many times.
-      const score = r.score * cov * cov * (this.digest[position] ? DIGEST_FACTOR : 1);
-      candidates.push({ position, score, rounded: roundScore(score), coverage: cov, date: this.library.articles[position]!.date, terms: r.queryTerms });
-    });
-    // Near-equal scores count as a tie, broken by recency (ISO dates compare as strings).
-    return candidates.sort((a, b) => b.rounded - a.rounded || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+      const score = matches.score[d]! * cov * cov * (this.digest[position] ? DIGEST_FACTOR : 1);
+      const rounded = roundScore(score);
+      if (best.length === top && !before(rounded, this.dateRank[position]!, matches.score[d]!, best[top - 1]!)) continue;
+      const c: Candidate = { position, score, rounded, coverage: cov, dateRank: this.dateRank[position]!, matchScore: matches.score[d]!, doc: d, terms: [] };
+      let at = best.length;
+      while (at > 0 && before(c.rounded, c.dateRank, c.matchScore, best[at - 1]!)) at--;
+      best.splice(at, 0, c);
+      if (best.length > top) best.pop();
+    }
+    for (const c of best) c.terms = termsOf(query, matches.matched, matches.words, c.doc);
+    return { total, best };
   }
 
   /**
@@ -153,7 +181,7 @@ export class SearchIndex {
   private wordStart(query: ParsedQuery): string | undefined {
     const [only] = query.tokens;
     if (query.tokens.length !== 1 || isLatinToken(only!) || [...only!].length !== 1) return undefined;
-    return this.mini.termsStartingWith(only!, MAX_WORDS_PER_CHARACTER) <= MAX_WORDS_PER_CHARACTER ? only : undefined;
+    return this.scorer.termsStartingWith(only!, MAX_WORDS_PER_CHARACTER) <= MAX_WORDS_PER_CHARACTER ? only : undefined;
   }
 
   private toHit(c: Candidate): SearchHit {
@@ -166,9 +194,31 @@ interface Candidate {
   score: number;
   rounded: number;
   coverage: number;
-  date: string;
+  dateRank: number;
+  /** minisearch's score, before coverage: the tie-break of equal rounded scores and dates. */
+  matchScore: number;
+  /** Document number. */
+  doc: number;
   /** Matched query terms. */
   terms: string[];
+}
+
+/**
+ * Whether a candidate goes before `other`: a higher rounded score, then
+ * (near-equal scores count as a tie) the more recent, then the higher
+ * minisearch score. Full ties keep the order candidates were met in:
+ * this is the order of a stable sort of minisearch's sorted results,
+ * as the ranking was computed before it was done without minisearch.
+ */
+function before(rounded: number, dateRank: number, matchScore: number, other: Candidate): boolean {
+  if (rounded !== other.rounded) return rounded > other.rounded;
+  if (dateRank !== other.dateRank) return dateRank > other.dateRank;
+  return matchScore > other.matchScore;
+}
+
+/** The query terms document `d` matched, in query order (bit `i` of its words: term `i`). */
+function termsOf(query: ParsedQuery, matched: Uint32Array, words: number, d: number): string[] {
+  return query.tokens.filter((_, i) => (matched[d * words + (i >> 5)]! >>> i % 32) & 1);
 }
 
 /**
@@ -209,19 +259,19 @@ function mainWordCoverage(query: ParsedQuery, best: Candidate): number {
 }
 
 /** Two significant digits: scores that close are a tie. */
-function roundScore(score: number): number {
+export function roundScore(score: number): number {
   if (score <= 0) return 0;
   const unit = 10 ** (Math.floor(Math.log10(score)) - 1);
   return Math.round(score / unit) * unit;
 }
 
-/** Many hits share the same matched terms; compute each combination's coverage once. */
-function memoCoverage(query: ParsedQuery): (matched: string[]) => number {
-  const memo = new Map<string, number>();
-  return (matched) => {
-    const key = matched.join(" ");
+/** Many hits match the same query terms; compute each combination's coverage once. */
+function memoCoverage(query: ParsedQuery, words: number): (matched: Uint32Array, d: number) => number {
+  const memo = new Map<number | string, number>();
+  return (matched, d) => {
+    const key = words === 1 ? matched[d]! : matched.subarray(d * words, d * words + words).join(" ");
     let value = memo.get(key);
-    if (value === undefined) memo.set(key, (value = coverage(query, matched)));
+    if (value === undefined) memo.set(key, (value = coverage(query, termsOf(query, matched, words, d))));
     return value;
   };
 }
