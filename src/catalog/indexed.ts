@@ -2,12 +2,13 @@ import { statSync, type Stats } from "node:fs";
 import path from "node:path";
 import type { Logger } from "../log.ts";
 import { SearchIndex } from "../search/index.ts";
-import { IndexBuilder, mergeIndex } from "../search/packed.ts";
-import type { DocTerms } from "../search/terms.ts";
+import { IndexBuilder } from "../search/builder.ts";
+import { mergeIndex } from "../search/packed.ts";
 import type { LibraryCache, FileEntry } from "./cache.ts";
+import type { ParsedForIndex } from "./parse-job.ts";
 import { Library } from "../library/library.ts";
 import { findDuplicates, listMarkdown, readArticleBody, type LoadProblem } from "../library/load.ts";
-import { parseMany } from "./parse-pool.ts";
+import { parseEach } from "./parse-pool.ts";
 
 /** Options of {@link loadIndexedLibrary}. */
 export interface IndexedLoadOptions {
@@ -44,15 +45,15 @@ export async function loadIndexedLibrary(dir: string, options: IndexedLoadOption
   const persisted = cache && previous.size > 0 ? await cache.readIndex(previous) : undefined;
   // Without the index that goes with the remembered files, their terms are unknown: parse everything.
   if (!persisted) previous = new Map();
-  const scan = await scanFiles(dir, previous, log);
+  // Articles are indexed as the parse workers hand them over: their terms are never all held at once.
+  const builder = new IndexBuilder();
+  const scan = await scanFiles(dir, previous, builder, log);
   const files = new Map([...scan.unchanged, ...scan.parsed].map(([name, e]) => [name, e.entry] as const));
   const library = new Library([...files.values()].map((e) => e.meta), (id) => readArticleBody(dir, id));
   const base = { library, skipped: scan.skipped, warnings: findDuplicates(library.articles), cached: scan.unchanged.size, parsed: scan.parsed.size };
   const changed = scan.parsed.size > 0 || files.size !== previous.size;
   if (persisted && !changed) return { ...base, index: SearchIndex.fromPacked(library, persisted) };
 
-  const builder = new IndexBuilder();
-  for (const p of scan.parsed.values()) builder.add(p.entry.meta.id, p.terms);
   const kept = new Set([...scan.unchanged.values()].map((e) => e.entry.meta.id));
   const packed = persisted ? mergeIndex(persisted, (id) => kept.has(id), builder.finish()) : builder.finish();
   if (cache) await cache.write(files, packed).catch((err) => log?.warn({ err, dir: cache.dir }, "could not write the library cache"));
@@ -80,12 +81,12 @@ async function statAll(dir: string, rels: readonly string[]): Promise<Array<Stat
 
 interface Scan {
   unchanged: Map<string, { entry: FileEntry }>;
-  parsed: Map<string, { entry: FileEntry; terms: DocTerms }>;
+  parsed: Map<string, { entry: FileEntry }>;
   skipped: LoadProblem[];
 }
 
-/** Stat every file; parse only those the cache does not know in this version. */
-async function scanFiles(dir: string, previous: Map<string, FileEntry>, log?: Logger): Promise<Scan> {
+/** Stat every file; parse and add to `builder` only those the cache does not know in this version. */
+async function scanFiles(dir: string, previous: Map<string, FileEntry>, builder: IndexBuilder, log?: Logger): Promise<Scan> {
   const scan: Scan = { unchanged: new Map(), parsed: new Map(), skipped: [] };
   const changed: Array<{ rel: string; name: string; mtimeMs: number; size: number }> = [];
   const rels = await listMarkdown(dir);
@@ -98,15 +99,18 @@ async function scanFiles(dir: string, previous: Map<string, FileEntry>, log?: Lo
     if (known && known.mtimeMs === info.mtimeMs && known.size === info.size) return void scan.unchanged.set(name, { entry: known });
     changed.push({ rel, name, mtimeMs: info.mtimeMs, size: info.size });
   });
-  const results = await parseMany(dir, changed.map((c) => c.rel), { log });
-  changed.forEach(({ name, mtimeMs, size }, i) => {
-    const result = results[i]!;
+  const each = (result: ParsedForIndex | LoadProblem, i: number) => {
+    const { name, mtimeMs, size } = changed[i]!;
     const known = previous.get(name);
-    if ("terms" in result) return void scan.parsed.set(name, { entry: { mtimeMs, size, meta: result.meta }, terms: result.terms });
+    if ("terms" in result) {
+      builder.add(result.meta.id, result.terms);
+      return void scan.parsed.set(name, { entry: { mtimeMs, size, meta: result.meta } });
+    }
     // A file caught half-written (or broken by an edit) keeps serving its last good version.
     if (known) scan.unchanged.set(name, { entry: known });
     scan.skipped.push(known ? { ...result, message: `${result.message} (serving its last good version)` } : result);
-  });
+  };
+  await parseEach(dir, changed.map((c) => c.rel), each, { log });
   scan.skipped.sort((a, b) => a.file.localeCompare(b.file));
   return scan;
 }

@@ -1,4 +1,4 @@
-import { FIELDS, type DocTerms } from "./terms.ts";
+import { FIELDS } from "./terms.ts";
 
 /**
  * The search index in a compact, persistable form: a sorted dictionary of
@@ -24,12 +24,6 @@ export interface PackedIndex {
 }
 
 const F = FIELDS.length;
-/** Body-derived fields, where near-universal terms are dropped (see {@link IndexBuilder.finish}). */
-const PRUNED_FIELDS = new Set<number>(["summary", "body", "chars"].map((f) => FIELDS.indexOf(f as (typeof FIELDS)[number])));
-/** A body term in more than this share of the library says nothing about any one article. */
-const MAX_DOC_SHARE = 0.2;
-/** ...but small libraries keep everything: there a share of 20% is a handful of articles. */
-const MIN_PRUNED_DF = 500;
 
 /** Number of terms of a packed index. */
 export function termCount(index: PackedIndex): number {
@@ -76,105 +70,8 @@ export function postingsOf(index: PackedIndex, t: number, f: number): number[] {
   return out;
 }
 
-/**
- * Collects postings document by document, then packs them. Postings are
- * kept as (term × field, document) pairs in typed arrays rather than an
- * array per term: a tenth of the memory and no garbage per posting.
- */
-export class IndexBuilder {
-  private readonly termIds = new Map<string, number>();
-  private terms: string[] = [];
-  private keys = new Uint32Array(1 << 16);
-  private docs = new Uint32Array(1 << 16);
-  private length = 0;
-  private readonly ids: string[] = [];
-  private lengths: number[] = [];
-
-  /** Add the next document (numbered in the order of adding). */
-  add(id: string, terms: DocTerms): void {
-    const doc = this.ids.length;
-    this.ids.push(id);
-    FIELDS.forEach((field, f) => {
-      const text = terms[field];
-      if (text === "") return void this.lengths.push(0);
-      const list = text.split(" ");
-      this.lengths.push(list.length);
-      for (const term of list) this.push(this.termId(term), f, doc);
-    });
-  }
-
-  private termId(term: string): number {
-    let id = this.termIds.get(term);
-    if (id === undefined) {
-      id = this.terms.push(term) - 1;
-      this.termIds.set(term, id);
-    }
-    return id;
-  }
-
-  private push(term: number, field: number, doc: number): void {
-    if (this.length === this.keys.length) {
-      this.keys = grow(this.keys);
-      this.docs = grow(this.docs);
-    }
-    this.keys[this.length] = term * F + field;
-    this.docs[this.length++] = doc;
-  }
-
-  /**
-   * Pack what was added. Terms found in the summaries or bodies of more
-   * than 20% of a large library are dropped from those fields (titles keep
-   * them): their BM25 weight is near zero, yet scoring their postings cost
-   * tens of milliseconds per query at 10,000 articles.
-   */
-  finish(): PackedIndex {
-    const n = this.ids.length;
-    const order = this.terms.map((_, i) => i).sort((a, b) => (this.terms[a]! < this.terms[b]! ? -1 : 1));
-    const rank = new Uint32Array(this.terms.length);
-    order.forEach((id, r) => (rank[id] = r));
-    const count = new Uint32Array(this.terms.length * F);
-    for (let i = 0; i < this.length; i++) count[rank[Math.floor(this.keys[i]! / F)]! * F + (this.keys[i]! % F)]!++;
-    const limit = Math.max(MIN_PRUNED_DF, n * MAX_DOC_SHARE);
-    for (let k = 0; k < count.length; k++) if (PRUNED_FIELDS.has(k % F) && count[k]! > limit) count[k] = 0;
-    // Terms left with no postings at all leave the dictionary.
-    const kept: number[] = [];
-    for (let r = 0; r < order.length; r++) {
-      let any = false;
-      for (let f = 0; f < F && !any; f++) any = count[r * F + f]! > 0;
-      if (any) kept.push(r);
-    }
-    const newRank = new Int32Array(order.length).fill(-1);
-    kept.forEach((r, i) => (newRank[r] = i));
-    const start = new Uint32Array(kept.length * F + 1);
-    kept.forEach((r, i) => {
-      for (let f = 0; f < F; f++) start[i * F + f + 1] = count[r * F + f]!;
-    });
-    for (let k = 1; k < start.length; k++) start[k]! += start[k - 1]!;
-    const sorted = new Uint32Array(start[start.length - 1]!);
-    const fill = start.slice(0, -1);
-    for (let i = 0; i < this.length; i++) {
-      const r = rank[Math.floor(this.keys[i]! / F)]!;
-      const f = this.keys[i]! % F;
-      if (count[r * F + f] === 0) continue;
-      sorted[fill[newRank[r]! * F + f]!++] = this.docs[i]!;
-    }
-    const encoded = encodePostings(sorted, start);
-    const dictTerms = kept.map((r) => this.terms[order[r]!]!);
-    const termStart = new Uint32Array(dictTerms.length + 1);
-    dictTerms.forEach((t, i) => (termStart[i + 1] = termStart[i]! + t.length));
-    return {
-      documentIds: this.ids,
-      fieldLength: Uint32Array.from(this.lengths),
-      dict: dictTerms.join(""),
-      termStart,
-      postingStart: encoded.start,
-      postings: encoded.bytes,
-    };
-  }
-}
-
-/** Varint gaps of each (term, field) list; documents are ascending within a list (they were added in order). */
-function encodePostings(sorted: Uint32Array, start: Uint32Array): { bytes: Uint8Array; start: Uint32Array } {
+/** Varint gaps of each (term, field) list, the first from 0; documents are ascending within a list (they were added in order). */
+export function encodePostings(sorted: Uint32Array, start: Uint32Array): { bytes: Uint8Array; start: Uint32Array } {
   let bytes = new Uint8Array(Math.max(16, sorted.length * 2));
   const out = new Uint32Array(start.length);
   let at = 0;
@@ -196,7 +93,7 @@ function encodePostings(sorted: Uint32Array, start: Uint32Array): { bytes: Uint8
   return { bytes: bytes.slice(0, at), start: out };
 }
 
-function grow<T extends Uint8Array | Uint32Array>(a: T, atLeast = 0): T {
+export function grow<T extends Uint8Array | Uint32Array>(a: T, atLeast = 0): T {
   const bigger = new (a.constructor as new (n: number) => T)(Math.max(a.length * 2, atLeast * 2));
   bigger.set(a);
   return bigger;
@@ -280,13 +177,6 @@ export function mergeIndex(old: PackedIndex, keep: (id: string) => boolean, adde
     postingStart: Uint32Array.from(postingStart),
     postings: bytes.slice(0, at),
   };
-}
-
-/** Pack documents' terms in one go. */
-export function packIndex(docs: Iterable<{ id: string; terms: DocTerms }>): PackedIndex {
-  const builder = new IndexBuilder();
-  for (const d of docs) builder.add(d.id, d.terms);
-  return builder.finish();
 }
 
 const MAGIC = 0x31584241; // "ABX1" little-endian

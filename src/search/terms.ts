@@ -60,7 +60,7 @@ export function bodyTerms(body: string): { words: string[]; chars: string[] } {
     singles = "";
   };
   for (const w of segmenter().cutForSearch(text, false)) {
-    if (!HAN.test(w)) {
+    if (!isHan(w)) {
       flush();
     } else if (w.length === 1) {
       singles += w;
@@ -77,6 +77,12 @@ export function bodyTerms(body: string): { words: string[]; chars: string[] } {
 
 const HAN = /^\p{Script=Han}/u;
 
+/** Whether a word starts with a Han character; most do, and the common block is checked without the regex. */
+function isHan(word: string): boolean {
+  const c = word.charCodeAt(0);
+  return (c >= 0x4e00 && c <= 0x9fff) || HAN.test(word);
+}
+
 /** Conversions already made: an archive's vocabulary repeats from article to article. */
 const converted = new Map<string, string>();
 const MAX_CONVERTED = 500_000;
@@ -87,7 +93,8 @@ const MAX_CONVERTED = 500_000;
  * call (a call per term costs more than the conversion itself).
  */
 function simplified(terms: Set<string>): string[] {
-  const fresh = [...terms].filter((t) => !converted.has(t));
+  const fresh: string[] = [];
+  for (const t of terms) if (!converted.has(t)) fresh.push(t);
   if (fresh.length > 0) {
     if (converted.size + fresh.length > MAX_CONVERTED) converted.clear();
     const out = normalize(fresh.join(" ")).split(" ");
@@ -95,7 +102,12 @@ function simplified(terms: Set<string>): string[] {
     if (out.length === fresh.length) fresh.forEach((t, i) => converted.set(t, out[i]!));
     else for (const t of fresh) converted.set(t, normalize(t));
   }
-  return unique([...terms].map((t) => converted.get(t) ?? normalize(t)).filter(Boolean));
+  const out = new Set<string>();
+  for (const t of terms) {
+    const s = converted.get(t) ?? normalize(t);
+    if (s) out.add(s);
+  }
+  return [...out];
 }
 
 function unique(tokens: string[]): string[] {

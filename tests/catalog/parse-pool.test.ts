@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { listMarkdown } from "../../src/library/load.ts";
-import { parseMany } from "../../src/catalog/parse-pool.ts";
+import { parseAll } from "../helpers/parse.ts";
 import { capturedLog } from "../observability/harness.ts";
 
 const BUNDLED = path.resolve("data/articles");
@@ -11,9 +11,9 @@ describe("parsing many articles in worker threads", () => {
   it("gives exactly what parsing on this thread gives: metadata and search terms of every bundled article", async () => {
     const files = await listMarkdown(BUNDLED);
     const { log, lines } = capturedLog("debug");
-    const inWorkers = await parseMany(BUNDLED, files, { workers: 2, log });
+    const inWorkers = await parseAll(BUNDLED, files, { workers: 2, log });
     expect(lines()).toEqual([]);
-    const here = await parseMany(BUNDLED, files, { workers: 0 });
+    const here = await parseAll(BUNDLED, files, { workers: 0 });
     expect(inWorkers).toHaveLength(41);
     expect(inWorkers).toEqual(here);
     const one = inWorkers.find((r) => "meta" in r && r.meta.title === "独一无二");
@@ -23,7 +23,7 @@ describe("parsing many articles in worker threads", () => {
 
   it("reports each bad file by name and problem, in the order of the files asked for", async () => {
     const files = await listMarkdown(MIXED);
-    const results = await parseMany(MIXED, files, { workers: 2 });
+    const results = await parseAll(MIXED, files, { workers: 2 });
     const problems = results.flatMap((r, i) => ("message" in r ? [[files[i], r.file, r.message.split(" (")[0]]] : []));
     expect(problems).toEqual([
       ["bad-date.md", "bad-date.md", expect.stringContaining("date")],
@@ -39,7 +39,7 @@ describe("parsing many articles in worker threads", () => {
   it("parses on this thread, and says so, when the workers cannot start", async () => {
     const files = await listMarkdown(BUNDLED);
     const { log, lines } = capturedLog();
-    const results = await parseMany(BUNDLED, files, { workers: 2, log, workerEntry: new URL("file:///nonexistent/worker.js") });
+    const results = await parseAll(BUNDLED, files, { workers: 2, log, workerEntry: new URL("file:///nonexistent/worker.js") });
     expect(results.filter((r) => "meta" in r)).toHaveLength(41);
     expect(lines()).toEqual([expect.objectContaining({ level: 40, msg: "parsing in worker threads failed; parsing on the main thread", files: 41 })]);
   }, 30_000);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadLibrary, readArticleBody } from "../../src/library/load.ts";
-import { parseMany } from "../../src/catalog/parse-pool.ts";
+import { parseAll } from "../helpers/parse.ts";
 
 /**
  * gray-matter evaluates `---js` / `--- javascript` front matter with eval,
@@ -41,7 +41,7 @@ describe("article front matter is YAML behind a bare `---`, nothing else", () =>
 
   it("does not run it in the parse workers either", async () => {
     const { dir, marker } = libraryWith({ "a.md": EVIL("---js"), "b.md": EVIL("--- javascript"), "c.md": GOOD });
-    const results = await parseMany(dir, ["a.md", "b.md", "c.md"], { workers: 2 });
+    const results = await parseAll(dir, ["a.md", "b.md", "c.md"], { workers: 2 });
     expect(results.map((r) => ("message" in r ? r.file : r.meta.title))).toEqual(["a.md", "b.md", "好文章"]);
     expect(existsSync(marker)).toBe(false);
   }, 30_000);

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ArticleMeta } from "../../src/library/article.ts";
 import { Library } from "../../src/library/library.ts";
 import { SearchIndex } from "../../src/search/index.ts";
-import { deserializeIndex, mergeIndex, packIndex, serializeIndex } from "../../src/search/packed.ts";
+import { IndexBuilder, packIndex } from "../../src/search/builder.ts";
+import { deserializeIndex, mergeIndex, serializeIndex } from "../../src/search/packed.ts";
 import { documentTerms } from "../../src/search/terms.ts";
 import { fixtureLibrary, loadSnapshot } from "../helpers/bot.ts";
 
@@ -61,12 +62,23 @@ describe("SearchIndex", () => {
 
 const docsOf = () => library.articles.map((a) => ({ id: a.id, terms: documentTerms({ ...a, body: library.body(a.id) }) }));
 
-describe("pruning", () => {
+describe("building", () => {
+  const many: ArticleMeta[] = Array.from({ length: 3000 }, (_, i) => ({ id: `a${i}`, title: i === 7 ? "视频的独特" : `标题${i}`, date: "2024-01-01", summary: "" }));
+  const large = new Library(many.map((a, i) => ({ ...a, body: i % 2 === 0 ? "视频视频，视频的价值。" : i % 3 === 0 ? "别的内容和视频" : "别的内容" })));
+  const largeDocs = large.articles.map((a) => ({ id: a.id, terms: documentTerms({ ...a, body: large.body(a.id) }) }));
+
   it("drops body terms found in more than a fifth of a large library, but keeps them in titles", () => {
-    const many: ArticleMeta[] = Array.from({ length: 3000 }, (_, i) => ({ id: `a${i}`, title: i === 7 ? "视频的独特" : `标题${i}`, date: "2024-01-01", summary: "" }));
-    const lib = new Library(many.map((a, i) => ({ ...a, body: i % 2 === 0 ? "视频视频，视频的价值。" : "别的内容" })));
-    const idx = SearchIndex.build(lib);
+    const idx = SearchIndex.build(large);
     expect(idx.search("视频", { limit: 5 }).hits.map((h) => h.article.title)).toEqual(["视频的独特"]);
+  });
+
+  it("packs in bounded segments exactly what it packs in one go, pruning by the counts of all segments", () => {
+    for (const [docs, postings] of [[docsOf(), 97], [docsOf(), 1], [largeDocs, 5000]] as const) {
+      const whole = new IndexBuilder(Number.MAX_SAFE_INTEGER);
+      const segmented = new IndexBuilder(postings);
+      for (const d of docs) (whole.add(d.id, d.terms), segmented.add(d.id, d.terms));
+      expect(segmented.finish()).toEqual(whole.finish());
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { loadLibrary } from "../../src/library/load.ts";
 import { coverage } from "../../src/search/coverage.ts";
 import type { JudgedQuery } from "../../src/search/evaluate.ts";
 import { BOOST, DIGEST_FACTOR, RELATIVE_COVERAGE, roundScore, SearchIndex } from "../../src/search/index.ts";
-import { packIndex } from "../../src/search/packed.ts";
+import { packIndex } from "../../src/search/builder.ts";
 import { parseQuery } from "../../src/search/query.ts";
 import { PackedScorer, type ScoredTerm } from "../../src/search/scorer.ts";
 import { documentTerms, FIELDS, type DocTerms } from "../../src/search/terms.ts";
