@@ -20,6 +20,11 @@ export function thisMachine(): Machine {
     memoryGb: Math.round(os.totalmem() / 1024 ** 3),
     node: process.version,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
-    loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
+    loadAverage: loadAverage(),
   };
+}
+
+/** The 1-minute load average now, to one decimal. */
+export function loadAverage(): number {
+  return Math.round(os.loadavg()[0]! * 10) / 10;
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { runChild, type ChildOptions, type ChildOutcome } from "./child.ts";
 import { clearLeftovers, coldStart, leftovers, type ColdStart } from "./cold-start.ts";
 import { ensureCorpus } from "./generate.ts";
+import { loadAverage } from "./machine.ts";
 import type { BaselineName, BaselineResult } from "./measure-baseline.ts";
 import type { OursResult } from "./measure-ours.ts";
 import { BENCH_QUERIES } from "./queries.ts";
@@ -58,6 +59,7 @@ export function startOurs(plan: SizePlan, hold?: Pick<ChildOptions, "release" | 
 /** Everything else of one size, once its worker for our search is under way. */
 export async function measureSize(plan: SizePlan, ours: Promise<ChildOutcome<OursResult>>, log: (line: string) => void): Promise<SizeResult> {
   const { articles: n, dir, notes } = plan;
+  const loadAtStart = loadAverage();
   log(`${n} articles: our search`);
   const outcome = await ours;
   if (!outcome.ok) notes.push(`our search failed: ${outcome.error}`);
@@ -70,6 +72,7 @@ export async function measureSize(plan: SizePlan, ours: Promise<ChildOutcome<Our
   }
   const cacheMb = cold.cacheFiles.reduce((sum, f) => sum + sizeMb(path.join(dir, f)), 0);
   const corpusMb = sizeMb(dir, (f) => f.endsWith(".md"));
+  notes.push(`machine load (1-minute load average) ${loadAtStart} when this size started, ${loadAverage()} when it ended`);
   return { articles: n, real: plan.real, corpusMb, cacheMb, generateMs: plan.generateMs, ours: outcome, cold, baselines, notes };
 }
 
