@@ -2,12 +2,25 @@ import { describe, expect, it } from "vitest";
 import { isServed, mayEnable, policyOf } from "../../src/bot/group-policy.ts";
 import { inQuietHours, readSetting, settingsButtons, viewSettings, type SettingsContext } from "../../src/bot/group-settings.ts";
 import { t } from "../../src/bot/strings.ts";
+import { loadConfig } from "../../src/config.ts";
+import { ConfigError } from "../../src/env.ts";
 
 const wechat: SettingsContext = { platform: "wechat", defaultTriggers: ["?", "？"], defaultResults: 3, accounts: ["槽边往事", "记忆承载"], defaultPushTime: "07:30" };
 const telegram: SettingsContext = { ...wechat, platform: "telegram", accounts: ["槽边往事"] };
 
 describe("group policy", () => {
   const none = { allowed: [] };
+
+  it("reads GROUP_POLICY and ALLOWED_GROUPS from the environment, and refuses an unknown policy", () => {
+    expect(loadConfig({}).groups).toEqual({ policy: undefined, allowed: [] });
+    expect(loadConfig({ GROUP_POLICY: " ", ALLOWED_GROUPS: "" }).groups).toEqual({ policy: undefined, allowed: [] });
+    expect(loadConfig({ GROUP_POLICY: "allow-list", ALLOWED_GROUPS: "wechat:a@chatroom, telegram:-100" }).groups).toEqual({
+      policy: "allow-list",
+      allowed: ["wechat:a@chatroom", "telegram:-100"],
+    });
+    expect(() => loadConfig({ GROUP_POLICY: "closed" })).toThrow(ConfigError);
+    expect(() => loadConfig({ GROUP_POLICY: "closed" })).toThrow(/GROUP_POLICY/);
+  });
 
   it("defaults to opt-in on WeChat and open elsewhere; GROUP_POLICY applies everywhere", () => {
     expect(policyOf(none, "wechat")).toBe("opt-in");
