@@ -41,6 +41,8 @@ export interface SyncStatus {
   last?: SyncOutcome;
   /** The last run that succeeded (kept across restarts in the sync state). */
   lastSuccess?: SyncOutcome;
+  /** The last run's report as the operator reads it (per account, files skipped and why): the web console shows it. */
+  lastReport?: string;
   running: boolean;
 }
 
@@ -51,6 +53,7 @@ export class SyncService {
   private stopping = false;
   private last?: SyncOutcome;
   private lastSuccess?: SyncOutcome;
+  private lastReport?: string;
   private readonly abort = new AbortController();
 
   constructor(private readonly deps: SyncServiceDeps) {}
@@ -86,6 +89,7 @@ export class SyncService {
     }
     const outcome: SyncOutcome = { at: report.finishedAt, result: report.status, newArticles: report.newArticles, commit: report.commit, error: report.error };
     this.last = outcome;
+    this.lastReport = formatSyncReport(report);
     if (report.status === "failed") {
       log.error({ err: report.error }, `sync failed; the library is unchanged and the next run tries again\n${formatSyncReport(report)}`);
     } else {
@@ -101,7 +105,7 @@ export class SyncService {
 
   /** What `/stats` and `/healthz` show. */
   status(): SyncStatus {
-    return { last: this.last, lastSuccess: this.lastSuccess, running: this.current !== undefined };
+    return { last: this.last, lastSuccess: this.lastSuccess, lastReport: this.lastReport, running: this.current !== undefined };
   }
 
   /** Stop the schedule and a run in progress (git is killed; files already written stay, whole). */

@@ -52,9 +52,13 @@ pre.log{white-space:pre-wrap;font-size:.8em;margin:0}
 @media (max-width:600px){body{font-size:16px}main{padding:.6em .9em 2em}img.thumb{width:72px;height:54px}.grid{grid-template-columns:repeat(2,minmax(0,1fr));gap:.7em}.grid li.today{display:block}}
 `;
 
-/** Refreshes the login QR code while the console waits for a scan (the page works without it). */
+/**
+ * Refreshes the login QR code while the console waits for a scan, and the
+ * whole page once there is none (the account logged in); the page works without it.
+ */
 const CONSOLE_JS = `
 document.querySelectorAll("img[data-refresh]").forEach(function(img){
+  img.addEventListener("error",function(){location.reload()});
   setInterval(function(){img.src=img.getAttribute("data-refresh")+"?t="+Date.now()},5000);
 });
 `;

@@ -37,6 +37,8 @@ export function sameSecret(a: string, b: string): boolean {
 /** Password check, throttle and sessions of the console. */
 export class ConsoleAuth {
   private readonly failures: number[] = [];
+  /** The oldest failure of the lock-out last reported. */
+  private lockedSince?: number;
   private readonly sessions = new Map<string, Session>();
 
   constructor(
@@ -49,10 +51,15 @@ export class ConsoleAuth {
    * {@link MAX_FAILED_LOGINS} failures within a minute, `wrong`, or a new
    * session's id.
    */
-  login(attempt: string): { result: "throttled" } | { result: "wrong" } | { result: "ok"; sessionId: string } {
+  login(attempt: string): { result: "throttled"; first: boolean } | { result: "wrong" } | { result: "ok"; sessionId: string } {
     const now = this.clock.now().getTime();
     while (this.failures.length > 0 && this.failures[0]! <= now - WINDOW_MS) this.failures.shift();
-    if (this.failures.length >= MAX_FAILED_LOGINS) return { result: "throttled" };
+    if (this.failures.length >= MAX_FAILED_LOGINS) {
+      // Told once per lock-out: a guessing script must not flood the log.
+      const first = this.lockedSince !== this.failures[0];
+      this.lockedSince = this.failures[0];
+      return { result: "throttled", first };
+    }
     if (!sameSecret(attempt, this.password)) {
       this.failures.push(now);
       return { result: "wrong" };

@@ -106,7 +106,7 @@ function libraryBlock(deps: WebDeps, summary: { articles: number; loadedAt: stri
     items.length ? html`<h3>${title}（${items.length}）</h3><table id="${id}"><tbody>${items.slice(0, 200).map((p) => html`<tr><td>${p.file}</td><td class="wrap">${p.field ? `${p.field}: ` : ""}${p.message}</td></tr>`)}</tbody></table>` : "";
   return html`<p>${ui.articlesTotal(summary.articles, local(summary.loadedAt))}</p>
 <table><thead><tr><th>${ui.account}</th><th>${ui.articleCount}</th></tr></thead><tbody>${accounts.map((a) => html`<tr><td>${a.name}</td><td>${a.count}</td></tr>`)}</tbody></table>
-${sync ? html`<p>${ui.lastSync}：${outcome(sync.last)}${sync.running ? html` · ${ui.syncRunning}` : ""}</p><p>${ui.lastSuccessfulSync}：${outcome(sync.lastSuccess)}</p>` : html`<p class="meta">${ui.syncOff}</p>`}
+${sync ? html`<p>${ui.lastSync}：${outcome(sync.last)}${sync.running ? html` · ${ui.syncRunning}` : ""}</p><p>${ui.lastSuccessfulSync}：${outcome(sync.lastSuccess)}</p>${sync.lastReport ? html`<details id="sync-report"><summary>${ui.syncReport}</summary><pre class="log">${clip(sync.lastReport, 20_000)}</pre></details>` : ""}` : html`<p class="meta">${ui.syncOff}</p>`}
 ${problems ? (problems.skipped.length || problems.warnings.length ? html`${list(ui.problems, problems.skipped, "skipped")}${list(ui.warnings, problems.warnings, "warnings")}` : html`<p class="meta">${ui.noProblems}</p>`) : ""}`;
 }
 
@@ -118,6 +118,6 @@ function logsBlock(lines: RecentLine[], local: (iso: string) => string): Html {
   )}</tbody></table>`;
 }
 
-function clip(s: string): string {
-  return s.length > 600 ? `${s.slice(0, 600)}…` : s;
+function clip(s: string, max = 600): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 }

@@ -48,7 +48,7 @@ export function consoleRoutes(deps: WebDeps & { adminPassword: string }): { app:
     if (!expected || typeof form._csrf !== "string" || !sameSecret(form._csrf, expected)) return showLogin(c, ui.expiredForm, 403);
     const outcome = auth.login(typeof form.password === "string" ? form.password : "");
     if (outcome.result === "throttled") {
-      deps.log.warn("console login throttled: too many wrong passwords in a minute");
+      if (outcome.first) deps.log.warn("console login throttled: too many wrong passwords in a minute");
       return showLogin(c, ui.throttled, 429);
     }
     if (outcome.result === "wrong") {

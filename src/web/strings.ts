@@ -75,6 +75,7 @@ export const ui = {
   lastSync: "上次同步",
   lastSuccessfulSync: "上次成功同步",
   syncRunning: "同步进行中",
+  syncReport: "上次同步的报告",
   syncOff: "未配置同步（SYNC_REPO）。",
   never: "从未",
   syncResult: { synced: "已同步", "up-to-date": "已是最新", failed: "失败" } as Record<string, string>,

@@ -48,6 +48,8 @@ describe("SyncService.stop (shutdown during a sync)", () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await running).toMatchObject({ status: "failed", error: expect.stringMatching(/shutting down/) });
     expect(service.status().last).toMatchObject({ result: "failed" });
+    // The operator's report of that run, for the web console.
+    expect(service.status().lastReport).toMatch(/^sync failed: .*shutting down.*; the library is unchanged/m);
   });
 });
 

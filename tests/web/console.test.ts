@@ -47,6 +47,10 @@ describe("the console's door", () => {
     expect(sixth.res.status).toBe(429);
     expect(await sixth.res.text()).toContain("尝试太多次，请一分钟后再试。");
     expect(sixth.cookie).not.toContain("article_bot_session");
+    expect((await attempt(PASSWORD)).res.status).toBe(429);
+    // One warning per wrong password, one for the lock-out: a guessing script does not flood the log.
+    expect(site!.logging.output().match(/console login with a wrong password/g)).toHaveLength(5);
+    expect(site!.logging.output().match(/console login throttled/g)).toHaveLength(1);
     site!.clock.set("2026-11-25T02:01:01Z");
     expect((await attempt(PASSWORD)).res.status).toBe(303);
   });
@@ -161,8 +165,10 @@ describe("the console", () => {
     let runs = 0;
     const last = { at: "2026-11-25T01:00:00.000Z", result: "failed", newArticles: 0, error: "git fetch: could not resolve host" };
     const lastSuccess = { at: "2026-11-24T16:00:00.000Z", result: "synced", newArticles: 3 };
-    await open({ sync: { run: async () => void runs++, status: () => ({ last, lastSuccess, running: false }) } });
+    const lastReport = "槽边往事: new 2, updated 0, unchanged 40, skipped 1\n  skipped 无题.md: no date in the list page\nsync failed: git fetch: could not resolve host; the library is unchanged except for the accounts above\n";
+    await open({ sync: { run: async () => void runs++, status: () => ({ last, lastSuccess, lastReport, running: false }) } });
     const { cookie, page } = await loggedIn();
+    expect(page).toContain("<summary>上次同步的报告</summary><pre class=\"log\">槽边往事: new 2, updated 0, unchanged 40, skipped 1\n  skipped 无题.md: no date in the list page");
     expect(page).toContain("上次同步：2026-11-25 09:00 · 失败 · 新文章 0 篇 · <span class=\"bad\">git fetch: could not resolve host</span>");
     expect(page).toContain("上次成功同步：2026-11-25 00:00 · 已同步 · 新文章 3 篇");
     expect((await site!.request("/console/sync", { form: {}, cookie })).status).toBe(403);
