@@ -1,6 +1,6 @@
 /** The console's pages: the login form and the dashboard. Nothing secret is ever put into them. */
 import { html } from "hono/html";
-import { dayInZone, minuteInZone } from "../clock.ts";
+import { dayInZone, localMinute, minuteInZone } from "../clock.ts";
 import type { Delivery, NewsSubscription, Subscription } from "../store/store.ts";
 import type { RecentLine } from "../util/recent-logs.ts";
 import type { WebAdapterStatus, WebDeps, WebSyncOutcome } from "./deps.ts";
@@ -27,11 +27,12 @@ ${message ? html`<p class="notice error" role="alert" id="login-error">${message
 export async function consolePage(deps: WebDeps, csrf: string, flash?: string): Promise<Html> {
   const now = deps.clock.now();
   const day = dayInZone(now, deps.timeZone);
-  const [subs, news, deliveries, groups] = await Promise.all([
+  const [subs, news, deliveries, groups, announced] = await Promise.all([
     deps.store.listSubscriptions(),
     deps.store.listNewsSubscriptions(),
     deps.store.listDeliveries(day),
     deps.groups?.statsLines() ?? [],
+    deps.store.countDeliveries("new:", localMidnight(now, deps.timeZone).toISOString()),
   ]);
   const report = deps.health();
   const local = (iso: string | null | undefined) => (iso ? minuteInZone(new Date(iso), deps.timeZone) : ui.never);
@@ -42,8 +43,12 @@ ${flash ? html`<p class="notice" role="status" id="flash">${flash}</p>` : ""}
 <section class="actions" aria-label="${ui.actions}">${form("push", ui.pushNow, "push-now")}${deps.sync ? form("sync", ui.syncNow, "sync-now") : ""}${form("logout", ui.logout, "logout", true)}</section>
 <section id="adapters"><h2>${ui.adapters}</h2>${report.adapters.map((a) => adapterBlock(a, local))}</section>
 <section id="subscribers"><h2>${ui.subscribers}</h2>${subscribersTable(subs, news)}</section>
-<section id="groups"><h2>${ui.groups}</h2>${groups.length ? html`<ul>${groups.map((line) => html`<li>${line.replace(/^· /, "")}</li>`)}</ul>` : html`<p class="meta">${ui.noGroups}</p>`}</section>
-<section id="deliveries"><h2>${ui.deliveries(day)}</h2>${deliveriesTable(deliveries, local)}</section>
+  const [subs, news, deliveries, groups, announced] = await Promise.all([
+    deps.store.listSubscriptions(),
+    deps.store.listNewsSubscriptions(),
+    deps.store.listDeliveries(day),
+    deps.groups?.statsLines() ?? [],
+    deps.store.countDeliveries("new:", localMidnight(now, deps.timeZone).toISOString()),
 <section id="library"><h2>${ui.library}</h2>${libraryBlock(deps, report.library, local)}</section>
 <section id="logs"><h2>${ui.logs}</h2>${logsBlock(deps.recentLogs?.list() ?? [], local)}</section>`;
   return page({ title: ui.consoleTitle, section: "console", showConsole: true, body, script: "console.js" });
@@ -116,6 +121,12 @@ function logsBlock(lines: RecentLine[], local: (iso: string) => string): Html {
     (l) =>
       html`<tr><td>${local(l.at)}</td><td class="${l.level === "warn" ? "" : "bad"}">${l.level}</td><td class="wrap">${l.msg}<pre class="log">${clip(JSON.stringify(l.fields))}</pre></td></tr>`,
   )}</tbody></table>`;
+}
+
+/** The start of `now`'s day in `timeZone` (to the minute; a daylight-saving jump that day shifts it by that hour). */
+function localMidnight(now: Date, timeZone: string): Date {
+  const [hours, minutes] = localMinute(now, timeZone).time.split(":").map(Number);
+  return new Date(now.getTime() - ((hours! * 60 + minutes!) * 60 + now.getUTCSeconds()) * 1000 - now.getUTCMilliseconds());
 }
 
 function clip(s: string, max = 600): string {

@@ -64,6 +64,7 @@ export const ui = {
   deliveries: (day: string) => `今日推送（${day}）`,
   deliveryStatus: { sent: "已送达", failed: "失败", claimed: "发送中" } as Record<string, string>,
   noDeliveries: "今天还没有推送记录。",
+  announcementsToday: "今天的新文章通知",
   reason: "原因",
   status: "状态",
   time: "时间",

@@ -143,11 +143,14 @@ describe("the console", () => {
     await site!.store.confirmDelivery("telegram", "1001", "2026-11-25");
     await site!.store.claimDelivery("wechat", "room@chatroom", "2026-11-25", "me", 60_000);
     await site!.store.failDelivery("wechat", "room@chatroom", "2026-11-25", "rejected: 机器人已被移出群聊");
+    await site!.store.claimDelivery("telegram", "1001", "new:槽边往事/独一无二", "me", 60_000);
+    await site!.store.confirmDelivery("telegram", "1001", "new:槽边往事/独一无二");
     const { page } = await loggedIn();
     expect(page).toContain("<tr><td>telegram</td><td>1001 <span class=\"meta\">私聊</span></td><td>默认时间</td><td class=\"wrap\">墨荷、AI</td></tr>");
     expect(page).toContain("<tr><td>wechat</td><td>room@chatroom <span class=\"meta\">群</span></td><td>21:30</td><td class=\"wrap\">—</td></tr>");
     expect(page).toContain("今日推送（2026-11-25）");
     expect(page).toContain("已送达 1 · 失败 1 · 发送中 0");
+    expect(page).toContain("今天的新文章通知：已送达 1 · 失败 0 · 发送中 0");
     expect(page).toMatch(/<td>wechat<\/td><td>room@chatroom<\/td><td class="bad">失败<\/td><td>[^<]+<\/td><td class="wrap">rejected: 机器人已被移出群聊<\/td>/);
   });
 
