@@ -43,12 +43,8 @@ ${flash ? html`<p class="notice" role="status" id="flash">${flash}</p>` : ""}
 <section class="actions" aria-label="${ui.actions}">${form("push", ui.pushNow, "push-now")}${deps.sync ? form("sync", ui.syncNow, "sync-now") : ""}${form("logout", ui.logout, "logout", true)}</section>
 <section id="adapters"><h2>${ui.adapters}</h2>${report.adapters.map((a) => adapterBlock(a, local))}</section>
 <section id="subscribers"><h2>${ui.subscribers}</h2>${subscribersTable(subs, news)}</section>
-  const [subs, news, deliveries, groups, announced] = await Promise.all([
-    deps.store.listSubscriptions(),
-    deps.store.listNewsSubscriptions(),
-    deps.store.listDeliveries(day),
-    deps.groups?.statsLines() ?? [],
-    deps.store.countDeliveries("new:", localMidnight(now, deps.timeZone).toISOString()),
+<section id="groups"><h2>${ui.groups}</h2>${groups.length ? html`<ul>${groups.map((line) => html`<li>${line.replace(/^· /, "")}</li>`)}</ul>` : html`<p class="meta">${ui.noGroups}</p>`}</section>
+<section id="deliveries"><h2>${ui.deliveries(day)}</h2>${deliveriesTable(deliveries, local)}<p class="meta" id="announcements">${ui.announcementsToday}：${ui.deliveryStatus.sent} ${announced.sent} · ${ui.deliveryStatus.failed} ${announced.failed} · ${ui.deliveryStatus.claimed} ${announced.claimed}</p></section>
 <section id="library"><h2>${ui.library}</h2>${libraryBlock(deps, report.library, local)}</section>
 <section id="logs"><h2>${ui.logs}</h2>${logsBlock(deps.recentLogs?.list() ?? [], local)}</section>`;
   return page({ title: ui.consoleTitle, section: "console", showConsole: true, body, script: "console.js" });
