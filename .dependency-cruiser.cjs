@@ -14,10 +14,16 @@ const FLOORS = [
 
 const backArrows = FLOORS.slice(1).map((floor, i) => ({
   name: `floor-${i + 1}-imports-up`,
-  comment: `${floor.name} imports from a floor above it (${FLOORS.slice(0, i + 1).map((f) => f.name.split(" (")[0]).join(", ")})`,
+  comment: `${floor.name} imports from a floor above it (${FLOORS.slice(0, i + 1)
+    .map((f) => f.name.split(" (")[0])
+    .join(", ")})`,
   severity: "error",
   from: { path: floor.path },
-  to: { path: FLOORS.slice(0, i + 1).map((f) => f.path).join("|") },
+  to: {
+    path: FLOORS.slice(0, i + 1)
+      .map((f) => f.path)
+      .join("|"),
+  },
 }));
 
 const ONE_OF_THE_FLOORS = FLOORS.map((f) => f.path).join("|");

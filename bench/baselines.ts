@@ -12,7 +12,12 @@ import { foldCase } from "../src/search/tokenize.ts";
 export function defaultMiniSearch(articles: readonly Article[]): (q: string) => EngineAnswer {
   const mini = new MiniSearch<Article>({ fields: ["title", "body"], storeFields: ["title"] });
   mini.addAll(articles);
-  return (q) => ({ titles: mini.search(q, { prefix: true, fuzzy: 0.2 }).slice(0, 10).map((r) => r.title as string) });
+  return (q) => ({
+    titles: mini
+      .search(q, { prefix: true, fuzzy: 0.2 })
+      .slice(0, 10)
+      .map((r) => r.title as string),
+  });
 }
 
 /**
@@ -24,7 +29,12 @@ export function defaultMiniSearch(articles: readonly Article[]): (q: string) => 
 export function jiebaMiniSearch(articles: readonly Article[]): (q: string) => EngineAnswer {
   const mini = new MiniSearch<Article>({ fields: ["title", "body"], storeFields: ["title"], tokenize: jiebaWords });
   mini.addAll(articles);
-  return (q) => ({ titles: mini.search(q, { prefix: (t) => /^[a-z]{3,}$/.test(t), fuzzy: (t) => (/^[a-z]{4,}$/.test(t) ? 0.2 : false) }).slice(0, 10).map((r) => r.title as string) });
+  return (q) => ({
+    titles: mini
+      .search(q, { prefix: (t) => /^[a-z]{3,}$/.test(t), fuzzy: (t) => (/^[a-z]{4,}$/.test(t) ? 0.2 : false) })
+      .slice(0, 10)
+      .map((r) => r.title as string),
+  });
 }
 
 function jiebaWords(text: string): string[] {

@@ -3,9 +3,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 
 /** How a measurement in a child process ended. */
-export type ChildOutcome<T> =
-  | { ok: true; result: T; wallMs: number }
-  | { ok: false; error: string; wallMs: number };
+export type ChildOutcome<T> = { ok: true; result: T; wallMs: number } | { ok: false; error: string; wallMs: number };
 
 /** What a worker sends back: its result or why it failed. */
 type WorkerMessage<T> = { result: T } | { error: string };

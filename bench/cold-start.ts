@@ -39,7 +39,13 @@ export function coldStart(dir: string, query: string, timeoutMs: number): Promis
 }
 
 function lastLine(text: string): string {
-  return text.trim().split("\n").filter((l) => !l.startsWith("skipped ")).pop() ?? "";
+  return (
+    text
+      .trim()
+      .split("\n")
+      .filter((l) => !l.startsWith("skipped "))
+      .pop() ?? ""
+  );
 }
 
 /**

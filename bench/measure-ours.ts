@@ -95,12 +95,7 @@ async function timeHandler(snapshot: LibrarySnapshot, reps: number, queries: rea
       timeZone: "Asia/Shanghai",
       defaultPushTime: "07:30",
     });
-    const times = await timeQueries(
-      (text, i) => bot.handle({ platform: "bench", chatId: `c${i}`, userId: `u${i}`, isGroup: false, mentioned: false, text }),
-      reps,
-      undefined,
-      queries,
-    );
+    const times = await timeQueries((text, i) => bot.handle({ platform: "bench", chatId: `c${i}`, userId: `u${i}`, isGroup: false, mentioned: false, text }), reps, undefined, queries);
     return times.all;
   } finally {
     await store.close();

@@ -47,7 +47,7 @@ export interface SizePlan {
 /** Write (or reuse) the plan's corpus and clear what earlier runs left in it. */
 export async function prepareCorpus(plan: SizePlan, sourceDir: string): Promise<void> {
   const started = performance.now();
-  if (!plan.real && await ensureCorpus(plan.dir, plan.articles, { seed: SEED, sourceDir })) plan.generateMs = performance.now() - started;
+  if (!plan.real && (await ensureCorpus(plan.dir, plan.articles, { seed: SEED, sourceDir }))) plan.generateMs = performance.now() - started;
   clearLeftovers(plan.dir);
 }
 

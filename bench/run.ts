@@ -110,7 +110,9 @@ async function realPlanOf(dir: string, options: BenchOptions): Promise<SizePlan>
     full: options.full,
     real: true,
     queriesFile,
-    notes: [`real archive ${dir}: ${count} queries (the judged set of tests/fixtures/search/judged-accounts.json and phrases sampled from the archive), ${reps} timed passes within a 20 s budget per engine`],
+    notes: [
+      `real archive ${dir}: ${count} queries (the judged set of tests/fixtures/search/judged-accounts.json and phrases sampled from the archive), ${reps} timed passes within a 20 s budget per engine`,
+    ],
   };
 }
 

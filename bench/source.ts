@@ -37,7 +37,7 @@ const IMAGE_LINE = /^!\[[^\]]*\]\([^)\s]+\)$/;
  * article yet, import the raw 小懒 backups into a temp dir first.
  */
 export async function readSource(dir: string, rawBackups = RAW_BACKUPS): Promise<SourceMaterial> {
-  const direct = await hasMarkdown(dir) ? await loadLibrary(dir) : undefined;
+  const direct = (await hasMarkdown(dir)) ? await loadLibrary(dir) : undefined;
   if (direct && direct.articles.length > 0) return materialOf(direct.articles);
   const tmp = await mkdtemp(path.join(os.tmpdir(), "bench-source-"));
   try {
@@ -70,7 +70,11 @@ export function materialOf(articles: readonly Article[]): SourceMaterial {
   const prose = sentences.filter((s) => /\p{Script=Han}/u.test(s));
   const clauses = unique(prose.flatMap((s) => s.split(CLAUSE_BREAK)).filter((c) => c.length >= 4 && c.length <= 12));
   const text = [...articles.map((a) => a.title), ...prose].join("\n");
-  const words = unique(segmenter().cut(text, true).filter((w) => /^\p{Script=Han}{2,4}$/u.test(w)));
+  const words = unique(
+    segmenter()
+      .cut(text, true)
+      .filter((w) => /^\p{Script=Han}{2,4}$/u.test(w)),
+  );
   return {
     articles: articles.length,
     sentences: prose,

@@ -136,7 +136,10 @@ export interface DockerIgnore {
 
 /** Read `.dockerignore` (only the two forms this project uses; see {@link DockerIgnore}). */
 export function readDockerIgnore(file: string): DockerIgnore {
-  const lines = readFileSync(file, "utf8").split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  const lines = readFileSync(file, "utf8")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
   const wildcard = (glob: string) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
   return {
     included: lines.filter((l) => l.startsWith("!")).map((l) => l.slice(1).replace(/\/$/, "")),

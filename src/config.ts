@@ -8,7 +8,12 @@ import { blankAsUndefined, optionalString, parseEnv, type Env } from "./env.ts";
 const list = z
   .string()
   .optional()
-  .transform((s) => (s ?? "").split(/[,\s]+/).map((x) => x.trim()).filter(Boolean));
+  .transform((s) =>
+    (s ?? "")
+      .split(/[,\s]+/)
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 
 const timeZone = z.string().refine((tz) => {
   try {
@@ -27,13 +32,7 @@ const envSchema = z.object({
   GROUP_POLICY: z.preprocess(blankAsUndefined, z.enum(["open", "opt-in", "allow-list"]).optional()),
   ALLOWED_GROUPS: list,
   IMAGE_HOSTS_ALLOW: list.refine((entries) => entries.every(isHostOrRange), "must list host names, IP addresses or CIDR ranges (e.g. 10.0.0.0/8)"),
-  PUSH_CRON: z.preprocess(
-    blankAsUndefined,
-    z
-      .string()
-      .default("30 7 * * *")
-      .refine(isFiveFieldCron, "is not a 5-field cron expression (e.g. 30 7 * * *)"),
-  ),
+  PUSH_CRON: z.preprocess(blankAsUndefined, z.string().default("30 7 * * *").refine(isFiveFieldCron, "is not a 5-field cron expression (e.g. 30 7 * * *)")),
   PUSH_TZ: z.preprocess(blankAsUndefined, timeZone.default("Asia/Shanghai")),
   LOG_LEVEL: z.preprocess(blankAsUndefined, z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info")),
   // 0: any free port (the address is logged).
@@ -57,14 +56,13 @@ const syncEnvSchema = z.object({
   SYNC_ACCOUNTS: z
     .string()
     .optional()
-    .transform((s) => (s ?? "").split(/[,，]/).map((x) => x.trim()).filter(Boolean)),
-  SYNC_CRON: z.preprocess(
-    blankAsUndefined,
-    z
-      .string()
-      .default("0 * * * *")
-      .refine(isFiveFieldCron, "is not a 5-field cron expression (e.g. 0 * * * *)"),
-  ),
+    .transform((s) =>
+      (s ?? "")
+        .split(/[,，]/)
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  SYNC_CRON: z.preprocess(blankAsUndefined, z.string().default("0 * * * *").refine(isFiveFieldCron, "is not a 5-field cron expression (e.g. 0 * * * *)")),
 });
 
 /**
@@ -169,7 +167,9 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     dataDir,
     articlesDir: articlesDirOf(dataDir),
-    triggers: e.TRIGGER.split(",").map((t) => t.trim()).filter(Boolean),
+    triggers: e.TRIGGER.split(",")
+      .map((t) => t.trim())
+      .filter(Boolean),
     adminIds: e.ADMIN_IDS,
     groups: { policy: e.GROUP_POLICY, allowed: e.ALLOWED_GROUPS },
     pushCron: e.PUSH_CRON,

@@ -54,7 +54,10 @@ export class PhotoUploader {
     const known = (local ? await local : undefined) || stored;
     if (known && (await this.sendById(api, chatId, known, photo, extras))) return;
     const upload = this.upload(api, chatId, photo, extras, sendText);
-    const fileId = upload.then((id) => id, () => undefined);
+    const fileId = upload.then(
+      (id) => id,
+      () => undefined,
+    );
     this.uploads.set(photo.url, fileId);
     // Only a file_id is worth keeping: after a failure the next send tries again.
     if (!(await fileId) && this.uploads.get(photo.url) === fileId) this.uploads.delete(photo.url);

@@ -101,9 +101,7 @@ export class WechatAdapter implements Adapter {
         this.online = isOnline;
         this.queue.setOnline(isOnline);
         const now = this.clock.now();
-        this.session = isOnline
-          ? { ...this.session, lastLoginAt: now, qrUrl: undefined, qrCode: undefined, logoutReason: undefined }
-          : { ...this.session, lastLogoutAt: now, logoutReason: reason };
+        this.session = isOnline ? { ...this.session, lastLoginAt: now, qrUrl: undefined, qrCode: undefined, logoutReason: undefined } : { ...this.session, lastLogoutAt: now, logoutReason: reason };
         this.remember(isOnline ? "login" : "logout", reason);
       },
       qr: (url, value) => {

@@ -105,7 +105,14 @@ export function readSetting(name: string, value: string, ctx: SettingsContext): 
     case "accounts": {
       if (ctx.accounts.length < 2) return { error: t.settingOneAccount };
       if (reset || ALL.has(v.toLowerCase())) return change(key, { accounts: null });
-      const wanted = [...new Set(v.split(/[,，、]+/).map((a) => a.trim()).filter(Boolean))];
+      const wanted = [
+        ...new Set(
+          v
+            .split(/[,，、]+/)
+            .map((a) => a.trim())
+            .filter(Boolean),
+        ),
+      ];
       const unknown = wanted.filter((a) => !ctx.accounts.includes(a));
       if (unknown.length > 0) return { error: t.settingUnknownAccounts(unknown, ctx.accounts) };
       return change(key, { accounts: wanted });

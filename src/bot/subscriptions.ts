@@ -69,7 +69,14 @@ function topic(msg: Incoming): { threadId?: string } {
 
 /** `墨荷, AI视频 墨荷` → [墨荷, AI视频]: split on spaces, commas and 、, without repeats. */
 export function parseKeywords(arg: string): string[] {
-  return [...new Set(arg.split(/[\s,，、;；]+/).map((k) => k.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      arg
+        .split(/[\s,，、;；]+/)
+        .map((k) => k.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** Parse `H:MM`/`HH:MM` (also with ：), resolving to `HH:MM`, or undefined when invalid. */

@@ -16,9 +16,7 @@ export function zenReply(snapshot: Pick<LibrarySnapshot, "gallery" | "library">,
   if (!image) return undefined;
   const caption = [t.zenCaption(image.title)];
   if (options.onThisDay) {
-    const past = snapshot.library
-      .onThisDay(day.slice(5), Number(day.slice(0, 4)))
-      .find((a) => !isDigest(a) && a.id !== image.article.id);
+    const past = snapshot.library.onThisDay(day.slice(5), Number(day.slice(0, 4))).find((a) => !isDigest(a) && a.id !== image.article.id);
     if (past) caption.push(t.onThisDay(past.date.slice(0, 4), past.title, past.url));
   }
   return {

@@ -49,7 +49,10 @@ export async function loadIndexedLibrary(dir: string, options: IndexedLoadOption
   const builder = new IndexBuilder();
   const scan = await scanFiles(dir, previous, builder, log);
   const files = new Map([...scan.unchanged, ...scan.parsed].map(([name, e]) => [name, e.entry] as const));
-  const library = new Library([...files.values()].map((e) => e.meta), (id) => readArticleBody(dir, id));
+  const library = new Library(
+    [...files.values()].map((e) => e.meta),
+    (id) => readArticleBody(dir, id),
+  );
   const base = { library, skipped: scan.skipped, warnings: findDuplicates(library.articles), cached: scan.unchanged.size, parsed: scan.parsed.size };
   const changed = scan.parsed.size > 0 || files.size !== previous.size;
   if (persisted && !changed) return { ...base, index: SearchIndex.fromPacked(library, persisted) };
@@ -110,7 +113,12 @@ async function scanFiles(dir: string, previous: Map<string, FileEntry>, builder:
     if (known) scan.unchanged.set(name, { entry: known });
     scan.skipped.push(known ? { ...result, message: `${result.message} (serving its last good version)` } : result);
   };
-  await parseEach(dir, changed.map((c) => c.rel), each, { log });
+  await parseEach(
+    dir,
+    changed.map((c) => c.rel),
+    each,
+    { log },
+  );
   scan.skipped.sort((a, b) => a.file.localeCompare(b.file));
   return scan;
 }

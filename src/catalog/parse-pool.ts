@@ -72,7 +72,7 @@ async function parseInWorkers(root: string, files: readonly string[], count: num
       const worker = idle.pop()!;
       done.set(i, await ask(worker, { root, files: chunk }));
       idle.push(worker);
-      for (let ready = done.get(next); ready; ready = done.get(next)) (done.delete(next++), deliver(ready));
+      for (let ready = done.get(next); ready; ready = done.get(next)) done.delete(next++), deliver(ready);
     });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

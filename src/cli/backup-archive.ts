@@ -140,4 +140,3 @@ export function backupArgs(command: "backup" | "restore", args: string[], env: N
   }
   return { file, dataDir: config.dataDir };
 }
-

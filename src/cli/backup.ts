@@ -25,7 +25,9 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   let staging: string | undefined;
   try {
     staging = mkdtempSync(path.join(toStdout ? os.tmpdir() : path.dirname(file), ".article-bot-backup-"));
-    const sessions = readdirSync(dataDir).filter((name) => SESSION.test(name)).map((name) => path.join(dataDir, name));
+    const sessions = readdirSync(dataDir)
+      .filter((name) => SESSION.test(name))
+      .map((name) => path.join(dataDir, name));
     const written = toStdout ? path.join(staging, "out.sqlite") : file;
     const { database, sessions: names } = await writeBackup(written, sqliteFile(dataDir), sessions, staging);
     if (toStdout) await pipeline(createReadStream(written), process.stdout, { end: false });

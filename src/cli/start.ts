@@ -172,7 +172,10 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     const paces: Record<string, Pace> = Object.fromEntries(entries.flatMap((e) => (e.module.pace ? [[e.module.platform, e.module.pace]] : [])));
     const images = options.images ?? new ImageCache({ downloadOptions: { allowHosts: config.imageHostsAllow, agent: proxy } });
     const pushing = new InFlight();
-    const connectedSenders = () => supervised().filter((s) => s.state === "running").map((s) => pushing.track(observability.sender(s.adapter.sender)));
+    const connectedSenders = () =>
+      supervised()
+        .filter((s) => s.state === "running")
+        .map((s) => pushing.track(observability.sender(s.adapter.sender)));
     const push = new PushService({
       store,
       senders: connectedSenders,
@@ -288,10 +291,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
         await alerts.stop();
         await Promise.all(slots.map((slot) => slot.ready));
         // Replies queued in the adapters and pushes in flight get DRAIN_MS together; what is left then is dropped and counted.
-        await Promise.all([
-          stopPush?.(),
-          ...supervised().map((s) => s.stop().catch((err: unknown) => log.warn({ platform: s.platform, err: oneLine(err) }, "adapter did not stop cleanly"))),
-        ]);
+        await Promise.all([stopPush?.(), ...supervised().map((s) => s.stop().catch((err: unknown) => log.warn({ platform: s.platform, err: oneLine(err) }, "adapter did not stop cleanly")))]);
         await closeAll();
       },
     };

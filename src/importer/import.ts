@@ -88,7 +88,10 @@ export async function importBackups(opts: ImportOptions): Promise<ImportReport> 
 }
 
 async function listBackups(dir: string): Promise<string[]> {
-  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) throw new ImportError(`backup directory not found: ${dir}`);
   const entries = await readdir(dir, { withFileTypes: true });
   return entries
@@ -118,13 +121,7 @@ function emptyReport(total: number, list: ListPage | undefined): ImportReport {
 }
 
 /** Parse, complete, write and verify one backup, recording the outcome in `report`. */
-async function importOne(
-  file: string,
-  opts: ImportOptions,
-  list: ListPage | undefined,
-  report: ImportReport,
-  taken: Set<string>,
-): Promise<void> {
+async function importOne(file: string, opts: ImportOptions, list: ListPage | undefined, report: ImportReport, taken: Set<string>): Promise<void> {
   const name = path.basename(file);
   const skip = (reason: string) => void report.skipped.push({ file: name, reason });
   let text: string;
@@ -172,12 +169,7 @@ async function importOne(
  * `imported_from` mark and the same title). A file the writer made by
  * hand is never overwritten.
  */
-async function ownedName(
-  outDir: string,
-  base: string,
-  taken: Set<string>,
-  article: { title: string; url?: string },
-): Promise<{ name: string; previous?: string }> {
+async function ownedName(outDir: string, base: string, taken: Set<string>, article: { title: string; url?: string }): Promise<{ name: string; previous?: string }> {
   for (let n = 1; ; n++) {
     const name = n === 1 ? `${base}.md` : `${base}-${n}.md`;
     if (taken.has(name.toLowerCase())) continue;
@@ -260,12 +252,18 @@ function isComplete(s: string): boolean {
  */
 function summarySource(body: string): string {
   const linksOnly = (p: string) =>
-    p.replace(/!?\[[^[\]]*\]\([^()\]]*\)/g, "").replace(/[（(][^（(）)]*[）)]/g, "").replace(/[\s\p{P}]/gu, "") === "";
+    p
+      .replace(/!?\[[^[\]]*\]\([^()\]]*\)/g, "")
+      .replace(/[（(][^（(）)]*[）)]/g, "")
+      .replace(/[\s\p{P}]/gu, "") === "";
   return body
     .split(/\n{2,}/)
-    .map((p) => p.split("\n").filter((line) => !/^\s*(\d+\.|[-*+])\s/.test(line)).join("\n"))
+    .map((p) =>
+      p
+        .split("\n")
+        .filter((line) => !/^\s*(\d+\.|[-*+])\s/.test(line))
+        .join("\n"),
+    )
     .filter((p) => p.trim() !== "" && !linksOnly(p))
     .join("\n\n");
 }
-
-

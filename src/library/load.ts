@@ -130,7 +130,10 @@ export function findDuplicates(articles: readonly ArticleMeta[]): LoadProblem[] 
   const warnings: LoadProblem[] = [];
   const seen = new Map<string, string>();
   for (const a of articles) {
-    for (const [field, value] of [["title", a.title], ["url", a.url]] as const) {
+    for (const [field, value] of [
+      ["title", a.title],
+      ["url", a.url],
+    ] as const) {
       if (!value) continue;
       const key = field === "title" ? `title\u0000${a.account ?? ""}\u0000${value}` : `url\u0000${value}`;
       const first = seen.get(key);

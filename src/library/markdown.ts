@@ -13,15 +13,17 @@ const LINK = /\[([^[\]]*)\]\([^()\]]*\)/g;
  * Every pattern is linear in the text (see tests/hardening/linear-parsers).
  */
 export function markdownToText(md: string): string {
-  return md
-    .replace(IMAGE, "")
-    .replace(LINK, "$1")
-    .replace(/<[^<>]+>/g, "")
-    .replace(/^[ \t]{0,3}(#{1,6}|>+|[-*+]\s|\d+\.\s)[ \t]*/gm, "")
-    .replace(/^[ \t]*(-{3,}|\*{3,}|_{3,})[ \t]*$/gm, "")
-    .replace(/(\*\*|__|\*|_|`|~~)/g, "")
-    // Starting only at the first blank of a run: a run of 100,000 spaces is scanned once, not once per space.
-    .replace(/(?<![ \t])[ \t]+\n/g, "\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
+  return (
+    md
+      .replace(IMAGE, "")
+      .replace(LINK, "$1")
+      .replace(/<[^<>]+>/g, "")
+      .replace(/^[ \t]{0,3}(#{1,6}|>+|[-*+]\s|\d+\.\s)[ \t]*/gm, "")
+      .replace(/^[ \t]*(-{3,}|\*{3,}|_{3,})[ \t]*$/gm, "")
+      .replace(/(\*\*|__|\*|_|`|~~)/g, "")
+      // Starting only at the first blank of a run: a run of 100,000 spaces is scanned once, not once per space.
+      .replace(/(?<![ \t])[ \t]+\n/g, "\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim()
+  );
 }

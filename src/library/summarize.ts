@@ -24,7 +24,7 @@ export function summarize(body: string, min = 80, max = 120): string {
   for (const m of text.matchAll(SENTENCE_END)) {
     const end = m.index + m[0].length;
     const len = length(text.slice(0, end));
-    if (len > max && (cut > 0 && length(text.slice(0, cut)) >= min || len > max * 1.5)) break;
+    if (len > max && ((cut > 0 && length(text.slice(0, cut)) >= min) || len > max * 1.5)) break;
     cut = end;
     if (len >= min) return text.slice(0, end).trim();
   }
@@ -38,16 +38,23 @@ function clauseCut(text: string, from: number, min: number, max: number): string
   let best = -1;
   for (const m of head.matchAll(CLAUSE_END)) if (m.index >= from) best = m.index;
   if (best >= 0 && length(head.slice(0, best)) >= min / 2) return head.slice(0, best);
-  return from > 0 ? text.slice(0, from).trim().replace(/[。！？!?…；;]$/, "") : head;
+  return from > 0
+    ? text
+        .slice(0, from)
+        .trim()
+        .replace(/[。！？!?…；;]$/, "")
+    : head;
 }
 
 /** Paragraphs joined into one line: no space between Chinese characters, one between words. */
 function flatten(text: string): string {
-  return text
-    // Starting only at the first blank of a run keeps this linear on long runs of spaces.
-    .replace(/(?<!\s)\s*\n\s*/g, (_m, offset: number, s: string) => (isLatin(s[offset - 1]) && isLatin(s[offset + _m.length]) ? " " : ""))
-    .replace(/[ \t]+/g, " ")
-    .trim();
+  return (
+    text
+      // Starting only at the first blank of a run keeps this linear on long runs of spaces.
+      .replace(/(?<!\s)\s*\n\s*/g, (_m, offset: number, s: string) => (isLatin(s[offset - 1]) && isLatin(s[offset + _m.length]) ? " " : ""))
+      .replace(/[ \t]+/g, " ")
+      .trim()
+  );
 }
 
 function isLatin(ch: string | undefined): boolean {

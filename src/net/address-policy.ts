@@ -21,7 +21,8 @@ for (const [net, prefix] of [
   ["198.18.0.0", 15],
   ["224.0.0.0", 4], // multicast
   ["240.0.0.0", 4], // reserved, broadcast
-] as const) INTERNAL.addSubnet(net, prefix, "ipv4");
+] as const)
+  INTERNAL.addSubnet(net, prefix, "ipv4");
 for (const [net, prefix] of [
   ["::", 128],
   ["::1", 128],
@@ -29,7 +30,8 @@ for (const [net, prefix] of [
   ["fe80::", 10], // link-local
   ["fec0::", 10], // site-local (deprecated, still routable inside)
   ["ff00::", 8], // multicast
-] as const) INTERNAL.addSubnet(net, prefix, "ipv6");
+] as const)
+  INTERNAL.addSubnet(net, prefix, "ipv6");
 
 /** An IPv4 address carried inside an IPv6 one (`::ffff:127.0.0.1`, NAT64 `64:ff9b::7f00:1`), else undefined. */
 function embeddedIPv4(address: string): string | undefined {
@@ -56,7 +58,10 @@ export class AddressPolicy {
   /** @param allow entries of `IMAGE_HOSTS_ALLOW`: host names, addresses, CIDR ranges */
   constructor(allow: readonly string[] = []) {
     for (const raw of allow) {
-      const entry = raw.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+      const entry = raw
+        .trim()
+        .toLowerCase()
+        .replace(/^\[(.*)\]$/, "$1");
       const [address, prefix] = entry.split("/");
       const family = isIP(address ?? "");
       if (family === 0) this.names.add(entry);

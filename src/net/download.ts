@@ -139,13 +139,7 @@ function parseTarget(href: string, original: string): URL {
  * for DNS rebinding between a check and the connection). An address
  * literal is not looked up, so it is checked here first.
  */
-async function request(
-  target: URL,
-  policy: AddressPolicy,
-  resolve: (hostname: string) => Promise<LookupAddress[]>,
-  agent: Agent | undefined,
-  signal: AbortSignal,
-): Promise<IncomingMessage> {
+async function request(target: URL, policy: AddressPolicy, resolve: (hostname: string) => Promise<LookupAddress[]>, agent: Agent | undefined, signal: AbortSignal): Promise<IncomingMessage> {
   const host = target.hostname.replace(/^\[(.*)\]$/, "$1");
   const byName = policy.allowsName(host);
   if (!byName && isIP(host)) refuseIf(policy.refusal(host), target);

@@ -32,16 +32,9 @@ export class Metrics {
   });
 
   /** Push deliveries (one per send attempt), by outcome: sent or a failure kind. */
-  readonly pushes = this.counter(
-    "article_bot_push_deliveries_total",
-    "Push send attempts, by outcome (sent, gone, rate_limited, transient, rejected)",
-    ["platform", "outcome"],
-  );
+  readonly pushes = this.counter("article_bot_push_deliveries_total", "Push send attempts, by outcome (sent, gone, rate_limited, transient, rejected)", ["platform", "outcome"]);
 
-  readonly platformErrors = this.counter("article_bot_platform_errors_total", "Errors reported by or about a chat platform, by kind", [
-    "platform",
-    "kind",
-  ]);
+  readonly platformErrors = this.counter("article_bot_platform_errors_total", "Errors reported by or about a chat platform, by kind", ["platform", "kind"]);
 
   constructor(options: MetricsOptions = {}) {
     const { librarySize } = options;

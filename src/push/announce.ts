@@ -136,7 +136,14 @@ export class Announcer {
     if (articles.length === 0) return [];
     const subs = await this.deps.store.listNewsSubscriptions();
     const text = searchableText(snapshot);
-    return this.deliver(subs.flatMap((sub) => this.jobsFor(sub, articles.filter((a) => matches(() => text(a), sub.keywords)))));
+    return this.deliver(
+      subs.flatMap((sub) =>
+        this.jobsFor(
+          sub,
+          articles.filter((a) => matches(() => text(a), sub.keywords)),
+        ),
+      ),
+    );
   }
 
   /**
@@ -178,7 +185,15 @@ export class Announcer {
       return articles.map((a) => ({ chat, key: `new:${a.id}`, reply: announcement(a) }));
     }
     // Each article is new for exactly one batch (markSeen), so the batch's ids identify this digest for good.
-    const hash = createHash("sha1").update(articles.map((a) => a.id).sort().join("\n")).digest("hex").slice(0, 16);
+    const hash = createHash("sha1")
+      .update(
+        articles
+          .map((a) => a.id)
+          .sort()
+          .join("\n"),
+      )
+      .digest("hex")
+      .slice(0, 16);
     return [{ chat, key: `new:digest:${hash}`, reply: digest(articles) }];
   }
 
@@ -207,7 +222,14 @@ export function digest(articles: readonly ArticleMeta[]): Reply {
   const perAccount = new Map<string, number>();
   for (const a of articles) if (a.account) perAccount.set(a.account, (perAccount.get(a.account) ?? 0) + 1);
   const counts = [...perAccount].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  return { kind: "text", text: t.newDigest(articles.length, counts, articles.slice(0, DIGEST_TITLES).map((a) => a.title)) };
+  return {
+    kind: "text",
+    text: t.newDigest(
+      articles.length,
+      counts,
+      articles.slice(0, DIGEST_TITLES).map((a) => a.title),
+    ),
+  };
 }
 
 /**

@@ -69,7 +69,10 @@ export interface DeliveryJob {
  * chat's failure never stops the others.
  */
 export async function fanOut(chats: readonly Subscription[], reply: Reply, opts: FanoutOptions): Promise<FanoutReport> {
-  return deliverAll(chats.map((chat) => ({ chat, reply, key: opts.day })), opts);
+  return deliverAll(
+    chats.map((chat) => ({ chat, reply, key: opts.day })),
+    opts,
+  );
 }
 
 /**

@@ -4,7 +4,6 @@ import { cronTicker, isFiveFieldCron, type Ticker } from "../cron.ts";
 import type { Logger } from "../log.ts";
 import type { Subscription } from "../store/store.ts";
 
-
 /** The next push, for `/stats`. */
 export interface NextRun extends LocalMinute {
   /** True when it falls on the same day as the moment asked about. */

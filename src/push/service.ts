@@ -197,18 +197,10 @@ export class PushService implements AdminActions {
    * their claim was abandoned, or they stayed rate-limited at least
    * `retryFailedAfterMs` ago (0: any failure, at once — `/push_now`).
    */
-  private undelivered(
-    now: Date,
-    subs: Subscription[],
-    deliveries: Map<string, Delivery>,
-    retryFailedAfterMs: number,
-    due: (s: Subscription) => boolean,
-  ): Subscription[] {
+  private undelivered(now: Date, subs: Subscription[], deliveries: Map<string, Delivery>, retryFailedAfterMs: number, due: (s: Subscription) => boolean): Subscription[] {
     const ago = (d: Delivery) => now.getTime() - Date.parse(d.updatedAt);
     const open = (d: Delivery | undefined) =>
-      !d ||
-      (d.status === "claimed" && ago(d) >= this.staleMs) ||
-      (d.status === "failed" && ago(d) >= retryFailedAfterMs && (retryFailedAfterMs === 0 || RETRYABLE.test(d.error ?? "")));
+      !d || (d.status === "claimed" && ago(d) >= this.staleMs) || (d.status === "failed" && ago(d) >= retryFailedAfterMs && (retryFailedAfterMs === 0 || RETRYABLE.test(d.error ?? "")));
     return subs.filter((s) => due(s) && open(deliveries.get(chatKey(s))));
   }
 
@@ -254,7 +246,6 @@ export class PushService implements AdminActions {
     };
   }
 }
-
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

@@ -219,7 +219,7 @@ function before(rounded: number, dateRank: number, matchScore: number, other: Ca
 
 /** The query terms document `d` matched, in query order (bit `i` of its words: term `i`). */
 function termsOf(query: ParsedQuery, matched: Uint32Array, words: number, d: number): string[] {
-  return query.tokens.filter((_, i) => (matched[d * words + (i >> 5)]! >>> i % 32) & 1);
+  return query.tokens.filter((_, i) => (matched[d * words + (i >> 5)]! >>> (i % 32)) & 1);
 }
 
 /**

@@ -148,11 +148,11 @@ export function mergeIndex(old: PackedIndex, keep: (id: string) => boolean, adde
         } else if (from < to) {
           for (const doc of postingsOf(old, t, f)) {
             const moved = renumber[doc]!;
-            if (moved >= 0) (write(moved - last), (last = moved));
+            if (moved >= 0) write(moved - last), (last = moved);
           }
         }
       }
-      if (u !== undefined) for (const doc of postingsOf(added, u, f)) (write(base + doc - last), (last = base + doc));
+      if (u !== undefined) for (const doc of postingsOf(added, u, f)) write(base + doc - last), (last = base + doc);
     }
     if (at === mark) return; // every document of this term was removed
     dict.push(term);

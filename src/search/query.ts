@@ -54,7 +54,7 @@ export function parseQuery(raw: string): ParsedQuery {
     // to a name (讲猫弟) is still recognised; content characters join up again.
     for (const word of segmenter().cut(run.text, false)) {
       if (!FILLER.has(word)) current.push(word);
-      else if (current.length > 0) (phrases.push(current), (current = []));
+      else if (current.length > 0) phrases.push(current), (current = []);
     }
     if (current.length > 0) phrases.push(current);
   }

@@ -102,7 +102,7 @@ export class PackedScorer {
     terms.forEach((q, i) => {
       const term = this.nextStamp();
       const touched = this.scoreTerm(q, term);
-      const bit = 1 << i % 32;
+      const bit = 1 << (i % 32);
       const word = i >> 5;
       for (let k = 0; k < touched; k++) {
         const d = this.termOrder[k]!;

@@ -42,20 +42,56 @@ interface TableSpec {
 const TABLES: readonly TableSpec[] = [
   {
     table: "subscriptions",
-    columns: [["platform", "text"], ["chat_id", "text"], ["is_group", "boolean"], ["time", "text"], ["created_at", "timestamptz"], ["thread_id", "text"], ["is_channel", "boolean"]],
+    columns: [
+      ["platform", "text"],
+      ["chat_id", "text"],
+      ["is_group", "boolean"],
+      ["time", "text"],
+      ["created_at", "timestamptz"],
+      ["thread_id", "text"],
+      ["is_channel", "boolean"],
+    ],
     convert: { is_group: (v) => v === 1, is_channel: (v) => v === 1 },
   },
   {
     table: "deliveries",
-    columns: [["platform", "text"], ["chat_id", "text"], ["day", "text"], ["status", "text"], ["owner", "text"], ["updated_at", "timestamptz"], ["error", "text"]],
+    columns: [
+      ["platform", "text"],
+      ["chat_id", "text"],
+      ["day", "text"],
+      ["status", "text"],
+      ["owner", "text"],
+      ["updated_at", "timestamptz"],
+      ["error", "text"],
+    ],
   },
-  { table: "kv", columns: [["key", "text"], ["value", "text"]] },
+  {
+    table: "kv",
+    columns: [
+      ["key", "text"],
+      ["value", "text"],
+    ],
+  },
   {
     table: "news_subscriptions",
-    columns: [["platform", "text"], ["chat_id", "text"], ["is_group", "boolean"], ["keywords", "text"], ["created_at", "timestamptz"], ["thread_id", "text"], ["is_channel", "boolean"]],
+    columns: [
+      ["platform", "text"],
+      ["chat_id", "text"],
+      ["is_group", "boolean"],
+      ["keywords", "text"],
+      ["created_at", "timestamptz"],
+      ["thread_id", "text"],
+      ["is_channel", "boolean"],
+    ],
     convert: { is_group: (v) => v === 1, is_channel: (v) => v === 1 },
   },
-  { table: "seen_articles", columns: [["article_id", "text"], ["first_seen_at", "timestamptz"]] },
+  {
+    table: "seen_articles",
+    columns: [
+      ["article_id", "text"],
+      ["first_seen_at", "timestamptz"],
+    ],
+  },
   {
     table: "group_settings",
     columns: [

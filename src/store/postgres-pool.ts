@@ -53,12 +53,7 @@ export function createPool(url: string, log: Logger, options: PoolOptions = {}):
  * upsert or an update to a fixed state, and a claim repeated by the same
  * owner is granted again.
  */
-export async function query<Row extends pg.QueryResultRow>(
-  pool: pg.Pool,
-  text: string,
-  values: unknown[] = [],
-  retries = 2,
-): Promise<pg.QueryResult<Row>> {
+export async function query<Row extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[] = [], retries = 2): Promise<pg.QueryResult<Row>> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await pool.query<Row>(text, values);

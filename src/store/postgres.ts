@@ -118,7 +118,10 @@ class PostgresStore implements Store {
     const values = [platform, chatId, ...columns.map(([, value]) => value), this.clock.now(), by ?? null];
     const { rows } = await this.run<GroupSettingsRow>(
       `INSERT INTO group_settings (${names.join(", ")}) VALUES (${names.map((_, i) => `$${i + 1}`).join(", ")})
-      ON CONFLICT (platform, chat_id) DO UPDATE SET ${names.slice(2).map((n) => `${n} = EXCLUDED.${n}`).join(", ")}
+      ON CONFLICT (platform, chat_id) DO UPDATE SET ${names
+        .slice(2)
+        .map((n) => `${n} = EXCLUDED.${n}`)
+        .join(", ")}
       RETURNING *`,
       values,
     );

@@ -167,9 +167,7 @@ class SqliteStore implements Store {
   }
 
   async unsubscribeTopic(platform: Platform, chatId: string, threadId: string): Promise<number> {
-    return this.db.transaction(
-      () => this.sql.unsubscribeTopic.run(platform, chatId, threadId).changes + this.sql.unsubscribeNewsTopic.run(platform, chatId, threadId).changes,
-    )();
+    return this.db.transaction(() => this.sql.unsubscribeTopic.run(platform, chatId, threadId).changes + this.sql.unsubscribeNewsTopic.run(platform, chatId, threadId).changes)();
   }
 
   async getGroupSettings(platform: Platform, chatId: string): Promise<GroupSettings | undefined> {
@@ -184,7 +182,10 @@ class SqliteStore implements Store {
     const row = this.db
       .prepare(
         `INSERT INTO group_settings (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})
-        ON CONFLICT (platform, chat_id) DO UPDATE SET ${names.slice(2).map((n) => `${n} = excluded.${n}`).join(", ")}
+        ON CONFLICT (platform, chat_id) DO UPDATE SET ${names
+          .slice(2)
+          .map((n) => `${n} = excluded.${n}`)
+          .join(", ")}
         RETURNING *`,
       )
       .get(...values) as GroupSettingsRow;

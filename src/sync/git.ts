@@ -58,9 +58,24 @@ function gitEnv(): NodeJS.ProcessEnv {
  * out as plain files holding the link text (never followed), and protocols
  * are limited to those a backup repository is served over (no `ext::`).
  */
-const SAFE_CONFIG = ["-c", "core.symlinks=false", "-c", "protocol.allow=never", "-c", "protocol.https.allow=always",
-  "-c", "protocol.http.allow=always", "-c", "protocol.ssh.allow=always", "-c", "protocol.git.allow=always",
-  "-c", "protocol.file.allow=always", "-c", "core.quotePath=false"];
+const SAFE_CONFIG = [
+  "-c",
+  "core.symlinks=false",
+  "-c",
+  "protocol.allow=never",
+  "-c",
+  "protocol.https.allow=always",
+  "-c",
+  "protocol.http.allow=always",
+  "-c",
+  "protocol.ssh.allow=always",
+  "-c",
+  "protocol.git.allow=always",
+  "-c",
+  "protocol.file.allow=always",
+  "-c",
+  "core.quotePath=false",
+];
 
 /** Run `git <args>`; resolves to stdout. @throws GitError */
 export function git(args: readonly string[], opts: GitOptions): Promise<string> {
@@ -84,7 +99,12 @@ export function git(args: readonly string[], opts: GitOptions): Promise<string> 
 
 /** The last two non-empty lines of git's stderr: the error, not the progress. */
 function lastLines(stderr: string): string {
-  return stderr.split("\n").map((l) => l.trim()).filter(Boolean).slice(-2).join(" / ");
+  return stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(-2)
+    .join(" / ");
 }
 
 /** `https://user:token@host/x` → `https://***@host/x`, wherever it appears in `text`. */

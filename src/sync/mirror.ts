@@ -72,7 +72,10 @@ export class Mirror {
   /** Whether a usable mirror exists (a crashed clone leaves none: clones are renamed into place). */
   async exists(): Promise<boolean> {
     if (!existsSync(path.join(this.dir, ".git"))) return false;
-    return this.run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).then(() => true, () => false);
+    return this.run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).then(
+      () => true,
+      () => false,
+    );
   }
 
   /**
@@ -110,7 +113,10 @@ export class Mirror {
 
   /** Whether `older` is in the mirror and an ancestor of `newer` (false after a history rewrite). */
   async isAncestor(older: string, newer: string): Promise<boolean> {
-    return this.run(["merge-base", "--is-ancestor", older, newer]).then(() => true, () => false);
+    return this.run(["merge-base", "--is-ancestor", older, newer]).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** The sub-folders of `dir` in `commit`'s tree (names only), read without checking anything out. */

@@ -23,7 +23,7 @@ export interface AccountPaths {
 export function accountProblem(name: string): string | undefined {
   if (name.trim() === "" || name !== name.trim()) return "empty or padded with spaces";
   if (name.startsWith("-")) return "starts with '-'";
-  if (safeFileName(name) !== name) return "not usable as a folder name (/, \\, :, *, ?, \", <, >, |, a leading dot or control characters)";
+  if (safeFileName(name) !== name) return 'not usable as a folder name (/, \\, :, *, ?, ", <, >, |, a leading dot or control characters)';
   return undefined;
 }
 
@@ -42,9 +42,7 @@ export function accountPaths(root: string, account: string): AccountPaths {
 }
 
 /** What one changed path means to a sync. */
-export type ChangedPath =
-  | { kind: "list"; account: string }
-  | { kind: "backup"; account: string; file: string };
+export type ChangedPath = { kind: "list"; account: string } | { kind: "backup"; account: string; file: string };
 
 /**
  * Read a path from `git diff` against the wanted accounts: a list page, a

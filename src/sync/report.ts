@@ -14,9 +14,7 @@ export function formatSyncReport(r: SyncReport): string {
   for (const a of r.accounts) {
     const imp = a.import;
     if (!imp && !a.error && a.gone.length === 0) continue;
-    const counts = imp
-      ? `new ${imp.imported.new.length}, updated ${imp.imported.updated.length}, unchanged ${imp.imported.unchanged.length}, skipped ${imp.skipped.length}`
-      : "no backups to import";
+    const counts = imp ? `new ${imp.imported.new.length}, updated ${imp.imported.updated.length}, unchanged ${imp.imported.unchanged.length}, skipped ${imp.skipped.length}` : "no backups to import";
     lines.push(`${a.account}: ${a.error ? `FAILED: ${a.error}` : counts}`);
     for (const s of imp?.skipped ?? []) lines.push(`  skipped ${s.file}: ${s.reason}`);
     for (const f of a.gone) lines.push(`  gone from the source${a.pruned.length ? "" : " (article kept; --prune removes it)"}: ${f}`);

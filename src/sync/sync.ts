@@ -171,7 +171,10 @@ async function run(opts: SyncOptions, syncDir: string, report: SyncReport, log: 
   report.mode = mode;
   report.commit = commit!;
   const wanted = await wantedAccounts(opts, mirror, commit!, report);
-  await mirror.checkout(commit!, [...wanted.values()].map((a) => a.backupDir));
+  await mirror.checkout(
+    commit!,
+    [...wanted.values()].map((a) => a.backupDir),
+  );
   const full = mode !== "incremental" || state?.accounts !== accountsKey;
   const changes = full ? undefined : await changesSince(mirror, state!.commit, commit!, wanted);
   for (const paths of wanted.values()) {
@@ -241,13 +244,7 @@ async function changesSince(mirror: Mirror, from: string, to: string, wanted: Ma
  * fresh clone), else the changed backups plus those whose list entry
  * changed (a new date, link or digest on the rewritten list page).
  */
-async function syncAccount(
-  opts: SyncOptions,
-  mirror: Mirror,
-  paths: AccountPaths,
-  changes: AccountChanges | undefined | null,
-  previous: string | undefined,
-): Promise<AccountSync> {
+async function syncAccount(opts: SyncOptions, mirror: Mirror, paths: AccountPaths, changes: AccountChanges | undefined | null, previous: string | undefined): Promise<AccountSync> {
   const result: AccountSync = { account: paths.account, gone: [], pruned: [] };
   const incremental = changes !== undefined;
   if (incremental && !changes) return result;
@@ -321,9 +318,15 @@ async function prune(mirror: Mirror, previous: string | undefined, paths: Accoun
 
 /** Directory, not a symlink to one (a hostile repository could point anywhere). */
 async function isDir(p: string): Promise<boolean> {
-  return lstat(p).then((s) => s.isDirectory(), () => false);
+  return lstat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 async function isFile(p: string): Promise<boolean> {
-  return lstat(p).then((s) => s.isFile(), () => false);
+  return lstat(p).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }

@@ -104,7 +104,9 @@ function libraryBlock(deps: WebDeps, summary: { articles: number; loadedAt: stri
   const outcome = (o: WebSyncOutcome | undefined) =>
     o ? html`${local(o.at)} · ${ui.syncResult[o.result] ?? o.result} · ${ui.newCount(o.newArticles)}${o.error ? html` · <span class="bad">${o.error}</span>` : ""}` : ui.never;
   const list = (title: string, items: ReadonlyArray<{ file: string; field?: string; message: string }>, id: string) =>
-    items.length ? html`<h3>${title}（${items.length}）</h3><table id="${id}"><tbody>${items.slice(0, 200).map((p) => html`<tr><td>${p.file}</td><td class="wrap">${p.field ? `${p.field}: ` : ""}${p.message}</td></tr>`)}</tbody></table>` : "";
+    items.length
+      ? html`<h3>${title}（${items.length}）</h3><table id="${id}"><tbody>${items.slice(0, 200).map((p) => html`<tr><td>${p.file}</td><td class="wrap">${p.field ? `${p.field}: ` : ""}${p.message}</td></tr>`)}</tbody></table>`
+      : "";
   return html`<p>${ui.articlesTotal(summary.articles, local(summary.loadedAt))}</p>
 <table><thead><tr><th>${ui.account}</th><th>${ui.articleCount}</th></tr></thead><tbody>${accounts.map((a) => html`<tr><td>${a.name}</td><td>${a.count}</td></tr>`)}</tbody></table>
 ${sync ? html`<p>${ui.lastSync}：${outcome(sync.last)}${sync.running ? html` · ${ui.syncRunning}` : ""}</p><p>${ui.lastSuccessfulSync}：${outcome(sync.lastSuccess)}</p>${sync.lastReport ? html`<details id="sync-report"><summary>${ui.syncReport}</summary><pre class="log">${clip(sync.lastReport, 20_000)}</pre></details>` : ""}` : html`<p class="meta">${ui.syncOff}</p>`}
@@ -113,10 +115,11 @@ ${problems ? (problems.skipped.length || problems.warnings.length ? html`${list(
 
 function logsBlock(lines: RecentLine[], local: (iso: string) => string): Html {
   if (lines.length === 0) return html`<p class="meta">${ui.noLogs}</p>`;
-  return html`<table><tbody>${lines.slice(0, 100).map(
-    (l) =>
-      html`<tr><td>${local(l.at)}</td><td class="${l.level === "warn" ? "" : "bad"}">${l.level}</td><td class="wrap">${l.msg}<pre class="log">${clip(JSON.stringify(l.fields))}</pre></td></tr>`,
-  )}</tbody></table>`;
+  return html`<table><tbody>${lines
+    .slice(0, 100)
+    .map(
+      (l) => html`<tr><td>${local(l.at)}</td><td class="${l.level === "warn" ? "" : "bad"}">${l.level}</td><td class="wrap">${l.msg}<pre class="log">${clip(JSON.stringify(l.fields))}</pre></td></tr>`,
+    )}</tbody></table>`;
 }
 
 /** The start of `now`'s day in `timeZone` (to the minute; a daylight-saving jump that day shifts it by that hour). */

@@ -15,8 +15,7 @@ export type Section = "read" | "gallery" | "console";
 
 /** A full page: the header with the site's three doors, then `body`. */
 export function page(options: { title: string; section: Section; body: Html; script?: string; showConsole: boolean }): Html {
-  const link = (href: string, section: Section, label: string) =>
-    html`<a href="${href}"${options.section === section ? html` aria-current="page"` : ""}>${label}</a>`;
+  const link = (href: string, section: Section, label: string) => html`<a href="${href}"${options.section === section ? html` aria-current="page"` : ""}>${label}</a>`;
   return html`<!doctype html>
 <html lang="zh-CN">
 <head>

@@ -40,10 +40,16 @@ export function readingRoom(deps: WebDeps): Hono {
     const reply = deps.answers.search(q, start, undefined, { pageSize: WEB_PAGE_SIZE });
     if (reply.kind !== "articles") return render(c, q, "read", html`${form}<p class="notice">${lines(reply.kind === "text" ? reply.text : "")}</p>`);
     const p = reply.page;
-    const pager = p && (p.offset > 0 || p.offset + reply.articles.length < p.total)
-      ? html`<nav class="pager">${p.offset > 0 ? html`<a href="${searchHref(q, Math.max(0, p.offset - p.pageSize))}" rel="prev">${ui.previousPage}</a>` : html`<span></span>`}${p.offset + reply.articles.length < p.total ? html`<a href="${searchHref(q, p.offset + p.pageSize)}" rel="next">${ui.nextPage}</a>` : ""}</nav>`
-      : "";
-    return render(c, q, "read", html`${form}<p class="meta" id="heading">${reply.heading}</p><ol class="results" start="${(p?.offset ?? 0) + 1}">${reply.articles.map((a) => articleItem(a))}</ol>${pager}`);
+    const pager =
+      p && (p.offset > 0 || p.offset + reply.articles.length < p.total)
+        ? html`<nav class="pager">${p.offset > 0 ? html`<a href="${searchHref(q, Math.max(0, p.offset - p.pageSize))}" rel="prev">${ui.previousPage}</a>` : html`<span></span>`}${p.offset + reply.articles.length < p.total ? html`<a href="${searchHref(q, p.offset + p.pageSize)}" rel="next">${ui.nextPage}</a>` : ""}</nav>`
+        : "";
+    return render(
+      c,
+      q,
+      "read",
+      html`${form}<p class="meta" id="heading">${reply.heading}</p><ol class="results" start="${(p?.offset ?? 0) + 1}">${reply.articles.map((a) => articleItem(a))}</ol>${pager}`,
+    );
   });
 
   app.get("/a/*", (c) => {

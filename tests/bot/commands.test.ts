@@ -3,11 +3,14 @@ import { commandTable } from "../../src/bot/commands.ts";
 import { parseTime } from "../../src/bot/subscriptions.ts";
 
 /** Services that fail the spec if parsing ever touches them: reading a command runs nothing. */
-const untouched = new Proxy({}, {
-  get: () => {
-    throw new Error("parsing ran a command");
+const untouched = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error("parsing ran a command");
+    },
   },
-}) as never;
+) as never;
 const table = commandTable({ answers: untouched, subscriptions: untouched, channels: untouched, groups: untouched });
 
 /** The command `text` asks for, by name, with what it read after the command word. */

@@ -74,7 +74,10 @@ describe("group settings in the core", () => {
   beforeAll(async () => void (dir = await mkdtemp(path.join(os.tmpdir(), "article-bot-groups-"))));
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
-  it("apply to the next message and survive a restart (SQLite)", restartSpec(() => openSqliteStore(path.join(dir, "restart.sqlite"))));
+  it(
+    "apply to the next message and survive a restart (SQLite)",
+    restartSpec(() => openSqliteStore(path.join(dir, "restart.sqlite"))),
+  );
 
   it("are for groups: 设置 and 启用 in a private chat say so", async () => {
     const store = await openSqliteStore(path.join(dir, "private.sqlite"));
@@ -114,5 +117,8 @@ afterAll(async () => {
 describePostgres("group settings in the core on PostgreSQL", () => {
   let url: string;
   beforeAll(async () => void (url = await server!.createDatabase()));
-  it("apply to the next message and survive a restart (PostgreSQL)", restartSpec(() => openPostgresStore(url)));
+  it(
+    "apply to the next message and survive a restart (PostgreSQL)",
+    restartSpec(() => openPostgresStore(url)),
+  );
 });

@@ -41,6 +41,7 @@ describe("reading what a reader means before searching", () => {
   });
 
   it("ordinary searches stay searches", () => {
-    for (const text of ["最新消息", "随机数字", "照相机和绘画", "萝卜快跑", "新冠", "谈点", "说话的艺术", "关于"]) expect(readIntent(text, several), text).toMatchObject({ kind: "search", query: text });
+    for (const text of ["最新消息", "随机数字", "照相机和绘画", "萝卜快跑", "新冠", "谈点", "说话的艺术", "关于"])
+      expect(readIntent(text, several), text).toMatchObject({ kind: "search", query: text });
   });
 });

@@ -33,7 +33,11 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 function subscribedChats(dir: string): number[] {
   const db = new Database(path.join(dir, "article-bot.sqlite"), { readonly: true });
   try {
-    return db.prepare("SELECT chat_id FROM subscriptions").all().map((r) => Number((r as { chat_id: string }).chat_id)).sort((a, b) => a - b);
+    return db
+      .prepare("SELECT chat_id FROM subscriptions")
+      .all()
+      .map((r) => Number((r as { chat_id: string }).chat_id))
+      .sort((a, b) => a - b);
   } finally {
     db.close();
   }

@@ -84,7 +84,10 @@ describe("Telegram through a proxy", () => {
 
 describe("image downloads through a proxy agent", () => {
   let proxy: TestProxy;
-  it.each([["http", connectProxy], ["socks5", socks5Proxy]] as const)("download through a %s proxy", async (_name, make) => {
+  it.each([
+    ["http", connectProxy],
+    ["socks5", socks5Proxy],
+  ] as const)("download through a %s proxy", async (_name, make) => {
     proxy = await started(make());
     const images = await started(ImageServer.start());
     const url = images.route("/img", { kind: "image", bytes: jpegBytes(1200) });

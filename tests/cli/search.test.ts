@@ -27,9 +27,7 @@ describe("article-bot search", () => {
   it("prints the stable JSON contract with --json", async () => {
     const json = JSON.parse(await cli(["search", "墨荷", "--data", dir, "--json"]));
     expect(json).toMatchObject({ query: "墨荷", low_confidence: false, tentative: false, total: 1 });
-    expect(json.results).toEqual([
-      { id: "ink-lotus", title: "独一无二", url: "https://mp.weixin.qq.com/s/ink-lotus", date: "2024-05-20", summary: expect.any(String), score: expect.any(Number) },
-    ]);
+    expect(json.results).toEqual([{ id: "ink-lotus", title: "独一无二", url: "https://mp.weixin.qq.com/s/ink-lotus", date: "2024-05-20", summary: expect.any(String), score: expect.any(Number) }]);
   });
 
   it("reads one query per stdin line and answers one JSON line each", async () => {

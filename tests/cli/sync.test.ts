@@ -21,7 +21,12 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 
 beforeEach(async () => {
   repo = new BackupRepo();
-  repo.put("槽边往事", [{ title: "黄狗追呀追", date: "2025-02-28" }, { title: "从心所欲", date: "2025-02-27" }]).commit("backups");
+  repo
+    .put("槽边往事", [
+      { title: "黄狗追呀追", date: "2025-02-28" },
+      { title: "从心所欲", date: "2025-02-27" },
+    ])
+    .commit("backups");
   data = await mkdtemp(path.join(os.tmpdir(), "sync-cli-"));
 });
 afterEach(async () => {

@@ -58,7 +58,11 @@ describe("the Dockerfile", () => {
   });
 
   it("has the compilers better-sqlite3 may need in the build stage only, and git for sync at run time", () => {
-    const installs = (stage: typeof build) => stage.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args).join("\n");
+    const installs = (stage: typeof build) =>
+      stage.instructions
+        .filter((i) => i.keyword === "RUN")
+        .map((i) => i.args)
+        .join("\n");
     for (const tool of ["python3", "make", "g++"]) expect(installs(build)).toMatch(new RegExp(`apt-get install .*\\b${tool.replace("+", "\\+")}`));
     expect(installs(runtime)).not.toMatch(/python3|g\+\+|\bmake\b/);
     // `article-bot sync` runs git.
@@ -79,7 +83,10 @@ describe("the Dockerfile", () => {
     }
     // Local state and secrets never enter the image.
     for (const name of [".article-bot-cache", "article-bot.sqlite", "article-bot.sqlite-wal", "article-bot.memory-card.json"]) {
-      expect(ignore.excludedNames.some((re) => re.test(name)), `${name} is kept out`).toBe(true);
+      expect(
+        ignore.excludedNames.some((re) => re.test(name)),
+        `${name} is kept out`,
+      ).toBe(true);
     }
     expect(read(".dockerignore").split("\n"), "everything else is left out").toContain("*");
   });
@@ -123,7 +130,10 @@ describe("compose.yaml", () => {
   });
 
   it("is not undone by a copy of .env.example: it leaves the image's own settings alone", () => {
-    const set = read(".env.example").split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split("=")[0]);
+    const set = read(".env.example")
+      .split("\n")
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => l.split("=")[0]);
     for (const key of Object.keys(image.env)) expect(set, `${key} is the image's`).not.toContain(key);
   });
 

@@ -26,8 +26,7 @@ function article(n: number, version = 1): string {
   return `---\ntitle: 第${n}篇的标题\ndate: '2024-01-${String((n % 28) + 1).padStart(2, "0")}'\n---\n第${version}版的正文，关于编号${n}的故事。${"内容很长。".repeat(100)}\n`;
 }
 
-const skippedFiles = (lines: Array<Record<string, unknown>>) =>
-  lines.filter((l) => l.level === 40 && String(l.msg).startsWith("skipped")).map((l) => l.file);
+const skippedFiles = (lines: Array<Record<string, unknown>>) => lines.filter((l) => l.level === 40 && String(l.msg).startsWith("skipped")).map((l) => l.file);
 
 describe("a library with bad files", () => {
   it("serves the good articles and logs every file it skipped, by name", async () => {
@@ -75,7 +74,6 @@ describe("reloading while the directory changes", () => {
     // Articles caught half-written keep their last good version: no reload ever loses one.
     expect(Math.min(...sizes)).toBe(N + 4);
   });
-
 });
 
 describe("the last good library", () => {

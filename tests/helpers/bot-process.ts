@@ -140,7 +140,7 @@ export function descendants(pid: number): number[] {
     .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
   const found: number[] = [];
   const walk = (parent: number) => {
-    for (const [child, ppid] of table) if (ppid === parent) (found.push(child), walk(child));
+    for (const [child, ppid] of table) if (ppid === parent) found.push(child), walk(child);
   };
   walk(pid);
   return found;

@@ -26,7 +26,6 @@ export function entitiesOf(text: string): Json[] {
   return entities;
 }
 
-
 /** The chat of a chat id: negative ids are groups, as on Telegram. */
 export function chatFor(chatId: unknown): Json {
   const id = Number(chatId);

@@ -96,7 +96,9 @@ function serverUser(): string | undefined {
 }
 
 function uidOf(user: string): { uid: number; gid: number } {
-  const line = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith(`${user}:`));
+  const line = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`${user}:`));
   const [, , uid, gid] = line?.split(":") ?? [];
   return { uid: Number(uid), gid: Number(gid) };
 }
@@ -122,14 +124,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Settings for a fast, disposable, small server (nothing here needs to survive a crash). */
-const SERVER_SETTINGS = [
-  "listen_addresses=127.0.0.1",
-  "fsync=off",
-  "synchronous_commit=off",
-  "full_page_writes=off",
-  "shared_buffers=16MB",
-  "max_connections=200",
-];
+const SERVER_SETTINGS = ["listen_addresses=127.0.0.1", "fsync=off", "synchronous_commit=off", "full_page_writes=off", "shared_buffers=16MB", "max_connections=200"];
 
 /** Create and start a throwaway cluster; see the module comment. */
 export async function startPostgres(): Promise<PostgresServer> {

@@ -23,9 +23,7 @@ function countOf(r: ImportReport) {
 }
 
 function snapshot(dir: string): Map<string, { bytes: string; mtime: number }> {
-  return new Map(
-    readdirSync(dir).map((f) => [f, { bytes: readFileSync(path.join(dir, f), "utf8"), mtime: statSync(path.join(dir, f)).mtimeMs }]),
-  );
+  return new Map(readdirSync(dir).map((f) => [f, { bytes: readFileSync(path.join(dir, f), "utf8"), mtime: statSync(path.join(dir, f)).mtimeMs }]));
 }
 
 describe("importBackups on the real 槽边往事 sample", () => {

@@ -88,7 +88,7 @@ describe("file names the file system accepts", () => {
   });
 
   it("avoids names Windows reserves (CON, nul, COM1)", async () => {
-    givenBackups({ CON: BODY, nul: BODY, "com1": BODY });
+    givenBackups({ CON: BODY, nul: BODY, com1: BODY });
     const r = await importBackups({ backupDir: backups, listPage, outDir: out });
     expect(r.imported.new.sort()).toEqual(["_CON.md", "_com1.md", "_nul.md"]);
   });

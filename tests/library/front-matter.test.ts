@@ -21,8 +21,7 @@ function libraryWith(files: Record<string, string>): { dir: string; marker: stri
 }
 
 /** Front matter that, if evaluated, writes a marker file and returns valid metadata. */
-const EVIL = (opener: string) =>
-  `${opener}\n{ title: (require("fs").writeFileSync(MARKER, "x"), "被执行了"), date: "2024-07-01" }\n---\n正文\n`;
+const EVIL = (opener: string) => `${opener}\n{ title: (require("fs").writeFileSync(MARKER, "x"), "被执行了"), date: "2024-07-01" }\n---\n正文\n`;
 const GOOD = "---\ntitle: 好文章\ndate: 2024-07-01\n---\n正文\n";
 
 describe("article front matter is YAML behind a bare `---`, nothing else", () => {

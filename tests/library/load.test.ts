@@ -38,10 +38,7 @@ describe("loadLibrary", () => {
   it("reports duplicate titles and urls without dropping either article", async () => {
     const { articles, warnings } = await loadLibrary(`${fixtures}duplicates`);
     expect(articles).toHaveLength(2);
-    expect(warnings.map((w) => w.message)).toEqual([
-      'duplicate title "墨荷的故事" (also in a.md)',
-      'duplicate url "https://example.com/same" (also in a.md)',
-    ]);
+    expect(warnings.map((w) => w.message)).toEqual(['duplicate title "墨荷的故事" (also in a.md)', 'duplicate url "https://example.com/same" (also in a.md)']);
   });
 
   it("does not count the same title in two accounts as a duplicate", async () => {

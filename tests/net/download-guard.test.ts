@@ -28,7 +28,10 @@ afterAll(async () => {
 });
 
 async function refusal(url: string, options: DownloadOptions = allowed): Promise<DownloadError> {
-  const err = await downloadImage(url, options).then(() => undefined, (e: unknown) => e);
+  const err = await downloadImage(url, options).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DownloadError);
   expect((err as DownloadError).retryable).toBe(false);
   return err as DownloadError;

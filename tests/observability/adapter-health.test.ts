@@ -64,8 +64,6 @@ describe("adapters in /healthz", () => {
     await vi.advanceTimersByTimeAsync(600_000);
     expect(adapter.attempts).toBe(1);
     expect(fatal).toEqual(["telegram"]);
-    expect(healthOf([s]).report().adapters).toEqual([
-      { platform: "telegram", state: "failed", connected: false, lastError: expect.stringContaining("401 Unauthorized") },
-    ]);
+    expect(healthOf([s]).report().adapters).toEqual([{ platform: "telegram", state: "failed", connected: false, lastError: expect.stringContaining("401 Unauthorized") }]);
   });
 });

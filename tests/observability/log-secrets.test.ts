@@ -28,7 +28,10 @@ async function closedPort(): Promise<number> {
 describe("secrets never reach the log", () => {
   it("a Bot API call that fails at the network level during start-up is logged without the token", async () => {
     const api = new Api(TOKEN, { apiRoot: `http://127.0.0.1:${await closedPort()}` });
-    const failure = await api.getMe().then(() => undefined, (err: unknown) => err);
+    const failure = await api.getMe().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(JSON.stringify({ m: String(failure), e: (failure as { error?: unknown }).error?.toString() })).toContain(TOKEN); // the raw error does carry it
     const { log, out } = rawLog(); // no known secrets: the token's shape alone gives it away
     const adapter = new Supervised({ platform: "telegram", start: () => Promise.reject(failure), stop: async () => {} } as never, { log, retryMs: [60_000] });
@@ -40,7 +43,7 @@ describe("secrets never reach the log", () => {
   });
 
   it("scrubs message, stack, nested causes and nested error fields, at every level", () => {
-    const { log, out } = rawLog([PUPPET_TOKEN]) // the database password only by its place in a URL;
+    const { log, out } = rawLog([PUPPET_TOKEN]); // the database password only by its place in a URL;
     const root = new Error(`connect failed for postgres://bot:${DB_PASSWORD}@db:5432/x and postgres://db/x?sslmode=require&password=${DB_PASSWORD}`);
     const mid = new Error(`puppet said no to ${PUPPET_TOKEN}`, { cause: root });
     const top = Object.assign(new Error(`GET https://api.telegram.org/bot${TOKEN}/getMe`, { cause: mid }), {

@@ -18,9 +18,7 @@ describe("push deliveries through an observed sender", () => {
     const sender = made.observability.sender(inner);
     await sender.send("chat-1", zen);
     expect(inner.sent).toEqual([["chat-1", zen]]);
-    expect(made.lines().filter((l) => l.msg === "push delivery")).toEqual([
-      expect.objectContaining({ level: 30, platform: "test", chatId: "chat-1", kind: "image", outcome: "sent" }),
-    ]);
+    expect(made.lines().filter((l) => l.msg === "push delivery")).toEqual([expect.objectContaining({ level: 30, platform: "test", chatId: "chat-1", kind: "image", outcome: "sent" })]);
     expect((await made.observability.metrics.render()).body).toContain('article_bot_push_deliveries_total{platform="test",outcome="sent"} 1');
     expect(made.observability.health.report().lastSuccessfulPush).toEqual({ at: "2026-11-25T00:30:00.000Z", platform: "test", outcome: "sent" });
   });

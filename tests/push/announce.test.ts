@@ -69,7 +69,14 @@ describe("new-article announcements", () => {
     expect(titles(wechat, "room@chatroom").sort()).toEqual(["原地慢慢跑", "肉都烂在锅里", "还是找个老师吧"]);
     const first = telegram.delivered.find((d) => d.reply.kind === "articles" && d.reply.articles[0]!.title === "原地慢慢跑")!.reply as ArticlesReply;
     expect(first).toMatchObject({ kind: "articles", heading: "新文章 ·「槽边往事」", showCover: true });
-    expect(first.articles[0]).toMatchObject({ title: "原地慢慢跑", date: "2026-11-25", account: "槽边往事", summary: "槽边往事/原地慢慢跑 的摘要", url: expect.any(String), cover: expect.any(String) });
+    expect(first.articles[0]).toMatchObject({
+      title: "原地慢慢跑",
+      date: "2026-11-25",
+      account: "槽边往事",
+      summary: "槽边往事/原地慢慢跑 的摘要",
+      url: expect.any(String),
+      cover: expect.any(String),
+    });
     // A reload with nothing new, a restart, a second instance on the same store: nothing more.
     await news.changed(three);
     await announcer().start(three);
@@ -176,9 +183,7 @@ describe("「订阅新文章」 and 「取消订阅新文章」", () => {
   it("opts a chat in, with keywords, and out again; in groups only admins may", async () => {
     const { bot, store: s, cleanup } = await testBot();
     expect(await bot.handle(dm("订阅新文章"))).toEqual([{ kind: "text", text: "订阅成功！有新文章时会通知你。发送「取消订阅新文章」可随时退订。" }]);
-    expect(await bot.handle(dm("/subscribe new 墨荷, AI视频"))).toEqual([
-      { kind: "text", text: "已更新新文章通知，只通知与「墨荷」「AI视频」相关的文章。发送「取消订阅新文章」可随时退订。" },
-    ]);
+    expect(await bot.handle(dm("/subscribe new 墨荷, AI视频"))).toEqual([{ kind: "text", text: "已更新新文章通知，只通知与「墨荷」「AI视频」相关的文章。发送「取消订阅新文章」可随时退订。" }]);
     expect(await s.getNewsSubscription("test", "u1")).toMatchObject({ keywords: ["墨荷", "AI视频"] });
     // The daily push is a separate subscription.
     expect(await s.getSubscription("test", "u1")).toBeUndefined();

@@ -98,7 +98,15 @@ export function captureLog(): { log: Logger; lines: () => Array<Record<string, u
     },
   });
   const log = pino({ level: "debug" }, stream);
-  return { log, lines: () => raw.join("").split("\n").filter(Boolean).map((l) => JSON.parse(l)) };
+  return {
+    log,
+    lines: () =>
+      raw
+        .join("")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+  };
 }
 
 /** A tiny JPEG-looking download that records which URLs were fetched. */

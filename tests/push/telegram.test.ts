@@ -45,7 +45,13 @@ describe("the daily push through the real Telegram sender and a fake Bot API ser
     expect(report).toMatchObject({ total: 1000, sent: active.length, gone: BLOCKED.length, failed: 0 });
     for (const chatId of active) expect(tg.sent(chatId)).toHaveLength(1);
     for (const chatId of BLOCKED) expect(tg.sent(chatId)).toHaveLength(0);
-    for (const chatId of RATE_LIMITED) expect(tg.callsOf("sendPhoto").filter((c) => String(c.payload.chat_id) === chatId).map((c) => c.outcome)).toEqual([429, "ok"]);
+    for (const chatId of RATE_LIMITED)
+      expect(
+        tg
+          .callsOf("sendPhoto")
+          .filter((c) => String(c.payload.chat_id) === chatId)
+          .map((c) => c.outcome),
+      ).toEqual([429, "ok"]);
     expect((await db.store.listSubscriptions()).map((s) => s.chatId).sort()).toEqual(active);
 
     const uploads = tg.callsOf("sendPhoto").filter((c) => Object.keys(c.files).length > 0);

@@ -45,7 +45,10 @@ describe("SearchIndex", () => {
   it("merges new articles into a packed index exactly as a full build would (postings copied as they are)", () => {
     const docs = docsOf();
     const [last, ...rest] = [...docs].reverse();
-    const merged = SearchIndex.fromPacked(library, mergeIndex(packIndex(rest.reverse()), () => true, packIndex([last!])));
+    const merged = SearchIndex.fromPacked(
+      library,
+      mergeIndex(packIndex(rest.reverse()), () => true, packIndex([last!])),
+    );
     for (const q of ["照相机", "随笔", "robo", "墨荷", "猫", last!.terms.title.split(" ")[0]!]) expect(merged.search(q, { limit: 5 }), q).toEqual(index.search(q, { limit: 5 }));
   });
 
@@ -53,7 +56,10 @@ describe("SearchIndex", () => {
     const docs = docsOf();
     const [changed, ...rest] = docs;
     const stale = packIndex([{ ...changed!, terms: documentTerms({ title: "旧标题", summary: "", body: "旧的正文" }) }, ...rest]);
-    const merged = SearchIndex.fromPacked(library, mergeIndex(stale, (id) => id !== changed!.id, packIndex([changed!])));
+    const merged = SearchIndex.fromPacked(
+      library,
+      mergeIndex(stale, (id) => id !== changed!.id, packIndex([changed!])),
+    );
     for (const q of ["照相机", "随笔", "robo", "墨荷", "旧标题", docs[0]!.terms.title.split(" ")[0]!]) {
       expect(merged.search(q, { limit: 5 }), q).toEqual(index.search(q, { limit: 5 }));
     }
@@ -73,10 +79,14 @@ describe("building", () => {
   });
 
   it("packs in bounded segments exactly what it packs in one go, pruning by the counts of all segments", () => {
-    for (const [docs, postings] of [[docsOf(), 97], [docsOf(), 1], [largeDocs, 5000]] as const) {
+    for (const [docs, postings] of [
+      [docsOf(), 97],
+      [docsOf(), 1],
+      [largeDocs, 5000],
+    ] as const) {
       const whole = new IndexBuilder(Number.MAX_SAFE_INTEGER);
       const segmented = new IndexBuilder(postings);
-      for (const d of docs) (whole.add(d.id, d.terms), segmented.add(d.id, d.terms));
+      for (const d of docs) whole.add(d.id, d.terms), segmented.add(d.id, d.terms);
       expect(segmented.finish()).toEqual(whole.finish());
     }
   });

@@ -39,7 +39,7 @@ class Reference extends MiniSearch<Doc> {
     const n = docs.length;
     this._avgFieldLength = FIELDS.map((f) => docs.reduce((sum, d) => sum + (d.terms[f] === "" ? 0 : d.terms[f].split(" ").length), 0) / n);
     const tree = this._index;
-    const sorted = <T,>(entries: Iterable<[string, T]>) => [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const sorted = <T>(entries: Iterable<[string, T]>) => [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     this._index = Object.assign(Object.create(tree) as typeof tree, {
       atPrefix: (prefix: string) => sorted(tree.atPrefix(prefix)),
       fuzzyGet: (term: string, distance: number) => new Map(sorted(tree.fuzzyGet(term, distance)).filter(([t]) => t[0] === term[0])),
@@ -117,7 +117,7 @@ describe.each(libraries)("the packed scorer over $name", ({ library, queries }) 
       const ours = Array.from(m.docs.subarray(0, m.count), (d) => ({
         id: docs[d]!.id,
         score: m.score[d],
-        terms: tokens.filter((_, i) => (m.matched[d * m.words + (i >> 5)]! >>> i % 32) & 1),
+        terms: tokens.filter((_, i) => (m.matched[d * m.words + (i >> 5)]! >>> (i % 32)) & 1),
       }));
       expect(ours, raw).toEqual(reference.matches(tokens));
     }
@@ -133,12 +133,18 @@ describe.each(libraries)("the ranking over $name", ({ library, queries }) => {
   it("is the full sort of every match, page by page: the same articles, scores, coverage and count", () => {
     for (const raw of [...queries, "猫", "人", "robo"]) {
       const all = referenceRanking(reference, library, raw);
-      for (const [offset, limit] of [[0, 3], [3, 3], [0, 10], [7, 5]] as const) {
+      for (const [offset, limit] of [
+        [0, 3],
+        [3, 3],
+        [0, 10],
+        [7, 5],
+      ] as const) {
         const r = index.search(raw, { offset, limit });
         expect(r.total, raw).toBe(all.length);
-        expect(r.hits.map((h) => ({ id: h.article.id, score: h.score, coverage: h.coverage, matched: h.matched })), `${raw} @${offset}`).toEqual(
-          all.slice(offset, offset + limit).map(({ id, score, coverage, matched }) => ({ id, score, coverage, matched })),
-        );
+        expect(
+          r.hits.map((h) => ({ id: h.article.id, score: h.score, coverage: h.coverage, matched: h.matched })),
+          `${raw} @${offset}`,
+        ).toEqual(all.slice(offset, offset + limit).map(({ id, score, coverage, matched }) => ({ id, score, coverage, matched })));
       }
     }
   });
@@ -150,7 +156,10 @@ describe.each(libraries)("the ranking over $name", ({ library, queries }) => {
         const all = referenceRanking(reference, library, raw, new Set("account" in narrowing ? [narrowing.account] : narrowing.accounts));
         const r = index.search(raw, { limit: 5, ...narrowing });
         expect(r.total, raw).toBe(all.length);
-        expect(r.hits.map((h) => h.article.id), `${JSON.stringify(narrowing)}: ${raw}`).toEqual(all.slice(0, 5).map((c) => c.id));
+        expect(
+          r.hits.map((h) => h.article.id),
+          `${JSON.stringify(narrowing)}: ${raw}`,
+        ).toEqual(all.slice(0, 5).map((c) => c.id));
       }
     }
   });
@@ -160,9 +169,7 @@ describe("ties", () => {
   it("between near-equal scores of one day keep minisearch's order: the higher exact score first", () => {
     // Same day, one word in bodies of slightly different lengths (in distinct words): scores within 1 % round to the same value.
     const words = (n: number) => Array.from({ length: n }, (_, j) => `word${j}`).join(" ");
-    const library = new Library(
-      Array.from({ length: 12 }, (_, i) => ({ id: `a${i}`, title: `标题${i}`, date: "2024-05-01", summary: "", body: `萝卜快跑。${words(40 + ((i * 7) % 12))}` })),
-    );
+    const library = new Library(Array.from({ length: 12 }, (_, i) => ({ id: `a${i}`, title: `标题${i}`, date: "2024-05-01", summary: "", body: `萝卜快跑。${words(40 + ((i * 7) % 12))}` })));
     const all = referenceRanking(new Reference(docsOf(library)), library, "萝卜快跑");
     const ties = all.filter((c, i) => i > 0 && c.rounded === all[i - 1]!.rounded && c.score !== all[i - 1]!.score);
     expect(ties.length).toBeGreaterThan(0);

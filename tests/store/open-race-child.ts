@@ -16,6 +16,13 @@ for (let round = 0; round < rounds; round++) {
     process.stdout.write("ok\n");
   } catch (err) {
     // The message and where in the store it was thrown, so a failure says which step raced.
-    process.stdout.write(`${(err as Error).message} ${(err as Error).stack?.split("\n").find((l) => l.includes("sqlite.ts"))?.trim() ?? ""}\n`);
+    process.stdout.write(
+      `${(err as Error).message} ${
+        (err as Error).stack
+          ?.split("\n")
+          .find((l) => l.includes("sqlite.ts"))
+          ?.trim() ?? ""
+      }\n`,
+    );
   }
 }

@@ -73,7 +73,10 @@ describe("SQLite store file", () => {
   it("keeps the subscriptions of a database from before groups had settings (schema 2)", async () => {
     const file = freshFile();
     const old = new Database(file);
-    migrate(old, migrations.filter((m) => m.version <= 2));
+    migrate(
+      old,
+      migrations.filter((m) => m.version <= 2),
+    );
     old.prepare("INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at) VALUES ('wechat', 'room@chatroom', 1, '08:00', '2026-01-01T00:00:00.000Z')").run();
     old.prepare("INSERT INTO news_subscriptions (platform, chat_id, is_group, keywords, created_at) VALUES ('telegram', '5', 0, '[\"墨荷\"]', '2026-01-01T00:00:00.000Z')").run();
     old.close();

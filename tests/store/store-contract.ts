@@ -22,11 +22,7 @@ const DAY = "2026-11-25";
 const MINUTE = 60_000;
 
 /** Register the store contract tests for one backend (`suite`: how to describe them, e.g. skippable). */
-export function describeStoreContract(
-  name: string,
-  makeStore: (clock: Clock) => Promise<Store>,
-  suite: (name: string, fn: () => void) => void = describe,
-): void {
+export function describeStoreContract(name: string, makeStore: (clock: Clock) => Promise<Store>, suite: (name: string, fn: () => void) => void = describe): void {
   suite(`Store contract: ${name}`, () => {
     let clock: ManualClock;
     let store: Store;
@@ -93,9 +89,7 @@ export function describeStoreContract(
       it("lets exactly one owner claim a (platform, chat, day)", async () => {
         expect(await store.claimDelivery("telegram", "1", DAY, "run-a", 10 * MINUTE)).toBe(true);
         expect(await store.claimDelivery("telegram", "1", DAY, "run-b", 10 * MINUTE)).toBe(false);
-        expect(await store.listDeliveries(DAY)).toEqual([
-          { platform: "telegram", chatId: "1", day: DAY, status: "claimed", owner: "run-a", updatedAt: clock.now().toISOString() },
-        ]);
+        expect(await store.listDeliveries(DAY)).toEqual([{ platform: "telegram", chatId: "1", day: DAY, status: "claimed", owner: "run-a", updatedAt: clock.now().toISOString() }]);
       });
 
       it("grants only one of many simultaneous claims", async () => {
@@ -151,11 +145,7 @@ export function describeStoreContract(
         expect(await store.claimDelivery("telegram", "1", next, "a", MINUTE)).toBe(true);
         expect(await store.claimDelivery("telegram", "2", DAY, "a", MINUTE)).toBe(true);
         expect(await store.claimDelivery("wechat", "1", DAY, "a", MINUTE)).toBe(true);
-        expect((await store.listDeliveries(DAY)).map((d) => `${d.platform}/${d.chatId}/${d.status}`).sort()).toEqual([
-          "telegram/1/sent",
-          "telegram/2/claimed",
-          "wechat/1/claimed",
-        ]);
+        expect((await store.listDeliveries(DAY)).map((d) => `${d.platform}/${d.chatId}/${d.status}`).sort()).toEqual(["telegram/1/sent", "telegram/2/claimed", "wechat/1/claimed"]);
         expect(await store.listDeliveries(next)).toHaveLength(1);
         expect(await store.listDeliveries("2000-01-01")).toEqual([]);
       });
@@ -344,7 +334,7 @@ export function describeStoreContract(
       });
 
       it("stores hostile text verbatim", async () => {
-        const triggers = ["'; DROP TABLE group_settings;--", "😀", "\"quoted\""];
+        const triggers = ["'; DROP TABLE group_settings;--", "😀", '"quoted"'];
         await store.updateGroupSettings("wechat", "x'\"@chatroom", { triggers, accounts: ["公众号\u0000名"] });
         expect(await store.getGroupSettings("wechat", "x'\"@chatroom")).toMatchObject({ triggers, accounts: ["公众号\u0000名"] });
       });

@@ -49,11 +49,13 @@ describe("sync inside start (SYNC_REPO, SYNC_CRON)", () => {
     const r = await start(ticker);
     await r.sync!.run();
     expect(await titlesFor(r, "黄狗")).toEqual(["黄狗追呀追"]);
-    repo.put("槽边往事", [
-      { title: "原地慢慢跑", date: "2026-11-24", body: "每天早上原地慢跑半小时。" },
-      { title: "还是找个老师吧", date: "2026-11-24", body: "学画画还是找个老师吧。" },
-      { title: "肉都烂在锅里", date: "2026-11-23", body: "炖肉的时候肉都烂在锅里。" },
-    ]).commit("three more");
+    repo
+      .put("槽边往事", [
+        { title: "原地慢慢跑", date: "2026-11-24", body: "每天早上原地慢跑半小时。" },
+        { title: "还是找个老师吧", date: "2026-11-24", body: "学画画还是找个老师吧。" },
+        { title: "肉都烂在锅里", date: "2026-11-23", body: "炖肉的时候肉都烂在锅里。" },
+      ])
+      .commit("three more");
     expect(await titlesFor(r, "慢跑")).toEqual([]);
     ticker.fire();
     await r.sync!.run();
@@ -101,7 +103,9 @@ describe("sync inside start (SYNC_REPO, SYNC_CRON)", () => {
 
 /** What the bot sent to a Telegram chat (text messages and photo captions). */
 const sentTo = (chatId: number) =>
-  tg.calls.filter((c) => ["sendMessage", "sendPhoto"].includes(c.method) && String(c.payload.chat_id) === String(chatId)).map((c) => ({ method: c.method, text: String(c.payload.text ?? c.payload.caption ?? "") }));
+  tg.calls
+    .filter((c) => ["sendMessage", "sendPhoto"].includes(c.method) && String(c.payload.chat_id) === String(chatId))
+    .map((c) => ({ method: c.method, text: String(c.payload.text ?? c.payload.caption ?? "") }));
 
 describe("new articles from a sync are announced in a running bot (fake Bot API)", () => {
   it("announces 3 new backups exactly once to each opted-in chat, with the cover, and only matching ones to a keyword chat", async () => {
@@ -115,11 +119,13 @@ describe("new articles from a sync are announced in a running bot (fake Bot API)
     await tg.waitForCall("sendMessage", (c) => c.payload.chat_id === 1001 && /订阅成功/.test(c.payload.text));
     await tg.waitForCall("sendMessage", (c) => c.payload.chat_id === 1002 && /慢跑/.test(c.payload.text));
 
-    repo.put("槽边往事", [
-      { title: "原地慢慢跑", date: "2026-11-24", body: "每天早上原地慢跑半小时。" },
-      { title: "还是找个老师吧", date: "2026-11-24", body: "学画画还是找个老师吧。" },
-      { title: "肉都烂在锅里", date: "2026-11-23", body: "炖肉的时候肉都烂在锅里。" },
-    ]).commit("three more");
+    repo
+      .put("槽边往事", [
+        { title: "原地慢慢跑", date: "2026-11-24", body: "每天早上原地慢跑半小时。" },
+        { title: "还是找个老师吧", date: "2026-11-24", body: "学画画还是找个老师吧。" },
+        { title: "肉都烂在锅里", date: "2026-11-23", body: "炖肉的时候肉都烂在锅里。" },
+      ])
+      .commit("three more");
     ticker.fire();
     await r.sync!.run();
     await tg.waitForCall("sendPhoto", (c) => String(c.payload.chat_id) === "1002");
@@ -128,7 +134,11 @@ describe("new articles from a sync are announced in a running bot (fake Bot API)
     expect(alice.map((m) => m.method)).toEqual(["sendPhoto", "sendPhoto", "sendPhoto"]);
     for (const title of ["原地慢慢跑", "还是找个老师吧", "肉都烂在锅里"]) expect(alice.filter((m) => m.text.includes(title))).toHaveLength(1);
     expect(alice[0]!.text).toContain("槽边往事");
-    expect(sentTo(1002).filter((m) => /新文章 ·/.test(m.text)).map((m) => m.text)).toEqual([expect.stringContaining("原地慢慢跑")]);
+    expect(
+      sentTo(1002)
+        .filter((m) => /新文章 ·/.test(m.text))
+        .map((m) => m.text),
+    ).toEqual([expect.stringContaining("原地慢慢跑")]);
     // The covers came through the shared image download (no Referer), not as hotlinks.
     expect(download.urls.filter((u) => u.startsWith("https://mmbiz.qpic.cn/"))).toHaveLength(3);
 

@@ -14,8 +14,7 @@ import { BackupRepo, type FakeArticle } from "../helpers/backup-repo.ts";
 let repo: BackupRepo;
 let data: string;
 
-const articles = (n: number, prefix: string, date = "2025-02-01"): FakeArticle[] =>
-  Array.from({ length: n }, (_, i) => ({ title: `${prefix}${i + 1}`, date }));
+const articles = (n: number, prefix: string, date = "2025-02-01"): FakeArticle[] => Array.from({ length: n }, (_, i) => ({ title: `${prefix}${i + 1}`, date }));
 
 function opts(extra: Partial<SyncOptions> = {}): SyncOptions {
   return { repo: repo.url, branch: "master", root: "gzh", accounts: [], dataDir: data, articlesDir: path.join(data, "articles"), ...extra };

@@ -146,8 +146,8 @@ describe("the console", () => {
     await site!.store.claimDelivery("telegram", "1001", "new:槽边往事/独一无二", "me", 60_000);
     await site!.store.confirmDelivery("telegram", "1001", "new:槽边往事/独一无二");
     const { page } = await loggedIn();
-    expect(page).toContain("<tr><td>telegram</td><td>1001 <span class=\"meta\">私聊</span></td><td>默认时间</td><td class=\"wrap\">墨荷、AI</td></tr>");
-    expect(page).toContain("<tr><td>wechat</td><td>room@chatroom <span class=\"meta\">群</span></td><td>21:30</td><td class=\"wrap\">—</td></tr>");
+    expect(page).toContain('<tr><td>telegram</td><td>1001 <span class="meta">私聊</span></td><td>默认时间</td><td class="wrap">墨荷、AI</td></tr>');
+    expect(page).toContain('<tr><td>wechat</td><td>room@chatroom <span class="meta">群</span></td><td>21:30</td><td class="wrap">—</td></tr>');
     expect(page).toContain("今日推送（2026-11-25）");
     expect(page).toContain("已送达 1 · 失败 1 · 发送中 0");
     expect(page).toContain("今天的新文章通知：已送达 1 · 失败 0 · 发送中 0");
@@ -168,11 +168,12 @@ describe("the console", () => {
     let runs = 0;
     const last = { at: "2026-11-25T01:00:00.000Z", result: "failed", newArticles: 0, error: "git fetch: could not resolve host" };
     const lastSuccess = { at: "2026-11-24T16:00:00.000Z", result: "synced", newArticles: 3 };
-    const lastReport = "槽边往事: new 2, updated 0, unchanged 40, skipped 1\n  skipped 无题.md: no date in the list page\nsync failed: git fetch: could not resolve host; the library is unchanged except for the accounts above\n";
+    const lastReport =
+      "槽边往事: new 2, updated 0, unchanged 40, skipped 1\n  skipped 无题.md: no date in the list page\nsync failed: git fetch: could not resolve host; the library is unchanged except for the accounts above\n";
     await open({ sync: { run: async () => void runs++, status: () => ({ last, lastSuccess, lastReport, running: false }) } });
     const { cookie, page } = await loggedIn();
-    expect(page).toContain("<summary>上次同步的报告</summary><pre class=\"log\">槽边往事: new 2, updated 0, unchanged 40, skipped 1\n  skipped 无题.md: no date in the list page");
-    expect(page).toContain("上次同步：2026-11-25 09:00 · 失败 · 新文章 0 篇 · <span class=\"bad\">git fetch: could not resolve host</span>");
+    expect(page).toContain('<summary>上次同步的报告</summary><pre class="log">槽边往事: new 2, updated 0, unchanged 40, skipped 1\n  skipped 无题.md: no date in the list page');
+    expect(page).toContain('上次同步：2026-11-25 09:00 · 失败 · 新文章 0 篇 · <span class="bad">git fetch: could not resolve host</span>');
     expect(page).toContain("上次成功同步：2026-11-25 00:00 · 已同步 · 新文章 3 篇");
     expect((await site!.request("/console/sync", { form: {}, cookie })).status).toBe(403);
     expect(runs).toBe(0);

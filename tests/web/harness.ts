@@ -249,7 +249,12 @@ export async function webSite(options: WebSiteOptions = {}) {
 
 /** The cookies a response sets, as a `cookie` request header (name=value; …). */
 export function cookiesOf(res: Response, previous = ""): string {
-  const jar = new Map(previous.split(/;\s*/).filter(Boolean).map((c) => c.split("=") as [string, string]));
+  const jar = new Map(
+    previous
+      .split(/;\s*/)
+      .filter(Boolean)
+      .map((c) => c.split("=") as [string, string]),
+  );
   for (const line of res.headers.getSetCookie()) {
     const [pair] = line.split(";");
     const [name, value] = pair!.split("=");

@@ -55,9 +55,7 @@ describeBrowser("the reading room in a real browser", () => {
     expect(await first.locator("img").getAttribute("alt")).toBe(today.title);
     expect(await first.locator("strong").textContent()).toBe(today.title);
     // Every image decoded (a real picture, not a broken icon).
-    await expect
-      .poll(() => page.evaluate(() => [...document.images].map((i) => i.complete && i.naturalWidth > 0)), { timeout: 30_000 })
-      .toEqual([true, true, true]);
+    await expect.poll(() => page.evaluate(() => [...document.images].map((i) => i.complete && i.naturalWidth > 0)), { timeout: 30_000 }).toEqual([true, true, true]);
     expect(imageRequests).toHaveLength(3);
     for (const url of imageRequests) expect(url.startsWith(`${server.url}/img/`)).toBe(true);
     // The bot fetched them from the image host, without a Referer (which would get the placeholder).

@@ -46,7 +46,10 @@ describe("Telegram channel subscriptions", () => {
     const [daily, news] = await stored();
     expect(daily).toMatchObject({ chatId: String(channel.id), channel: true, time: "08:15" });
     expect(news).toMatchObject({ chatId: String(channel.id), channel: true, keywords: [] });
-    const checked = h.tg.callsOf("getChatMember").filter((c) => String(c.payload.chat_id) === String(channel.id)).map((c) => Number(c.payload.user_id));
+    const checked = h.tg
+      .callsOf("getChatMember")
+      .filter((c) => String(c.payload.chat_id) === String(channel.id))
+      .map((c) => Number(c.payload.user_id));
     expect(checked).toEqual([h.tg.bot.id, owner.id]);
   });
 

@@ -107,7 +107,10 @@ describe("Telegram webhook mode (TELEGRAM_WEBHOOK_URL)", () => {
       // A stream has no content-length: the cap must hold while reading.
       body: new Blob([JSON.stringify(update(`墨荷${"y".repeat(1_100_000)}`))]).stream(),
       duplex: "half",
-    } as RequestInit).then((r) => r.status, () => "connection closed");
+    } as RequestInit).then(
+      (r) => r.status,
+      () => "connection closed",
+    );
     expect([413, "connection closed"]).toContain(chunked);
     expect(h.tg.sent()).toHaveLength(0);
     expect((await post(update("墨荷"), secret)).status).toBe(200);

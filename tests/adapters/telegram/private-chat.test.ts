@@ -34,14 +34,22 @@ describe("Telegram private chat", () => {
     expect(second.payload).toMatchObject({ chat_id: USER, message_id: first.result.message_id, parse_mode: "HTML" });
     expect(parseHtml(second.payload.text)).toMatch(/^找到 7 篇/);
     expect(second.payload.text).toContain("<b>4. ");
-    expect(buttonsOf(second.payload).at(-1)!.map((b) => b.split(" → ")[0])).toEqual([t.prevPage, t.nextPage]);
+    expect(
+      buttonsOf(second.payload)
+        .at(-1)!
+        .map((b) => b.split(" → ")[0]),
+    ).toEqual([t.prevPage, t.nextPage]);
     await h.tg.waitForCall("answerCallbackQuery");
 
     h.tg.pressButton(second.result, callbackOf(second.payload, t.nextPage));
     const third = await h.tg.waitForCall("editMessageText", () => true, { skip: 1 });
     expect(third.payload.text).toContain("<b>7. ");
     expect(third.payload.text).not.toContain("<b>8. ");
-    expect(buttonsOf(third.payload).at(-1)!.map((b) => b.split(" → ")[0])).toEqual([t.prevPage]);
+    expect(
+      buttonsOf(third.payload)
+        .at(-1)!
+        .map((b) => b.split(" → ")[0]),
+    ).toEqual([t.prevPage]);
 
     h.tg.pressButton(third.result, callbackOf(third.payload, t.prevPage));
     const back = await h.tg.waitForCall("editMessageText", () => true, { skip: 2 });

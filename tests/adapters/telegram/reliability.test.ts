@@ -55,7 +55,13 @@ describe("Telegram reliability when answering", () => {
     await h.store.subscribe({ platform: "telegram", chatId: "1001", isGroup: false, time: null });
     const bot = { ...h.tg.bot };
     h.tg.pushUpdate({
-      my_chat_member: { chat: { id: 1001, type: "private" }, from: user(1001), date: 0, old_chat_member: { status: "member", user: bot }, new_chat_member: { status: "kicked", user: bot, until_date: 0 } },
+      my_chat_member: {
+        chat: { id: 1001, type: "private" },
+        from: user(1001),
+        date: 0,
+        old_chat_member: { status: "member", user: bot },
+        new_chat_member: { status: "kicked", user: bot, until_date: 0 },
+      },
     });
     await expect.poll(() => h.store.getSubscription("telegram", "1001")).toBeUndefined();
   });

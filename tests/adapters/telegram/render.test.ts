@@ -55,7 +55,13 @@ describe("Telegram rendering", () => {
   });
 
   it("bolds the highlighted words of a snippet and cuts long snippets with …", () => {
-    const snippet = { text: `${"前".repeat(700)}照相机`, highlights: [[0, 1], [700, 703]] as Array<[number, number]> };
+    const snippet = {
+      text: `${"前".repeat(700)}照相机`,
+      highlights: [
+        [0, 1],
+        [700, 703],
+      ] as Array<[number, number]>,
+    };
     const out = render(results([card({ snippet })], 0, 1), new Pager()) as RenderedMessage;
     expect(out.html).toContain("<b>前</b>前");
     expect(out.html).not.toContain("<b>照相机</b>");
@@ -92,7 +98,18 @@ describe("Telegram rendering", () => {
 
   it("offers 上一页 only after the first page and 下一页 only before the last", () => {
     const buttons = (offset: number, shown: number, total: number) =>
-      (render(results(Array.from({ length: shown }, (_, i) => card({ id: String(i) })), offset, total), new Pager()) as RenderedMessage).keyboard!.inline_keyboard.at(-1)!.map((b) => b.text);
+      (
+        render(
+          results(
+            Array.from({ length: shown }, (_, i) => card({ id: String(i) })),
+            offset,
+            total,
+          ),
+          new Pager(),
+        ) as RenderedMessage
+      )
+        .keyboard!.inline_keyboard.at(-1)!
+        .map((b) => b.text);
     expect(buttons(0, 3, 7)).toEqual(["下一页 ›"]);
     expect(buttons(3, 3, 7)).toEqual(["‹ 上一页", "下一页 ›"]);
     expect(buttons(6, 1, 7)).toEqual(["‹ 上一页"]);

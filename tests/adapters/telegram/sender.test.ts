@@ -92,7 +92,10 @@ describe("Telegram sender (the push's way into Telegram)", () => {
 
   describe("classifies failures so the push can act", () => {
     const failureOf = async (promise: Promise<unknown>) => {
-      const err = await promise.then(() => undefined, (e: unknown) => e);
+      const err = await promise.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(SendError);
       return err as SendError;
     };

@@ -25,12 +25,10 @@ describe("Telegram group settings and policy", () => {
     h.tg.setMember(group.id, admin.id, "administrator");
     say("/settings");
     const listing = await reply();
-    expect(parseHtml(listing.payload.text)).toMatch(/^本群设置（已启用）：\n· 触发词：\? ？（默认）\n· 链接预览：关（默认）\n· 结果数：3（默认）\n· 免打扰：关（默认）\n· 推送时间：未订阅\n点下面的按钮切换/);
-    expect(buttonsOf(listing.payload)).toEqual([
-      ["链接预览：关 › → c:/settings 链接预览 开"],
-      ["结果数：3 › → c:/settings 结果数 4"],
-      ["免打扰：关 › → c:/settings 免打扰 22:00-08:00"],
-    ]);
+    expect(parseHtml(listing.payload.text)).toMatch(
+      /^本群设置（已启用）：\n· 触发词：\? ？（默认）\n· 链接预览：关（默认）\n· 结果数：3（默认）\n· 免打扰：关（默认）\n· 推送时间：未订阅\n点下面的按钮切换/,
+    );
+    expect(buttonsOf(listing.payload)).toEqual([["链接预览：关 › → c:/settings 链接预览 开"], ["结果数：3 › → c:/settings 结果数 4"], ["免打扰：关 › → c:/settings 免打扰 22:00-08:00"]]);
 
     h.tg.pressButton(listing.result, callbackOf(listing.payload, "结果数：3 ›"), member);
     const refused = await h.tg.waitForCall("answerCallbackQuery");

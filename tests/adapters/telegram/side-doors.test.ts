@@ -74,6 +74,11 @@ describe("paging buttons of long queries", () => {
     expect(other.slice(-4)).not.toBe(data.slice(-4));
     expect(pager.parse(data, "chat-a")).toEqual({ query: LONG, offset: 3 });
     expect(pager.parse(data, "chat-b")).toBe("expired");
-    expect(pager.parse(data.replace(/.$/, (c) => (c === "A" ? "B" : "A")), "chat-a")).toBe("expired");
+    expect(
+      pager.parse(
+        data.replace(/.$/, (c) => (c === "A" ? "B" : "A")),
+        "chat-a",
+      ),
+    ).toBe("expired");
   });
 });

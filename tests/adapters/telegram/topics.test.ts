@@ -103,7 +103,12 @@ describe("Telegram forum topics", () => {
     await service.stop();
 
     expect(report).toMatchObject({ sent: 0, gone: 1, failed: 0 });
-    expect(h.tg.callsOf("sendPhoto").filter((c) => String(c.payload.chat_id) === String(forum.id)).map((c) => c.outcome)).toEqual([400]);
+    expect(
+      h.tg
+        .callsOf("sendPhoto")
+        .filter((c) => String(c.payload.chat_id) === String(forum.id))
+        .map((c) => c.outcome),
+    ).toEqual([400]);
     expect(await h.store.getSubscription("telegram", String(forum.id))).toBeUndefined();
     expect(await h.store.getNewsSubscription("telegram", String(forum.id))).toMatchObject({ threadId: String(OTHER_TOPIC) });
   });

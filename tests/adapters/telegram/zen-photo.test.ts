@@ -25,7 +25,12 @@ describe("Telegram 禅定时刻 photo", () => {
     h.tg.userMessage("/zen@article_test_bot", { chat: groupChat(), from: user(1003) });
     const again = await h.tg.waitForCall("sendPhoto", () => true, { skip: 2 });
     const fileId = upload.result.photo.at(-1).file_id;
-    expect(h.tg.callsOf("sendPhoto").slice(1).map((c) => [c.payload.photo, Object.keys(c.files).length])).toEqual([
+    expect(
+      h.tg
+        .callsOf("sendPhoto")
+        .slice(1)
+        .map((c) => [c.payload.photo, Object.keys(c.files).length]),
+    ).toEqual([
       [fileId, 0],
       [fileId, 0],
     ]);
