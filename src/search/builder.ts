@@ -1,4 +1,4 @@
-import { encodePostings, grow, type PackedIndex } from "./packed.ts";
+import { encodePostings, grow, putVarint, type PackedIndex } from "./packed.ts";
 import { FIELDS, type DocTerms } from "./terms.ts";
 
 const F = FIELDS.length;
@@ -122,11 +122,7 @@ export class IndexBuilder {
     const bytes = new Uint8Array(segments.reduce((sum, s) => sum + s.postings.length, 0));
     let at = 0;
     const write = (value: number) => {
-      while (value >= 0x80) {
-        bytes[at++] = (value & 0x7f) | 0x80;
-        value = Math.floor(value / 128);
-      }
-      bytes[at++] = value;
+      at = putVarint(bytes, at, value);
     };
     const dict: string[] = [];
     const termStart: number[] = [0];

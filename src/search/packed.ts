@@ -80,17 +80,22 @@ export function encodePostings(sorted: Uint32Array, start: Uint32Array): { bytes
     let previous = 0;
     for (let i = start[k]!; i < start[k + 1]!; i++) {
       if (at + 5 > bytes.length) bytes = grow(bytes);
-      let gap = sorted[i]! - previous;
+      at = putVarint(bytes, at, sorted[i]! - previous);
       previous = sorted[i]!;
-      while (gap >= 0x80) {
-        bytes[at++] = (gap & 0x7f) | 0x80;
-        gap = Math.floor(gap / 128);
-      }
-      bytes[at++] = gap;
     }
   }
   out[start.length - 1] = at;
   return { bytes: bytes.slice(0, at), start: out };
+}
+
+/** Writes `value` as a varint at `at` (the caller leaves 5 bytes of room) and returns the offset after it. */
+export function putVarint(bytes: Uint8Array, at: number, value: number): number {
+  while (value >= 0x80) {
+    bytes[at++] = (value & 0x7f) | 0x80;
+    value = Math.floor(value / 128);
+  }
+  bytes[at++] = value;
+  return at;
 }
 
 export function grow<T extends Uint8Array | Uint32Array>(a: T, atLeast = 0): T {
@@ -122,11 +127,7 @@ export function mergeIndex(old: PackedIndex, keep: (id: string) => boolean, adde
   let at = 0;
   const write = (value: number) => {
     if (at + 5 > bytes.length) bytes = grow(bytes);
-    while (value >= 0x80) {
-      bytes[at++] = (value & 0x7f) | 0x80;
-      value = Math.floor(value / 128);
-    }
-    bytes[at++] = value;
+    at = putVarint(bytes, at, value);
   };
   const dict: string[] = [];
   const termStart: number[] = [0];
