@@ -11,6 +11,13 @@ import { ImageCache } from "../../src/net/image-cache.ts";
 import { FakeTelegram, privateChat, user } from "../helpers/fake-telegram.ts";
 import { fakeDownload, ManualTicker } from "../push/helpers.ts";
 
+/** Three backups pushed to the remote after the first sync. */
+const THREE_MORE = [
+  { title: "原地慢慢跑", date: "2026-11-24", body: "每天早上原地慢跑半小时。" },
+  { title: "还是找个老师吧", date: "2026-11-24", body: "学画画还是找个老师吧。" },
+  { title: "肉都烂在锅里", date: "2026-11-23", body: "炖肉的时候肉都烂在锅里。" },
+];
+
 let repo: BackupRepo;
 let tg: FakeTelegram;
 let data = "";
@@ -49,13 +56,7 @@ describe("sync inside start (SYNC_REPO, SYNC_CRON)", () => {
     const r = await start(ticker);
     await r.sync!.run();
     expect(await titlesFor(r, "黄狗")).toEqual(["黄狗追呀追"]);
-    repo
-      .put("槽边往事", [
-        { title: "原地慢慢跑", date: "2026-11-24", body: "每天早上原地慢跑半小时。" },
-        { title: "还是找个老师吧", date: "2026-11-24", body: "学画画还是找个老师吧。" },
-        { title: "肉都烂在锅里", date: "2026-11-23", body: "炖肉的时候肉都烂在锅里。" },
-      ])
-      .commit("three more");
+    repo.put("槽边往事", THREE_MORE).commit("three more");
     expect(await titlesFor(r, "慢跑")).toEqual([]);
     ticker.fire();
     await r.sync!.run();
@@ -119,13 +120,7 @@ describe("new articles from a sync are announced in a running bot (fake Bot API)
     await tg.waitForCall("sendMessage", (c) => c.payload.chat_id === 1001 && /订阅成功/.test(c.payload.text));
     await tg.waitForCall("sendMessage", (c) => c.payload.chat_id === 1002 && /慢跑/.test(c.payload.text));
 
-    repo
-      .put("槽边往事", [
-        { title: "原地慢慢跑", date: "2026-11-24", body: "每天早上原地慢跑半小时。" },
-        { title: "还是找个老师吧", date: "2026-11-24", body: "学画画还是找个老师吧。" },
-        { title: "肉都烂在锅里", date: "2026-11-23", body: "炖肉的时候肉都烂在锅里。" },
-      ])
-      .commit("three more");
+    repo.put("槽边往事", THREE_MORE).commit("three more");
     ticker.fire();
     await r.sync!.run();
     await tg.waitForCall("sendPhoto", (c) => String(c.payload.chat_id) === "1002");
