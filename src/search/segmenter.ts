@@ -1,10 +1,11 @@
-import { Jieba, TfIdf } from "@node-rs/jieba";
+import { Jieba } from "@node-rs/jieba";
 import { dict, idf } from "@node-rs/jieba/dict.js";
+import { WordWeights } from "./word-weights.ts";
 
 let jieba: Jieba | undefined;
-let weigher: TfIdf | undefined;
+let weights: WordWeights | undefined;
 
-/** The weight of a word jieba would split (an unknown name like 猫弟): such words are rare. */
+/** The weight of a word jieba's table does not list (an unknown name like 猫弟): near the table's median (11.95), like its rare words. */
 const UNKNOWN_IDF = 11.7;
 
 /**
@@ -18,16 +19,10 @@ export function segmenter(): Jieba {
 
 /**
  * How much a word says about a text: its inverse document frequency in
- * jieba's reference corpus (的 0.9, 世界 4.4, 面罩 10.1; unknown words get
- * the table's median, like rare words). Read through jieba's own TF-IDF
- * table: TF-IDF of a one-word text is the word's IDF.
+ * jieba's reference corpus (的 0.9, 世界 4.4, 面罩 10.1; words the table
+ * does not list weigh like its rare words).
  */
 export function wordWeight(word: string): number {
-  if (!weigher) {
-    weigher = TfIdf.withDict(idf);
-    // Every word counts, stop words and single characters too.
-    weigher.setConfig({ minKeywordLength: 1, stopWords: new Set() });
-  }
-  const [top] = weigher.extractKeywords(segmenter(), word, 1);
-  return top?.keyword === word ? top.weight : UNKNOWN_IDF;
+  weights ??= new WordWeights(idf);
+  return weights.get(word) ?? UNKNOWN_IDF;
 }
