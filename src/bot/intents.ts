@@ -40,10 +40,8 @@ function names(library: Library): Names {
   let n = namesOf.get(library);
   if (!n) {
     n = { accounts: new Map(), authors: new Map() };
-    for (const a of library.articles) {
-      if (a.account) n.accounts.set(normalize(a.account), a.account);
-      if (a.author) n.authors.set(normalize(a.author), a.author);
-    }
+    for (const { name } of library.accounts) n.accounts.set(normalize(name), name);
+    for (const { name } of library.authors) n.authors.set(normalize(name), name);
     namesOf.set(library, n);
   }
   return n;

@@ -21,7 +21,23 @@ export interface LibrarySnapshot {
 /** Build the searchable snapshot of a set of loaded articles (bodies in memory: tests, tools). */
 export function snapshotOf(result: Pick<LoadResult, "articles">, loadedAt = new Date()): LibrarySnapshot {
   const library = new Library(result.articles);
-  return { library, index: SearchIndex.build(library), gallery: zenGallery(library), loadedAt };
+  return withGallery({ library, index: SearchIndex.build(library), loadedAt });
+}
+
+/**
+ * The snapshot with its gallery computed on first use: the gallery reads
+ * every article's metadata, which a start from the cache otherwise
+ * decodes only for the articles it shows.
+ */
+function withGallery(parts: Omit<LibrarySnapshot, "gallery">): LibrarySnapshot {
+  let gallery: ZenImage[] | undefined;
+  return {
+    ...parts,
+    get gallery() {
+      gallery ??= zenGallery(parts.library);
+      return gallery;
+    },
+  };
 }
 
 /** Load `dir` (through its cache) and build its snapshot, logging what was skipped. */
@@ -29,13 +45,12 @@ export async function openSnapshot(dir: string, log: Logger, cache: LibraryCache
   const started = performance.now();
   const load = await loadIndexedLibrary(dir, { cache, log });
   report(load, dir, log);
-  const snapshot = {
+  const snapshot = withGallery({
     library: load.library,
     index: load.index,
-    gallery: zenGallery(load.library),
     loadedAt: new Date(),
     problems: { skipped: load.skipped, warnings: load.warnings },
-  };
+  });
   log.info({ dir, articles: load.library.size, fromCache: load.cached, parsed: load.parsed, ms: Math.round(performance.now() - started) }, "library ready");
   return snapshot;
 }

@@ -77,7 +77,7 @@ export class Announcer {
     const every = this.deps.retryEveryMs ?? 30 * 60_000;
     if (every > 0 && !this.retryTimer) this.retryTimer = setInterval(() => void this.flush().catch(() => {}), every).unref();
     return this.enqueue(async () => {
-      const ids = snapshot.library.articles.map((a) => a.id);
+      const ids = snapshot.library.ids;
       this.known = new Set(ids);
       const first = (await this.deps.store.getValue(BASELINE_KEY)) === undefined;
       const fresh = await this.deps.store.markSeen(ids);
@@ -93,8 +93,8 @@ export class Announcer {
   /** The library was reloaded: announce what it gained. Resolves to the delivery reports. */
   changed(next: LibrarySnapshot): Promise<FanoutReport[]> {
     return this.enqueue(async () => {
-      const added = next.library.articles.filter((a) => !this.known.has(a.id)).map((a) => a.id);
-      this.known = new Set(next.library.articles.map((a) => a.id));
+      const added = next.library.ids.filter((id) => !this.known.has(id));
+      this.known = new Set(next.library.ids);
       if (added.length === 0) return [];
       return this.announce(await this.deps.store.markSeen(added), next);
     });

@@ -1,5 +1,5 @@
 import type { ArticleMeta } from "../library/article.ts";
-import { isDigest, type Library } from "../library/library.ts";
+import type { Library } from "../library/library.ts";
 import { coverage } from "./coverage.ts";
 import { parseQuery, type ParsedQuery } from "./query.ts";
 import { packIndex } from "./builder.ts";
@@ -67,8 +67,6 @@ export const DIGEST_FACTOR = 0.2;
  * how much of the query each article covers.
  */
 export class SearchIndex {
-  /** Library positions of digest posts, looked up once per hit in the hot loop. */
-  private readonly digest: Uint8Array;
   /** Library position of each document number (-1: not in the library). */
   private readonly positionOf: Int32Array;
   /** Per library position, the rank of its date (ISO dates compare as strings; equal dates, equal ranks). */
@@ -79,12 +77,12 @@ export class SearchIndex {
     private readonly scorer: PackedScorer,
     documentIds: readonly string[],
   ) {
-    this.digest = Uint8Array.from(library.articles, (a) => (isDigest(a) ? 1 : 0));
-    const position = new Map(library.articles.map((a, i) => [a.id, i]));
-    this.positionOf = Int32Array.from(documentIds, (id) => position.get(id) ?? -1);
-    const dates = [...new Set(library.articles.map((a) => a.date))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // From the library's columns: building the index decodes no article.
+    const rows = Array.from({ length: library.size }, (_, row) => row);
+    this.positionOf = Int32Array.from(documentIds, (id) => library.position(id) ?? -1);
+    const dates = [...new Set(rows.map((row) => library.dateAt(row)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const rankOf = new Map(dates.map((d, i) => [d, i]));
-    this.dateRank = Int32Array.from(library.articles, (a) => rankOf.get(a.date)!);
+    this.dateRank = Int32Array.from(rows, (row) => rankOf.get(library.dateAt(row))!);
   }
 
   /** Search `library` with a packed index of its articles (e.g. read back from the library cache). */
@@ -135,14 +133,14 @@ export class SearchIndex {
         fuzzy: isLatinToken(t) && t.length >= 4 ? 0.2 : 0,
       })),
     );
-    const articles = this.library.articles;
+    const library = this.library;
     const coverageOf = memoCoverage(query, matches.words);
     const covered = new Float64Array(matches.count);
     let floor = 0;
     for (let k = 0; k < matches.count; k++) {
       const d = matches.docs[k]!;
       const position = this.positionOf[d]!;
-      if (accounts !== undefined && !accounts.has(articles[position]?.account ?? "")) continue;
+      if (accounts !== undefined && !accounts.has((position >= 0 && library.accountAt(position)) || "")) continue;
       covered[k] = coverageOf(matches.matched, d);
       floor = Math.max(floor, covered[k]!);
     }
@@ -152,13 +150,13 @@ export class SearchIndex {
     for (let k = 0; k < matches.count; k++) {
       const d = matches.docs[k]!;
       const position = this.positionOf[d]!;
-      if (accounts !== undefined && !accounts.has(articles[position]?.account ?? "")) continue;
+      if (accounts !== undefined && !accounts.has((position >= 0 && library.accountAt(position)) || "")) continue;
       const cov = covered[k]!;
       if (cov < floor || position < 0) continue;
       total++;
       // Like Lucene's coordination factor: matching more of the query beats
       // matching one term many times.
-      const score = matches.score[d]! * cov * cov * (this.digest[position] ? DIGEST_FACTOR : 1);
+      const score = matches.score[d]! * cov * cov * (library.isDigestAt(position) ? DIGEST_FACTOR : 1);
       const rounded = roundScore(score);
       if (best.length === top && !before(rounded, this.dateRank[position]!, matches.score[d]!, best[top - 1]!)) continue;
       const c: Candidate = { position, score, rounded, coverage: cov, dateRank: this.dateRank[position]!, matchScore: matches.score[d]!, doc: d, terms: [] };
@@ -186,7 +184,7 @@ export class SearchIndex {
   }
 
   private toHit(c: Candidate): SearchHit {
-    return { article: this.library.articles[c.position]!, score: c.score, matched: c.terms, coverage: c.coverage };
+    return { article: this.library.at(c.position), score: c.score, matched: c.terms, coverage: c.coverage };
   }
 }
 
