@@ -33,7 +33,7 @@ export interface BenchOptions {
   reps?: number;
   /** Measure everything at every size, however long it takes. */
   full: boolean;
-  /** CLI starts with a persisted index per size (median reported). Default 3, 1 for large corpora. */
+  /** CLI starts with a persisted index per size, each after one on an empty library (medians reported). Default 9 (the ratio of two start times moves ±10 % from one pair to the next here), 1 for large corpora. */
   coldRuns?: number;
   qualityData: string;
   /** The library corpora are recombined from. */
@@ -89,7 +89,7 @@ function planOf(n: number, options: BenchOptions): SizePlan {
     dir: path.join(options.corpusRoot, String(n)),
     lean,
     reps,
-    coldRuns: options.coldRuns ?? (lean ? 1 : 3),
+    coldRuns: options.coldRuns ?? (lean ? 1 : 9),
     full: options.full,
     notes: lean ? [`lean run: ${reps} timed passes over the query set; see the notes for what was left out`] : [],
   };
@@ -106,7 +106,7 @@ async function realPlanOf(dir: string, options: BenchOptions): Promise<SizePlan>
     dir,
     lean: false,
     reps,
-    coldRuns: options.coldRuns ?? 3,
+    coldRuns: options.coldRuns ?? 9,
     full: options.full,
     real: true,
     queriesFile,

@@ -98,6 +98,11 @@ export class LibraryCache {
     await rm(path.join(this.dir, "meta.json"), { force: true });
   }
 
+  /** Forget everything remembered: the next load reads every file. */
+  async clear(): Promise<void> {
+    await rm(path.join(this.dir, "meta.bin"), { force: true });
+  }
+
   /** Temp file + rename: a crash never leaves half a file. */
   private async save(name: string, data: string | Buffer): Promise<void> {
     const file = path.join(this.dir, name);
@@ -176,6 +181,14 @@ function decodeLibrary(bytes: Buffer): CachedLibrary | undefined {
   const offset = (row: number) => view.getUint32(row * 4, true);
   const metasStart = headerEnd + (count + 1) * 4;
   if (metasStart + offset(count) !== bytes.length) return undefined;
+  // Each article's JSON is an object: a damaged offset table shows here, not at display time.
+  const OPEN = 0x7b;
+  const CLOSE = 0x7d;
+  for (let row = 0; row < count; row++) {
+    const from = metasStart + offset(row);
+    const to = metasStart + offset(row + 1);
+    if (to <= from || bytes[from] !== OPEN || bytes[to - 1] !== CLOSE) return undefined;
+  }
   const files = new Map(header.files.map((file, row) => [file, { mtimeMs: header.mtimeMs[row]!, size: header.size[row]!, row }] as const));
   const optional = (values: Array<string | null>) => values.map((v) => v ?? undefined);
   return {

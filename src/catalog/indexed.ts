@@ -60,10 +60,17 @@ export async function loadIndexedLibrary(dir: string, options: IndexedLoadOption
 
   const files = new Map<string, ArticleFile>();
   const metas: ArticleMeta[] = [];
-  for (const [file, { mtimeMs, size, row }] of scan.unchanged) {
-    const meta = previous!.rows.meta(row);
-    files.set(meta.id, { file, mtimeMs, size });
-    metas.push(meta);
+  try {
+    for (const [file, { mtimeMs, size, row }] of scan.unchanged) {
+      const meta = previous!.rows.meta(row);
+      files.set(meta.id, { file, mtimeMs, size });
+      metas.push(meta);
+    }
+  } catch (err) {
+    // A remembered article that does not decode: the cache is damaged, so read every file again.
+    log?.warn({ err, dir: cache?.dir }, "library cache is damaged; rebuilding it from the article files");
+    await cache?.clear();
+    return loadIndexedLibrary(dir, options);
   }
   for (const [file, { mtimeMs, size, meta }] of scan.parsed) {
     files.set(meta.id, { file, mtimeMs, size });

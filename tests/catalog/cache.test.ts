@@ -78,6 +78,12 @@ describe("the library cache", () => {
       expect(seen(snapshot), String(broken.length)).toEqual(expected);
       expect((await readFile(meta)).equals(bytes)).toBe(false); // written again (a new generation)
     }
+    // A damaged row: its JSON no longer starts as an object.
+    const fresh = await readFile(meta);
+    const firstRow = fresh.indexOf('{"', fresh.readUInt32LE(4) + 8);
+    await writeFile(meta, Buffer.concat([fresh.subarray(0, firstRow), Buffer.from(" "), fresh.subarray(firstRow + 1)]));
+    expect(await LibraryCache.for(d).read()).toEqual({ library: undefined, index: undefined });
+    expect(seen(await open(d))).toEqual(expected);
     // index.bin of an earlier write beside the current meta.bin.
     const oldIndex = await readFile(path.join(cacheDir(d), "index.bin"));
     await writeFile(path.join(d, "新文章.md"), "---\ntitle: 新文章\ndate: 2026-11-30\n---\n一篇讲缓存重建的新文章。\n");
@@ -85,6 +91,22 @@ describe("the library cache", () => {
     await writeFile(path.join(cacheDir(d), "index.bin"), oldIndex);
     const rebuilt = await open(d);
     expect(rebuilt.index.search("缓存重建").hits[0]?.article.title).toBe("新文章");
+  });
+
+  it("reads every file again when a remembered article's metadata does not decode while merging a change", async () => {
+    const d = await libraryCopy();
+    const before = await open(d);
+    const meta = path.join(cacheDir(d), "meta.bin");
+    const bytes = await readFile(meta);
+    // Break the JSON inside the last row, keeping its braces: only decoding that article notices.
+    const at = bytes.lastIndexOf('":"');
+    await writeFile(meta, Buffer.concat([bytes.subarray(0, at), Buffer.from("\u0001"), bytes.subarray(at + 1)]));
+    await writeFile(path.join(d, "新文章.md"), "---\ntitle: 新文章\ndate: 2026-11-30\n---\n一篇讲缓存损坏的新文章。\n");
+    const after = await open(d);
+    expect(after.library.size).toBe(before.library.size + 1);
+    expect(after.library.articles.filter((a) => a.title !== "新文章")).toEqual(before.library.articles);
+    expect(after.index.search("缓存损坏").hits[0]?.article.title).toBe("新文章");
+    expect(await loadIndexedLibrary(d, { cache: LibraryCache.for(d) })).toMatchObject({ parsed: 0 });
   });
 
   it("replaces the JSON cache of earlier versions instead of reading it", async () => {
