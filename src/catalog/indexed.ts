@@ -1,13 +1,13 @@
-import { statSync } from "node:fs";
 import type { Logger } from "../log.ts";
-import { SearchIndex } from "../search/index.ts";
+import { SearchIndex, warmSearch } from "../search/index.ts";
 import { IndexBuilder } from "../search/builder.ts";
 import { mergeIndex } from "../search/packed.ts";
 import type { ArticleFile, FileStamp, LibraryCache } from "./cache.ts";
 import type { ArticleMeta } from "../library/article.ts";
 import type { ParsedForIndex } from "./parse-job.ts";
 import { Library } from "../library/library.ts";
-import { findDuplicates, listMarkdown, readArticleBody, type LoadProblem } from "../library/load.ts";
+import { findDuplicates, readArticleBody, type LoadProblem } from "../library/load.ts";
+import { statFiles, type Found } from "./stat-files.ts";
 import { parseEach } from "./parse-pool.ts";
 
 /** Options of {@link loadIndexedLibrary}. */
@@ -28,9 +28,6 @@ export interface IndexedLoad {
   parsed: number;
 }
 
-/** Files stat-ed between two turns of the event loop. */
-const STAT_SLICE = 1000;
-
 /**
  * Load an article directory for serving: metadata of every valid article
  * and its search index; bodies stay on disk (read on demand). Files whose
@@ -42,8 +39,9 @@ const STAT_SLICE = 1000;
 export async function loadIndexedLibrary(dir: string, options: IndexedLoadOptions = {}): Promise<IndexedLoad> {
   const { cache, log } = options;
   // The cache is read while the article files are stat-ed: each takes tens of milliseconds at 10,000 articles.
+  // A large library is stat-ed on another thread, and this one loads the segmenter the first answer needs.
   const reading = cache?.read();
-  const found = await statFiles(dir);
+  const found = await statFiles(dir, warmSearch);
   const remembered = await reading;
   // Without the index that goes with the remembered files, their terms are unknown: parse everything.
   const previous = remembered?.library && remembered.index ? { ...remembered.library, index: remembered.index } : undefined;
@@ -82,36 +80,6 @@ export async function loadIndexedLibrary(dir: string, options: IndexedLoadOption
   const packed = previous ? mergeIndex(previous.index, (id) => kept.has(id), builder.finish()) : builder.finish();
   if (cache) await cache.write(library, files, warnings, packed).catch((err) => log?.warn({ err, dir: cache.dir }, "could not write the library cache"));
   return { ...counts, library, warnings, index: SearchIndex.fromPacked(library, packed) };
-}
-
-/** A markdown file of the library as found on disk: its name (relative, with "/") and stamp; undefined stamp: it vanished. */
-interface Found {
-  name: string;
-  stamp?: FileStamp;
-}
-
-/**
- * List and stat every file. Synchronous calls in slices: ~6 µs a file
- * from the page cache against ~30 µs through the thread pool (a
- * 10,000-article start went from 0.3 s to under 0.1 s here), yielding
- * between slices so a reload does not hold up answers.
- */
-async function statFiles(dir: string): Promise<Found[]> {
-  const names = await listMarkdown(dir);
-  const found: Found[] = new Array(names.length);
-  for (let i = 0; i < names.length; i++) {
-    if (i > 0 && i % STAT_SLICE === 0) await new Promise(setImmediate);
-    let stamp: FileStamp | undefined;
-    try {
-      // A template string, not path.join: normalising 10,000 paths cost a quarter of the stat time.
-      const info = statSync(`${dir}/${names[i]!}`, { throwIfNoEntry: false });
-      stamp = info && { mtimeMs: info.mtimeMs, size: info.size };
-    } catch {
-      stamp = undefined;
-    }
-    found[i] = { name: names[i]!, stamp };
-  }
-  return found;
 }
 
 interface Scan {
