@@ -10,7 +10,7 @@ import type { LoadProblem } from "../library/load.ts";
  * Bump when tokenisation, index layout or the article shape changes: a
  * cache written by another version is ignored and rebuilt.
  */
-const CACHE_VERSION = "library-cache-11/rows";
+const CACHE_VERSION = "library-cache-12/rows";
 
 const MAGIC = 0x314d4241; // "ABM1" little-endian
 
@@ -41,8 +41,8 @@ export interface CachedLibrary {
 interface Header {
   version: string;
   generation: string;
-  /** Per row: the article's file, its stamp and the library's columns. */
-  files: string[];
+  /** Per row: the article's file (null: its id + ".md", as nearly always), its stamp and the library's columns. */
+  files: Array<string | null>;
   mtimeMs: number[];
   size: number[];
   ids: string[];
@@ -149,7 +149,7 @@ function encodeLibrary(library: Library, files: Map<string, ArticleFile>, warnin
   const header: Header = {
     version: CACHE_VERSION,
     generation,
-    files: rows.map((f) => f.file),
+    files: rows.map((f, row) => (f.file === `${library.ids[row]}.md` ? null : f.file)),
     mtimeMs: rows.map((f) => f.mtimeMs),
     size: rows.map((f) => f.size),
     ids: [...library.ids],
@@ -189,7 +189,7 @@ function decodeLibrary(bytes: Buffer): CachedLibrary | undefined {
     const to = metasStart + offset(row + 1);
     if (to <= from || bytes[from] !== OPEN || bytes[to - 1] !== CLOSE) return undefined;
   }
-  const files = new Map(header.files.map((file, row) => [file, { mtimeMs: header.mtimeMs[row]!, size: header.size[row]!, row }] as const));
+  const files = new Map(header.files.map((file, row) => [file ?? `${header.ids[row]}.md`, { mtimeMs: header.mtimeMs[row]!, size: header.size[row]!, row }] as const));
   const optional = (values: Array<string | null>) => values.map((v) => v ?? undefined);
   return {
     files,

@@ -88,11 +88,19 @@ export class SearchIndex {
     documentIds: readonly string[],
   ) {
     // From the library's columns: building the index decodes no article.
-    const rows = Array.from({ length: library.size }, (_, row) => row);
     this.positionOf = Int32Array.from(documentIds, (id) => library.position(id) ?? -1);
-    const dates = [...new Set(rows.map((row) => library.dateAt(row)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const rankOf = new Map(dates.map((d, i) => [d, i]));
-    this.dateRank = Int32Array.from(rows, (row) => rankOf.get(library.dateAt(row))!);
+    // The library is newest first, so ranks count up from its last row.
+    this.dateRank = new Int32Array(library.size);
+    let rank = -1;
+    let previous: string | undefined;
+    for (let row = library.size - 1; row >= 0; row--) {
+      const date = library.dateAt(row);
+      if (date !== previous) {
+        rank++;
+        previous = date;
+      }
+      this.dateRank[row] = rank;
+    }
   }
 
   /** Search `library` with a packed index of its articles (e.g. read back from the library cache). */
