@@ -59,7 +59,7 @@ export class TelegramAdapter implements Adapter {
     bot.botInfo = await this.getMe(signal);
     signal?.throwIfAborted();
     this.log.info({ username: bot.botInfo.username, mode: this.options.webhook ? "webhook" : "polling" }, "telegram bot ready");
-    await registerCommands(bot.api, this.log);
+    await registerCommands(bot.api, this.options.core.commands.menu(), this.log);
     signal?.throwIfAborted();
     this.receiver = this.options.webhook
       ? new Webhook(bot, this.options.webhook, this.options.token, this.log)

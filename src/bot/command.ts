@@ -12,6 +12,16 @@ export type Authority =
   /** Only the bot admins of ADMIN_IDS. */
   | "bot_admin";
 
+/** Who sees a command in a platform's command menu. */
+export type MenuAudience = "everyone" | "group_admins";
+
+/** One entry of a platform's command menu. */
+export interface MenuEntry {
+  command: string;
+  description: string;
+  audience: MenuAudience;
+}
+
 /** What a command's handler gets: the request and the command's arguments. */
 export interface CommandCall<A> {
   msg: Incoming;
@@ -35,6 +45,13 @@ export interface CommandSpec<A = string> {
   authority: Authority;
   /** The refusal for someone without the authority; default per authority. */
   refusal?: string;
+  /**
+   * Its entries in a platform's command menu (Telegram's list under `/`):
+   * slash command without the `/` (one of `aliases`) → a short description.
+   */
+  menu?: Readonly<Record<string, string>>;
+  /** Who the menu shows them to: everyone (default), or group admins, in the groups they administer. */
+  menuFor?: MenuAudience;
   /** Its line in 帮助 (without the leading `· `); commands without one are not listed. */
   help?: (triggers: readonly string[]) => string;
   /**
@@ -81,6 +98,9 @@ export class CommandTable {
         if (this.byAlias.has(key)) throw new Error(`alias ${alias} calls both ${this.byAlias.get(key)!.name} and ${spec.name}`);
         this.byAlias.set(key, spec);
       }
+      for (const command of Object.keys(spec.menu ?? {})) {
+        if (!spec.aliases.includes(`/${command}`)) throw new Error(`menu entry /${command} is not an alias of ${spec.name}`);
+      }
     }
     if (!this.byName.get(fallback)?.args) throw new Error(`the fallback command ${fallback} must take arguments`);
   }
@@ -121,6 +141,11 @@ export class CommandTable {
   /** 帮助: `intro`, then the help line of each command that has one, in the table's order. */
   help(intro: string, triggers: readonly string[]): string {
     return [intro, ...this.commands.flatMap((c) => (c.help ? [`· ${c.help(triggers)}`] : []))].join("\n");
+  }
+
+  /** The command menu, in the table's order (the same as 帮助's). */
+  menu(): MenuEntry[] {
+    return this.commands.flatMap((c) => Object.entries(c.menu ?? {}).map(([command, description]) => ({ command, description, audience: c.menuFor ?? "everyone" })));
   }
 
   private invoke(spec: AnyCommand, words: string): Invocation {

@@ -4,6 +4,7 @@ import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";
 import { Answers, PAGE_SIZE } from "./answers.ts";
+import type { CommandTable } from "./command.ts";
 import { commandTable, type AdminActions } from "./commands.ts";
 import { compose, type RequestContext, type Stage } from "./pipeline.ts";
 import type { ChatRateLimiter } from "./rate-limit.ts";
@@ -75,6 +76,8 @@ export class Core {
   readonly answers: Answers;
   /** Group control (GROUP_POLICY, each group's settings), for the web console's list of groups. */
   readonly groups: Groups;
+  /** The command table, for platforms that publish a command menu (Telegram). */
+  readonly commands: CommandTable;
   private readonly pipeline: (ctx: RequestContext) => Promise<Reply[]>;
 
   constructor(private readonly deps: CoreDeps) {
@@ -85,13 +88,13 @@ export class Core {
       pageSize: PAGE_SIZE,
       accounts: () => deps.library().library.accounts.map((a) => a.name),
     }));
-    const table = commandTable({
+    const table = (this.commands = commandTable({
       answers: this.answers,
       subscriptions: new Subscriptions(deps),
       channels: deps,
       groups,
       admin: deps.admin,
-    });
+    }));
     this.pipeline = compose([
       addressing((msg) => groups.triggersOf(msg), table),
       admission(deps.rateLimit),

@@ -150,6 +150,9 @@ export const t = {
     zen: "今日禅定",
     subscribe: "订阅每日禅定时刻，可加时间，如 /subscribe 21:30",
     unsubscribe: "取消订阅",
+    enable: "在本群启用机器人（群管理员）",
+    disable: "在本群停用机器人（群管理员）",
+    settings: "本群设置：触发词、条数、安静时段等（群管理员）",
   },
 } as const;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CommandTable, defineCommand } from "../../src/bot/command.ts";
 import { commandTable } from "../../src/bot/commands.ts";
 import { parseTime } from "../../src/bot/subscriptions.ts";
 
@@ -101,6 +102,16 @@ describe("the command table", () => {
 });
 
 describe("group commands", () => {
+  it("gives platforms a command menu from the table: every entry a slash command that calls it, group admins' own marked", () => {
+    const menu = table.menu();
+    for (const entry of menu) expect(read(`/${entry.command}`).name, entry.command).toBe(table.commands.find((c) => c.menu?.[entry.command])!.name);
+    expect(menu.filter((e) => e.audience === "group_admins").map((e) => e.command)).toEqual(["enable", "disable", "settings"]);
+    expect(menu.map((e) => e.command)).not.toContain("push_now");
+    expect(() => new CommandTable([defineCommand({ name: "zen", aliases: ["/zen"], authority: "anyone", menu: { today: "今日" }, run: () => [] }), table.get("search")], "search")).toThrow(
+      "menu entry /today is not an alias of zen",
+    );
+  });
+
   it("reads 启用, 停用 and 设置 with its name and value, in Chinese and as slash commands", () => {
     expect(read("启用")).toEqual({ name: "enable", args: undefined });
     expect(read("/enable@article_test_bot")).toEqual({ name: "enable", args: undefined });

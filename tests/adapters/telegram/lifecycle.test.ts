@@ -9,11 +9,11 @@ describe("Telegram adapter lifecycle", () => {
   let h: Harness;
   afterEach(async () => h.close());
 
-  it("checks the token, publishes the Chinese command menu, and long-polls for the updates it handles", async () => {
+  it("checks the token, publishes the Chinese command menus (group admins also see 启用/停用/设置), and long-polls for the updates it handles", async () => {
     h = await startTelegram();
     await h.tg.waitForCall("getUpdates", () => true, { arrived: true });
-    expect(h.tg.calls.slice(0, 4).map((c) => c.method)).toEqual(["getMe", "setMyCommands", "deleteWebhook", "getUpdates"]);
-    expect(h.tg.callsOf("setMyCommands")[0]!.payload.commands).toEqual([
+    expect(h.tg.calls.slice(0, 5).map((c) => c.method)).toEqual(["getMe", "setMyCommands", "setMyCommands", "deleteWebhook", "getUpdates"]);
+    const everyone = [
       { command: "start", description: t.commandMenu.start },
       { command: "help", description: t.commandMenu.help },
       { command: "search", description: t.commandMenu.search },
@@ -24,7 +24,18 @@ describe("Telegram adapter lifecycle", () => {
       { command: "zen", description: "今日禅定" },
       { command: "subscribe", description: t.commandMenu.subscribe },
       { command: "unsubscribe", description: t.commandMenu.unsubscribe },
-    ]);
+    ];
+    const [general, admins] = h.tg.callsOf("setMyCommands").map((c) => c.payload);
+    expect(general).toEqual({ commands: everyone });
+    expect(admins).toEqual({
+      commands: [
+        ...everyone,
+        { command: "enable", description: t.commandMenu.enable },
+        { command: "disable", description: t.commandMenu.disable },
+        { command: "settings", description: t.commandMenu.settings },
+      ],
+      scope: { type: "all_chat_administrators" },
+    });
     expect(h.tg.callsOf("getUpdates")[0]!.payload.allowed_updates).toEqual(["message", "callback_query", "inline_query", "my_chat_member"]);
   });
 
