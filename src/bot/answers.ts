@@ -5,7 +5,7 @@ import { dayInZone, type Clock } from "../clock.ts";
 import type { Library } from "../library/library.ts";
 import { nothingFound } from "../search/index.ts";
 import { hitCard, toCard } from "./cards.ts";
-import { readIntent } from "./intents.ts";
+import { readIntent, type SearchScope } from "./intents.ts";
 import { t } from "./strings.ts";
 import { UserError } from "./user-error.ts";
 import { zenReply } from "./zen-reply.ts";
@@ -75,7 +75,7 @@ export class Answers {
     const { index, library } = this.deps.library();
     const scope = this.scope(q);
     const pageSize = view.pageSize ?? PAGE_SIZE;
-    const result = index.search(scope.query, { offset, limit: pageSize, account: scope.account, accounts: view.accounts });
+    const result = index.search(scope.query, { offset, limit: pageSize, ...within(scope.scope, view.accounts) });
     if (nothingFound(result)) return { kind: "text", text: t.notFound(result.query.phrases) };
     if (result.hits.length === 0) return { kind: "text", text: t.noMorePages };
     if (chat) this.remember(chat, q, offset);
@@ -83,7 +83,7 @@ export class Answers {
     const remaining = result.total - offset - result.hits.length;
     const reply: ArticlesReply = {
       kind: "articles",
-      heading: result.tentative ? t.perhaps : t.found(result.query.phrases.join(" "), result.total, scope.account),
+      heading: result.tentative ? t.perhaps : t.found(result.query.phrases.join(" "), result.total, scope.scope?.label),
       articles: result.hits.map((h) => hitCard(h, result.query, library.body(h.article.id), many)),
       page: { query: q, offset, total: result.total, pageSize },
       ...links(view),
@@ -115,7 +115,7 @@ export class Answers {
       found = { total: newest.length, articles: newest.map((a) => toCard(a, many)) };
     } else {
       const scope = this.scope(q);
-      const result = index.search(scope.query, { offset, limit, account: scope.account });
+      const result = index.search(scope.query, { offset, limit, ...within(scope.scope) });
       found = nothingFound(result) ? { total: 0, articles: [] } : { total: result.total, articles: result.hits.map((h) => toCard(h.article, many)) };
     }
     return { kind: "articles", heading: "", articles: found.articles, page: { query: q, offset, pageSize: limit, total: found.total } };
@@ -160,8 +160,8 @@ export class Answers {
     return { kind: "articles", heading: t.latestOf((who.account ? `「${who.account}」` : who.author)!, articles.length), articles: cards, ...links(view) };
   }
 
-  /** The topic of a search text and the account it names, if any (「槽边往事 猫」 → 猫 in 槽边往事). */
-  private scope(q: string): { query: string; account?: string } {
+  /** The topic of a search text and the account or author it names, if any (「槽边往事 猫」 → 猫 in 槽边往事). */
+  private scope(q: string): { query: string; scope?: SearchScope } {
     const intent = readIntent(q, this.deps.library().library);
     return intent.kind === "search" ? intent : { query: q };
   }
@@ -172,6 +172,13 @@ export class Answers {
     this.lastQuery.set(key, { query, offset });
     if (this.lastQuery.size > REMEMBERED_CHATS) this.lastQuery.delete(this.lastQuery.keys().next().value!);
   }
+}
+
+/** The search's filters: the accounts or author the reader named, within a group's accounts (both must hold). */
+function within(scope: SearchScope | undefined, groupAccounts?: readonly string[]): { accounts?: readonly string[]; author?: string } {
+  const named = scope?.accounts;
+  const accounts = named && groupAccounts ? named.filter((a) => groupAccounts.includes(a)) : (named ?? groupAccounts);
+  return { ...(accounts && { accounts }), ...(scope?.author && { author: scope.author }) };
 }
 
 /** A chat's link card/preview choice, only when it made one. */

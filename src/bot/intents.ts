@@ -1,4 +1,5 @@
 import type { Library } from "../library/library.ts";
+import { segmenter } from "../search/segmenter.ts";
 import { normalize } from "../search/tokenize.ts";
 
 /**
@@ -11,8 +12,16 @@ export type Intent =
   | { kind: "random" }
   /** The newest articles of one account or one author. */
   | { kind: "latestOf"; account?: string; author?: string }
-  /** Search `query`, within `account` when set. */
-  | { kind: "search"; query: string; account?: string };
+  /** Search `query`, within `scope` when the reader named an account or an author first. */
+  | { kind: "search"; query: string; scope?: SearchScope };
+
+/** What a reader narrowed a search to by naming it first: accounts (all that the name starts) or an author. */
+export interface SearchScope {
+  /** The name as the answer's heading shows it (「在「九边」里找到…」). */
+  label: string;
+  accounts?: string[];
+  author?: string;
+}
 
 const END = /[\s?？!！。.,，~～…]+$/u;
 const LATEST =
@@ -26,22 +35,33 @@ const TOPIC = [
   /^关于(.+?)(?:的)?(?:文章|内容|那篇|吗|呢)*$/u,
   /^(?:讲|说|写|谈|聊)过(.+?)(?:的)?(?:文章|内容)?(?:吗|没有|呢)$/u,
 ];
-/** What may sit between an account's name and the topic: 「槽边往事 猫」「槽边往事的猫」「槽边往事里讲猫的」. */
-const AFTER_NAME = /^(?:[\s:：,，]*(?:的|里|中|里面|上)?[\s:：,，]*)/u;
+/** What may sit between a name and the topic: 「槽边往事 猫」「槽边往事的猫」「槽边往事里讲猫的」. */
+const SEPARATORS = /^[\s:：,，]+/u;
+/** Particles after a name (「槽边往事里」); each is stripped only when jieba reads it as a word of its own, so 「九边 中国」 keeps 中国. */
+const PARTICLES = new Set(["的", "里", "中", "里面", "上"]);
+/** A typed prefix of an account's name (三联 for 三联生活周刊, 费曼 for 费曼的小茶馆) counts from this many characters, followed by a space. */
+const MIN_SHORT_NAME = 2;
 
 /** Account and author names of a library, normalised for matching; computed once per library. */
 interface Names {
   accounts: Map<string, string>;
   authors: Map<string, string>;
+  /** Authors' short names: the name without its first character (菜头 for 和菜头), when three or more remain... or two of three. */
+  nicknames: Map<string, string>;
 }
 const namesOf = new WeakMap<Library, Names>();
 
 function names(library: Library): Names {
   let n = namesOf.get(library);
   if (!n) {
-    n = { accounts: new Map(), authors: new Map() };
+    n = { accounts: new Map(), authors: new Map(), nicknames: new Map() };
     for (const { name } of library.accounts) n.accounts.set(normalize(name), name);
-    for (const { name } of library.authors) n.authors.set(normalize(name), name);
+    for (const { name } of library.authors) {
+      const key = normalize(name);
+      n.authors.set(key, name);
+      const chars = [...key];
+      if (chars.length === 3 && /^\p{Script=Han}+$/u.test(key)) n.nicknames.set(chars.slice(1).join(""), name);
+    }
     namesOf.set(library, n);
   }
   return n;
@@ -55,30 +75,62 @@ export function readIntent(text: string, library: Library): Intent {
   const { accounts, authors } = names(library);
   if (accounts.has(plain)) return { kind: "latestOf", account: accounts.get(plain)! };
   if (authors.has(plain)) return { kind: "latestOf", author: authors.get(plain)! };
-  const scoped = narrowToAccount(text, library);
-  if (scoped.account) {
+  const scoped = narrowToScope(text, library);
+  if (scoped.scope) {
     const rest = normalize(scoped.query).replace(END, "");
-    if (rest === "" || isLatest(rest)) return { kind: "latestOf", account: scoped.account };
+    const { accounts: only, author } = scoped.scope;
+    if (rest === "" || isLatest(rest))
+      return only?.length === 1 ? { kind: "latestOf", account: only[0] } : author ? { kind: "latestOf", author } : { kind: "search", query: rest, scope: scoped.scope };
     if (RANDOM.test(rest)) return { kind: "random" };
   }
-  return { kind: "search", query: topicOf(scoped.query), account: scoped.account };
+  return { kind: "search", query: topicOf(scoped.query), ...(scoped.scope && { scope: scoped.scope }) };
 }
 
 /**
- * When the library holds several accounts, an account's name at the start
- * of a query («槽边往事 猫», «九边的房价») narrows the search to that account;
- * the rest is the query. With one account (or none named) the text is
- * searched as it is.
+ * When the library holds several accounts, a name at the start of a query
+ * narrows the search: an account's («槽边往事 猫», «九边的房价»; a name that
+ * starts several accounts, 记忆承载, means all of them), the first word of
+ * an account's name followed by a space («三联 骑行», «费曼 提拔»), or an
+ * author's («和菜头 冥想», «菜头写猫的»). The rest is the query. With one
+ * account (or no name) the text is searched as it is.
  */
-export function narrowToAccount(text: string, library: Library): { query: string; account?: string } {
-  const { accounts } = names(library);
+export function narrowToScope(text: string, library: Library): { query: string; scope?: SearchScope } {
+  const { accounts, authors, nicknames } = names(library);
   if (accounts.size < 2) return { query: text };
   const plain = normalize(text.trim());
-  let best: string | undefined;
-  for (const key of accounts.keys()) if (plain.startsWith(key) && key.length > (best?.length ?? 0)) best = key;
-  if (!best) return { query: text };
-  const rest = plain.slice(best.length).replace(AFTER_NAME, "");
-  return { query: rest, account: accounts.get(best)! };
+  const longest = (keys: Iterable<string>) => {
+    let best: string | undefined;
+    for (const key of keys) if (plain.startsWith(key) && key.length > (best?.length ?? 0)) best = key;
+    return best;
+  };
+  const account = longest(accounts.keys()) ?? shortName(plain, accounts);
+  if (account) {
+    const all = [...accounts].filter(([key]) => key.startsWith(account)).map(([, name]) => name);
+    const label = accounts.get(account) ?? (all.length === 1 ? all[0]! : account);
+    return { query: afterName(plain.slice(account.length)), scope: { label, accounts: all } };
+  }
+  const author = longest(authors.keys()) ?? longest(nicknames.keys());
+  if (author) {
+    const name = authors.get(author) ?? nicknames.get(author)!;
+    return { query: afterName(plain.slice(author.length)), scope: { label: name, author: name } };
+  }
+  return { query: text };
+}
+
+/** The first word of `plain`, when a space follows it and it starts some account's name (三联 → 三联生活周刊). */
+function shortName(plain: string, accounts: Map<string, string>): string | undefined {
+  const space = plain.search(/\s/u);
+  if (space < MIN_SHORT_NAME) return undefined;
+  const word = plain.slice(0, space);
+  return [...accounts.keys()].some((key) => key.startsWith(word)) ? word : undefined;
+}
+
+/** The topic after a name: separators dropped, and a particle only when it is a word of its own (「里讲猫的」, not 「中国」). */
+function afterName(rest: string): string {
+  let topic = rest.replace(SEPARATORS, "");
+  const [first] = topic ? segmenter().cut(topic, false) : [];
+  if (first && PARTICLES.has(first)) topic = topic.slice(first.length).replace(SEPARATORS, "");
+  return topic;
 }
 
 function isLatest(text: string): boolean {

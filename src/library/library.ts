@@ -91,6 +91,10 @@ export class Library {
     return this.rows.accounts[row];
   }
 
+  authorAt(row: number): string | undefined {
+    return this.rows.authors[row];
+  }
+
   isDigestAt(row: number): boolean {
     return this.rows.digests[row] === 1;
   }

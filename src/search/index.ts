@@ -120,17 +120,16 @@ export class SearchIndex {
   }
 
   /**
-   * Search; `offset`/`limit` select a page of the ranked hits, `account`
-   * keeps only that account's articles, `accounts` only those of these
-   * accounts (a group's 「设置 公众号」; with `account` too, both must hold).
+   * Search; `offset`/`limit` select a page of the ranked hits, `accounts`
+   * keeps only those accounts' articles, `author` only that author's.
    */
-  search(raw: string, page: { offset?: number; limit?: number; account?: string; accounts?: readonly string[] } = {}): SearchResult {
+  search(raw: string, page: { offset?: number; limit?: number; accounts?: readonly string[]; author?: string } = {}): SearchResult {
     const query = parseQuery(raw);
     const offset = page.offset ?? 0;
     const limit = page.limit ?? 3;
     if (query.tokens.length === 0) return { query, total: 0, hits: [], lowConfidence: false, tentative: false };
-    const only = page.account === undefined ? page.accounts : page.accounts && !page.accounts.includes(page.account) ? [] : [page.account];
-    const { total, best } = this.rank(query, Math.max(1, offset + limit), only && new Set(only));
+    const keep = this.filter(page.accounts, page.author);
+    const { total, best } = this.rank(query, Math.max(1, offset + limit), keep);
     const lowConfidence = total > 0 && !trustworthy(query, best[0]!);
     const hits = best.slice(offset, offset + limit).map((c) => this.toHit(c));
     return { query, total, hits, lowConfidence, tentative: lowConfidence && plausible(query, best[0]!) };
@@ -142,7 +141,15 @@ export class SearchIndex {
    * counted, but only the best `top` are kept in order: sorting thousands
    * of matches of a long description cost more than scoring them.
    */
-  private rank(query: ParsedQuery, top: number, accounts?: ReadonlySet<string>): { total: number; best: Candidate[] } {
+  /** Which library positions a search may answer with, or undefined for all. */
+  private filter(accounts?: readonly string[], author?: string): ((position: number) => boolean) | undefined {
+    if (accounts === undefined && author === undefined) return undefined;
+    const library = this.library;
+    const only = accounts && new Set(accounts);
+    return (position) => position >= 0 && (!only || only.has(library.accountAt(position) ?? "")) && (author === undefined || library.authorAt(position) === author);
+  }
+
+  private rank(query: ParsedQuery, top: number, keep?: (position: number) => boolean): { total: number; best: Candidate[] } {
     const wordStart = this.wordStart(query);
     const matches = this.scorer.match(
       query.tokens.map((t) => ({
@@ -158,7 +165,7 @@ export class SearchIndex {
     for (let k = 0; k < matches.count; k++) {
       const d = matches.docs[k]!;
       const position = this.positionOf[d]!;
-      if (accounts !== undefined && !accounts.has((position >= 0 && library.accountAt(position)) || "")) continue;
+      if (keep && !keep(position)) continue;
       covered[k] = coverageOf(matches.matched, d);
       floor = Math.max(floor, covered[k]!);
     }
@@ -168,7 +175,7 @@ export class SearchIndex {
     for (let k = 0; k < matches.count; k++) {
       const d = matches.docs[k]!;
       const position = this.positionOf[d]!;
-      if (accounts !== undefined && !accounts.has((position >= 0 && library.accountAt(position)) || "")) continue;
+      if (keep && !keep(position)) continue;
       const cov = covered[k]!;
       if (cov < floor || position < 0) continue;
       total++;

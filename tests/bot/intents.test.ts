@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { readIntent, narrowToAccount } from "../../src/bot/intents.ts";
+import { readIntent, narrowToScope } from "../../src/bot/intents.ts";
 import type { ArticleMeta } from "../../src/library/article.ts";
 import { Library } from "../../src/library/library.ts";
 
 const article = (id: string, account: string, author?: string): ArticleMeta => ({ id, title: id, date: "2024-01-01", summary: "", account, author });
-const several = new Library([article("a", "槽边往事", "和菜头"), article("b", "九边"), article("c", "看理想")]);
+const several = new Library([article("a", "槽边往事", "和菜头"), article("b", "九边"), article("c", "看理想"), article("d", "记忆承载"), article("e", "记忆承载3"), article("f", "三联生活周刊")]);
 const single = new Library([article("a", "槽边往事", "和菜头")]);
 
 describe("reading what a reader means before searching", () => {
@@ -30,14 +30,37 @@ describe("reading what a reader means before searching", () => {
     ["关于春节的文章", "春节"],
     ["写过父亲吗", "父亲"],
   ])("%s → a search for %s", (text, topic) => {
-    expect(readIntent(text, several)).toEqual({ kind: "search", query: topic, account: undefined });
+    expect(readIntent(text, several)).toEqual({ kind: "search", query: topic });
   });
 
   it("an account's name first narrows the search to that account when the library holds several", () => {
-    expect(readIntent("九边 房价", several)).toEqual({ kind: "search", query: "房价", account: "九边" });
-    expect(readIntent("九边的房价", several)).toEqual({ kind: "search", query: "房价", account: "九边" });
-    expect(readIntent("槽边往事里有没有讲猫的", several)).toEqual({ kind: "search", query: "猫", account: "槽边往事" });
-    expect(narrowToAccount("槽边往事 猫", single)).toEqual({ query: "槽边往事 猫" });
+    const jiubian = { label: "九边", accounts: ["九边"] };
+    expect(readIntent("九边 房价", several)).toEqual({ kind: "search", query: "房价", scope: jiubian });
+    expect(readIntent("九边的房价", several)).toEqual({ kind: "search", query: "房价", scope: jiubian });
+    expect(readIntent("槽边往事里有没有讲猫的", several)).toEqual({ kind: "search", query: "猫", scope: { label: "槽边往事", accounts: ["槽边往事"] } });
+    expect(narrowToScope("槽边往事 猫", single)).toEqual({ query: "槽边往事 猫" });
+  });
+
+  it("a particle after the name is dropped only when it is not the start of the topic's word", () => {
+    expect(readIntent("九边 中国", several)).toMatchObject({ query: "中国", scope: { accounts: ["九边"] } });
+    expect(readIntent("九边中国", several)).toMatchObject({ query: "中国" });
+    expect(readIntent("九边上海房价", several)).toMatchObject({ query: "上海房价" });
+    expect(readIntent("九边里面讲房价的", several)).toMatchObject({ query: "讲房价的" });
+    expect(readIntent("九边中的房价", several)).toMatchObject({ query: "的房价" });
+  });
+
+  it("the first word of an account's name, followed by a space, scopes like the name; a name that starts several accounts means them all", () => {
+    expect(readIntent("三联 骑行事故", several)).toEqual({ kind: "search", query: "骑行事故", scope: { label: "三联生活周刊", accounts: ["三联生活周刊"] } });
+    expect(readIntent("记忆承载 丁宝桢", several)).toEqual({ kind: "search", query: "丁宝桢", scope: { label: "记忆承载", accounts: ["记忆承载", "记忆承载3"] } });
+    expect(readIntent("记忆承载3 丁宝桢", several)).toMatchObject({ scope: { accounts: ["记忆承载3"] } });
+    expect(readIntent("三联骑行", several)).toEqual({ kind: "search", query: "三联骑行" });
+  });
+
+  it("an author's name (or its short form) first scopes the search to that author", () => {
+    const his = { label: "和菜头", author: "和菜头" };
+    expect(readIntent("和菜头 冥想", several)).toEqual({ kind: "search", query: "冥想", scope: his });
+    expect(readIntent("和菜头写猫的那篇", several)).toEqual({ kind: "search", query: "写猫的那篇", scope: his });
+    expect(readIntent("菜头 冥想", several)).toEqual({ kind: "search", query: "冥想", scope: his });
   });
 
   it("ordinary searches stay searches", () => {

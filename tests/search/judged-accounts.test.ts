@@ -62,7 +62,7 @@ describe("search over a real multi-account library, as shown to the reader", () 
     const hidden = judged.filter((j) => {
       const intent = readIntent(j.query, snapshot.library);
       if (intent.kind !== "search") return false;
-      const [first] = snapshot.index.search(intent.query, { limit: 1, account: intent.account }).hits;
+      const [first] = snapshot.index.search(intent.query, { limit: 1, accounts: intent.scope?.accounts, author: intent.scope?.author }).hits;
       return first !== undefined && j.relevant.includes(first.article.title) && answers.get(j.query)!.notFound;
     });
     expect(hidden.map((j) => j.query)).toEqual([]);
