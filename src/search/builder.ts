@@ -3,7 +3,7 @@ import { FIELDS, type DocTerms } from "./terms.ts";
 
 const F = FIELDS.length;
 /** Body-derived fields, where near-universal terms are dropped (see {@link IndexBuilder.finish}). */
-const PRUNED_FIELDS = new Set<number>(["summary", "body", "chars"].map((f) => FIELDS.indexOf(f as (typeof FIELDS)[number])));
+const PRUNED_FIELDS = new Set<number>(["summary", "body", "keys", "chars"].map((f) => FIELDS.indexOf(f as (typeof FIELDS)[number])));
 /** A body term in more than this share of the library says nothing about any one article. */
 const MAX_DOC_SHARE = 0.2;
 /** ...but small libraries keep everything: there a share of 20% is a handful of articles. */

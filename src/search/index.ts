@@ -55,7 +55,7 @@ export function nothingFound(result: Pick<SearchResult, "total" | "lowConfidence
 const MAX_WORDS_PER_CHARACTER = 400;
 
 /** Titles over summaries over bodies; a single character of a body counts least. */
-export const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, body: 1, chars: 0.3 };
+export const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, body: 1, keys: 2, chars: 0.3 };
 /** Below this share of a one-word query covered, the best hit is not trusted... */
 const MIN_COVERAGE = 0.5;
 /** ...of a query of a few words (婚纱摄影 is not answered by an article that says 婚纱 once)... */

@@ -1,15 +1,16 @@
 import type { Article } from "../library/article.ts";
 import { markdownToText } from "../library/markdown.ts";
-import { segmenter } from "./segmenter.ts";
+import { segmenter, wordWeight } from "./segmenter.ts";
 import { bigrams, foldCase, normalize, splitRuns, tokenize, tokenizeProse } from "./tokenize.ts";
 
 /**
  * The indexed fields of an article. `body` holds the words of the whole
- * body; `chars` its single Han characters, kept apart so a one-character
- * query can find a body (猫 → the article about 猫弟) while ranking such
- * matches below words (see the boosts in index.ts).
+ * body; `keys` the words the body keeps coming back to (what it is
+ * about, see {@link keyWords}); `chars` its single Han characters, kept
+ * apart so a one-character query can find a body (猫 → the article about
+ * 猫弟) while ranking such matches below words (see the boosts in index.ts).
  */
-export const FIELDS = ["title", "zen", "tags", "summary", "body", "chars"] as const;
+export const FIELDS = ["title", "zen", "tags", "summary", "body", "keys", "chars"] as const;
 export type Field = (typeof FIELDS)[number];
 
 /**
@@ -34,8 +35,28 @@ export function documentTerms(a: Pick<Article, "title" | "zen" | "tags" | "summa
     tags: dense((a.tags ?? []).join(" ")),
     summary: joined(tokenizeProse(a.summary)),
     body: body.words.join(" "),
+    keys: body.keys.join(" "),
     chars: body.chars.join(" "),
   };
+}
+
+/** A word is central to a body it occurs in at least this often... */
+const KEY_MIN_COUNT = 3;
+/** ...and a body has at most this many such words, the most telling first (count × weight). */
+const MAX_KEYS = 40;
+
+/**
+ * The words a body is about: those it uses again and again, weighed by
+ * how much each says (一个 and 我们 recur everywhere). A word mentioned
+ * once in passing does not make an article an answer about it; one that
+ * recurs does, so matching it counts extra (a word central to an article
+ * beats one mentioned once elsewhere) and the confidence rule asks for it.
+ */
+function keyWords(counts: Map<string, number>): string[] {
+  const scored: Array<[string, number]> = [];
+  for (const [word, count] of counts) if (count >= KEY_MIN_COUNT) scored.push([word, Math.log2(count) * wordWeight(word)]);
+  scored.sort((a, b) => b[1] - a[1]);
+  return scored.slice(0, MAX_KEYS).map(([w]) => w);
 }
 
 /**
@@ -48,11 +69,16 @@ export function documentTerms(a: Pick<Article, "title" | "zen" | "tags" | "summa
  * Text is converted to Simplified once per distinct term (far cheaper
  * than converting a 10,000-character body).
  */
-export function bodyTerms(body: string): { words: string[]; chars: string[] } {
+export function bodyTerms(body: string): { words: string[]; keys: string[]; chars: string[] } {
   const words = new Set<string>();
+  const counts = new Map<string, number>();
   const chars = new Set<string>();
   const text = foldCase(markdownToText(body));
-  for (const run of splitRuns(text)) if (run.kind === "latin") words.add(run.text);
+  for (const run of splitRuns(text)) {
+    if (run.kind !== "latin") continue;
+    words.add(run.text);
+    if (run.text.length > 1) counts.set(run.text, (counts.get(run.text) ?? 0) + 1);
+  }
   // One call over the whole text: a call per run costs twice as much.
   let singles = "";
   const flush = () => {
@@ -68,11 +94,12 @@ export function bodyTerms(body: string): { words: string[]; chars: string[] } {
     } else {
       flush();
       words.add(w);
+      counts.set(w, (counts.get(w) ?? 0) + 1);
       for (const c of w) chars.add(c);
     }
   }
   flush();
-  return { words: simplified(words), chars: simplified(chars) };
+  return { words: simplified(words), keys: simplified(new Set(keyWords(counts))), chars: simplified(chars) };
 }
 
 const HAN = /^\p{Script=Han}/u;

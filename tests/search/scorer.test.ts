@@ -150,10 +150,10 @@ describe.each(libraries)("the ranking over $name", ({ library, queries }) => {
   });
 
   it("narrowed to one account or a set of them, is the full sort of their matches", () => {
-    const narrowings = [...accounts.map((a) => ({ account: a })), { accounts: accounts.slice(0, 2) }];
+    const narrowings = [...accounts.map((a) => ({ accounts: [a] })), { accounts: accounts.slice(0, 2) }];
     for (const narrowing of narrowings) {
       for (const raw of queries.slice(0, 60)) {
-        const all = referenceRanking(reference, library, raw, new Set("account" in narrowing ? [narrowing.account] : narrowing.accounts));
+        const all = referenceRanking(reference, library, raw, new Set(narrowing.accounts));
         const r = index.search(raw, { limit: 5, ...narrowing });
         expect(r.total, raw).toBe(all.length);
         expect(
