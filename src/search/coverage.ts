@@ -8,16 +8,20 @@ import type { ParsedQuery } from "./query.ts";
  * by prefix or fuzzily).
  */
 export function coverage(query: Pick<ParsedQuery, "phrases" | "words">, matched: string[]): number {
-  const covered = query.phrases.map((phrase) => coveredChars(phrase, matched));
+  const shares = wordShares(query, matched);
   let total = 0;
   let got = 0;
-  for (const w of query.words) {
-    const hits = covered[w.phrase]!.slice(w.start, w.start + w.length).filter(Boolean).length;
-    const share = hits / w.length;
+  query.words.forEach((w, i) => {
     total += w.weight;
-    got += w.weight * share * share;
-  }
+    got += w.weight * shares[i]! ** 2;
+  });
   return total === 0 ? 0 : got / total;
+}
+
+/** For each query word, the share of its characters inside occurrences of matched tokens, 0..1. */
+export function wordShares(query: Pick<ParsedQuery, "phrases" | "words">, matched: string[]): number[] {
+  const covered = query.phrases.map((phrase) => coveredChars(phrase, matched));
+  return query.words.map((w) => covered[w.phrase]!.slice(w.start, w.start + w.length).filter(Boolean).length / w.length);
 }
 
 /** For each character of a phrase: is it inside an occurrence of a matched token? */

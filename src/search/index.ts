@@ -1,6 +1,6 @@
 import type { ArticleMeta } from "../library/article.ts";
 import type { Library } from "../library/library.ts";
-import { coverage } from "./coverage.ts";
+import { coverage, wordShares } from "./coverage.ts";
 import { parseQuery, type ParsedQuery } from "./query.ts";
 import { packIndex } from "./builder.ts";
 import type { PackedIndex } from "./packed.ts";
@@ -17,6 +17,10 @@ export interface SearchHit {
   matched: string[];
   /** Share of the query's characters covered by matched tokens, 0..1. */
   coverage: number;
+  /** The same share for the tokens it matched where it says what it is about (title, summary, the words its body keeps using). */
+  aboutCoverage: number;
+  /** How unlikely it is that an article matches this much of the query by chance, in bits (see {@link SearchIndex.evidence}). */
+  evidence: number;
 }
 
 /** The answer to one query. */
@@ -56,6 +60,16 @@ const MAX_WORDS_PER_CHARACTER = 400;
 
 /** Titles over summaries over bodies; a single character of a body counts least. */
 export const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, body: 1, keys: 2, chars: 0.3 };
+/** A word the article's body mentions, without being about it, counts this much of its information as evidence. */
+const MENTION_EVIDENCE = 0.5;
+/** A best hit that covers this share of the query is never dismissed as a passing mention. */
+const WHOLE_QUERY = 0.9;
+/** A best hit about less than this share of the query... */
+const ABOUT_ENOUGH = 0.5;
+/** ...answers it only with more evidence than this share of the information of a word only one article uses. */
+const PASSING_EVIDENCE = 0.6;
+/** Fields where a match says the article is about the term, not that it mentions it. */
+const ABOUT_FIELDS: Field[] = ["title", "zen", "tags", "summary", "keys"];
 /** Below this share of a one-word query covered, the best hit is not trusted... */
 const MIN_COVERAGE = 0.5;
 /** ...of a query of a few words (婚纱摄影 is not answered by an article that says 婚纱 once)... */
@@ -79,6 +93,8 @@ export const DIGEST_FACTOR = 0.2;
 export class SearchIndex {
   /** Library position of each document number (-1: not in the library). */
   private readonly positionOf: Int32Array;
+  /** Document frequency of query words already looked up (an archive's readers ask about the same words). */
+  private readonly infoMemo = new Map<string, number>();
   /** Per library position, the rank of its date (ISO dates compare as strings; equal dates, equal ranks). */
   private readonly dateRank: Int32Array;
 
@@ -105,7 +121,7 @@ export class SearchIndex {
 
   /** Search `library` with a packed index of its articles (e.g. read back from the library cache). */
   static fromPacked(library: Library, packed: PackedIndex): SearchIndex {
-    return new SearchIndex(library, new PackedScorer(packed, BOOST), packed.documentIds);
+    return new SearchIndex(library, new PackedScorer(packed, BOOST, ABOUT_FIELDS), packed.documentIds);
   }
 
   /** Compute every article's terms from its body and index them. */
@@ -130,9 +146,10 @@ export class SearchIndex {
     if (query.tokens.length === 0) return { query, total: 0, hits: [], lowConfidence: false, tentative: false };
     const keep = this.filter(page.accounts, page.author);
     const { total, best } = this.rank(query, Math.max(1, offset + limit), keep);
-    const lowConfidence = total > 0 && !trustworthy(query, best[0]!);
+    const passing = total > 0 && mentionedInPassing(best[0]!, this.size);
+    const lowConfidence = total > 0 && (passing || !trustworthy(query, best[0]!));
     const hits = best.slice(offset, offset + limit).map((c) => this.toHit(c));
-    return { query, total, hits, lowConfidence, tentative: lowConfidence && plausible(query, best[0]!) };
+    return { query, total, hits, lowConfidence, tentative: lowConfidence && !passing && plausible(query, best[0]!) };
   }
 
   /**
@@ -184,13 +201,18 @@ export class SearchIndex {
       const score = matches.score[d]! * cov * cov * (library.isDigestAt(position) ? DIGEST_FACTOR : 1);
       const rounded = roundScore(score);
       if (best.length === top && !before(rounded, this.dateRank[position]!, matches.score[d]!, best[top - 1]!)) continue;
-      const c: Candidate = { position, score, rounded, coverage: cov, dateRank: this.dateRank[position]!, matchScore: matches.score[d]!, doc: d, terms: [] };
+      const c: Candidate = { position, score, rounded, coverage: cov, aboutCoverage: 0, evidence: 0, dateRank: this.dateRank[position]!, matchScore: matches.score[d]!, doc: d, terms: [] };
       let at = best.length;
       while (at > 0 && before(c.rounded, c.dateRank, c.matchScore, best[at - 1]!)) at--;
       best.splice(at, 0, c);
       if (best.length > top) best.pop();
     }
-    for (const c of best) c.terms = termsOf(query, matches.matched, matches.words, c.doc);
+    for (const c of best) {
+      c.terms = termsOf(query, matches.matched, matches.words, c.doc);
+      const about = termsOf(query, matches.strong, matches.words, c.doc);
+      c.aboutCoverage = coverage(query, about);
+      c.evidence = this.evidence(query, c.terms, about);
+    }
     return { total, best };
   }
 
@@ -208,8 +230,59 @@ export class SearchIndex {
     return this.scorer.termsStartingWith(only!, MAX_WORDS_PER_CHARACTER) <= MAX_WORDS_PER_CHARACTER ? only : undefined;
   }
 
+  /**
+   * How surprising it is that one article matches these words of the
+   * query: the sum, over the query's words it matched, of their self-
+   * information in this archive (log2 of articles ÷ articles that use the
+   * word), counted whole where the article is about the word (title,
+   * summary, the words its body keeps using) and at {@link MENTION_EVIDENCE}
+   * where its body only mentions it. Matching 葛夕, 刘爽 and 裤衩 together
+   * is no accident; matching 新手 and 浇水 in passing is.
+   */
+  private evidence(query: ParsedQuery, terms: string[], about: string[]): number {
+    const all = wordShares(query, terms);
+    const strong = wordShares(query, about);
+    let bits = 0;
+    query.words.forEach((w, i) => {
+      const share = all[i]! ** 2;
+      const aboutShare = strong[i]! ** 2;
+      if (share > 0) bits += this.information(wordOf(query, w)) * (aboutShare + MENTION_EVIDENCE * (share - aboutShare));
+    });
+    return bits;
+  }
+
+  /** The evidence of an article that is about every word of the query: what a perfect answer would show. */
+  private queryInformation(query: ParsedQuery): number {
+    return query.words.reduce((sum, w) => sum + this.information(wordOf(query, w)), 0);
+  }
+
+  /** Self-information of a query word in this archive, in bits; a word it does not index whole counts as its rarest pair of characters. */
+  private information(word: string): number {
+    let df = this.infoMemo.get(word);
+    if (df === undefined) {
+      const chars = [...word];
+      df = chars.length < 2 ? this.size / 5 : this.scorer.documentFrequency(word);
+      for (let i = 0; df === 0 && i + 1 < chars.length; i++) {
+        // Not indexed whole (jieba cut it): at most as frequent as its rarest indexed pair.
+        const pairs = chars
+          .slice(0, -1)
+          .map((c, j) => this.scorer.documentFrequency(c + chars[j + 1]!))
+          .filter((n) => n > 0);
+        df = pairs.length > 0 ? Math.min(...pairs) : 1;
+      }
+      if (this.infoMemo.size > 10_000) this.infoMemo.clear();
+      this.infoMemo.set(word, df);
+    }
+    return Math.log2(Math.max(1, this.size) / Math.max(1, df));
+  }
+
+  /** For analysis: the query's full information in this archive. */
+  informationOf(raw: string): number {
+    return this.queryInformation(parseQuery(raw));
+  }
+
   private toHit(c: Candidate): SearchHit {
-    return { article: this.library.at(c.position), score: c.score, matched: c.terms, coverage: c.coverage };
+    return { article: this.library.at(c.position), score: c.score, matched: c.terms, coverage: c.coverage, aboutCoverage: c.aboutCoverage, evidence: c.evidence };
   }
 }
 
@@ -218,6 +291,8 @@ interface Candidate {
   score: number;
   rounded: number;
   coverage: number;
+  aboutCoverage: number;
+  evidence: number;
   dateRank: number;
   /** minisearch's score, before coverage: the tie-break of equal rounded scores and dates. */
   matchScore: number;
@@ -258,6 +333,19 @@ function trustworthy(query: ParsedQuery, best: Candidate): boolean {
 }
 
 /**
+ * Whether the best hit only mentions what the query asks about: it lacks
+ * some of the query's words (an article with every word of it is shown:
+ * every word of an article finds it), it is about less than half of the query (its title, summary and the words its
+ * body keeps using cover less), and what its body shares with the query is
+ * no stronger evidence than one uncommon word (新手 and 浇水 for 「新手怎么
+ * 养多肉」, 红烧肉 named once in a memoir for 「红烧肉的家常做法」). Such a
+ * hit is no answer, not even a tentative one: the reader is told 没有找到.
+ */
+function mentionedInPassing(best: Candidate, articles: number): boolean {
+  return best.coverage < WHOLE_QUERY && best.aboutCoverage < ABOUT_ENOUGH && best.evidence < PASSING_EVIDENCE * Math.log2(Math.max(2, articles));
+}
+
+/**
  * Whether an untrusted best hit is still a fair guess: it covers half of
  * the query (a title with a word changed), a third of a query of several
  * words including some of its weightiest word, or a fair part of it and
@@ -280,6 +368,11 @@ function mainWordCoverage(query: ParsedQuery, best: Candidate): number {
   if (query.words.length === 0) return 0;
   const main = query.words.reduce((a, b) => (b.weight > a.weight ? b : a));
   return coverage({ phrases: query.phrases, words: [main] }, best.terms);
+}
+
+/** The text of one query word. */
+function wordOf(query: ParsedQuery, w: ParsedQuery["words"][number]): string {
+  return [...query.phrases[w.phrase]!].slice(w.start, w.start + w.length).join("");
 }
 
 /** Two significant digits: scores that close are a tie. */

@@ -22,10 +22,13 @@ export interface Matches {
   count: number;
   score: Float64Array;
   matched: Uint32Array;
+  /** Like `matched`, for the terms a document matched in a field that says what it is about (see {@link PackedScorer} `strong`). */
+  strong: Uint32Array;
   words: number;
 }
 
 const F = FIELDS.length;
+const BODY = FIELDS.indexOf("body");
 /** minisearch's BM25+ parameters (its defaults) and its weights for prefix and fuzzy matches. */
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 const PREFIX_WEIGHT = 0.375;
@@ -55,12 +58,22 @@ export class PackedScorer {
   private readonly order: Int32Array;
   private readonly termOrder: Int32Array;
   private matched = new Uint32Array(0);
+  private strongMatched = new Uint32Array(0);
+  /** Per document, the stamp of the last term it matched in a strong field. */
+  private readonly termStrong: Uint32Array;
+  private readonly strongField: boolean[];
   private postings = new Int32Array(1024);
   private stamp = 0;
 
+  /**
+   * @param strong the fields whose match says an article is about a term
+   * (its title, its summary, the words its body keeps coming back to), as
+   * opposed to mentioning it somewhere in its body.
+   */
   constructor(
     private readonly packed: PackedIndex,
     boost: Readonly<Record<(typeof FIELDS)[number], number>>,
+    strong: ReadonlyArray<(typeof FIELDS)[number]> = [],
   ) {
     const n = packed.documentIds.length;
     this.n = n;
@@ -76,11 +89,25 @@ export class PackedScorer {
     this.termSeen = new Uint32Array(n);
     this.order = new Int32Array(n);
     this.termOrder = new Int32Array(n);
+    this.termStrong = new Uint32Array(n);
+    this.strongField = FIELDS.map((field) => strong.includes(field));
   }
 
   /** Number of indexed documents. */
   get size(): number {
     return this.n;
+  }
+
+  /**
+   * In how many bodies `term` occurs; a term indexed elsewhere but not in
+   * bodies was dropped from them for being everywhere, and counts as in a
+   * fifth of them. 0 when not indexed at all.
+   */
+  documentFrequency(term: string): number {
+    const t = findTerm(this.packed, term);
+    if (t < 0) return 0;
+    const df = this.decode(t, BODY);
+    return df === 0 ? Math.ceil(this.n / 5) : df;
   }
 
   /** How many indexed terms start with `prefix`, counted up to `atMost + 1` (cheap: no postings decoded). */
@@ -96,7 +123,10 @@ export class PackedScorer {
    */
   match(terms: readonly ScoredTerm[]): Matches {
     const words = Math.max(1, Math.ceil(terms.length / 32));
-    if (this.matched.length < this.n * words) this.matched = new Uint32Array(this.n * words);
+    if (this.matched.length < this.n * words) {
+      this.matched = new Uint32Array(this.n * words);
+      this.strongMatched = new Uint32Array(this.n * words);
+    }
     const query = this.nextStamp();
     let count = 0;
     terms.forEach((q, i) => {
@@ -110,11 +140,13 @@ export class PackedScorer {
           this.seen[d] = query;
           this.score[d] = this.termScore[d]!;
           this.matched.fill(0, d * words, d * words + words);
+          this.strongMatched.fill(0, d * words, d * words + words);
           this.order[count++] = d;
         } else {
           this.score[d] = this.score[d]! + this.termScore[d]!;
         }
         this.matched[d * words + word]! |= bit;
+        if (this.termStrong[d] === term) this.strongMatched[d * words + word]! |= bit;
       }
     });
     for (let k = 0; k < count; k++) {
@@ -123,7 +155,7 @@ export class PackedScorer {
       for (let w = 0; w < words; w++) quality += popCount(this.matched[d * words + w]!);
       this.score[d] = this.score[d]! * (quality || 1);
     }
-    return { docs: this.order, count, score: this.score, matched: this.matched, words };
+    return { docs: this.order, count, score: this.score, matched: this.matched, strong: this.strongMatched, words };
   }
 
   /** One query term's score per document into `termScore`, the documents in `termOrder`; returns how many. */
@@ -136,8 +168,10 @@ export class PackedScorer {
         const idf = Math.log(1 + (this.n - m + 0.5) / (m + 0.5));
         const fieldWeight = weight * this.boost[f]!;
         const avg = this.avgFieldLength[f]!;
+        const strong = this.strongField[f]!;
         for (let k = 0; k < m; k++) {
           const d = this.postings[k]!;
+          if (strong) this.termStrong[d] = stamp;
           const length = this.packed.fieldLength[d * F + f]!;
           // minisearch's calcBM25Score with a term frequency of 1, multiplied in its order.
           const s = fieldWeight * (idf * (BM25.d + (1 * (BM25.k + 1)) / (1 + BM25.k * (1 - BM25.b + (BM25.b * length) / avg))));
@@ -210,6 +244,7 @@ export class PackedScorer {
     if (this.stamp === 0xffffffff) {
       this.seen.fill(0);
       this.termSeen.fill(0);
+      this.termStrong.fill(0);
       this.stamp = 0;
     }
     return ++this.stamp;
