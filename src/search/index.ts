@@ -59,7 +59,7 @@ export function nothingFound(result: Pick<SearchResult, "total" | "lowConfidence
 const MAX_WORDS_PER_CHARACTER = 400;
 
 /** Titles over summaries over bodies; a single character of a body counts least. */
-export const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, body: 1, keys: 2, chars: 0.3 };
+export const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, body: 1, keys: 3, chars: 0.3 };
 /** A word the article's body mentions, without being about it, counts this much of its information as evidence. */
 const MENTION_EVIDENCE = 0.5;
 /** A best hit that covers this share of the query is never dismissed as a passing mention. */
