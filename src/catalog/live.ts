@@ -41,7 +41,7 @@ function withGallery(parts: Omit<LibrarySnapshot, "gallery">): LibrarySnapshot {
   };
 }
 
-/** Below this many files to parse, a build takes a few seconds and its 「library ready」 line says enough. */
+/** Below this many files to parse, a build takes a few seconds and its "library ready" line says enough. */
 const LOG_PROGRESS_FROM = 1_000;
 
 /**
