@@ -3,6 +3,7 @@ import type { Adapter, AdapterContext } from "../../src/bot/adapter.ts";
 import type { Core } from "../../src/bot/core.ts";
 import type { Reply } from "../../src/chat/message.ts";
 import type { Sender } from "../../src/chat/sender.ts";
+import { banner } from "./banner.ts";
 import { renderPlain } from "./render.ts";
 
 /** Streams the console adapter reads and writes; tests pass their own. */
@@ -36,7 +37,7 @@ export class ConsoleAdapter implements Adapter {
     const tty = Boolean((this.io.input as { isTTY?: boolean }).isTTY);
     const rl = createInterface({ input: this.io.input, output: this.io.output, prompt: "你> ", terminal: tty });
     this.rl = rl;
-    this.io.output.write("article-bot 已启动。输入关键词搜索文章，输入「帮助」查看用法，Ctrl+D 退出。\n");
+    this.io.output.write(`${banner.ready}\n`);
     const prompt = () => {
       if (tty) rl.prompt();
     };

@@ -1,4 +1,5 @@
 import type { Logger } from "../log.ts";
+import { inSteps, type OnProgress } from "../util/progress.ts";
 import { SearchIndex, warmSearch } from "../search/index.ts";
 import { IndexBuilder } from "../search/builder.ts";
 import { mergeIndex } from "../search/packed.ts";
@@ -15,6 +16,11 @@ export interface IndexedLoadOptions {
   /** Where parsed articles and the index are remembered between runs; none: no cache. */
   cache?: LibraryCache;
   log?: Logger;
+  /**
+   * Told how many of the files to parse (new or changed) are done: 0 first, then about every 1 %, the total
+   * last. Never called when nothing needs parsing, as on a start with nothing changed.
+   */
+  onProgress?: OnProgress;
 }
 
 /** A library ready to serve, with what was skipped and how much came from the cache. */
@@ -37,7 +43,7 @@ export interface IndexedLoad {
  * those are parsed and merged into the persisted index.
  */
 export async function loadIndexedLibrary(dir: string, options: IndexedLoadOptions = {}): Promise<IndexedLoad> {
-  const { cache, log } = options;
+  const { cache, log, onProgress } = options;
   // The cache is read while the article files are stat-ed: each takes tens of milliseconds at 10,000 articles.
   // A large library is stat-ed on another thread, and this one loads the segmenter the first answer needs.
   const reading = cache?.read();
@@ -47,7 +53,7 @@ export async function loadIndexedLibrary(dir: string, options: IndexedLoadOption
   const previous = remembered?.library && remembered.index ? { ...remembered.library, index: remembered.index } : undefined;
   // Articles are indexed as the parse workers hand them over: their terms are never all held at once.
   const builder = new IndexBuilder();
-  const scan = await scanFiles(dir, found, previous?.files ?? new Map(), builder, log);
+  const scan = await scanFiles(dir, found, previous?.files ?? new Map(), builder, log, onProgress);
   const readBody = (id: string) => readArticleBody(dir, id);
   const counts = { skipped: scan.skipped, cached: scan.unchanged.size, parsed: scan.parsed.size };
   if (previous && scan.parsed.size === 0 && scan.unchanged.size === previous.files.size) {
@@ -90,7 +96,7 @@ interface Scan {
 }
 
 /** Parse and add to `builder` only the files the cache does not know in this version. */
-async function scanFiles(dir: string, found: readonly Found[], previous: Map<string, FileStamp & { row: number }>, builder: IndexBuilder, log?: Logger): Promise<Scan> {
+async function scanFiles(dir: string, found: readonly Found[], previous: Map<string, FileStamp & { row: number }>, builder: IndexBuilder, log?: Logger, onProgress?: OnProgress): Promise<Scan> {
   const scan: Scan = { unchanged: new Map(), parsed: new Map(), skipped: [] };
   const changed: Array<{ name: string } & FileStamp> = [];
   for (const { name, stamp } of found) {
@@ -113,10 +119,13 @@ async function scanFiles(dir: string, found: readonly Found[], previous: Map<str
     if (known) scan.unchanged.set(name, known);
     scan.skipped.push(known ? { ...result, message: `${result.message} (serving its last good version)` } : result);
   };
+  // In steps of 1 %: a build of 100,000 files is ~100 reports; nothing to parse, none.
+  const progress = onProgress && changed.length > 0 ? inSteps(100, onProgress) : undefined;
+  progress?.(0, changed.length);
   await parseEach(
     dir,
     changed.map((c) => c.name),
-    each,
+    progress ? (result, i) => (each(result, i), progress(i + 1, changed.length)) : each,
     { log },
   );
   scan.skipped.sort((a, b) => a.file.localeCompare(b.file));

@@ -6,6 +6,7 @@ import { Library } from "../library/library.ts";
 import { LibraryCache } from "./cache.ts";
 import { loadIndexedLibrary, type IndexedLoad } from "./indexed.ts";
 import { isHiddenPath, type LoadResult } from "../library/load.ts";
+import { inSteps, type OnProgress } from "../util/progress.ts";
 import path from "node:path";
 
 /** Everything derived from one load of the article directory. */
@@ -40,10 +41,22 @@ function withGallery(parts: Omit<LibrarySnapshot, "gallery">): LibrarySnapshot {
   };
 }
 
-/** Load `dir` (through its cache) and build its snapshot, logging what was skipped. */
-export async function openSnapshot(dir: string, log: Logger, cache: LibraryCache | undefined = LibraryCache.for(dir)): Promise<LibrarySnapshot> {
+/** Below this many files to parse, a build takes a few seconds and its "library ready" line says enough. */
+const LOG_PROGRESS_FROM = 1_000;
+
+/**
+ * Load `dir` (through its cache) and build its snapshot, logging what was
+ * skipped, and a build of many files every 10 %; `onProgress` is told
+ * (about every 1 %) too, e.g. to draw it on the terminal.
+ */
+export async function openSnapshot(dir: string, log: Logger, cache: LibraryCache | undefined = LibraryCache.for(dir), onProgress?: OnProgress): Promise<LibrarySnapshot> {
   const started = performance.now();
-  const load = await loadIndexedLibrary(dir, { cache, log });
+  const logged = inSteps(10, (done, total) => log.info({ dir, done, total }, `indexing articles: ${done}/${total}`));
+  const progress: OnProgress = (done, total) => {
+    if (total >= LOG_PROGRESS_FROM) logged(done, total);
+    onProgress?.(done, total);
+  };
+  const load = await loadIndexedLibrary(dir, { cache, log, onProgress: progress });
   report(load, dir, log);
   const snapshot = withGallery({
     library: load.library,
@@ -75,9 +88,9 @@ export class LiveLibrary {
     this.snapshot = first;
   }
 
-  /** Load `dir` once; resolves when the first snapshot is ready. */
-  static async open(dir: string, log: Logger): Promise<LiveLibrary> {
-    return new LiveLibrary(dir, log, await openSnapshot(dir, log));
+  /** Load `dir` once; resolves when the first snapshot is ready. `onProgress`: that first load's (reloads only log theirs). */
+  static async open(dir: string, log: Logger, onProgress?: OnProgress): Promise<LiveLibrary> {
+    return new LiveLibrary(dir, log, await openSnapshot(dir, log, LibraryCache.for(dir), onProgress));
   }
 
   /** The current snapshot. */

@@ -1,9 +1,11 @@
 import { createInterface } from "node:readline";
 import { loadConfig } from "../config.ts";
 import type { SearchIndex, SearchResult } from "../search/index.ts";
+import { LibraryCache } from "../catalog/cache.ts";
 import { openSnapshot } from "../catalog/live.ts";
 import { createLogger } from "../log.ts";
 import { parseOrUsage } from "./args.ts";
+import { indexingLine, terminalProgress } from "./progress.ts";
 
 const USAGE = `usage: article-bot search [<query>] [--json] [--limit N] [--data <dir>]
 
@@ -39,7 +41,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const config = loadConfig(values.data ? { ...process.env, DATA_DIR: values.data } : process.env);
   const log = createLogger({ level: process.env.LOG_LEVEL ?? "warn" });
-  const { index } = await openSnapshot(config.articlesDir, log);
+  const { index } = await openSnapshot(config.articlesDir, log, LibraryCache.for(config.articlesDir), terminalProgress(process.stderr, indexingLine));
   const query = positionals.join(" ").trim();
   if (query) {
     const json = toJson(query, index, limit);

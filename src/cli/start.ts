@@ -25,7 +25,10 @@ import { SyncService } from "../sync/service.ts";
 import { WebServer } from "../web/app.ts";
 import { WebImages } from "../web/images.ts";
 import { CONSOLE, PLATFORMS } from "../../adapters/index.ts";
+import { banner } from "../../adapters/console/banner.ts";
+import type { OnProgress } from "../util/progress.ts";
 import { parseOrUsage } from "./args.ts";
+import { indexingLine, terminalProgress } from "./progress.ts";
 import { Shutdown } from "./shutdown.ts";
 import { Supervised } from "./supervisor.ts";
 import path from "node:path";
@@ -74,6 +77,8 @@ export interface StartOptions {
   images?: ImageCache;
   /** The logger's warn-and-above lines, for the web console. */
   recentLogs?: RecentLogs;
+  /** Told how the first library load's index build goes (the terminal chat draws it; the log has its own lines). */
+  libraryProgress?: OnProgress;
 }
 
 /**
@@ -94,10 +99,13 @@ export async function run(args: string[]): Promise<number> {
   const recentLogs = new RecentLogs();
   const log = createLogger({ level: consoleOnly && !env.LOG_LEVEL ? "warn" : config.logLevel, recent: recentLogs });
   const shutdown = new Shutdown();
+  // Not a blank terminal while the library loads: a first index build of a large library takes minutes.
+  if (consoleOnly) process.stdout.write(`${banner.loading}\n`);
+  const libraryProgress = consoleOnly ? terminalProgress(process.stderr, indexingLine) : undefined;
   try {
     let running: Running;
     try {
-      running = await startBot(config, log, { signal: shutdown.signal, requestShutdown: (...a) => shutdown.request(...a), recentLogs, platforms });
+      running = await startBot(config, log, { signal: shutdown.signal, requestShutdown: (...a) => shutdown.request(...a), recentLogs, platforms, libraryProgress });
     } catch (err) {
       if (shutdown.signal.aborted) return (await shutdown.requested).exitCode;
       shutdown.request("start-up failed", 1);
@@ -140,7 +148,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     const store = await openStore(config, log);
     opened.push(() => store.close());
     signal?.throwIfAborted();
-    const library = await LiveLibrary.open(config.articlesDir, log);
+    const library = await LiveLibrary.open(config.articlesDir, log, options.libraryProgress);
     opened.push(() => library.close());
     await library.watch();
     signal?.throwIfAborted();

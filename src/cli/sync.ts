@@ -6,6 +6,8 @@ import { formatSyncReport } from "../sync/report.ts";
 import { syncLibrary, SyncUsageError } from "../sync/sync.ts";
 import { parseCommand } from "./args.ts";
 import { defaultOutDir } from "./import.ts";
+import { importingLine, terminalProgress } from "./progress.ts";
+import type { OnProgress } from "../util/progress.ts";
 
 const USAGE = `usage: article-bot sync [--repo <git url>] [--branch B] [--root gzh] [--account NAME]… [--data DIR] [--prune]
 
@@ -50,6 +52,7 @@ export async function run(args: string[]): Promise<number> {
       articlesDir: defaultOutDir(dataDir),
       prune: values.prune,
       log,
+      onProgress: perAccount(),
     });
     (report.status === "failed" ? process.stderr : process.stdout).write(formatSyncReport(report));
     return report.status === "failed" ? 1 : 0;
@@ -58,6 +61,15 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`article-bot sync: ${err.message}\n\n${USAGE}\n`);
     return 2;
   }
+}
+
+/** Each account's import on stderr, one progress line after another. */
+function perAccount(): (account: string, done: number, total: number) => void {
+  let current: { account: string; progress: OnProgress } | undefined;
+  return (account, done, total) => {
+    if (current?.account !== account) current = { account, progress: terminalProgress(process.stderr, importingLine(account)) };
+    current.progress(done, total);
+  };
 }
 
 function parse(args: string[]) {

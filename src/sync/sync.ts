@@ -42,6 +42,8 @@ export interface SyncOptions {
   timeouts?: GitTimeouts;
   /** Aborting stops the sync between files (git is killed); what was written stays, whole. */
   signal?: AbortSignal;
+  /** Told, for each account imported, how many of its backups are done: every 100 and at the end. */
+  onProgress?: (account: string, done: number, total: number) => void;
 }
 
 /** What a sync did for one account. */
@@ -262,7 +264,10 @@ async function syncAccount(opts: SyncOptions, mirror: Mirror, paths: AccountPath
   if (!only || only.length > 0) {
     try {
       // Progress comes every 100 backups: a shutdown stops a large import there, between two whole files.
-      const onProgress = () => opts.signal?.throwIfAborted();
+      const onProgress = (done: number, total: number) => {
+        opts.signal?.throwIfAborted();
+        opts.onProgress?.(paths.account, done, total);
+      };
       result.import = await importBackups({ backupDir, listPage: (await isFile(listPage)) ? listPage : undefined, outDir, only, onProgress });
     } catch (err) {
       if (!(err instanceof ImportError)) throw err;

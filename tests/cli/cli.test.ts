@@ -92,6 +92,20 @@ describe(".env in the working directory", () => {
 });
 
 describe("the terminal chat", () => {
+  it("says the library is loading before it is ready, and how far the first index build has come (on stderr)", async () => {
+    const bot = await startBotProcess({ env: { LOG_LEVEL: "warn", HTTP_PORT: "" }, input: "墨荷\n" });
+    try {
+      expect((await bot.exited).code).toBe(0);
+      const out = bot.stdout();
+      expect(out.startsWith("article-bot 正在载入文章库，请稍候…\n")).toBe(true);
+      expect(out.indexOf("article-bot 已启动")).toBeLessThan(out.indexOf("找到 1 篇与「墨荷」相关的文章"));
+      expect(bot.stderr()).toContain("正在建立索引 0/4…\n");
+      expect(bot.stderr()).toContain("索引已建立：4 篇\n");
+    } finally {
+      await bot.cleanup();
+    }
+  });
+
   it("loads the shipped .env.example as .env, and answers all 50 piped lines: no flood limit for the operator", async () => {
     const lines = Array.from({ length: 50 }, () => "帮助");
     const bot = await startBotProcess({

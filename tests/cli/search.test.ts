@@ -37,6 +37,20 @@ describe("article-bot search", () => {
     expect(JSON.parse(lines[2]!).results[0].title).toBe("萝卜跑起来");
   });
 
+  it("says on stderr how far a first index build has come, in plain lines when stderr is not a terminal; a start from the cache says nothing", async () => {
+    const fresh = await mkdtemp(path.join(os.tmpdir(), "article-bot-cli-progress-"));
+    try {
+      await cp(fixtureLibrary(), fresh, { recursive: true });
+      const first = await run(process.execPath, [BIN, "search", "墨荷", "--data", fresh], { env: { ...process.env, LOG_LEVEL: "silent" } });
+      expect(first.stderr.split("\n")).toEqual(["正在建立索引 0/4…", "正在建立索引 1/4…", "正在建立索引 2/4…", "正在建立索引 3/4…", "索引已建立：4 篇", ""]);
+      expect(first.stdout).toContain("独一无二");
+      const cached = await run(process.execPath, [BIN, "search", "墨荷", "--data", fresh], { env: { ...process.env, LOG_LEVEL: "silent" } });
+      expect(cached.stderr).toBe("");
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a bad --limit with a usage error", async () => {
     await expect(cli(["search", "x", "--data", dir, "--limit", "0"])).rejects.toMatchObject({ code: 2 });
   });

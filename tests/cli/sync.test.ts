@@ -42,6 +42,7 @@ describe("article-bot sync (command line)", { timeout: 90_000 }, () => {
     expect(first.stdout).toContain("first sync");
     expect(first.stdout).toContain("槽边往事: new 2, updated 0, unchanged 0, skipped 0");
     expect(first.stdout).toContain("total: 2 new, 0 updated, 0 skipped");
+    expect(first.stderr).toBe("「槽边往事」已处理 2 篇备份\n");
     expect((await readdir(path.join(data, "articles", "槽边往事"))).sort()).toEqual(["从心所欲.md", "黄狗追呀追.md"]);
     const second = await cli(["--data", data], { SYNC_REPO: repo.url, SYNC_ACCOUNTS: "槽边往事" });
     expect(second).toMatchObject({ code: 0, stdout: expect.stringMatching(/^up to date at [0-9a-f]{10}: 0 new\n$/) });

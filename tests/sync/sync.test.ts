@@ -96,6 +96,15 @@ describe("article-bot sync", { timeout: 60_000 }, () => {
     expect((await loadLibrary(path.join(data, "articles"))).articles).toHaveLength(10);
   });
 
+  it("tells how each account's import goes, account by account, ending at its number of backups", async () => {
+    const progress: Array<[string, number, number]> = [];
+    await syncLibrary(opts({ onProgress: (account, done, total) => progress.push([account, done, total]) }));
+    expect(progress).toEqual([
+      ["槽边往事", 4, 4],
+      ["记忆承载", 3, 3],
+    ]);
+  });
+
   it("checks out only the wanted accounts (sparse), and imports only them", async () => {
     const report = await syncLibrary(opts({ accounts: ["记忆承载"] }));
     expect(report).toMatchObject({ status: "synced", newArticles: 3 });
