@@ -92,7 +92,8 @@ describe("Telegram channel subscriptions", () => {
     h.tg.setMember(channel.id, owner.id, "creator");
     await ask(`/subscribe_channel @${channel.username} 00:00`);
     const snapshot = await snapshotOf();
-    const { service } = await pushService(h.store, fakeClock(new Date(Date.now() + 24 * 3600_000).toISOString()), [h.adapter.sender], { paces: FAST, library: () => snapshot });
+    // 01:00 in Asia/Shanghai on a day after any subscription made now: the channel's 00:00 push is due, the 07:30 default of others is not.
+    const { service } = await pushService(h.store, fakeClock("2030-01-01T17:00:00Z"), [h.adapter.sender], { paces: FAST, library: () => snapshot });
     expect(await service.tick()).toEqual([expect.objectContaining({ sent: 1 })]);
     await service.stop();
     const photo = await h.tg.waitForCall("sendPhoto", (c) => String(c.payload.chat_id) === String(channel.id));
