@@ -115,6 +115,16 @@ export function renderReport(run: BenchRun): string {
     "",
     baselineTable(run),
     "",
+    ...(run.readers
+      ? [
+          `## Quality as readers ask, on the real archive (${run.readers.articles.toLocaleString("en")} articles)`,
+          "",
+          "bench/judged/reader-set.json: queries written by people who read a randomly drawn article, in their own words, without seeing the bot's answers, and questions checked to have no answer in the archive; a third is held out and never tuned on. Each is sent to the bot in a private chat and judged on what the chat shows (hedged 「可能相关」 lists count as shown; for no-answer only 没有找到 counts).",
+          "",
+          run.readers.table,
+          "",
+        ]
+      : []),
     `## Quality on the bundled library (${run.quality?.articles ?? 0} articles, judged queries)`,
     "",
     qualityTable(run),

@@ -49,6 +49,8 @@ export interface BenchRun {
   startupMs?: number;
   sizes: SizeResult[];
   quality?: QualityReport;
+  /** The reader-written set on the real archive, as the chat shows answers (bench/reader-set.ts), with `--corpus`. */
+  readers?: { articles: number; table: string };
 }
 
 /** Our measurement of a size, when it succeeded. */

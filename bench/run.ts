@@ -6,7 +6,7 @@
  *          --reps <n>  --cold-runs <n>  --full (no shortcuts at 100k)
  *          --quality-data <dir>  --overlap (index large corpora while smaller sizes are measured)
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -19,6 +19,7 @@ import { CORPUS_ROOT, SOURCE_DIR } from "./generate.ts";
 import { thisMachine } from "./machine.ts";
 import { LARGE, measureSize, prepareCorpus, SEED, startOurs, startupFloor, type SizePlan } from "./measure-size.ts";
 import { measureQuality } from "./quality.ts";
+import { askAll, formatReaderRows, judge, readReaderSet } from "./reader-set.ts";
 import { renderReport } from "./report.ts";
 import type { BenchRun, SizeResult } from "./results.ts";
 
@@ -73,9 +74,17 @@ export async function bench(options: BenchOptions): Promise<BenchRun> {
   }
   options.log("quality on the bundled library");
   const quality = await measureQuality(options.qualityData);
+  let readers: BenchRun["readers"];
+  if (options.corpus) {
+    options.log("quality as readers ask, on the real archive");
+    const set = readReaderSet();
+    const articles = path.join(options.corpus, "articles");
+    const dir = existsSync(articles) ? articles : options.corpus;
+    readers = { articles: plans[0]!.articles, table: formatReaderRows(judge(set, await askAll(dir, set))) };
+  }
   const command = `npm run bench${options.argv?.length ? ` -- ${options.argv.join(" ")}` : ""}`;
   const date = new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC";
-  const run: BenchRun = { date, command, machine, seed: SEED, totalMs: performance.now() - started, startupMs, sizes, quality };
+  const run: BenchRun = { date, command, machine, seed: SEED, totalMs: performance.now() - started, startupMs, sizes, quality, readers };
   writeFileSync(options.out, renderReport(run));
   options.log(`wrote ${options.out} (${Math.round(run.totalMs / 1000)} s)`);
   return run;
