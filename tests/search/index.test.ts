@@ -112,3 +112,38 @@ describe("SearchIndex limited to accounts or an author (a group's 「设置 公�
     expect(his.every((a) => a.author === "和菜头")).toBe(true);
   });
 });
+
+describe("how central a word is, and passing mentions", () => {
+  const filler = ["阳台上晾着衣服，邻居在楼下喊人吃饭。", "今天下雨，路上的车开得很慢。", "我们在咖啡馆坐了一下午，聊起了旧事。"];
+  const text = (sentences: string[]) => Array.from({ length: 8 }, (_, i) => sentences[i % sentences.length]).join("\n\n");
+  const article = (id: string, title: string, body: string): ArticleMeta & { body: string } => ({ id, title, date: "2024-01-01", summary: "", body });
+  const articles = [
+    article("passing-1", "雨天", text([...filler, "窗台上那盆多肉是去年买的。"])),
+    article("passing-2", "旧事", text([...filler, "朋友送过我一盆多肉。"])),
+    article("about", "阳台小记", text(["多肉要少浇水，多晒太阳。", "新手养多肉，最怕的是浇水太勤。", "多肉的叶子发软，就是水多了。", ...filler])),
+    article("cat", "午后", text(["猫在阳台上晒太阳。", "猫不喜欢下雨天。", "猫又胖了。", ...filler])),
+    article("once", "一次散步", text([...filler, "路边有只猫。"])),
+    ...Array.from({ length: 20 }, (_, i) => article(`other-${i}`, `杂记${i}`, text(filler))),
+  ];
+  const lib = new Library(articles);
+  const search = SearchIndex.build(lib);
+
+  it("ranks the article a word keeps coming back to above one that names it once", () => {
+    const ids = search.search("猫 下雨", { limit: 10 }).hits.map((h) => h.article.id);
+    expect(ids[0]).toBe("cat");
+    expect(ids).toContain("once");
+  });
+
+  it("answers with the article about what was asked", () => {
+    const r = search.search("新手怎么养多肉，浇水多久一次");
+    expect(r.lowConfidence && !r.tentative).toBe(false);
+    expect(r.hits[0]!.article.id).toBe("about");
+  });
+
+  it("says 没有找到 when the best hit only mentions part of the query in passing", () => {
+    const without = new Library(articles.filter((a) => a.id !== "about"));
+    const r = SearchIndex.build(without).search("新手怎么养多肉，浇水多久一次");
+    expect(r.total).toBeGreaterThan(0);
+    expect(r.lowConfidence && !r.tentative).toBe(true);
+  });
+});
