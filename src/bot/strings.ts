@@ -29,6 +29,8 @@ export const t = {
   latest: (n: number) => `最新的 ${n} 篇文章：`,
   latestOf: (who: string, n: number) => `${who}最新的 ${n} 篇文章：`,
   random: "随机给你一篇：",
+  /** After a listing's summary (or alone): the library has its title, date and link, not its text. */
+  listedOnly: "（仅有标题和链接，未存全文）",
   accounts: (accounts: ReadonlyArray<{ name: string; count: number }>, unnamed: number) =>
     [
       accounts.length > 0 ? `收录了 ${accounts.length} 个公众号：` : "文章都没有标注公众号。",
