@@ -92,14 +92,14 @@ export async function importBackups(opts: ImportOptions): Promise<ImportReport> 
   report.account = list?.account ?? path.basename(path.resolve(opts.backupDir));
   await mkdir(opts.outDir, { recursive: true });
   const taken = new Set<string>();
-  // Title keys of the list entries a backup of this run became the article of.
-  const covered = new Set<string>();
+  // List entry (title key) → the file name a backup of this run took for it: its listing may go nowhere else.
+  const claimed = new Map<string, string>();
   for (const [i, file] of files.entries()) {
-    await importOne(file, opts, list, report, taken, covered);
+    await importOne(file, opts, list, report, taken, claimed);
     const done = i + 1;
     if (done % PROGRESS_EVERY === 0 || done === files.length) opts.onProgress?.(done, files.length);
   }
-  if (list) await importListings(opts, list, report, taken, covered);
+  if (list) await importListings(opts, list, report, taken, claimed);
   for (const names of [...Object.values(report.imported), ...Object.values(report.listedOnly)]) names.sort();
   return report;
 }
@@ -140,7 +140,7 @@ function emptyReport(total: number, list: ListPage | undefined): ImportReport {
 }
 
 /** Parse, complete, write and verify one backup, recording the outcome in `report`. */
-async function importOne(file: string, opts: ImportOptions, list: ListPage | undefined, report: ImportReport, taken: Set<string>, covered: Set<string>): Promise<void> {
+async function importOne(file: string, opts: ImportOptions, list: ListPage | undefined, report: ImportReport, taken: Set<string>, claimed: Map<string, string>): Promise<void> {
   const name = path.basename(file);
   const skip = (reason: string) => void report.skipped.push({ file: name, reason });
   let text: string;
@@ -165,11 +165,11 @@ async function importOne(file: string, opts: ImportOptions, list: ListPage | und
   try {
     const target = await ownedName(opts.outDir, safeFileName(parsed.title), taken, { title: fm.data.title, url: fm.data.url });
     out = target.name;
+    claimed.set(titleKey(entry.title), out);
     const outcome = await writeLoadable(opts.outDir, target, serializeArticle(fm.data, parsed.body, mark));
     if (typeof outcome === "object") return skip(outcome.problem);
     report.imported[outcome].push(out);
     if (!fm.data.zen) report.withoutZen.push(name);
-    covered.add(titleKey(entry.title));
     await removeListings(opts.outDir, entry, out);
   } catch (err) {
     return skip(`cannot write ${out}: ${(err as Error).message}`);
@@ -178,15 +178,15 @@ async function importOne(file: string, opts: ImportOptions, list: ListPage | und
 
 /**
  * Write a listing for each list entry (with `only`: each of `listed`)
- * that no backup of this run became the article of. An article an
- * earlier backup left is never replaced by its listing, so a backup that
- * turns into a placeholder keeps its text served.
+ * that has no article with text. An article a backup left, in this run or
+ * an earlier one, is never replaced by its listing: a backup that turns
+ * into a placeholder, or fails to load, keeps its text served.
  */
-async function importListings(opts: ImportOptions, list: ListPage, report: ImportReport, taken: Set<string>, covered: Set<string>): Promise<void> {
+async function importListings(opts: ImportOptions, list: ListPage, report: ImportReport, taken: Set<string>, claimed: Map<string, string>): Promise<void> {
   const wanted = opts.only === undefined ? undefined : new Set((opts.listed ?? []).map(titleKey));
   for (const entry of list.entries.values()) {
     const key = titleKey(entry.title);
-    if (covered.has(key) || (wanted && !wanted.has(key))) continue;
+    if (wanted && !wanted.has(key)) continue;
     const skip = (reason: string) => void report.listedSkipped.push({ file: entry.title, reason });
     const data = listedFrontMatter(entry, report.account);
     if (!data) {
@@ -200,7 +200,10 @@ async function importListings(opts: ImportOptions, list: ListPage, report: Impor
     }
     let out = `${safeFileName(entry.title)}.md`;
     try {
-      const target = await ownedName(opts.outDir, safeFileName(entry.title), taken, { title: fm.data.title, url: fm.data.url });
+      const mine = claimed.get(key);
+      const target = mine
+        ? { name: mine, previous: await readIfExists(path.join(opts.outDir, mine)) }
+        : await ownedName(opts.outDir, safeFileName(entry.title), taken, { title: fm.data.title, url: fm.data.url });
       out = target.name;
       if (target.previous !== undefined && !isListing(target.previous)) continue;
       const outcome = await writeLoadable(opts.outDir, target, serializeArticle(fm.data, "", report.account ?? ""));
