@@ -29,6 +29,8 @@ export const t = {
   latest: (n: number) => `最新的 ${n} 篇文章：`,
   latestOf: (who: string, n: number) => `${who}最新的 ${n} 篇文章：`,
   random: "随机给你一篇：",
+  /** After a listing's summary (or alone): the library has its title, date and link, not its text. */
+  listedOnly: "（仅有标题和链接，未存全文）",
   accounts: (accounts: ReadonlyArray<{ name: string; count: number }>, unnamed: number) =>
     [
       accounts.length > 0 ? `收录了 ${accounts.length} 个公众号：` : "文章都没有标注公众号。",
@@ -127,9 +129,13 @@ export const t = {
       `今日（${s.day}）已推送 ${s.sent}，失败 ${s.failed}，进行中 ${s.inFlight}`,
       `下次推送：${s.next ? `${s.next.today ? "今天" : "明天"} ${s.next.time}` : "暂无"}`,
     ].join("\n"),
-  syncStats: (s: { last?: { at: string; ok: boolean; upToDate: boolean; newArticles: number; error?: string }; lastSuccessAt?: string; running: boolean }) => {
+  syncStats: (s: { last?: { at: string; ok: boolean; upToDate: boolean; newArticles: number; listedOnly?: number; error?: string }; lastSuccessAt?: string; running: boolean }) => {
     if (!s.last) return `同步：${s.running ? "正在进行第一次同步" : "还没有运行过"}${s.lastSuccessAt ? `（上次成功 ${s.lastSuccessAt}）` : ""}`;
-    const result = s.last.ok ? (s.last.upToDate ? "成功，没有新内容" : `成功，新文章 ${s.last.newArticles} 篇`) : `失败：${clip(s.last.error ?? "", 120)}`;
+    const result = s.last.ok
+      ? s.last.upToDate
+        ? "成功，没有新内容"
+        : `成功，新文章 ${s.last.newArticles} 篇${s.last.listedOnly ? `，列表页 ${s.last.listedOnly} 篇无备份` : ""}`
+      : `失败：${clip(s.last.error ?? "", 120)}`;
     const success = !s.last.ok && s.lastSuccessAt ? `；上次成功 ${s.lastSuccessAt}` : "";
     return `同步：上次 ${s.last.at}（${result}）${success}${s.running ? "；正在同步" : ""}`;
   },

@@ -10,7 +10,7 @@ import type { LoadProblem } from "../library/load.ts";
  * Bump when tokenisation, index layout or the article shape changes: a
  * cache written by another version is ignored and rebuilt.
  */
-const CACHE_VERSION = "library-cache-13/keys";
+const CACHE_VERSION = "library-cache-14/keys-listings";
 
 const MAGIC = 0x314d4241; // "ABM1" little-endian
 
@@ -50,6 +50,8 @@ interface Header {
   accounts: Array<string | null>;
   authors: Array<string | null>;
   digests: string;
+  /** Per row "1" for a listing (`listed_only`), else "0": search ranks listings without decoding them. */
+  listings: string;
   warnings: LoadProblem[];
 }
 
@@ -157,6 +159,7 @@ function encodeLibrary(library: Library, files: Map<string, ArticleFile>, warnin
     accounts: library.ids.map((_, row) => library.accountAt(row) ?? null),
     authors: library.articles.map((a) => a.author ?? null),
     digests: library.ids.map((_, row) => (library.isDigestAt(row) ? "1" : "0")).join(""),
+    listings: library.ids.map((_, row) => (library.isListingAt(row) ? "1" : "0")).join(""),
     warnings,
   };
   const metas = library.articles.map((a) => Buffer.from(JSON.stringify(withoutBody(a))));
@@ -199,6 +202,7 @@ function decodeLibrary(bytes: Buffer): CachedLibrary | undefined {
       accounts: optional(header.accounts),
       authors: optional(header.authors),
       digests: Uint8Array.from(header.digests, (c) => (c === "1" ? 1 : 0)),
+      listings: Uint8Array.from(header.listings, (c) => (c === "1" ? 1 : 0)),
       meta: (row) => JSON.parse(bytes.toString("utf8", metasStart + offset(row), metasStart + offset(row + 1))) as ArticleMeta,
     },
     warnings: header.warnings,

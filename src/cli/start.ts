@@ -329,7 +329,7 @@ function adminActions(push: PushService, announcer: Announcer, sync: SyncService
   const syncLine = (s: SyncService) => {
     const { last, lastSuccess, running } = s.status();
     return t.syncStats({
-      last: last && { at: local(last.at), ok: last.result !== "failed", upToDate: last.result === "up-to-date", newArticles: last.newArticles, error: last.error },
+      last: last && { at: local(last.at), ok: last.result !== "failed", upToDate: last.result === "up-to-date", newArticles: last.newArticles, listedOnly: last.listedOnly, error: last.error },
       lastSuccessAt: lastSuccess && local(lastSuccess.at),
       running,
     });

@@ -1,7 +1,9 @@
 /**
  * `importBackups`: a directory of 小懒 markdown backups (plus, optionally,
- * the account's list page) → one front-matter article file per article.
- * A bad backup is skipped with a reason; it never stops the others.
+ * the account's list page) → one front-matter article file per article,
+ * and a listing (title, date, link; no body) for each list entry that no
+ * backup became an article for. A bad backup is skipped with a reason; it
+ * never stops the others.
  */
 import { mkdir, readFile, readdir, stat, unlink } from "node:fs/promises";
 import path from "node:path";
@@ -10,7 +12,8 @@ import { parseFrontMatter } from "../library/front-matter.ts";
 import { parseArticleFile } from "../library/load.ts";
 import { markdownToText } from "../library/markdown.ts";
 import { summarize } from "../library/summarize.ts";
-import { lookupTitle, parseListPage, type ListEntry, type ListPage } from "./list-page.ts";
+import { listedFrontMatter } from "./listed-only.ts";
+import { lookupTitle, parseListPage, titleKey, type ListEntry, type ListPage } from "./list-page.ts";
 import { parseBackup, type ParsedBackup } from "./parse-backup.ts";
 import { IMPORTED_FROM, readIfExists, safeFileName, serializeArticle, writeAtomic, writeIfChanged, type WriteOutcome } from "./write.ts";
 
@@ -26,12 +29,19 @@ export interface ImportOptions {
    * Default: every backup.
    */
   only?: readonly string[];
+  /**
+   * With `only`: the list entries (titles) whose listings to write, e.g.
+   * the ones a sync found new or changed on the list page; default none.
+   * Without `only`, every entry of the list page is considered.
+   */
+  listed?: readonly string[];
   /** Called every {@link PROGRESS_EVERY} backups and once at the end. */
   onProgress?: (done: number, total: number) => void;
 }
 
-/** One backup that produced no article, and why. */
+/** One backup (or list entry) that produced no article, and why. */
 export interface Skipped {
+  /** The backup's file name, or the list entry's title. */
   file: string;
   reason: string;
 }
@@ -51,6 +61,10 @@ export interface ImportReport {
   notInList: string[];
   /** Titles the list page lists twice (the first, newest entry was used). */
   listDuplicates: string[];
+  /** Listings of list entries that no backup became an article for: output file names by what the write did. */
+  listedOnly: Record<WriteOutcome, string[]>;
+  /** List entries without a backup that could not be listed either (no date), by title. */
+  listedSkipped: Skipped[];
   account?: string;
 }
 
@@ -78,12 +92,15 @@ export async function importBackups(opts: ImportOptions): Promise<ImportReport> 
   report.account = list?.account ?? path.basename(path.resolve(opts.backupDir));
   await mkdir(opts.outDir, { recursive: true });
   const taken = new Set<string>();
+  // List entry (title key) → the file name a backup of this run took for it: its listing may go nowhere else.
+  const claimed = new Map<string, string>();
   for (const [i, file] of files.entries()) {
-    await importOne(file, opts, list, report, taken);
+    await importOne(file, opts, list, report, taken, claimed);
     const done = i + 1;
     if (done % PROGRESS_EVERY === 0 || done === files.length) opts.onProgress?.(done, files.length);
   }
-  for (const names of Object.values(report.imported)) names.sort();
+  if (list) await importListings(opts, list, report, taken, claimed);
+  for (const names of [...Object.values(report.imported), ...Object.values(report.listedOnly)]) names.sort();
   return report;
 }
 
@@ -117,11 +134,13 @@ function emptyReport(total: number, list: ListPage | undefined): ImportReport {
     withoutZen: [],
     notInList: [],
     listDuplicates: list?.duplicates ?? [],
+    listedOnly: { new: [], updated: [], unchanged: [] },
+    listedSkipped: [],
   };
 }
 
 /** Parse, complete, write and verify one backup, recording the outcome in `report`. */
-async function importOne(file: string, opts: ImportOptions, list: ListPage | undefined, report: ImportReport, taken: Set<string>): Promise<void> {
+async function importOne(file: string, opts: ImportOptions, list: ListPage | undefined, report: ImportReport, taken: Set<string>, claimed: Map<string, string>): Promise<void> {
   const name = path.basename(file);
   const skip = (reason: string) => void report.skipped.push({ file: name, reason });
   let text: string;
@@ -139,27 +158,96 @@ async function importOne(file: string, opts: ImportOptions, list: ListPage | und
     return skip(list ? (entry ? "no date on the list page" : "no date: title not on the list page") : "no date: no list page given");
   }
   const fm = frontMatterSchema.safeParse(buildFrontMatter(parsed, entry, report.account));
-  if (!fm.success) return skip(`invalid front matter: ${fm.error.issues[0]!.path.join(".")} ${fm.error.issues[0]!.message}`);
+  if (!fm.success) return skip(invalidFrontMatter(fm.error));
   // The account, not the backup's file name: a renamed backup is still the same article.
   const mark = report.account ?? "";
   let out = `${safeFileName(parsed.title)}.md`;
   try {
     const target = await ownedName(opts.outDir, safeFileName(parsed.title), taken, { title: fm.data.title, url: fm.data.url });
     out = target.name;
-    const file = path.join(opts.outDir, out);
-    const outcome = await writeIfChanged(file, serializeArticle(fm.data, parsed.body, mark));
-    const check = await parseArticleFile(opts.outDir, out);
-    if (!("body" in check)) {
-      // Put back what was there: the previous import, or nothing.
-      if (target.previous === undefined) await unlink(file).catch(() => undefined);
-      else if (outcome === "updated") await writeAtomic(file, target.previous);
-      return skip(`written file does not load: ${check.message}`);
-    }
+    claimed.set(titleKey(entry.title), out);
+    const outcome = await writeLoadable(opts.outDir, target, serializeArticle(fm.data, parsed.body, mark));
+    if (typeof outcome === "object") return skip(outcome.problem);
     report.imported[outcome].push(out);
     if (!fm.data.zen) report.withoutZen.push(name);
+    await removeListings(opts.outDir, entry, out);
   } catch (err) {
     return skip(`cannot write ${out}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * Write a listing for each list entry (with `only`: each of `listed`)
+ * that has no article with text. An article a backup left, in this run or
+ * an earlier one, is never replaced by its listing: a backup that turns
+ * into a placeholder, or fails to load, keeps its text served.
+ */
+async function importListings(opts: ImportOptions, list: ListPage, report: ImportReport, taken: Set<string>, claimed: Map<string, string>): Promise<void> {
+  const wanted = opts.only === undefined ? undefined : new Set((opts.listed ?? []).map(titleKey));
+  for (const entry of list.entries.values()) {
+    const key = titleKey(entry.title);
+    if (wanted && !wanted.has(key)) continue;
+    const skip = (reason: string) => void report.listedSkipped.push({ file: entry.title, reason });
+    const data = listedFrontMatter(entry, report.account);
+    if (!data) {
+      skip("no date on the list page");
+      continue;
+    }
+    const fm = frontMatterSchema.safeParse(data);
+    if (!fm.success) {
+      skip(invalidFrontMatter(fm.error));
+      continue;
+    }
+    let out = `${safeFileName(entry.title)}.md`;
+    try {
+      const mine = claimed.get(key);
+      const target = mine
+        ? { name: mine, previous: await readIfExists(path.join(opts.outDir, mine)) }
+        : await ownedName(opts.outDir, safeFileName(entry.title), taken, { title: fm.data.title, url: fm.data.url });
+      out = target.name;
+      if (target.previous !== undefined && !isListing(target.previous)) continue;
+      const outcome = await writeLoadable(opts.outDir, target, serializeArticle(fm.data, "", report.account ?? ""));
+      if (typeof outcome === "object") skip(outcome.problem);
+      else report.listedOnly[outcome].push(out);
+    } catch (err) {
+      skip(`cannot write ${out}: ${(err as Error).message}`);
+    }
+  }
+}
+
+/**
+ * Remove the listing of `entry` that its backup's article replaced under
+ * another name (the backup spells the title differently: `？` for `?`
+ * gives another file name), so the article is not served twice.
+ */
+async function removeListings(outDir: string, entry: ListEntry, article: string): Promise<void> {
+  const base = safeFileName(entry.title);
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? `${base}.md` : `${base}-${n}.md`;
+    const text = await readIfExists(path.join(outDir, name));
+    if (text === undefined) return;
+    if (name === article || !isListing(text)) continue;
+    const data = frontMatterOf(text)!;
+    if (entry.url ? data.url === entry.url : data.title === entry.title) await unlink(path.join(outDir, name));
+  }
+}
+
+/**
+ * Write an article file and read it back as the bot will: a file that
+ * does not load is taken back (the previous import put back, or nothing).
+ */
+async function writeLoadable(outDir: string, target: { name: string; previous?: string }, content: string): Promise<WriteOutcome | { problem: string }> {
+  const file = path.join(outDir, target.name);
+  const outcome = await writeIfChanged(file, content);
+  const check = await parseArticleFile(outDir, target.name);
+  if ("body" in check) return outcome;
+  if (target.previous === undefined) await unlink(file).catch(() => undefined);
+  else if (outcome === "updated") await writeAtomic(file, target.previous);
+  return { problem: `written file does not load: ${check.message}` };
+}
+
+function invalidFrontMatter(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
+  return `invalid front matter: ${error.issues[0]!.path.join(".")} ${error.issues[0]!.message}`;
 }
 
 /**
@@ -192,6 +280,11 @@ function ownedBy(text: string, article: { title: string; url?: string }): boolea
  */
 export function writtenByImporter(text: string): boolean {
   return frontMatterOf(text)?.[IMPORTED_FROM] !== undefined;
+}
+
+/** Whether an article file is a listing (`listed_only`): what a backup's article may replace. */
+function isListing(text: string): boolean {
+  return frontMatterOf(text)?.listed_only === true;
 }
 
 function frontMatterOf(text: string): Record<string, unknown> | undefined {

@@ -17,6 +17,13 @@ export function formatReport(r: ImportReport, outDir: string): string {
     `without zen: ${r.withoutZen.length}${r.withoutZen.length ? " (imported without a 禅定时刻 image)" : ""}`,
     ...r.withoutZen.map((f) => `  ${f}`),
   ];
+  const listed = r.listedOnly.new.length + r.listedOnly.updated.length + r.listedOnly.unchanged.length;
+  if (listed || r.listedSkipped.length) {
+    lines.push(
+      `listed only (no backup: title, date and link from the list page): ${listed} (new ${r.listedOnly.new.length}, updated ${r.listedOnly.updated.length}, unchanged ${r.listedOnly.unchanged.length})`,
+      ...r.listedSkipped.map((s) => `  not listed: ${s.file}: ${s.reason}`),
+    );
+  }
   if (r.notInList.length) lines.push(`not on the list page: ${r.notInList.length}`, ...r.notInList.map((f) => `  ${f}`));
   if (r.listDuplicates.length) {
     lines.push(`listed twice on the list page (first entry used): ${r.listDuplicates.length}`, ...r.listDuplicates.map((t) => `  ${t}`));

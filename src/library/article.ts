@@ -32,6 +32,11 @@ export const frontMatterSchema = z.object({
   author: z.string().trim().optional(),
   account: z.string().trim().optional(),
   zen: zenSchema.optional(),
+  /**
+   * Known only from the account's list page (title, date, link, perhaps a
+   * digest): no backup of the text exists, so the file has no body.
+   */
+  listed_only: z.boolean().optional(),
 });
 
 export type FrontMatter = z.infer<typeof frontMatterSchema>;

@@ -17,6 +17,8 @@ export interface LibraryRows {
   authors: ReadonlyArray<string | undefined>;
   /** 1 for a digest post ({@link isDigest}). */
   digests: Uint8Array;
+  /** 1 for a listing: known from the list page only, no body (`listed_only`). */
+  listings: Uint8Array;
   meta(row: number): ArticleMeta | Article;
 }
 
@@ -99,6 +101,11 @@ export class Library {
     return this.rows.digests[row] === 1;
   }
 
+  /** Whether the article at a library position is a listing (title, date and link; no body). */
+  isListingAt(row: number): boolean {
+    return this.rows.listings[row] === 1;
+  }
+
   /** The markdown body of an article ("" when unknown or unreadable). */
   body(id: string): string {
     const row = this.rowOf.get(id);
@@ -121,10 +128,14 @@ export class Library {
     return out;
   }
 
-  /** One article chosen with `random` (a function returning [0, 1)), or undefined when empty. */
+  /**
+   * One article chosen with `random` (a function returning [0, 1)), or
+   * undefined when empty: one with text to read, unless there is none
+   * (a digest lists titles, a listing has only its own).
+   */
   random(random: () => number = Math.random): ArticleMeta | undefined {
     const rows = this.rows.ids.map((_, row) => row);
-    const pool = rows.filter((row) => !this.isDigestAt(row));
+    const pool = rows.filter((row) => !this.isDigestAt(row) && !this.isListingAt(row));
     const list = pool.length > 0 ? pool : rows;
     const row = list[Math.floor(random() * list.length)];
     return row === undefined ? undefined : this.at(row);
@@ -150,6 +161,7 @@ function rowsOf(articles: Iterable<ArticleMeta | Article>): LibraryRows {
     accounts: sorted.map((a) => a.account),
     authors: sorted.map((a) => a.author),
     digests: Uint8Array.from(sorted, (a) => (isDigest(a) ? 1 : 0)),
+    listings: Uint8Array.from(sorted, (a) => (a.listed_only ? 1 : 0)),
     meta: (row) => sorted[row]!,
   };
 }

@@ -84,6 +84,8 @@ export const RELATIVE_COVERAGE = 0.5;
 const PLAUSIBLE_COVERAGE = 0.25;
 /** Digest posts list many titles; they must not outrank the articles they list. */
 export const DIGEST_FACTOR = 0.2;
+/** A listing (title and link, no saved text) comes after the articles with text that match as well. */
+export const LISTING_FACTOR = 0.5;
 
 /**
  * Full-text search over a library with minisearch: BM25 over titles, zen
@@ -198,7 +200,7 @@ export class SearchIndex {
       total++;
       // Like Lucene's coordination factor: matching more of the query beats
       // matching one term many times.
-      const score = matches.score[d]! * cov * cov * (library.isDigestAt(position) ? DIGEST_FACTOR : 1);
+      const score = matches.score[d]! * cov * cov * (library.isDigestAt(position) ? DIGEST_FACTOR : 1) * (library.isListingAt(position) ? LISTING_FACTOR : 1);
       const rounded = roundScore(score);
       if (best.length === top && !before(rounded, this.dateRank[position]!, matches.score[d]!, best[top - 1]!)) continue;
       const c: Candidate = { position, score, rounded, coverage: cov, aboutCoverage: 0, evidence: 0, dateRank: this.dateRank[position]!, matchScore: matches.score[d]!, doc: d, terms: [] };

@@ -32,6 +32,8 @@ export interface SyncOutcome {
   /** `synced`, `up-to-date` or `failed`. */
   result: SyncReport["status"];
   newArticles: number;
+  /** New listings (list entries without a backup) that run wrote; absent when none. */
+  listedOnly?: number;
   commit?: string;
   error?: string;
 }
@@ -85,9 +87,16 @@ export class SyncService {
     } catch (err) {
       // Options that can never work (bad account names): reported on every run until fixed.
       const now = this.deps.clock.now().toISOString();
-      report = { status: "failed", accounts: [], ignoredAccounts: [], newArticles: 0, updated: 0, skipped: 0, error: (err as Error).message, startedAt: now, finishedAt: now };
+      report = { status: "failed", accounts: [], ignoredAccounts: [], newArticles: 0, updated: 0, listedOnly: 0, skipped: 0, error: (err as Error).message, startedAt: now, finishedAt: now };
     }
-    const outcome: SyncOutcome = { at: report.finishedAt, result: report.status, newArticles: report.newArticles, commit: report.commit, error: report.error };
+    const outcome: SyncOutcome = {
+      at: report.finishedAt,
+      result: report.status,
+      newArticles: report.newArticles,
+      ...(report.listedOnly > 0 && { listedOnly: report.listedOnly }),
+      commit: report.commit,
+      error: report.error,
+    };
     this.last = outcome;
     this.lastReport = formatSyncReport(report);
     if (report.status === "failed") {
@@ -97,7 +106,7 @@ export class SyncService {
       if (report.status === "synced") log.info({ commit: report.commit, newArticles: report.newArticles, updated: report.updated }, `sync finished\n${formatSyncReport(report)}`);
       else log.debug({ commit: report.commit }, "sync: up to date");
     }
-    if (report.newArticles + report.updated > 0 || report.accounts.some((a) => a.pruned.length > 0)) {
+    if (report.newArticles + report.updated + report.listedOnly > 0 || report.accounts.some((a) => a.pruned.length > 0)) {
       await Promise.resolve(this.deps.onChanged?.(report)).catch((err: unknown) => log.error({ err }, "after-sync step failed"));
     }
     return report;

@@ -15,6 +15,8 @@ export interface SyncState {
   accounts: string;
   /** The commit the library matches. */
   commit: string;
+  /** What the import wrote ({@link SYNC_FORMAT}); absent: before listings existed. */
+  format?: number;
   /** ISO time of the sync that reached it. */
   syncedAt: string;
   /** Articles that sync added. */
@@ -22,6 +24,14 @@ export interface SyncState {
 }
 
 const FILE = "state.json";
+
+/**
+ * Bump when the import writes something new for the same source: the next
+ * sync imports everything once (reconciled by content, so unchanged files
+ * stay untouched) instead of only what changed. 2: listings of list
+ * entries without a backup.
+ */
+export const SYNC_FORMAT = 2;
 
 /** The source key of a repository, branch and root (the URL itself may hold a token: only its hash is stored). */
 export function sourceKey(repo: string, branch: string, root: string): string {
@@ -35,7 +45,14 @@ export async function readState(syncDir: string): Promise<SyncState | undefined>
     if (typeof s.source !== "string" || typeof s.accounts !== "string" || typeof s.commit !== "string" || !/^[0-9a-f]{40,64}$/.test(s.commit)) {
       return undefined;
     }
-    return { source: s.source, accounts: s.accounts, commit: s.commit, syncedAt: String(s.syncedAt ?? ""), newArticles: Number(s.newArticles ?? 0) };
+    return {
+      source: s.source,
+      accounts: s.accounts,
+      commit: s.commit,
+      format: typeof s.format === "number" ? s.format : undefined,
+      syncedAt: String(s.syncedAt ?? ""),
+      newArticles: Number(s.newArticles ?? 0),
+    };
   } catch {
     return undefined;
   }

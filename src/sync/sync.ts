@@ -20,7 +20,7 @@ import { redactUrls } from "./git.ts";
 import { lockSync } from "./lock.ts";
 import { DEFAULT_TIMEOUTS, Mirror, type GitTimeouts } from "./mirror.ts";
 import { accountPaths, accountProblem, classifyPath, rootProblem, type AccountPaths } from "./paths.ts";
-import { readState, sourceKey, writeState, type SyncState } from "./state.ts";
+import { readState, sourceKey, SYNC_FORMAT, writeState, type SyncState } from "./state.ts";
 
 /** What to sync, and where to. */
 export interface SyncOptions {
@@ -73,9 +73,11 @@ export interface SyncReport {
   accounts: AccountSync[];
   /** Repository folders not synced as accounts, with the reason (only when syncing every account). */
   ignoredAccounts: Array<{ name: string; reason: string }>;
-  /** Totals over all accounts. */
+  /** Totals over all accounts (`updated` counts listings too). */
   newArticles: number;
   updated: number;
+  /** New listings: list entries without a backup, served as title, date and link. */
+  listedOnly: number;
   skipped: number;
   error?: string;
   startedAt: string;
@@ -122,6 +124,7 @@ export async function syncLibrary(opts: SyncOptions): Promise<SyncReport> {
     ignoredAccounts: [],
     newArticles: 0,
     updated: 0,
+    listedOnly: 0,
     skipped: 0,
     startedAt: clock.now().toISOString(),
     finishedAt: "",
@@ -152,7 +155,8 @@ async function run(opts: SyncOptions, syncDir: string, report: SyncReport, log: 
   const sameSource = state?.source === source;
   const haveMirror = await mirror.exists();
   report.previous = sameSource ? state?.commit : undefined;
-  if (sameSource && state.accounts === accountsKey && state.commit === head && haveMirror) {
+  const sameFormat = state?.format === SYNC_FORMAT;
+  if (sameSource && state.accounts === accountsKey && state.commit === head && haveMirror && sameFormat) {
     report.status = "up-to-date";
     report.commit = head;
     return;
@@ -177,7 +181,7 @@ async function run(opts: SyncOptions, syncDir: string, report: SyncReport, log: 
     commit!,
     [...wanted.values()].map((a) => a.backupDir),
   );
-  const full = mode !== "incremental" || state?.accounts !== accountsKey;
+  const full = mode !== "incremental" || state?.accounts !== accountsKey || !sameFormat;
   const changes = full ? undefined : await changesSince(mirror, state!.commit, commit!, wanted);
   for (const paths of wanted.values()) {
     opts.signal?.throwIfAborted();
@@ -186,7 +190,8 @@ async function run(opts: SyncOptions, syncDir: string, report: SyncReport, log: 
     report.accounts.push(result);
     if (result.import) {
       report.newArticles += result.import.imported.new.length;
-      report.updated += result.import.imported.updated.length;
+      report.updated += result.import.imported.updated.length + result.import.listedOnly.updated.length;
+      report.listedOnly += result.import.listedOnly.new.length;
       report.skipped += result.import.skipped.length;
     }
   }
@@ -196,7 +201,7 @@ async function run(opts: SyncOptions, syncDir: string, report: SyncReport, log: 
     report.error = failed.map((a) => `${a.account}: ${a.error}`).join("; ");
     return;
   }
-  const next: SyncState = { source, accounts: accountsKey, commit: commit!, syncedAt: clock.now().toISOString(), newArticles: report.newArticles };
+  const next: SyncState = { source, accounts: accountsKey, commit: commit!, format: SYNC_FORMAT, syncedAt: clock.now().toISOString(), newArticles: report.newArticles };
   await writeState(syncDir, next);
   report.status = "synced";
 }
@@ -255,20 +260,25 @@ async function syncAccount(opts: SyncOptions, mirror: Mirror, paths: AccountPath
   if (!(await isDir(backupDir))) return { ...result, error: `not in the repository (no ${paths.backupDir}/ folder)` };
   const outDir = path.join(opts.articlesDir, paths.account);
   let only: string[] | undefined;
+  let listed: string[] = [];
   if (changes) {
     only = [...changes.backups];
-    if (changes.listChanged) only.push(...(await listChangedBackups(mirror, paths, previous!, listPage, backupDir)));
+    if (changes.listChanged) {
+      const changed = await changedListEntries(mirror, paths, previous!, listPage, backupDir);
+      only.push(...changed.backups);
+      listed = changed.titles;
+    }
     only = [...new Set(only)];
     result.gone = [...changes.gone].sort();
   }
-  if (!only || only.length > 0) {
+  if (!only || only.length > 0 || listed.length > 0) {
     try {
       // Progress comes every 100 backups: a shutdown stops a large import there, between two whole files.
       const onProgress = (done: number, total: number) => {
         opts.signal?.throwIfAborted();
         opts.onProgress?.(paths.account, done, total);
       };
-      result.import = await importBackups({ backupDir, listPage: (await isFile(listPage)) ? listPage : undefined, outDir, only, onProgress });
+      result.import = await importBackups({ backupDir, listPage: (await isFile(listPage)) ? listPage : undefined, outDir, only, listed, onProgress });
     } catch (err) {
       if (!(err instanceof ImportError)) throw err;
       return { ...result, error: err.message };
@@ -278,17 +288,22 @@ async function syncAccount(opts: SyncOptions, mirror: Mirror, paths: AccountPath
   return result;
 }
 
-/** Backups whose entry on the list page is new or different since `previous` (matched by file name = title). */
-async function listChangedBackups(mirror: Mirror, paths: AccountPaths, previous: string, listPage: string, backupDir: string): Promise<string[]> {
+/**
+ * The entries of the list page that are new or different since `previous`
+ * (their titles: a listing may be due) and their backups (matched by file
+ * name = title: to be imported again with the new date, link or digest).
+ */
+async function changedListEntries(mirror: Mirror, paths: AccountPaths, previous: string, listPage: string, backupDir: string): Promise<{ titles: string[]; backups: string[] }> {
   const before = await mirror.show(previous, paths.listPage);
   const now = (await isFile(listPage)) ? await readFile(listPage, "utf8") : undefined;
   const oldEntries = before === undefined ? new Map<string, ListEntry>() : parseListPage(before).entries;
   const newEntries = now === undefined ? new Map<string, ListEntry>() : parseListPage(now).entries;
   const same = (a: ListEntry | undefined, b: ListEntry) => a !== undefined && a.date === b.date && a.url === b.url && a.summary === b.summary;
-  const changed = new Set([...newEntries].filter(([key, entry]) => !same(oldEntries.get(key), entry)).map(([key]) => key));
-  if (changed.size === 0) return [];
+  const entries = [...newEntries].filter(([key, entry]) => !same(oldEntries.get(key), entry));
+  if (entries.length === 0) return { titles: [], backups: [] };
+  const changed = new Set(entries.map(([key]) => key));
   const files = await readdir(backupDir).catch(() => [] as string[]);
-  return files.filter((f) => f.endsWith(".md") && changed.has(titleKey(f.slice(0, -3))));
+  return { titles: entries.map(([, entry]) => entry.title), backups: files.filter((f) => f.endsWith(".md") && changed.has(titleKey(f.slice(0, -3)))) };
 }
 
 /**
@@ -300,7 +315,7 @@ async function listChangedBackups(mirror: Mirror, paths: AccountPaths, previous:
  */
 async function prune(mirror: Mirror, previous: string | undefined, paths: AccountPaths, outDir: string, result: AccountSync, incremental: boolean): Promise<string[]> {
   if (result.error) return [];
-  const produced = new Set(Object.values(result.import?.imported ?? {}).flat());
+  const produced = new Set([...Object.values(result.import?.imported ?? {}), ...Object.values(result.import?.listedOnly ?? {})].flat());
   let candidates: string[];
   if (!incremental) {
     candidates = (await readdir(outDir).catch(() => [] as string[])).filter((f) => f.endsWith(".md") && !f.startsWith("."));

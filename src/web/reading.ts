@@ -5,6 +5,7 @@
  */
 import { Hono, type Context } from "hono";
 import { html, raw } from "hono/html";
+import { toCard } from "../bot/cards.ts";
 import type { ArticleCard, Snippet } from "../chat/message.ts";
 import type { ArticleMeta } from "../library/article.ts";
 import { dayInZone } from "../clock.ts";
@@ -35,7 +36,7 @@ export function readingRoom(deps: WebDeps): Hono {
     if (!q) {
       const today = imageOfDay(snapshot.gallery, dayInZone(deps.clock.now(), deps.timeZone));
       const latest = snapshot.library.latest(LATEST);
-      return render(c, ui.navRead, "read", html`${form}${today ? todayTeaser(today) : ""}<h2>${ui.latest}</h2><ul class="articles">${latest.map((a) => articleItem(toItem(a)))}</ul>`);
+      return render(c, ui.navRead, "read", html`${form}${today ? todayTeaser(today) : ""}<h2>${ui.latest}</h2><ul class="articles">${latest.map((a) => articleItem(toCard(a, true)))}</ul>`);
     }
     const reply = deps.answers.search(q, start, undefined, { pageSize: WEB_PAGE_SIZE });
     if (reply.kind !== "articles") return render(c, q, "read", html`${form}<p class="notice">${lines(reply.kind === "text" ? reply.text : "")}</p>`);
@@ -81,10 +82,6 @@ function searchHref(q: string, start: number): string {
   return `/?q=${encodeURIComponent(q)}${start > 0 ? `&start=${start}` : ""}`;
 }
 
-function toItem(a: ArticleMeta): ArticleCard {
-  return { id: a.id, title: a.title, date: a.date, summary: a.summary, url: a.url, cover: a.cover, account: a.account };
-}
-
 /** One article in a list: cover, title (to its page), account and date, the matched passage or the summary. */
 function articleItem(a: ArticleCard): Html {
   return html`<li>${a.cover ? html`<img class="thumb" src="${imagePath(a.cover)}" alt="" loading="lazy">` : ""}<div><a class="title" href="${articleHref(a.id)}">${a.title}</a>
@@ -109,9 +106,9 @@ function articlePage(a: ArticleMeta): Html {
 <h1>${a.title}</h1>
 <p class="meta">${[a.account, a.author && a.author !== a.account ? a.author : undefined, a.date].filter(Boolean).join(" · ")}</p>
 ${a.cover ? html`<figure><img src="${imagePath(a.cover)}" alt="${a.title}"></figure>` : ""}
-<p>${a.summary}</p>
+${a.summary ? html`<p>${a.summary}</p>` : ""}
 <p>${a.url ? html`<a href="${a.url}" rel="noopener noreferrer" id="original">${ui.readOriginal} →</a>` : ui.noOriginal}</p>
-<p class="meta">${ui.bodyNotServed}</p>
+<p class="meta">${a.listed_only ? ui.listedOnly : ui.bodyNotServed}</p>
 ${a.zen ? html`<h2>${ui.zenOf}</h2><figure id="zen"><img src="${imagePath(a.zen.image)}" alt="${a.zen.title}"><figcaption>${zenCaption(a.zen)}</figcaption></figure>` : ""}
 </article>`;
 }

@@ -24,6 +24,7 @@ export const ui = {
   galleryCount: (n: number) => `共 ${n} 张`,
   emptyGallery: "文库里还没有禅定时刻图片。",
   bodyNotServed: "全文请到公众号阅读：机器人不转载正文。",
+  listedOnly: "仅有标题和链接，未存全文：请到公众号阅读。",
   starting: "正在启动，请稍候。",
   privateRoom: "阅览室不对外开放。",
   // Console

@@ -46,10 +46,20 @@ describe("importBackups on the real 槽边往事 sample", () => {
     expect(progress).toEqual([[43, 43]]);
   });
 
+  it("lists the other 607 entries of the list page (648 titles) as listings: title, date and link, no text", async () => {
+    expect(first.listedOnly.new).toHaveLength(607);
+    expect(first.listedOnly.new).toContain("给陈桐玥同学的回信.md"); // its backup is a placeholder
+    expect(first.listedSkipped).toEqual([]);
+    const listing = readFileSync(path.join(out, "1688游记.md"), "utf8");
+    expect(listing).toMatch(/^listed_only: true$/m);
+    expect(listing.split("---\n")[2]!.trim()).toBe("");
+  });
+
   it("writes files the library loads without a single problem", async () => {
     const lib = await loadLibrary(out);
     expect(lib.skipped).toEqual([]);
-    expect(lib.articles).toHaveLength(41);
+    expect(lib.articles).toHaveLength(648);
+    expect(lib.articles.filter((a) => !a.listed_only)).toHaveLength(41);
   });
 
   it("独一无二 gets its date, url, summary and zen", async () => {
@@ -94,6 +104,7 @@ describe("importBackups on the real 槽边往事 sample", () => {
     const before = snapshot(out);
     const second = await importBackups({ backupDir: BACKUP_DIR, listPage: LIST_PAGE, outDir: out });
     expect(countOf(second)).toEqual({ new: 0, updated: 0, unchanged: 41, skipped: 2 });
+    expect(second.listedOnly.unchanged).toHaveLength(607);
     expect(snapshot(out)).toEqual(before);
   });
 
@@ -133,10 +144,25 @@ describe("importBackups on awkward input", () => {
     expect(r.withoutDate).toEqual(["独一无二.md"]);
   });
 
+  it("lists the entry whose backup is a placeholder, and not the one without a real date", async () => {
+    const r = await importBackups({ backupDir: backups, listPage: `${FIXTURES}list.md`, outDir: out });
+    expect(r.listedOnly.unchanged).toEqual(["占位文章.md"]);
+    expect(r.listedSkipped).toEqual([{ file: "坏日期", reason: "no date on the list page" }]);
+    const lib = await loadLibrary(out);
+    expect(lib.articles.find((a) => a.title === "占位文章")).toMatchObject({
+      date: "2024-07-03",
+      url: "https://mp.weixin.qq.com/s/placeholder",
+      summary: "作者写的摘要",
+      account: "测试号",
+      listed_only: true,
+      body: "",
+    });
+  });
+
   it("round-trips a title with colon, quotes and 《》 through YAML", async () => {
     const lib = await loadLibrary(out);
     expect(lib.skipped).toEqual([]);
-    expect(lib.articles[0]).toMatchObject({
+    expect(lib.articles.find((a) => !a.listed_only)).toMatchObject({
       title: `说 "再见": 《告别》的 'YAML' 测试`,
       date: "2024-07-02",
       url: "https://mp.weixin.qq.com/s/quoting-test",
