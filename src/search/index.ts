@@ -264,7 +264,7 @@ export class SearchIndex {
     if (df === undefined) {
       const chars = [...word];
       df = chars.length < 2 ? this.size / 5 : this.scorer.documentFrequency(word);
-      for (let i = 0; df === 0 && i + 1 < chars.length; i++) {
+      if (df === 0) {
         // Not indexed whole (jieba cut it): at most as frequent as its rarest indexed pair.
         const pairs = chars
           .slice(0, -1)
