@@ -46,7 +46,7 @@ const MIN_SHORT_NAME = 2;
 interface Names {
   accounts: Map<string, string>;
   authors: Map<string, string>;
-  /** Authors' short names: the name without its first character (菜头 for 和菜头), when three or more remain... or two of three. */
+  /** Authors' short names: a three-character Han name without its first character (菜头 for 和菜头). */
   nicknames: Map<string, string>;
 }
 const namesOf = new WeakMap<Library, Names>();
@@ -79,8 +79,8 @@ export function readIntent(text: string, library: Library): Intent {
   if (scoped.scope) {
     const rest = normalize(scoped.query).replace(END, "");
     const { accounts: only, author } = scoped.scope;
-    if (rest === "" || isLatest(rest))
-      return only?.length === 1 ? { kind: "latestOf", account: only[0] } : author ? { kind: "latestOf", author } : { kind: "search", query: rest, scope: scoped.scope };
+    // Several accounts named by one name (记忆承载, 记忆承载3): the newest of the one that bears it, or else the first.
+    if (rest === "" || isLatest(rest)) return only ? { kind: "latestOf", account: only.includes(scoped.scope.label) ? scoped.scope.label : only[0]! } : { kind: "latestOf", author: author! };
     if (RANDOM.test(rest)) return { kind: "random" };
   }
   return { kind: "search", query: topicOf(scoped.query), ...(scoped.scope && { scope: scoped.scope }) };

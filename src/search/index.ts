@@ -154,12 +154,6 @@ export class SearchIndex {
     return { query, total, hits, lowConfidence, tentative: lowConfidence && !passing && plausible(query, best[0]!) };
   }
 
-  /**
-   * The number of candidates and the first `top`, best first. Every
-   * match is scored (exactly as minisearch would, see scorer.ts) and
-   * counted, but only the best `top` are kept in order: sorting thousands
-   * of matches of a long description cost more than scoring them.
-   */
   /** Which library positions a search may answer with, or undefined for all. */
   private filter(accounts?: readonly string[], author?: string): ((position: number) => boolean) | undefined {
     if (accounts === undefined && author === undefined) return undefined;
@@ -168,6 +162,12 @@ export class SearchIndex {
     return (position) => position >= 0 && (!only || only.has(library.accountAt(position) ?? "")) && (author === undefined || library.authorAt(position) === author);
   }
 
+  /**
+   * The number of candidates and the first `top`, best first. Every
+   * match is scored (exactly as minisearch would, see scorer.ts) and
+   * counted, but only the best `top` are kept in order: sorting thousands
+   * of matches of a long description cost more than scoring them.
+   */
   private rank(query: ParsedQuery, top: number, keep?: (position: number) => boolean): { total: number; best: Candidate[] } {
     const wordStart = this.wordStart(query);
     const matches = this.scorer.match(
@@ -253,11 +253,6 @@ export class SearchIndex {
     return bits;
   }
 
-  /** The evidence of an article that is about every word of the query: what a perfect answer would show. */
-  private queryInformation(query: ParsedQuery): number {
-    return query.words.reduce((sum, w) => sum + this.information(wordOf(query, w)), 0);
-  }
-
   /** Self-information of a query word in this archive, in bits; a word it does not index whole counts as its rarest pair of characters. */
   private information(word: string): number {
     let df = this.infoMemo.get(word);
@@ -276,11 +271,6 @@ export class SearchIndex {
       this.infoMemo.set(word, df);
     }
     return Math.log2(Math.max(1, this.size) / Math.max(1, df));
-  }
-
-  /** For analysis: the query's full information in this archive. */
-  informationOf(raw: string): number {
-    return this.queryInformation(parseQuery(raw));
   }
 
   private toHit(c: Candidate): SearchHit {
@@ -337,11 +327,12 @@ function trustworthy(query: ParsedQuery, best: Candidate): boolean {
 /**
  * Whether the best hit only mentions what the query asks about: it lacks
  * some of the query's words (an article with every word of it is shown:
- * every word of an article finds it), it is about less than half of the query (its title, summary and the words its
- * body keeps using cover less), and what its body shares with the query is
- * no stronger evidence than one uncommon word (新手 and 浇水 for 「新手怎么
- * 养多肉」, 红烧肉 named once in a memoir for 「红烧肉的家常做法」). Such a
- * hit is no answer, not even a tentative one: the reader is told 没有找到.
+ * every word of an article finds it), it is about less than half of the
+ * query (its title, summary and the words its body keeps using cover
+ * less), and what its body shares with the query is no stronger evidence
+ * than one uncommon word (多肉 and 新手 named once for 「新手怎么养多肉，
+ * 浇水多久一次」). Such a hit is no answer, not even a tentative one: the
+ * reader is told 没有找到.
  */
 function mentionedInPassing(best: Candidate, articles: number): boolean {
   return best.coverage < WHOLE_QUERY && best.aboutCoverage < ABOUT_ENOUGH && best.evidence < PASSING_EVIDENCE * Math.log2(Math.max(2, articles));

@@ -21,6 +21,9 @@ describe("reading what a reader means before searching", () => {
     expect(readIntent("九边", several)).toEqual({ kind: "latestOf", account: "九边" });
     expect(readIntent("槽边往事", single)).toEqual({ kind: "latestOf", account: "槽边往事" });
     expect(readIntent("九边最近写了什么", several)).toEqual({ kind: "latestOf", account: "九边" });
+    expect(readIntent("记忆承载 最新文章", several)).toEqual({ kind: "latestOf", account: "记忆承载" });
+    expect(readIntent("三联 最新文章", several)).toEqual({ kind: "latestOf", account: "三联生活周刊" });
+    expect(readIntent("和菜头最近写了什么", several)).toEqual({ kind: "latestOf", author: "和菜头" });
   });
 
   it.each([
