@@ -1,7 +1,9 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { imageOfDay } from "../../src/zen/gallery.ts";
 import { imagePath } from "../../src/web/images.ts";
-import { webSite } from "./harness.ts";
+import { webSite, writeWebLibrary } from "./harness.ts";
 
 let site: Awaited<ReturnType<typeof webSite>> | undefined;
 afterEach(async () => {
@@ -46,6 +48,22 @@ describe("the reading room (HTTP)", () => {
     expect(page).toContain("&lt;script&gt;alert(1)&lt;/script&gt;危险标题");
     expect(page).toContain("&lt;img src=x onerror=alert(1)&gt;");
     expect(page).not.toMatch(/<script>alert|<img src=x/);
+  });
+
+  it("gives a listing (known from the list page only) a page that says no full text was saved, with the link to the original", async () => {
+    site = await webSite({
+      library: async (dir, images) => {
+        const articles = await writeWebLibrary(dir, images);
+        await writeFile(path.join(articles, "槽边往事", "只有标题.md"), "---\ntitle: 只有标题\ndate: 2024-03-01\nurl: https://mp.weixin.qq.com/s/listed\naccount: 槽边往事\nlisted_only: true\n---\n");
+        return articles;
+      },
+    });
+    const page = await (await site.request(`/a/${encodeURIComponent("槽边往事")}/${encodeURIComponent("只有标题")}`)).text();
+    expect(page).toContain("<h1>只有标题</h1>");
+    expect(page).toContain("仅有标题和链接，未存全文：请到公众号阅读。");
+    expect(page).toContain('href="https://mp.weixin.qq.com/s/listed"');
+    const other = await (await site.request(`/a/${encodeURIComponent("槽边往事")}/${encodeURIComponent("独一无二")}`)).text();
+    expect(other).not.toContain("未存全文");
   });
 
   it("gives an article its own page: title, account, date, summary, cover, its 禅定时刻 image and the original link, but never the body", async () => {
