@@ -10,7 +10,7 @@ import type { LoadProblem } from "../library/load.ts";
  * Bump when tokenisation, index layout or the article shape changes: a
  * cache written by another version is ignored and rebuilt.
  */
-const CACHE_VERSION = "library-cache-14/keys-listings";
+const CACHE_VERSION = "library-cache-15/pair-keys";
 
 const MAGIC = 0x314d4241; // "ABM1" little-endian
 

@@ -58,6 +58,29 @@ export function nothingFound(result: Pick<SearchResult, "total" | "lowConfidence
 /** A one-character query is expanded to the words it starts only when they are at most this many. */
 const MAX_WORDS_PER_CHARACTER = 400;
 
+/**
+ * Asking how to do something (怎么养, 入门, 攻略, 值得买吗) asks for a
+ * guide: an article that mentions the subject on the way to something else
+ * is no answer, even when it names every word of the question. Asked of
+ * one account or author (费曼 干部怎么安排), it asks what they wrote about
+ * it, and their articles are what there is to show.
+ */
+const HOW_TO = /怎么(?![都也看想说评])|如何|怎样|要不要|值不值|值得买|入门|入坑|教程|技巧|攻略|做法|哪款|多少钱|怎么办/;
+/** A how-to question is answered only by an article about at least this share of one of its subject words... */
+const HOW_TO_ABOUT = 0.5;
+/** ...which are the words weighing at least this share of its weightiest word (多肉 and 浇水 in 新手怎么养多肉，浇水多久一次). */
+const SUBJECT_WEIGHT = 0.75;
+
+/** Beyond this many words a query retells an article (…讲怎么坚持自我) rather than asks for a guide. */
+const HOW_TO_MAX_WORDS = 8;
+
+function asksHowTo(query: ParsedQuery): boolean {
+  return query.words.length <= HOW_TO_MAX_WORDS && HOW_TO.test(query.raw);
+}
+
+/** Characters a query leaves single join up as one name only where at least this many articles write them together. */
+const MIN_NAME_ARTICLES = 3;
+
 /** Titles over summaries over bodies; a single character of a body counts least. */
 export const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, body: 1, keys: 3, chars: 0.3 };
 /** A word the article's body mentions, without being about it, counts this much of its information as evidence. */
@@ -142,16 +165,21 @@ export class SearchIndex {
    * keeps only those accounts' articles, `author` only that author's.
    */
   search(raw: string, page: { offset?: number; limit?: number; accounts?: readonly string[]; author?: string } = {}): SearchResult {
-    const query = parseQuery(raw);
+    const query = this.parse(raw);
     const offset = page.offset ?? 0;
     const limit = page.limit ?? 3;
     if (query.tokens.length === 0) return { query, total: 0, hits: [], lowConfidence: false, tentative: false };
     const keep = this.filter(page.accounts, page.author);
     const { total, best } = this.rank(query, Math.max(1, offset + limit), keep);
-    const passing = total > 0 && mentionedInPassing(best[0]!, this.size);
+    const passing = total > 0 && (mentionedInPassing(best[0]!, this.size) || (!keep && asksHowTo(query) && best[0]!.aboutCoverage < HOW_TO_ABOUT));
     const lowConfidence = total > 0 && (passing || !trustworthy(query, best[0]!));
     const hits = best.slice(offset, offset + limit).map((c) => this.toHit(c));
     return { query, total, hits, lowConfidence, tentative: lowConfidence && !passing && plausible(query, best[0]!) };
+  }
+
+  /** How this archive reads a query: single characters join up as one name only where its articles write them together. */
+  parse(raw: string): ParsedQuery {
+    return parseQuery(raw, (pair) => this.scorer.documentFrequency(pair) >= MIN_NAME_ARTICLES);
   }
 
   /** Which library positions a search may answer with, or undefined for all. */
@@ -203,7 +231,19 @@ export class SearchIndex {
       const score = matches.score[d]! * cov * cov * (library.isDigestAt(position) ? DIGEST_FACTOR : 1) * (library.isListingAt(position) ? LISTING_FACTOR : 1);
       const rounded = roundScore(score);
       if (best.length === top && !before(rounded, this.dateRank[position]!, matches.score[d]!, best[top - 1]!)) continue;
-      const c: Candidate = { position, score, rounded, coverage: cov, aboutCoverage: 0, evidence: 0, dateRank: this.dateRank[position]!, matchScore: matches.score[d]!, doc: d, terms: [] };
+      const c: Candidate = {
+        position,
+        score,
+        rounded,
+        coverage: cov,
+        aboutCoverage: 0,
+        mainAbout: 0,
+        evidence: 0,
+        dateRank: this.dateRank[position]!,
+        matchScore: matches.score[d]!,
+        doc: d,
+        terms: [],
+      };
       let at = best.length;
       while (at > 0 && before(c.rounded, c.dateRank, c.matchScore, best[at - 1]!)) at--;
       best.splice(at, 0, c);
@@ -213,6 +253,7 @@ export class SearchIndex {
       c.terms = termsOf(query, matches.matched, matches.words, c.doc);
       const about = termsOf(query, matches.strong, matches.words, c.doc);
       c.aboutCoverage = coverage(query, about);
+      c.mainAbout = subjectCoverage(query, about);
       c.evidence = this.evidence(query, c.terms, about);
     }
     return { total, best };
@@ -284,6 +325,8 @@ interface Candidate {
   rounded: number;
   coverage: number;
   aboutCoverage: number;
+  /** How much of the query's subject it matched where it says what it is about (see {@link subjectCoverage}). */
+  mainAbout: number;
   evidence: number;
   dateRank: number;
   /** minisearch's score, before coverage: the tie-break of equal rounded scores and dates. */
@@ -321,7 +364,7 @@ function termsOf(query: ParsedQuery, matched: Uint32Array, words: number, d: num
 function trustworthy(query: ParsedQuery, best: Candidate): boolean {
   const words = query.words.length;
   if (words < QUESTION_WORDS) return best.coverage >= (words >= 2 ? MIN_COVERAGE_FEW_WORDS : MIN_COVERAGE);
-  return best.coverage >= MIN_COVERAGE_MANY_WORDS && mainWordCoverage(query, best) > 0;
+  return best.coverage >= MIN_COVERAGE_MANY_WORDS && mainWordCoverage(query, best.terms) > 0;
 }
 
 /**
@@ -351,16 +394,23 @@ function mentionedInPassing(best: Candidate, articles: number): boolean {
 function plausible(query: ParsedQuery, best: Candidate): boolean {
   if (best.coverage >= MIN_COVERAGE) return true;
   if (best.coverage < PLAUSIBLE_COVERAGE) return false;
-  const main = mainWordCoverage(query, best);
+  const main = mainWordCoverage(query, best.terms);
   if (query.words.length >= 2 && best.coverage >= MIN_COVERAGE_MANY_WORDS && main > 0) return true;
   return query.words.length >= QUESTION_WORDS || main >= MIN_COVERAGE;
 }
 
-/** How much of the query's weightiest word the hit covers, 0..1. */
-function mainWordCoverage(query: ParsedQuery, best: Candidate): number {
+/** The largest share of a subject word (see {@link SUBJECT_WEIGHT}) that these matched terms cover, 0..1. */
+function subjectCoverage(query: ParsedQuery, terms: string[]): number {
+  const heaviest = Math.max(0, ...query.words.map((w) => w.weight));
+  const shares = wordShares(query, terms);
+  return Math.max(0, ...query.words.map((w, i) => (w.weight >= SUBJECT_WEIGHT * heaviest ? shares[i]! : 0)));
+}
+
+/** How much of the query's weightiest word these matched terms cover, 0..1. */
+function mainWordCoverage(query: ParsedQuery, terms: string[]): number {
   if (query.words.length === 0) return 0;
   const main = query.words.reduce((a, b) => (b.weight > a.weight ? b : a));
-  return coverage({ phrases: query.phrases, words: [main] }, best.terms);
+  return coverage({ phrases: query.phrases, words: [main] }, terms);
 }
 
 /** The text of one query word. */

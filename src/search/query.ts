@@ -42,7 +42,7 @@ export interface ParsedQuery {
  * filler words and keep the runs of content words as phrases. A query of
  * nothing but filler ("那篇文章") has no phrases: there is nothing to find.
  */
-export function parseQuery(raw: string): ParsedQuery {
+export function parseQuery(raw: string, knownPair: (pair: string) => boolean = () => true): ParsedQuery {
   const phrases: string[][] = [];
   for (const run of splitRuns(normalize(raw))) {
     if (run.kind === "latin") {
@@ -60,14 +60,14 @@ export function parseQuery(raw: string): ParsedQuery {
   }
   const texts = phrases.map((words) => words.join(""));
   const tokens = [...new Set(texts.flatMap((p) => tokenize(p, { words: true })))];
-  return { raw, phrases: texts, words: weighWords(phrases), tokens };
+  return { raw, phrases: texts, words: weighWords(phrases, knownPair), tokens };
 }
 
 /** Spans and weights of every word; unknown names split into characters count as one word. */
-function weighWords(phrases: string[][]): QueryWord[] {
+function weighWords(phrases: string[][], knownPair: (pair: string) => boolean): QueryWord[] {
   return phrases.flatMap((words, phrase) => {
     let start = 0;
-    return joinSingles(words).map((word) => {
+    return joinSingles(words, knownPair).map((word) => {
       const length = [...word].length;
       const w = { phrase, start, length, weight: wordWeight(word) };
       start += length;
@@ -76,15 +76,25 @@ function weighWords(phrases: string[][]): QueryWord[] {
   });
 }
 
-/** Consecutive single characters (张 国 荣) are most likely one unknown name: weigh them as one word. */
-function joinSingles(words: string[]): string[] {
+/** A character weighing less than this (要 3.2, 里 3.6, 老 4.9) is a grammatical word, never part of an unknown name. */
+const NAME_CHARACTER_WEIGHT = 5;
+
+/**
+ * Consecutive single characters (张 国 荣) are most likely one unknown
+ * name: weigh them as one word. But only characters the archive writes
+ * side by side (`knownPair`) and that are not grammatical words: jieba
+ * leaves a reader's own phrasing in single characters too (瞎 练 要,
+ * 别 老 刷), and weighing that as one rare name made a query hinge on
+ * a "word" no article contains.
+ */
+function joinSingles(words: string[], knownPair: (pair: string) => boolean): string[] {
   const out: string[] = [];
-  let singles = false;
+  let previous: string | undefined;
   for (const w of words) {
-    const single = [...w].length === 1;
-    if (single && singles) out[out.length - 1] += w;
+    const single = [...w].length === 1 && wordWeight(w) >= NAME_CHARACTER_WEIGHT;
+    if (single && previous !== undefined && knownPair(previous + w)) out[out.length - 1] += w;
     else out.push(w);
-    singles = single;
+    previous = single ? w : undefined;
   }
   return out;
 }

@@ -52,11 +52,22 @@ const MAX_KEYS = 40;
  * recurs does, so matching it counts extra (a word central to an article
  * beats one mentioned once elsewhere) and the confidence rule asks for it.
  */
-function keyWords(counts: Map<string, number>): string[] {
+function keyWords(counts: Map<string, number>, pairs: ReadonlySet<string>): string[] {
   const scored: Array<[string, number]> = [];
-  for (const [word, count] of counts) if (count >= KEY_MIN_COUNT) scored.push([word, Math.log2(count) * wordWeight(word)]);
+  for (const [word, count] of counts) if (count >= KEY_MIN_COUNT) scored.push([word, Math.log2(count) * (pairs.has(word) ? pairWeight(word) : wordWeight(word))]);
   scored.sort((a, b) => b[1] - a[1]);
   return scored.slice(0, MAX_KEYS).map(([w]) => w);
+}
+
+/**
+ * The weight of two characters jieba left single side by side: a name it
+ * does not know (猫弟, 多肉) when they recur, but weighed by its characters
+ * rather than as a rare word, or every pair of particles (了我) that
+ * recurs would outweigh the body's real words.
+ */
+function pairWeight(pair: string): number {
+  const [a, b] = [...pair];
+  return (wordWeight(a!) + wordWeight(b!)) / 2;
 }
 
 /**
@@ -81,8 +92,14 @@ export function bodyTerms(body: string): { words: string[]; keys: string[]; char
   }
   // One call over the whole text: a call per run costs twice as much.
   let singles = "";
+  const pairs = new Set<string>();
   const flush = () => {
-    if (singles.length > 1) for (const b of bigrams(singles)) words.add(b);
+    if (singles.length > 1)
+      for (const b of bigrams(singles)) {
+        words.add(b);
+        pairs.add(b);
+        counts.set(b, (counts.get(b) ?? 0) + 1);
+      }
     singles = "";
   };
   for (const w of segmenter().cutForSearch(text, false)) {
@@ -99,7 +116,7 @@ export function bodyTerms(body: string): { words: string[]; keys: string[]; char
     }
   }
   flush();
-  return { words: simplified(words), keys: simplified(new Set(keyWords(counts))), chars: simplified(chars) };
+  return { words: simplified(words), keys: simplified(new Set(keyWords(counts, pairs))), chars: simplified(chars) };
 }
 
 const HAN = /^\p{Script=Han}/u;

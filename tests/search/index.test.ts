@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ArticleMeta } from "../../src/library/article.ts";
 import { Library } from "../../src/library/library.ts";
-import { SearchIndex } from "../../src/search/index.ts";
+import { nothingFound, SearchIndex } from "../../src/search/index.ts";
 import { IndexBuilder, packIndex } from "../../src/search/builder.ts";
 import { deserializeIndex, mergeIndex, serializeIndex } from "../../src/search/packed.ts";
 import { documentTerms } from "../../src/search/terms.ts";
@@ -120,7 +120,7 @@ describe("how central a word is, and passing mentions", () => {
   const articles = [
     article("passing-1", "雨天", text([...filler, "窗台上那盆多肉是去年买的。"])),
     article("passing-2", "旧事", text([...filler, "朋友送过我一盆多肉。"])),
-    article("about", "阳台小记", text(["多肉要少浇水，多晒太阳。", "新手养多肉，最怕的是浇水太勤。", "多肉的叶子发软，就是水多了。", ...filler])),
+    article("about", "阳台小记", text(["多肉要少浇水，多晒太阳。", "新手养多肉，最怕的是浇水太勤。", "新手常问多肉的叶子为什么发软：水多了。", ...filler])),
     article("cat", "午后", text(["猫在阳台上晒太阳。", "猫不喜欢下雨天。", "猫又胖了。", ...filler])),
     article("once", "一次散步", text([...filler, "路边有只猫。"])),
     ...Array.from({ length: 20 }, (_, i) => article(`other-${i}`, `杂记${i}`, text(filler))),
@@ -138,6 +138,18 @@ describe("how central a word is, and passing mentions", () => {
     const r = search.search("新手怎么养多肉，浇水多久一次");
     expect(r.lowConfidence && !r.tentative).toBe(false);
     expect(r.hits[0]!.article.id).toBe("about");
+  });
+
+  it("says 没有找到 to a how-to question whose words an article only names on the way to something else", () => {
+    const mentions = { ...article("mentions", "装修日记", text([...filler, "新手装修，阳台上摆了几盆多肉，这次先不浇水。"])), account: "装修号" };
+    const library = new Library([mentions, ...articles.filter((a) => a.id.startsWith("other-"))]);
+    const index = SearchIndex.build(library);
+    expect(nothingFound(index.search("新手怎么养多肉，浇水多久一次"))).toBe(true);
+    // The same words as keywords find the article that has them all; so does the question asked of its account.
+    expect(index.search("新手 多肉 浇水").hits[0]!.article.id).toBe("mentions");
+    const scoped = index.search("新手怎么养多肉，浇水多久一次", { accounts: ["装修号"] });
+    expect(nothingFound(scoped)).toBe(false);
+    expect(scoped.hits[0]!.article.id).toBe("mentions");
   });
 
   it("says 没有找到 when the best hit only mentions part of the query in passing", () => {

@@ -23,7 +23,7 @@ const MEASURED: Record<string, number> = {
   detail: 1,
   "account-topic": 1,
   "author-topic": 0.7,
-  "no-answer": 0.25,
+  "no-answer": 0.5,
 };
 
 function shareRight(kind: string): { share: number; misses: string[] } {

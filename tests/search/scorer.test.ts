@@ -7,7 +7,7 @@ import { coverage } from "../../src/search/coverage.ts";
 import type { JudgedQuery } from "../../src/search/evaluate.ts";
 import { BOOST, DIGEST_FACTOR, RELATIVE_COVERAGE, roundScore, SearchIndex } from "../../src/search/index.ts";
 import { packIndex } from "../../src/search/builder.ts";
-import { parseQuery } from "../../src/search/query.ts";
+import { parseQuery, type ParsedQuery } from "../../src/search/query.ts";
 import { PackedScorer, type ScoredTerm } from "../../src/search/scorer.ts";
 import { documentTerms, FIELDS, type DocTerms } from "../../src/search/terms.ts";
 import { isLatinToken } from "../../src/search/tokenize.ts";
@@ -84,8 +84,7 @@ const minisearchOptions = (wordStart?: string) => ({
  * by its score), kept when they cover at least half of what the best
  * covers, scored by coverage², sorted by rounded score then date.
  */
-function referenceRanking(mini: Reference, library: Library, raw: string, accounts?: ReadonlySet<string>) {
-  const query = parseQuery(raw);
+function referenceRanking(mini: Reference, library: Library, query: ParsedQuery, accounts?: ReadonlySet<string>) {
   const only = query.tokens.length === 1 && !isLatinToken(query.tokens[0]!) && [...query.tokens[0]!].length === 1 ? query.tokens[0] : undefined;
   const results = mini.search(query.tokens.join(" "), {
     ...minisearchOptions(only),
@@ -132,7 +131,7 @@ describe.each(libraries)("the ranking over $name", ({ library, queries }) => {
 
   it("is the full sort of every match, page by page: the same articles, scores, coverage and count", () => {
     for (const raw of [...queries, "猫", "人", "robo"]) {
-      const all = referenceRanking(reference, library, raw);
+      const all = referenceRanking(reference, library, index.parse(raw));
       for (const [offset, limit] of [
         [0, 3],
         [3, 3],
@@ -153,7 +152,7 @@ describe.each(libraries)("the ranking over $name", ({ library, queries }) => {
     const narrowings = [...accounts.map((a) => ({ accounts: [a] })), { accounts: accounts.slice(0, 2) }];
     for (const narrowing of narrowings) {
       for (const raw of queries.slice(0, 60)) {
-        const all = referenceRanking(reference, library, raw, new Set(narrowing.accounts));
+        const all = referenceRanking(reference, library, index.parse(raw), new Set(narrowing.accounts));
         const r = index.search(raw, { limit: 5, ...narrowing });
         expect(r.total, raw).toBe(all.length);
         expect(
@@ -170,7 +169,7 @@ describe("ties", () => {
     // Same day, one word in bodies of slightly different lengths (in distinct words): scores within 1 % round to the same value.
     const words = (n: number) => Array.from({ length: n }, (_, j) => `word${j}`).join(" ");
     const library = new Library(Array.from({ length: 12 }, (_, i) => ({ id: `a${i}`, title: `标题${i}`, date: "2024-05-01", summary: "", body: `萝卜快跑。${words(40 + ((i * 7) % 12))}` })));
-    const all = referenceRanking(new Reference(docsOf(library)), library, "萝卜快跑");
+    const all = referenceRanking(new Reference(docsOf(library)), library, parseQuery("萝卜快跑"));
     const ties = all.filter((c, i) => i > 0 && c.rounded === all[i - 1]!.rounded && c.score !== all[i - 1]!.score);
     expect(ties.length).toBeGreaterThan(0);
     const index = SearchIndex.build(library);
