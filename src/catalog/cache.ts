@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
+import { open, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { deserializeIndex, serializeIndex, type PackedIndex } from "../search/packed.ts";
 import { DamagedFile, packSections, unpackSections } from "../util/checked-sections.ts";
+import { makePrivateDir } from "../util/private-files.ts";
 import type { ArticleMeta } from "../library/article.ts";
 import type { Library, LibraryRows } from "../library/library.ts";
 import type { LoadProblem } from "../library/load.ts";
@@ -111,7 +112,7 @@ export class LibraryCache {
   async write(library: Library, files: Map<string, ArticleFile>, warnings: LoadProblem[], index: PackedIndex): Promise<void> {
     const generation = randomUUID();
     const meta = encodeLibrary(library, files, warnings, generation);
-    await mkdir(this.dir, { recursive: true });
+    makePrivateDir(this.dir);
     await this.save("index.bin", serializeIndex(index, { version: CACHE_VERSION, generation }));
     await this.save("meta.bin", meta);
     // Earlier versions kept per-article terms and all front matter as JSON here; they are no longer read.
@@ -119,11 +120,11 @@ export class LibraryCache {
     await rm(path.join(this.dir, "meta.json"), { force: true });
   }
 
-  /** Temp file + rename: a crash never leaves half a file. */
+  /** Temp file + rename: a crash never leaves half a file. Readable by the bot and its group only (0640, or narrower by the umask). */
   private async save(name: string, data: string | Buffer): Promise<void> {
     const file = path.join(this.dir, name);
     const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, data);
+    await writeFile(tmp, data, { mode: 0o640 });
     await rename(tmp, file);
   }
 }
