@@ -103,6 +103,31 @@ describe("a damaged library cache", () => {
     expect(cacheWarnings).toEqual([expect.stringMatching(/^library cache is damaged \(meta\.bin: .+\); rebuilding it from the article files$/)]);
   });
 
+  it("rebuilds with one warning when index.bin is from another write than meta.bin, as a crash between the two leaves them", async () => {
+    const { dir: d, index } = await cachedLibrary();
+    const older = await readFile(index);
+    await writeFile(path.join(d, "new.md"), "---\ntitle: 新的一篇\ndate: '2024-09-01'\n---\n讲缓存的新文章。\n");
+    await start(d);
+    await writeFile(index, older);
+    const { snapshot, cacheWarnings } = await start(d);
+    expect(snapshot.index.search("新的一篇").hits[0]?.article.id).toBe("new");
+    expect(cacheWarnings).toEqual(["library cache is damaged (index.bin: written with another meta.bin); rebuilding it from the article files"]);
+  });
+
+  it("rebuilds a cache an earlier version wrote without a word", async () => {
+    const { dir: d, meta, index } = await cachedLibrary();
+    const expected = seen((await start(d)).snapshot);
+    // The signatures of the formats before checked sections: ABM1 (meta.bin) and ABX2 (index.bin).
+    for (const [file, magic] of [[meta, 0x314d4241], [index, 0x32584241]] as const) {
+      const bytes = await readFile(file);
+      bytes.writeUInt32LE(magic, 0);
+      await writeFile(file, bytes);
+      const { snapshot, cacheWarnings } = await start(d);
+      expect(seen(snapshot)).toEqual(expected);
+      expect(cacheWarnings).toEqual([]);
+    }
+  });
+
   it("says nothing on a first start, with no cache yet", async () => {
     const { dir: d } = await cachedLibrary();
     await rm(LibraryCache.for(d).dir, { recursive: true });
