@@ -118,7 +118,10 @@ describe("a damaged library cache", () => {
     const { dir: d, meta, index } = await cachedLibrary();
     const expected = seen((await start(d)).snapshot);
     // The signatures of the formats before checked sections: ABM1 (meta.bin) and ABX2 (index.bin).
-    for (const [file, magic] of [[meta, 0x314d4241], [index, 0x32584241]] as const) {
+    for (const [file, magic] of [
+      [meta, 0x314d4241],
+      [index, 0x32584241],
+    ] as const) {
       const bytes = await readFile(file);
       bytes.writeUInt32LE(magic, 0);
       await writeFile(file, bytes);
