@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
+import { open, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { deserializeIndex, serializeIndex, type PackedIndex } from "../search/packed.ts";
+import { DamagedFile, packSections, unpackSections } from "../util/checked-sections.ts";
+import { makePrivateDir } from "../util/private-files.ts";
 import type { ArticleMeta } from "../library/article.ts";
 import type { Library, LibraryRows } from "../library/library.ts";
 import type { LoadProblem } from "../library/load.ts";
@@ -12,7 +14,9 @@ import type { LoadProblem } from "../library/load.ts";
  */
 const CACHE_VERSION = "library-cache-15/pair-keys";
 
-const MAGIC = 0x314d4241; // "ABM1" little-endian
+const MAGIC = 0x324d4241; // "ABM2" little-endian: checked sections
+const EARLIER_MAGIC = 0x314d4241; // "ABM1": no checksums; read as another version, not as damage
+const SECTIONS = ["header", "offsets", "articles"] as const;
 
 /** A file's modification time and size: what it is remembered by. */
 export interface FileStamp {
@@ -37,7 +41,16 @@ export interface CachedLibrary {
   generation: string;
 }
 
-/** The first part of `meta.bin`, read as JSON; the metadata of each article follows as its own JSON text. */
+/** What {@link LibraryCache.read} found. */
+export interface CacheRead {
+  library?: CachedLibrary;
+  /** The index written with `library`. */
+  index?: PackedIndex;
+  /** Why a cache that is there cannot be used (a file that fails its checks, an index of another write); the loader logs it once. */
+  damaged?: string;
+}
+
+/** The first section of `meta.bin`, read as JSON; the metadata of each article follows as its own JSON text. */
 interface Header {
   version: string;
   generation: string;
@@ -62,9 +75,11 @@ interface Header {
  * front matter, decoded per article when shown) and `index.bin` (the
  * packed search index, read back without parsing; see packed.ts). A
  * start reads 10,000 articles' stamps and columns in a few milliseconds,
- * where parsing all their front matter took 80. A missing, corrupt or
- * outdated part reads as empty: the library is then rebuilt from the
- * files, which is always correct.
+ * where parsing all their front matter took 80. Both files are checked
+ * whole when read (a checksum per section, every length and offset; see
+ * checked-sections.ts): a missing, damaged or outdated part reads as
+ * empty, and the library is rebuilt from the files, which is always
+ * correct. Damage is told to the caller, to be logged once.
  */
 export class LibraryCache {
   constructor(readonly dir: string) {}
@@ -76,23 +91,28 @@ export class LibraryCache {
 
   /**
    * The remembered library and the index written with it; either part is
-   * undefined when missing, unreadable or of another version or write.
+   * undefined when missing, unreadable, damaged or of another version or
+   * write (`damaged` says which file and why, for the two last).
    * Both files are read whole in one request each, so the thread pool
    * copies them while the caller stats the article files.
    */
-  async read(): Promise<{ library?: CachedLibrary; index?: PackedIndex }> {
+  async read(): Promise<CacheRead> {
     const [meta, index] = await Promise.all([readWhole(path.join(this.dir, "meta.bin")), readWhole(path.join(this.dir, "index.bin"))]);
-    const library = meta && tryDecode(() => decodeLibrary(meta));
-    const stored = library && index && tryDecode(() => deserializeIndex(index));
-    const matches = stored?.extra.version === CACHE_VERSION && stored.extra.generation === library?.generation;
-    return { library, index: matches ? stored?.index : undefined };
+    const library = meta && decode("meta.bin", () => decodeLibrary(meta));
+    if (library && "damaged" in library) return library;
+    const stored = library && index && decode("index.bin", () => deserializeIndex(index));
+    if (stored && "damaged" in stored) return { library, damaged: stored.damaged };
+    if (!stored || stored.extra.version !== CACHE_VERSION) return { library };
+    // A crash between writing index.bin and meta.bin leaves them from two writes.
+    if (stored.extra.generation !== library?.generation) return { library, damaged: "index.bin: written with another meta.bin" };
+    return { library, index: stored.index };
   }
 
   /** Persist both parts (each atomically; the index first, so meta.bin never describes a missing index). */
   async write(library: Library, files: Map<string, ArticleFile>, warnings: LoadProblem[], index: PackedIndex): Promise<void> {
     const generation = randomUUID();
     const meta = encodeLibrary(library, files, warnings, generation);
-    await mkdir(this.dir, { recursive: true });
+    makePrivateDir(this.dir);
     await this.save("index.bin", serializeIndex(index, { version: CACHE_VERSION, generation }));
     await this.save("meta.bin", meta);
     // Earlier versions kept per-article terms and all front matter as JSON here; they are no longer read.
@@ -100,16 +120,11 @@ export class LibraryCache {
     await rm(path.join(this.dir, "meta.json"), { force: true });
   }
 
-  /** Forget everything remembered: the next load reads every file. */
-  async clear(): Promise<void> {
-    await rm(path.join(this.dir, "meta.bin"), { force: true });
-  }
-
-  /** Temp file + rename: a crash never leaves half a file. */
+  /** Temp file + rename: a crash never leaves half a file. Readable by the bot and its group only (0640, or narrower by the umask). */
   private async save(name: string, data: string | Buffer): Promise<void> {
     const file = path.join(this.dir, name);
     const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, data);
+    await writeFile(tmp, data, { mode: 0o640 });
     await rename(tmp, file);
   }
 }
@@ -132,11 +147,12 @@ async function readWhole(file: string): Promise<Buffer | undefined> {
   }
 }
 
-function tryDecode<T>(decode: () => T | undefined): T | undefined {
+/** `file`'s contents decoded, or why they cannot be: whatever decoding throws counts as damage (it is checked whole, so nothing should). */
+function decode<T>(file: string, decoder: () => T | undefined): T | { damaged: string } | undefined {
   try {
-    return decode();
-  } catch {
-    return undefined;
+    return decoder();
+  } catch (err) {
+    return { damaged: `${file}: ${err instanceof DamagedFile ? err.message : String(err)}` };
   }
 }
 
@@ -166,32 +182,25 @@ function encodeLibrary(library: Library, files: Map<string, ArticleFile>, warnin
   const offsets = Buffer.alloc((metas.length + 1) * 4);
   let end = 0;
   metas.forEach((m, i) => offsets.writeUInt32LE((end += m.length), (i + 1) * 4));
-  const json = Buffer.from(JSON.stringify(header));
-  const prefix = Buffer.alloc(8);
-  prefix.writeUInt32LE(MAGIC, 0);
-  prefix.writeUInt32LE(json.length, 4);
-  return Buffer.concat([prefix, json, offsets, ...metas]);
+  return packSections(MAGIC, [Buffer.from(JSON.stringify(header)), offsets, Buffer.concat(metas)]);
 }
 
+/** @throws DamagedFile (or what JSON.parse throws) when `bytes` are not a sound meta.bin */
 function decodeLibrary(bytes: Buffer): CachedLibrary | undefined {
-  if (bytes.length < 8 || bytes.readUInt32LE(0) !== MAGIC) return undefined;
-  const headerEnd = 8 + bytes.readUInt32LE(4);
-  const header = JSON.parse(bytes.toString("utf8", 8, headerEnd)) as Header;
+  if (bytes.length >= 4 && bytes.readUInt32LE(0) === EARLIER_MAGIC) return undefined;
+  const [json, offsets, metas] = unpackSections(bytes, MAGIC, SECTIONS) as [Buffer, Buffer, Buffer];
+  const header = JSON.parse(json.toString("utf8")) as Header;
   if (header.version !== CACHE_VERSION) return undefined;
   const count = header.ids.length;
-  // Read the offsets with DataView: the table need not be 4-byte aligned in the file.
-  const view = new DataView(bytes.buffer, bytes.byteOffset + headerEnd, (count + 1) * 4);
+  const columns = [header.files, header.mtimeMs, header.size, header.dates, header.accounts, header.authors, header.digests, header.listings];
+  if (columns.some((c) => c.length !== count)) throw new DamagedFile(`header: columns of other lengths than its ${count} articles`);
+  if (offsets.length !== (count + 1) * 4) throw new DamagedFile(`offsets: ${offsets.length} bytes for ${count} articles`);
+  // Read the offsets with DataView: the bytes read need not be 4-byte aligned in memory.
+  const view = new DataView(offsets.buffer, offsets.byteOffset, offsets.length);
   const offset = (row: number) => view.getUint32(row * 4, true);
-  const metasStart = headerEnd + (count + 1) * 4;
-  if (metasStart + offset(count) !== bytes.length) return undefined;
-  // Each article's JSON is an object: a damaged offset table shows here, not at display time.
-  const OPEN = 0x7b;
-  const CLOSE = 0x7d;
-  for (let row = 0; row < count; row++) {
-    const from = metasStart + offset(row);
-    const to = metasStart + offset(row + 1);
-    if (to <= from || bytes[from] !== OPEN || bytes[to - 1] !== CLOSE) return undefined;
-  }
+  // Every article's record is a non-empty slice of the articles section, so showing one never reads past it.
+  for (let row = 0; row < count; row++) if (offset(row + 1) <= offset(row)) throw new DamagedFile(`offsets: article ${row} has no record`);
+  if (offset(0) !== 0 || offset(count) !== metas.length) throw new DamagedFile(`offsets: the records do not fill the articles section`);
   const files = new Map(header.files.map((file, row) => [file ?? `${header.ids[row]}.md`, { mtimeMs: header.mtimeMs[row]!, size: header.size[row]!, row }] as const));
   const optional = (values: Array<string | null>) => values.map((v) => v ?? undefined);
   return {
@@ -203,7 +212,7 @@ function decodeLibrary(bytes: Buffer): CachedLibrary | undefined {
       authors: optional(header.authors),
       digests: Uint8Array.from(header.digests, (c) => (c === "1" ? 1 : 0)),
       listings: Uint8Array.from(header.listings, (c) => (c === "1" ? 1 : 0)),
-      meta: (row) => JSON.parse(bytes.toString("utf8", metasStart + offset(row), metasStart + offset(row + 1))) as ArticleMeta,
+      meta: (row) => JSON.parse(metas.toString("utf8", offset(row), offset(row + 1))) as ArticleMeta,
     },
     warnings: header.warnings,
     generation: header.generation,

@@ -49,6 +49,7 @@ export async function loadIndexedLibrary(dir: string, options: IndexedLoadOption
   const reading = cache?.read();
   const found = await statFiles(dir, warmSearch);
   const remembered = await reading;
+  if (remembered?.damaged) log?.warn({ dir: cache?.dir, problem: remembered.damaged }, `library cache is damaged (${remembered.damaged}); rebuilding it from the article files`);
   // Without the index that goes with the remembered files, their terms are unknown: parse everything.
   const previous = remembered?.library && remembered.index ? { ...remembered.library, index: remembered.index } : undefined;
   // Articles are indexed as the parse workers hand them over: their terms are never all held at once.
@@ -64,17 +65,11 @@ export async function loadIndexedLibrary(dir: string, options: IndexedLoadOption
 
   const files = new Map<string, ArticleFile>();
   const metas: ArticleMeta[] = [];
-  try {
-    for (const [file, { mtimeMs, size, row }] of scan.unchanged) {
-      const meta = previous!.rows.meta(row);
-      files.set(meta.id, { file, mtimeMs, size });
-      metas.push(meta);
-    }
-  } catch (err) {
-    // A remembered article that does not decode: the cache is damaged, so read every file again.
-    log?.warn({ err, dir: cache?.dir }, "library cache is damaged; rebuilding it from the article files");
-    await cache?.clear();
-    return loadIndexedLibrary(dir, options);
+  // The cache was checked whole when read: every remembered article decodes.
+  for (const [file, { mtimeMs, size, row }] of scan.unchanged) {
+    const meta = previous!.rows.meta(row);
+    files.set(meta.id, { file, mtimeMs, size });
+    metas.push(meta);
   }
   for (const [file, { mtimeMs, size, meta }] of scan.parsed) {
     files.set(meta.id, { file, mtimeMs, size });

@@ -16,6 +16,7 @@ import { parseOrUsage, singleFile } from "./args.ts";
 
 /** The table of the files a backup carries besides the database. */
 const FILES_TABLE = "article_bot_backup";
+const CREATE_FILES_TABLE = `CREATE TABLE ${FILES_TABLE} (name TEXT PRIMARY KEY, content BLOB NOT NULL)`;
 export const MANIFEST = "article-bot-backup.json";
 /** The `<file>` that means stdout (backup) or stdin (restore). */
 export const STDIO = "-";
@@ -44,7 +45,7 @@ export async function writeBackup(file: string, database: string, sessions: stri
   try {
     // A standalone file: no -wal beside it to lose on the way.
     db.pragma("journal_mode = DELETE");
-    db.exec(`CREATE TABLE ${FILES_TABLE} (name TEXT PRIMARY KEY, content BLOB NOT NULL)`);
+    db.exec(CREATE_FILES_TABLE);
     const add = db.prepare(`INSERT INTO ${FILES_TABLE} (name, content) VALUES (?, ?)`);
     db.transaction(() => {
       add.run(MANIFEST, Buffer.from(JSON.stringify(manifest)));
@@ -82,7 +83,9 @@ export function unpackBackup(file: string, dir: string): UnpackedBackup {
   } catch (err) {
     throw new BackupError(`${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
   }
-  const summary = checkDatabase(database);
+  // It becomes the bot's database: readable by the bot only, whatever the backup file's mode was.
+  chmodSync(database, 0o600);
+  const summary = checkDatabase(database, { extra: [CREATE_FILES_TABLE] });
   const db = new Database(database, { fileMustExist: true });
   try {
     let rows: Array<{ name: unknown; content: unknown }>;

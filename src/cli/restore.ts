@@ -1,7 +1,8 @@
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, createWriteStream, existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { sqliteFile } from "../store/open.ts";
+import { makePrivateDir } from "../util/private-files.ts";
 import { BackupError, replaceDatabase } from "../store/sqlite-backup.ts";
 import { backupArgs, STDIO, unpackBackup } from "./backup-archive.ts";
 
@@ -18,7 +19,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const target = backupArgs("restore", args, env, USAGE);
   if ("exitCode" in target) return target.exitCode;
   const { file, dataDir } = target;
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   // Unpacked inside the data directory, so putting each file in place is a rename.
   const staging = mkdtempSync(path.join(dataDir, ".article-bot-restore-"));
   try {

@@ -1,5 +1,8 @@
-import { copyFileSync, existsSync, renameSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, renameSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { schemaProblem } from "./sqlite-schema.ts";
 
 /** Why a backup or restore did not happen; the message says what to do. */
 export class BackupError extends Error {
@@ -30,11 +33,27 @@ export async function backupSqlite(source: string, dest: string): Promise<Databa
   return checkDatabase(dest);
 }
 
+/** Options of {@link checkDatabase}. */
+export interface CheckOptions {
+  /** How long SQLite's integrity check may take (waiting for a lock included). Default 2 minutes. */
+  timeLimitMs?: number;
+  /** Statements whose tables may be in the database besides the bot's (see {@link schemaProblem}). */
+  extra?: readonly string[];
+}
+
+const QUICK_CHECK = fileURLToPath(new URL("./sqlite-quick-check.js", import.meta.url));
+/** A bot's database is a few megabytes, checked in well under a second; a backup of years of deliveries in seconds. */
+const QUICK_CHECK_LIMIT_MS = 120_000;
+
 /**
- * Check that `file` is a sound article-bot database (SQLite, integrity
- * check passes, the bot's tables present) and count what it holds.
+ * Check that `file` is a sound article-bot database and count what it
+ * holds: SQLite's integrity check passes within its time limit, and the
+ * schema is exactly the bot's (see {@link schemaProblem}) — a restored
+ * database with a trigger of someone else's would run it on every write,
+ * a view in place of a table could make counting its rows never end.
  */
-export function checkDatabase(file: string): DatabaseSummary {
+export function checkDatabase(file: string, options: CheckOptions = {}): DatabaseSummary {
+  quickCheck(file, options.timeLimitMs ?? QUICK_CHECK_LIMIT_MS);
   let db: Database.Database;
   try {
     db = new Database(file, { fileMustExist: true });
@@ -42,8 +61,10 @@ export function checkDatabase(file: string): DatabaseSummary {
     throw new BackupError(`not an SQLite database: ${(err as Error).message}`);
   }
   try {
-    const integrity = db.pragma("quick_check", { simple: true });
-    if (integrity !== "ok") throw new BackupError(`the database is damaged (${String(integrity)})`);
+    // Nothing the file defines may run functions with side effects, should it get to run at all.
+    db.pragma("trusted_schema = OFF");
+    const problem = schemaProblem(db, options.extra);
+    if (problem) throw new BackupError(`the database's schema is not article-bot's: ${problem}`);
     const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     return { subscriptions: count("subscriptions"), deliveries: count("deliveries") };
   } catch (err) {
@@ -55,6 +76,29 @@ export function checkDatabase(file: string): DatabaseSummary {
   } finally {
     db.close();
   }
+}
+
+/**
+ * SQLite's quick_check of `file`, in a child process killed after
+ * `timeLimitMs`: the check is native code that cannot be interrupted.
+ * @throws BackupError unless the file is an SQLite database that passes it
+ */
+function quickCheck(file: string, timeLimitMs: number): void {
+  const child = spawnSync(process.execPath, [QUICK_CHECK, file], { encoding: "utf8", timeout: timeLimitMs, killSignal: "SIGKILL" });
+  if ((child.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT") {
+    throw new BackupError(`the database's integrity check did not finish within ${Math.round(timeLimitMs / 1000)} s`);
+  }
+  let answer: { result?: string; code?: string; message?: string };
+  try {
+    answer = JSON.parse(child.stdout);
+  } catch {
+    throw new BackupError(`the database's integrity check failed: ${child.error?.message ?? child.stderr.trim().split("\n").at(-1)}`);
+  }
+  if (answer.result === "ok") return;
+  if (answer.result !== undefined) throw new BackupError(`the database is damaged (${answer.result})`);
+  if (answer.code === "SQLITE_NOTADB") throw new BackupError(`not an SQLite database: ${answer.message}`);
+  if (answer.code === "SQLITE_CORRUPT") throw new BackupError(`the database is damaged: ${answer.message}`);
+  throw new BackupError(`not an SQLite database: ${answer.message}`);
 }
 
 /**
@@ -70,6 +114,8 @@ export function replaceDatabase(target: string, replacement: string): string | u
     settleUnused(target);
     previous = `${target}.before-restore`;
     copyFileSync(target, previous);
+    // A copy keeps its source's mode, and a database of an earlier version may have been created readable by all.
+    chmodSync(previous, 0o600);
   }
   // Journal files of the old database must not be replayed onto the new one.
   for (const suffix of ["-wal", "-shm", "-journal"]) rmSync(`${target}${suffix}`, { force: true });

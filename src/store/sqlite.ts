@@ -1,8 +1,8 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { systemClock, type Clock } from "../clock.ts";
 import type { Platform } from "../chat/message.ts";
+import { createPrivateFile, makePrivateDir } from "../util/private-files.ts";
 import { migrations, type Migration } from "./migrations.ts";
 import {
   groupSettingsColumns,
@@ -32,10 +32,16 @@ export interface SqliteStoreOptions {
  * failing (set first: switching a new file to WAL takes a lock too), and
  * every pending migration applied. `synchronous = FULL`: a commit is on
  * disk before it returns, so a power loss never loses a subscription or a
- * delivery-log row that was reported done (see docs/security.md).
+ * delivery-log row that was reported done (see docs/security.md). A new
+ * file is created readable by the bot only (0600, and SQLite gives its
+ * -wal and -shm files the same mode), whatever the umask: it holds every
+ * subscriber's chat id.
  */
 export async function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Promise<Store> {
-  if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ":memory:") {
+    makePrivateDir(path.dirname(path.resolve(file)));
+    createPrivateFile(file);
+  }
   const db = new Database(file);
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);

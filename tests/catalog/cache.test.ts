@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -80,9 +80,9 @@ describe("the library cache", () => {
     }
     // A damaged row: its JSON no longer starts as an object.
     const fresh = await readFile(meta);
-    const firstRow = fresh.indexOf('{"', fresh.readUInt32LE(4) + 8);
+    const firstRow = fresh.lastIndexOf('{"title":');
     await writeFile(meta, Buffer.concat([fresh.subarray(0, firstRow), Buffer.from(" "), fresh.subarray(firstRow + 1)]));
-    expect(await LibraryCache.for(d).read()).toEqual({ library: undefined, index: undefined });
+    expect(await LibraryCache.for(d).read()).toEqual({ damaged: "meta.bin: articles: checksum mismatch" });
     expect(seen(await open(d))).toEqual(expected);
     // index.bin of an earlier write beside the current meta.bin.
     const oldIndex = await readFile(path.join(cacheDir(d), "index.bin"));
@@ -107,6 +107,20 @@ describe("the library cache", () => {
     expect(after.library.articles.filter((a) => a.title !== "新文章")).toEqual(before.library.articles);
     expect(after.index.search("缓存损坏").hits[0]?.article.title).toBe("新文章");
     expect(await loadIndexedLibrary(d, { cache: LibraryCache.for(d) })).toMatchObject({ parsed: 0 });
+  });
+
+  it("keeps its files from everyone but the bot and its group, whatever the umask", async () => {
+    const d = await libraryCopy();
+    const umask = process.umask(0);
+    try {
+      await open(d);
+    } finally {
+      process.umask(umask);
+    }
+    const mode = async (f: string) => (await stat(f)).mode & 0o777;
+    expect(await mode(cacheDir(d))).toBe(0o750);
+    expect(await mode(path.join(cacheDir(d), "meta.bin"))).toBe(0o640);
+    expect(await mode(path.join(cacheDir(d), "index.bin"))).toBe(0o640);
   });
 
   it("replaces the JSON cache of earlier versions instead of reading it", async () => {

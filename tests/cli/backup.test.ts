@@ -1,11 +1,12 @@
 import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { openSqliteStore } from "../../src/store/sqlite.ts";
+import { migrations } from "../../src/store/migrations.ts";
+import { migrate, openSqliteStore } from "../../src/store/sqlite.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/article-bot.js", import.meta.url));
 const SUBSCRIBER = fileURLToPath(new URL("../fixtures/backup/subscriber.ts", import.meta.url));
@@ -104,6 +105,9 @@ describe("article-bot backup and restore", () => {
     const target = dataDir();
     await subscribe(target, ["99"]);
     writeFileSync(path.join(target, "article-bot.memory-card.json"), '{"login":"another account"}');
+    // A backup copied around readable by all, over a database an earlier version created readable by all.
+    chmodSync(file, 0o644);
+    chmodSync(path.join(target, "article-bot.sqlite"), 0o644);
     const restore = await cli(["restore", file, "--data", target]);
     expect(restore.code).toBe(0);
     expect(restore.stdout).toMatch(/^restored 3 subscriptions, 0 deliveries and the WeChat session \(article-bot\.memory-card\.json\) from the backup of \d{4}-/);
@@ -111,6 +115,7 @@ describe("article-bot backup and restore", () => {
     expect(subscribedChats(target)).toEqual([1, 2, 3]);
     expect(readFileSync(path.join(target, "article-bot.memory-card.json"), "utf8")).toBe('{"login":"session of the bot account"}');
     expect(readFileSync(path.join(target, "article-bot.memory-card.json.before-restore"), "utf8")).toBe('{"login":"another account"}');
+    for (const f of ["article-bot.sqlite", "article-bot.sqlite.before-restore", "article-bot.memory-card.json"]) expect(statSync(path.join(target, f)).mode & 0o777, f).toBe(0o600);
     // The restored database is the bot's again: it opens and takes writes.
     await subscribe(target, ["4"]);
     expect(subscribedChats(target)).toEqual([1, 2, 3, 4]);
@@ -160,6 +165,56 @@ describe("article-bot backup and restore", () => {
     }
     expect(subscribedChats(target)).toEqual([7]);
     expect(otherFiles(target)).toEqual([]);
+  }, 60_000);
+
+  it("refuses a backup whose schema is not exactly the bot's — a trigger, a view, a table changed or added — and changes nothing", async () => {
+    const source = dataDir();
+    await subscribe(source, ["1"]);
+    const good = path.join(tmp, "schema-good.backup");
+    expect((await cli(["backup", good, "--data", source])).code).toBe(0);
+    const hostile: Array<[string, string, RegExp]> = [
+      // Every new subscription would vanish as it is made.
+      ["trigger", "CREATE TRIGGER wipe AFTER INSERT ON subscriptions BEGIN DELETE FROM subscriptions; END", /unexpected trigger wipe on subscriptions/],
+      // Counting its rows never ends: restore used to hang here.
+      [
+        "recursive view",
+        "DROP TABLE subscriptions; CREATE VIEW subscriptions AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT 'telegram' AS platform, i AS chat_id FROM n",
+        /unexpected view subscriptions.*table subscriptions is missing/,
+      ],
+      ["changed table", "DROP TABLE kv; CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL CHECK (0))", /table kv is not the bot's/],
+      ["extra index", "CREATE INDEX by_time ON subscriptions (time)", /unexpected index by_time on subscriptions/],
+      ["another table", "CREATE TABLE notes (text TEXT)", /unexpected table notes/],
+      ["false migration record", "INSERT INTO schema_migrations VALUES (99, 'from the future', '2030-01-01')", /schema_migrations records versions 1,2,3,99, but the tables are those of version 3/],
+    ];
+    const target = dataDir();
+    await subscribe(target, ["7"]);
+    for (const [name, sql, message] of hostile) {
+      const file = path.join(tmp, `schema-${name.replaceAll(" ", "-")}.backup`);
+      writeFileSync(file, readFileSync(good));
+      const db = new Database(file);
+      db.exec(sql);
+      db.close();
+      const restore = await cli(["restore", file, "--data", target]);
+      expect(restore.code, name).toBe(1);
+      expect(restore.stderr, name).toMatch(/^article-bot restore: the database's schema is not article-bot's: .*; nothing was changed\n$/);
+      expect(restore.stderr, name).toMatch(message);
+    }
+    expect(subscribedChats(target)).toEqual([7]);
+    expect(otherFiles(target)).toEqual([]);
+  }, 120_000);
+
+  it("restores a backup of an older version's database, which the bot then migrates", async () => {
+    const source = dataDir();
+    const db = new Database(path.join(source, "article-bot.sqlite"));
+    migrate(db, migrations.slice(0, 2));
+    db.prepare("INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at) VALUES ('telegram', '3', 0, NULL, '2025-01-01')").run();
+    db.close();
+    const file = path.join(tmp, "older.backup");
+    expect((await cli(["backup", file, "--data", source])).code).toBe(0);
+    const target = dataDir();
+    expect(await cli(["restore", file, "--data", target])).toMatchObject({ code: 0, stderr: "" });
+    await subscribe(target, ["4"]);
+    expect(subscribedChats(target)).toEqual([3, 4]);
   }, 60_000);
 
   it("writes nothing outside the data directory: entries with paths or other names are skipped and named", async () => {

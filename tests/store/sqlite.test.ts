@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -40,6 +40,21 @@ describe("SQLite store file", () => {
     expect(await again.getGroupSettings("wechat", "room@chatroom")).toMatchObject({ state: "enabled", results: 2, quietHours: { start: "22:00", end: "07:30" } });
     expect(await again.getSubscription("telegram", "-100")).toMatchObject({ threadId: "45" });
     await again.close();
+  });
+
+  it("creates the database, its journal files and its folder private to the bot, whatever the umask", async () => {
+    const file = path.join(dir, "private", "bot.sqlite");
+    const umask = process.umask(0);
+    try {
+      const store = await openSqliteStore(file);
+      await store.subscribe({ platform: "telegram", chatId: "5", isGroup: false, time: null });
+      const mode = (f: string) => statSync(f).mode & 0o777;
+      expect([file, `${file}-wal`, `${file}-shm`].map(mode)).toEqual([0o600, 0o600, 0o600]);
+      expect(mode(path.dirname(file))).toBe(0o750);
+      await store.close();
+    } finally {
+      process.umask(umask);
+    }
   });
 
   it("uses write-ahead logging", async () => {
