@@ -81,8 +81,14 @@ function asksHowTo(query: ParsedQuery): boolean {
 /** Characters a query leaves single join up as one name only where at least this many articles write them together. */
 const MIN_NAME_ARTICLES = 3;
 
-/** Titles over summaries over bodies; a single character of a body counts least. */
-export const BOOST: Record<Field, number> = { title: 6, zen: 3, tags: 3, summary: 1.5, body: 1, keys: 3, chars: 0.3 };
+/**
+ * Per-field weights. A title word counts as much as a word the body keeps
+ * coming back to (keys): readers describe what an article says, and at ×6
+ * one word of the query in some title outranked the article about the
+ * whole description (reader set, first shown: 70 → 74 % tune, 79 → 81 %
+ * held-out; titles still found 98 / 95 %). A single character of a body counts least.
+ */
+export const BOOST: Record<Field, number> = { title: 3, zen: 3, tags: 3, summary: 1.5, body: 1, keys: 3, chars: 0.3 };
 /** A word the article's body mentions, without being about it, counts this much of its information as evidence. */
 const MENTION_EVIDENCE = 0.5;
 /** A best hit that covers this share of the query is never dismissed as a passing mention. */
