@@ -177,10 +177,12 @@ export class SearchIndex {
     if (query.tokens.length === 0) return { query, total: 0, hits: [], lowConfidence: false, tentative: false };
     const keep = this.filter(page.accounts, page.author);
     const { total, best } = this.rank(query, Math.max(1, offset + limit), keep);
-    const passing = total > 0 && (mentionedInPassing(best[0]!, this.size) || (!keep && asksHowTo(query) && best[0]!.aboutCoverage < HOW_TO_ABOUT));
+    // A how-to question of the whole archive wants a guide: an answer, or 没有找到, never a list of guesses.
+    const howTo = !keep && asksHowTo(query);
+    const passing = total > 0 && (mentionedInPassing(best[0]!, this.size) || (howTo && best[0]!.aboutCoverage < HOW_TO_ABOUT));
     const lowConfidence = total > 0 && (passing || !trustworthy(query, best[0]!));
     const hits = best.slice(offset, offset + limit).map((c) => this.toHit(c));
-    return { query, total, hits, lowConfidence, tentative: lowConfidence && !passing && plausible(query, best[0]!) };
+    return { query, total, hits, lowConfidence, tentative: lowConfidence && !passing && !howTo && plausible(query, best[0]!) };
   }
 
   /** How this archive reads a query: single characters join up as one name only where its articles write them together. */

@@ -152,6 +152,12 @@ describe("how central a word is, and passing mentions", () => {
     expect(scoped.hits[0]!.article.id).toBe("mentions");
   });
 
+  it("answers a how-to question with the article about it, or 没有找到: never a list of guesses", () => {
+    // The article about 多肉 says nothing of 过冬: as keywords that is a fair guess, as a how-to it is no answer.
+    expect(search.search("多肉 过冬")).toMatchObject({ lowConfidence: true, tentative: true });
+    expect(nothingFound(search.search("多肉怎么过冬"))).toBe(true);
+  });
+
   it("says 没有找到 when the best hit only mentions part of the query in passing", () => {
     const without = new Library(articles.filter((a) => a.id !== "about"));
     const r = SearchIndex.build(without).search("新手怎么养多肉，浇水多久一次");
