@@ -1,5 +1,5 @@
 // Runs SQLite's quick_check on one database file in a process of its own
-// (see checkDatabase in sqlite-backup.ts), so the check can be stopped at
+// (see quickCheck in sqlite-integrity.ts), so the check can be stopped at
 // its time limit: a native SQLite call in progress cannot be interrupted
 // from JavaScript. Plain JavaScript: no TypeScript loader to start. Waits
 // for a lock as long as it takes — the time limit is its only deadline.

@@ -1,0 +1,74 @@
+import { closeSync, openSync, readFileSync, statSync, truncateSync, writeSync } from "node:fs";
+import Database from "better-sqlite3";
+import { loadConfig } from "../../src/config.ts";
+import { silentLogger } from "../../src/log.ts";
+import { openStore, sqliteFile } from "../../src/store/open.ts";
+
+/**
+ * Real SQLite databases of a bot that has run, and the ways operators find
+ * them damaged: a page overwritten with garbage, a truncated file.
+ */
+
+/** Subscriptions in {@link ranBefore}'s database; with 3 days of pushes to each, 50-odd pages. */
+export const SUBSCRIBERS = 300;
+
+/**
+ * Make `dataDir` the data folder of a bot that has run: its database (as
+ * `start` opens it, so with its marker) holding {@link SUBSCRIBERS}
+ * subscriptions and three days of deliveries to each, everything folded
+ * into the database file (no -wal left). Resolves to the database file.
+ */
+export async function ranBefore(dataDir: string): Promise<string> {
+  const store = await openStore(loadConfig({ DATA_DIR: dataDir }), silentLogger());
+  const chats = Array.from({ length: SUBSCRIBERS }, (_, i) => String(100_000 + i));
+  for (const chatId of chats) await store.subscribe({ platform: "telegram", chatId, isGroup: false, time: null });
+  for (const day of ["2026-03-01", "2026-03-02", "2026-03-03"]) {
+    for (const chatId of chats) {
+      await store.claimDelivery("telegram", chatId, day, "instance-1", 60_000);
+      await store.confirmDelivery("telegram", chatId, day);
+    }
+  }
+  await store.close();
+  const file = sqliteFile(dataDir);
+  const db = new Database(file);
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  db.close();
+  return file;
+}
+
+/** The 1-based number of the root page of the table or index `name`. */
+export function rootPage(file: string, name: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = ?").get(name) as { rootpage: number }).rootpage;
+  } finally {
+    db.close();
+  }
+}
+
+/** How many pages the database has (the file is whole: its size over the page size). */
+export function pageCount(file: string): number {
+  return statSync(file).size / pageSize(file);
+}
+
+/** Overwrite page `page` (1-based) of the database with garbage, the rest left as it is. */
+export function overwritePage(file: string, page: number): void {
+  const size = pageSize(file);
+  const fd = openSync(file, "r+");
+  try {
+    writeSync(fd, Buffer.alloc(size, 0xa7), 0, size, (page - 1) * size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Cut the database to half its pages, as a disk that filled up during a copy leaves it. */
+export function truncateToHalf(file: string): void {
+  truncateSync(file, Math.floor(pageCount(file) / 2) * pageSize(file));
+}
+
+/** The page size, from the database header (bytes 16–17, big-endian; 1 means 65,536). */
+function pageSize(file: string): number {
+  const value = readFileSync(file).readUInt16BE(16);
+  return value === 1 ? 65_536 : value;
+}
