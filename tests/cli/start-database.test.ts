@@ -89,7 +89,7 @@ describe("start on a database that is missing or empty where the bot kept one", 
     expect(existsSync(file)).toBe(false);
   });
 
-  it("starts with --new-database, saying so in a warning; the new database needs no flag afterwards", async () => {
+  it("starts with --new-database on an empty database, saying so in a warning, with no subscribers", async () => {
     let file = "";
     const bot = await startBotProcess({
       args: ["--new-database"],

@@ -19,18 +19,16 @@ export const SUBSCRIBERS = 300;
  * into the database file (no -wal left). Resolves to the database file.
  */
 export async function ranBefore(dataDir: string): Promise<string> {
-  const store = await openStore(loadConfig({ DATA_DIR: dataDir }), silentLogger());
-  const chats = Array.from({ length: SUBSCRIBERS }, (_, i) => String(100_000 + i));
-  for (const chatId of chats) await store.subscribe({ platform: "telegram", chatId, isGroup: false, time: null });
-  for (const day of ["2026-03-01", "2026-03-02", "2026-03-03"]) {
-    for (const chatId of chats) {
-      await store.claimDelivery("telegram", chatId, day, "instance-1", 60_000);
-      await store.confirmDelivery("telegram", chatId, day);
-    }
-  }
-  await store.close();
+  await (await openStore(loadConfig({ DATA_DIR: dataDir }), silentLogger())).close();
   const file = sqliteFile(dataDir);
+  // Rows as the store writes them, in one transaction: a commit each (synchronous = FULL) would take seconds.
   const db = new Database(file);
+  const subscribe = db.prepare("INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at) VALUES ('telegram', ?, 0, NULL, '2026-02-28T08:00:00.000Z')");
+  const deliver = db.prepare("INSERT INTO deliveries (platform, chat_id, day, status, owner, updated_at) VALUES ('telegram', ?, ?, 'sent', 'instance-1', ?)");
+  db.transaction(() => {
+    for (let i = 0; i < SUBSCRIBERS; i++) subscribe.run(String(100_000 + i));
+    for (const day of ["2026-03-01", "2026-03-02", "2026-03-03"]) for (let i = 0; i < SUBSCRIBERS; i++) deliver.run(String(100_000 + i), day, `${day}T07:30:00.000Z`);
+  })();
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
   return file;
