@@ -88,17 +88,31 @@ export async function checkDatabase(file: string, options: CheckOptions = {}): P
  * kept as `<target>.before-restore`; resolves to that path, if there was one.
  * A damaged `target` (what `start` refuses, telling the operator to
  * restore) cannot take the lock that proves nobody uses it, nor fold its
- * write-ahead log in: it is kept as it is, its log beside the copy under
- * the name SQLite looks for (`<target>.before-restore-wal`), so whatever
- * can still be recovered from it is.
+ * write-ahead log in — SQLite even deletes that log when it opens a file
+ * whose header is garbage — so the log is copied first, and kept beside
+ * the copy under the name SQLite looks for (`<target>.before-restore-wal`):
+ * rows committed only to it are not lost.
  */
 export function replaceDatabase(target: string, replacement: string): string | undefined {
   let previous: string | undefined;
   if (existsSync(target)) {
-    const settled = settleUnused(target);
     previous = `${target}.before-restore`;
+    const log = `${previous}-wal`;
+    const savedLog = `${log}.saving`;
+    if (existsSync(`${target}-wal`)) keepPrivateCopy(`${target}-wal`, savedLog);
+    let settled: boolean;
+    try {
+      settled = settleUnused(target);
+    } catch (err) {
+      // In use (or unreadable): nothing changes.
+      rmSync(savedLog, { force: true });
+      throw err;
+    }
     keepPrivateCopy(target, previous);
-    if (!settled && existsSync(`${target}-wal`)) keepPrivateCopy(`${target}-wal`, `${previous}-wal`);
+    // A log left from an earlier restore would be replayed onto this copy; a settled database has folded its own in.
+    rmSync(log, { force: true });
+    if (settled) rmSync(savedLog, { force: true });
+    else if (existsSync(savedLog)) renameSync(savedLog, log);
   }
   // Journal files of the old database must not be replayed onto the new one.
   for (const suffix of ["-wal", "-shm", "-journal"]) rmSync(`${target}${suffix}`, { force: true });

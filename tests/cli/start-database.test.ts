@@ -1,13 +1,14 @@
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cp, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { sqliteFile } from "../../src/store/open.ts";
 import { BIN, cleanEnv, cleanUpAfterEach, startBotProcess, type BotProcess } from "../helpers/bot-process.ts";
-import { overwritePage, pageCount, ranBefore, rootPage, SUBSCRIBERS, truncateToHalf } from "../helpers/damaged-database.ts";
+import { diedWithRowInTheLog, overwritePage, pageCount, ranBefore, rootPage, SUBSCRIBERS, truncateToHalf } from "../helpers/damaged-database.ts";
 
 /**
  * `article-bot start` on a database that would lose or break what the bot
@@ -55,7 +56,7 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
-describe("start on a database that is missing or empty where the bot kept one", () => {
+describe("start on a database that is missing or empty where the bot kept one", { timeout: 2 * STARTED_MS }, () => {
   it("refuses a 0-byte database: exit 1, one line naming the file and `article-bot restore`; the file stays 0 bytes", async () => {
     let file = "";
     const bot = await startBotProcess({
@@ -85,7 +86,9 @@ describe("start on a database that is missing or empty where the bot kept one", 
     });
     const { code } = await bot.exited;
     expect(code).toBe(1);
-    expect(operatorLines(bot)).toEqual([expect.stringMatching(new RegExp(`^article-bot: could not start: database ${file} is missing, but the bot has kept its database there before .*article-bot restore <backup>`))]);
+    expect(operatorLines(bot)).toEqual([
+      expect.stringMatching(new RegExp(`^article-bot: could not start: database ${file} is missing, but the bot has kept its database there before .*article-bot restore <backup>`)),
+    ]);
     expect(existsSync(file)).toBe(false);
   });
 
@@ -118,9 +121,10 @@ const damages: Array<[string, (file: string) => void]> = [
   ["the root page of the index every push claim uses overwritten with garbage", (file) => overwritePage(file, rootPage(file, "sqlite_autoindex_deliveries_1"))],
   ["a page in the middle overwritten with garbage", (file) => overwritePage(file, Math.ceil(pageCount(file) / 2))],
   ["the file truncated to half its pages", truncateToHalf],
+  ["its first page (the header) overwritten with garbage", (file) => overwritePage(file, 1)],
 ];
 
-describe("start on a damaged database", () => {
+describe("start on a damaged database", { timeout: 2 * STARTED_MS }, () => {
   it.each(damages)("%s: exit 1, one line saying it is damaged and how to restore; the file is left byte for byte", async (_, damage) => {
     let file = "";
     let damaged = Buffer.alloc(0);
@@ -136,16 +140,35 @@ describe("start on a damaged database", () => {
     expect(operatorLines(bot)).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^article-bot: could not start: database ${file} is damaged \\(.+\\): restore the last backup with \`article-bot restore <backup> --data ${dataOf(bot.dir)}\` ` +
+          `^article-bot: could not start: database ${file} is (damaged|not an SQLite database) \\(.+\\): restore the last backup with \`article-bot restore <backup> --data ${dataOf(bot.dir)}\` ` +
             "\\(the damaged file is kept as article-bot.sqlite.before-restore\\)$",
         ),
       ),
     ]);
     expect(readFileSync(file).equals(damaged)).toBe(true);
-    expect(existsSync(`${file}-wal`)).toBe(false);
+    // The read-only check leaves SQLite's empty log behind at most: nothing that would change the file when opened.
+    expect(existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0).toBe(0);
   });
 
-  it("after `article-bot restore <backup>` as the line says, starts with every subscriber back; the damaged file is kept", async () => {
+  it("a damaged database with rows only in its write-ahead log: refused, and the file and its log are left byte for byte", async () => {
+    let file = "";
+    let damaged = Buffer.alloc(0);
+    let log: Buffer = Buffer.alloc(0);
+    const bot = await startBotProcess({
+      prepare: async (dir) => {
+        file = await ranBefore(dataOf(dir));
+        log = diedWithRowInTheLog(file, "only-in-the-log");
+        overwritePage(file, 1);
+        damaged = readFileSync(file);
+      },
+    });
+    expect((await bot.exited).code).toBe(1);
+    expect(operatorLines(bot)).toEqual([expect.stringContaining(`could not start: database ${file} is not an SQLite database (file is not a database): restore`)]);
+    expect(readFileSync(file).equals(damaged)).toBe(true);
+    expect(readFileSync(`${file}-wal`).equals(log)).toBe(true);
+  });
+
+  it.each(damages)("%s: after `article-bot restore <backup>` as the line says, starts with every subscriber back; the damaged file is kept", async (_, damage) => {
     let file = "";
     let damaged = Buffer.alloc(0);
     let backup = "";
@@ -154,7 +177,7 @@ describe("start on a damaged database", () => {
         file = await ranBefore(dataOf(dir));
         backup = path.join(dir, "bot.backup");
         expect((await cli(["backup", backup, "--data", dataOf(dir)])).code).toBe(0);
-        overwritePage(file, rootPage(file, "sqlite_autoindex_deliveries_1"));
+        damage(file);
         damaged = readFileSync(file);
       },
     });
@@ -168,5 +191,22 @@ describe("start on a damaged database", () => {
     const bot = await startBotProcess({ prepare: (dir) => cp(dataOf(refused.dir), dataOf(dir), { recursive: true }) });
     await bot.waitForLog(/push scheduler started/, STARTED_MS);
     expect(subscriptions(dataOf(bot.dir))).toBe(SUBSCRIBERS);
+  });
+
+  it("restore keeps a damaged database's write-ahead log beside its copy, under the name SQLite looks for: the rows only it holds are not lost", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "article-bot-damaged-wal-"));
+    try {
+      const file = await ranBefore(dir);
+      const backup = path.join(dir, "bot.backup");
+      expect((await cli(["backup", backup, "--data", dir])).code).toBe(0);
+      const log = diedWithRowInTheLog(file, "only-in-the-log");
+      overwritePage(file, 1);
+
+      expect(await cli(["restore", backup, "--data", dir])).toMatchObject({ code: 0, stderr: "" });
+      expect(readFileSync(`${file}.before-restore-wal`).equals(log)).toBe(true);
+      expect(existsSync(`${file}-wal`)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, statSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, copyFileSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import Database from "better-sqlite3";
 import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -32,6 +32,24 @@ export async function ranBefore(dataDir: string): Promise<string> {
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
   return file;
+}
+
+/**
+ * Leave the database `file` as a bot that died leaves it: a subscription
+ * to `chatId` committed to the write-ahead log only (`<file>-wal`), the
+ * database file itself as it was. Resolves to the log's bytes.
+ */
+export function diedWithRowInTheLog(file: string, chatId: string): Buffer {
+  copyFileSync(file, `${file}.before`);
+  const db = new Database(file);
+  db.prepare("INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at) VALUES ('telegram', ?, 0, NULL, '2026-03-04T08:00:00.000Z')").run(chatId);
+  const log = readFileSync(`${file}-wal`);
+  // Closing folds the log into the file; putting both back as they were undoes that.
+  db.close();
+  copyFileSync(`${file}.before`, file);
+  rmSync(`${file}.before`);
+  writeFileSync(`${file}-wal`, log);
+  return log;
 }
 
 /** The 1-based number of the root page of the table or index `name`. */
