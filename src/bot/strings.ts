@@ -106,6 +106,15 @@ export const t = {
   settingNotSubscribed: "未订阅",
   settingPushNeedsSubscription: "本群还没有订阅每日推送。发送「订阅 08:00」即可订阅并设好时间。",
   statsGroups: (lines: readonly string[]) => ["群（启用、停用或改过设置的）：", ...lines].join("\n"),
+  /** The settings a group changed, as /stats lists them. */
+  statsGroupSetting: {
+    triggers: (triggers: readonly string[]) => `触发词 ${triggers.join(" ")}`,
+    linkPreview: (on: boolean) => `链接 ${on ? "开" : "关"}`,
+    results: (n: number) => `结果数 ${n}`,
+    quietHours: (start: string, end: string) => `免打扰 ${start}-${end}`,
+    accounts: (accounts: readonly string[]) => `公众号 ${accounts.join("、")}`,
+  },
+  statsGroupLine: (parts: readonly string[], policy: string) => `· ${parts.join("，")}（${policy}）`,
   adminOnly: "抱歉，这个命令只有管理员可以使用。",
   failed: "抱歉，出了点问题，这次没有办成，请稍后再试。",
   pushDisabled: "推送服务没有启用。",

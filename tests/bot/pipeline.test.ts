@@ -10,7 +10,7 @@ import { dialogue } from "../helpers/dialogue.ts";
 
 /**
  * One way in: every request — a message, a paging button, an inline list —
- * passes addressing → admission → parsing → policies → the command (its
+ * passes addressing → admission → group policy → parsing → policies → the command (its
  * authority, then its handler), with one error boundary and one observer.
  */
 
