@@ -85,7 +85,7 @@ describe("article-bot backup and restore", () => {
     const again = dataDir();
     expect((await cli(["restore", path.join(tmp, "after.backup"), "--data", again])).code).toBe(0);
     expect(subscribedChats(again)).toEqual([...Array(100).keys()]);
-  }, 120_000);
+  });
 
   it("carries the WeChat login session, replaces the database atomically and keeps the one it replaced", async () => {
     const source = dataDir();
@@ -115,7 +115,7 @@ describe("article-bot backup and restore", () => {
     await subscribe(target, ["4"]);
     expect(subscribedChats(target)).toEqual([1, 2, 3, 4]);
     expect(otherFiles(target).filter((f) => !f.endsWith(".before-restore"))).toEqual(["article-bot.memory-card.json"]);
-  }, 60_000);
+  });
 
   it("refuses to restore while the bot has the database open, and changes nothing", async () => {
     const source = dataDir();
@@ -133,7 +133,7 @@ describe("article-bot backup and restore", () => {
       await bot.close();
     }
     expect(existsSync(path.join(running, "article-bot.sqlite.before-restore"))).toBe(false);
-  }, 60_000);
+  });
 
   it("refuses what is not a backup, or holds a damaged database, and changes nothing", async () => {
     const target = dataDir();
@@ -160,7 +160,7 @@ describe("article-bot backup and restore", () => {
     }
     expect(subscribedChats(target)).toEqual([7]);
     expect(otherFiles(target)).toEqual([]);
-  }, 60_000);
+  });
 
   it("writes nothing outside the data directory: entries with paths or other names are skipped and named", async () => {
     const source = dataDir();
@@ -180,7 +180,7 @@ describe("article-bot backup and restore", () => {
     expect(otherFiles(target)).toEqual([]);
     expect(readdirSync(extra)).toEqual([]);
     expect(subscribedChats(target)).toEqual([1]);
-  }, 60_000);
+  });
 
   it("streams through stdout and stdin with `-`, to get a backup out of a container and back in", async () => {
     const source = dataDir();
@@ -203,7 +203,7 @@ describe("article-bot backup and restore", () => {
     expect(stdout).toMatch(/^restored 2 subscriptions, 0 deliveries and the WeChat session/);
     expect(subscribedChats(target)).toEqual([5, 6]);
     expect(readFileSync(path.join(target, "article-bot.memory-card.json"), "utf8")).toBe("{}");
-  }, 60_000);
+  });
 
   it("sends PostgreSQL users to pg_dump, and explains its usage", async () => {
     const dir = dataDir();
@@ -222,5 +222,5 @@ describe("article-bot backup and restore", () => {
       expect(usage.code).toBe(2);
       expect(usage.stderr).toContain(`usage: article-bot ${args[0]} <file | ->`);
     }
-  }, 60_000);
+  });
 });

@@ -44,7 +44,7 @@ afterEach(() => {
   rmSync(data, { recursive: true, force: true });
 });
 
-describe("article-bot sync", { timeout: 60_000 }, () => {
+describe("article-bot sync", () => {
   it("imports every account's backups on the first sync, each into its own folder, with date, link and account", async () => {
     const report = await syncLibrary(opts());
     expect(report).toMatchObject({ status: "synced", mode: "first", newArticles: 7, commit: repo.head() });
