@@ -191,10 +191,9 @@ describe("article-bot sync", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const port = (server.address() as AddressInfo).port;
-      const started = Date.now();
+      // The error names the deadline that ended the call: no wall-clock race needed.
       const report = await syncLibrary(opts({ repo: `http://127.0.0.1:${port}/repo.git`, timeouts: { quickMs: 1000, transferMs: 1000 } }));
       expect(report).toMatchObject({ status: "failed", error: "git ls-remote timed out after 1 s" });
-      expect(Date.now() - started).toBeLessThan(5000);
     } finally {
       server.closeAllConnections();
       server.close();
