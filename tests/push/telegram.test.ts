@@ -65,5 +65,5 @@ describe("the daily push through the real Telegram sender and a fake Bot API ser
     await service.tick();
     expect(tg.sent()).toHaveLength(active.length);
     await service.stop();
-  }, 30_000);
+  });
 });

@@ -44,7 +44,7 @@ afterEach(() => {
   rmSync(data, { recursive: true, force: true });
 });
 
-describe("article-bot sync", { timeout: 60_000 }, () => {
+describe("article-bot sync", () => {
   it("imports every account's backups on the first sync, each into its own folder, with date, link and account", async () => {
     const report = await syncLibrary(opts());
     expect(report).toMatchObject({ status: "synced", mode: "first", newArticles: 7, commit: repo.head() });
@@ -191,10 +191,9 @@ describe("article-bot sync", { timeout: 60_000 }, () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const port = (server.address() as AddressInfo).port;
-      const started = Date.now();
+      // The error names the deadline that ended the call: no wall-clock race needed.
       const report = await syncLibrary(opts({ repo: `http://127.0.0.1:${port}/repo.git`, timeouts: { quickMs: 1000, transferMs: 1000 } }));
       expect(report).toMatchObject({ status: "failed", error: "git ls-remote timed out after 1 s" });
-      expect(Date.now() - started).toBeLessThan(5000);
     } finally {
       server.closeAllConnections();
       server.close();
