@@ -237,8 +237,8 @@ export async function webSite(options: WebSiteOptions = {}) {
     clock,
     logging,
     /** A GET or a form POST against the app, as a browser would send it. */
-    async request(pathname: string, init: { method?: string; form?: Record<string, string>; cookie?: string } = {}) {
-      const headers: Record<string, string> = {};
+    async request(pathname: string, init: { method?: string; form?: Record<string, string>; cookie?: string; headers?: Record<string, string> } = {}) {
+      const headers: Record<string, string> = { ...init.headers };
       if (init.cookie) headers.cookie = init.cookie;
       let body: string | undefined;
       if (init.form) {
