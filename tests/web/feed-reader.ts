@@ -12,7 +12,6 @@ function decode(text: string): string {
 }
 
 /** A parsed XML document (attributes as `@name`, text as `#text`); throws when it is not well formed. */
-// biome-ignore lint/suspicious/noExplicitAny: a parsed document is whatever the feed holds; the specs check its shape
 export function parseXml(text: string): any {
   const valid = validate(text);
   if (valid !== true) throw new Error(`not well-formed XML: ${JSON.stringify(valid.err)}\n${text}`);

@@ -221,7 +221,8 @@ describe("feeds", () => {
     expect(etag).toMatch(/^"[\w-]{27}"$/);
     expect(Number.isNaN(Date.parse(lastModified))).toBe(false);
 
-    for (const headers of [{ "if-none-match": etag }, { "if-none-match": `"other", W/${etag}` }, { "if-modified-since": lastModified }]) {
+    const validators: Array<Record<string, string>> = [{ "if-none-match": etag }, { "if-none-match": `"other", W/${etag}` }, { "if-modified-since": lastModified }];
+    for (const headers of validators) {
       const again = await get(headers);
       expect(again.status).toBe(304);
       expect(await again.text()).toBe("");
