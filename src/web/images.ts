@@ -50,6 +50,23 @@ export function imagePath(url: string): string {
   return `/img/${imageId(url)}`;
 }
 
+/**
+ * The media type an image URL most likely has, for feeds that must name it
+ * before anyone downloads the image: WeChat's host says it in `wx_fmt`,
+ * other hosts in the file name; JPEG otherwise (most photos are).
+ */
+export function likelyImageType(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return TYPES.jpeg!;
+  }
+  const format = parsed.searchParams.get("wx_fmt") ?? /\.([a-z]+)$/i.exec(parsed.pathname)?.[1];
+  const name = format?.toLowerCase() === "jpg" ? "jpeg" : format?.toLowerCase();
+  return (name && TYPES[name]) ?? TYPES.jpeg!;
+}
+
 function imageId(url: string): string {
   return createHash("sha256").update(url).digest("hex").slice(0, 32);
 }

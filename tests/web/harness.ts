@@ -192,7 +192,7 @@ export async function webSite(options: WebSiteOptions = {}) {
   await writeFile(path.join(articlesDir, "九边", "坏文件.md"), "---\ntitle: 没有日期\n---\n正文\n");
   const clock = fakeClock(options.now ?? "2026-11-25T02:00:00Z");
   const logging = capturingLogger(options.password ? [options.password] : []);
-  const snapshot = await openSnapshot(articlesDir, silentLogger(), undefined);
+  let snapshot = await openSnapshot(articlesDir, silentLogger(), undefined);
   const { bot, store, cleanup } = await testBot({ clock, log: logging.log, library: () => snapshot }, articlesDir);
   const health = new Health({ clock, adapters: () => options.adapters ?? [], library: () => ({ size: snapshot.library.size, loadedAt: snapshot.loadedAt }) });
   const webImages = new WebImages({
@@ -223,14 +223,22 @@ export async function webSite(options: WebSiteOptions = {}) {
     app,
     deps,
     dir,
+    articlesDir,
     images,
     store,
-    snapshot,
+    /** The library being served (a new one after {@link reload}). */
+    get snapshot() {
+      return snapshot;
+    },
+    /** Read the articles folder again and serve what it holds now, as the live library does after a sync. */
+    async reload() {
+      snapshot = await openSnapshot(articlesDir, silentLogger(), undefined);
+    },
     clock,
     logging,
     /** A GET or a form POST against the app, as a browser would send it. */
-    async request(pathname: string, init: { method?: string; form?: Record<string, string>; cookie?: string } = {}) {
-      const headers: Record<string, string> = {};
+    async request(pathname: string, init: { method?: string; form?: Record<string, string>; cookie?: string; headers?: Record<string, string> } = {}) {
+      const headers: Record<string, string> = { ...init.headers };
       if (init.cookie) headers.cookie = init.cookie;
       let body: string | undefined;
       if (init.form) {
