@@ -16,6 +16,7 @@ import { listedFrontMatter } from "./listed-only.ts";
 import { lookupTitle, parseListPage, titleKey, type ListEntry, type ListPage } from "./list-page.ts";
 import { parseBackup, type ParsedBackup } from "./parse-backup.ts";
 import { IMPORTED_FROM, readIfExists, safeFileName, serializeArticle, writeAtomic, writeIfChanged, type WriteOutcome } from "./write.ts";
+import { messageOf } from "../util/errors.ts";
 
 /** Options of one import run. */
 export interface ImportOptions {
@@ -121,7 +122,7 @@ async function readListPage(file: string): Promise<ListPage> {
   try {
     return parseListPage(await readFile(file, "utf8"));
   } catch (err) {
-    throw new ImportError(`cannot read list page ${file}: ${(err as Error).message}`);
+    throw new ImportError(`cannot read list page ${file}: ${messageOf(err)}`);
   }
 }
 
@@ -147,7 +148,7 @@ async function importOne(file: string, opts: ImportOptions, list: ListPage | und
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    return skip(`cannot read: ${(err as Error).message}`);
+    return skip(`cannot read: ${messageOf(err)}`);
   }
   const parsed = parseBackup(text, name.replace(/\.md$/, ""));
   if (parsed.problem) return skip(parsed.problem);
@@ -172,7 +173,7 @@ async function importOne(file: string, opts: ImportOptions, list: ListPage | und
     if (!fm.data.zen) report.withoutZen.push(name);
     await removeListings(opts.outDir, entry, out);
   } catch (err) {
-    return skip(`cannot write ${out}: ${(err as Error).message}`);
+    return skip(`cannot write ${out}: ${messageOf(err)}`);
   }
 }
 
@@ -210,7 +211,7 @@ async function importListings(opts: ImportOptions, list: ListPage, report: Impor
       if (typeof outcome === "object") skip(outcome.problem);
       else report.listedOnly[outcome].push(out);
     } catch (err) {
-      skip(`cannot write ${out}: ${(err as Error).message}`);
+      skip(`cannot write ${out}: ${messageOf(err)}`);
     }
   }
 }

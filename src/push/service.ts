@@ -16,6 +16,7 @@ import { quietChats } from "./quiet.ts";
 import { minuteTicker, PushSchedule, type Ticker } from "./scheduler.ts";
 import { textFallback } from "./today.ts";
 import { zenReply } from "../bot/zen-reply.ts";
+import { messageOf } from "../util/errors.ts";
 
 /** What the push service needs; everything is passed in. */
 export interface PushServiceDeps {
@@ -227,7 +228,7 @@ export class PushService implements AdminActions {
       await this.deps.images.get(push.url);
       return push;
     } catch (err) {
-      this.deps.log.warn({ day, url: push.url, err: (err as Error).message }, "push image unavailable; sending text only");
+      this.deps.log.warn({ day, url: push.url, err: messageOf(err) }, "push image unavailable; sending text only");
       return textFallback(push);
     }
   }

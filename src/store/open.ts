@@ -4,6 +4,7 @@ import type { Logger } from "../log.ts";
 import { isPostgresUrl, openPostgresStore, redactUrl } from "./postgres.ts";
 import { openSqliteStore } from "./sqlite.ts";
 import type { Store } from "./store.ts";
+import { messageOf } from "../util/errors.ts";
 
 /**
  * Open the configured store: PostgreSQL when `DATABASE_URL` is a
@@ -23,7 +24,7 @@ export async function openStore(config: Config, log: Logger): Promise<Store> {
     return await openSqliteStore(file);
   } catch (err) {
     // "file is not a database" alone does not say which file.
-    throw new Error(`SQLite database ${file}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`SQLite database ${file}: ${messageOf(err)}`, { cause: err });
   }
 }
 

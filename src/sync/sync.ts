@@ -21,6 +21,7 @@ import { lockSync } from "./lock.ts";
 import { DEFAULT_TIMEOUTS, Mirror, type GitTimeouts } from "./mirror.ts";
 import { accountPaths, accountProblem, classifyPath, rootProblem, type AccountPaths } from "./paths.ts";
 import { readState, sourceKey, SYNC_FORMAT, writeState, type SyncState } from "./state.ts";
+import { messageOf } from "../util/errors.ts";
 
 /** What to sync, and where to. */
 export interface SyncOptions {
@@ -140,7 +141,7 @@ export async function syncLibrary(opts: SyncOptions): Promise<SyncReport> {
     }
   } catch (err) {
     report.status = "failed";
-    report.error = redactUrls((err as Error).message);
+    report.error = redactUrls(messageOf(err));
   }
   report.finishedAt = clock.now().toISOString();
   return report;

@@ -14,6 +14,7 @@ import type { Clock } from "../clock.ts";
 import type { LibrarySnapshot } from "../catalog/live.ts";
 import type { Logger } from "../log.ts";
 import type { Downloaded } from "../net/download.ts";
+import { messageOf } from "../util/errors.ts";
 
 /** Options of a {@link WebImages}. */
 export interface WebImagesOptions {
@@ -136,7 +137,7 @@ export class WebImages {
       await this.evict();
     } catch (err) {
       // A full disk costs the cache, not the page.
-      this.options.log.warn({ err: (err as Error).message }, "web image could not be cached on disk");
+      this.options.log.warn({ err: messageOf(err) }, "web image could not be cached on disk");
     }
     return { bytes: image.bytes, contentType };
   }
