@@ -63,8 +63,8 @@ export class PhotoUploader {
   /** Send `photo` to a chat; sends `photo.fallback` as text when the image cannot be fetched. */
   async send(api: Api, chatId: number | string, photo: RenderedPhoto, extras: SendExtras, sendText: TextSend): Promise<void> {
     const stored = await this.storedFileId(photo.url);
-    // Looked at after the store answered: another send may have uploaded the image meanwhile. No await
-    // between this look and registering our own upload below, so concurrent sends upload once.
+    // Looked at after the store answered: another send may have uploaded the image meanwhile. With no upload
+    // in flight there is no await between this look and registering ours below, so concurrent sends upload once.
     const known = (this.uploads.has(photo.url) ? await this.localFileId(photo.url) : undefined) || stored;
     if (known && (await this.sendById(api, chatId, known, photo, extras))) return;
     const upload = this.upload(api, chatId, photo, extras, sendText);
