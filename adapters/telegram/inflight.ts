@@ -1,4 +1,5 @@
 import type { Context, MiddlewareFn } from "grammy";
+import { settledWithin } from "../../src/util/deadline.ts";
 
 /**
  * The updates being handled right now, so a shutdown can stop receiving
@@ -29,9 +30,7 @@ export class InFlight {
     while (this.running.size > 0) {
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => (timer = setTimeout(r, left)))]);
-      clearTimeout(timer);
+      await settledWithin(Promise.allSettled([...this.running]), left);
     }
     return true;
   }

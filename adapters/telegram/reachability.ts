@@ -1,5 +1,6 @@
 import { GrammyError, type Transformer } from "grammy";
 import type { Clock } from "../../src/clock.ts";
+import { messageOf } from "../../src/util/errors.ts";
 
 /**
  * Whether Telegram can be reached, judged from every Bot API call: any
@@ -26,7 +27,7 @@ export class Reachability {
         return res;
       } catch (err) {
         if (err instanceof GrammyError) this.answered(false);
-        else if (!signal?.aborted) this.failed(`${method}: ${(err as Error)?.message ?? String(err)}`);
+        else if (!signal?.aborted) this.failed(`${method}: ${messageOf(err)}`);
         throw err;
       }
     };

@@ -15,7 +15,8 @@ import { Transport } from "./outgoing.ts";
 import { OutgoingQueue } from "./pacer.ts";
 import { renderReply, type RenderContext } from "./render.ts";
 import { WechatSender } from "./sender.ts";
-import { withTimeout } from "./timeout.ts";
+import { withDeadline } from "../../src/util/deadline.ts";
+import { messageOf } from "../../src/util/errors.ts";
 
 /** What tests (or a custom start) may replace. */
 export interface WechatAdapterOptions {
@@ -151,11 +152,11 @@ export class WechatAdapter implements Adapter {
   private async answer(msg: Message): Promise<void> {
     try {
       const context: ReadContext = { startedAt: this.startedAt };
-      const read = await withTimeout(readMessage(msg, context), READ_TIMEOUT_MS, "reading a message");
+      const read = await withDeadline(readMessage(msg, context), READ_TIMEOUT_MS, "reading a message");
       if ("ignored" in read) return void this.log.debug({ messageId: msg.id, reason: read.ignored }, "wechat message ignored");
       await this.reply(read);
     } catch (err) {
-      this.log.error({ messageId: msg.id, err: (err as Error).message }, "wechat message could not be answered");
+      this.log.error({ messageId: msg.id, err: messageOf(err) }, "wechat message could not be answered");
     }
   }
 
@@ -178,8 +179,8 @@ export class WechatAdapter implements Adapter {
     const drainMs = this.options.drainMs ?? 5_000;
     const deadline = Date.now() + drainMs;
     // An answer stuck on the puppet (a member lookup) must not hold the shutdown past the drain.
-    await withTimeout(this.lanes.idle(), drainMs, "finishing answers").catch(() => this.log.warn("wechat answers still being prepared at shutdown were dropped"));
+    await withDeadline(this.lanes.idle(), drainMs, "finishing answers").catch(() => this.log.warn("wechat answers still being prepared at shutdown were dropped"));
     await this.queue.close(Math.max(0, deadline - Date.now()));
-    await withTimeout(this.wechaty.stop(), STOP_TIMEOUT_MS, "stopping wechaty").catch((err: Error) => this.log.warn({ err: err.message }, "wechaty did not stop cleanly"));
+    await withDeadline(this.wechaty.stop(), STOP_TIMEOUT_MS, "stopping wechaty").catch((err: Error) => this.log.warn({ err: err.message }, "wechaty did not stop cleanly"));
   }
 }

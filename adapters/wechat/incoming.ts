@@ -2,7 +2,7 @@ import { types, type Message } from "wechaty";
 import type { Incoming } from "../../src/chat/message.ts";
 import { PLATFORM } from "./config.ts";
 import { roomRole } from "./room-role.ts";
-import { withTimeout } from "./timeout.ts";
+import { withDeadline } from "../../src/util/deadline.ts";
 
 /** What reading a message needs besides the message. */
 export interface ReadContext {
@@ -41,7 +41,7 @@ export async function readMessage(msg: Message, ctx: ReadContext): Promise<Addre
   const { mentioned, text } = await roomText(msg);
   // Asked only when a command needs a room admin: then a talker the cached room data calls a member is looked up
   // again (one puppet call, bounded); bot admins (ADMIN_IDS) are the core's to recognise.
-  const isGroupAdmin = async () => (await withTimeout(roomRole(room, talker.id, true), ROLE_TIMEOUT_MS, "checking a room admin")) !== "member";
+  const isGroupAdmin = async () => (await withDeadline(roomRole(room, talker.id, true), ROLE_TIMEOUT_MS, "checking a room admin")) !== "member";
   return {
     incoming: { ...base, chatId: room.id, isGroup: true, mentioned, text, isGroupAdmin, userName: name },
     mention: { id: talker.id, name },

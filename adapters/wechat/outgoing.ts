@@ -1,7 +1,8 @@
 import type { FileBoxInterface } from "file-box";
 import type { Wechaty, payloads } from "wechaty";
 import type { Logger } from "../../src/log.ts";
-import { withTimeout } from "./timeout.ts";
+import { withDeadline } from "../../src/util/deadline.ts";
+import { messageOf } from "../../src/util/errors.ts";
 
 /** One WeChat message the adapter sends: the unit of pacing and retrying. */
 export type Outgoing =
@@ -55,13 +56,13 @@ export class Transport {
     } catch (err) {
       if (!isUnsupported(err)) throw err;
       this.cardsUnsupported = true;
-      this.log.warn({ err: (err as Error).message }, "this puppet cannot send link cards; sending articles as text from now on");
+      this.log.warn({ err: messageOf(err) }, "this puppet cannot send link cards; sending articles as text from now on");
       return false;
     }
   }
 
   private async call(promise: Promise<unknown>, what: string): Promise<void> {
-    await withTimeout(promise, this.timeoutMs, what);
+    await withDeadline(promise, this.timeoutMs, what);
   }
 }
 

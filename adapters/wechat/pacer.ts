@@ -3,6 +3,8 @@ import { systemClock, type Clock } from "../../src/clock.ts";
 import type { Logger } from "../../src/log.ts";
 import type { WechatPacing } from "./config.ts";
 import type { Outgoing } from "./outgoing.ts";
+import { messageOf } from "../../src/util/errors.ts";
+import { settledWithin } from "../../src/util/deadline.ts";
 
 /** How the queue paces and retries; see {@link WechatPacing} for the pacing fields. */
 export interface PacerOptions extends WechatPacing {
@@ -117,10 +119,7 @@ export class OutgoingQueue {
   async close(drainMs: number): Promise<number> {
     this.closed = true;
     if (this.jobs.length > 0) {
-      const idle = new Promise<void>((resolve) => (this.onIdle = resolve));
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([idle, new Promise((resolve) => (timer = setTimeout(resolve, drainMs)))]);
-      clearTimeout(timer);
+      await settledWithin(new Promise<void>((resolve) => (this.onIdle = resolve)), drainMs);
     }
     this.stopped = true;
     this.online = false;
@@ -192,7 +191,7 @@ export class OutgoingQueue {
   }
 
   private failed(job: Job, err: unknown): void {
-    const error = err instanceof SendError ? err : new SendError("transient", (err as Error)?.message ?? String(err));
+    const error = err instanceof SendError ? err : new SendError("transient", messageOf(err));
     const context = { chatId: job.chatId, kind: job.message.kind, failure: error.failure, err: error.message };
     job.attempts++;
     if (error.failure === "gone") {

@@ -6,6 +6,7 @@ import { markSnippet } from "../../src/search/snippet.ts";
 import type { Logger } from "../../src/log.ts";
 import type { Downloaded } from "../../src/net/download.ts";
 import type { Outgoing } from "./outgoing.ts";
+import { messageOf } from "../../src/util/errors.ts";
 
 /** What rendering a reply needs besides the reply. */
 export interface RenderContext {
@@ -93,7 +94,7 @@ async function renderImage(reply: ImageReply, ctx: RenderContext): Promise<Outgo
     // fromBase64, not fromBuffer: buffer boxes cannot be serialised, and some puppets must.
     return [caption, { kind: "image", file: FileBox.fromBase64(image.bytes.toString("base64"), image.fileName) }];
   } catch (err) {
-    ctx.log.warn({ url: reply.url, err: (err as Error).message }, "zen image unavailable; sending the caption only");
+    ctx.log.warn({ url: reply.url, err: messageOf(err) }, "zen image unavailable; sending the caption only");
     return [caption];
   }
 }

@@ -4,7 +4,8 @@ import { SendError, type Sender } from "../../src/chat/sender.ts";
 import { PLATFORM } from "./config.ts";
 import type { Outgoing } from "./outgoing.ts";
 import type { OutgoingQueue } from "./pacer.ts";
-import { TimeoutError, withTimeout } from "./timeout.ts";
+import { TimeoutError, withDeadline } from "../../src/util/deadline.ts";
+import { messageOf } from "../../src/util/errors.ts";
 
 /** What the push sender needs from the adapter. */
 export interface WechatSenderDeps {
@@ -60,9 +61,9 @@ export class WechatSender implements Sender {
   /** The puppet's payload of a chat; `gone` when the puppet does not know the id. */
   private async lookup<T>(payload: Promise<T>, chatId: string): Promise<T> {
     try {
-      return await withTimeout(payload, LOOKUP_TIMEOUT_MS, `looking up ${chatId}`);
+      return await withDeadline(payload, LOOKUP_TIMEOUT_MS, `looking up ${chatId}`);
     } catch (err) {
-      const message = (err as Error).message;
+      const message = messageOf(err);
       if (!(err instanceof TimeoutError) && UNKNOWN_ID.test(message)) throw new SendError("gone", `unknown chat ${chatId}: ${message}`);
       // Nothing was sent yet: the lookup comes before the message.
       throw new SendError("unsent", `looking up ${chatId} failed: ${message}`);

@@ -1,9 +1,9 @@
 import { chatKey } from "../chat/chat-key.ts";
-import type { ArticlesReply, Incoming, Reply } from "../chat/message.ts";
+import type { ArticleCard, ArticlesReply, Incoming, Reply } from "../chat/message.ts";
 import type { LibrarySnapshot } from "../catalog/live.ts";
 import { dayInZone, type Clock } from "../clock.ts";
 import type { Library } from "../library/library.ts";
-import { nothingFound } from "../search/index.ts";
+import { nothingFound, type SearchResult } from "../search/index.ts";
 import { hitCard, toCard } from "./cards.ts";
 import { readIntent, type SearchScope } from "./intents.ts";
 import { t } from "./strings.ts";
@@ -36,6 +36,18 @@ export interface AnswerView {
   accounts?: readonly string[];
   /** Show links as a card/preview or not; undefined: the platform's default. */
   linkPreview?: boolean;
+}
+
+/** What a search found, for programs rather than a chat (see {@link Answers.matches}). */
+export interface Matches {
+  /** The chat's words over the results (找到 N 篇…, 没有完全对得上的…), or its 没有找到 sentence. */
+  heading: string;
+  /** The chat would show these only as possibly related (「没有完全对得上的…」). */
+  tentative: boolean;
+  /** Matching articles in all (0 where the chat says 没有找到). */
+  total: number;
+  /** Best first. */
+  articles: ArticleCard[];
 }
 
 /**
@@ -72,24 +84,37 @@ export class Answers {
    */
   search(query: string, offset: number, chat?: Chat, view: AnswerView = {}): Reply {
     const q = clip(query);
-    const { index, library } = this.deps.library();
-    const scope = this.scope(q);
     const pageSize = view.pageSize ?? PAGE_SIZE;
-    const result = index.search(scope.query, { offset, limit: pageSize, ...within(scope.scope, view.accounts) });
-    if (nothingFound(result)) return { kind: "text", text: t.notFound(result.query.phrases) };
+    const { result, heading, library } = this.find(q, offset, pageSize, view.accounts);
+    if (nothingFound(result)) return { kind: "text", text: heading };
     if (result.hits.length === 0) return { kind: "text", text: t.noMorePages };
     if (chat) this.remember(chat, q, offset);
     const many = showsAccounts(library);
     const remaining = result.total - offset - result.hits.length;
     const reply: ArticlesReply = {
       kind: "articles",
-      heading: result.tentative ? t.perhaps : t.found(result.query.phrases.join(" "), result.total, scope.scope?.label),
+      heading,
       articles: result.hits.map((h) => hitCard(h, result.query, library.body(h.article.id), many)),
       page: { query: q, offset, total: result.total, pageSize },
       ...links(view),
     };
     const footer = [remaining > 0 ? t.more(remaining) : "", result.tentative ? t.perhapsHint : ""].filter(Boolean).join("\n");
     return footer ? { ...reply, footer } : reply;
+  }
+
+  /**
+   * The best `limit` matches of a search for programs (keyword feeds, the
+   * web API): the chat's reading of the query, its ranking and its honesty,
+   * without paging. No articles where the chat says 没有找到; `tentative`
+   * where it shows them only under 「没有完全对得上的…」. The passage that
+   * matched is looked up only when asked for (it reads the bodies).
+   */
+  matches(query: string, limit: number, options: { accounts?: readonly string[]; passages?: boolean } = {}): Matches {
+    const { result, heading, library } = this.find(clip(query), 0, limit, options.accounts);
+    if (nothingFound(result)) return { heading, tentative: false, total: 0, articles: [] };
+    const many = showsAccounts(library);
+    const articles = result.hits.map((h) => (options.passages ? hitCard(h, result.query, library.body(h.article.id), many) : toCard(h.article, many)));
+    return { heading, tentative: result.tentative, total: result.total, articles };
   }
 
   /** 「更多」: the page after the chat's last search. */
@@ -158,6 +183,15 @@ export class Answers {
     if (articles.length === 0) return { kind: "text", text: t.emptyLibrary };
     const cards = articles.map((a) => toCard(a, showsAccounts(library)));
     return { kind: "articles", heading: t.latestOf((who.account ? `「${who.account}」` : who.author)!, articles.length), articles: cards, ...links(view) };
+  }
+
+  /** One search as the chat reads it, with the heading the chat would put over its results (or its 没有找到 sentence). */
+  private find(q: string, offset: number, limit: number, accounts?: readonly string[]): { result: SearchResult; heading: string; library: Library } {
+    const { index, library } = this.deps.library();
+    const scope = this.scope(q);
+    const result = index.search(scope.query, { offset, limit, ...within(scope.scope, accounts) });
+    const heading = nothingFound(result) ? t.notFound(result.query.phrases) : result.tentative ? t.perhaps : t.found(result.query.phrases.join(" "), result.total, scope.scope?.label);
+    return { result, heading, library };
   }
 
   /** The topic of a search text and the account or author it names, if any (「槽边往事 猫」 → 猫 in 槽边往事). */

@@ -62,8 +62,9 @@ export interface Handled {
 /**
  * The core: every request — a message, a paging button, an inline query,
  * an admin command — enters through {@link Core.handle} and passes one
- * pipeline: addressing → admission (flood control) → parsing → policies →
- * the command (authority, then its handler), observed once at the end.
+ * pipeline: addressing → admission (flood control) → group policy (is this
+ * group served) → parsing → policies → the command (authority, then its
+ * handler), observed once at the end.
  * Platform-neutral: adapters translate updates into {@link Incoming} and
  * render the replies.
  */

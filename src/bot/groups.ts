@@ -141,12 +141,13 @@ export class Groups {
     return all.map((g) => {
       const served = isServed(this.deps.groups, g.platform, g.chatId, g.state);
       const parts = [`${g.platform} ${g.chatId}`, served ? t.groupStateEnabled : g.state === "disabled" ? t.groupStateDisabled : t.groupStateOff];
-      if (g.triggers) parts.push(`触发词 ${g.triggers.join(" ")}`);
-      if (g.linkPreview !== undefined) parts.push(`链接 ${g.linkPreview ? "开" : "关"}`);
-      if (g.results !== undefined) parts.push(`结果数 ${g.results}`);
-      if (g.quietHours) parts.push(`免打扰 ${g.quietHours.start}-${g.quietHours.end}`);
-      if (g.accounts) parts.push(`公众号 ${g.accounts.join("、")}`);
-      return `· ${parts.join("，")}（${policyOf(this.deps.groups, g.platform)}）`;
+      const said = t.statsGroupSetting;
+      if (g.triggers) parts.push(said.triggers(g.triggers));
+      if (g.linkPreview !== undefined) parts.push(said.linkPreview(g.linkPreview));
+      if (g.results !== undefined) parts.push(said.results(g.results));
+      if (g.quietHours) parts.push(said.quietHours(g.quietHours.start, g.quietHours.end));
+      if (g.accounts) parts.push(said.accounts(g.accounts));
+      return t.statsGroupLine(parts, policyOf(this.deps.groups, g.platform));
     });
   }
 

@@ -20,11 +20,22 @@ export interface RequestContext {
  */
 export type Stage = (ctx: RequestContext, next: () => Promise<Reply[]>) => Promise<Reply[]>;
 
-/** Run `stages` in order; a request that passes them all gets no reply. */
+/**
+ * Run `stages` in order; a request that passes them all gets no reply. A
+ * stage that calls `next()` twice would run the rest of the pipeline twice
+ * (two answers, two subscriptions): like grammY and hono, that is refused
+ * with an error naming the stage, a programming mistake caught in tests.
+ */
 export function compose(stages: readonly Stage[]): (ctx: RequestContext) => Promise<Reply[]> {
   const run = (ctx: RequestContext, i: number): Promise<Reply[]> => {
     const stage = stages[i];
-    return stage ? stage(ctx, () => run(ctx, i + 1)) : Promise.resolve([]);
+    if (!stage) return Promise.resolve([]);
+    let called = false;
+    return stage(ctx, () => {
+      if (called) return Promise.reject(new Error(`pipeline stage ${i} (${stage.name || "anonymous"}) called next() twice`));
+      called = true;
+      return run(ctx, i + 1);
+    });
   };
   return (ctx) => run(ctx, 0);
 }

@@ -106,6 +106,15 @@ export const t = {
   settingNotSubscribed: "未订阅",
   settingPushNeedsSubscription: "本群还没有订阅每日推送。发送「订阅 08:00」即可订阅并设好时间。",
   statsGroups: (lines: readonly string[]) => ["群（启用、停用或改过设置的）：", ...lines].join("\n"),
+  /** The settings a group changed, as /stats lists them. */
+  statsGroupSetting: {
+    triggers: (triggers: readonly string[]) => `触发词 ${triggers.join(" ")}`,
+    linkPreview: (on: boolean) => `链接 ${on ? "开" : "关"}`,
+    results: (n: number) => `结果数 ${n}`,
+    quietHours: (start: string, end: string) => `免打扰 ${start}-${end}`,
+    accounts: (accounts: readonly string[]) => `公众号 ${accounts.join("、")}`,
+  },
+  statsGroupLine: (parts: readonly string[], policy: string) => `· ${parts.join("，")}（${policy}）`,
   adminOnly: "抱歉，这个命令只有管理员可以使用。",
   failed: "抱歉，出了点问题，这次没有办成，请稍后再试。",
   pushDisabled: "推送服务没有启用。",
@@ -119,8 +128,9 @@ export const t = {
   alertUnreachable: (platform: string, minutes: number, error: string | undefined) => `⚠️ 已有 ${minutes} 分钟连不上 ${platform}${error ? `（${clip(error, 120)}）` : ""}。其他平台照常服务。`,
   alertBack: (platform: string) => `✅ ${platform} 已恢复连接。`,
   onThisDay: (year: string, title: string, url?: string) => `那年今日（${year}）：《${title}》${url ? ` ${url}` : ""}`,
-  pushStarted: (chats: number) => `开始推送今日禅定时刻：${chats} 个会话待推送。发送 /stats 查看进度。`,
-  pushNothingToDo: "今天的禅定时刻已经推送给所有订阅者了。",
+  /** `uncertain`: chats whose last try timed out; the message may have arrived, so /push_now does not resend it. */
+  pushStarted: (chats: number, uncertain = 0) => `开始推送今日禅定时刻：${chats} 个会话待推送。${pushUncertain(uncertain)}发送 /stats 查看进度。`,
+  pushNothingToDo: (uncertain = 0) => (uncertain > 0 ? `没有需要补发的会话。${pushUncertain(uncertain)}` : "今天的禅定时刻已经推送给所有订阅者了。"),
   pushBusy: "推送正在进行中，请稍后用 /stats 查看进度。",
   pushNoImage: "还没有禅定时刻的图片，无法推送。",
   stats: (s: { perPlatform: Array<[string, number]>; day: string; sent: number; failed: number; inFlight: number; next?: { today: boolean; time: string } }) =>
@@ -166,4 +176,9 @@ export const t = {
 function clip(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max).join("")}…`;
+}
+
+/** The /push_now note on chats it leaves alone because the last try may have arrived. */
+function pushUncertain(chats: number): string {
+  return chats > 0 ? `另有 ${chats} 个会话上次发送没有得到确认（可能已经收到），不会重发。` : "";
 }

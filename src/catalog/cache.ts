@@ -12,7 +12,7 @@ import type { LoadProblem } from "../library/load.ts";
  * Bump when tokenisation, index layout or the article shape changes: a
  * cache written by another version is ignored and rebuilt.
  */
-const CACHE_VERSION = "library-cache-15/pair-keys";
+const CACHE_VERSION = "library-cache-16/name-pairs-2";
 
 const MAGIC = 0x324d4241; // "ABM2" little-endian: checked sections
 const EARLIER_MAGIC = 0x314d4241; // "ABM1": no checksums; read as another version, not as damage

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { messageOf } from "../util/errors.ts";
 
 /** Options every command accepts. */
 export const commonOptions = {
@@ -32,7 +33,7 @@ export function parseOrUsage<O extends Options>(args: string[], options: O, usag
   try {
     parsed = parseCommand(args, options);
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n\n${usage}\n`);
+    process.stderr.write(`${messageOf(err)}\n\n${usage}\n`);
     return { exitCode: 2 };
   }
   const values = parsed.values as { help?: boolean; data?: string };

@@ -13,6 +13,7 @@ import { loadConfig } from "../config.ts";
 import { isPostgresUrl } from "../store/postgres.ts";
 import { BackupError, backupSqlite, checkDatabase, type DatabaseSummary } from "../store/sqlite-backup.ts";
 import { parseOrUsage, singleFile } from "./args.ts";
+import { messageOf } from "../util/errors.ts";
 
 /** The table of the files a backup carries besides the database. */
 const FILES_TABLE = "article_bot_backup";
@@ -81,7 +82,7 @@ export async function unpackBackup(file: string, dir: string): Promise<UnpackedB
   try {
     copyFileSync(file, database);
   } catch (err) {
-    throw new BackupError(`${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    throw new BackupError(`${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : messageOf(err)}`);
   }
   // It becomes the bot's database: readable by the bot only, whatever the backup file's mode was.
   chmodSync(database, 0o600);

@@ -5,6 +5,7 @@ import { pipeline } from "node:stream/promises";
 import { sqliteFile } from "../store/open.ts";
 import { BackupError } from "../store/sqlite-backup.ts";
 import { backupArgs, SESSION, STDIO, writeBackup } from "./backup-archive.ts";
+import { messageOf } from "../util/errors.ts";
 
 const USAGE = `usage: article-bot backup <file | -> [--data <dir>]
 
@@ -36,7 +37,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     (toStdout ? process.stderr : process.stdout).write(`backed up ${database.subscriptions} subscriptions, ${database.deliveries} deliveries${what} to ${toStdout ? "stdout" : file}\n`);
     return 0;
   } catch (err) {
-    const message = err instanceof BackupError ? err.message : (err as Error).message;
+    const message = err instanceof BackupError ? err.message : messageOf(err);
     process.stderr.write(`article-bot backup: ${message}; nothing was written\n`);
     return 1;
   } finally {

@@ -3,6 +3,7 @@ import { createLogger, redactSecrets, secretsFromEnv } from "../log.ts";
 import { CopyError, copySqliteToPostgres, formatCopyReport } from "../store/postgres-copy.ts";
 import { isPostgresUrl } from "../store/postgres.ts";
 import { parseOrUsage } from "./args.ts";
+import { messageOf } from "../util/errors.ts";
 
 const USAGE = `usage: article-bot migrate-db [--from <sqlite file>] [--to <postgres url>]
 
@@ -34,7 +35,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     return 0;
   } catch (err) {
     // Connection and SQL errors are as actionable as ours; a driver may quote the URL, so it is scrubbed.
-    const message = err instanceof CopyError ? err.message : `copy failed, no rows were copied: ${(err as Error).message}`;
+    const message = err instanceof CopyError ? err.message : `copy failed, no rows were copied: ${messageOf(err)}`;
     process.stderr.write(`article-bot migrate-db: ${redactSecrets(message, secrets)}\n`);
     return 1;
   }

@@ -32,6 +32,8 @@ import { indexingLine, terminalProgress } from "./progress.ts";
 import { Shutdown } from "./shutdown.ts";
 import { Supervised } from "./supervisor.ts";
 import path from "node:path";
+import { firstLineOf } from "../util/errors.ts";
+import { settledWithin } from "../util/deadline.ts";
 
 const USAGE = `usage: article-bot start [--data <dir>] [--new-database]
 
@@ -251,6 +253,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       log: log.child({ component: "web" }),
       public: config.web.public,
       adminPassword: config.web.adminPassword,
+      trustProxy: config.web.trustProxy,
     });
     push.start();
     stopPush = once(() => drain(push, pushing, log));
@@ -407,11 +410,7 @@ class InFlight {
 
 /** Stop the push, waiting at most {@link DRAIN_MS} for its sends in flight. */
 async function drain(push: PushService, pushing: InFlight, log: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const stopped = push.stop().then(() => true);
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), DRAIN_MS)));
-  const done = await Promise.race([stopped, late]);
-  clearTimeout(timer);
+  const done = await settledWithin(push.stop(), DRAIN_MS);
   // Their chats stay claimed; the next start retries them once the claim is stale.
   if (!done) log.warn({ dropped: pushing.count }, "push sends still in flight at shutdown were abandoned");
 }
@@ -424,5 +423,5 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 
 /** An error as one line: its message, never its stack, and never a secret it quotes (stderr bypasses the logger). */
 function oneLine(err: unknown): string {
-  return redactSecrets((err instanceof Error ? err.message : String(err)).split("\n")[0]!, secretsFromEnv(process.env));
+  return redactSecrets(firstLineOf(err), secretsFromEnv(process.env));
 }

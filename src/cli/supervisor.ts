@@ -1,6 +1,7 @@
 import { AdapterFatalError, type Adapter } from "../bot/adapter.ts";
 import type { Logger } from "../log.ts";
 import type { AdapterStatus } from "../observability/health.ts";
+import { messageOf } from "../util/errors.ts";
 
 /** Delay between attempts to start an adapter whose platform is unreachable. */
 export const ADAPTER_RETRY_MS: readonly number[] = [5_000, 15_000, 60_000];
@@ -58,7 +59,7 @@ export class Supervised {
       this.hooks.onStarted?.(this);
     } catch (err) {
       if (this.stopped) return;
-      this.lastError = (err as Error)?.message ?? String(err);
+      this.lastError = messageOf(err);
       if (err instanceof AdapterFatalError) {
         this.state = "failed";
         log.error({ platform }, this.lastError);

@@ -8,6 +8,7 @@ import { parseCommand } from "./args.ts";
 import { defaultOutDir } from "./import.ts";
 import { importingLine, terminalProgress } from "./progress.ts";
 import type { OnProgress } from "../util/progress.ts";
+import { messageOf } from "../util/errors.ts";
 
 const USAGE = `usage: article-bot sync [--repo <git url>] [--branch B] [--root gzh] [--account NAME]… [--data DIR] [--prune]
 
@@ -32,7 +33,7 @@ export async function run(args: string[]): Promise<number> {
     if (parsed.positionals.length > 0) throw new Error(`unexpected argument: ${parsed.positionals[0]}`);
     sync = loadSyncEnv(process.env);
   } catch (err) {
-    const message = err instanceof ConfigError ? err.message : (err as Error).message;
+    const message = err instanceof ConfigError ? err.message : messageOf(err);
     process.stderr.write(`${message}\n\n${USAGE}\n`);
     return 2;
   }

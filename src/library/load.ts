@@ -5,6 +5,7 @@ import { forEachLimited } from "../util/limit.ts";
 import { FrontMatterError, parseFrontMatter } from "./front-matter.ts";
 import { frontMatterSchema, type Article, type ArticleMeta } from "./article.ts";
 import { summarize } from "./summarize.ts";
+import { firstLineOf, messageOf } from "../util/errors.ts";
 
 /** Why one file was not loaded (or loaded with a warning). */
 export interface LoadProblem {
@@ -79,7 +80,7 @@ export async function parseArticleFile(root: string, relPath: string): Promise<A
   try {
     raw = await readFile(path.join(root, relPath));
   } catch (err) {
-    return { file, message: `cannot read: ${(err as Error).message}` };
+    return { file, message: `cannot read: ${messageOf(err)}` };
   }
   if (raw.length === 0) return { file, message: "empty file" };
   if (raw.length > MAX_ARTICLE_BYTES) return { file, message: `too large (${raw.length} bytes)` };
@@ -89,7 +90,7 @@ export async function parseArticleFile(root: string, relPath: string): Promise<A
     parsed = parseFrontMatter(raw.toString("utf8"));
   } catch (err) {
     if (err instanceof FrontMatterError) return { file, message: err.message };
-    return { file, message: `front matter is not valid YAML: ${firstLine((err as Error).message)}` };
+    return { file, message: `front matter is not valid YAML: ${firstLineOf(err)}` };
   }
   const fm = frontMatterSchema.safeParse(parsed.data);
   if (!fm.success) {
@@ -117,10 +118,6 @@ export function readArticleBody(root: string, id: string): string {
   } catch {
     return "";
   }
-}
-
-function firstLine(s: string): string {
-  return s.split("\n")[0] ?? s;
 }
 
 /**

@@ -11,6 +11,7 @@ import { get as httpGet } from "node:http";
 import { get as httpsGet } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import { AddressPolicy } from "./address-policy.ts";
+import { messageOf } from "../util/errors.ts";
 
 /** Limits of one image download. */
 export interface DownloadOptions {
@@ -71,7 +72,7 @@ export async function downloadImage(url: string, options: DownloadOptions = {}):
     try {
       return await downloadOnce(url, options);
     } catch (err) {
-      const e = err instanceof DownloadError ? err : new DownloadError(String((err as Error).message ?? err), url, true);
+      const e = err instanceof DownloadError ? err : new DownloadError(messageOf(err), url, true);
       if (!e.retryable || attempt >= retries) throw e;
       await new Promise((r) => setTimeout(r, backoff(attempt + 1)));
     }
@@ -186,7 +187,7 @@ async function readCapped(res: IncomingMessage, maxBytes: number, url: string, s
     }
   } catch (err) {
     if (err instanceof DownloadError) throw err;
-    throw new DownloadError(`download failed: ${signal.aborted ? `timed out after ${timeoutMs} ms` : (err as Error).message}`, url, true);
+    throw new DownloadError(`download failed: ${signal.aborted ? `timed out after ${timeoutMs} ms` : messageOf(err)}`, url, true);
   }
   if (size === 0) throw new DownloadError("download failed: empty body", url, true);
   return Buffer.concat(chunks);

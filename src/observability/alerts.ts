@@ -3,6 +3,7 @@ import { t } from "../bot/strings.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { AdapterStatus } from "./health.ts";
+import { messageOf } from "../util/errors.ts";
 
 /** A configured adapter as the alerts see it: its `/healthz` line and how to reach its chats. */
 export interface AlertedAdapter {
@@ -108,7 +109,7 @@ export class Alerts {
         await sender.send(chatId, { kind: "text", text });
         this.deps.log.info({ about, platform: sender.platform, chatId }, "admin alerted");
       } catch (err) {
-        this.deps.log.warn({ about, platform: sender.platform, chatId, err: (err as Error).message }, "admin alert not delivered");
+        this.deps.log.warn({ about, platform: sender.platform, chatId, err: messageOf(err) }, "admin alert not delivered");
       }
     }
     if (sends.length === 0) this.deps.log.warn({ about }, "no admin to alert: add platform:id entries to ADMIN_IDS");

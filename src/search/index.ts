@@ -182,7 +182,10 @@ export class SearchIndex {
     const passing = total > 0 && (mentionedInPassing(best[0]!, this.size) || (howTo && best[0]!.aboutCoverage < HOW_TO_ABOUT));
     const lowConfidence = total > 0 && (passing || !trustworthy(query, best[0]!));
     const hits = best.slice(offset, offset + limit).map((c) => this.toHit(c));
-    return { query, total, hits, lowConfidence, tentative: lowConfidence && !passing && !howTo && plausible(query, best[0]!) };
+    // Within an account or author the reader named, a passing match is still worth showing as a guess: they
+    // say the article is there, and a few hundred articles make a chance match far less likely than 10,000 do.
+    const guessable = !passing || keep !== undefined;
+    return { query, total, hits, lowConfidence, tentative: lowConfidence && guessable && !howTo && plausible(query, best[0]!) };
   }
 
   /** How this archive reads a query: single characters join up as one name only where its articles write them together. */

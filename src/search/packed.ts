@@ -1,5 +1,6 @@
 import { DamagedFile, packSections, unpackSections } from "../util/checked-sections.ts";
 import { FIELDS } from "./terms.ts";
+import { messageOf } from "../util/errors.ts";
 
 /**
  * The search index in a compact, persistable form: a sorted dictionary of
@@ -226,7 +227,7 @@ function parseHeader(bytes: Buffer): Record<string, unknown> & { documentIds: st
   try {
     header = JSON.parse(bytes.toString("utf8"));
   } catch (err) {
-    throw new DamagedFile(`header: ${(err as Error).message}`);
+    throw new DamagedFile(`header: ${messageOf(err)}`);
   }
   const documentIds = (header as { documentIds?: unknown })?.documentIds;
   if (!Array.isArray(documentIds) || !documentIds.every((id) => typeof id === "string")) throw new DamagedFile("header: no list of document ids");

@@ -1,4 +1,4 @@
-import { segmenter, wordWeight } from "./segmenter.ts";
+import { mayBeName, segmenter, wordWeight } from "./segmenter.ts";
 import { normalize, splitRuns, tokenize } from "./tokenize.ts";
 
 /**
@@ -76,23 +76,21 @@ function weighWords(phrases: string[][], knownPair: (pair: string) => boolean): 
   });
 }
 
-/** A character weighing less than this (要 3.2, 里 3.6, 老 4.9) is a grammatical word, never part of an unknown name. */
-const NAME_CHARACTER_WEIGHT = 5;
-
 /**
  * Consecutive single characters (张 国 荣) are most likely one unknown
  * name: weigh them as one word. But only characters the archive writes
- * side by side (`knownPair`) and that are not grammatical words: jieba
- * leaves a reader's own phrasing in single characters too (瞎 练 要,
- * 别 老 刷), and weighing that as one rare name made a query hinge on
- * a "word" no article contains.
+ * side by side (`knownPair`) and that are not grammar (see
+ * {@link mayBeName}): jieba leaves a reader's own phrasing in single
+ * characters too (瞎 练 要, 别 老 刷), and weighing that as one rare name
+ * made a query hinge on a "word" no article contains.
  */
 function joinSingles(words: string[], knownPair: (pair: string) => boolean): string[] {
   const out: string[] = [];
   let previous: string | undefined;
   for (const w of words) {
-    const single = [...w].length === 1 && wordWeight(w) >= NAME_CHARACTER_WEIGHT;
-    if (single && previous !== undefined && knownPair(previous + w)) out[out.length - 1] += w;
+    const single = [...w].length === 1;
+    const pair = previous === undefined ? "" : previous + w;
+    if (single && pair !== "" && mayBeName(pair) && knownPair(pair)) out[out.length - 1] += w;
     else out.push(w);
     previous = single ? w : undefined;
   }

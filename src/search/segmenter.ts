@@ -26,3 +26,21 @@ export function wordWeight(word: string): number {
   weights ??= new WordWeights(idf);
   return weights.get(word) ?? UNKNOWN_IDF;
 }
+
+/** Two characters weighing less than this on average (了我 ~1, 别老 5.6, 多肉 5.2, 猫弟 7.6) are grammar, not a name. */
+const NAME_WEIGHT = 5;
+
+/**
+ * Whether two Han characters jieba leaves single side by side may be a
+ * name it does not know (猫弟, 多肉) rather than grammar (了我, 就去):
+ * by the average weight of the two characters.
+ */
+export function mayBeName(pair: string): boolean {
+  return pairWeight(pair) >= NAME_WEIGHT;
+}
+
+/** A pair's weight: its characters' average (a name jieba does not know weighs like its characters, not like a rare word). */
+export function pairWeight(pair: string): number {
+  const [a, b] = [...pair];
+  return (wordWeight(a!) + wordWeight(b!)) / 2;
+}

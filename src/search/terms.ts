@@ -1,6 +1,6 @@
 import type { Article } from "../library/article.ts";
 import { markdownToText } from "../library/markdown.ts";
-import { segmenter, wordWeight } from "./segmenter.ts";
+import { mayBeName, pairWeight, segmenter, wordWeight } from "./segmenter.ts";
 import { bigrams, foldCase, normalize, splitRuns, tokenize, tokenizeProse } from "./tokenize.ts";
 
 /**
@@ -60,17 +60,6 @@ function keyWords(counts: Map<string, number>, pairs: ReadonlySet<string>): stri
 }
 
 /**
- * The weight of two characters jieba left single side by side: a name it
- * does not know (猫弟, 多肉) when they recur, but weighed by its characters
- * rather than as a rare word, or every pair of particles (了我) that
- * recurs would outweigh the body's real words.
- */
-function pairWeight(pair: string): number {
-  const [a, b] = [...pair];
-  return (wordWeight(a!) + wordWeight(b!)) / 2;
-}
-
-/**
  * Every word of a body, so any word that occurs in an article finds it.
  * Han runs are cut by jieba in search mode (人工智能 also gives 人工 and
  * 智能) without its HMM guesser: a name or new word jieba does not know
@@ -97,6 +86,7 @@ export function bodyTerms(body: string): { words: string[]; keys: string[]; char
     if (singles.length > 1)
       for (const b of bigrams(singles)) {
         words.add(b);
+        if (!mayBeName(b)) continue;
         pairs.add(b);
         counts.set(b, (counts.get(b) ?? 0) + 1);
       }

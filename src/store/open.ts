@@ -5,6 +5,7 @@ import { isPostgresUrl, openPostgresStore, redactUrl } from "./postgres.ts";
 import { openSqliteStore } from "./sqlite.ts";
 import { checkBeforeStart, rememberDatabase, type StartCheckOptions } from "./sqlite-start-check.ts";
 import type { Store } from "./store.ts";
+import { messageOf } from "../util/errors.ts";
 
 /** How `start` opens SQLite (see {@link checkBeforeStart}); PostgreSQL takes none of it. */
 export type OpenStoreOptions = Omit<StartCheckOptions, "log">;
@@ -31,7 +32,7 @@ export async function openStore(config: Config, log: Logger, options: OpenStoreO
     store = await openSqliteStore(file);
   } catch (err) {
     // "file is not a database" alone does not say which file.
-    throw new Error(`SQLite database ${file}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`SQLite database ${file}: ${messageOf(err)}`, { cause: err });
   }
   rememberDatabase(file);
   return store;

@@ -6,6 +6,7 @@ import { migrations } from "./migrations.ts";
 import { redactUrl } from "./postgres.ts";
 import { createPool } from "./postgres-pool.ts";
 import { migratePostgres } from "./postgres-schema.ts";
+import { asError, messageOf } from "../util/errors.ts";
 
 /** A problem with the source or target that the operator must fix. */
 export class CopyError extends Error {
@@ -148,7 +149,7 @@ function openSource(file: string): Database.Database {
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
   } catch (err) {
-    throw new CopyError(`cannot open ${file}: ${(err as Error).message}`);
+    throw new CopyError(`cannot open ${file}: ${messageOf(err)}`);
   }
   try {
     const version = (db.prepare("SELECT max(version) AS v FROM schema_migrations").get() as { v: number | null }).v ?? 0;
@@ -158,7 +159,7 @@ function openSource(file: string): Database.Database {
   } catch (err) {
     db.close();
     if (err instanceof CopyError) throw err;
-    throw new CopyError(`${file} is not an article-bot database: ${(err as Error).message}`);
+    throw new CopyError(`${file} is not an article-bot database: ${messageOf(err)}`);
   }
   return db;
 }
@@ -173,7 +174,7 @@ async function inTransaction<T>(pool: pg.Pool, body: (client: pg.PoolClient) => 
     return result;
   } catch (err) {
     await client.query("ROLLBACK").catch(() => {});
-    client.release(err as Error);
+    client.release(asError(err));
     throw err;
   }
 }

@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { Logger } from "../log.ts";
 import { LOCK_NAMESPACE } from "./postgres-schema.ts";
 import type { StoreLock } from "./store.ts";
+import { asError } from "../util/errors.ts";
 
 /**
  * Try to take the session-level advisory lock `name` on a connection of
@@ -26,7 +27,7 @@ export async function tryAdvisoryLock(pool: pg.Pool, name: string, log: Logger):
       return undefined;
     }
   } catch (err) {
-    giveBack(err as Error);
+    giveBack(asError(err));
     throw err;
   }
   let held = true;
@@ -39,7 +40,7 @@ export async function tryAdvisoryLock(pool: pg.Pool, name: string, log: Logger):
         giveBack();
       } catch (err) {
         // Closing the session frees the lock just as well.
-        giveBack(err as Error);
+        giveBack(asError(err));
       }
     },
   };

@@ -2,6 +2,7 @@ import { chmodSync, copyFileSync, existsSync, renameSync, rmSync } from "node:fs
 import Database from "better-sqlite3";
 import { IntegrityError, quickCheck } from "./sqlite-integrity.ts";
 import { schemaProblem } from "./sqlite-schema.ts";
+import { messageOf } from "../util/errors.ts";
 
 /** Why a backup or restore did not happen; the message says what to do. */
 export class BackupError extends Error {
@@ -60,7 +61,7 @@ export async function checkDatabase(file: string, options: CheckOptions = {}): P
   try {
     db = new Database(file, { fileMustExist: true });
   } catch (err) {
-    throw new BackupError(`not an SQLite database: ${(err as Error).message}`);
+    throw new BackupError(`not an SQLite database: ${messageOf(err)}`);
   }
   try {
     // Nothing the file defines may run functions with side effects, should it get to run at all.
@@ -72,9 +73,9 @@ export async function checkDatabase(file: string, options: CheckOptions = {}): P
   } catch (err) {
     if (err instanceof BackupError) throw err;
     const code = (err as { code?: string }).code;
-    if (code === "SQLITE_NOTADB") throw new BackupError(`not an SQLite database: ${(err as Error).message}`);
-    if (code === "SQLITE_CORRUPT") throw new BackupError(`the database is damaged: ${(err as Error).message}`);
-    throw new BackupError(`not an article-bot database: ${(err as Error).message}`);
+    if (code === "SQLITE_NOTADB") throw new BackupError(`not an SQLite database: ${messageOf(err)}`);
+    if (code === "SQLITE_CORRUPT") throw new BackupError(`the database is damaged: ${messageOf(err)}`);
+    throw new BackupError(`not an article-bot database: ${messageOf(err)}`);
   } finally {
     db.close();
   }

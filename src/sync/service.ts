@@ -10,6 +10,7 @@ import type { Logger } from "../log.ts";
 import { formatSyncReport } from "./report.ts";
 import { readState } from "./state.ts";
 import { syncDirOf, syncLibrary, type SyncOptions, type SyncReport } from "./sync.ts";
+import { messageOf } from "../util/errors.ts";
 
 /** What the service needs; everything is passed in. */
 export interface SyncServiceDeps {
@@ -87,7 +88,7 @@ export class SyncService {
     } catch (err) {
       // Options that can never work (bad account names): reported on every run until fixed.
       const now = this.deps.clock.now().toISOString();
-      report = { status: "failed", accounts: [], ignoredAccounts: [], newArticles: 0, updated: 0, listedOnly: 0, skipped: 0, error: (err as Error).message, startedAt: now, finishedAt: now };
+      report = { status: "failed", accounts: [], ignoredAccounts: [], newArticles: 0, updated: 0, listedOnly: 0, skipped: 0, error: messageOf(err), startedAt: now, finishedAt: now };
     }
     const outcome: SyncOutcome = {
       at: report.finishedAt,

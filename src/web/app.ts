@@ -1,7 +1,7 @@
 /**
  * The web pages beside /healthz and /metrics: the reading room (public
- * unless WEB_PUBLIC=false), the 禅定时刻 images served from the bot's disk
- * cache, and the console behind ADMIN_PASSWORD (absent without one).
+ * unless WEB_PUBLIC=false) with its feeds and JSON API under the same rule,
+ * the 禅定时刻 images served from the bot's disk cache, and the console behind ADMIN_PASSWORD (absent without one).
  * Built on hono; every answer carries strict security headers (a CSP that
  * allows no inline script and nothing from another origin, no referrer).
  */
@@ -10,9 +10,11 @@ import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { secureHeaders } from "hono/secure-headers";
+import { apiRoutes } from "./api.ts";
 import { ASSETS } from "./assets.ts";
 import { consoleRoutes } from "./console.ts";
 import type { WebDeps } from "./deps.ts";
+import { feedRoutes } from "./feeds.ts";
 import { page } from "./html.ts";
 import type { ServedImage } from "./images.ts";
 import { readingRoom } from "./reading.ts";
@@ -45,7 +47,7 @@ export function createWebApp(deps: WebDeps): Hono {
   });
 
   app.get("/static/:name", (c) => {
-    const asset = ASSETS[c.req.param("name")];
+    const asset = ASSETS.get(c.req.param("name"));
     if (!asset) return c.notFound();
     return c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "public, max-age=3600" });
   });
@@ -73,6 +75,8 @@ export function createWebApp(deps: WebDeps): Hono {
     return c.body(new Uint8Array(image.bytes), 200, { "content-type": image.contentType, "cache-control": "public, max-age=86400" });
   });
 
+  app.route("/", feedRoutes(deps));
+  app.route("/api", apiRoutes(deps));
   app.route("/", readingRoom(deps));
   app.notFound((c) => c.html(page({ title: ui.notFound, section: "read", showConsole: console !== undefined, body: html`<p class="notice">${ui.notFound}</p>` }), 404));
   app.onError((err, c) => {

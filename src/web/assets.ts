@@ -31,6 +31,8 @@ mark{background:#fde8a8;color:inherit;padding:0 .1em}
 img.thumb{width:96px;height:72px;object-fit:cover;border-radius:4px;flex:none;background:var(--line)}
 figure{margin:1.2em 0}figure img{max-width:100%;height:auto;border-radius:6px;display:block;background:var(--line)}
 figcaption{color:var(--muted);font-size:.9em;margin-top:.4em}
+.feeds{display:flex;flex-wrap:wrap;gap:.4em 1em;align-items:baseline;margin:.2em 0 1em;font-size:.88em}
+.feed-button{background:#d9661f;color:#fff;padding:.1em .8em;border-radius:4px;font-weight:600}.feed-button:hover{text-decoration:none;background:#b85516}
 .pager{display:flex;justify-content:space-between;margin:1em 0}
 .notice{padding:.7em 1em;border-left:4px solid var(--accent);background:#fff}
 .error{border-left-color:var(--bad);color:var(--bad)}
@@ -63,8 +65,12 @@ document.querySelectorAll("img[data-refresh]").forEach(function(img){
 });
 `;
 
-/** `/static/<name>`: the files and their types. */
-export const ASSETS: Record<string, { type: string; body: string }> = {
-  "site.css": { type: "text/css; charset=utf-8", body: CSS.trim() },
-  "console.js": { type: "text/javascript; charset=utf-8", body: CONSOLE_JS.trim() },
-};
+/**
+ * `/static/<name>`: the files and their types. A Map, not an object literal:
+ * the name comes from the URL, and `__proto__` or `constructor` must be
+ * unknown names (404), not Object.prototype's members.
+ */
+export const ASSETS: ReadonlyMap<string, { type: string; body: string }> = new Map([
+  ["site.css", { type: "text/css; charset=utf-8", body: CSS.trim() }],
+  ["console.js", { type: "text/javascript; charset=utf-8", body: CONSOLE_JS.trim() }],
+]);

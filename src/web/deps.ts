@@ -31,8 +31,8 @@ export interface WebSyncOutcome {
 
 /** What the web pages read and act on; the composition root (src/cli/start.ts) passes it in. */
 export interface WebDeps {
-  /** The chat's search (`Core.answers`), so the reading room ranks and quotes exactly like the chat. */
-  answers: Pick<Answers, "search">;
+  /** The chat's search (`Core.answers`), so the reading room, the feeds and the API rank and quote exactly like the chat. */
+  answers: Pick<Answers, "search" | "matches">;
   library: () => LibrarySnapshot;
   store: Store;
   clock: Clock;
@@ -54,4 +54,6 @@ export interface WebDeps {
   public: boolean;
   /** ADMIN_PASSWORD: no console without it. */
   adminPassword?: string;
+  /** TRUST_PROXY: a reverse proxy in front writes the client's address into `X-Forwarded-For` (the console's login throttle counts by it). */
+  trustProxy: boolean;
 }

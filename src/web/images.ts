@@ -14,6 +14,7 @@ import type { Clock } from "../clock.ts";
 import type { LibrarySnapshot } from "../catalog/live.ts";
 import type { Logger } from "../log.ts";
 import type { Downloaded } from "../net/download.ts";
+import { messageOf } from "../util/errors.ts";
 
 /** Options of a {@link WebImages}. */
 export interface WebImagesOptions {
@@ -48,6 +49,23 @@ const ID = /^[0-9a-f]{32}$/;
 /** The path of an image on the site: `/img/<hash of its URL>`. */
 export function imagePath(url: string): string {
   return `/img/${imageId(url)}`;
+}
+
+/**
+ * The media type an image URL most likely has, for feeds that must name it
+ * before anyone downloads the image: WeChat's host says it in `wx_fmt`,
+ * other hosts in the file name; JPEG otherwise (most photos are).
+ */
+export function likelyImageType(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return TYPES.jpeg!;
+  }
+  const format = parsed.searchParams.get("wx_fmt") ?? /\.([a-z]+)$/i.exec(parsed.pathname)?.[1];
+  const name = format?.toLowerCase() === "jpg" ? "jpeg" : format?.toLowerCase();
+  return (name && TYPES[name]) ?? TYPES.jpeg!;
 }
 
 function imageId(url: string): string {
@@ -119,7 +137,7 @@ export class WebImages {
       await this.evict();
     } catch (err) {
       // A full disk costs the cache, not the page.
-      this.options.log.warn({ err: (err as Error).message }, "web image could not be cached on disk");
+      this.options.log.warn({ err: messageOf(err) }, "web image could not be cached on disk");
     }
     return { bytes: image.bytes, contentType };
   }

@@ -1,7 +1,9 @@
 /**
  * The reading room: search (the chat's search, its ranking and matched
  * passages), the latest articles, one page per article (never its body:
- * the bot does not republish), and the 禅定时刻 gallery.
+ * the bot does not republish), and the 禅定时刻 gallery. Each page names
+ * its feed (src/web/feeds.ts): every article's, the article's account's, or
+ * the search's.
  */
 import { Hono, type Context } from "hono";
 import { html, raw } from "hono/html";
@@ -10,36 +12,43 @@ import type { ArticleCard, Snippet } from "../chat/message.ts";
 import type { ArticleMeta } from "../library/article.ts";
 import { dayInZone } from "../clock.ts";
 import { imageOfDay, type ZenImage } from "../zen/gallery.ts";
-import { articleHref, page, type Html } from "./html.ts";
+import { articleHref, feedButton, page, type Html, type PageFeed } from "./html.ts";
 import { imagePath } from "./images.ts";
+import { decodedPath, MAX_QUERY_CHARS, queryText } from "./request.ts";
 import { ui } from "./strings.ts";
 import type { WebDeps } from "./deps.ts";
 
 /** Results per page of a web search (the chat shows 3). */
 export const WEB_PAGE_SIZE = 10;
+/** The feed of every article: the front page's, the gallery's, and any page's without a narrower one. */
+const ALL: PageFeed = { title: ui.feedAll };
 /** Latest articles on the front page. */
 const LATEST = 12;
-/** A query longer than this is cut (the chat cuts too; this keeps URLs sane). */
-const MAX_QUERY_CHARS = 100;
 
 /** The reading room's routes. */
 export function readingRoom(deps: WebDeps): Hono {
   const app = new Hono();
-  const render = (c: Context, title: string, section: "read" | "gallery", body: Html, status: 200 | 404 = 200) =>
-    c.html(page({ title, section, body, showConsole: deps.adminPassword !== undefined }), status);
+  const render = (c: Context, title: string, section: "read" | "gallery", body: Html, status: 200 | 404 = 200, feed: PageFeed = ALL) =>
+    c.html(page({ title, section, body, showConsole: deps.adminPassword !== undefined, feed }), status);
 
   app.get("/", (c) => {
-    const q = [...(c.req.query("q") ?? "").trim()].slice(0, MAX_QUERY_CHARS).join("");
+    const q = queryText(c.req.query("q"), MAX_QUERY_CHARS);
     const start = Math.max(0, Math.min(10_000, Number.parseInt(c.req.query("start") ?? "0", 10) || 0));
     const snapshot = deps.library();
     const form = searchForm(q);
     if (!q) {
       const today = imageOfDay(snapshot.gallery, dayInZone(deps.clock.now(), deps.timeZone));
       const latest = snapshot.library.latest(LATEST);
-      return render(c, ui.navRead, "read", html`${form}${today ? todayTeaser(today) : ""}<h2>${ui.latest}</h2><ul class="articles">${latest.map((a) => articleItem(toCard(a, true)))}</ul>`);
+      return render(
+        c,
+        ui.navRead,
+        "read",
+        html`${form}${feedButton(ALL, true)}${today ? todayTeaser(today) : ""}<h2>${ui.latest}</h2><ul class="articles">${latest.map((a) => articleItem(toCard(a, true)))}</ul>`,
+      );
     }
+    const feed: PageFeed = { title: `「${q}」`, q };
     const reply = deps.answers.search(q, start, undefined, { pageSize: WEB_PAGE_SIZE });
-    if (reply.kind !== "articles") return render(c, q, "read", html`${form}<p class="notice">${lines(reply.kind === "text" ? reply.text : "")}</p>`);
+    if (reply.kind !== "articles") return render(c, q, "read", html`${form}<p class="notice">${lines(reply.kind === "text" ? reply.text : "")}</p>${feedButton(feed)}`, 200, feed);
     const p = reply.page;
     const pager =
       p && (p.offset > 0 || p.offset + reply.articles.length < p.total)
@@ -49,15 +58,18 @@ export function readingRoom(deps: WebDeps): Hono {
       c,
       q,
       "read",
-      html`${form}<p class="meta" id="heading">${reply.heading}</p><ol class="results" start="${(p?.offset ?? 0) + 1}">${reply.articles.map((a) => articleItem(a))}</ol>${pager}`,
+      html`${form}<p class="meta" id="heading">${reply.heading}</p>${feedButton(feed)}<ol class="results" start="${(p?.offset ?? 0) + 1}">${reply.articles.map((a) => articleItem(a))}</ol>${pager}`,
+      200,
+      feed,
     );
   });
 
   app.get("/a/*", (c) => {
-    const id = decodeId(c.req.path.slice("/a/".length));
+    const id = decodedPath(c.req.path.slice("/a/".length));
     const article = id === undefined ? undefined : deps.library().library.get(id);
     if (!article) return render(c, ui.articleNotFound, "read", html`<p class="notice">${ui.articleNotFound}</p>`, 404);
-    return render(c, article.title, "read", articlePage(article));
+    const feed: PageFeed = article.account ? { title: `「${article.account}」`, account: article.account } : ALL;
+    return render(c, article.title, "read", html`${articlePage(article)}${feedButton(feed)}`, 200, feed);
   });
 
   app.get("/gallery", (c) => {
@@ -127,13 +139,4 @@ function galleryItem(z: ZenImage, today: boolean): Html {
 
 function lines(text: string): Html {
   return html`${text.split("\n").map((l, i) => html`${i ? raw("<br>") : ""}${l}`)}`;
-}
-
-/** An article id from its URL path, or undefined when it is not well formed. */
-function decodeId(encoded: string): string | undefined {
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    return undefined;
-  }
 }

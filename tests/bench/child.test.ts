@@ -28,11 +28,11 @@ describe("a held bench worker", () => {
     expect(finished).toBe(false);
     release();
     expect(await outcome).toMatchObject({ ok: true, result: { articles: 20 } });
-  }, 60_000);
+  });
 
   it("reports a worker that cannot measure as failed, with the reason", async () => {
     const missing = { ...plan, dir: path.join(dir, "does-not-exist") };
     const outcome = await startOurs(missing, { quiet: true });
     expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/ENOENT|no such file/) });
-  }, 60_000);
+  });
 });

@@ -27,7 +27,7 @@ beforeAll(async () => {
     log: () => {},
   });
   report = await readFile(out, "utf8");
-}, 180_000);
+});
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe("npm run bench, on a tiny corpus", () => {

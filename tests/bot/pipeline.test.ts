@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Handled } from "../../src/bot/core.ts";
-import type { Stage } from "../../src/bot/pipeline.ts";
+import { compose, type Stage } from "../../src/bot/pipeline.ts";
 import { ChatRateLimiter } from "../../src/bot/rate-limit.ts";
 import { t } from "../../src/bot/strings.ts";
 import { UserError } from "../../src/bot/user-error.ts";
@@ -10,7 +10,7 @@ import { dialogue } from "../helpers/dialogue.ts";
 
 /**
  * One way in: every request — a message, a paging button, an inline list —
- * passes addressing → admission → parsing → policies → the command (its
+ * passes addressing → admission → group policy → parsing → policies → the command (its
  * authority, then its handler), with one error boundary and one observer.
  */
 
@@ -23,6 +23,19 @@ function recorder(seen: Array<{ text?: string; command?: string; limited?: strin
     return next();
   };
 }
+
+describe("compose", () => {
+  it("refuses a stage that calls next() twice, naming it, instead of running the rest of the pipeline twice", async () => {
+    const answered: string[] = [];
+    const twice: Stage = async function retryBlindly(_ctx, next) {
+      await next();
+      return next();
+    };
+    const answer: Stage = async () => (answered.push("answer"), [{ kind: "text", text: "好" }]);
+    await expect(compose([twice, answer])({ msg: dm("墨荷") })).rejects.toThrow("pipeline stage 0 (retryBlindly) called next() twice");
+    expect(answered).toEqual(["answer"]);
+  });
+});
 
 describe("the request pipeline", () => {
   it("runs a policy stage after parsing and before the command, only for requests addressed to the bot and admitted", async () => {

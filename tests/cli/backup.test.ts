@@ -86,7 +86,7 @@ describe("article-bot backup and restore", () => {
     const again = dataDir();
     expect((await cli(["restore", path.join(tmp, "after.backup"), "--data", again])).code).toBe(0);
     expect(subscribedChats(again)).toEqual([...Array(100).keys()]);
-  }, 120_000);
+  });
 
   it("carries the WeChat login session, replaces the database atomically and keeps the one it replaced", async () => {
     const source = dataDir();
@@ -120,7 +120,7 @@ describe("article-bot backup and restore", () => {
     await subscribe(target, ["4"]);
     expect(subscribedChats(target)).toEqual([1, 2, 3, 4]);
     expect(otherFiles(target).filter((f) => !f.endsWith(".before-restore"))).toEqual(["article-bot.memory-card.json"]);
-  }, 60_000);
+  });
 
   it("refuses to restore while the bot has the database open, and changes nothing", async () => {
     const source = dataDir();
@@ -138,7 +138,7 @@ describe("article-bot backup and restore", () => {
       await bot.close();
     }
     expect(existsSync(path.join(running, "article-bot.sqlite.before-restore"))).toBe(false);
-  }, 60_000);
+  });
 
   it("refuses what is not a backup, or holds a damaged database, and changes nothing", async () => {
     const target = dataDir();
@@ -165,7 +165,7 @@ describe("article-bot backup and restore", () => {
     }
     expect(subscribedChats(target)).toEqual([7]);
     expect(otherFiles(target)).toEqual([]);
-  }, 60_000);
+  });
 
   it("refuses a backup whose schema is not exactly the bot's — a trigger, a view, a table changed or added — and changes nothing", async () => {
     const source = dataDir();
@@ -235,7 +235,7 @@ describe("article-bot backup and restore", () => {
     expect(otherFiles(target)).toEqual([]);
     expect(readdirSync(extra)).toEqual([]);
     expect(subscribedChats(target)).toEqual([1]);
-  }, 60_000);
+  });
 
   it("streams through stdout and stdin with `-`, to get a backup out of a container and back in", async () => {
     const source = dataDir();
@@ -258,7 +258,7 @@ describe("article-bot backup and restore", () => {
     expect(stdout).toMatch(/^restored 2 subscriptions, 0 deliveries and the WeChat session/);
     expect(subscribedChats(target)).toEqual([5, 6]);
     expect(readFileSync(path.join(target, "article-bot.memory-card.json"), "utf8")).toBe("{}");
-  }, 60_000);
+  });
 
   it("sends PostgreSQL users to pg_dump, and explains its usage", async () => {
     const dir = dataDir();
@@ -277,5 +277,5 @@ describe("article-bot backup and restore", () => {
       expect(usage.code).toBe(2);
       expect(usage.stderr).toContain(`usage: article-bot ${args[0]} <file | ->`);
     }
-  }, 60_000);
+  });
 });

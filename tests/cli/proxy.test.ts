@@ -28,12 +28,8 @@ const hostOf = (url: string) => new URL(url).host;
 
 async function healthy(p: BotProcess): Promise<void> {
   const url = await p.healthz();
-  for (const deadline = Date.now() + 15_000; ; ) {
-    const body = await (await fetch(url)).json();
-    if (body.status === "ok") return;
-    if (Date.now() > deadline) throw new Error(`never healthy: ${JSON.stringify(body)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // No deadline of its own: a loaded machine may take long; the test runner's guard ends a hang.
+  while ((await (await fetch(url)).json()).status !== "ok") await new Promise((r) => setTimeout(r, 100));
 }
 
 describe("Telegram through a proxy", () => {
@@ -56,11 +52,11 @@ describe("Telegram through a proxy", () => {
     expect(proxy.targets).toContain(hostOf(tg.apiRoot));
 
     tg.userMessage("/zen");
-    const photo = await tg.waitForCall("sendPhoto", () => true, { timeoutMs: 15_000 });
+    const photo = await tg.waitForCall("sendPhoto");
     expect(Object.values(photo.files).map((f) => f.bytes.length)).toEqual([3000]);
     expect(proxy.targets).toContain(hostOf(images.url));
     await bot.waitForLog(new RegExp(`"proxy":"${proxy.url}"`));
-  }, 40_000);
+  });
 
   it("falls back to HTTPS_PROXY, here a socks5:// proxy, and never logs the proxy's password", async () => {
     const tg = await started(FakeTelegram.start());
@@ -72,7 +68,7 @@ describe("Telegram through a proxy", () => {
     tg.userMessage("帮助");
     await tg.waitForCall("sendMessage");
     expect(bot.stderr()).not.toContain("s3cret-proxy-pass");
-  }, 40_000);
+  });
 
   it("refuses a proxy URL it cannot use, naming the variable", async () => {
     bot = await startBotProcess({ env: { TELEGRAM_BOT_TOKEN: "1:x", TELEGRAM_PROXY: "ftp://127.0.0.1:21" } });

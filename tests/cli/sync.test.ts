@@ -34,8 +34,7 @@ afterEach(async () => {
   await rm(data, { recursive: true, force: true });
 });
 
-// Each test starts the CLI (Node + tsx) several times: on a loaded machine that takes more than the default 30 s.
-describe("article-bot sync (command line)", { timeout: 90_000 }, () => {
+describe("article-bot sync (command line)", () => {
   it("imports, prints a per-account report and exits 0; a second run says 0 new", async () => {
     const first = await cli(["--repo", repo.url, "--account", "槽边往事", "--data", data]);
     expect(first.code).toBe(0);

@@ -119,7 +119,7 @@ describe(`every parser of file content is linear: 200 KB of hostile text in < ${
         }),
         { seed: SEED, numRuns: 25 },
       );
-    }, 120_000);
+    });
   }
 
   it("loading an article file (front matter, validation, summary)", async () => {
@@ -132,5 +132,5 @@ describe(`every parser of file content is linear: 200 KB of hostile text in < ${
       }),
       { seed: SEED, numRuns: 25 },
     );
-  }, 120_000);
+  });
 });

@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { cp, mkdtemp, rm } from "node:fs/promises";
+import { EventEmitter } from "node:events";
 import { createServer, type Server, type Socket } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -34,12 +35,16 @@ export interface BotProcess {
   dir: string;
   stdout(): string;
   stderr(): string;
-  /** Resolves when the process has exited, with its code and how long it ran. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  /** Resolves when the process has exited, with its code. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** The `/healthz` URL, once the bot logged that it listens. */
-  healthz(timeoutMs?: number): Promise<string>;
-  /** Resolves once stderr has a line matching `pattern`. */
-  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  healthz(): Promise<string>;
+  /**
+   * Resolves once stderr has a line matching `pattern`; rejects when the
+   * process ends without one. No deadline of its own: a start-up on a
+   * loaded machine may take many times its usual second or two.
+   */
+  waitForLog(pattern: RegExp): Promise<string>;
   /** Kill what is left and delete the directory. */
   cleanup(): Promise<void>;
 }
@@ -93,27 +98,37 @@ export async function startBotProcess(options: BotProcessOptions = {}): Promise<
   const child = spawn(command.file, command.args, { cwd: command.cwd ?? dir, env, stdio: ["pipe", "pipe", "pipe"] });
   let out = "";
   let err = "";
+  const errGrew = new EventEmitter();
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => {
+    err += d.toString();
+    errGrew.emit("data");
+  });
+  child.stderr!.on("close", () => errGrew.emit("close"));
   if (options.input !== undefined) child.stdin!.end(options.input);
-  // Timed at exit; resolved once stdout/stderr are read to the end (a second at most, in case an orphan holds them).
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+  // Resolved once stdout/stderr are read to the end (a second at most, in case an orphan holds them).
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => {
-      const done = () => resolve({ code, signal, at });
-      const at = Date.now();
+      const done = () => resolve({ code, signal });
       child.once("close", done);
       setTimeout(done, 1000);
     }),
   );
-  const waitForLog = async (pattern: RegExp, timeoutMs = 15_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const line = err.split("\n").find((l) => pattern.test(l));
-      if (line) return line;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no log line matching ${pattern}; stderr:\n${err}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const waitForLog = (pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const look = () => {
+        const line = err.split("\n").find((l) => pattern.test(l));
+        if (line !== undefined) done(() => resolve(line));
+      };
+      const ended = () => done(() => reject(new Error(`no log line matching ${pattern}; stderr:\n${err}`)));
+      const done = (settle: () => void) => {
+        errGrew.off("data", look).off("close", ended);
+        settle();
+      };
+      errGrew.on("data", look).on("close", ended);
+      look();
+      if (child.stderr!.readableEnded || child.stderr!.destroyed) ended();
+    });
   const bot: BotProcess = {
     child,
     dir,
@@ -121,7 +136,7 @@ export async function startBotProcess(options: BotProcessOptions = {}): Promise<
     stderr: () => err,
     exited,
     waitForLog,
-    healthz: async (timeoutMs) => `${JSON.parse(await waitForLog(/http server listening/, timeoutMs)).url}/healthz`,
+    healthz: async () => `${JSON.parse(await waitForLog(/http server listening/)).url}/healthz`,
     cleanup: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;

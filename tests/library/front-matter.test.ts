@@ -43,7 +43,7 @@ describe("article front matter is YAML behind a bare `---`, nothing else", () =>
     const results = await parseAll(dir, ["a.md", "b.md", "c.md"], { workers: 2 });
     expect(results.map((r) => ("message" in r ? r.file : r.meta.title))).toEqual(["a.md", "b.md", "好文章"]);
     expect(existsSync(marker)).toBe(false);
-  }, 30_000);
+  });
 
   it("does not run it when a search reply reads an article body from disk", () => {
     const { dir, marker } = libraryWith({ "a.md": EVIL("---js") });

@@ -158,6 +158,18 @@ describe("how central a word is, and passing mentions", () => {
     expect(nothingFound(search.search("多肉怎么过冬"))).toBe(true);
   });
 
+  it("shows a passing match as a guess only within the account the reader named", () => {
+    const aside = { ...article("aside", "旧事", text([...filler, "窗台上那盆多肉，我一个月才浇水一次。"])), account: "杂记号" };
+    // Enough other articles that a match this weak could be chance.
+    const others = Array.from({ length: 300 }, (_, i) => article(`diary-${i}`, `日记${i}`, text(filler)));
+    const index = SearchIndex.build(new Library([aside, ...others]));
+    const query = "那盆多肉后来死了";
+    expect(nothingFound(index.search(query))).toBe(true);
+    const scoped = index.search(query, { accounts: ["杂记号"] });
+    expect(scoped).toMatchObject({ lowConfidence: true, tentative: true });
+    expect(scoped.hits[0]!.article.id).toBe("aside");
+  });
+
   it("says 没有找到 when the best hit only mentions part of the query in passing", () => {
     const without = new Library(articles.filter((a) => a.id !== "about"));
     const r = SearchIndex.build(without).search("新手怎么养多肉，浇水多久一次");

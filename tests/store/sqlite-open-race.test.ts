@@ -29,5 +29,5 @@ describe("several processes opening one new SQLite database at once", () => {
     const failures = results.flat().filter((line) => line !== "ok");
     expect(failures).toEqual([]);
     expect(results.flat()).toHaveLength(processes * rounds);
-  }, 60_000);
+  });
 });

@@ -33,7 +33,7 @@ afterEach(() => {
   rmSync(data, { recursive: true, force: true });
 });
 
-describe("sync and list entries without a backup", { timeout: 60_000 }, () => {
+describe("sync and list entries without a backup", () => {
   it("lists them on the first sync, counted apart from new articles", async () => {
     const report = await syncLibrary(opts());
     expect(report).toMatchObject({ status: "synced", newArticles: 1, listedOnly: 1 });

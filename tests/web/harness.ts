@@ -174,6 +174,8 @@ export interface WebSiteOptions {
   pushNow?: () => Promise<string>;
   /** The sync inside the bot (SYNC_REPO), when it runs. */
   sync?: WebDeps["sync"];
+  /** TRUST_PROXY. */
+  trustProxy?: boolean;
   /** Writes the library into `dir` with its images on `images`; resolves to the article folder. Default: {@link ARTICLES}. */
   library?: (dir: string, images: ImageServer) => Promise<string>;
 }
@@ -192,7 +194,7 @@ export async function webSite(options: WebSiteOptions = {}) {
   await writeFile(path.join(articlesDir, "九边", "坏文件.md"), "---\ntitle: 没有日期\n---\n正文\n");
   const clock = fakeClock(options.now ?? "2026-11-25T02:00:00Z");
   const logging = capturingLogger(options.password ? [options.password] : []);
-  const snapshot = await openSnapshot(articlesDir, silentLogger(), undefined);
+  let snapshot = await openSnapshot(articlesDir, silentLogger(), undefined);
   const { bot, store, cleanup } = await testBot({ clock, log: logging.log, library: () => snapshot }, articlesDir);
   const health = new Health({ clock, adapters: () => options.adapters ?? [], library: () => ({ size: snapshot.library.size, loadedAt: snapshot.loadedAt }) });
   const webImages = new WebImages({
@@ -217,27 +219,38 @@ export async function webSite(options: WebSiteOptions = {}) {
     log: logging.log,
     public: options.public ?? true,
     adminPassword: options.password,
+    trustProxy: options.trustProxy ?? false,
   };
   const app: Hono = createWebApp(deps);
   return {
     app,
     deps,
     dir,
+    articlesDir,
     images,
     store,
-    snapshot,
+    /** The library being served (a new one after {@link reload}). */
+    get snapshot() {
+      return snapshot;
+    },
+    /** Read the articles folder again and serve what it holds now, as the live library does after a sync. */
+    async reload() {
+      snapshot = await openSnapshot(articlesDir, silentLogger(), undefined);
+    },
     clock,
     logging,
-    /** A GET or a form POST against the app, as a browser would send it. */
-    async request(pathname: string, init: { method?: string; form?: Record<string, string>; cookie?: string } = {}) {
-      const headers: Record<string, string> = {};
+    /** A GET or a form POST against the app, as a browser at `from` (default 198.51.100.10) would send it. */
+    async request(pathname: string, init: { method?: string; form?: Record<string, string>; cookie?: string; from?: string; headers?: Record<string, string> } = {}) {
+      const headers: Record<string, string> = { ...init.headers };
       if (init.cookie) headers.cookie = init.cookie;
       let body: string | undefined;
       if (init.form) {
         headers["content-type"] = "application/x-www-form-urlencoded";
         body = new URLSearchParams(init.form).toString();
       }
-      return app.request(`http://127.0.0.1${pathname}`, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" });
+      // What @hono/node-server passes as `c.env`: the node request, with its socket's peer.
+      const env = { incoming: { socket: { remoteAddress: init.from ?? "198.51.100.10" } } };
+      return app.request(`http://127.0.0.1${pathname}`, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" }, env);
     },
     async close() {
       await cleanup();

@@ -17,7 +17,7 @@ describeBrowser("the reading room in a real browser", () => {
     web.serve(site.deps);
     server = await startHttpServer({ port: 0, health: {} as never, metrics: {} as never, log: site.deps.log, web: web.listener });
     browser = await launchBrowser();
-  }, 120_000);
+  });
   afterAll(async () => {
     await browser?.close();
     await server?.close();
@@ -40,7 +40,7 @@ describeBrowser("the reading room in a real browser", () => {
     expect(await page.locator("h1").textContent()).toBe("萝卜跑起来");
     expect(await page.locator("#zen figcaption").textContent()).toContain("雨夜街灯");
     await page.close();
-  }, 90_000);
+  });
 
   it("shows today's 禅定时刻 first in the gallery, and every image loads from the bot, never from the image host", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 2400 } });
@@ -63,5 +63,5 @@ describeBrowser("the reading room in a real browser", () => {
     expect(zenHits).toHaveLength(3);
     for (const hit of zenHits) expect(hit.headers.referer).toBeUndefined();
     await page.close();
-  }, 90_000);
+  });
 });

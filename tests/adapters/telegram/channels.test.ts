@@ -7,7 +7,7 @@ import { fakeClock } from "../../helpers/bot.ts";
 import { groupChat, privateChat, user, type ApiCall } from "../../helpers/fake-telegram.ts";
 import { parseHtml } from "../../helpers/fake-telegram-checks.ts";
 import { FAST, pushService } from "../../push/helpers.ts";
-import { snapshotOf, startTelegram, type Harness } from "./harness.ts";
+import { NEXT_NIGHT, snapshotOf, startTelegram, type Harness } from "./harness.ts";
 
 /**
  * Channels: an admin of a channel the bot administers subscribes it from a
@@ -92,8 +92,7 @@ describe("Telegram channel subscriptions", () => {
     h.tg.setMember(channel.id, owner.id, "creator");
     await ask(`/subscribe_channel @${channel.username} 00:00`);
     const snapshot = await snapshotOf();
-    // 01:00 in Asia/Shanghai on a day after any subscription made now: the channel's 00:00 push is due, the 07:30 default of others is not.
-    const { service } = await pushService(h.store, fakeClock("2030-01-01T17:00:00Z"), [h.adapter.sender], { paces: FAST, library: () => snapshot });
+    const { service } = await pushService(h.store, fakeClock(NEXT_NIGHT), [h.adapter.sender], { paces: FAST, library: () => snapshot });
     expect(await service.tick()).toEqual([expect.objectContaining({ sent: 1 })]);
     await service.stop();
     const photo = await h.tg.waitForCall("sendPhoto", (c) => String(c.payload.chat_id) === String(channel.id));

@@ -58,6 +58,12 @@ export interface HarnessOptions {
   core?: Partial<CoreDeps>;
 }
 
+/** The harness's time (08:30 in Asia/Shanghai): subscriptions are stamped with it, "today" is its day there. */
+export const HARNESS_NOW = "2026-11-25T00:30:00Z";
+
+/** 01:00 in Asia/Shanghai on the day after {@link HARNESS_NOW}: a subscription for 00:00 is due, the 07:30 default is not. */
+export const NEXT_NIGHT = "2026-11-25T17:00:00Z";
+
 /**
  * The real Telegram adapter, built by `createAdapter` from configuration
  * as `npm start` does, against a fake Bot API server and a local image
@@ -67,10 +73,11 @@ export async function startTelegram(options: HarnessOptions = {}): Promise<Harne
   const [tg, host, snapshot] = await Promise.all([FakeTelegram.start(options.fake), ImageServer.start(), snapshotOf(options.library)]);
   host.route(ZEN_PATH, { kind: "image", bytes: jpegBytes(3000) });
   const dir = await mkdtemp(path.join(os.tmpdir(), "article-bot-telegram-"));
-  const store = await openSqliteStore(path.join(dir, "bot.sqlite"));
+  // One clock for the core, the adapter and the store: nothing a spec sees depends on the hour it runs at.
+  const clock = fakeClock(HARNESS_NOW);
+  const store = await openSqliteStore(path.join(dir, "bot.sqlite"), { clock });
   const logs: string[] = [];
   const log = pino({ level: "debug" }, new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) }));
-  const clock = fakeClock("2026-11-25T00:30:00Z");
   const core = new Core({
     library: () => snapshot,
     store,

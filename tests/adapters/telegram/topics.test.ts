@@ -7,7 +7,7 @@ import { fakeClock } from "../../helpers/bot.ts";
 import { user, type ApiCall } from "../../helpers/fake-telegram.ts";
 import { parseHtml } from "../../helpers/fake-telegram-checks.ts";
 import { FAST, pushService } from "../../push/helpers.ts";
-import { snapshotOf, startTelegram, type Harness } from "./harness.ts";
+import { NEXT_NIGHT, snapshotOf, startTelegram, type Harness } from "./harness.ts";
 
 /**
  * Forum groups: Telegram communities split into topics. A question asked
@@ -35,13 +35,10 @@ describe("Telegram forum topics", () => {
   /** A message in a topic of the forum; `null`: in its General topic. */
   const say = (text: string, topic: number | null = TOPIC, from = admin) => h.tg.userMessage(text, { chat: forum, from, topic: topic ?? undefined }).message;
   const sentIn = (method: string, skip = 0): Promise<ApiCall> => h.tg.waitForCall(method, (c) => String(c.payload.chat_id) === String(forum.id), { skip });
-  /**
-   * A push service whose clock is a day ahead of the store's (subscriptions
-   * are stamped with the real time): a subscription for 00:00 is due.
-   */
+  /** A push service at 01:00 the night after the harness's time: a subscription for 00:00 is due. */
   const tomorrowsPush = async () => {
     const snapshot = await snapshotOf();
-    return pushService(h.store, fakeClock(new Date(Date.now() + 24 * 3600_000).toISOString()), [h.adapter.sender], { paces: FAST, library: () => snapshot });
+    return pushService(h.store, fakeClock(NEXT_NIGHT), [h.adapter.sender], { paces: FAST, library: () => snapshot });
   };
 
   it("answers a question asked in a topic in that topic, quoting it", async () => {
