@@ -41,8 +41,9 @@ export function markerOf(file: string): string {
  * before (its marker is there: SQLite would silently make a new, empty
  * one, and every subscriber would be forgotten), or a file that fails
  * SQLite's quick_check (a damaged index page opens fine, then every push
- * claim fails each minute). Nothing is written. A brand-new install (no
- * marker) passes.
+ * claim fails each minute). The database is not changed (the check is
+ * read-only; it may leave SQLite's empty -wal and -shm beside it). A
+ * brand-new install (no marker) passes.
  * @throws DatabaseStartError naming the file, what is wrong and how to restore it
  */
 export async function checkBeforeStart(file: string, options: StartCheckOptions): Promise<void> {

@@ -85,4 +85,21 @@ describe("opening the SQLite store at start", () => {
     expect(await store.listSubscriptions()).toHaveLength(SUBSCRIBERS);
     await store.close();
   });
+
+  it("a stop requested during the check (SIGTERM at start-up) ends it at once instead of waiting out its time limit", async () => {
+    const dir = dataDir();
+    const file = await ranBefore(dir);
+    const holder = new Database(file);
+    holder.pragma("journal_mode = DELETE");
+    holder.exec("BEGIN EXCLUSIVE");
+    try {
+      const stop = new AbortController();
+      // "opening store" is logged just before the check starts; the lock keeps the check from finishing for 10 minutes.
+      const { log } = recordingLog((line) => line.msg === "opening store" && setImmediate(() => stop.abort(new Error("SIGTERM"))));
+      await expect(openStore(loadConfig({ DATA_DIR: dir }), log, { timeLimitMs: 600_000, signal: stop.signal })).rejects.toThrow("SIGTERM");
+    } finally {
+      holder.exec("ROLLBACK");
+      holder.close();
+    }
+  });
 });
