@@ -8,6 +8,7 @@ import { createLogger, silentLogger, type Logger } from "../../src/log.ts";
 import { RecentLogs } from "../../src/util/recent-logs.ts";
 import { downloadImage } from "../../src/net/download.ts";
 import { Health, type AdapterStatus } from "../../src/observability/health.ts";
+import { knownPlatforms } from "../../src/cli/platforms.ts";
 import { createWebApp } from "../../src/web/app.ts";
 import type { WebDeps } from "../../src/web/deps.ts";
 import { WebImages } from "../../src/web/images.ts";
@@ -209,6 +210,7 @@ export async function webSite(options: WebSiteOptions = {}) {
     clock,
     timeZone: "Asia/Shanghai",
     health: () => health.report(),
+    platforms: knownPlatforms(),
     pushNow: options.pushNow ?? (async () => "推送已开始"),
     groups: bot.groups,
     sync: options.sync,
