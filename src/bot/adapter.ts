@@ -55,7 +55,8 @@ export class AdapterFatalError extends Error {
  * ({@link PlatformTraits}: name, buttons, link setting, group policy,
  * secrets, alerts, console block), so nothing under `src/` names one.
  */
-export interface AdapterModule<C = unknown> extends PlatformTraits {  /**
+export interface AdapterModule<C = unknown> extends PlatformTraits {
+  /**
    * The adapter's own settings, read and checked from the environment with
    * its own zod schema; undefined when the platform is not configured.
    * @throws ConfigError naming each bad variable

@@ -148,7 +148,8 @@ export async function startBot(config: Config, log: Logger, options: StartOption
   const entries: Configured[] = configured.length > 0 ? configured : [{ module: CONSOLE, config: {} }];
   // What the core, the alerts and the console know of each platform: its module's traits.
   const platforms = knownPlatforms(entries.map((e) => e.module));
-  for (const warning of configWarnings(config, PLATFORMS.map((m) => m.platform))) log.warn(warning);
+  const names = PLATFORMS.map((m) => m.platform);
+  for (const warning of configWarnings(config, names)) log.warn(warning);
   try {
     const store = await openStore(config, log);
     opened.push(() => store.close());
