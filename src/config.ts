@@ -45,6 +45,7 @@ const envSchema = z.object({
   // Short passwords are guessed even at 5 attempts a minute.
   ADMIN_PASSWORD: z.preprocess(blankAsUndefined, z.string().min(12, "must be at least 12 characters").optional()),
   WEB_IMAGE_CACHE_MB: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1).default(512)),
+  TRUST_PROXY: z.preprocess(blankAsUndefined, z.enum(["true", "false", "1", "0", "yes", "no"]).default("false")),
 });
 
 /** The sync's variables, also read on their own by `article-bot sync`. */
@@ -105,6 +106,8 @@ export interface WebConfig {
   adminPassword?: string;
   /** Disk budget of the image cache, in bytes (WEB_IMAGE_CACHE_MB). */
   imageCacheBytes: number;
+  /** A reverse proxy in front sets `X-Forwarded-For` (TRUST_PROXY): the console throttles logins by the client it names. */
+  trustProxy: boolean;
 }
 
 /**
@@ -186,6 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
       public: ["true", "1", "yes"].includes(e.WEB_PUBLIC),
       adminPassword: e.ADMIN_PASSWORD,
       imageCacheBytes: e.WEB_IMAGE_CACHE_MB * 1024 * 1024,
+      trustProxy: ["true", "1", "yes"].includes(e.TRUST_PROXY),
     },
   };
 }

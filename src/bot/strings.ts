@@ -125,8 +125,9 @@ export const t = {
   alertUnreachable: (platform: string, minutes: number, error: string | undefined) => `⚠️ 已有 ${minutes} 分钟连不上 ${platform}${error ? `（${clip(error, 120)}）` : ""}。其他平台照常服务。`,
   alertBack: (platform: string) => `✅ ${platform} 已恢复连接。`,
   onThisDay: (year: string, title: string, url?: string) => `那年今日（${year}）：《${title}》${url ? ` ${url}` : ""}`,
-  pushStarted: (chats: number) => `开始推送今日禅定时刻：${chats} 个会话待推送。发送 /stats 查看进度。`,
-  pushNothingToDo: "今天的禅定时刻已经推送给所有订阅者了。",
+  /** `uncertain`: chats whose last try timed out; the message may have arrived, so /push_now does not resend it. */
+  pushStarted: (chats: number, uncertain = 0) => `开始推送今日禅定时刻：${chats} 个会话待推送。${pushUncertain(uncertain)}发送 /stats 查看进度。`,
+  pushNothingToDo: (uncertain = 0) => (uncertain > 0 ? `没有需要补发的会话。${pushUncertain(uncertain)}` : "今天的禅定时刻已经推送给所有订阅者了。"),
   pushBusy: "推送正在进行中，请稍后用 /stats 查看进度。",
   pushNoImage: "还没有禅定时刻的图片，无法推送。",
   stats: (s: { perPlatform: Array<[string, number]>; day: string; sent: number; failed: number; inFlight: number; next?: { today: boolean; time: string } }) =>
@@ -172,4 +173,9 @@ export const t = {
 export function clip(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max).join("")}…`;
+}
+
+/** The /push_now note on chats it leaves alone because the last try may have arrived. */
+function pushUncertain(chats: number): string {
+  return chats > 0 ? `另有 ${chats} 个会话上次发送没有得到确认（可能已经收到），不会重发。` : "";
 }

@@ -247,6 +247,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       log: log.child({ component: "web" }),
       public: config.web.public,
       adminPassword: config.web.adminPassword,
+      trustProxy: config.web.trustProxy,
     });
     push.start();
     stopPush = once(() => drain(push, pushing, log));

@@ -57,4 +57,6 @@ export interface WebDeps {
   public: boolean;
   /** ADMIN_PASSWORD: no console without it. */
   adminPassword?: string;
+  /** TRUST_PROXY: a reverse proxy in front writes the client's address into `X-Forwarded-For` (the console's login throttle counts by it). */
+  trustProxy: boolean;
 }

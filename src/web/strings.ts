@@ -49,7 +49,7 @@ export const ui = {
   login: "登录",
   logout: "退出",
   wrongPassword: "密码不对。",
-  throttled: "尝试太多次，请一分钟后再试。",
+  throttled: (minutes: number) => `尝试太多次，请 ${minutes} 分钟后再试。`,
   expiredForm: "页面已过期，请刷新后再试。",
   adapters: "平台状态",
   connected: "在线",

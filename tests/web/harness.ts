@@ -178,6 +178,8 @@ export interface WebSiteOptions {
   pushNow?: () => Promise<string>;
   /** The sync inside the bot (SYNC_REPO), when it runs. */
   sync?: WebDeps["sync"];
+  /** TRUST_PROXY. */
+  trustProxy?: boolean;
   /** Writes the library into `dir` with its images on `images`; resolves to the article folder. Default: {@link ARTICLES}. */
   library?: (dir: string, images: ImageServer) => Promise<string>;
 }
@@ -222,6 +224,7 @@ export async function webSite(options: WebSiteOptions = {}) {
     log: logging.log,
     public: options.public ?? true,
     adminPassword: options.password,
+    trustProxy: options.trustProxy ?? false,
   };
   const app: Hono = createWebApp(deps);
   return {
@@ -241,8 +244,8 @@ export async function webSite(options: WebSiteOptions = {}) {
     },
     clock,
     logging,
-    /** A GET or a form POST against the app, as a browser would send it. */
-    async request(pathname: string, init: { method?: string; form?: Record<string, string>; cookie?: string; headers?: Record<string, string> } = {}) {
+    /** A GET or a form POST against the app, as a browser at `from` (default 198.51.100.10) would send it. */
+    async request(pathname: string, init: { method?: string; form?: Record<string, string>; cookie?: string; from?: string; headers?: Record<string, string> } = {}) {
       const headers: Record<string, string> = { ...init.headers };
       if (init.cookie) headers.cookie = init.cookie;
       let body: string | undefined;
@@ -250,7 +253,9 @@ export async function webSite(options: WebSiteOptions = {}) {
         headers["content-type"] = "application/x-www-form-urlencoded";
         body = new URLSearchParams(init.form).toString();
       }
-      return app.request(`http://127.0.0.1${pathname}`, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" });
+      // What @hono/node-server passes as `c.env`: the node request, with its socket's peer.
+      const env = { incoming: { socket: { remoteAddress: init.from ?? "198.51.100.10" } } };
+      return app.request(`http://127.0.0.1${pathname}`, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" }, env);
     },
     async close() {
       await cleanup();
