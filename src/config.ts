@@ -142,12 +142,13 @@ export interface SyncConfig {
  * Settings that work but are probably not what the operator meant, one
  * line each, for the log at start. A bare id in ADMIN_IDS matches a user
  * with that id on every platform, and ids of different platforms can
- * coincide.
+ * coincide. `platforms`: the names of the platforms it may run on, for
+ * the suggestion.
  */
-export function configWarnings(config: Config): string[] {
+export function configWarnings(config: Config, platforms: readonly string[]): string[] {
   return config.adminIds
     .filter((id) => !id.includes(":"))
-    .map((id) => `ADMIN_IDS entry "${id}" names no platform, so it makes a user with that id an admin on every platform; write telegram:${id} or wechat:${id}`);
+    .map((id) => `ADMIN_IDS entry "${id}" names no platform, so it makes a user with that id an admin on every platform; write ${platforms.map((p) => `${p}:${id}`).join(" or ")}`);
 }
 
 /** `images.lan`, `10.1.2.3`, `[fd00::1]`, `10.0.0.0/8`, `fd00::/8`. */

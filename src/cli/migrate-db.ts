@@ -1,5 +1,6 @@
 import path from "node:path";
-import { createLogger, redactSecrets, secretsFromEnv } from "../log.ts";
+import { createLogger, redactSecrets } from "../log.ts";
+import { processSecrets } from "./platforms.ts";
 import { CopyError, copySqliteToPostgres, formatCopyReport } from "../store/postgres-copy.ts";
 import { isPostgresUrl } from "../store/postgres.ts";
 import { parseOrUsage } from "./args.ts";
@@ -28,7 +29,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const from = path.resolve(values.from ?? path.join(values.data ?? env.DATA_DIR ?? "data", "article-bot.sqlite"));
   const to = values.to ?? env.DATABASE_URL;
   if (!isPostgresUrl(to)) return usageError(to ? "--to must be a postgres:// or postgresql:// URL" : "missing --to <postgres url> (or $DATABASE_URL)");
-  const secrets = secretsFromEnv({ ...env, DATABASE_URL: to });
+  const secrets = processSecrets({ ...env, DATABASE_URL: to });
   const log = createLogger({ level: env.LOG_LEVEL ?? "warn", secrets });
   try {
     process.stdout.write(formatCopyReport(await copySqliteToPostgres(from, to, log)));
