@@ -104,6 +104,8 @@ export const t = {
   settingOneAccount: "文章库里只有一个公众号，不需要选择。",
   settingUnknownAccounts: (unknown: readonly string[], all: readonly string[]) => `没有这些公众号：${unknown.map((a) => `「${clip(a, 20)}」`).join("")}。可选：${all.join("、")}，或「全部」。`,
   settingNotSubscribed: "未订阅",
+  /** The link setting's name on a platform that declares no name of its own (see `linkPreview` in src/bot/platform.ts). */
+  linkCardSetting: "链接卡片",
   settingPushNeedsSubscription: "本群还没有订阅每日推送。发送「订阅 08:00」即可订阅并设好时间。",
   statsGroups: (lines: readonly string[]) => ["群（启用、停用或改过设置的）：", ...lines].join("\n"),
   /** The settings a group changed, as /stats lists them. */
@@ -119,12 +121,7 @@ export const t = {
   failed: "抱歉，出了点问题，这次没有办成，请稍后再试。",
   pushDisabled: "推送服务没有启用。",
   slowDown: "消息有点多，请稍等一会儿再问我。",
-  /** Alerts to bot admins (ADMIN_IDS) about another platform. */
-  alertWechatLoggedOut: (reason: string | undefined, qrUrl: string | undefined) =>
-    [
-      `⚠️ 微信账号已掉线${reason ? `（${clip(reason, 80)}）` : ""}，机器人在微信上暂停服务，回复和推送会等到重新登录后再发。`,
-      qrUrl ? `请用机器人的微信扫码重新登录：${qrUrl}` : "请检查机器人的微信登录状态。",
-    ].join("\n"),
+  /** Alerts to bot admins (ADMIN_IDS) about another platform (a platform may word its own: its `alerts` trait). */
   alertUnreachable: (platform: string, minutes: number, error: string | undefined) => `⚠️ 已有 ${minutes} 分钟连不上 ${platform}${error ? `（${clip(error, 120)}）` : ""}。其他平台照常服务。`,
   alertBack: (platform: string) => `✅ ${platform} 已恢复连接。`,
   onThisDay: (year: string, title: string, url?: string) => `那年今日（${year}）：《${title}》${url ? ` ${url}` : ""}`,
@@ -173,7 +170,7 @@ export const t = {
 } as const;
 
 /** Echo at most `max` characters of what a user typed: a 100 KB message must not come back whole. */
-function clip(text: string, max: number): string {
+export function clip(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max).join("")}…`;
 }

@@ -9,7 +9,7 @@ import { configWarnings, loadConfig, type Config, type SyncConfig } from "../con
 import type { Env } from "../env.ts";
 import type { Ticker } from "../cron.ts";
 import { LiveLibrary } from "../catalog/live.ts";
-import { createLogger, redactSecrets, secretsFromEnv, type Logger } from "../log.ts";
+import { createLogger, redactSecrets, type Logger } from "../log.ts";
 import { ImageCache } from "../net/image-cache.ts";
 import { downloadImage } from "../net/download.ts";
 import { RecentLogs } from "../util/recent-logs.ts";
@@ -28,6 +28,7 @@ import { CONSOLE, PLATFORMS } from "../../adapters/index.ts";
 import { banner } from "../../adapters/console/banner.ts";
 import type { OnProgress } from "../util/progress.ts";
 import { parseOrUsage } from "./args.ts";
+import { knownPlatforms, processSecrets } from "./platforms.ts";
 import { indexingLine, terminalProgress } from "./progress.ts";
 import { Shutdown } from "./shutdown.ts";
 import { Supervised } from "./supervisor.ts";
@@ -104,7 +105,7 @@ export async function run(args: string[]): Promise<number> {
   // In the terminal chat, info lines would drown the conversation.
   const consoleOnly = platforms.length === 0;
   const recentLogs = new RecentLogs();
-  const log = createLogger({ level: consoleOnly && !env.LOG_LEVEL ? "warn" : config.logLevel, recent: recentLogs });
+  const log = createLogger({ level: consoleOnly && !env.LOG_LEVEL ? "warn" : config.logLevel, recent: recentLogs, secrets: processSecrets() });
   const shutdown = new Shutdown();
   // Not a blank terminal while the library loads: a first index build of a large library takes minutes.
   if (consoleOnly) process.stdout.write(`${banner.loading}\n`);
@@ -129,7 +130,7 @@ export async function run(args: string[]): Promise<number> {
     const request = await shutdown.requested;
     log.info({ reason: request.reason }, "shutting down");
     await running.stop();
-    if (request.message) process.stderr.write(`article-bot: ${redactSecrets(request.message, secretsFromEnv(process.env))}\n`);
+    if (request.message) process.stderr.write(`article-bot: ${redactSecrets(request.message, processSecrets())}\n`);
     return request.exitCode;
   } finally {
     shutdown.dispose();
@@ -155,10 +156,13 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     await stopPush?.();
     for (const close of opened.reverse()) await close().catch((err: unknown) => log.warn({ err: oneLine(err) }, "closing after start-up failed"));
   };
-  for (const warning of configWarnings(config)) log.warn(warning);
+  const configured = options.platforms ?? [];
+  const entries: Configured[] = configured.length > 0 ? configured : [{ module: CONSOLE, config: {} }];
+  // What the core, the alerts and the console know of each platform: its module's traits.
+  const platforms = knownPlatforms(entries.map((e) => e.module));
+  const names = PLATFORMS.map((m) => m.platform);
+  for (const warning of configWarnings(config, names)) log.warn(warning);
   try {
-    const configured = options.platforms ?? [];
-    const entries: Configured[] = configured.length > 0 ? configured : [{ module: CONSOLE, config: {} }];
     const store = await openStore(config, log, { newDatabase: options.newDatabase, signal });
     opened.push(() => store.close());
     signal?.throwIfAborted();
@@ -225,6 +229,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       triggers: config.triggers,
       adminIds: config.adminIds,
       groups: config.groups,
+      platforms,
       timeZone: config.pushTimeZone,
       defaultPushTime: push.defaultTime,
       admin: adminActions(push, announcer, sync, config.pushTimeZone),
@@ -239,6 +244,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       clock,
       timeZone: config.pushTimeZone,
       health: () => observability.health.report(),
+      platforms,
       pushNow: () => push.pushNow(),
       groups: core.groups,
       sync,
@@ -296,6 +302,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       log: log.child({ component: "alerts" }),
       adminIds: config.adminIds,
       adapters: () => supervised().map((s) => ({ status: s.status(), sender: s.adapter.sender })),
+      platforms,
     });
     alerts.start();
 
@@ -423,5 +430,5 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 
 /** An error as one line: its message, never its stack, and never a secret it quotes (stderr bypasses the logger). */
 function oneLine(err: unknown): string {
-  return redactSecrets(firstLineOf(err), secretsFromEnv(process.env));
+  return redactSecrets(firstLineOf(err), processSecrets());
 }

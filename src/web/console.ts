@@ -10,7 +10,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import QRCode from "qrcode";
 import { sameSecret, token, ConsoleAuth, SESSION_TTL_MS, type Session } from "./auth.ts";
 import { clientAddress } from "./request.ts";
-import { consolePage, loginPage } from "./console-view.ts";
+import { consoleBlockOf, consolePage, loginPage } from "./console-view.ts";
 import type { WebDeps } from "./deps.ts";
 import { ui } from "./strings.ts";
 
@@ -108,9 +108,9 @@ export function consoleRoutes(deps: WebDeps & { adminPassword: string }): { app:
   });
 
   app.get("/qr.svg", guard, async (c) => {
-    const pending = deps.health().adapters.find((a) => typeof a.qrCode === "string" && !a.loggedIn);
+    const pending = deps.health().adapters.flatMap((a) => consoleBlockOf(deps, a)?.qr ?? [])[0];
     if (!pending) return c.text("no QR code pending\n", 404);
-    const svg = await QRCode.toString(pending.qrCode as string, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
+    const svg = await QRCode.toString(pending.code, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
     return c.body(svg, 200, { "content-type": "image/svg+xml", "cache-control": "no-store" });
   });
 

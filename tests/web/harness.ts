@@ -8,6 +8,8 @@ import { createLogger, silentLogger, type Logger } from "../../src/log.ts";
 import { RecentLogs } from "../../src/util/recent-logs.ts";
 import { downloadImage } from "../../src/net/download.ts";
 import { Health, type AdapterStatus } from "../../src/observability/health.ts";
+import type { Platforms } from "../../src/bot/platform.ts";
+import { knownPlatforms } from "../../src/cli/platforms.ts";
 import { createWebApp } from "../../src/web/app.ts";
 import type { WebDeps } from "../../src/web/deps.ts";
 import { WebImages } from "../../src/web/images.ts";
@@ -170,6 +172,8 @@ export interface WebSiteOptions {
   password?: string;
   /** The adapters /healthz would show. */
   adapters?: AdapterStatus[];
+  /** The platforms' traits; default: those of every platform in adapters/index.ts. */
+  platforms?: Platforms;
   now?: string;
   pushNow?: () => Promise<string>;
   /** The sync inside the bot (SYNC_REPO), when it runs. */
@@ -211,6 +215,7 @@ export async function webSite(options: WebSiteOptions = {}) {
     clock,
     timeZone: "Asia/Shanghai",
     health: () => health.report(),
+    platforms: options.platforms ?? knownPlatforms(),
     pushNow: options.pushNow ?? (async () => "推送已开始"),
     groups: bot.groups,
     sync: options.sync,
