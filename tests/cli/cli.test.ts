@@ -123,4 +123,36 @@ describe("the terminal chat", () => {
       await bot.cleanup();
     }
   });
+
+  it("with .env.example's LOG_LEVEL=info, logs only warnings and errors: no info line between the answers", async () => {
+    const bot = await startBotProcess({
+      env: { HTTP_PORT: "" },
+      input: "墨荷\n",
+      prepare: (d) => copyFile(path.join(REPO, ".env.example"), path.join(d, ".env")),
+    });
+    try {
+      expect((await bot.exited).code).toBe(0);
+      expect(bot.stdout()).toContain("找到 1 篇与「墨荷」相关的文章");
+      const logLines = bot.stderr().split("\n").filter((l) => l.startsWith("{"));
+      expect(logLines.filter((l) => JSON.parse(l).level < 40)).toEqual([]);
+    } finally {
+      await bot.cleanup();
+    }
+  });
+
+  it("with HTTP_PORT set, the end of its input ends only the chat: one line says so, the web pages go on until SIGTERM", async () => {
+    const bot = await startBotProcess({ input: "墨荷\n" }); // HTTP_PORT=0, LOG_LEVEL=info; stdin ends after one line
+    try {
+      const line = JSON.parse(await bot.waitForLog(/terminal chat ended/));
+      expect(line.msg).toBe(`terminal chat ended (console input closed); the bot goes on serving the web pages at ${line.url}`);
+      expect(bot.stdout()).toContain("找到 1 篇与「墨荷」相关的文章");
+      expect((await fetch(`${line.url}/healthz`)).status).toBe(200);
+      expect(await (await fetch(`${line.url}/?q=${encodeURIComponent("墨荷")}`)).text()).toContain("独一无二");
+      expect(bot.child.exitCode).toBeNull();
+      bot.child.kill("SIGTERM");
+      expect((await bot.exited).code).toBe(0);
+    } finally {
+      await bot.cleanup();
+    }
+  });
 });
