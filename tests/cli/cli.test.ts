@@ -47,6 +47,15 @@ describe("flags", () => {
     }
   });
 
+  it.each([["start"], ["search"], ["import"], ["sync"], ["backup"], ["restore"], ["migrate-db"]])("%s --help describes every flag of its usage line", async (command) => {
+    const { code, stdout } = await cli([command, "--help"]);
+    expect(code).toBe(0);
+    const [usage = "", ...rest] = stdout.split("\n");
+    const flags = [...new Set(usage.match(/--[a-z-]+/g))];
+    expect(flags.length).toBeGreaterThan(0);
+    for (const flag of flags) expect(rest.some((line) => line.trimStart().startsWith(`${flag} `)), `${command} ${flag}`).toBe(true);
+  });
+
   it.each([["start"], ["search"], ["import"], ["migrate-db"]])("%s with an unknown flag: the problem, the command's usage, exit 2", async (command) => {
     const { code, stderr } = await cli([command, "--bogus"]);
     expect(code).toBe(2);
