@@ -3,7 +3,9 @@
  * unit without a container daemon (none is reachable in CI); the runtime
  * steps themselves run in deploy/smoke.sh, which .ci/run calls.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
@@ -163,8 +165,14 @@ describe("the systemd unit", () => {
 
   it("runs the bot directly from an env file, restarting it on failure", () => {
     expect(setting("EnvironmentFile")).toEqual(["/etc/article-bot/env"]);
-    expect(setting("ExecStart")).toEqual([`/usr/bin/node ${pkg.bin["article-bot"]} start --data /var/lib/article-bot`]);
+    expect(setting("ExecStart")).toEqual([`/usr/bin/env node ${pkg.bin["article-bot"]} start --data /var/lib/article-bot`]);
     expect(setting("Restart")).toEqual(["on-failure"]);
+  });
+
+  it("runs the node on the PATH, wherever it was installed (not a fixed /usr/bin/node)", () => {
+    const [command = "", ...args] = setting("ExecStart")[0]!.split(" ");
+    const found = execFileSync(command, [...args.slice(0, 1), "--version"], { env: { PATH: path.dirname(process.execPath) }, encoding: "utf8" });
+    expect(found.trim()).toBe(process.version);
   });
 
   it("is sandboxed: read-only system but for the data directory, private /tmp, no new privileges", () => {
