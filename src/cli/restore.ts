@@ -38,8 +38,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     }
     const sessions = backup.sessions.length > 0 ? ` and the WeChat session (${backup.sessions.join(", ")})` : "";
     process.stdout.write(
-      `restored ${summaryLine(backup.summary)}${sessions} from the backup of ${backup.manifest.createdAt} into ${dataDir}\n` +
-        (previous ? `the database it replaced is kept as ${previous}\n` : ""),
+      `restored ${summaryLine(backup.summary)}${sessions} from the backup of ${backup.manifest.createdAt} into ${dataDir}\n` + (previous ? `the database it replaced is kept as ${previous}\n` : ""),
     );
     return 0;
   } catch (err) {

@@ -118,7 +118,9 @@ describe("article-bot backup and restore", () => {
     chmodSync(path.join(target, "article-bot.sqlite"), 0o644);
     const restore = await cli(["restore", file, "--data", target]);
     expect(restore.code).toBe(0);
-    expect(restore.stdout).toMatch(/^restored 3 daily-image subscriptions, 2 new-article subscriptions, 0 deliveries and the WeChat session \(article-bot\.memory-card\.json\) from the backup of \d{4}-/);
+    expect(restore.stdout).toMatch(
+      /^restored 3 daily-image subscriptions, 2 new-article subscriptions, 0 deliveries and the WeChat session \(article-bot\.memory-card\.json\) from the backup of \d{4}-/,
+    );
     expect(restore.stdout).toContain(`the database it replaced is kept as ${path.join(target, "article-bot.sqlite.before-restore")}`);
     expect(subscribedChats(target)).toEqual([1, 2, 3]);
     expect(readFileSync(path.join(target, "article-bot.memory-card.json"), "utf8")).toBe('{"login":"session of the bot account"}');

@@ -53,7 +53,11 @@ describe("flags", () => {
     const [usage = "", ...rest] = stdout.split("\n");
     const flags = [...new Set(usage.match(/--[a-z-]+/g))];
     expect(flags.length).toBeGreaterThan(0);
-    for (const flag of flags) expect(rest.some((line) => line.trimStart().startsWith(`${flag} `)), `${command} ${flag}`).toBe(true);
+    for (const flag of flags)
+      expect(
+        rest.some((line) => line.trimStart().startsWith(`${flag} `)),
+        `${command} ${flag}`,
+      ).toBe(true);
   });
 
   it.each([["start"], ["search"], ["import"], ["migrate-db"]])("%s with an unknown flag: the problem, the command's usage, exit 2", async (command) => {
@@ -142,7 +146,10 @@ describe("the terminal chat", () => {
     try {
       expect((await bot.exited).code).toBe(0);
       expect(bot.stdout()).toContain("找到 1 篇与「墨荷」相关的文章");
-      const logLines = bot.stderr().split("\n").filter((l) => l.startsWith("{"));
+      const logLines = bot
+        .stderr()
+        .split("\n")
+        .filter((l) => l.startsWith("{"));
       expect(logLines.filter((l) => JSON.parse(l).level < 40)).toEqual([]);
     } finally {
       await bot.cleanup();

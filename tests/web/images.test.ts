@@ -71,7 +71,11 @@ describe("images served by the bot", () => {
     expect(urls.length).toBeGreaterThan(40);
     for (const url of urls) site.images.route(new URL(url).pathname, { kind: "status", status: 502 });
     const host = new URL(urls[0]!).host;
-    const lines = () => site!.logging.output().split("\n").filter((l) => l.includes(`web images from ${host} could not be downloaded`));
+    const lines = () =>
+      site!.logging
+        .output()
+        .split("\n")
+        .filter((l) => l.includes(`web images from ${host} could not be downloaded`));
 
     // One page view of the gallery: every image asked for, six at a time as a browser does.
     const statuses = await likeABrowser(urls.slice(1).map(imagePath));
