@@ -37,9 +37,8 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       renameSync(path.join(staging, name), session);
     }
     const sessions = backup.sessions.length > 0 ? ` and the WeChat session (${backup.sessions.join(", ")})` : "";
-    process.stdout.write(
-      `restored ${summaryLine(backup.summary)}${sessions} from the backup of ${backup.manifest.createdAt} into ${dataDir}\n` + (previous ? `the database it replaced is kept as ${previous}\n` : ""),
-    );
+    const kept = previous ? `the database it replaced is kept as ${previous}\n` : "";
+    process.stdout.write(`restored ${summaryLine(backup.summary)}${sessions} from the backup of ${backup.manifest.createdAt} into ${dataDir}\n${kept}`);
     return 0;
   } catch (err) {
     if (!(err instanceof BackupError)) throw err;
