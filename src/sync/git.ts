@@ -91,11 +91,18 @@ export function git(args: readonly string[], opts: GitOptions): Promise<string> 
         if (e.code === "ENOENT") return reject(new GitError("git is not installed (the system git is required for sync)"));
         if (e.killed) return reject(new GitError(`git ${args[0]} timed out after ${Math.round(opts.timeoutMs / 1000)} s`));
         const why = errorLines(stderr) || e.message;
-        reject(new GitError(`git ${args[0]} failed: ${redactUrls(why)}`, typeof e.code === "number" ? e.code : undefined));
+        const hint = /detected dubious ownership/.test(stderr) ? OWNERSHIP_HINT : "";
+        reject(new GitError(`git ${args[0]} failed: ${redactUrls(why)}${hint}`, typeof e.code === "number" ? e.code : undefined));
       },
     );
   });
 }
+
+/**
+ * git's own hint for a repository another user owns is a setting in the
+ * global configuration, which the sync never reads (see {@link gitEnv}).
+ */
+const OWNERSHIP_HINT = " (the sync reads no global git configuration, so that setting would not reach it: give the repository to the user the bot runs as)";
 
 /**
  * What git's stderr says went wrong, not its progress: from the first

@@ -154,7 +154,7 @@ describe("article-bot sync", () => {
       const failed = await syncLibrary(opts());
       expect(failed.status).toBe("failed");
       expect(failed.error).toMatch(
-        /^git ls-remote failed: fatal: detected dubious ownership in repository at '.*' \/ To add an exception for this directory, call: \/ git config --global --add safe\.directory /,
+        /^git ls-remote failed: fatal: detected dubious ownership in repository at '.*' \/ To add an exception for this directory, call: \/ git config --global --add safe\.directory .* \(the sync reads no global git configuration, so that setting would not reach it: give the repository to the user the bot runs as\)$/,
       );
     },
   );
