@@ -103,13 +103,13 @@ export class Core {
       admin: deps.admin,
     }));
     this.pipeline = Pipeline.start()
-      .then(addressing((ctx) => groups.triggersOf(ctx), table))
-      .then(admission(deps.rateLimit))
-      .then(parsing(table))
-      .then(groupPolicy(groups, deps.adminIds))
-      .then(emptyText())
-      .thenEach(deps.policies ?? [])
-      .then(dispatch(deps.adminIds))
+      .use(addressing((ctx) => groups.triggersOf(ctx), table))
+      .use(admission(deps.rateLimit))
+      .use(parsing(table))
+      .use(groupPolicy(groups, deps.adminIds))
+      .use(emptyText())
+      .useEach(deps.policies ?? [])
+      .use(dispatch(deps.adminIds))
       .build();
   }
 

@@ -48,7 +48,7 @@ export type Stage<C extends RequestContext = Commanded, D extends C = C> = (ctx:
 type Next<C, D> = [C] extends [D] ? (ctx?: D) => Promise<Reply[]> : (ctx: D) => Promise<Reply[]>;
 
 /** A stage whose types were checked where the pipeline was put together ({@link Pipeline}). */
-// biome-ignore lint/suspicious/noExplicitAny: each stage's context was checked against the stages before it by Pipeline.then
+// biome-ignore lint/suspicious/noExplicitAny: each stage's context was checked against the stages before it by Pipeline.use
 type AnyStage = Stage<any, any>;
 
 /**
@@ -85,12 +85,12 @@ export class Pipeline<C extends RequestContext> {
   }
 
   /** Then `stage`, which may add facts (`D`). */
-  then<D extends C>(stage: Stage<C, D>): Pipeline<D> {
+  use<D extends C>(stage: Stage<C, D>): Pipeline<D> {
     return new Pipeline<D>([...this.stages, stage]);
   }
 
   /** Then each of `stages`, in order, none adding facts. */
-  thenEach(stages: readonly Stage<C>[]): Pipeline<C> {
+  useEach(stages: readonly Stage<C>[]): Pipeline<C> {
     return new Pipeline<C>([...this.stages, ...stages]);
   }
 

@@ -85,7 +85,10 @@ export function emptyText(): Stage<Parsed, Commanded> {
 export function dispatch(adminIds: readonly string[]): Stage {
   const isBotAdmin = (msg: Incoming) => senderIsBotAdmin(adminIds, msg);
   return async (ctx) => {
-    const { command: { spec, args }, msg } = ctx;
+    const {
+      command: { spec, args },
+      msg,
+    } = ctx;
     if (spec.authority === "bot_admin" && !isBotAdmin(msg)) throw new UserError(spec.refusal ?? t.adminOnly);
     if (spec.authority === "group_admin" && msg.isGroup && !isBotAdmin(msg) && !(await isGroupAdmin(msg))) throw new UserError(spec.refusal ?? t.groupAdminOnly);
     const replies = await spec.run({ msg, args, request: ctx });

@@ -98,11 +98,12 @@ describe("each request's facts, found once and kept on the request", () => {
     const named: Stage = async (ctx) => [{ kind: "text", text: ctx.command.spec.name }];
     const addressed: Stage<RequestContext, Addressed> = (ctx, next) => next(Object.assign(ctx, { text: ctx.msg.text }));
     // @ts-expect-error: before anything has read the command, a stage cannot read ctx.command
-    Pipeline.start().then(named);
+    Pipeline.start().use(named);
     // @ts-expect-error: nor after addressing alone
-    Pipeline.start().then(addressed).then(named);
-    const parsed: Stage<Addressed, Commanded> = (ctx, next) => next(Object.assign(ctx, { command: { spec: { name: ctx.text, aliases: [], authority: "anyone" as const, run: () => [] }, args: undefined } }));
-    const echo = Pipeline.start().then(addressed).then(parsed).then(named).build();
+    Pipeline.start().use(addressed).use(named);
+    const parsed: Stage<Addressed, Commanded> = (ctx, next) =>
+      next(Object.assign(ctx, { command: { spec: { name: ctx.text, aliases: [], authority: "anyone" as const, run: () => [] }, args: undefined } }));
+    const echo = Pipeline.start().use(addressed).use(parsed).use(named).build();
     expect(await echo({ msg: dm("最新") })).toEqual([{ kind: "text", text: "最新" }]);
   });
 });
