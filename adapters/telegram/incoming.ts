@@ -8,22 +8,26 @@ import { PLATFORM } from "./config.ts";
  * anonymous group admin), posted via an inline bot (our own cards), an
  * automatic forward from a linked channel, or a /command@otherbot.
  * `isGroupAdmin` is left for the caller (it needs an API call, made only when a command needs it).
+ * These are Telegram's facts about the message (who it mentions, what it
+ * says without the mention); whether it is for the bot — a private chat, a
+ * mention, a slash command, a group's trigger — is decided once, by the
+ * core's addressing stage (`src/bot/stages.ts`).
  */
 export function toIncoming(message: Message, me: UserFromGetMe): Incoming | undefined {
   const text = message.text;
   if (text === undefined || message.via_bot || message.is_automatic_forward) return undefined;
   const anonymousAdmin = message.sender_chat?.id === message.chat.id;
   if (!message.from || (message.from.is_bot && !anonymousAdmin)) return undefined;
-  const addressed = addressing(text, message.entities ?? [], me);
-  if (!addressed) return undefined;
+  const mention = mentionOf(text, message.entities ?? [], me);
+  if (!mention) return undefined;
   const isGroup = message.chat.type === "group" || message.chat.type === "supergroup";
   const incoming: Incoming = {
     platform: PLATFORM,
     chatId: String(message.chat.id),
     userId: String(message.from.id),
     isGroup,
-    mentioned: addressed.mentioned || isReplyToBot(message, me),
-    text: addressed.text,
+    mentioned: mention.mentioned || isReplyToBot(message, me),
+    text: mention.text,
     userName: message.from.username ?? message.from.first_name,
   };
   const topic = topicOf(message);
@@ -51,11 +55,13 @@ function isReplyToBot(message: Message, me: UserFromGetMe): boolean {
 }
 
 /**
- * Whether the text addresses the bot, and the text without its @mentions.
- * Undefined for a command addressed to another bot (`/help@otherbot`).
- * Entity offsets are UTF-16 code units, as JavaScript string indices.
+ * Whether the text names the bot (an @mention, or a command with its
+ * @username), and the text without its @mentions. Undefined for a command
+ * addressed to another bot (`/help@otherbot`): only Telegram knows the
+ * bot's username. Entity offsets are UTF-16 code units, as JavaScript
+ * string indices.
  */
-function addressing(text: string, entities: MessageEntity[], me: UserFromGetMe): { mentioned: boolean; text: string } | undefined {
+function mentionOf(text: string, entities: MessageEntity[], me: UserFromGetMe): { mentioned: boolean; text: string } | undefined {
   const username = me.username.toLowerCase();
   let mentioned = false;
   const cuts: Array<[number, number]> = [];

@@ -28,6 +28,9 @@ export interface AnswersDeps {
 
 type Chat = Pick<Incoming, "platform" | "chatId">;
 
+/** A search text's topic, and the account or author it names, if any. */
+type Scoped = { query: string; scope?: SearchScope };
+
 /** How a chat wants its answers (a group's 「设置」); a field left out takes the default. */
 export interface AnswerView {
   /** Results per search page (default {@link PAGE_SIZE}). */
@@ -63,7 +66,8 @@ export class Answers {
 
   /** Free text: what the reader means (see intents.ts), then a search if that is what it is. */
   ask(text: string, chat: Chat, view: AnswerView = {}): Reply {
-    const intent = readIntent(clip(text), this.deps.library().library);
+    const q = clip(text);
+    const intent = readIntent(q, this.deps.library().library);
     switch (intent.kind) {
       case "latest":
         return this.latest(view);
@@ -72,7 +76,8 @@ export class Answers {
       case "latestOf":
         return this.latestOf(intent, view);
       case "search":
-        return this.search(text, 0, chat, view);
+        // The intent already names the topic and its scope: read once per request.
+        return this.page(q, intent, 0, chat, view);
     }
   }
 
@@ -84,8 +89,13 @@ export class Answers {
    */
   search(query: string, offset: number, chat?: Chat, view: AnswerView = {}): Reply {
     const q = clip(query);
+    return this.page(q, this.scope(q), offset, chat, view);
+  }
+
+  /** {@link search} for the query `q`, its topic and scope already read. */
+  private page(q: string, scoped: Scoped, offset: number, chat: Chat | undefined, view: AnswerView): Reply {
     const pageSize = view.pageSize ?? PAGE_SIZE;
-    const { result, heading, library } = this.find(q, offset, pageSize, view.accounts);
+    const { result, heading, library } = this.find(scoped, offset, pageSize, view.accounts);
     if (nothingFound(result)) return { kind: "text", text: heading };
     if (result.hits.length === 0) return { kind: "text", text: t.noMorePages };
     if (chat) this.remember(chat, q, offset);
@@ -110,7 +120,7 @@ export class Answers {
    * matched is looked up only when asked for (it reads the bodies).
    */
   matches(query: string, limit: number, options: { accounts?: readonly string[]; passages?: boolean } = {}): Matches {
-    const { result, heading, library } = this.find(clip(query), 0, limit, options.accounts);
+    const { result, heading, library } = this.find(this.scope(clip(query)), 0, limit, options.accounts);
     if (nothingFound(result)) return { heading, tentative: false, total: 0, articles: [] };
     const many = showsAccounts(library);
     const articles = result.hits.map((h) => (options.passages ? hitCard(h, result.query, library.body(h.article.id), many) : toCard(h.article, many)));
@@ -186,16 +196,15 @@ export class Answers {
   }
 
   /** One search as the chat reads it, with the heading the chat would put over its results (or its 没有找到 sentence). */
-  private find(q: string, offset: number, limit: number, accounts?: readonly string[]): { result: SearchResult; heading: string; library: Library } {
+  private find(scope: Scoped, offset: number, limit: number, accounts?: readonly string[]): { result: SearchResult; heading: string; library: Library } {
     const { index, library } = this.deps.library();
-    const scope = this.scope(q);
     const result = index.search(scope.query, { offset, limit, ...within(scope.scope, accounts) });
     const heading = nothingFound(result) ? t.notFound(result.query.phrases) : result.tentative ? t.perhaps : t.found(result.query.phrases.join(" "), result.total, scope.scope?.label);
     return { result, heading, library };
   }
 
   /** The topic of a search text and the account or author it names, if any (「槽边往事 猫」 → 猫 in 槽边往事). */
-  private scope(q: string): { query: string; scope?: SearchScope } {
+  private scope(q: string): Scoped {
     const intent = readIntent(q, this.deps.library().library);
     return intent.kind === "search" ? intent : { query: q };
   }

@@ -1,4 +1,5 @@
 import type { Incoming, Reply } from "../chat/message.ts";
+import type { Request } from "./request.ts";
 
 /** Who may run a command. */
 export type Authority =
@@ -22,10 +23,11 @@ export interface MenuEntry {
   audience: MenuAudience;
 }
 
-/** What a command's handler gets: the request and the command's arguments. */
+/** What a command's handler gets: the message, the command's arguments, and the request's facts to share (its group's settings). */
 export interface CommandCall<A> {
   msg: Incoming;
   args: A;
+  request: Request;
 }
 
 /**

@@ -67,7 +67,7 @@ export function commandTable(s: CommandServices): CommandTable {
         authority: "anyone",
         menu: { start: t.commandMenu.start, help: t.commandMenu.help },
         // A group that set its own trigger prefixes is told those.
-        run: async ({ msg }) => text(table.help(t.helpIntro, await s.groups.triggersOf(msg))),
+        run: async ({ request }) => text(table.help(t.helpIntro, await s.groups.triggersOf(request))),
       }),
       defineCommand<string>({
         name: "search",
@@ -76,11 +76,11 @@ export function commandTable(s: CommandServices): CommandTable {
         menu: { search: t.commandMenu.search, s: t.commandMenu.s },
         help: t.helpLine.search,
         args: (rest) => rest,
-        run: ({ msg, args }) => {
+        run: ({ msg, args, request }) => {
           // An inline query lists matches beyond a chat page.
           if (msg.action?.kind === "list") return s.answers.list(msg.action.query, msg.action.offset, msg.action.limit);
           if (!args) throw new UserError(t.emptyQuery);
-          return s.groups.viewOf(msg).then((view) => s.answers.ask(args, msg, view));
+          return s.groups.viewOf(request).then((view) => s.answers.ask(args, msg, view));
         },
       }),
       defineCommand({
@@ -89,7 +89,7 @@ export function commandTable(s: CommandServices): CommandTable {
         authority: "anyone",
         menu: { latest: t.commandMenu.latest },
         help: () => t.helpLine.latest,
-        run: async ({ msg }) => (msg.action?.kind === "list" ? s.answers.list("", msg.action.offset, msg.action.limit) : s.answers.latest(await s.groups.viewOf(msg))),
+        run: async ({ msg, request }) => (msg.action?.kind === "list" ? s.answers.list("", msg.action.offset, msg.action.limit) : s.answers.latest(await s.groups.viewOf(request))),
       }),
       defineCommand({
         name: "random",
@@ -97,7 +97,7 @@ export function commandTable(s: CommandServices): CommandTable {
         authority: "anyone",
         menu: { random: t.commandMenu.random },
         help: () => t.helpLine.random,
-        run: async ({ msg }) => s.answers.random(await s.groups.viewOf(msg)),
+        run: async ({ request }) => s.answers.random(await s.groups.viewOf(request)),
       }),
       defineCommand({
         name: "accounts",
@@ -114,8 +114,8 @@ export function commandTable(s: CommandServices): CommandTable {
         authority: "anyone",
         help: () => t.helpLine.more,
         // A paging button names its page; the words ask for the one after the chat's last search.
-        run: async ({ msg }) => {
-          const view = await s.groups.viewOf(msg);
+        run: async ({ msg, request }) => {
+          const view = await s.groups.viewOf(request);
           return msg.action?.kind === "page" ? s.answers.search(msg.action.query, msg.action.offset, msg, view) : s.answers.more(msg, view);
         },
       }),
@@ -167,7 +167,7 @@ export function commandTable(s: CommandServices): CommandTable {
         menuFor: "group_admins",
         refusal: t.groupAdminOnlySwitch,
         help: () => t.helpLine.groups,
-        run: ({ msg }) => s.groups.enable(msg, by(msg)),
+        run: ({ msg, request }) => s.groups.enable(request, by(msg)),
       }),
       defineCommand({
         name: "disable",
@@ -176,7 +176,7 @@ export function commandTable(s: CommandServices): CommandTable {
         menu: { disable: t.commandMenu.disable },
         menuFor: "group_admins",
         refusal: t.groupAdminOnlySwitch,
-        run: ({ msg }) => s.groups.disable(msg, by(msg)),
+        run: ({ msg, request }) => s.groups.disable(request, by(msg)),
       }),
       defineCommand<string>({
         name: "settings",
@@ -186,7 +186,7 @@ export function commandTable(s: CommandServices): CommandTable {
         menuFor: "group_admins",
         refusal: t.groupAdminOnlySettings,
         args: (rest) => rest,
-        run: ({ msg, args }) => s.groups.settings(msg, args, by(msg)),
+        run: ({ msg, args, request }) => s.groups.settings(request, args, by(msg)),
       }),
       defineCommand({ name: "push_now", aliases: ["/push_now"], authority: "bot_admin", run: async () => text(await admin().pushNow()) }),
       defineCommand({

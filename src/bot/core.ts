@@ -6,12 +6,12 @@ import type { Store } from "../store/store.ts";
 import { Answers, PAGE_SIZE } from "./answers.ts";
 import type { CommandTable } from "./command.ts";
 import { commandTable, type AdminActions } from "./commands.ts";
-import { compose, type RequestContext, type Stage } from "./pipeline.ts";
+import { Pipeline, type RequestContext, type Stage } from "./pipeline.ts";
 import type { ChatRateLimiter } from "./rate-limit.ts";
 import type { GroupPolicyConfig } from "../config.ts";
 import { Groups, groupPolicy } from "./groups.ts";
 import { Platforms } from "./platform.ts";
-import { addressing, admission, dispatch, parsing } from "./stages.ts";
+import { addressing, admission, dispatch, emptyText, parsing } from "./stages.ts";
 import { t } from "./strings.ts";
 import { Subscriptions } from "./subscriptions.ts";
 import { UserError } from "./user-error.ts";
@@ -65,9 +65,11 @@ export interface Handled {
 /**
  * The core: every request — a message, a paging button, an inline query,
  * an admin command — enters through {@link Core.handle} and passes one
- * pipeline: addressing → admission (flood control) → group policy (is this
- * group served) → parsing → policies → the command (authority, then its
- * handler), observed once at the end.
+ * pipeline: addressing → admission (flood control) → parsing → group
+ * policy (is this group served) → the empty-text hint → policies → the
+ * command (authority, then its handler), observed once at the end. Each
+ * stage keeps what it found out on the request (`pipeline.ts`), so nothing
+ * is read twice.
  * Platform-neutral: adapters translate updates into {@link Incoming} and
  * render the replies.
  */
@@ -100,14 +102,15 @@ export class Core {
       groups,
       admin: deps.admin,
     }));
-    this.pipeline = compose([
-      addressing((msg) => groups.triggersOf(msg), table),
-      admission(deps.rateLimit),
-      groupPolicy(groups, deps.adminIds, (text) => table.parse(text).spec.name),
-      parsing(table),
-      ...(deps.policies ?? []),
-      dispatch(deps.adminIds),
-    ]);
+    this.pipeline = Pipeline.start()
+      .use(addressing((ctx) => groups.triggersOf(ctx), table))
+      .use(admission(deps.rateLimit))
+      .use(parsing(table))
+      .use(groupPolicy(groups, deps.adminIds))
+      .use(emptyText())
+      .useEach(deps.policies ?? [])
+      .use(dispatch(deps.adminIds))
+      .build();
   }
 
   /**

@@ -5,8 +5,9 @@ import type { GroupSettings, Store } from "../store/store.ts";
 import type { GroupPolicyConfig } from "../config.ts";
 import { isServed, mayEnable, policyOf, type GroupRules } from "./group-policy.ts";
 import { readSetting, settingsButtons, viewSettings, type SettingsContext, type SettingsView } from "./group-settings.ts";
-import type { Stage } from "./pipeline.ts";
+import type { Parsed, Stage } from "./pipeline.ts";
 import type { Platforms } from "./platform.ts";
+import type { Request } from "./request.ts";
 import { isGroupAdmin, senderIsBotAdmin } from "./stages.ts";
 import { t } from "./strings.ts";
 import { UserError } from "./user-error.ts";
@@ -33,36 +34,31 @@ export interface GroupsDeps {
  * Groups under their admins' control: whether the bot serves a group
  * (GROUP_POLICY, 「启用」/「停用」) and the group's own settings
  * (「设置」). A request reads its group's settings from the store once
- * (kept with the request), so a change on any instance applies to the
- * next message, and survives a restart.
+ * (kept on the request: {@link Request.groupSettings}), so a change on any
+ * instance applies to the next message, and survives a restart.
  */
 export class Groups {
-  private readonly read = new WeakMap<Incoming, Promise<GroupSettings | undefined>>();
   private readonly rules: GroupRules;
 
   constructor(private readonly deps: GroupsDeps) {
     this.rules = { ...deps.groups, defaultPolicy: (platform) => deps.platforms.groupPolicy(platform) };
   }
 
-  /** The settings of the group `msg` was sent in; undefined in private chats and for groups that never set any. */
-  settingsOf(msg: Incoming): Promise<GroupSettings | undefined> {
+  /** The settings of the group the request was sent in, read once per request; undefined in private chats and for groups that never set any. */
+  settingsOf(request: Request): Promise<GroupSettings | undefined> {
+    const { msg } = request;
     if (!msg.isGroup) return Promise.resolve(undefined);
-    let settings = this.read.get(msg);
-    if (!settings) {
-      settings = this.deps.store.getGroupSettings(msg.platform, msg.chatId);
-      this.read.set(msg, settings);
-    }
-    return settings;
+    return (request.groupSettings ??= this.deps.store.getGroupSettings(msg.platform, msg.chatId));
   }
 
   /** The prefixes that address the bot in `msg`'s group. */
-  async triggersOf(msg: Incoming): Promise<readonly string[]> {
-    return (await this.settingsOf(msg))?.triggers ?? this.deps.triggers;
+  async triggersOf(request: Request): Promise<readonly string[]> {
+    return (await this.settingsOf(request))?.triggers ?? this.deps.triggers;
   }
 
   /** How answers look in `msg`'s chat: its group's results per answer, accounts searched and link card/preview. */
-  async viewOf(msg: Incoming): Promise<AnswerView> {
-    const settings = await this.settingsOf(msg);
+  async viewOf(request: Request): Promise<AnswerView> {
+    const settings = await this.settingsOf(request);
     if (!settings) return {};
     const view: AnswerView = {};
     if (settings.results !== undefined) view.pageSize = settings.results;
@@ -72,9 +68,10 @@ export class Groups {
   }
 
   /** Whether the bot serves the group `msg` was sent in (always true in private chats). */
-  async serves(msg: Incoming): Promise<boolean> {
+  async serves(request: Request): Promise<boolean> {
+    const { msg } = request;
     if (!msg.isGroup) return true;
-    return isServed(this.rules, msg.platform, msg.chatId, (await this.settingsOf(msg))?.state);
+    return isServed(this.rules, msg.platform, msg.chatId, (await this.settingsOf(request))?.state);
   }
 
   /**
@@ -83,8 +80,9 @@ export class Groups {
    * and a direct @mention is told how to switch the bot on. Undefined
    * when the request may go on (a served group, a private chat).
    */
-  async gate(msg: Incoming, command: string, isAdmin: () => Promise<boolean>): Promise<Reply[] | undefined> {
-    if (await this.serves(msg)) return undefined;
+  async gate(request: Request, command: string | undefined, isAdmin: () => Promise<boolean>): Promise<Reply[] | undefined> {
+    if (await this.serves(request)) return undefined;
+    const { msg } = request;
     const switching = command === "enable" || command === "disable";
     if (!switching && !msg.mentioned) return [];
     if (!(await isAdmin())) return [];
@@ -93,20 +91,22 @@ export class Groups {
   }
 
   /** 「启用」 by a group admin. */
-  async enable(msg: Incoming, by: string): Promise<Reply> {
+  async enable(request: Request, by: string): Promise<Reply> {
+    const { msg } = request;
     this.groupOnly(msg, t.groupSwitchInGroups);
     if (!mayEnable(this.rules, msg.platform, msg.chatId)) return text(t.groupNotAllowed);
-    const settings = await this.settingsOf(msg);
-    if (settings?.state === "enabled" || (settings?.state === undefined && (await this.serves(msg)))) return text(t.groupAlreadyEnabled);
+    const settings = await this.settingsOf(request);
+    if (settings?.state === "enabled" || (settings?.state === undefined && (await this.serves(request)))) return text(t.groupAlreadyEnabled);
     const now = await this.deps.store.updateGroupSettings(msg.platform, msg.chatId, { state: "enabled" }, by);
     this.deps.log.info({ platform: msg.platform, chatId: msg.chatId, by }, "group enabled");
     return text(t.groupEnabled(now.triggers ?? this.deps.triggers));
   }
 
   /** 「停用」 by a group admin: silent from now on, but for admins' 「启用」 and @mentions. */
-  async disable(msg: Incoming, by: string): Promise<Reply> {
+  async disable(request: Request, by: string): Promise<Reply> {
+    const { msg } = request;
     this.groupOnly(msg, t.groupSwitchInGroups);
-    if ((await this.settingsOf(msg))?.state === "disabled") return text(t.groupAlreadyDisabled);
+    if ((await this.settingsOf(request))?.state === "disabled") return text(t.groupAlreadyDisabled);
     await this.deps.store.updateGroupSettings(msg.platform, msg.chatId, { state: "disabled" }, by);
     this.deps.log.info({ platform: msg.platform, chatId: msg.chatId, by }, "group disabled");
     return text(t.groupDisabled);
@@ -116,10 +116,11 @@ export class Groups {
    * 「设置」: the group's settings (with buttons where the platform shows
    * them); 「设置 名称 值」: change one, then the settings as they are now.
    */
-  async settings(msg: Incoming, args: string, by: string): Promise<Reply> {
+  async settings(request: Request, args: string, by: string): Promise<Reply> {
+    const { msg } = request;
     this.groupOnly(msg, t.groupSettingsInGroups);
     const [name = "", ...rest] = args.trim().split(/\s+/);
-    if (!name) return this.listing(msg, await this.view(msg));
+    if (!name) return this.listing(msg, await this.view(request));
     const read = readSetting(name, rest.join(" "), this.context(msg));
     if ("error" in read) throw new UserError(read.error);
     const change = read.ok;
@@ -129,10 +130,10 @@ export class Groups {
       await this.deps.store.subscribe({ ...sub, time: change.time });
     } else {
       const now = await this.deps.store.updateGroupSettings(msg.platform, msg.chatId, change.change, by);
-      this.read.set(msg, Promise.resolve(now));
+      request.groupSettings = Promise.resolve(now);
     }
     this.deps.log.info({ platform: msg.platform, chatId: msg.chatId, setting: change.key, by }, "group setting changed");
-    const view = await this.view(msg);
+    const view = await this.view(request);
     const shown = view.lines.find((l) => l.key === change.key)!;
     const listing = this.listing(msg, view);
     return { ...listing, text: `${t.settingChanged(shown.name, shown.value)}\n\n${listing.text}` };
@@ -161,8 +162,9 @@ export class Groups {
     return buttons.length > 0 ? { ...reply, buttons } : reply;
   }
 
-  private async view(msg: Incoming): Promise<SettingsView> {
-    const [settings, sub] = await Promise.all([this.settingsOf(msg), this.deps.store.getSubscription(msg.platform, msg.chatId)]);
+  private async view(request: Request): Promise<SettingsView> {
+    const { msg } = request;
+    const [settings, sub] = await Promise.all([this.settingsOf(request), this.deps.store.getSubscription(msg.platform, msg.chatId)]);
     const state = isServed(this.rules, msg.platform, msg.chatId, settings?.state)
       ? t.groupStateEnabled
       : settings?.state === "disabled"
@@ -194,18 +196,17 @@ function text(value: string): Reply {
 }
 
 /**
- * The pipeline stage of GROUP_POLICY, between admission and parsing: in a
- * group the bot does not serve, a request gets nothing — not even the
+ * The pipeline stage of GROUP_POLICY, between parsing and the command: in
+ * a group the bot does not serve, a request gets nothing — not even the
  * hint an empty @mention gets — unless {@link Groups.gate} lets a group
- * admin (or a bot admin) through. `commandOf` names the command a text
- * asks for.
+ * admin (or a bot admin) through, by the command parsing read.
  */
-export function groupPolicy(groups: Groups, adminIds: readonly string[], commandOf: (text: string) => string): Stage {
+export function groupPolicy(groups: Groups, adminIds: readonly string[]): Stage<Parsed> {
   return async (ctx, next) => {
     const { msg } = ctx;
     if (!msg.isGroup) return next();
     const isAdmin = async () => senderIsBotAdmin(adminIds, msg) || (await isGroupAdmin(msg));
-    const held = await groups.gate(msg, commandOf(ctx.text ?? ""), isAdmin);
+    const held = await groups.gate(ctx, ctx.command?.spec.name, isAdmin);
     return held ?? next();
   };
 }

@@ -1,7 +1,7 @@
 import { chatKey } from "../chat/chat-key.ts";
 import type { Incoming } from "../chat/message.ts";
-import type { CommandTable } from "./command.ts";
-import type { Stage } from "./pipeline.ts";
+import type { CommandTable, Invocation } from "./command.ts";
+import type { Addressed, Commanded, Parsed, RequestContext, Stage } from "./pipeline.ts";
 import type { ChatRateLimiter } from "./rate-limit.ts";
 import { t } from "./strings.ts";
 import { UserError } from "./user-error.ts";
@@ -19,18 +19,14 @@ import { UserError } from "./user-error.ts";
  * (`?墨荷`; the group's own prefixes when its admins set some). Buttons
  * and inline queries are always for the bot.
  */
-export function addressing(triggersOf: (msg: Incoming) => Promise<readonly string[]>, table: CommandTable): Stage {
+export function addressing(triggersOf: (ctx: RequestContext) => Promise<readonly string[]>, table: CommandTable): Stage<RequestContext, Addressed> {
   return async (ctx, next) => {
     const text = ctx.msg.text.trim();
-    if (ctx.msg.action || !ctx.msg.isGroup || ctx.msg.mentioned || table.isSlashCommand(text)) {
-      // In groups only the bot's own slash commands count: WeChat's emoticons are written `/::)`, `/微笑`.
-      ctx.text = text;
-      return next();
-    }
-    const trigger = (await triggersOf(ctx.msg)).find((tr) => text.startsWith(tr));
+    // In groups only the bot's own slash commands count: WeChat's emoticons are written `/::)`, `/微笑`.
+    if (ctx.msg.action || !ctx.msg.isGroup || ctx.msg.mentioned || table.isSlashCommand(text)) return next(Object.assign(ctx, { text }));
+    const trigger = (await triggersOf(ctx)).find((tr) => text.startsWith(tr));
     if (trigger === undefined) return [];
-    ctx.text = text.slice(trigger.length).trim();
-    return next();
+    return next(Object.assign(ctx, { text: text.slice(trigger.length).trim() }));
   };
 }
 
@@ -40,7 +36,7 @@ export function addressing(triggersOf: (msg: Incoming) => Promise<readonly strin
  * chat, so both share one budget). The first request over the limit is
  * told to slow down, the rest get nothing.
  */
-export function admission(limiter: ChatRateLimiter | undefined): Stage {
+export function admission(limiter: ChatRateLimiter | undefined): Stage<Addressed> {
   return (ctx, next) => {
     if (!limiter) return next();
     const admitted = limiter.admit(ctx.msg.action ? userKey(ctx.msg) : chatKey(ctx.msg));
@@ -51,19 +47,33 @@ export function admission(limiter: ChatRateLimiter | undefined): Stage {
 }
 
 /**
- * Parsing: the command the request asks for. A paging button asks for
- * 「更多」 with its page; an inline query for a search (its words) or the
- * newest (none); text for what the command table reads in it. Empty text
- * gets a hint where someone spoke to the bot.
+ * Parsing: the command the request asks for, read once and kept on the
+ * request (group policy needs it to let an admin's 「启用」 through, the
+ * command stage to run it). A paging button asks for 「更多」 with its
+ * page; an inline query for a search (its words) or the newest (none);
+ * text for what the command table reads in it; empty text for nothing.
  */
-export function parsing(table: CommandTable): Stage {
+export function parsing(table: CommandTable): Stage<Addressed, Parsed> {
   return (ctx, next) => {
     const { action } = ctx.msg;
-    if (action?.kind === "page") ctx.command = { spec: table.get("more"), args: undefined };
-    else if (action?.kind === "list") ctx.command = action.query ? { spec: table.get("search"), args: action.query } : { spec: table.get("latest"), args: undefined };
-    else if (ctx.text) ctx.command = table.parse(ctx.text);
-    else return Promise.resolve(ctx.msg.isGroup && !ctx.msg.mentioned ? [] : [{ kind: "text", text: t.emptyQuery }]);
-    return next();
+    let command: Invocation | undefined;
+    if (action?.kind === "page") command = { spec: table.get("more"), args: undefined };
+    else if (action?.kind === "list") command = action.query ? { spec: table.get("search"), args: action.query } : { spec: table.get("latest"), args: undefined };
+    else if (ctx.text) command = table.parse(ctx.text);
+    return next(Object.assign(ctx, { command }));
+  };
+}
+
+/**
+ * Empty text (an @mention alone, a private message of spaces) gets a hint
+ * where someone spoke to the bot; after group policy, so that not even the
+ * hint leaks into a group the bot does not serve.
+ */
+export function emptyText(): Stage<Parsed, Commanded> {
+  return (ctx, next) => {
+    const { command } = ctx;
+    if (command) return next(Object.assign(ctx, { command }));
+    return Promise.resolve(ctx.msg.isGroup && !ctx.msg.mentioned ? [] : [{ kind: "text", text: t.emptyQuery }]);
   };
 }
 
@@ -75,11 +85,13 @@ export function parsing(table: CommandTable): Stage {
 export function dispatch(adminIds: readonly string[]): Stage {
   const isBotAdmin = (msg: Incoming) => senderIsBotAdmin(adminIds, msg);
   return async (ctx) => {
-    const { spec, args } = ctx.command!;
-    const { msg } = ctx;
+    const {
+      command: { spec, args },
+      msg,
+    } = ctx;
     if (spec.authority === "bot_admin" && !isBotAdmin(msg)) throw new UserError(spec.refusal ?? t.adminOnly);
     if (spec.authority === "group_admin" && msg.isGroup && !isBotAdmin(msg) && !(await isGroupAdmin(msg))) throw new UserError(spec.refusal ?? t.groupAdminOnly);
-    const replies = await spec.run({ msg, args });
+    const replies = await spec.run({ msg, args, request: ctx });
     return Array.isArray(replies) ? replies : [replies];
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Handled } from "../../src/bot/core.ts";
-import { compose, type Stage } from "../../src/bot/pipeline.ts";
+import { compose, Pipeline, type Addressed, type Commanded, type RequestContext, type Stage } from "../../src/bot/pipeline.ts";
 import { ChatRateLimiter } from "../../src/bot/rate-limit.ts";
 import { t } from "../../src/bot/strings.ts";
 import { UserError } from "../../src/bot/user-error.ts";
@@ -8,10 +8,18 @@ import type { ArticlesReply, Incoming } from "../../src/chat/message.ts";
 import { dm, fakeClock, groupMsg, HELP, testBotPerTest } from "../helpers/bot.ts";
 import { dialogue } from "../helpers/dialogue.ts";
 
+/** readIntent as it is, counting its calls: a request's intent is read once. */
+const intents = vi.hoisted(() => ({ reads: 0 }));
+vi.mock("../../src/bot/intents.ts", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../src/bot/intents.ts")>();
+  return { ...actual, readIntent: (...args: Parameters<typeof actual.readIntent>) => (intents.reads++, actual.readIntent(...args)) };
+});
+
 /**
  * One way in: every request — a message, a paging button, an inline list —
- * passes addressing → admission → group policy → parsing → policies → the command (its
- * authority, then its handler), with one error boundary and one observer.
+ * passes addressing → admission → parsing → group policy → the empty-text hint →
+ * policies → the command (its authority, then its handler), with one error
+ * boundary and one observer; what a stage finds out is found once.
  */
 
 const setup = testBotPerTest();
@@ -34,6 +42,69 @@ describe("compose", () => {
     const answer: Stage = async () => (answered.push("answer"), [{ kind: "text", text: "好" }]);
     await expect(compose([twice, answer])({ msg: dm("墨荷") })).rejects.toThrow("pipeline stage 0 (retryBlindly) called next() twice");
     expect(answered).toEqual(["answer"]);
+  });
+});
+
+describe("each request's facts, found once and kept on the request", () => {
+  it("reads each text with the command table once, in private chats and in groups, served or not", async () => {
+    const { bot } = await setup({ groups: { policy: "opt-in", allowed: [] } });
+    const parse = vi.spyOn(bot.commands, "parse");
+    const parsesOf = async (msg: Incoming) => {
+      parse.mockClear();
+      const replies = await bot.handle(msg);
+      return [msg.text, parse.mock.calls.length, replies.length];
+    };
+    expect(await parsesOf(dm("墨荷"))).toEqual(["墨荷", 1, 1]);
+    // A group not yet served: a member is not answered, an admin's 启用 is, each read once.
+    expect(await parsesOf(groupMsg("墨荷", { mentioned: true }))).toEqual(["墨荷", 1, 0]);
+    expect(await parsesOf(groupMsg("?启用", { isGroupAdmin: true }))).toEqual(["?启用", 1, 1]);
+    expect(await parsesOf(groupMsg("?最新"))).toEqual(["?最新", 1, 1]);
+    expect(await parsesOf(groupMsg("/latest@article_bot"))).toEqual(["/latest@article_bot", 1, 1]);
+    expect(await parsesOf(groupMsg("今天天气不错"))).toEqual(["今天天气不错", 0, 0]);
+  });
+
+  it("reads a group's settings from the store once per request, never in private chats", async () => {
+    const { bot, store } = await setup();
+    const reads = vi.spyOn(store, "getGroupSettings");
+    const readsOf = async (msg: Incoming) => {
+      reads.mockClear();
+      await bot.handle(msg);
+      return reads.mock.calls.length;
+    };
+    expect(await readsOf(groupMsg("?随笔"))).toBe(1);
+    expect(await readsOf(groupMsg("?设置 结果数 2", { isGroupAdmin: true }))).toBe(1);
+    expect(await readsOf(groupMsg("更多", { mentioned: true }))).toBe(1);
+    expect(await readsOf(dm("随笔"))).toBe(0);
+  });
+
+  it("keeps a request's settings with the request, not with its message: the same message handled again reads them again", async () => {
+    const { bot } = await setup();
+    const ask = groupMsg("?随笔");
+    expect(((await bot.handle(ask))[0] as ArticlesReply).articles).toHaveLength(3);
+    await bot.handle(groupMsg("?设置 结果数 1", { isGroupAdmin: true }));
+    expect(((await bot.handle(ask))[0] as ArticlesReply).articles).toHaveLength(1);
+  });
+
+  it("reads what a search text means once", async () => {
+    const { bot } = await setup();
+    for (const text of ["随笔", "有没有讲照相机的", "最近写了什么"]) {
+      intents.reads = 0;
+      expect((await bot.handle(dm(text)))[0]!.kind).toBe("articles");
+      expect([text, intents.reads]).toEqual([text, 1]);
+    }
+  });
+
+  it("puts a stage only after the stages whose facts it reads, by their types", async () => {
+    const named: Stage = async (ctx) => [{ kind: "text", text: ctx.command.spec.name }];
+    const addressed: Stage<RequestContext, Addressed> = (ctx, next) => next(Object.assign(ctx, { text: ctx.msg.text }));
+    // @ts-expect-error: before anything has read the command, a stage cannot read ctx.command
+    Pipeline.start().use(named);
+    // @ts-expect-error: nor after addressing alone
+    Pipeline.start().use(addressed).use(named);
+    const parsed: Stage<Addressed, Commanded> = (ctx, next) =>
+      next(Object.assign(ctx, { command: { spec: { name: ctx.text, aliases: [], authority: "anyone" as const, run: () => [] }, args: undefined } }));
+    const echo = Pipeline.start().use(addressed).use(parsed).use(named).build();
+    expect(await echo({ msg: dm("最新") })).toEqual([{ kind: "text", text: "最新" }]);
   });
 });
 
