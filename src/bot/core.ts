@@ -98,7 +98,7 @@ export class Core {
     }));
     this.pipeline = compose([
       addressing((msg) => groups.triggersOf(msg), table),
-      admission(deps.rateLimit),
+      admission(deps.rateLimit, deps.adminIds),
       groupPolicy(groups, deps.adminIds, (text) => table.parse(text).spec.name),
       parsing(table),
       ...(deps.policies ?? []),
