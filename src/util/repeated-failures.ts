@@ -64,9 +64,9 @@ export class RepeatedFailures {
 
 /**
  * The class of a thrown value: its code when it has one (`SQLITE_FULL`,
- * `ENOSPC`, `ECONNRESET`), else its name and the first line of its message
- * (ids and paths in a message make every chat's failure its own class only
- * when the message names them; cut, so a huge message stays one class).
+ * `ENOSPC`, `ECONNRESET`: the same for every chat it hits), else its name
+ * and the first line of its message, cut (SQL and YAML errors quote their
+ * input below the first line).
  */
 export function failureClass(err: unknown): string {
   const code = (err as { code?: unknown } | null | undefined)?.code;
