@@ -1,10 +1,12 @@
 import { GrammyError, HttpError } from "grammy";
 import { SendError } from "../../src/chat/sender.ts";
 import { redactSecrets } from "../../src/log.ts";
+import { wasResetUnsent } from "./connections.ts";
 
 /**
  * Errors of a request that never reached Telegram: no address, no route,
- * connection refused. Unlike a timeout or a reset, nothing can have arrived.
+ * connection refused. Unlike a timeout or a reset, nothing can have arrived
+ * (but for a reused connection reset before any answer: `connections.ts`).
  */
 const NOT_CONNECTED = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN"]);
 
@@ -22,7 +24,8 @@ const GONE_400 = /chat not found|group chat was upgraded|have no rights to send|
  * Classify an error from a Telegram API call in terms the caller can act
  * on: 403 → `gone`, a closed or deleted topic → `topic_gone`, 429 →
  * `rate_limited` (with retry_after), no
- * connection → `unsent`, 5xx, timeouts and other network errors →
+ * connection or a reused connection reset before the request was read →
+ * `unsent`, 5xx, timeouts and other network errors →
  * `transient`, 400 → `rejected` (unless it means the chat is gone).
  */
 export function toSendError(err: unknown): SendError {
@@ -36,7 +39,7 @@ export function toSendError(err: unknown): SendError {
     if (err.error_code === 400) return new SendError(GONE_400.test(err.description) ? "gone" : "rejected", detail);
     return new SendError("transient", `${detail}${err.error_code >= 500 ? " (the server answered; the message may have arrived)" : ""}`);
   }
-  if (err instanceof HttpError && NOT_CONNECTED.has(errorCode(err.error) ?? "")) return new SendError("unsent", describeError(err));
+  if (err instanceof HttpError && (NOT_CONNECTED.has(errorCode(err.error) ?? "") || wasResetUnsent(err.error))) return new SendError("unsent", describeError(err));
   return new SendError("transient", describeError(err));
 }
 
