@@ -1,10 +1,10 @@
 import { autoRetry, type AutoRetryOptions } from "@grammyjs/auto-retry";
-import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-throttler";
 import type { Agent } from "node:http";
 import { Api, HttpError, InputFile, type ApiClientOptions, type Transformer } from "grammy";
 import type { Logger } from "../../src/log.ts";
 import { apiAgent } from "./connections.ts";
 import { describeError, toSendError } from "./errors.ts";
+import { SendThrottle, type SendLimits } from "./throttle.ts";
 
 /** Per-call time limits of Bot API requests. */
 export interface CallTimeouts {
@@ -114,21 +114,22 @@ export function retryUnsent(delays: readonly number[] = UNSENT_RETRY_MS): Transf
 export interface ReliabilityOptions {
   timeouts?: CallTimeouts;
   retry?: Partial<AutoRetryOptions>;
-  /** Throttler limits; `false` turns throttling off (tests). Default: the plugin's Telegram limits. */
-  throttle?: APIThrottlerOptions | false;
+  /** Send limits; `false` turns throttling off (tests). Default: Telegram's (`TELEGRAM_LIMITS`). */
+  throttle?: SendLimits | false;
   /** Waits before retrying a request that never reached Telegram. Default {@link UNSENT_RETRY_MS}. */
   unsentRetryMs?: readonly number[];
 }
 
 /**
  * Install, innermost first: per-call timeouts, failure logging, the
- * throttler (~1 msg/s per chat, 20/min per group, 30/s overall),
+ * throttle (1 msg/s per chat, 20/min per group, 30/s overall, the chat
+ * answered longest ago first),
  * auto-retry, and outermost the retry of requests that never left, so
  * every retry waits its turn in the throttler.
  */
 export function installReliability(api: Api, log: Logger, options: ReliabilityOptions = {}): Api {
   api.config.use(timeouts(options.timeouts), logFailures(log));
-  if (options.throttle !== false) api.config.use(apiThrottler(options.throttle ?? {}));
+  if (options.throttle !== false) api.config.use(new SendThrottle(options.throttle).transformer());
   api.config.use(autoRetry(options.retry ?? DEFAULT_RETRY), retryUnsent(options.unsentRetryMs));
   return api;
 }

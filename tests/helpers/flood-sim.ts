@@ -1,17 +1,18 @@
 import type { Core } from "../../src/bot/core.ts";
 import { t } from "../../src/bot/strings.ts";
 import type { Incoming, Reply } from "../../src/chat/message.ts";
+import { SendThrottle, TELEGRAM_LIMITS } from "../../adapters/telegram/throttle.ts";
 import { Lanes } from "../../adapters/wechat/lanes.ts";
 
 /**
  * Many chats flooding a bot at once, in virtual time: the real core
  * (pipeline, flood control, search) behind an adapter shaped like
  * Telegram's — one lane per chat (a chat's next message waits for the
- * previous one's answers to be sent) and a send throttle (1 message/s per
- * chat, 30/s overall, first come first served like grammY's throttler).
- * Nothing waits for wall time: the clock jumps from event to event
- * (a message arriving, a send slot opening) once the bot has done
- * everything it can at the current instant.
+ * previous one's answers to be sent) and the answering path's send
+ * throttle (1 message/s per chat, 30/s overall). Nothing waits for wall
+ * time: the clock jumps from event to event (a message arriving, the
+ * throttle's next slot) once the bot has done everything it can at the
+ * current instant.
  */
 
 /** Who sends what, when. */
@@ -19,14 +20,14 @@ export interface FloodScenario {
   /** Private chats that each send `burstSize` messages at instant 0. */
   flooders: number;
   burstSize: number;
-  /** Private chats that each send one message every `quietEveryMs`, `quietMessages` in all, the first at `quietEveryMs / 2`. */
+  /**
+   * Private chats that each send one message every `quietEveryMs`,
+   * `quietMessages` in all; their first messages are spread evenly over
+   * the first `quietEveryMs`, so some chat asks something at any time.
+   */
   quiet: number;
   quietEveryMs: number;
   quietMessages: number;
-  /** Overall sends per second (Telegram: 30). */
-  sendsPerSecond?: number;
-  /** Minimum gap between two sends to one private chat (Telegram: 1 s). */
-  perChatGapMs?: number;
 }
 
 /** What the chats saw. */
@@ -41,22 +42,12 @@ export interface FloodFigures {
   maxRepliesPerFlooder: number;
   /** Time from a quiet chat's message arriving to its answer being sent, in ms. */
   quietLatency: { p50: number; p99: number; max: number };
-  /** When the last send went out, in ms after the flood started. */
-  lastSendMs: number;
-}
-
-interface PendingSend {
-  chat: string;
-  /** The earliest instant the chat's own gap allows. */
-  readyAt: number;
-  order: number;
-  done: () => void;
+  /** When the flooding chats' last answer went out, in ms after the flood started. */
+  floodOverMs: number;
 }
 
 /** Run the scenario against `core`, moving `clock` (a fake one, starting at `startMs`). */
 export async function simulateFlood(core: Core, clock: { set(iso: string): void }, startMs: number, s: FloodScenario): Promise<FloodFigures> {
-  const sendGap = 1000 / (s.sendsPerSecond ?? 30);
-  const chatGap = s.perChatGapMs ?? 1000;
   let now = 0;
   const at = (ms: number) => clock.set(new Date(startMs + ms).toISOString());
   at(0);
@@ -66,23 +57,25 @@ export async function simulateFlood(core: Core, clock: { set(iso: string): void 
     for (let i = 0; i < s.burstSize; i++) arrivals.push({ ms: 0, msg: chat(`flood${c}`, "呼吸机"), quiet: false });
   }
   for (let c = 0; c < s.quiet; c++) {
-    for (let i = 0; i < s.quietMessages; i++) arrivals.push({ ms: s.quietEveryMs / 2 + i * s.quietEveryMs + c, msg: chat(`quiet${c}`, "墨荷"), quiet: true });
+    for (let i = 0; i < s.quietMessages; i++) arrivals.push({ ms: Math.round(((c + 0.5) * s.quietEveryMs) / s.quiet) + i * s.quietEveryMs, msg: chat(`quiet${c}`, "墨荷"), quiet: true });
   }
   arrivals.sort((a, b) => a.ms - b.ms);
 
   const lanes = new Lanes();
-  const pending: PendingSend[] = [];
-  const lastSendOf = new Map<string, number>();
-  let lastSend = Number.NEGATIVE_INFINITY;
-  let order = 0;
+  const timers: Array<{ at: number; wake: () => void }> = [];
+  const throttle = new SendThrottle(
+    TELEGRAM_LIMITS,
+    () => now,
+    (ms) => new Promise<void>((wake) => void timers.push({ at: now + ms, wake })),
+  );
+  let floodOver = 0;
   let busy = 0;
   let unfinished = arrivals.length;
   const figures = { answered: 0, slowedDown: 0, dropped: 0 };
   const perFlooder = new Map<string, number>();
   const quietLatencies: number[] = [];
 
-  const send = (chatId: string) =>
-    new Promise<void>((done) => pending.push({ chat: chatId, readyAt: Math.max(now, (lastSendOf.get(chatId) ?? Number.NEGATIVE_INFINITY) + chatGap), order: order++, done }));
+  const send = (chatId: string, quiet: boolean) => throttle.schedule(chatId, false, async () => void (quiet || (floodOver = now)));
 
   const receive = (arrival: (typeof arrivals)[number]) => {
     const { msg } = arrival;
@@ -101,7 +94,7 @@ export async function simulateFlood(core: Core, clock: { set(iso: string): void 
       else figures.answered++;
       if (!arrival.quiet && replies.length > 0) perFlooder.set(msg.chatId, (perFlooder.get(msg.chatId) ?? 0) + 1);
       for (const [i] of replies.entries()) {
-        await send(msg.chatId);
+        await send(msg.chatId, arrival.quiet);
         if (i === 0 && arrival.quiet) quietLatencies.push(now - arrival.ms);
       }
       unfinished--;
@@ -112,20 +105,17 @@ export async function simulateFlood(core: Core, clock: { set(iso: string): void 
   for (;;) {
     await settle(() => busy);
     if (unfinished === 0) break;
-    // Next event: a message arriving, or the send the throttle lets go next (first come, first served).
-    const candidate = pending.length > 0 ? pending.reduce((a, b) => (b.readyAt < a.readyAt || (b.readyAt === a.readyAt && b.order < a.order) ? b : a)) : undefined;
-    const sendAt = candidate ? Math.max(candidate.readyAt, lastSend + sendGap) : Number.POSITIVE_INFINITY;
+    // Next event: a message arriving, or the throttle's next wake-up.
+    timers.sort((a, b) => a.at - b.at);
+    const wakeAt = timers[0]?.at ?? Number.POSITIVE_INFINITY;
     const arrivalAt = arrivals[next]?.ms ?? Number.POSITIVE_INFINITY;
-    if (arrivalAt === Number.POSITIVE_INFINITY && sendAt === Number.POSITIVE_INFINITY) throw new Error(`${unfinished} messages stuck with nothing to wait for`);
-    if (arrivalAt <= sendAt) {
+    if (arrivalAt === Number.POSITIVE_INFINITY && wakeAt === Number.POSITIVE_INFINITY) throw new Error(`${unfinished} messages stuck with nothing to wait for`);
+    if (arrivalAt <= wakeAt) {
       at((now = arrivalAt));
       while (arrivals[next]?.ms === now) receive(arrivals[next++]!);
     } else {
-      at((now = sendAt));
-      pending.splice(pending.indexOf(candidate!), 1);
-      lastSend = now;
-      lastSendOf.set(candidate!.chat, now);
-      candidate!.done();
+      at((now = wakeAt));
+      timers.shift()!.wake();
     }
   }
   quietLatencies.sort((a, b) => a - b);
@@ -133,7 +123,7 @@ export async function simulateFlood(core: Core, clock: { set(iso: string): void 
     ...figures,
     maxRepliesPerFlooder: Math.max(0, ...perFlooder.values()),
     quietLatency: { p50: percentile(quietLatencies, 0.5), p99: percentile(quietLatencies, 0.99), max: quietLatencies.at(-1) ?? 0 },
-    lastSendMs: lastSend,
+    floodOverMs: floodOver,
   };
 }
 
