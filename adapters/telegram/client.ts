@@ -49,7 +49,8 @@ export interface TelegramBot {
 /**
  * Build the grammY bot: a reliable Api (timeouts, throttling, retries),
  * then middleware in order: in-flight tracking → arrival time (what flood
- * control counts) → one update at a time per chat → messages, paging buttons, inline mode, membership changes.
+ * control counts) → one update at a time per chat → messages, paging
+ * buttons, inline mode, membership changes.
  * Handler errors are logged, never thrown out of the bot.
  */
 export function createTelegramBot(o: TelegramBotOptions): TelegramBot {

@@ -57,7 +57,16 @@ export class SendThrottle {
   schedule<T>(chat: string, isGroup: boolean, call: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const queue = this.queues.get(chat) ?? [];
-      queue.push({ run: () => call().then(resolve, reject) });
+      queue.push({
+        run: () => {
+          // A call that throws at once must fail its own send, not the dispatch of everyone else's.
+          try {
+            call().then(resolve, reject);
+          } catch (err) {
+            reject(err);
+          }
+        },
+      });
       this.queues.set(chat, queue);
       this.waiting++;
       if (isGroup) this.groupStarts.set(chat, this.groupStarts.get(chat) ?? []);

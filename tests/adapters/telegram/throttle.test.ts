@@ -70,6 +70,17 @@ describe("the answering path's send throttle", () => {
     expect(Math.max(...t.started.map(([, at]) => at))).toBe(16_000);
   });
 
+  it("fails only the send that throws at once; the others still go", async () => {
+    const t = virtualThrottle();
+    const broken = t.throttle.schedule("1001", false, () => {
+      throw new Error("bad payload");
+    });
+    void t.send("1002");
+    await expect(broken).rejects.toThrow("bad payload");
+    await t.run();
+    expect(t.started).toEqual([["1002", 0]]);
+  });
+
   it("lets calls that are not addressed to a chat (getUpdates, inline answers) pass at once", async () => {
     const throttle = new SendThrottle(
       TELEGRAM_LIMITS,
