@@ -54,8 +54,8 @@ try {
     ["gallery `/gallery`", "/gallery"],
     ["console `/console`", "/console", cookie],
   ];
-  const css = ASSETS["site.css"]!.body;
-  const js = ASSETS["console.js"]!.body;
+  const css = ASSETS.get("site.css")!.body;
+  const js = ASSETS.get("console.js")!.body;
   const lines = ["| page | HTML bytes | HTML gzip | + CSS (+ JS) bytes | images on the page |", "|---|---|---|---|---|"];
   for (const [label, path, c] of pages) {
     const html = await (await fetch(`${server.url}${path}`, { headers: c ? { cookie: c } : {} })).text();

@@ -24,9 +24,17 @@ const timeZone = z.string().refine((tz) => {
   }
 }, "is not an IANA time zone (e.g. Asia/Shanghai)");
 
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+/** A logger's level, as LOG_LEVEL names it. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Where articles and the database live: --data, else DATA_DIR (every command reads it the same way). */
+const dataDirSchema = z.preprocess(blankAsUndefined, z.string().default("data"));
+const logLevelSchema = z.preprocess(blankAsUndefined, z.enum(LOG_LEVELS).optional());
+
 /** Environment variables the bot reads; see `.env.example` for each one's meaning. */
 const envSchema = z.object({
-  DATA_DIR: z.preprocess(blankAsUndefined, z.string().default("data")),
+  DATA_DIR: dataDirSchema,
   TRIGGER: z.preprocess(blankAsUndefined, z.string().default("?,？")),
   ADMIN_IDS: list,
   GROUP_POLICY: z.preprocess(blankAsUndefined, z.enum(["open", "opt-in", "allow-list"]).optional()),
@@ -34,7 +42,7 @@ const envSchema = z.object({
   IMAGE_HOSTS_ALLOW: list.refine((entries) => entries.every(isHostOrRange), "must list host names, IP addresses or CIDR ranges (e.g. 10.0.0.0/8)"),
   PUSH_CRON: z.preprocess(blankAsUndefined, z.string().default("30 7 * * *").refine(isFiveFieldCron, "is not a 5-field cron expression (e.g. 30 7 * * *)")),
   PUSH_TZ: z.preprocess(blankAsUndefined, timeZone.default("Asia/Shanghai")),
-  LOG_LEVEL: z.preprocess(blankAsUndefined, z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info")),
+  LOG_LEVEL: z.preprocess(blankAsUndefined, z.enum(LOG_LEVELS).default("info")),
   // 0: any free port (the address is logged).
   HTTP_PORT: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).max(65535).optional()),
   HTTP_HOST: z.preprocess(blankAsUndefined, z.string().trim().default("127.0.0.1")),
@@ -45,6 +53,7 @@ const envSchema = z.object({
   // Short passwords are guessed even at 5 attempts a minute.
   ADMIN_PASSWORD: z.preprocess(blankAsUndefined, z.string().min(12, "must be at least 12 characters").optional()),
   WEB_IMAGE_CACHE_MB: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1).default(512)),
+  TRUST_PROXY: z.preprocess(blankAsUndefined, z.enum(["true", "false", "1", "0", "yes", "no"]).default("false")),
 });
 
 /** The sync's variables, also read on their own by `article-bot sync`. */
@@ -105,6 +114,8 @@ export interface WebConfig {
   adminPassword?: string;
   /** Disk budget of the image cache, in bytes (WEB_IMAGE_CACHE_MB). */
   imageCacheBytes: number;
+  /** A reverse proxy in front sets `X-Forwarded-For` (TRUST_PROXY): the console throttles logins by the client it names. */
+  trustProxy: boolean;
 }
 
 /**
@@ -139,12 +150,13 @@ export interface SyncConfig {
  * Settings that work but are probably not what the operator meant, one
  * line each, for the log at start. A bare id in ADMIN_IDS matches a user
  * with that id on every platform, and ids of different platforms can
- * coincide.
+ * coincide. `platforms`: the names of the platforms it may run on, for
+ * the suggestion.
  */
-export function configWarnings(config: Config): string[] {
+export function configWarnings(config: Config, platforms: readonly string[]): string[] {
   return config.adminIds
     .filter((id) => !id.includes(":"))
-    .map((id) => `ADMIN_IDS entry "${id}" names no platform, so it makes a user with that id an admin on every platform; write telegram:${id} or wechat:${id}`);
+    .map((id) => `ADMIN_IDS entry "${id}" names no platform, so it makes a user with that id an admin on every platform; write ${platforms.map((p) => `${p}:${id}`).join(" or ")}`);
 }
 
 /** `images.lan`, `10.1.2.3`, `[fd00::1]`, `10.0.0.0/8`, `fd00::/8`. */
@@ -154,6 +166,25 @@ function isHostOrRange(entry: string): boolean {
   if (prefix === undefined) return family !== 0 || /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i.test(address);
   const bits = Number(prefix);
   return family !== 0 && extra === undefined && /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * The data directory of a command: its `--data` flag, else DATA_DIR, else
+ * ./data — the one rule every command (start, search, sync, import,
+ * backup, restore, migrate-db) follows, absolute.
+ */
+export function dataDirOf(env: Env, flag?: string): string {
+  return path.resolve(flag ?? parseEnv(z.object({ DATA_DIR: dataDirSchema }), env).DATA_DIR);
+}
+
+/**
+ * The log level of a command that prints its answer (search, sync,
+ * import, migrate-db): LOG_LEVEL when set, else `warn`, so info lines do
+ * not bury the answer.
+ * @throws ConfigError when LOG_LEVEL names no level
+ */
+export function commandLogLevel(env: Env): LogLevel {
+  return parseEnv(z.object({ LOG_LEVEL: logLevelSchema }), env).LOG_LEVEL ?? "warn";
 }
 
 /**
@@ -185,6 +216,7 @@ export function loadConfig(env: Env = process.env): Config {
       public: ["true", "1", "yes"].includes(e.WEB_PUBLIC),
       adminPassword: e.ADMIN_PASSWORD,
       imageCacheBytes: e.WEB_IMAGE_CACHE_MB * 1024 * 1024,
+      trustProxy: ["true", "1", "yes"].includes(e.TRUST_PROXY),
     },
   };
 }

@@ -26,9 +26,13 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
 /** Keys whose string values are secrets by name (`{ token: "…" }`). */
 const SECRET_KEYS = /^(?:token|password|passwd|secret|apikey|api_key|authorization)$/i;
 
-/** The configured secrets of this process, so they are scrubbed whatever their shape. */
-export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
-  const secrets = [env.TELEGRAM_BOT_TOKEN, env.WECHATY_PUPPET_SERVICE_TOKEN, env.ADMIN_PASSWORD];
+/**
+ * The configured secrets of this process, so they are scrubbed whatever
+ * their shape: the core's (ADMIN_PASSWORD, DATABASE_URL's password) and
+ * the values of `variables` (the platforms' `secretVariables` traits).
+ */
+export function secretsFromEnv(env: NodeJS.ProcessEnv, variables: readonly string[] = []): string[] {
+  const secrets = [...variables.map((name) => env[name]), env.ADMIN_PASSWORD];
   try {
     const url = env.DATABASE_URL ? new URL(env.DATABASE_URL) : undefined;
     secrets.push(url?.password && decodeURIComponent(url.password), url?.searchParams.get("password") ?? undefined);

@@ -3,7 +3,7 @@ import type { Agent } from "node:http";
 import { Api, HttpError, InputFile, type ApiClientOptions, type Transformer } from "grammy";
 import type { Logger } from "../../src/log.ts";
 import { apiAgent } from "./connections.ts";
-import { describeError, toSendError } from "./errors.ts";
+import { describeError, neverReached } from "./errors.ts";
 import { SendThrottle, type SendLimits } from "./throttle.ts";
 
 /** Per-call time limits of Bot API requests. */
@@ -103,7 +103,7 @@ export function retryUnsent(delays: readonly number[] = UNSENT_RETRY_MS): Transf
       try {
         return await prev(method, payload, signal);
       } catch (err) {
-        if (attempt >= delays.length || signal?.aborted || toSendError(err).failure !== "unsent") throw err;
+        if (attempt >= delays.length || signal?.aborted || !neverReached(err)) throw err;
         await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
       }
     }

@@ -23,10 +23,11 @@ const GONE_400 = /chat not found|group chat was upgraded|have no rights to send|
 /**
  * Classify an error from a Telegram API call in terms the caller can act
  * on: 403 → `gone`, a closed or deleted topic → `topic_gone`, 429 →
- * `rate_limited` (with retry_after), no
- * connection or a reused connection reset before the request was read →
- * `unsent`, 5xx, timeouts and other network errors →
- * `transient`, 400 → `rejected` (unless it means the chat is gone).
+ * `rate_limited` (with retry_after), no connection, a reused connection
+ * reset before any answer, or a 5xx answer → `unsent` (Telegram answered
+ * that it failed, or never heard of it), timeouts and other network errors
+ * → `transient` (the message may have arrived), 400 → `rejected` (unless
+ * it means the chat is gone).
  */
 export function toSendError(err: unknown): SendError {
   if (err instanceof SendError) return err;
@@ -37,10 +38,19 @@ export function toSendError(err: unknown): SendError {
     if (err.error_code === 429) return new SendError("rate_limited", detail, (retryAfter ?? 1) * 1000);
     if (err.error_code === 400 && TOPIC_GONE_400.test(err.description)) return new SendError("topic_gone", detail);
     if (err.error_code === 400) return new SendError(GONE_400.test(err.description) ? "gone" : "rejected", detail);
-    return new SendError("transient", `${detail}${err.error_code >= 500 ? " (the server answered; the message may have arrived)" : ""}`);
+    // A 5xx is Telegram's own answer that the call failed: nothing was delivered.
+    return new SendError(err.error_code >= 500 ? "unsent" : "transient", detail);
   }
-  if (err instanceof HttpError && (NOT_CONNECTED.has(errorCode(err.error) ?? "") || wasResetUnsent(err.error))) return new SendError("unsent", describeError(err));
+  if (neverReached(err)) return new SendError("unsent", describeError(err));
   return new SendError("transient", describeError(err));
+}
+
+/**
+ * True when a call's request never reached Telegram (no address, no route,
+ * connection refused, a reused connection the server had closed).
+ */
+export function neverReached(err: unknown): boolean {
+  return err instanceof HttpError && (NOT_CONNECTED.has(errorCode(err.error) ?? "") || wasResetUnsent(err.error));
 }
 
 function errorCode(err: unknown): string | undefined {

@@ -13,9 +13,9 @@ import { PhotoUploader } from "./photo.ts";
  * The Telegram {@link Sender} the push uses: replies look exactly like
  * answers (same rendering, same photo upload and file_id reuse), and
  * failures are classified as {@link SendError}s: 403 → `gone`, a closed
- * or deleted topic → `topic_gone`,
- * 429 → `rate_limited` with retry_after, 5xx/network → `transient`,
- * other 400 → `rejected`. It does not retry or throttle: the push paces
+ * or deleted topic → `topic_gone`, 429 → `rate_limited` with retry_after,
+ * 5xx or no connection → `unsent`, a timeout or other network error →
+ * `transient`, other 400 → `rejected`. It does not retry or throttle: the push paces
  * the broadcast and decides what to retry.
  */
 export class TelegramSender implements Sender {
@@ -46,6 +46,8 @@ export interface TelegramSenderOptions {
   /** Shared with the answering side so an image is uploaded once for both. */
   photos?: PhotoUploader;
   timeouts?: CallTimeouts;
+  /** How long a send waits for another's upload of the same image (see {@link PhotoUploader}). */
+  uploadPatienceMs?: number;
 }
 
 /**
@@ -56,7 +58,7 @@ export interface TelegramSenderOptions {
 export function createTelegramSender(options: TelegramSenderOptions): TelegramSender {
   const log = options.log.child({ component: "telegram-sender" });
   const api = pushApi(options.token, clientOptions(options.apiRoot), log, options.timeouts);
-  const photos = options.photos ?? new PhotoUploader({ store: options.store, log, botId: botIdOf(options.token), images: options.images });
+  const photos = options.photos ?? new PhotoUploader({ store: options.store, log, botId: botIdOf(options.token), images: options.images, uploadPatienceMs: options.uploadPatienceMs });
   return new TelegramSender(new Messenger(api, options.pager ?? new Pager(), photos));
 }
 

@@ -11,6 +11,7 @@ import { buildWechaty, watchLifecycle } from "./client.ts";
 import { PLATFORM, type WechatConfig } from "./config.ts";
 import { readMessage, type Addressed, type ReadContext } from "./incoming.ts";
 import { Lanes } from "./lanes.ts";
+import type { SessionEvent, WechatHealthDetails } from "./login-status.ts";
 import { Transport } from "./outgoing.ts";
 import { OutgoingQueue } from "./pacer.ts";
 import { renderReply, type RenderContext } from "./render.ts";
@@ -58,7 +59,7 @@ export class WechatAdapter implements Adapter {
   /** What `/healthz` shows about the WeChat session. */
   private session: { lastLoginAt?: Date; lastLogoutAt?: Date; logoutReason?: string; qrUrl?: string; qrCode?: string } = {};
   /** Logins, logouts and QR codes shown, newest last (the web console's history). */
-  private history: Array<{ at: string; event: "login" | "logout" | "scan"; reason?: string }> = [];
+  private history: SessionEvent[] = [];
   private stopping = false;
 
   constructor(
@@ -121,7 +122,7 @@ export class WechatAdapter implements Adapter {
    * Connected only while the account is logged in: a running wechaty
    * without a login can neither read nor send.
    */
-  health(): AdapterHealth {
+  health(): AdapterHealth<WechatHealthDetails> {
     const { lastLoginAt, lastLogoutAt, logoutReason, qrUrl, qrCode } = this.session;
     return {
       connected: this.online,
@@ -131,14 +132,13 @@ export class WechatAdapter implements Adapter {
         lastLogoutAt: lastLogoutAt?.toISOString() ?? null,
         ...(logoutReason ? { logoutReason } : {}),
         ...(qrUrl ? { qrUrl } : {}),
-        // The code itself, for drawing it (the web console) without wechaty's QR image service.
         ...(qrCode ? { qrCode } : {}),
         history: [...this.history],
       },
     };
   }
 
-  private remember(event: "login" | "logout" | "scan", reason?: string): void {
+  private remember(event: SessionEvent["event"], reason?: string): void {
     this.history.push({ at: this.clock.now().toISOString(), event, ...(reason ? { reason } : {}) });
     if (this.history.length > MAX_HISTORY) this.history.shift();
   }

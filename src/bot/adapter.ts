@@ -5,6 +5,7 @@ import type { Store } from "../store/store.ts";
 import type { Core } from "./core.ts";
 import type { Pace, Sender } from "../chat/sender.ts";
 import type { Env } from "../env.ts";
+import type { PlatformTraits } from "./platform.ts";
 
 /**
  * A chat platform plugged into the core. Adapters live in `adapters/` and
@@ -27,12 +28,15 @@ export interface Adapter {
   health?(): AdapterHealth;
 }
 
-/** An adapter's own view of its connection, shown in `/healthz`. */
-export interface AdapterHealth {
+/**
+ * An adapter's own view of its connection, shown in `/healthz`; `D` types
+ * its details, which its module's `consoleBlock` and `alerts` traits read.
+ */
+export interface AdapterHealth<D extends Record<string, unknown> = Record<string, unknown>> {
   /** False while the platform cannot be used although the adapter runs (WeChat logged out, Telegram unreachable). */
   connected: boolean;
   /** Platform details, e.g. `loggedIn`, `lastLoginAt`, `qrUrl`, `lastApiCallAt`. */
-  details?: Record<string, unknown>;
+  details?: D;
 }
 
 /**
@@ -47,11 +51,11 @@ export class AdapterFatalError extends Error {
 /**
  * A chat platform as `article-bot start` knows it before loading its code:
  * each adapter folder's `module.ts` exports one, `adapters/index.ts` lists
- * them. The core's configuration knows nothing of any platform.
+ * them. Everything `src/` needs to know of a platform is one of its traits
+ * ({@link PlatformTraits}: name, buttons, link setting, group policy,
+ * secrets, alerts, console block), so nothing under `src/` names one.
  */
-export interface AdapterModule<C = unknown> {
-  /** The platform name, in chat ids of the store and in ADMIN_IDS (`telegram:42`). */
-  readonly platform: string;
+export interface AdapterModule<C = unknown> extends PlatformTraits {
   /**
    * The adapter's own settings, read and checked from the environment with
    * its own zod schema; undefined when the platform is not configured.

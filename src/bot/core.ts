@@ -10,6 +10,7 @@ import { compose, type RequestContext, type Stage } from "./pipeline.ts";
 import type { ChatRateLimiter } from "./rate-limit.ts";
 import type { GroupPolicyConfig } from "../config.ts";
 import { Groups, groupPolicy } from "./groups.ts";
+import { Platforms } from "./platform.ts";
 import { addressing, admission, dispatch, parsing } from "./stages.ts";
 import { t } from "./strings.ts";
 import { Subscriptions } from "./subscriptions.ts";
@@ -26,6 +27,8 @@ export interface CoreDeps {
   triggers: string[];
   /** Which groups the bot serves (GROUP_POLICY, ALLOWED_GROUPS); default: every group (`open`). */
   groups?: GroupPolicyConfig;
+  /** The platforms' traits (their modules' fields: buttons, link setting, default group policy); none: every platform the same, with the defaults. */
+  platforms?: Platforms;
   /** Bot admins, as `platform:userId` or bare user id. */
   adminIds: string[];
   /** Time zone of "today" (image of the day, push). */
@@ -86,6 +89,7 @@ export class Core {
     const groups = (this.groups = new Groups({
       ...deps,
       groups: deps.groups ?? { policy: "open", allowed: [] },
+      platforms: deps.platforms ?? new Platforms(),
       pageSize: PAGE_SIZE,
       accounts: () => deps.library().library.accounts.map((a) => a.name),
     }));

@@ -2,16 +2,16 @@ import type { GroupPolicy, GroupPolicyConfig } from "../config.ts";
 import type { GroupState } from "../store/store.ts";
 
 /**
- * Each platform's policy when GROUP_POLICY is not set: WeChat accounts
- * pulled into random groups by strangers get banned, so a WeChat bot
- * speaks only where a group's admin asked for it; Telegram groups have
- * their own admins and bot controls, so it answers wherever it was added.
+ * GROUP_POLICY and ALLOWED_GROUPS, with each platform's own policy for
+ * when GROUP_POLICY is not set (its `groupPolicy` trait; none: `open`).
  */
-const DEFAULT_POLICIES: Readonly<Record<string, GroupPolicy>> = { wechat: "opt-in" };
+export interface GroupRules extends GroupPolicyConfig {
+  defaultPolicy?: (platform: string) => GroupPolicy;
+}
 
 /** The policy that applies to `platform`'s groups. */
-export function policyOf(config: GroupPolicyConfig, platform: string): GroupPolicy {
-  return config.policy ?? DEFAULT_POLICIES[platform] ?? "open";
+export function policyOf(config: GroupRules, platform: string): GroupPolicy {
+  return config.policy ?? config.defaultPolicy?.(platform) ?? "open";
 }
 
 /** Whether ALLOWED_GROUPS lists the group. */
@@ -23,7 +23,7 @@ export function isListed(config: GroupPolicyConfig, platform: string, chatId: st
  * Whether the bot serves a group now: its admins' last 「启用」/「停用」
  * (`state`, absent when they never sent one), under the policy.
  */
-export function isServed(config: GroupPolicyConfig, platform: string, chatId: string, state: GroupState | undefined): boolean {
+export function isServed(config: GroupRules, platform: string, chatId: string, state: GroupState | undefined): boolean {
   if (state === "disabled") return false;
   switch (policyOf(config, platform)) {
     case "open":
@@ -36,6 +36,6 @@ export function isServed(config: GroupPolicyConfig, platform: string, chatId: st
 }
 
 /** Whether 「启用」 can switch the bot on in a group: not in a group the allow-list leaves out. */
-export function mayEnable(config: GroupPolicyConfig, platform: string, chatId: string): boolean {
+export function mayEnable(config: GroupRules, platform: string, chatId: string): boolean {
   return policyOf(config, platform) !== "allow-list" || isListed(config, platform, chatId);
 }

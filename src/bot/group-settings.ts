@@ -16,7 +16,8 @@ export type SettingChange = { key: Exclude<SettingKey, "pushTime">; change: Grou
 
 /** What reading and listing settings need to know besides the group. */
 export interface SettingsContext {
-  platform: string;
+  /** How the group's platform calls the link setting, and whether answers show the link by default (its `linkPreview` trait). */
+  link: { name: string; byDefault: boolean };
   /** TRIGGER: the prefixes groups use unless they set their own. */
   defaultTriggers: readonly string[];
   /** Results per answer unless set. */
@@ -54,16 +55,6 @@ export function settingKey(name: string): SettingKey | undefined {
   return NAMES.find(([, names]) => names.includes(wanted))?.[0];
 }
 
-/** How a platform calls the link setting: a card on WeChat, a preview on Telegram. */
-export function linkSettingName(platform: string): string {
-  return platform === "telegram" ? "链接预览" : "链接卡片";
-}
-
-/** Whether answers show a link card (WeChat) or preview (Telegram) unless a group says otherwise. */
-export function defaultLinkPreview(platform: string): boolean {
-  return platform !== "telegram";
-}
-
 /**
  * Read 「设置 名称 值」's name and value into a change, or the sentence
  * saying what is wrong. `value` may be several words (a list, a range).
@@ -72,7 +63,7 @@ export function readSetting(name: string, value: string, ctx: SettingsContext): 
   const key = settingKey(name);
   const v = value.trim();
   if (!key) return { error: t.settingUnknown(name) };
-  if (!v) return { error: t.settingNeedsValue(displayName(key, ctx.platform)) };
+  if (!v) return { error: t.settingNeedsValue(displayName(key, ctx)) };
   const reset = RESET.has(v.toLowerCase());
   switch (key) {
     case "triggers": {
@@ -86,7 +77,7 @@ export function readSetting(name: string, value: string, ctx: SettingsContext): 
       const word = v.toLowerCase();
       if (ON.has(word)) return change(key, { linkPreview: true });
       if (OFF.has(word)) return change(key, { linkPreview: false });
-      return { error: t.settingBadSwitch(displayName(key, ctx.platform)) };
+      return { error: t.settingBadSwitch(displayName(key, ctx)) };
     }
     case "results": {
       if (reset) return change(key, { results: null });
@@ -129,9 +120,9 @@ function change(key: Exclude<SettingKey, "pushTime">, value: GroupSettingsChange
   return { ok: { key, change: value } };
 }
 
-/** The name a listing shows for a setting on a platform. */
-export function displayName(key: SettingKey, platform: string): string {
-  return key === "linkPreview" ? linkSettingName(platform) : NAMES.find(([k]) => k === key)![1][0]!;
+/** The name a listing shows for a setting on the group's platform. */
+export function displayName(key: SettingKey, ctx: SettingsContext): string {
+  return key === "linkPreview" ? ctx.link.name : NAMES.find(([k]) => k === key)![1][0]!;
 }
 
 /** What a group's listing shows: each setting's value and whether it is the default. */
@@ -150,13 +141,13 @@ export function viewSettings(settings: GroupSettings | undefined, pushTime: stri
   const s = settings ?? ({} as Partial<GroupSettings>);
   const lines: SettingsView["lines"] = [
     { key: "triggers", name: "", value: (s.triggers ?? ctx.defaultTriggers).join(" "), isDefault: s.triggers === undefined },
-    { key: "linkPreview", name: "", value: (s.linkPreview ?? defaultLinkPreview(ctx.platform)) ? "开" : "关", isDefault: s.linkPreview === undefined },
+    { key: "linkPreview", name: "", value: (s.linkPreview ?? ctx.link.byDefault) ? "开" : "关", isDefault: s.linkPreview === undefined },
     { key: "results", name: "", value: String(s.results ?? ctx.defaultResults), isDefault: s.results === undefined },
     { key: "quietHours", name: "", value: s.quietHours ? `${s.quietHours.start}-${s.quietHours.end}` : "关", isDefault: s.quietHours === undefined },
   ];
   if (ctx.accounts.length > 1) lines.push({ key: "accounts", name: "", value: s.accounts?.join("、") ?? "全部", isDefault: s.accounts === undefined });
   lines.push({ key: "pushTime", name: "", value: pushTime === undefined ? t.settingNotSubscribed : (pushTime ?? ctx.defaultPushTime), isDefault: pushTime === null });
-  for (const line of lines) line.name = displayName(line.key, ctx.platform);
+  for (const line of lines) line.name = displayName(line.key, ctx);
   return { state, lines };
 }
 

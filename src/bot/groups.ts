@@ -3,9 +3,10 @@ import type { AnswerView } from "./answers.ts";
 import type { Logger } from "../log.ts";
 import type { GroupSettings, Store } from "../store/store.ts";
 import type { GroupPolicyConfig } from "../config.ts";
-import { isServed, mayEnable, policyOf } from "./group-policy.ts";
+import { isServed, mayEnable, policyOf, type GroupRules } from "./group-policy.ts";
 import { readSetting, settingsButtons, viewSettings, type SettingsContext, type SettingsView } from "./group-settings.ts";
 import type { Stage } from "./pipeline.ts";
+import type { Platforms } from "./platform.ts";
 import { isGroupAdmin, senderIsBotAdmin } from "./stages.ts";
 import { t } from "./strings.ts";
 import { UserError } from "./user-error.ts";
@@ -24,10 +25,9 @@ export interface GroupsDeps {
   pageSize: number;
   /** The library's account names, read when needed (the library reloads). */
   accounts: () => readonly string[];
+  /** Each platform's traits: its default group policy, its link setting, whether it shows buttons. */
+  platforms: Platforms;
 }
-
-/** Platforms whose adapters render reply buttons (the settings keyboard). */
-const BUTTON_PLATFORMS = new Set(["telegram"]);
 
 /**
  * Groups under their admins' control: whether the bot serves a group
@@ -38,8 +38,11 @@ const BUTTON_PLATFORMS = new Set(["telegram"]);
  */
 export class Groups {
   private readonly read = new WeakMap<Incoming, Promise<GroupSettings | undefined>>();
+  private readonly rules: GroupRules;
 
-  constructor(private readonly deps: GroupsDeps) {}
+  constructor(private readonly deps: GroupsDeps) {
+    this.rules = { ...deps.groups, defaultPolicy: (platform) => deps.platforms.groupPolicy(platform) };
+  }
 
   /** The settings of the group `msg` was sent in; undefined in private chats and for groups that never set any. */
   settingsOf(msg: Incoming): Promise<GroupSettings | undefined> {
@@ -71,7 +74,7 @@ export class Groups {
   /** Whether the bot serves the group `msg` was sent in (always true in private chats). */
   async serves(msg: Incoming): Promise<boolean> {
     if (!msg.isGroup) return true;
-    return isServed(this.deps.groups, msg.platform, msg.chatId, (await this.settingsOf(msg))?.state);
+    return isServed(this.rules, msg.platform, msg.chatId, (await this.settingsOf(msg))?.state);
   }
 
   /**
@@ -86,13 +89,13 @@ export class Groups {
     if (!switching && !msg.mentioned) return [];
     if (!(await isAdmin())) return [];
     if (switching) return undefined;
-    return [text(mayEnable(this.deps.groups, msg.platform, msg.chatId) ? t.groupHowToEnable : t.groupNotAllowed)];
+    return [text(mayEnable(this.rules, msg.platform, msg.chatId) ? t.groupHowToEnable : t.groupNotAllowed)];
   }
 
   /** 「启用」 by a group admin. */
   async enable(msg: Incoming, by: string): Promise<Reply> {
     this.groupOnly(msg);
-    if (!mayEnable(this.deps.groups, msg.platform, msg.chatId)) return text(t.groupNotAllowed);
+    if (!mayEnable(this.rules, msg.platform, msg.chatId)) return text(t.groupNotAllowed);
     const settings = await this.settingsOf(msg);
     if (settings?.state === "enabled" || (settings?.state === undefined && (await this.serves(msg)))) return text(t.groupAlreadyEnabled);
     const now = await this.deps.store.updateGroupSettings(msg.platform, msg.chatId, { state: "enabled" }, by);
@@ -139,7 +142,7 @@ export class Groups {
   async statsLines(): Promise<string[]> {
     const all = await this.deps.store.listGroupSettings();
     return all.map((g) => {
-      const served = isServed(this.deps.groups, g.platform, g.chatId, g.state);
+      const served = isServed(this.rules, g.platform, g.chatId, g.state);
       const parts = [`${g.platform} ${g.chatId}`, served ? t.groupStateEnabled : g.state === "disabled" ? t.groupStateDisabled : t.groupStateOff];
       const said = t.statsGroupSetting;
       if (g.triggers) parts.push(said.triggers(g.triggers));
@@ -147,24 +150,24 @@ export class Groups {
       if (g.results !== undefined) parts.push(said.results(g.results));
       if (g.quietHours) parts.push(said.quietHours(g.quietHours.start, g.quietHours.end));
       if (g.accounts) parts.push(said.accounts(g.accounts));
-      return t.statsGroupLine(parts, policyOf(this.deps.groups, g.platform));
+      return t.statsGroupLine(parts, policyOf(this.rules, g.platform));
     });
   }
 
   /** The settings as a text, with buttons on platforms that show them. */
   private listing(msg: Incoming, view: SettingsView): TextReply {
-    const buttons = BUTTON_PLATFORMS.has(msg.platform) ? settingsButtons(view, this.context(msg)) : [];
+    const buttons = this.deps.platforms.buttons(msg.platform) ? settingsButtons(view, this.context(msg)) : [];
     const reply: TextReply = { kind: "text", text: t.settingsList(view.state, view.lines, buttons.length > 0) };
     return buttons.length > 0 ? { ...reply, buttons } : reply;
   }
 
   private async view(msg: Incoming): Promise<SettingsView> {
     const [settings, sub] = await Promise.all([this.settingsOf(msg), this.deps.store.getSubscription(msg.platform, msg.chatId)]);
-    const state = isServed(this.deps.groups, msg.platform, msg.chatId, settings?.state)
+    const state = isServed(this.rules, msg.platform, msg.chatId, settings?.state)
       ? t.groupStateEnabled
       : settings?.state === "disabled"
         ? t.groupStateDisabled
-        : mayEnable(this.deps.groups, msg.platform, msg.chatId)
+        : mayEnable(this.rules, msg.platform, msg.chatId)
           ? t.groupStateOff
           : t.groupStateNotAllowed;
     return viewSettings(settings, sub ? sub.time : undefined, this.context(msg), state);
@@ -172,7 +175,7 @@ export class Groups {
 
   private context(msg: Incoming): SettingsContext {
     return {
-      platform: msg.platform,
+      link: this.deps.platforms.linkPreview(msg.platform),
       defaultTriggers: this.deps.triggers,
       defaultResults: this.deps.pageSize,
       accounts: this.deps.accounts(),

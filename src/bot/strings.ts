@@ -104,6 +104,8 @@ export const t = {
   settingOneAccount: "文章库里只有一个公众号，不需要选择。",
   settingUnknownAccounts: (unknown: readonly string[], all: readonly string[]) => `没有这些公众号：${unknown.map((a) => `「${clip(a, 20)}」`).join("")}。可选：${all.join("、")}，或「全部」。`,
   settingNotSubscribed: "未订阅",
+  /** The link setting's name on a platform that declares no name of its own (see `linkPreview` in src/bot/platform.ts). */
+  linkCardSetting: "链接卡片",
   settingPushNeedsSubscription: "本群还没有订阅每日推送。发送「订阅 08:00」即可订阅并设好时间。",
   statsGroups: (lines: readonly string[]) => ["群（启用、停用或改过设置的）：", ...lines].join("\n"),
   /** The settings a group changed, as /stats lists them. */
@@ -119,17 +121,13 @@ export const t = {
   failed: "抱歉，出了点问题，这次没有办成，请稍后再试。",
   pushDisabled: "推送服务没有启用。",
   slowDown: "消息有点多，请稍等一会儿再问我。",
-  /** Alerts to bot admins (ADMIN_IDS) about another platform. */
-  alertWechatLoggedOut: (reason: string | undefined, qrUrl: string | undefined) =>
-    [
-      `⚠️ 微信账号已掉线${reason ? `（${clip(reason, 80)}）` : ""}，机器人在微信上暂停服务，回复和推送会等到重新登录后再发。`,
-      qrUrl ? `请用机器人的微信扫码重新登录：${qrUrl}` : "请检查机器人的微信登录状态。",
-    ].join("\n"),
+  /** Alerts to bot admins (ADMIN_IDS) about another platform (a platform may word its own: its `alerts` trait). */
   alertUnreachable: (platform: string, minutes: number, error: string | undefined) => `⚠️ 已有 ${minutes} 分钟连不上 ${platform}${error ? `（${clip(error, 120)}）` : ""}。其他平台照常服务。`,
   alertBack: (platform: string) => `✅ ${platform} 已恢复连接。`,
   onThisDay: (year: string, title: string, url?: string) => `那年今日（${year}）：《${title}》${url ? ` ${url}` : ""}`,
-  pushStarted: (chats: number) => `开始推送今日禅定时刻：${chats} 个会话待推送。发送 /stats 查看进度。`,
-  pushNothingToDo: "今天的禅定时刻已经推送给所有订阅者了。",
+  /** `uncertain`: chats whose last try timed out; the message may have arrived, so /push_now does not resend it. */
+  pushStarted: (chats: number, uncertain = 0) => `开始推送今日禅定时刻：${chats} 个会话待推送。${pushUncertain(uncertain)}发送 /stats 查看进度。`,
+  pushNothingToDo: (uncertain = 0) => (uncertain > 0 ? `没有需要补发的会话。${pushUncertain(uncertain)}` : "今天的禅定时刻已经推送给所有订阅者了。"),
   pushBusy: "推送正在进行中，请稍后用 /stats 查看进度。",
   pushNoImage: "还没有禅定时刻的图片，无法推送。",
   stats: (s: { perPlatform: Array<[string, number]>; day: string; sent: number; failed: number; inFlight: number; next?: { today: boolean; time: string } }) =>
@@ -172,7 +170,12 @@ export const t = {
 } as const;
 
 /** Echo at most `max` characters of what a user typed: a 100 KB message must not come back whole. */
-function clip(text: string, max: number): string {
+export function clip(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max).join("")}…`;
+}
+
+/** The /push_now note on chats it leaves alone because the last try may have arrived. */
+function pushUncertain(chats: number): string {
+  return chats > 0 ? `另有 ${chats} 个会话上次发送没有得到确认（可能已经收到），不会重发。` : "";
 }

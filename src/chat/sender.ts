@@ -32,11 +32,13 @@ export type SendFailure =
   | "topic_gone"
   /** The platform asked us to slow down; retry after `retryAfterMs`. */
   | "rate_limited"
-  /** A network or server error after which the message may have arrived: not resent automatically. */
+  /** A timeout or a broken connection after the request left: the message may have arrived, so it is not resent automatically. */
   | "transient"
   /**
-   * The message certainly did not leave: no connection to the platform
-   * could be made, or the adapter is logged out or stopping. Safe to retry.
+   * The message certainly did not arrive: no connection to the platform
+   * could be made, the platform answered that it failed (5xx), something
+   * failed before the request left (a lookup), or the adapter is logged
+   * out or stopping. Safe to retry.
    */
   | "unsent"
   /** A request the platform will never accept (bad input): do not retry. */

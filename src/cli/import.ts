@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { articlesDirOf } from "../config.ts";
+import { articlesDirOf, dataDirOf } from "../config.ts";
 import { ImportError, importBackups } from "../importer/import.ts";
 import { formatReport } from "../importer/report.ts";
 import { parseOrUsage } from "./args.ts";
@@ -56,7 +56,7 @@ export async function run(args: string[]): Promise<number> {
  * into an empty data directory keeps the usual layout.
  */
 export function defaultOutDir(data: string | undefined): string {
-  const dataDir = path.resolve(data ?? process.env.DATA_DIR ?? "data");
+  const dataDir = dataDirOf(process.env, data);
   const dir = articlesDirOf(dataDir);
   const nested = path.join(dataDir, "articles");
   return dir === nested || hasMarkdown(dataDir) ? dir : nested;

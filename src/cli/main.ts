@@ -4,7 +4,8 @@
  * in its own module and exports `run(args)`, resolving to an exit code.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { redactSecrets, secretsFromEnv } from "../log.ts";
+import { redactSecrets } from "../log.ts";
+import { processSecrets } from "./platforms.ts";
 
 const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
   start: () => import("./start.ts"),
@@ -19,7 +20,7 @@ const commands: Record<string, () => Promise<{ run(args: string[]): Promise<numb
 const USAGE = `usage: article-bot <command> [options]
 
 commands:
-  start                         run the bot on every configured platform (console when none)
+  start [--new-database]        run the bot on every configured platform (console when none)
   search <query> [--json] [--limit N]
                                 search the library; without a query, one query per stdin line
   import <backup-dir> (--list <list.md> | --no-list) [--out <dir>]
@@ -78,7 +79,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     // The last words of a failed start may quote a URL with the token in it.
-    const message = redactSecrets(err instanceof Error ? err.message : String(err), secretsFromEnv(process.env));
+    const message = redactSecrets(err instanceof Error ? err.message : String(err), processSecrets());
     process.stderr.write(`article-bot: ${message}\n`);
     process.exitCode = 1;
   },

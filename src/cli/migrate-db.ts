@@ -1,9 +1,11 @@
 import path from "node:path";
-import { createLogger, redactSecrets, secretsFromEnv } from "../log.ts";
+import { createLogger, redactSecrets } from "../log.ts";
+import { processSecrets } from "./platforms.ts";
 import { CopyError, copySqliteToPostgres, formatCopyReport } from "../store/postgres-copy.ts";
 import { isPostgresUrl } from "../store/postgres.ts";
 import { parseOrUsage } from "./args.ts";
 import { messageOf } from "../util/errors.ts";
+import { commandLogLevel, dataDirOf } from "../config.ts";
 
 const USAGE = `usage: article-bot migrate-db [--from <sqlite file>] [--to <postgres url>]
 
@@ -25,11 +27,11 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   if ("exitCode" in parsed) return parsed.exitCode;
   const { values, positionals } = parsed.args;
   if (positionals.length > 0) return usageError(`unexpected argument: ${positionals[0]}`);
-  const from = path.resolve(values.from ?? path.join(values.data ?? env.DATA_DIR ?? "data", "article-bot.sqlite"));
+  const from = path.resolve(values.from ?? path.join(dataDirOf(env, values.data), "article-bot.sqlite"));
   const to = values.to ?? env.DATABASE_URL;
   if (!isPostgresUrl(to)) return usageError(to ? "--to must be a postgres:// or postgresql:// URL" : "missing --to <postgres url> (or $DATABASE_URL)");
-  const secrets = secretsFromEnv({ ...env, DATABASE_URL: to });
-  const log = createLogger({ level: env.LOG_LEVEL ?? "warn", secrets });
+  const secrets = processSecrets({ ...env, DATABASE_URL: to });
+  const log = createLogger({ level: commandLogLevel(env), secrets });
   try {
     process.stdout.write(formatCopyReport(await copySqliteToPostgres(from, to, log)));
     return 0;

@@ -1,9 +1,10 @@
 import { createInterface } from "node:readline";
-import { loadConfig } from "../config.ts";
+import { commandLogLevel, loadConfig } from "../config.ts";
 import type { SearchIndex, SearchResult } from "../search/index.ts";
 import { LibraryCache } from "../catalog/cache.ts";
 import { openSnapshot } from "../catalog/live.ts";
 import { createLogger } from "../log.ts";
+import { processSecrets } from "./platforms.ts";
 import { parseOrUsage } from "./args.ts";
 import { indexingLine, terminalProgress } from "./progress.ts";
 
@@ -40,7 +41,7 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig(values.data ? { ...process.env, DATA_DIR: values.data } : process.env);
-  const log = createLogger({ level: process.env.LOG_LEVEL ?? "warn" });
+  const log = createLogger({ level: commandLogLevel(process.env), secrets: processSecrets() });
   const { index } = await openSnapshot(config.articlesDir, log, LibraryCache.for(config.articlesDir), terminalProgress(process.stderr, indexingLine));
   const query = positionals.join(" ").trim();
   if (query) {

@@ -9,7 +9,7 @@ import { configWarnings, loadConfig, type Config, type SyncConfig } from "../con
 import type { Env } from "../env.ts";
 import type { Ticker } from "../cron.ts";
 import { LiveLibrary } from "../catalog/live.ts";
-import { createLogger, redactSecrets, secretsFromEnv, type Logger } from "../log.ts";
+import { createLogger, redactSecrets, type Logger } from "../log.ts";
 import { ImageCache } from "../net/image-cache.ts";
 import { downloadImage } from "../net/download.ts";
 import { RecentLogs } from "../util/recent-logs.ts";
@@ -28,6 +28,7 @@ import { CONSOLE, PLATFORMS } from "../../adapters/index.ts";
 import { banner } from "../../adapters/console/banner.ts";
 import type { OnProgress } from "../util/progress.ts";
 import { parseOrUsage } from "./args.ts";
+import { knownPlatforms, processSecrets } from "./platforms.ts";
 import { indexingLine, terminalProgress } from "./progress.ts";
 import { Shutdown } from "./shutdown.ts";
 import { Supervised } from "./supervisor.ts";
@@ -35,12 +36,15 @@ import path from "node:path";
 import { firstLineOf } from "../util/errors.ts";
 import { settledWithin } from "../util/deadline.ts";
 
-const USAGE = `usage: article-bot start [--data <dir>]
+const USAGE = `usage: article-bot start [--data <dir>] [--new-database]
 
 Runs the bot on every configured platform (TELEGRAM_BOT_TOKEN, WECHATY_PUPPET),
 or a chat in this terminal when none is configured. Configuration comes from
 the environment and from ./.env (docs: README.md).
   --data <dir>    data directory: articles and the SQLite database (default: $DATA_DIR or ./data)
+  --new-database  start even though the SQLite database is missing or empty where the
+                  bot kept one before: a new, empty one, with no subscribers (restoring
+                  the last backup, \`article-bot restore\`, keeps them)
   -h, --help      this help`;
 
 /** The largest image the web pages serve (a 禅定时刻 image is a few hundred KB). */
@@ -77,6 +81,8 @@ export interface StartOptions {
   platforms?: Configured[];
   /** Tests: image downloads (default: from the image hosts, without Referer). */
   images?: ImageCache;
+  /** `--new-database`: a missing or empty SQLite database where the bot kept one before is started afresh. */
+  newDatabase?: boolean;
   /** The logger's warn-and-above lines, for the web console. */
   recentLogs?: RecentLogs;
   /** Told how the first library load's index build goes (the terminal chat draws it; the log has its own lines). */
@@ -90,7 +96,7 @@ export interface StartOptions {
  * line on stderr and exit code 1, after closing whatever was opened.
  */
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseOrUsage(args, {}, USAGE);
+  const parsed = parseOrUsage(args, { "new-database": { type: "boolean" } }, USAGE);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { values } = parsed.args;
   const env = values.data ? { ...process.env, DATA_DIR: values.data } : process.env;
@@ -99,7 +105,7 @@ export async function run(args: string[]): Promise<number> {
   // In the terminal chat, info lines would drown the conversation.
   const consoleOnly = platforms.length === 0;
   const recentLogs = new RecentLogs();
-  const log = createLogger({ level: consoleOnly && !env.LOG_LEVEL ? "warn" : config.logLevel, recent: recentLogs });
+  const log = createLogger({ level: consoleOnly && !env.LOG_LEVEL ? "warn" : config.logLevel, recent: recentLogs, secrets: processSecrets() });
   const shutdown = new Shutdown();
   // Not a blank terminal while the library loads: a first index build of a large library takes minutes.
   if (consoleOnly) process.stdout.write(`${banner.loading}\n`);
@@ -107,7 +113,14 @@ export async function run(args: string[]): Promise<number> {
   try {
     let running: Running;
     try {
-      running = await startBot(config, log, { signal: shutdown.signal, requestShutdown: (...a) => shutdown.request(...a), recentLogs, platforms, libraryProgress });
+      running = await startBot(config, log, {
+        signal: shutdown.signal,
+        requestShutdown: (...a) => shutdown.request(...a),
+        recentLogs,
+        platforms,
+        libraryProgress,
+        newDatabase: values["new-database"],
+      });
     } catch (err) {
       if (shutdown.signal.aborted) return (await shutdown.requested).exitCode;
       shutdown.request("start-up failed", 1);
@@ -117,7 +130,7 @@ export async function run(args: string[]): Promise<number> {
     const request = await shutdown.requested;
     log.info({ reason: request.reason }, "shutting down");
     await running.stop();
-    if (request.message) process.stderr.write(`article-bot: ${redactSecrets(request.message, secretsFromEnv(process.env))}\n`);
+    if (request.message) process.stderr.write(`article-bot: ${redactSecrets(request.message, processSecrets())}\n`);
     return request.exitCode;
   } finally {
     shutdown.dispose();
@@ -143,11 +156,14 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     await stopPush?.();
     for (const close of opened.reverse()) await close().catch((err: unknown) => log.warn({ err: oneLine(err) }, "closing after start-up failed"));
   };
-  for (const warning of configWarnings(config)) log.warn(warning);
+  const configured = options.platforms ?? [];
+  const entries: Configured[] = configured.length > 0 ? configured : [{ module: CONSOLE, config: {} }];
+  // What the core, the alerts and the console know of each platform: its module's traits.
+  const platforms = knownPlatforms(entries.map((e) => e.module));
+  const names = PLATFORMS.map((m) => m.platform);
+  for (const warning of configWarnings(config, names)) log.warn(warning);
   try {
-    const configured = options.platforms ?? [];
-    const entries: Configured[] = configured.length > 0 ? configured : [{ module: CONSOLE, config: {} }];
-    const store = await openStore(config, log);
+    const store = await openStore(config, log, { newDatabase: options.newDatabase, signal });
     opened.push(() => store.close());
     signal?.throwIfAborted();
     const library = await LiveLibrary.open(config.articlesDir, log, options.libraryProgress);
@@ -213,6 +229,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       triggers: config.triggers,
       adminIds: config.adminIds,
       groups: config.groups,
+      platforms,
       timeZone: config.pushTimeZone,
       defaultPushTime: push.defaultTime,
       admin: adminActions(push, announcer, sync, config.pushTimeZone),
@@ -227,6 +244,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       clock,
       timeZone: config.pushTimeZone,
       health: () => observability.health.report(),
+      platforms,
       pushNow: () => push.pushNow(),
       groups: core.groups,
       sync,
@@ -241,6 +259,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       log: log.child({ component: "web" }),
       public: config.web.public,
       adminPassword: config.web.adminPassword,
+      trustProxy: config.web.trustProxy,
     });
     push.start();
     stopPush = once(() => drain(push, pushing, log));
@@ -283,6 +302,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       log: log.child({ component: "alerts" }),
       adminIds: config.adminIds,
       adapters: () => supervised().map((s) => ({ status: s.status(), sender: s.adapter.sender })),
+      platforms,
     });
     alerts.start();
 
@@ -410,5 +430,5 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 
 /** An error as one line: its message, never its stack, and never a secret it quotes (stderr bypasses the logger). */
 function oneLine(err: unknown): string {
-  return redactSecrets(firstLineOf(err), secretsFromEnv(process.env));
+  return redactSecrets(firstLineOf(err), processSecrets());
 }

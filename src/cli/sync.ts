@@ -1,7 +1,7 @@
-import path from "node:path";
-import { loadSyncEnv } from "../config.ts";
+import { commandLogLevel, dataDirOf, loadSyncEnv } from "../config.ts";
 import { ConfigError } from "../env.ts";
 import { createLogger } from "../log.ts";
+import { processSecrets } from "./platforms.ts";
 import { formatSyncReport } from "../sync/report.ts";
 import { syncLibrary, SyncUsageError } from "../sync/sync.ts";
 import { parseCommand } from "./args.ts";
@@ -41,8 +41,8 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const dataDir = path.resolve(values.data ?? process.env.DATA_DIR ?? "data");
-  const log = createLogger({ level: process.env.LOG_LEVEL || "warn" });
+  const dataDir = dataDirOf(process.env, values.data);
+  const log = createLogger({ level: commandLogLevel(process.env), secrets: processSecrets() });
   try {
     const report = await syncLibrary({
       repo: values.repo ?? sync.repo ?? "",

@@ -14,7 +14,9 @@ import { markdownToText } from "../library/markdown.ts";
 import { summarize } from "../library/summarize.ts";
 import { listedFrontMatter } from "./listed-only.ts";
 import { lookupTitle, parseListPage, titleKey, type ListEntry, type ListPage } from "./list-page.ts";
-import { parseBackup, type ParsedBackup } from "./parse-backup.ts";
+import { BackupParser } from "./backup-parser.ts";
+import type { FailedBackups } from "./failed-backups.ts";
+import type { ParsedBackup } from "./parse-backup.ts";
 import { IMPORTED_FROM, readIfExists, safeFileName, serializeArticle, writeAtomic, writeIfChanged, type WriteOutcome } from "./write.ts";
 import { messageOf } from "../util/errors.ts";
 
@@ -38,6 +40,10 @@ export interface ImportOptions {
   listed?: readonly string[];
   /** Called every {@link PROGRESS_EVERY} backups and once at the end. */
   onProgress?: (done: number, total: number) => void;
+  /** Backups that failed for want of resources, remembered across runs (the sync's); default: none remembered. */
+  failed?: FailedBackups;
+  /** How backups are read and parsed; default a {@link BackupParser} of its own, closed at the end. */
+  parser?: BackupParser;
 }
 
 /** One backup (or list entry) that produced no article, and why. */
@@ -95,10 +101,15 @@ export async function importBackups(opts: ImportOptions): Promise<ImportReport> 
   const taken = new Set<string>();
   // List entry (title key) → the file name a backup of this run took for it: its listing may go nowhere else.
   const claimed = new Map<string, string>();
-  for (const [i, file] of files.entries()) {
-    await importOne(file, opts, list, report, taken, claimed);
-    const done = i + 1;
-    if (done % PROGRESS_EVERY === 0 || done === files.length) opts.onProgress?.(done, files.length);
+  const parser = opts.parser ?? new BackupParser();
+  try {
+    for (const [i, file] of files.entries()) {
+      await importOne(file, parser, opts, list, report, taken, claimed);
+      const done = i + 1;
+      if (done % PROGRESS_EVERY === 0 || done === files.length) opts.onProgress?.(done, files.length);
+    }
+  } finally {
+    if (!opts.parser) await parser.close();
   }
   if (list) await importListings(opts, list, report, taken, claimed);
   for (const names of [...Object.values(report.imported), ...Object.values(report.listedOnly)]) names.sort();
@@ -141,16 +152,18 @@ function emptyReport(total: number, list: ListPage | undefined): ImportReport {
 }
 
 /** Parse, complete, write and verify one backup, recording the outcome in `report`. */
-async function importOne(file: string, opts: ImportOptions, list: ListPage | undefined, report: ImportReport, taken: Set<string>, claimed: Map<string, string>): Promise<void> {
+async function importOne(file: string, parser: BackupParser, opts: ImportOptions, list: ListPage | undefined, report: ImportReport, taken: Set<string>, claimed: Map<string, string>): Promise<void> {
   const name = path.basename(file);
   const skip = (reason: string) => void report.skipped.push({ file: name, reason });
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    return skip(`cannot read: ${messageOf(err)}`);
+  const account = report.account ?? "";
+  const before = await opts.failed?.reason(account, file, name);
+  if (before) return skip(`${before} (remembered from an earlier run: not read again until it changes)`);
+  const outcome = await parser.parse(file, name.replace(/\.md$/, ""));
+  if ("failure" in outcome) {
+    await opts.failed?.remember(account, file, name, outcome.failure);
+    return skip(outcome.failure);
   }
-  const parsed = parseBackup(text, name.replace(/\.md$/, ""));
+  const parsed = outcome.parsed;
   if (parsed.problem) return skip(parsed.problem);
   const entry = list ? lookupTitle(list, parsed.title) : undefined;
   if (list && !entry) report.notInList.push(name);
@@ -324,13 +337,21 @@ function buildFrontMatter(p: ParsedBackup, entry: ListEntry, account: string | u
  */
 export function chooseSummary(digest: string | undefined, body: string): string {
   if (digest && !(isOpeningOf(digest, body) && !isComplete(digest))) return digest;
-  return summarize(summarySource(body));
+  // summarize reads the first 20,000 characters: the rest of a 5 MB body need not be filtered on the main thread.
+  return summarize(summarySource(body.slice(0, SUMMARY_SOURCE_CHARS)));
 }
 
 function isOpeningOf(digest: string, body: string): boolean {
   const squash = (s: string) => s.normalize("NFKC").replace(/\s+/g, "");
-  return squash(markdownToText(body)).startsWith(squash(digest));
+  // The opening is all that is compared: a 5 MB body need not be converted whole on the main thread.
+  return squash(markdownToText(body.slice(0, OPENING_CHARS + digest.length * 8))).startsWith(squash(digest));
 }
+
+/** Body characters a summary is chosen from: lists of links dropped, far more than 20,000 remain. */
+const SUMMARY_SOURCE_CHARS = 200_000;
+
+/** Body characters enough to hold a digest's worth of text under markup (links, images) before it. */
+const OPENING_CHARS = 4_000;
 
 /** Ends at a sentence end with every quote and bracket closed. */
 function isComplete(s: string): boolean {

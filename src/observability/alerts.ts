@@ -1,4 +1,5 @@
 import type { Sender } from "../chat/sender.ts";
+import type { Platforms } from "../bot/platform.ts";
 import { t } from "../bot/strings.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
@@ -18,15 +19,13 @@ export interface AlertsDeps {
   /** `platform:userId` entries of ADMIN_IDS are the recipients (bare ids name no platform and are skipped). */
   adminIds: readonly string[];
   adapters: () => readonly AlertedAdapter[];
-  /** How long a platform may be unusable before its admins elsewhere are told. Default 10 min. */
+  /** Each platform's name for people, and its own alert rules (its `alerts` trait). */
+  platforms: Platforms;
+  /** How long a platform may be unusable before its admins elsewhere are told, unless its traits say otherwise. Default 10 min. */
   downMs?: number;
-  /** WeChat without a login and no QR code or logout to explain it (a session being restored): grace before telling. Default 60 s. */
-  loginGraceMs?: number;
   /** How often the adapters are looked at. Default 5 s. */
   everyMs?: number;
 }
-
-const NAMES: Record<string, string> = { wechat: "微信", telegram: "Telegram" };
 
 interface Incident {
   since: number;
@@ -35,10 +34,10 @@ interface Incident {
 
 /**
  * Tells the bot admins on another connected platform when one platform
- * stops working: at once when WeChat logs out or shows a QR code to scan
- * (with the reason and the QR URL), after 10 minutes when a platform
- * (Telegram) cannot be reached. One alert per incident, and one "back"
- * message when it ends. Incidents are read from the adapters' health.
+ * stops working: after 10 minutes when it cannot be reached, or when and
+ * how its `alerts` trait says (WeChat: at once on a logout, with the QR
+ * URL). One alert per incident, and one "back" message when it ends.
+ * Incidents are read from the adapters' health.
  */
 export class Alerts {
   private readonly incidents = new Map<string, Incident>();
@@ -68,11 +67,11 @@ export class Alerts {
     const adapters = this.deps.adapters();
     for (const { status } of adapters) {
       const platform = status.platform;
-      if (platform === "console") continue;
+      if (this.deps.platforms.of(platform).alerts === false) continue;
       let incident = this.incidents.get(platform);
       if (status.connected) {
         this.incidents.delete(platform);
-        if (incident?.alerted) await this.tell(platform, adapters, t.alertBack(NAMES[platform] ?? platform));
+        if (incident?.alerted) await this.tell(platform, adapters, t.alertBack(this.deps.platforms.displayName(platform)));
         continue;
       }
       if (!incident) this.incidents.set(platform, (incident = { since: now, alerted: false }));
@@ -83,14 +82,16 @@ export class Alerts {
 
   /** How long `status` may be down before it is worth an alert. */
   private threshold(status: AdapterStatus): number {
-    if (status.platform !== "wechat") return this.deps.downMs ?? 10 * 60_000;
-    const needsScan = Boolean(status.qrUrl) || Boolean(status.lastLogoutAt);
-    return needsScan ? 0 : (this.deps.loginGraceMs ?? 60_000);
+    return this.rules(status.platform)?.after?.(status) ?? this.deps.downMs ?? 10 * 60_000;
   }
 
   private describe(status: AdapterStatus, downMs: number): string {
-    if (status.platform === "wechat") return t.alertWechatLoggedOut(str(status.logoutReason) ?? str(status.lastError), str(status.qrUrl));
-    return t.alertUnreachable(NAMES[status.platform] ?? status.platform, Math.round(downMs / 60_000), str(status.lastError));
+    const own = this.rules(status.platform)?.text?.(status, downMs);
+    return own ?? t.alertUnreachable(this.deps.platforms.displayName(status.platform), Math.round(downMs / 60_000), str(status.lastError));
+  }
+
+  private rules(platform: string) {
+    return this.deps.platforms.of(platform).alerts || undefined;
   }
 
   /**

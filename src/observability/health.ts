@@ -38,6 +38,8 @@ export interface HealthReport {
    * (an empty library is a state to see, not to restart over).
    */
   status: "ok" | "degraded";
+  /** When the bot turned to this status (seen by a report), or started. */
+  since: string;
   adapters: AdapterStatus[];
   library: { articles: number; loadedAt: string };
   /** The last push delivery attempt; null before the first. */
@@ -46,6 +48,18 @@ export interface HealthReport {
   /** Present when the sync runs inside the bot (SYNC_REPO): its last run and last success, null before the first. */
   sync?: { lastSync: SyncHealth | null; lastSuccessfulSync: SyncHealth | null };
   uptimeSeconds: number;
+}
+
+/**
+ * `/healthz` for whoever reaches the port: the state and nothing else. The
+ * details (a pending WeChat QR code, logins and logouts with WeChat's
+ * reason, start errors) let a stranger take over or watch the bot's
+ * account, so they stay in the console and on the host itself.
+ */
+export interface PublicHealth {
+  status: HealthReport["status"];
+  since: string;
+  adapters: Array<Pick<AdapterStatus, "platform" | "state" | "connected">>;
 }
 
 /** Where the health report reads the live state from. */
@@ -63,9 +77,12 @@ export class Health {
   private readonly startedAt: number;
   private lastPush: LastPush | null = null;
   private lastSuccessfulPush: LastPush | null = null;
+  /** The status the last report saw, and since when; nothing is connected at start. */
+  private status: { status: HealthReport["status"]; since: string };
 
   constructor(private readonly sources: HealthSources) {
     this.startedAt = sources.clock.now().getTime();
+    this.status = { status: "degraded", since: new Date(this.startedAt).toISOString() };
   }
 
   /** Record a push delivery attempt. */
@@ -78,8 +95,11 @@ export class Health {
   report(): HealthReport {
     const adapters = this.sources.adapters().map((a) => ({ ...a }));
     const { size, loadedAt } = this.sources.library();
+    const status = adapters.length > 0 && adapters.every((a) => a.connected) ? "ok" : "degraded";
+    if (this.status.status !== status) this.status = { status, since: this.sources.clock.now().toISOString() };
     return {
-      status: adapters.length > 0 && adapters.every((a) => a.connected) ? "ok" : "degraded",
+      status,
+      since: this.status.since,
       adapters,
       library: { articles: size, loadedAt: loadedAt.toISOString() },
       lastPush: this.lastPush,
@@ -87,6 +107,12 @@ export class Health {
       ...this.syncReport(),
       uptimeSeconds: Math.round((this.sources.clock.now().getTime() - this.startedAt) / 1000),
     };
+  }
+
+  /** The report for anyone: {@link PublicHealth}. */
+  publicReport(): PublicHealth {
+    const { status, since, adapters } = this.report();
+    return { status, since, adapters: adapters.map(({ platform, state, connected }) => ({ platform, state, connected })) };
   }
 
   private syncReport(): Pick<HealthReport, "sync"> {

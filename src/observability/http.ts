@@ -67,7 +67,7 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
     return send(res, 405, "text/plain; charset=utf-8", "method not allowed\n");
   }
   if (path === "/healthz") {
-    const report = options.health.report();
+    const report = showsHealthDetails(req) ? options.health.report() : options.health.publicReport();
     return send(res, report.status === "ok" ? 200 : 503, "application/json; charset=utf-8", `${JSON.stringify(report)}\n`);
   }
   if (path === "/metrics") {
@@ -75,6 +75,22 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
     return send(res, 200, contentType, body);
   }
   send(res, 404, "text/plain; charset=utf-8", "not found: try /healthz or /metrics\n");
+}
+
+/** Headers a reverse proxy adds: a request carrying one came from somewhere else, whatever its socket says. */
+const FORWARDING_HEADERS = ["forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-real-ip", "via"];
+
+/**
+ * Whether `/healthz` may show its details (QR code, login history, errors)
+ * to `req`: only to this host itself (the container's health probe, an
+ * operator's curl over SSH), never through a reverse proxy, which connects
+ * from loopback too but says so in its headers. Everyone else gets
+ * {@link Health.publicReport}.
+ */
+export function showsHealthDetails(req: Pick<IncomingMessage, "headers"> & { socket: { remoteAddress?: string } }): boolean {
+  const address = req.socket.remoteAddress ?? "";
+  const loopback = address === "::1" || /^(::ffff:)?127\./.test(address);
+  return loopback && FORWARDING_HEADERS.every((h) => req.headers[h] === undefined);
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {

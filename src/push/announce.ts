@@ -21,6 +21,7 @@ import { normalize } from "../search/tokenize.ts";
 import type { NewsSubscription, Store } from "../store/store.ts";
 import { deliverAll, newClaimOwner, type DeliveryJob, type FanoutOptions, type FanoutReport } from "./fanout.ts";
 import { paceOf } from "./pacer.ts";
+import { PendingOutcomes } from "./pending-outcomes.ts";
 import type { Pace } from "../chat/sender.ts";
 import { quietChats } from "./quiet.ts";
 
@@ -41,6 +42,10 @@ export interface AnnouncerDeps {
   owner?: string;
   /** Announcements that did not leave (platform unreachable, still rate-limited) are tried again this often. Default 30 min; 0: never by itself. */
   retryEveryMs?: number;
+  /** New articles the store refused to record or look up (a full disk) are tried again this soon. Default 1 min; 0: only at the next flush. */
+  storeRetryMs?: number;
+  /** Delivery-log writes the store refused are tried again this often (and before every delivery). Default 30 s. */
+  outcomeRetryMs?: number;
   staleMs?: number;
   paces?: Readonly<Record<string, Pace>>;
   fanout?: Partial<Pick<FanoutOptions, "rateLimitRetries" | "progressEvery" | "pacer">>;
@@ -57,15 +62,24 @@ const MAX_WAITING = 5_000;
 /** Announces new articles to the chats that asked for them. */
 export class Announcer {
   private known = new Set<string>();
+  /** The library served now: where pending articles are looked up. */
+  private latest?: LibrarySnapshot;
+  /** Articles the library gained that are not yet recorded as seen (the store refused): maybe news. */
+  private unmarked = new Set<string>();
+  /** Articles recorded as new whose announcements are not built yet (the store refused the lookup). */
+  private fresh = new Set<string>();
   /** Announcements for platforms that were not connected when they were due. */
   private waiting: DeliveryJob[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private stopping = false;
   private retryTimer?: NodeJS.Timeout;
+  private storeRetry?: NodeJS.Timeout;
   private readonly owner: string;
+  private readonly outcomes: PendingOutcomes;
 
   constructor(private readonly deps: AnnouncerDeps) {
     this.owner = deps.owner ?? newClaimOwner();
+    this.outcomes = new PendingOutcomes({ store: deps.store, log: deps.log, retryMs: deps.outcomeRetryMs });
   }
 
   /**
@@ -79,30 +93,36 @@ export class Announcer {
     return this.enqueue(async () => {
       const ids = snapshot.library.ids;
       this.known = new Set(ids);
+      this.latest = snapshot;
       const first = (await this.deps.store.getValue(BASELINE_KEY)) === undefined;
-      const fresh = await this.deps.store.markSeen(ids);
       if (first) {
+        await this.deps.store.markSeen(ids);
         await this.deps.store.setValue(BASELINE_KEY, this.deps.clock.now().toISOString());
         this.deps.log.info({ articles: ids.length }, "new-article announcements: the current library is the baseline");
         return [];
       }
-      return this.announce(fresh, snapshot);
+      for (const id of ids) this.unmarked.add(id);
+      return this.deliverNews();
     });
   }
 
   /** The library was reloaded: announce what it gained. Resolves to the delivery reports. */
   changed(next: LibrarySnapshot): Promise<FanoutReport[]> {
     return this.enqueue(async () => {
-      const added = next.library.ids.filter((id) => !this.known.has(id));
+      for (const id of next.library.ids) if (!this.known.has(id)) this.unmarked.add(id);
       this.known = new Set(next.library.ids);
-      if (added.length === 0) return [];
-      return this.announce(await this.deps.store.markSeen(added), next);
+      this.latest = next;
+      return this.deliverNews();
     });
   }
 
-  /** Deliver what waited for a platform to connect (call when an adapter starts), and retry what did not leave. */
+  /**
+   * Deliver what waited for a platform to connect (call when an adapter
+   * starts), retry what did not leave, and announce new articles the
+   * store refused earlier.
+   */
   flush(): Promise<FanoutReport[]> {
-    return this.enqueue(() => this.deliver([]));
+    return this.enqueue(async () => this.deliver(await this.newsJobs()));
   }
 
   /** `/stats`: opted-in chats and the last 24 hours' announcement deliveries. */
@@ -116,7 +136,11 @@ export class Announcer {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.retryTimer);
+    clearTimeout(this.storeRetry);
     await this.queue;
+    await this.outcomes.stop();
+    const left = this.unmarked.size + this.fresh.size;
+    if (left > 0) this.deps.log.error({ articles: left }, "new articles not announced before stopping; the next start announces them if the store never recorded them");
   }
 
   /** One announcement at a time, in order of library changes. */
@@ -126,7 +150,48 @@ export class Announcer {
     return run;
   }
 
-  private async announce(freshIds: readonly string[], snapshot: LibrarySnapshot): Promise<FanoutReport[]> {
+  private async deliverNews(): Promise<FanoutReport[]> {
+    const jobs = await this.newsJobs();
+    return jobs.length > 0 ? this.deliver(jobs) : [];
+  }
+
+  /**
+   * The announcements of articles gained and not yet announced: recorded
+   * as seen (exactly one instance learns an article is new), then one
+   * job per opted-in chat and article. When the store refuses (a full
+   * disk), the articles stay pending and are tried again soon, in this
+   * process — not only after a restart.
+   */
+  private async newsJobs(): Promise<DeliveryJob[]> {
+    const snapshot = this.latest;
+    if (!snapshot || (this.unmarked.size === 0 && this.fresh.size === 0)) return [];
+    try {
+      if (this.unmarked.size > 0) {
+        const ids = [...this.unmarked];
+        const fresh = await this.deps.store.markSeen(ids);
+        for (const id of ids) this.unmarked.delete(id);
+        for (const id of fresh) this.fresh.add(id);
+      }
+      const jobs = await this.announce([...this.fresh], snapshot);
+      this.fresh.clear();
+      return jobs;
+    } catch (err) {
+      this.deps.log.error({ err, articles: this.unmarked.size + this.fresh.size }, "new articles not announced yet: the store refused; trying again soon");
+      this.retryStoreSoon();
+      return [];
+    }
+  }
+
+  private retryStoreSoon(): void {
+    const ms = this.deps.storeRetryMs ?? 60_000;
+    if (ms <= 0 || this.storeRetry || this.stopping) return;
+    this.storeRetry = setTimeout(() => {
+      this.storeRetry = undefined;
+      void this.flush().catch(() => {});
+    }, ms).unref();
+  }
+
+  private async announce(freshIds: readonly string[], snapshot: LibrarySnapshot): Promise<DeliveryJob[]> {
     const cutoff = dayInZone(new Date(this.deps.clock.now().getTime() - (this.deps.maxAgeDays ?? 3) * DAY_MS), this.deps.timeZone);
     const articles = freshIds
       .map((id) => snapshot.library.get(id))
@@ -136,12 +201,10 @@ export class Announcer {
     if (articles.length === 0) return [];
     const subs = await this.deps.store.listNewsSubscriptions();
     const text = searchableText(snapshot);
-    return this.deliver(
-      subs.flatMap((sub) =>
-        this.jobsFor(
-          sub,
-          articles.filter((a) => matches(() => text(a), sub.keywords)),
-        ),
+    return subs.flatMap((sub) =>
+      this.jobsFor(
+        sub,
+        articles.filter((a) => matches(() => text(a), sub.keywords)),
       ),
     );
   }
@@ -152,6 +215,7 @@ export class Announcer {
    * next {@link flush}; their claims (failed, not sent) can be taken again.
    */
   private async deliver(jobs: readonly DeliveryJob[]): Promise<FanoutReport[]> {
+    await this.outcomes.flush();
     const all = [...this.waiting, ...jobs];
     this.waiting = [];
     const retry: DeliveryJob[] = [];
@@ -205,6 +269,7 @@ export class Announcer {
       log: this.deps.log,
       day: "new-articles",
       owner: this.owner,
+      outcomes: this.outcomes,
       staleMs: this.deps.staleMs ?? 10 * 60_000,
       pace: paceOf(sender.platform, this.deps.paces),
       stopped: () => this.stopping,

@@ -5,6 +5,7 @@ import { SendError, type Sender } from "../chat/sender.ts";
 import type { Logger } from "../log.ts";
 import type { Store, Subscription } from "../store/store.ts";
 import { Pacer } from "./pacer.ts";
+import { PendingOutcomes } from "./pending-outcomes.ts";
 import type { Pace } from "../chat/sender.ts";
 
 /** What one fan-out needs; everything is passed in. */
@@ -16,6 +17,12 @@ export interface FanoutOptions {
   day: string;
   /** Claim owner: unique per running push service. */
   owner: string;
+  /**
+   * Outcomes the store refused to record: kept, and their chats left
+   * alone, until written. Share one across runs (the push service and the
+   * announcer each keep theirs); default: this fan-out's own.
+   */
+  outcomes?: PendingOutcomes;
   /** A claim older than this is considered abandoned by a crashed process. */
   staleMs: number;
   pace: Pace;
@@ -81,7 +88,8 @@ export async function fanOut(chats: readonly Subscription[], reply: Reply, opts:
  * the platform; a chat that is gone is unsubscribed. New-article
  * announcements use it: every chat gets the articles it asked for.
  */
-export async function deliverAll(jobs: readonly DeliveryJob[], opts: FanoutOptions): Promise<FanoutReport> {
+export async function deliverAll(jobs: readonly DeliveryJob[], options: FanoutOptions): Promise<FanoutReport> {
+  const opts = { ...options, outcomes: options.outcomes ?? new PendingOutcomes({ store: options.store, log: options.log }) };
   const started = performance.now();
   const pacer = opts.pacer ?? new Pacer(opts.pace);
   const counts: Record<Outcome, number> = { sent: 0, skipped: 0, failed: 0, gone: 0 };
@@ -106,19 +114,34 @@ export async function deliverAll(jobs: readonly DeliveryJob[], opts: FanoutOptio
   return report;
 }
 
-async function deliver(job: DeliveryJob, pacer: Pacer, opts: FanoutOptions): Promise<Outcome> {
+async function deliver(job: DeliveryJob, pacer: Pacer, opts: FanoutOptions & { outcomes: PendingOutcomes }): Promise<Outcome> {
   const { chat, reply, key: day } = job;
   const { store } = opts;
   const ctx = { platform: chat.platform, chatId: chat.chatId, day };
+  // Its outcome is known and only waits to be written: it must not be sent again.
+  if (opts.outcomes.has(chat.platform, chat.chatId, day)) return "skipped";
   try {
     if (!(await store.claimDelivery(chat.platform, chat.chatId, day, opts.owner, opts.staleMs))) return "skipped";
-    const error = await sendWithRetries(chat, reply, pacer, opts);
-    if (!error) {
-      await store.confirmDelivery(chat.platform, chat.chatId, day);
-      return "sent";
-    }
-    await store.failDelivery(chat.platform, chat.chatId, day, `${error.failure}: ${error.message}`);
-    if (error.failure === "unsent" || error.failure === "rate_limited") opts.retryable?.(job, error);
+  } catch (err) {
+    // Nothing was sent: the scheduler's next tick (or the announcer's next retry) tries again.
+    opts.log.error({ ...ctx, err }, "push delivery could not be claimed; not sent");
+    opts.retryable?.(job, new SendError("unsent", "the delivery could not be claimed"));
+    return "failed";
+  }
+  const error = await sendWithRetries(chat, reply, pacer, opts);
+  if (!error) {
+    await opts.outcomes.record(chat.platform, chat.chatId, day, { status: "sent" });
+    return "sent";
+  }
+  const failed = { status: "failed" as const, error: `${error.failure}: ${error.message}` };
+  if (error.failure === "unsent" || error.failure === "rate_limited") {
+    opts.retryable?.(job, error);
+    // Nothing arrived: should the store refuse this write, the claim goes stale and the chat is tried again, as it should be.
+    await store.failDelivery(chat.platform, chat.chatId, day, failed.error).catch((err: unknown) => opts.log.error({ ...ctx, err }, "push delivery bookkeeping failed"));
+  } else {
+    await opts.outcomes.record(chat.platform, chat.chatId, day, failed);
+  }
+  try {
     if (error.failure === "topic_gone" && chat.threadId !== undefined) {
       // Only what goes to that topic: the group's other topics keep theirs.
       await store.unsubscribeTopic(chat.platform, chat.chatId, chat.threadId);
@@ -135,9 +158,9 @@ async function deliver(job: DeliveryJob, pacer: Pacer, opts: FanoutOptions): Pro
     opts.log.info({ ...ctx, err: error.message }, "chat is gone; unsubscribed");
     return "gone";
   } catch (err) {
-    // A store error: the claim (if taken) stays, so this chat is not sent twice.
-    opts.log.error({ ...ctx, err }, "push delivery bookkeeping failed");
-    return "failed";
+    // Its failure is recorded, so the chat is not tried again today; it is unsubscribed when it next fails.
+    opts.log.error({ ...ctx, err }, "could not unsubscribe a chat that is gone");
+    return "gone";
   }
 }
 

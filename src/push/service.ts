@@ -11,6 +11,7 @@ import type { Delivery, Store, Subscription } from "../store/store.ts";
 import { fanOut, newClaimOwner, type FanoutOptions, type FanoutReport } from "./fanout.ts";
 import { paceOf } from "./pacer.ts";
 import type { Pace } from "../chat/sender.ts";
+import { PendingOutcomes } from "./pending-outcomes.ts";
 import { lockPlatforms } from "./platform-locks.ts";
 import { quietChats } from "./quiet.ts";
 import { minuteTicker, PushSchedule, type Ticker } from "./scheduler.ts";
@@ -42,6 +43,8 @@ export interface PushServiceDeps {
   retryFailedAfterMs?: number;
   /** Per-platform paces, from the adapters' modules; a platform without one gets {@link FALLBACK_PACE}. */
   paces?: Readonly<Record<string, Pace>>;
+  /** Delivery-log writes the store refused are tried again this often (and before every run). Default 30 s. */
+  outcomeRetryMs?: number;
   /** Fan-out tuning (429 retries, progress logging), mostly for tests. */
   fanout?: Partial<Pick<FanoutOptions, "rateLimitRetries" | "progressEvery">>;
 }
@@ -58,11 +61,17 @@ interface Run {
 
 /**
  * Failures the scheduler tries again by itself: a 429 and an unsent
- * message, after which nothing arrived. After a transient error the
- * message may have arrived, so only an admin's `/push_now` tries those
- * again; `gone` and `rejected` never come back.
+ * message (no connection, a 5xx), after which nothing arrived. `gone`
+ * and `rejected` never come back by themselves.
  */
 const RETRYABLE = /^(rate_limited|unsent):/;
+
+/**
+ * A transient failure (a timeout, a broken connection) may have
+ * delivered the message: nothing resends it, not even `/push_now`, which
+ * only counts it.
+ */
+const UNCERTAIN = /^transient:/;
 
 /**
  * The daily 禅定时刻 push: every minute it delivers the image of the day to
@@ -75,6 +84,7 @@ export class PushService implements AdminActions {
   private readonly schedule: PushSchedule;
   private readonly owner: string;
   private readonly staleMs: number;
+  private readonly outcomes: PendingOutcomes;
   private current?: Promise<unknown>;
   private stopTicker?: () => void;
   private stopping = false;
@@ -88,6 +98,7 @@ export class PushService implements AdminActions {
     this.schedule = new PushSchedule(deps.cron, deps.timeZone);
     this.owner = deps.owner ?? newClaimOwner();
     this.staleMs = deps.staleMs ?? 10 * 60_000;
+    this.outcomes = new PendingOutcomes({ store: deps.store, log: deps.log, retryMs: deps.outcomeRetryMs });
   }
 
   /** Start the minute ticker and catch up at once on anything missed today. */
@@ -109,16 +120,24 @@ export class PushService implements AdminActions {
     return this.begin((now, subs, deliveries) => this.dueNow(now, subs, deliveries))?.finished;
   }
 
-  /** `/push_now`: push today's image to every subscriber who has not had it, in the background. */
+  /**
+   * `/push_now`: push today's image, in the background, to every
+   * subscriber who surely has not had it — never to one whose last try
+   * may have arrived (a timeout): those are only counted in the answer.
+   */
   async pushNow(): Promise<string> {
     const now = this.deps.clock.now();
     if (!zenReply(this.deps.library(), this.schedule.local(now).day)) return t.pushNoImage;
-    const run = this.begin((at, subs, deliveries) => this.undelivered(at, subs, deliveries, 0, () => true));
+    let uncertain = 0;
+    const run = this.begin((at, subs, deliveries) => {
+      uncertain = subs.filter((s) => UNCERTAIN.test(deliveries.get(chatKey(s))?.error ?? "")).length;
+      return this.undelivered(at, subs, deliveries, 0, () => true);
+    });
     if (!run) return this.stopping ? t.pushDisabled : t.pushBusy;
     const chats = await run.chats;
-    this.deps.log.info({ chats }, "push started by an admin");
+    this.deps.log.info({ chats, uncertain }, "push started by an admin");
     if (chats === 0 && (await run.busyElsewhere)) return t.pushBusy;
-    return chats > 0 ? t.pushStarted(chats) : t.pushNothingToDo;
+    return chats > 0 ? t.pushStarted(chats, uncertain) : t.pushNothingToDo(uncertain);
   }
 
   /** `/stats`: subscribers per platform, today's deliveries, next run. */
@@ -147,6 +166,7 @@ export class PushService implements AdminActions {
     this.stopping = true;
     this.stopTicker?.();
     await this.current;
+    await this.outcomes.stop();
     this.schedule.close();
   }
 
@@ -168,6 +188,8 @@ export class PushService implements AdminActions {
     const locks = lockPlatforms(this.deps.store, platforms, this.deps.log);
     const chosen = locks.then(async ({ busy }) => {
       if (busy.size > 0 && platforms.every((p) => busy.has(p))) return [];
+      // Outcomes the store refused earlier land first, so the log read below knows them.
+      await this.outcomes.flush();
       const [[subs, deliveries], quiet] = await Promise.all([this.loadState(day), quietChats(this.deps.store, now, this.deps.timeZone)]);
       // A group in its quiet hours is due again at every tick, and gets the push once they end.
       return select(now, subs, deliveries).filter((s) => !busy.has(s.platform) && !quiet.has(chatKey(s)));
@@ -195,13 +217,16 @@ export class PushService implements AdminActions {
 
   /**
    * The `due` subscribers that may be tried (again): never tried today, or
-   * their claim was abandoned, or they stayed rate-limited at least
-   * `retryFailedAfterMs` ago (0: any failure, at once — `/push_now`).
+   * their claim was abandoned (and its outcome is not merely waiting for
+   * the store), or nothing arrived at least `retryFailedAfterMs` ago (0:
+   * at once, and `rejected` too — `/push_now`). Never after a transient
+   * failure: that message may have arrived.
    */
   private undelivered(now: Date, subs: Subscription[], deliveries: Map<string, Delivery>, retryFailedAfterMs: number, due: (s: Subscription) => boolean): Subscription[] {
     const ago = (d: Delivery) => now.getTime() - Date.parse(d.updatedAt);
+    const retry = (error: string) => (retryFailedAfterMs === 0 ? !UNCERTAIN.test(error) : RETRYABLE.test(error));
     const open = (d: Delivery | undefined) =>
-      !d || (d.status === "claimed" && ago(d) >= this.staleMs) || (d.status === "failed" && ago(d) >= retryFailedAfterMs && (retryFailedAfterMs === 0 || RETRYABLE.test(d.error ?? "")));
+      !d || (d.status === "claimed" && ago(d) >= this.staleMs && !this.outcomes.has(d.platform, d.chatId, d.day)) || (d.status === "failed" && ago(d) >= retryFailedAfterMs && retry(d.error ?? ""));
     return subs.filter((s) => due(s) && open(deliveries.get(chatKey(s))));
   }
 
@@ -241,6 +266,7 @@ export class PushService implements AdminActions {
       log: this.deps.log,
       day,
       owner: this.owner,
+      outcomes: this.outcomes,
       staleMs: this.staleMs,
       pace: paceOf(sender.platform, this.deps.paces),
       stopped: () => this.stopping,

@@ -120,12 +120,12 @@ class SqliteStore implements Store {
       unsubscribe: db.prepare("DELETE FROM subscriptions WHERE platform = ? AND chat_id = ?"),
       unsubscribeTopic: db.prepare("DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND thread_id = ?"),
       unsubscribeNewsTopic: db.prepare("DELETE FROM news_subscriptions WHERE platform = ? AND chat_id = ? AND thread_id = ?"),
-      getSettings: db.prepare("SELECT * FROM group_settings WHERE platform = ? AND chat_id = ?"),
-      listSettingsAll: db.prepare("SELECT * FROM group_settings ORDER BY platform, chat_id"),
-      listSettingsPlatform: db.prepare("SELECT * FROM group_settings WHERE platform = ? ORDER BY chat_id"),
-      getSubscription: db.prepare("SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ?"),
-      listAll: db.prepare("SELECT * FROM subscriptions ORDER BY platform, created_at, chat_id"),
-      listPlatform: db.prepare("SELECT * FROM subscriptions WHERE platform = ? ORDER BY created_at, chat_id"),
+      getSettings: db.prepare<[string, string], GroupSettingsRow>("SELECT * FROM group_settings WHERE platform = ? AND chat_id = ?"),
+      listSettingsAll: db.prepare<[], GroupSettingsRow>("SELECT * FROM group_settings ORDER BY platform, chat_id"),
+      listSettingsPlatform: db.prepare<[string], GroupSettingsRow>("SELECT * FROM group_settings WHERE platform = ? ORDER BY chat_id"),
+      getSubscription: db.prepare<[string, string], SubscriptionRow>("SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ?"),
+      listAll: db.prepare<[], SubscriptionRow>("SELECT * FROM subscriptions ORDER BY platform, created_at, chat_id"),
+      listPlatform: db.prepare<[string], SubscriptionRow>("SELECT * FROM subscriptions WHERE platform = ? ORDER BY created_at, chat_id"),
       // The upsert's WHERE decides the claim: a new row, a failed attempt,
       // our own claim, or a claim abandoned before `cutoff` may be taken.
       claim: db.prepare(`INSERT INTO deliveries (platform, chat_id, day, status, owner, updated_at)
@@ -138,8 +138,8 @@ class SqliteStore implements Store {
         WHERE platform = @platform AND chat_id = @chatId AND day = @day`),
       fail: db.prepare(`UPDATE deliveries SET status = 'failed', updated_at = @now, error = @error
         WHERE platform = @platform AND chat_id = @chatId AND day = @day AND status <> 'sent'`),
-      listDeliveries: db.prepare("SELECT * FROM deliveries WHERE day = ? ORDER BY platform, chat_id"),
-      countDeliveries: db.prepare(`SELECT status, count(*) AS n FROM deliveries
+      listDeliveries: db.prepare<[string], DeliveryRow>("SELECT * FROM deliveries WHERE day = ? ORDER BY platform, chat_id"),
+      countDeliveries: db.prepare<[{ prefix: string; since: string }], { status: DeliveryStatus; n: number }>(`SELECT status, count(*) AS n FROM deliveries
         WHERE substr(day, 1, length(@prefix)) = @prefix AND updated_at >= @since GROUP BY status`),
       subscribeNews: db.prepare(`INSERT INTO news_subscriptions (platform, chat_id, is_group, keywords, created_at, thread_id, is_channel)
         VALUES (@platform, @chatId, @isGroup, @keywords, @now, @threadId, @channel)
@@ -147,11 +147,11 @@ class SqliteStore implements Store {
           is_group = excluded.is_group, keywords = excluded.keywords, created_at = excluded.created_at,
           thread_id = excluded.thread_id, is_channel = excluded.is_channel`),
       unsubscribeNews: db.prepare("DELETE FROM news_subscriptions WHERE platform = ? AND chat_id = ?"),
-      getNews: db.prepare("SELECT * FROM news_subscriptions WHERE platform = ? AND chat_id = ?"),
-      listNewsAll: db.prepare("SELECT * FROM news_subscriptions ORDER BY platform, created_at, chat_id"),
-      listNewsPlatform: db.prepare("SELECT * FROM news_subscriptions WHERE platform = ? ORDER BY created_at, chat_id"),
+      getNews: db.prepare<[string, string], NewsSubscriptionRow>("SELECT * FROM news_subscriptions WHERE platform = ? AND chat_id = ?"),
+      listNewsAll: db.prepare<[], NewsSubscriptionRow>("SELECT * FROM news_subscriptions ORDER BY platform, created_at, chat_id"),
+      listNewsPlatform: db.prepare<[string], NewsSubscriptionRow>("SELECT * FROM news_subscriptions WHERE platform = ? ORDER BY created_at, chat_id"),
       markSeen: db.prepare("INSERT INTO seen_articles (article_id, first_seen_at) VALUES (?, ?) ON CONFLICT (article_id) DO NOTHING"),
-      getValue: db.prepare("SELECT value FROM kv WHERE key = ?"),
+      getValue: db.prepare<[string], { value: string }>("SELECT value FROM kv WHERE key = ?"),
       setValue: db.prepare("INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
     };
   }
@@ -177,7 +177,7 @@ class SqliteStore implements Store {
   }
 
   async getGroupSettings(platform: Platform, chatId: string): Promise<GroupSettings | undefined> {
-    const row = this.sql.getSettings.get(platform, chatId) as GroupSettingsRow | undefined;
+    const row = this.sql.getSettings.get(platform, chatId);
     return row && toGroupSettings(row);
   }
 
@@ -186,7 +186,7 @@ class SqliteStore implements Store {
     const names = ["platform", "chat_id", ...columns.map(([name]) => name), "updated_at", "updated_by"];
     const values = [platform, chatId, ...columns.map(([, value]) => value), this.now(), by ?? null];
     const row = this.db
-      .prepare(
+      .prepare<unknown[], GroupSettingsRow>(
         `INSERT INTO group_settings (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})
         ON CONFLICT (platform, chat_id) DO UPDATE SET ${names
           .slice(2)
@@ -194,12 +194,12 @@ class SqliteStore implements Store {
           .join(", ")}
         RETURNING *`,
       )
-      .get(...values) as GroupSettingsRow;
+      .get(...values)!;
     return toGroupSettings(row);
   }
 
   async listGroupSettings(platform?: Platform): Promise<GroupSettings[]> {
-    const rows = (platform === undefined ? this.sql.listSettingsAll.all() : this.sql.listSettingsPlatform.all(platform)) as GroupSettingsRow[];
+    const rows = platform === undefined ? this.sql.listSettingsAll.all() : this.sql.listSettingsPlatform.all(platform);
     return rows.map(toGroupSettings);
   }
 
@@ -208,12 +208,12 @@ class SqliteStore implements Store {
   }
 
   async getSubscription(platform: Platform, chatId: string): Promise<Subscription | undefined> {
-    const row = this.sql.getSubscription.get(platform, chatId) as SubscriptionRow | undefined;
+    const row = this.sql.getSubscription.get(platform, chatId);
     return row && toSubscription(row);
   }
 
   async listSubscriptions(platform?: Platform): Promise<Subscription[]> {
-    const rows = (platform === undefined ? this.sql.listAll.all() : this.sql.listPlatform.all(platform)) as SubscriptionRow[];
+    const rows = platform === undefined ? this.sql.listAll.all() : this.sql.listPlatform.all(platform);
     return rows.map(toSubscription);
   }
 
@@ -232,11 +232,11 @@ class SqliteStore implements Store {
   }
 
   async listDeliveries(day: string): Promise<Delivery[]> {
-    return (this.sql.listDeliveries.all(day) as DeliveryRow[]).map(toDelivery);
+    return this.sql.listDeliveries.all(day).map(toDelivery);
   }
 
   async countDeliveries(prefix: string, since: string): Promise<DeliveryCounts> {
-    return toDeliveryCounts(this.sql.countDeliveries.all({ prefix, since }) as Array<{ status: DeliveryStatus; n: number }>);
+    return toDeliveryCounts(this.sql.countDeliveries.all({ prefix, since }));
   }
 
   async subscribeNews(sub: Omit<NewsSubscription, "createdAt">): Promise<void> {
@@ -256,12 +256,12 @@ class SqliteStore implements Store {
   }
 
   async getNewsSubscription(platform: Platform, chatId: string): Promise<NewsSubscription | undefined> {
-    const row = this.sql.getNews.get(platform, chatId) as NewsSubscriptionRow | undefined;
+    const row = this.sql.getNews.get(platform, chatId);
     return row && toNewsSubscription(row);
   }
 
   async listNewsSubscriptions(platform?: Platform): Promise<NewsSubscription[]> {
-    const rows = (platform === undefined ? this.sql.listNewsAll.all() : this.sql.listNewsPlatform.all(platform)) as NewsSubscriptionRow[];
+    const rows = platform === undefined ? this.sql.listNewsAll.all() : this.sql.listNewsPlatform.all(platform);
     return rows.map(toNewsSubscription);
   }
 
@@ -271,7 +271,7 @@ class SqliteStore implements Store {
   }
 
   async getValue(key: string): Promise<string | undefined> {
-    return (this.sql.getValue.get(key) as { value: string } | undefined)?.value;
+    return this.sql.getValue.get(key)?.value;
   }
 
   async setValue(key: string, value: string): Promise<void> {

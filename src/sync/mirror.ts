@@ -143,8 +143,12 @@ export class Mirror {
     return entries;
   }
 
-  /** The text of `file` in `commit`, or undefined when it is not there. */
-  async show(commit: string, file: string): Promise<string | undefined> {
+  /** The text of `file` in `commit`, or undefined when it is not there or larger than `maxBytes` (never read whole then). */
+  async show(commit: string, file: string, maxBytes = Number.POSITIVE_INFINITY): Promise<string | undefined> {
+    if (maxBytes !== Number.POSITIVE_INFINITY) {
+      const size = Number(await this.run(["cat-file", "-s", `${commit}:${file}`], true).catch(() => "NaN"));
+      if (!(size <= maxBytes)) return undefined;
+    }
     return this.run(["cat-file", "blob", `${commit}:${file}`], true).catch(() => undefined);
   }
 

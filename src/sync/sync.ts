@@ -11,10 +11,13 @@
 import { lstat, mkdir, readFile, readdir, unlink } from "node:fs/promises";
 import path from "node:path";
 import { systemClock, type Clock } from "../clock.ts";
+import { BackupParser } from "../importer/backup-parser.ts";
+import { FailedBackups } from "../importer/failed-backups.ts";
 import { ImportError, importBackups, writtenByImporter, type ImportReport } from "../importer/import.ts";
 import { parseListPage, titleKey, type ListEntry } from "../importer/list-page.ts";
 import { parseBackup } from "../importer/parse-backup.ts";
 import { safeFileName } from "../importer/write.ts";
+import { MAX_ARTICLE_BYTES } from "../library/load.ts";
 import { silentLogger, type Logger } from "../log.ts";
 import { redactUrls } from "./git.ts";
 import { lockSync } from "./lock.ts";
@@ -184,17 +187,12 @@ async function run(opts: SyncOptions, syncDir: string, report: SyncReport, log: 
   );
   const full = mode !== "incremental" || state?.accounts !== accountsKey || !sameFormat;
   const changes = full ? undefined : await changesSince(mirror, state!.commit, commit!, wanted);
-  for (const paths of wanted.values()) {
-    opts.signal?.throwIfAborted();
-    // undefined: import everything; null: nothing of this account changed.
-    const result = await syncAccount(opts, mirror, paths, changes ? (changes.get(paths.account) ?? null) : undefined, state?.commit);
-    report.accounts.push(result);
-    if (result.import) {
-      report.newArticles += result.import.imported.new.length;
-      report.updated += result.import.imported.updated.length + result.import.listedOnly.updated.length;
-      report.listedOnly += result.import.listedOnly.new.length;
-      report.skipped += result.import.skipped.length;
-    }
+  // One parse thread for every account; failed backups remembered beside the state, at once, for the next start.
+  const importing: ImportTools = { parser: new BackupParser(), failed: await FailedBackups.open(path.join(syncDir, FAILED_BACKUPS_FILE)) };
+  try {
+    await syncAccounts(opts, mirror, wanted, changes, state?.commit, importing, report);
+  } finally {
+    await importing.parser.close();
   }
   const failed = report.accounts.filter((a) => a.error);
   if (failed.length > 0) {
@@ -205,6 +203,38 @@ async function run(opts: SyncOptions, syncDir: string, report: SyncReport, log: 
   const next: SyncState = { source, accounts: accountsKey, commit: commit!, format: SYNC_FORMAT, syncedAt: clock.now().toISOString(), newArticles: report.newArticles };
   await writeState(syncDir, next);
   report.status = "synced";
+}
+
+/** Where the sync remembers backups that failed for want of resources (in `<DATA_DIR>/.sync/`). */
+export const FAILED_BACKUPS_FILE = "failed-backups.json";
+
+/** What every account's import shares. */
+interface ImportTools {
+  parser: BackupParser;
+  failed: FailedBackups;
+}
+
+async function syncAccounts(
+  opts: SyncOptions,
+  mirror: Mirror,
+  wanted: Map<string, AccountPaths>,
+  changes: Map<string, AccountChanges> | undefined,
+  previous: string | undefined,
+  importing: ImportTools,
+  report: SyncReport,
+): Promise<void> {
+  for (const paths of wanted.values()) {
+    opts.signal?.throwIfAborted();
+    // undefined: import everything; null: nothing of this account changed.
+    const result = await syncAccount(opts, mirror, paths, changes ? (changes.get(paths.account) ?? null) : undefined, previous, importing);
+    report.accounts.push(result);
+    if (result.import) {
+      report.newArticles += result.import.imported.new.length;
+      report.updated += result.import.imported.updated.length + result.import.listedOnly.updated.length;
+      report.listedOnly += result.import.listedOnly.new.length;
+      report.skipped += result.import.skipped.length;
+    }
+  }
 }
 
 /** The accounts asked for, or every account folder the commit has (minus unusable names, reported). */
@@ -252,7 +282,14 @@ async function changesSince(mirror: Mirror, from: string, to: string, wanted: Ma
  * fresh clone), else the changed backups plus those whose list entry
  * changed (a new date, link or digest on the rewritten list page).
  */
-async function syncAccount(opts: SyncOptions, mirror: Mirror, paths: AccountPaths, changes: AccountChanges | undefined | null, previous: string | undefined): Promise<AccountSync> {
+async function syncAccount(
+  opts: SyncOptions,
+  mirror: Mirror,
+  paths: AccountPaths,
+  changes: AccountChanges | undefined | null,
+  previous: string | undefined,
+  importing: ImportTools,
+): Promise<AccountSync> {
   const result: AccountSync = { account: paths.account, gone: [], pruned: [] };
   const incremental = changes !== undefined;
   if (incremental && !changes) return result;
@@ -279,7 +316,7 @@ async function syncAccount(opts: SyncOptions, mirror: Mirror, paths: AccountPath
         opts.signal?.throwIfAborted();
         opts.onProgress?.(paths.account, done, total);
       };
-      result.import = await importBackups({ backupDir, listPage: (await isFile(listPage)) ? listPage : undefined, outDir, only, listed, onProgress });
+      result.import = await importBackups({ backupDir, listPage: (await isFile(listPage)) ? listPage : undefined, outDir, only, listed, onProgress, ...importing });
     } catch (err) {
       if (!(err instanceof ImportError)) throw err;
       return { ...result, error: err.message };
@@ -323,7 +360,8 @@ async function prune(mirror: Mirror, previous: string | undefined, paths: Accoun
   } else {
     candidates = [];
     for (const file of result.gone) {
-      const text = await mirror.show(previous!, `${paths.backupDir}/${file}`);
+      // A backup over the limit never became an article: nothing to prune, and not worth reading.
+      const text = await mirror.show(previous!, `${paths.backupDir}/${file}`, MAX_ARTICLE_BYTES);
       if (text !== undefined) candidates.push(`${safeFileName(parseBackup(text, file.replace(/\.md$/, "")).title)}.md`);
     }
   }

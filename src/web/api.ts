@@ -31,7 +31,7 @@ export function apiRoutes(deps: WebDeps): Hono {
   const limiter = new ChatRateLimiter(deps.clock, { burst: API_BURST, perMinute: API_PER_MINUTE });
 
   app.use("*", async (c, next) => {
-    if (limiter.admit(clientAddress(c)) !== "allow") {
+    if (limiter.admit(clientAddress(c, deps.trustProxy)) !== "allow") {
       c.header("retry-after", String(Math.ceil(60 / API_PER_MINUTE)));
       return failure(c, 429, "rate_limited", ui.tooManyRequests);
     }

@@ -47,7 +47,7 @@ export function createWebApp(deps: WebDeps): Hono {
   });
 
   app.get("/static/:name", (c) => {
-    const asset = ASSETS[c.req.param("name")];
+    const asset = ASSETS.get(c.req.param("name"));
     if (!asset) return c.notFound();
     return c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "public, max-age=3600" });
   });

@@ -65,8 +65,12 @@ document.querySelectorAll("img[data-refresh]").forEach(function(img){
 });
 `;
 
-/** `/static/<name>`: the files and their types. */
-export const ASSETS: Record<string, { type: string; body: string }> = {
-  "site.css": { type: "text/css; charset=utf-8", body: CSS.trim() },
-  "console.js": { type: "text/javascript; charset=utf-8", body: CONSOLE_JS.trim() },
-};
+/**
+ * `/static/<name>`: the files and their types. A Map, not an object literal:
+ * the name comes from the URL, and `__proto__` or `constructor` must be
+ * unknown names (404), not Object.prototype's members.
+ */
+export const ASSETS: ReadonlyMap<string, { type: string; body: string }> = new Map([
+  ["site.css", { type: "text/css; charset=utf-8", body: CSS.trim() }],
+  ["console.js", { type: "text/javascript; charset=utf-8", body: CONSOLE_JS.trim() }],
+]);

@@ -1,16 +1,13 @@
 /**
  * The console's door: one password (ADMIN_PASSWORD), compared in constant
- * time, at most 5 failed attempts a minute (then everyone waits: behind a
- * reverse proxy every client has the proxy's address, so a per-address
- * limit would be no limit), sessions in memory (a restart logs everyone
+ * time, wrong passwords counted per client address with growing waits
+ * ({@link LoginThrottle}), sessions in memory (a restart logs everyone
  * out), and a CSRF token per session that every POST must carry.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Clock } from "../clock.ts";
+import { LoginThrottle } from "./login-throttle.ts";
 
-/** Failed logins allowed per rolling minute before attempts are refused unseen. */
-export const MAX_FAILED_LOGINS = 5;
-const WINDOW_MS = 60_000;
 /** How long a console session lasts without a new login. */
 export const SESSION_TTL_MS = 12 * 3_600_000;
 const MAX_SESSIONS = 100;
@@ -34,11 +31,17 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+/** What a login attempt came to. */
+export type LoginOutcome =
+  /** Not even looked at: the address must wait `waitMs` more. */
+  | { result: "throttled"; waitMs: number }
+  /** Wrong; `waitMs` > 0 when this failure made the address wait. */
+  | { result: "wrong"; waitMs: number }
+  | { result: "ok"; sessionId: string };
+
 /** Password check, throttle and sessions of the console. */
 export class ConsoleAuth {
-  private readonly failures: number[] = [];
-  /** The oldest failure of the lock-out last reported. */
-  private lockedSince?: number;
+  private readonly throttle = new LoginThrottle();
   private readonly sessions = new Map<string, Session>();
 
   constructor(
@@ -46,24 +49,13 @@ export class ConsoleAuth {
     private readonly clock: Clock,
   ) {}
 
-  /**
-   * Check a login attempt: `throttled` (not even looked at) after
-   * {@link MAX_FAILED_LOGINS} failures within a minute, `wrong`, or a new
-   * session's id.
-   */
-  login(attempt: string): { result: "throttled"; first: boolean } | { result: "wrong" } | { result: "ok"; sessionId: string } {
+  /** Check a login attempt from the client at `address` (see `clientAddress`). */
+  login(attempt: string, address: string): LoginOutcome {
     const now = this.clock.now().getTime();
-    while (this.failures.length > 0 && this.failures[0]! <= now - WINDOW_MS) this.failures.shift();
-    if (this.failures.length >= MAX_FAILED_LOGINS) {
-      // Told once per lock-out: a guessing script must not flood the log.
-      const first = this.lockedSince !== this.failures[0];
-      this.lockedSince = this.failures[0];
-      return { result: "throttled", first };
-    }
-    if (!sameSecret(attempt, this.password)) {
-      this.failures.push(now);
-      return { result: "wrong" };
-    }
+    const waitMs = this.throttle.waitMs(address, now);
+    if (waitMs > 0) return { result: "throttled", waitMs };
+    if (!sameSecret(attempt, this.password)) return { result: "wrong", waitMs: this.throttle.failed(address, now) };
+    this.throttle.succeeded(address);
     const sessionId = token();
     this.sessions.set(sessionId, { csrf: token(), expiresAt: now + SESSION_TTL_MS });
     // Oldest first: a flood of logins cannot grow memory without bound.

@@ -1,6 +1,7 @@
 /** The console's pages: the login form and the dashboard. Nothing secret is ever put into them. */
 import { html } from "hono/html";
 import { dayInZone, localMinute, minuteInZone } from "../clock.ts";
+import type { ConsoleBlock } from "../bot/platform.ts";
 import type { Delivery, NewsSubscription, Subscription } from "../store/store.ts";
 import type { RecentLine } from "../util/recent-logs.ts";
 import type { WebAdapterStatus, WebDeps, WebSyncOutcome } from "./deps.ts";
@@ -41,7 +42,7 @@ export async function consolePage(deps: WebDeps, csrf: string, flash?: string): 
   const body = html`<h1>${ui.consoleTitle}</h1>
 ${flash ? html`<p class="notice" role="status" id="flash">${flash}</p>` : ""}
 <section class="actions" aria-label="${ui.actions}">${form("push", ui.pushNow, "push-now")}${deps.sync ? form("sync", ui.syncNow, "sync-now") : ""}${form("logout", ui.logout, "logout", true)}</section>
-<section id="adapters"><h2>${ui.adapters}</h2>${report.adapters.map((a) => adapterBlock(a, local))}</section>
+<section id="adapters"><h2>${ui.adapters}</h2>${report.adapters.map((a) => adapterBlock(a, consoleBlockOf(deps, a) ?? {}, local))}</section>
 <section id="subscribers"><h2>${ui.subscribers}</h2>${subscribersTable(subs, news)}</section>
 <section id="groups"><h2>${ui.groups}</h2>${groups.length ? html`<ul>${groups.map((line) => html`<li>${line.replace(/^· /, "")}</li>`)}</ul>` : html`<p class="meta">${ui.noGroups}</p>`}</section>
 <section id="deliveries"><h2>${ui.deliveries(day)}</h2>${deliveriesTable(deliveries, local)}<p class="meta" id="announcements">${ui.announcementsToday}：${ui.deliveryStatus.sent} ${announced.sent} · ${ui.deliveryStatus.failed} ${announced.failed} · ${ui.deliveryStatus.claimed} ${announced.claimed}</p></section>
@@ -50,17 +51,19 @@ ${flash ? html`<p class="notice" role="status" id="flash">${flash}</p>` : ""}
   return page({ title: ui.consoleTitle, section: "console", showConsole: true, body, script: "console.js" });
 }
 
-function adapterBlock(a: WebAdapterStatus, local: (iso: string | null | undefined) => string): Html {
-  const history = Array.isArray(a.history) ? (a.history as Array<{ at: string; event: string; reason?: string }>) : [];
-  const pendingQr = typeof a.qrCode === "string" && a.loggedIn !== true;
+/** What `a`'s platform shows of its details in the console (its `consoleBlock` trait). */
+export function consoleBlockOf(deps: Pick<WebDeps, "platforms">, a: WebAdapterStatus): ConsoleBlock | undefined {
+  return deps.platforms?.of(a.platform).consoleBlock?.(a);
+}
+
+function adapterBlock(a: WebAdapterStatus, own: ConsoleBlock, local: (iso: string | null | undefined) => string): Html {
+  const { badge, facts = [], qr, history } = own;
   return html`<div class="adapter" data-platform="${a.platform}">
-<p><strong>${a.platform}</strong> · ${ui.state[a.state ?? ""] ?? a.state ?? ""} · <span class="${a.connected ? "ok" : "bad"}">${a.connected ? ui.connected : ui.disconnected}</span>${
-    typeof a.loggedIn === "boolean" ? html` · ${a.loggedIn ? ui.loggedIn : ui.notLoggedIn}` : ""
-  }</p>
-${"lastLoginAt" in a ? html`<p class="meta">${ui.lastLogin}：${local(a.lastLoginAt as string | null)} · ${ui.lastLogout}：${local(a.lastLogoutAt as string | null)}${a.logoutReason ? html` · ${ui.logoutReason}：${String(a.logoutReason)}` : ""}</p>` : ""}
+<p><strong>${a.platform}</strong> · ${ui.state[a.state ?? ""] ?? a.state ?? ""} · <span class="${a.connected ? "ok" : "bad"}">${a.connected ? ui.connected : ui.disconnected}</span>${badge ? html` · ${badge}` : ""}</p>
+${facts.length ? html`<p class="meta">${facts.map((f, i) => html`${i > 0 ? " · " : ""}${f.label}：${"at" in f ? local(f.at) : f.text}`)}</p>` : ""}
 ${a.lastError ? html`<p class="meta bad">${ui.lastError}：${a.lastError}</p>` : ""}
-${pendingQr ? html`<p>${ui.scanToLogin}</p><div class="qr"><img id="wechat-qr" src="/console/qr.svg" data-refresh="/console/qr.svg" alt="${ui.qrAlt}"></div>` : ""}
-${history.length ? html`<details${pendingQr ? html` open` : ""}><summary>${ui.sessionHistory}</summary><ul>${[...history].reverse().map((h) => html`<li>${local(h.at)} ${ui.sessionEvent[h.event] ?? h.event}${h.reason ? `（${h.reason}）` : ""}</li>`)}</ul></details>` : ""}
+${qr ? html`<p>${qr.prompt}</p><div class="qr"><img id="${a.platform}-qr" src="/console/qr.svg" data-refresh="/console/qr.svg" alt="${qr.alt}"></div>` : ""}
+${history?.events.length ? html`<details${qr ? html` open` : ""}><summary>${history.title}</summary><ul>${[...history.events].reverse().map((h) => html`<li>${local(h.at)} ${h.text}</li>`)}</ul></details>` : ""}
 </div>`;
 }
 

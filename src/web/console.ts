@@ -9,7 +9,8 @@ import { createMiddleware } from "hono/factory";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import QRCode from "qrcode";
 import { sameSecret, token, ConsoleAuth, SESSION_TTL_MS, type Session } from "./auth.ts";
-import { consolePage, loginPage } from "./console-view.ts";
+import { clientAddress } from "./request.ts";
+import { consoleBlockOf, consolePage, loginPage } from "./console-view.ts";
 import type { WebDeps } from "./deps.ts";
 import { ui } from "./strings.ts";
 
@@ -24,6 +25,8 @@ export function consoleRoutes(deps: WebDeps & { adminPassword: string }): { app:
   const secure = (c: Context) => new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
   const cookie = (c: Context, name: string, value: string, maxAgeMs: number) =>
     setCookie(c, name, value, { httpOnly: true, sameSite: "Strict", path: "/", secure: secure(c), maxAge: Math.floor(maxAgeMs / 1000) });
+
+  let warnedUntrustedProxy = false;
 
   const showLogin = (c: Context, message?: string, status: 200 | 401 | 403 | 429 = 200) => {
     const loginToken = token();
@@ -46,13 +49,20 @@ export function consoleRoutes(deps: WebDeps & { adminPassword: string }): { app:
     const form = await c.req.parseBody();
     const expected = getCookie(c, LOGIN_COOKIE);
     if (!expected || typeof form._csrf !== "string" || !sameSecret(form._csrf, expected)) return showLogin(c, ui.expiredForm, 403);
-    const outcome = auth.login(typeof form.password === "string" ? form.password : "");
+    const client = clientAddress(c, deps.trustProxy);
+    if (!deps.trustProxy && !warnedUntrustedProxy && c.req.header("x-forwarded-for") !== undefined) {
+      warnedUntrustedProxy = true;
+      deps.log.warn("console login through a reverse proxy without TRUST_PROXY: every client shares the proxy's address, and so its login throttle");
+    }
+    const outcome = auth.login(typeof form.password === "string" ? form.password : "", client);
     if (outcome.result === "throttled") {
-      if (outcome.first) deps.log.warn("console login throttled: too many wrong passwords in a minute");
-      return showLogin(c, ui.throttled, 429);
+      // Not logged: the failure that started the wait was, and a guessing script must not flood the log.
+      c.header("retry-after", String(Math.ceil(outcome.waitMs / 1000)));
+      return showLogin(c, ui.throttled(Math.ceil(outcome.waitMs / 60_000)), 429);
     }
     if (outcome.result === "wrong") {
-      deps.log.warn("console login with a wrong password");
+      deps.log.warn({ client }, "console login with a wrong password");
+      if (outcome.waitMs > 0) deps.log.warn({ client, waitSeconds: outcome.waitMs / 1000 }, "console login throttled: too many wrong passwords from this address");
       return showLogin(c, ui.wrongPassword, 401);
     }
     deleteCookie(c, LOGIN_COOKIE, { path: "/" });
@@ -98,9 +108,9 @@ export function consoleRoutes(deps: WebDeps & { adminPassword: string }): { app:
   });
 
   app.get("/qr.svg", guard, async (c) => {
-    const pending = deps.health().adapters.find((a) => typeof a.qrCode === "string" && !a.loggedIn);
+    const pending = deps.health().adapters.flatMap((a) => consoleBlockOf(deps, a)?.qr ?? [])[0];
     if (!pending) return c.text("no QR code pending\n", 404);
-    const svg = await QRCode.toString(pending.qrCode as string, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
+    const svg = await QRCode.toString(pending.code, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
     return c.body(svg, 200, { "content-type": "image/svg+xml", "cache-control": "no-store" });
   });
 

@@ -1,4 +1,5 @@
 import type { Answers } from "../bot/answers.ts";
+import type { Platforms } from "../bot/platform.ts";
 import type { Clock } from "../clock.ts";
 import type { LibrarySnapshot } from "../catalog/live.ts";
 import type { Logger } from "../log.ts";
@@ -6,7 +7,7 @@ import type { RecentLogs } from "../util/recent-logs.ts";
 import type { Store } from "../store/store.ts";
 import type { WebImages } from "./images.ts";
 
-/** One adapter as `/healthz` shows it (src/observability/health.ts), with its platform details (WeChat's QR code…). */
+/** One adapter as `/healthz` shows it (src/observability/health.ts), with its platform details (read by its `consoleBlock` trait). */
 export interface WebAdapterStatus {
   platform: string;
   state?: string;
@@ -40,6 +41,8 @@ export interface WebDeps {
   timeZone: string;
   /** The `/healthz` report: the console shows the same truth. */
   health: () => WebHealth;
+  /** The platforms' traits: each one's own console block (a login, a code to scan); absent: only the state lines. */
+  platforms?: Platforms;
   /** 「立即推送」: the same as /push_now; resolves to the chat's answer. */
   pushNow: () => Promise<string>;
   /** The groups with a state or settings, one line each as /stats lists them (`Core.groups`). */
@@ -54,4 +57,6 @@ export interface WebDeps {
   public: boolean;
   /** ADMIN_PASSWORD: no console without it. */
   adminPassword?: string;
+  /** TRUST_PROXY: a reverse proxy in front writes the client's address into `X-Forwarded-For` (the console's login throttle counts by it). */
+  trustProxy: boolean;
 }

@@ -4,23 +4,26 @@
  * the absolute links feeds need), and the query's common parameters.
  */
 import type { HttpBindings } from "@hono/node-server";
+import { isIP } from "node:net";
 import type { Context } from "hono";
 
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+/** What `@hono/node-server` passes as `c.env`: the node request. */
+type NodeBindings = Partial<HttpBindings> | undefined;
 
 /**
- * The client's address as far as it can be trusted: the connection's,
- * except when it comes from this host. That is the reverse proxy
- * docs/web.md puts in front, and the client is the last address it added
- * to `X-Forwarded-For`. The header from anywhere else is ignored, so nobody
- * escapes a limit by naming a new address on every request.
+ * Who sent a request, for per-client limits (the console's login
+ * throttle, the API's rate limit). The socket's peer by default; behind a
+ * reverse proxy (TRUST_PROXY) that peer is the proxy, so the client is the
+ * last `X-Forwarded-For` entry — the one the proxy wrote. Without
+ * TRUST_PROXY the header is ignored: anyone can send one, and a script
+ * would name a new address with every request. `unknown` when the request
+ * did not come over a socket (never in the running bot).
  */
-export function clientAddress(c: Context): string {
-  // Requests made in-process (hono's `app.request`, the specs) have no socket: they come from this host.
-  const peer = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.remoteAddress ?? "127.0.0.1";
-  if (!LOOPBACK.test(peer)) return peer;
+export function clientAddress(c: Context, trustProxy: boolean): string {
+  const peer = (c.env as NodeBindings)?.incoming?.socket?.remoteAddress ?? "unknown";
+  if (!trustProxy) return peer;
   const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
-  return forwarded || peer;
+  return forwarded && isIP(forwarded) ? forwarded : peer;
 }
 
 /** `http(s)://host[:port]` as the client reached the site (`X-Forwarded-Proto: https` from the proxy). */

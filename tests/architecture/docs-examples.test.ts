@@ -23,4 +23,8 @@ describe("docs/architecture.md", () => {
   it("shows a command entry that is in the command table as written", () => {
     expect(bare(source("src/bot/commands.ts"))).toContain(bare(exampleAfter("### Adding a command")));
   });
+
+  it("shows an adapter module with every trait as the test platform declares it (tests/architecture/add-a-platform.test.ts runs it)", () => {
+    expect(bare(source("tests/architecture/pager-platform.ts"))).toContain(bare(exampleAfter("### Adding a platform")));
+  });
 });

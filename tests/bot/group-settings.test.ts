@@ -2,14 +2,17 @@ import { describe, expect, it } from "vitest";
 import { isServed, mayEnable, policyOf } from "../../src/bot/group-policy.ts";
 import { inQuietHours, readSetting, settingsButtons, viewSettings, type SettingsContext } from "../../src/bot/group-settings.ts";
 import { t } from "../../src/bot/strings.ts";
+import { knownPlatforms } from "../../src/cli/platforms.ts";
 import { loadConfig } from "../../src/config.ts";
 import { ConfigError } from "../../src/env.ts";
 
-const wechat: SettingsContext = { platform: "wechat", defaultTriggers: ["?", "？"], defaultResults: 3, accounts: ["槽边往事", "记忆承载"], defaultPushTime: "07:30" };
-const telegram: SettingsContext = { ...wechat, platform: "telegram", accounts: ["槽边往事"] };
+const platforms = knownPlatforms();
+const wechat: SettingsContext = { link: platforms.linkPreview("wechat"), defaultTriggers: ["?", "？"], defaultResults: 3, accounts: ["槽边往事", "记忆承载"], defaultPushTime: "07:30" };
+const telegram: SettingsContext = { ...wechat, link: platforms.linkPreview("telegram"), accounts: ["槽边往事"] };
 
 describe("group policy", () => {
-  const none = { allowed: [] };
+  // Each platform's own default (its module's `groupPolicy` trait) when GROUP_POLICY is not set.
+  const none = { allowed: [], defaultPolicy: (p: string) => platforms.groupPolicy(p) };
 
   it("reads GROUP_POLICY and ALLOWED_GROUPS from the environment, and refuses an unknown policy", () => {
     expect(loadConfig({}).groups).toEqual({ policy: undefined, allowed: [] });

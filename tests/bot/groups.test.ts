@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Core, type CoreDeps } from "../../src/bot/core.ts";
+import { knownPlatforms } from "../../src/cli/platforms.ts";
 import { t } from "../../src/bot/strings.ts";
 import type { ArticlesReply, Incoming, TextReply } from "../../src/chat/message.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -29,6 +30,7 @@ const core = (store: Store, extra: Partial<CoreDeps> = {}) =>
     timeZone: "Asia/Shanghai",
     defaultPushTime: "07:30",
     groups: { policy: "opt-in", allowed: [] },
+    platforms: knownPlatforms(),
     ...extra,
   });
 const room = (text: string, extra: Partial<Incoming> = {}): Incoming => ({

@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach } from "vitest";
 import { Core, type CoreDeps } from "../../src/bot/core.ts";
+import { knownPlatforms } from "../../src/cli/platforms.ts";
 import type { Incoming } from "../../src/chat/message.ts";
 import type { Clock } from "../../src/clock.ts";
 import { snapshotOf, type LibrarySnapshot } from "../../src/catalog/live.ts";
@@ -52,6 +53,8 @@ export async function testBot(overrides: Partial<CoreDeps> = {}, libraryDir = fi
     adminIds: ["telegram:42"],
     timeZone: "Asia/Shanghai",
     defaultPushTime: "07:30",
+    // The real platforms' traits (their modules'): Telegram's buttons, WeChat's opt-in groups…
+    platforms: knownPlatforms(),
     ...overrides,
   };
   return { bot: new Core(deps), deps, store, snapshot, cleanup };

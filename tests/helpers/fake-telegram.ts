@@ -43,6 +43,8 @@ export interface CallMatch {
   method?: string;
   /** Compared as a string, so `5` and `"5"` both match chat 5. */
   chatId?: number | string;
+  /** Any other condition, e.g. a seeded random tenth of all calls. */
+  when?: (call: ApiCall) => boolean;
 }
 
 /** An error answer: `fail({ code: 429, retryAfter: 1, times: 1 })`. */
@@ -265,7 +267,7 @@ export class FakeTelegram {
     const chat = call.payload.chat_id;
     for (const entry of this.rules) {
       const r = entry.rule;
-      if (entry.left <= 0 || (r.method && r.method !== call.method) || (r.chatId !== undefined && String(r.chatId) !== String(chat))) continue;
+      if (entry.left <= 0 || (r.method && r.method !== call.method) || (r.chatId !== undefined && String(r.chatId) !== String(chat)) || (r.when && !r.when(call))) continue;
       entry.left--;
       if ("delayMs" in r) {
         await new Promise((resolve) => setTimeout(resolve, r.delayMs));

@@ -67,9 +67,9 @@ describe("the importer only replaces files it owns", () => {
     await importBackups({ backupDir: backups, listPage, outDir: out });
     const file = path.join(out, "大文章.md");
     const before = readFileSync(file, "utf8");
-    givenBackups({ 大文章: `${BODY}\n\n${"很长的一段。".repeat(400_000)}` }); // ~7 MB: over the loader's 5 MB limit
+    givenBackups({ 大文章: `${BODY}\n\n一个\u0000字节。` }); // the loader refuses a file with a NUL byte
     const r = await importBackups({ backupDir: backups, listPage, outDir: out });
-    expect(r.skipped).toEqual([{ file: "backup-0.md", reason: expect.stringMatching(/written file does not load: too large/) }]);
+    expect(r.skipped).toEqual([{ file: "backup-0.md", reason: expect.stringMatching(/written file does not load: binary file/) }]);
     expect(readFileSync(file, "utf8")).toBe(before);
     expect(readdirSync(out)).toEqual(["大文章.md"]); // no temporary file left behind
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { knownPlatforms } from "../../src/cli/platforms.ts";
 import { silentLogger } from "../../src/log.ts";
 import { Alerts } from "../../src/observability/alerts.ts";
 import type { AdapterStatus } from "../../src/observability/health.ts";
@@ -15,6 +16,7 @@ function world() {
     log: silentLogger(),
     adminIds: ["telegram:1001", "wechat:wxid_admin", "12345"],
     adapters: () => [telegram, wechat],
+    platforms: knownPlatforms(),
   });
   const minutes = async (n: number) => {
     for (let i = 0; i < n; i++) {

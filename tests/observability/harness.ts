@@ -3,6 +3,7 @@ import type { Core } from "../../src/bot/core.ts";
 import type { Reply } from "../../src/chat/message.ts";
 import type { SendError, Sender } from "../../src/chat/sender.ts";
 import { createLogger, type Logger } from "../../src/log.ts";
+import type { AdapterStatus } from "../../src/observability/health.ts";
 import { Observability } from "../../src/observability/observability.ts";
 import { HARDENING_LIBRARY } from "../hardening/fixtures.ts";
 import { fakeClock, loadSnapshot, testBot } from "../helpers/bot.ts";
@@ -34,7 +35,7 @@ export function fakeSender(platform = "test"): Sender & { sent: Array<[string, R
 }
 
 /** A bot wired to observability the way `start` wires it, over the hardening fixture library. */
-export async function observedBot(options: { level?: string; adapters?: Array<{ platform: string; connected: boolean }> } = {}) {
+export async function observedBot(options: { level?: string; adapters?: AdapterStatus[] } = {}) {
   const { log, lines } = capturedLog(options.level);
   const snapshot = await loadSnapshot(HARDENING_LIBRARY);
   const clock = fakeClock("2026-11-25T00:30:00Z");

@@ -54,10 +54,30 @@ describe("subscription and admin commands", () => {
     await service.idle();
     expect(sender.chats().sort()).toEqual(["c1", "c2"]);
 
-    expect(await say(dm("/push_now", ADMIN))).toEqual([t.pushNothingToDo]);
+    expect(await say(dm("/push_now", ADMIN))).toEqual([t.pushNothingToDo()]);
     clock.set("2026-11-24T13:30:00Z"); // 21:30: their personal time, already served
     await service.tick();
     expect(sender.delivered).toHaveLength(2);
+  });
+
+  it("/push_now resends only what surely did not arrive, and says how many it left alone as uncertain", async () => {
+    await subscribeMany(db.store, 5, { time: "19:00" });
+    const failed = { c1: "transient: sendPhoto timed out", c2: "unsent: sendPhoto: 500 Internal Server Error", c3: "rejected: Bad Request: not enough rights" };
+    for (const [chatId, error] of Object.entries(failed)) {
+      await db.store.claimDelivery("telegram", chatId, "2026-11-24", "earlier", 1);
+      await db.store.failDelivery("telegram", chatId, "2026-11-24", error);
+    }
+    await db.store.claimDelivery("telegram", "c0", "2026-11-24", "earlier", 1);
+    await db.store.confirmDelivery("telegram", "c0", "2026-11-24");
+
+    const [answer] = await say(dm("/push_now", ADMIN));
+    expect(answer).toBe(t.pushStarted(3, 1));
+    expect(answer).toContain("另有 1 个会话上次发送没有得到确认（可能已经收到），不会重发。");
+    await service.idle();
+    expect(sender.chats().sort()).toEqual(["c2", "c3", "c4"]);
+
+    expect(await say(dm("/push_now", ADMIN))).toEqual([t.pushNothingToDo(1)]);
+    expect(sender.delivered).toHaveLength(3);
   });
 
   it("/push_now and /stats are for bot admins only", async () => {

@@ -151,3 +151,30 @@ export async function subscribeMany(store: Store, n: number, opts: { platform?: 
     await store.subscribe({ platform: opts.platform ?? "telegram", chatId: `${opts.prefix ?? "c"}${i}`, isGroup: false, time: opts.time ?? null });
   }
 }
+
+/** What better-sqlite3 throws when the disk (or the database's page limit) is full. */
+export function sqliteFull(): Error {
+  return Object.assign(new Error("database or disk is full"), { name: "SqliteError", code: "SQLITE_FULL" });
+}
+
+/**
+ * `store` seen through a full disk: while `full` is true, the named
+ * writes fail with SQLITE_FULL (reads keep working, as they do in
+ * SQLite); `failures` counts the refused writes.
+ */
+export function fullDisk<K extends keyof Store>(store: Store, writes: readonly K[]) {
+  const disk = { full: true, failures: 0, store: undefined as unknown as Store };
+  const props: PropertyDescriptorMap = {};
+  for (const name of writes) {
+    const real = (store[name] as (...args: unknown[]) => Promise<unknown>).bind(store);
+    props[name] = {
+      value: (...args: unknown[]) => {
+        if (!disk.full) return real(...args);
+        disk.failures++;
+        return Promise.reject(sqliteFull());
+      },
+    };
+  }
+  disk.store = Object.create(store, props) as Store;
+  return disk;
+}

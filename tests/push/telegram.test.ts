@@ -4,7 +4,7 @@ import { silentLogger } from "../../src/log.ts";
 import { downloadImage } from "../../src/net/download.ts";
 import { ImageCache } from "../../src/net/image-cache.ts";
 import { fakeClock } from "../helpers/bot.ts";
-import { FakeTelegram } from "../helpers/fake-telegram.ts";
+import { FakeTelegram, type ApiCall } from "../helpers/fake-telegram.ts";
 import { ImageServer, jpegBytes, LOCAL_IMAGE_HOSTS } from "../helpers/image-server.ts";
 import { pushService, tempSqlite } from "./helpers.ts";
 
@@ -19,6 +19,7 @@ describe("the daily push through the real Telegram sender and a fake Bot API ser
   const clock = fakeClock("2026-11-23T00:00:00Z");
 
   beforeEach(async () => {
+    clock.set("2026-11-23T00:00:00Z");
     [tg, host, db] = await Promise.all([FakeTelegram.start(), ImageServer.start(), tempSqlite(clock)]);
     // The fixture library's images live on mmbiz.qpic.cn; serve both from the local host.
     for (const path of ["/mmbiz_jpg/molotus/0", "/mmbiz_png/shanzhong/0"]) host.route(path, { kind: "image", bytes: jpegBytes(4096) });
@@ -64,6 +65,35 @@ describe("the daily push through the real Telegram sender and a fake Bot API ser
     clock.set("2026-11-24T23:31:00Z");
     await service.tick();
     expect(tg.sent()).toHaveLength(active.length);
+    await service.stop();
+  });
+
+  it("gives every subscriber the push once within the day when a tenth of the calls answer 500, retrying half-hourly", async () => {
+    const chats = CHATS.slice(0, 300);
+    for (const chatId of CHATS.slice(300)) await db.store.unsubscribe("telegram", chatId);
+    let seed = 7;
+    const draws = new WeakMap<ApiCall, number>();
+    // A seeded tenth of all sendPhoto calls, retries included.
+    const tenth = (call: ApiCall) => {
+      if (!draws.has(call)) draws.set(call, ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 10);
+      return draws.get(call)! < 1;
+    };
+    tg.fail({ method: "sendPhoto", code: 500, when: tenth });
+    const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0, allowHosts: LOCAL_IMAGE_HOSTS }), clock });
+    const telegram = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store: db.store, log: silentLogger(), images });
+    const { service } = await pushService(db.store, clock, [telegram], { images, paces: { telegram: { perSecond: 0, concurrency: 8 } } });
+
+    const [first] = (await service.tick())!;
+    expect(first!.failed).toBeGreaterThan(10);
+    // The scheduler's half-hourly retries, 08:00 to 12:00.
+    for (let half = 1; half <= 8; half++) {
+      clock.set(new Date(Date.parse("2026-11-24T23:30:00Z") + half * 30 * 60_000).toISOString());
+      await service.tick();
+    }
+
+    expect(tg.callsOf("sendPhoto").filter((c) => c.outcome === 500).length).toBeGreaterThan(first!.failed);
+    for (const chatId of chats) expect(tg.sent(chatId)).toHaveLength(1);
+    expect((await db.store.listDeliveries("2026-11-25")).every((d) => d.status === "sent")).toBe(true);
     await service.stop();
   });
 });

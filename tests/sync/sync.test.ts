@@ -45,6 +45,17 @@ afterEach(() => {
 });
 
 describe("article-bot sync", () => {
+  it("skips a backup over 5 MB with its reason, still advances the synced commit, and remembers the backup for the next start", async () => {
+    repo.write("gzh/backup/槽边往事/槽边2.md", `# 槽边2\n\n${"很长的一段话。".repeat(300_000)}\n`).commit("a 6 MB backup");
+    const report = await syncLibrary(opts());
+    expect(report).toMatchObject({ status: "synced", commit: repo.head() });
+    const account = report.accounts.find((a) => a.account === "槽边往事")!;
+    expect(account.import!.skipped).toEqual([{ file: "槽边2.md", reason: expect.stringMatching(/^too large \(\d+ bytes; a backup may have at most 5 MB/) }]);
+    const remembered = JSON.parse(readFileSync(path.join(data, ".sync", "failed-backups.json"), "utf8")).failed;
+    expect(Object.keys(remembered)).toEqual([expect.stringMatching(/^槽边往事\/槽边2\.md \d+$/)]);
+    expect(JSON.parse(readFileSync(path.join(data, ".sync", "state.json"), "utf8")).commit).toBe(repo.head());
+  });
+
   it("imports every account's backups on the first sync, each into its own folder, with date, link and account", async () => {
     const report = await syncLibrary(opts());
     expect(report).toMatchObject({ status: "synced", mode: "first", newArticles: 7, commit: repo.head() });

@@ -114,7 +114,8 @@ describe("the web API", () => {
 
   it("limits each client: a burst, then 429 with Retry-After until the bucket refills; other clients are not slowed", async () => {
     await open();
-    const from = (ip: string) => site!.request(`/api/search?q=${enc("猫")}`, { headers: { "x-forwarded-for": `203.0.113.9, ${ip}` } });
+    // Clients connecting directly: each is counted by its own address, whatever X-Forwarded-For it sends.
+    const from = (ip: string) => site!.request(`/api/search?q=${enc("猫")}`, { from: ip, headers: { "x-forwarded-for": "203.0.113.9" } });
     for (let i = 0; i < API_BURST; i++) expect((await from("198.51.100.1")).status).toBe(200);
     const refused = await from("198.51.100.1");
     expect(refused.status).toBe(429);
@@ -123,6 +124,14 @@ describe("the web API", () => {
     expect((await from("198.51.100.2")).status).toBe(200);
     site!.clock.set("2026-11-25T02:00:02Z");
     expect((await from("198.51.100.1")).status).toBe(200);
+  });
+
+  it("behind a reverse proxy (TRUST_PROXY) counts each client by the address the proxy wrote, not the proxy's", async () => {
+    await open({ trustProxy: true });
+    const via = (ip: string) => site!.request(`/api/search?q=${enc("猫")}`, { from: "127.0.0.1", headers: { "x-forwarded-for": `203.0.113.9, ${ip}` } });
+    for (let i = 0; i < API_BURST; i++) expect((await via("198.51.100.1")).status).toBe(200);
+    expect((await via("198.51.100.1")).status).toBe(429);
+    expect((await via("198.51.100.2")).status).toBe(200);
   });
 
   it("closes with the reading room when WEB_PUBLIC=false", async () => {

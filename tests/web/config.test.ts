@@ -5,12 +5,13 @@ import { redactSecrets, secretsFromEnv } from "../../src/log.ts";
 
 describe("the web pages' configuration", () => {
   it("serves a public reading room and no console by default", () => {
-    expect(loadConfig({}).web).toEqual({ public: true, adminPassword: undefined, imageCacheBytes: 512 * 1024 * 1024 });
+    expect(loadConfig({}).web).toEqual({ public: true, adminPassword: undefined, imageCacheBytes: 512 * 1024 * 1024, trustProxy: false });
   });
 
-  it("reads WEB_PUBLIC, ADMIN_PASSWORD and WEB_IMAGE_CACHE_MB", () => {
-    const web = loadConfig({ WEB_PUBLIC: "false", ADMIN_PASSWORD: "a long enough password", WEB_IMAGE_CACHE_MB: "64" }).web;
-    expect(web).toEqual({ public: false, adminPassword: "a long enough password", imageCacheBytes: 64 * 1024 * 1024 });
+  it("reads WEB_PUBLIC, ADMIN_PASSWORD, WEB_IMAGE_CACHE_MB and TRUST_PROXY", () => {
+    const web = loadConfig({ WEB_PUBLIC: "false", ADMIN_PASSWORD: "a long enough password", WEB_IMAGE_CACHE_MB: "64", TRUST_PROXY: "true" }).web;
+    expect(web).toEqual({ public: false, adminPassword: "a long enough password", imageCacheBytes: 64 * 1024 * 1024, trustProxy: true });
+    expect(() => loadConfig({ TRUST_PROXY: "sometimes" })).toThrow(/TRUST_PROXY/);
   });
 
   it("refuses a console password shorter than 12 characters, naming the variable but never its value", () => {

@@ -125,14 +125,14 @@ describeBrowser("the console in a real browser, on a running bot", () => {
   });
 
   // Last: it locks the login for a minute.
-  it("refuses a wrong password, and throttles the 6th attempt within a minute even with the right password", async () => {
+  it("refuses a wrong password, and throttles the 6th attempt from the same address even with the right password", async () => {
     const page = await browser.newPage();
     for (let i = 1; i <= 5; i++) {
       await login(page, `wrong password ${i}`);
       expect(await page.locator("#login-error").textContent()).toBe("密码不对。");
     }
     await login(page, PASSWORD);
-    expect(await page.locator("#login-error").textContent()).toBe("尝试太多次，请一分钟后再试。");
+    expect(await page.locator("#login-error").textContent()).toBe("尝试太多次，请 1 分钟后再试。");
     expect(await page.locator("h1").textContent()).toBe("登录控制台");
     await page.close();
   });

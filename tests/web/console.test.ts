@@ -14,12 +14,17 @@ async function open(options: WebSiteOptions = {}) {
   return site;
 }
 
-/** Open the login form, then post `password` with the form's token. */
-async function attempt(password: string, cookie = "") {
-  const form = await site!.request("/console", { cookie });
+/** Open the login form, then post `password` with the form's token, from the browser at `from` (a socket peer) with `headers`. */
+async function attempt(password: string, cookie = "", from?: string, headers?: Record<string, string>) {
+  const form = await site!.request("/console", { cookie, from, headers });
   const jar = cookiesOf(form, cookie);
-  const res = await site!.request("/console/login", { form: { _csrf: csrfOf(await form.text()), password }, cookie: jar });
+  const res = await site!.request("/console/login", { form: { _csrf: csrfOf(await form.text()), password }, cookie: jar, from, headers });
   return { res, cookie: cookiesOf(res, jar) };
+}
+
+/** Five wrong passwords from `from`: its free failures. */
+async function guessFiveTimes(from?: string, headers?: Record<string, string>) {
+  for (let i = 0; i < 5; i++) expect((await attempt(`wrong-${i}`, "", from, headers)).res.status).toBe(401);
 }
 
 async function loggedIn(): Promise<{ cookie: string; page: string }> {
@@ -36,7 +41,7 @@ describe("the console's door", () => {
     expect(await (await site.request("/")).text()).not.toContain('href="/console"');
   });
 
-  it("refuses a wrong password, and after 5 failures in a minute refuses even the right one until the minute is over", async () => {
+  it("refuses a wrong password, and after 5 failures refuses even the right one from that address until the minute is over", async () => {
     await open();
     for (let i = 0; i < 5; i++) {
       const { res } = await attempt(`wrong-${i}`);
@@ -45,7 +50,8 @@ describe("the console's door", () => {
     }
     const sixth = await attempt(PASSWORD);
     expect(sixth.res.status).toBe(429);
-    expect(await sixth.res.text()).toContain("尝试太多次，请一分钟后再试。");
+    expect(sixth.res.headers.get("retry-after")).toBe("60");
+    expect(await sixth.res.text()).toContain("尝试太多次，请 1 分钟后再试。");
     expect(sixth.cookie).not.toContain("article_bot_session");
     expect((await attempt(PASSWORD)).res.status).toBe(429);
     // One warning per wrong password, one for the lock-out: a guessing script does not flood the log.
@@ -53,6 +59,68 @@ describe("the console's door", () => {
     expect(site!.logging.output().match(/console login throttled/g)).toHaveLength(1);
     site!.clock.set("2026-11-25T02:01:01Z");
     expect((await attempt(PASSWORD)).res.status).toBe(303);
+  });
+
+  it("lets the operator in with the right password from an address that has not been failing, while another address keeps guessing", async () => {
+    await open();
+    const guesser = "203.0.113.66";
+    for (let minute = 0; minute < 3; minute++) {
+      site!.clock.set(`2026-11-25T02:0${minute}:00Z`);
+      for (let i = 0; i < 5; i++) await attempt(`wrong-${minute}-${i}`, "", guesser);
+      expect((await attempt(PASSWORD, "", guesser)).res.status).toBe(429);
+      const operator = await attempt(PASSWORD, "", "198.51.100.20");
+      expect(operator.res.status).toBe(303);
+      expect(operator.cookie).toContain("article_bot_session=");
+    }
+    expect(site!.logging.output()).toContain('"client":"203.0.113.66"');
+  });
+
+  it("makes a guessing address wait longer after each further failure: 1, 2, then 4 minutes", async () => {
+    await open();
+    const at = (seconds: number) => site!.clock.set(new Date(Date.parse("2026-11-25T02:00:00Z") + seconds * 1000).toISOString());
+    await guessFiveTimes();
+    at(59);
+    expect((await attempt(PASSWORD)).res.status).toBe(429);
+    at(61);
+    expect((await attempt("wrong-6")).res.status).toBe(401);
+    at(61 + 119);
+    const waiting = await attempt(PASSWORD);
+    expect(waiting.res.status).toBe(429);
+    expect(waiting.res.headers.get("retry-after")).toBe("1");
+    at(61 + 121);
+    expect((await attempt("wrong-7")).res.status).toBe(401);
+    at(182 + 181);
+    const third = await attempt(PASSWORD);
+    expect(third.res.status).toBe(429);
+    expect(await third.res.text()).toContain("尝试太多次，请 1 分钟后再试。");
+    at(182 + 240);
+    expect((await attempt(PASSWORD)).res.status).toBe(303);
+    // The right password starts the address afresh: five free failures again.
+    await guessFiveTimes();
+  });
+
+  it("behind a reverse proxy (TRUST_PROXY) throttles the client the proxy names in X-Forwarded-For", async () => {
+    await open({ trustProxy: true });
+    const proxy = "127.0.0.1";
+    await guessFiveTimes(proxy, { "x-forwarded-for": "203.0.113.66" });
+    expect((await attempt(PASSWORD, "", proxy, { "x-forwarded-for": "203.0.113.66" })).res.status).toBe(429);
+    // The last entry is the proxy's: whatever the client wrote before it does not change who it is.
+    expect((await attempt(PASSWORD, "", proxy, { "x-forwarded-for": "192.0.2.1, 203.0.113.66" })).res.status).toBe(429);
+    expect((await attempt(PASSWORD, "", proxy, { "x-forwarded-for": "198.51.100.20" })).res.status).toBe(303);
+  });
+
+  it("without TRUST_PROXY ignores X-Forwarded-For (anyone can send one), and warns once that clients behind a proxy share one throttle", async () => {
+    await open();
+    for (let i = 0; i < 5; i++) expect((await attempt(`wrong-${i}`, "", "203.0.113.66", { "x-forwarded-for": `192.0.2.${i}` })).res.status).toBe(401);
+    expect((await attempt(PASSWORD, "", "203.0.113.66", { "x-forwarded-for": "192.0.2.99" })).res.status).toBe(429);
+    expect(site!.logging.output().match(/without TRUST_PROXY/g)).toHaveLength(1);
+  });
+
+  it("counts an IPv6 client by its /64, so one host cannot take five free guesses per address", async () => {
+    await open();
+    for (let i = 1; i <= 5; i++) expect((await attempt(`wrong-${i}`, "", `2001:db8:1:2::${i}`)).res.status).toBe(401);
+    expect((await attempt(PASSWORD, "", "2001:db8:1:2:ffff::6")).res.status).toBe(429);
+    expect((await attempt(PASSWORD, "", "2001:db8:1:3::1")).res.status).toBe(303);
   });
 
   it("logs in with an HttpOnly, SameSite=Strict session cookie and never renders the password", async () => {

@@ -8,6 +8,8 @@ import { createLogger, silentLogger, type Logger } from "../../src/log.ts";
 import { RecentLogs } from "../../src/util/recent-logs.ts";
 import { downloadImage } from "../../src/net/download.ts";
 import { Health, type AdapterStatus } from "../../src/observability/health.ts";
+import type { Platforms } from "../../src/bot/platform.ts";
+import { knownPlatforms } from "../../src/cli/platforms.ts";
 import { createWebApp } from "../../src/web/app.ts";
 import type { WebDeps } from "../../src/web/deps.ts";
 import { WebImages } from "../../src/web/images.ts";
@@ -170,10 +172,14 @@ export interface WebSiteOptions {
   password?: string;
   /** The adapters /healthz would show. */
   adapters?: AdapterStatus[];
+  /** The platforms' traits; default: those of every platform in adapters/index.ts. */
+  platforms?: Platforms;
   now?: string;
   pushNow?: () => Promise<string>;
   /** The sync inside the bot (SYNC_REPO), when it runs. */
   sync?: WebDeps["sync"];
+  /** TRUST_PROXY. */
+  trustProxy?: boolean;
   /** Writes the library into `dir` with its images on `images`; resolves to the article folder. Default: {@link ARTICLES}. */
   library?: (dir: string, images: ImageServer) => Promise<string>;
 }
@@ -209,6 +215,7 @@ export async function webSite(options: WebSiteOptions = {}) {
     clock,
     timeZone: "Asia/Shanghai",
     health: () => health.report(),
+    platforms: options.platforms ?? knownPlatforms(),
     pushNow: options.pushNow ?? (async () => "推送已开始"),
     groups: bot.groups,
     sync: options.sync,
@@ -217,6 +224,7 @@ export async function webSite(options: WebSiteOptions = {}) {
     log: logging.log,
     public: options.public ?? true,
     adminPassword: options.password,
+    trustProxy: options.trustProxy ?? false,
   };
   const app: Hono = createWebApp(deps);
   return {
@@ -236,8 +244,8 @@ export async function webSite(options: WebSiteOptions = {}) {
     },
     clock,
     logging,
-    /** A GET or a form POST against the app, as a browser would send it. */
-    async request(pathname: string, init: { method?: string; form?: Record<string, string>; cookie?: string; headers?: Record<string, string> } = {}) {
+    /** A GET or a form POST against the app, as a browser at `from` (default 198.51.100.10) would send it. */
+    async request(pathname: string, init: { method?: string; form?: Record<string, string>; cookie?: string; from?: string; headers?: Record<string, string> } = {}) {
       const headers: Record<string, string> = { ...init.headers };
       if (init.cookie) headers.cookie = init.cookie;
       let body: string | undefined;
@@ -245,7 +253,9 @@ export async function webSite(options: WebSiteOptions = {}) {
         headers["content-type"] = "application/x-www-form-urlencoded";
         body = new URLSearchParams(init.form).toString();
       }
-      return app.request(`http://127.0.0.1${pathname}`, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" });
+      // What @hono/node-server passes as `c.env`: the node request, with its socket's peer.
+      const env = { incoming: { socket: { remoteAddress: init.from ?? "198.51.100.10" } } };
+      return app.request(`http://127.0.0.1${pathname}`, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" }, env);
     },
     async close() {
       await cleanup();

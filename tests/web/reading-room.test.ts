@@ -117,6 +117,19 @@ describe("the reading room (HTTP)", () => {
     }
   });
 
+  it("serves its style sheet and script, and answers 404 for any other /static/ name (object keys such as __proto__ included) without logging a failure", async () => {
+    site = await webSite();
+    const css = await site.request("/static/site.css");
+    expect(css.status).toBe(200);
+    expect(css.headers.get("content-type")).toBe("text/css; charset=utf-8");
+    for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "no-such.css"]) {
+      const res = await site.request(`/static/${name}`);
+      expect(res.status, name).toBe(404);
+      expect(await res.text()).toContain("页面不存在");
+    }
+    expect(site.logging.recent.list()).toEqual([]);
+  });
+
   it("keeps the reading room private when WEB_PUBLIC=false: to the console login with a password, 404 without one", async () => {
     site = await webSite({ public: false, password: "a-long-console-password" });
     for (const path of ["/", "/gallery", "/a/x", "/img/0123456789abcdef0123456789abcdef"]) {

@@ -7,6 +7,7 @@ import pino from "pino";
 import { createAdapter, type TelegramAdapter, type TelegramAdapterOptions } from "../../../adapters/telegram/index.ts";
 import { telegramConfig } from "../../../adapters/telegram/config.ts";
 import { Core, type CoreDeps } from "../../../src/bot/core.ts";
+import { knownPlatforms } from "../../../src/cli/platforms.ts";
 import { loadConfig } from "../../../src/config.ts";
 import type { LibrarySnapshot } from "../../../src/catalog/live.ts";
 import { downloadImage } from "../../../src/net/download.ts";
@@ -87,6 +88,7 @@ export async function startTelegram(options: HarnessOptions = {}): Promise<Harne
     adminIds: ["telegram:42"],
     timeZone: "Asia/Shanghai",
     defaultPushTime: "07:30",
+    platforms: knownPlatforms(),
     ...options.core,
   });
   // The search engine loads its dictionaries on first use (over a second): not part of any test's answer time.

@@ -80,6 +80,42 @@ describe("Telegram sender (the push's way into Telegram)", () => {
     expect(tg.sent()).toHaveLength(10);
   });
 
+  it("lets the other chats go on while one upload hangs, and leaves the hung chat's result to itself", async () => {
+    const url = images.route("/hangs.jpg", { kind: "image", bytes: jpegBytes(4096) });
+    const cache = new ImageCache({ download: (u) => downloadImage(u, { retries: 0, allowHosts: LOCAL_IMAGE_HOSTS }) });
+    // The upload timeout stays a minute; the other sends wait a second for an upload in flight.
+    const patient = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store: db.store, log: silentLogger(), images: cache, uploadPatienceMs: 1000 });
+    tg.delay({ method: "sendPhoto", chatId: "1", delayMs: 120_000 });
+    const first = patient.send("1", zen(url)).then(
+      () => "sent",
+      (err: unknown) => err,
+    );
+    await tg.waitForCall("sendPhoto", (c) => c.payload.chat_id === "1", { arrived: true });
+
+    await Promise.all(["2", "3", "4", "5", "6"].map((chat) => patient.send(chat, zen(url))));
+
+    expect(tg.sent().map((c) => c.payload.chat_id)).toEqual(expect.arrayContaining(["2", "3", "4", "5", "6"]));
+    expect(tg.callsOf("sendPhoto")[0]!.outcome).toBe("pending");
+    // One of the waiters took over the upload; the others reused its file_id.
+    expect(tg.callsOf("sendPhoto").filter((c) => Object.keys(c.files).length > 0)).toHaveLength(2);
+    await tg.close();
+    expect(await first).toMatchObject({ name: "SendError", failure: "transient" });
+  });
+
+  it("a store that cannot be read for the photo's file_id is unsent: nothing was sent, so it may be tried again", async () => {
+    const url = images.route("/lookup.jpg", { kind: "image", bytes: jpegBytes() });
+    const locked: Store = Object.create(db.store, {
+      getValue: { value: () => Promise.reject(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" })) },
+    });
+    const broken = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store: locked, log: silentLogger() });
+    const err = await broken.send("8", zen(url)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ name: "SendError", failure: "unsent", message: expect.stringContaining("database is locked") });
+    expect(tg.calls).toHaveLength(0);
+  });
+
   it("falls back to the caption and link as text when the image cannot be fetched", async () => {
     const url = images.route("/gone.jpg", { kind: "status", status: 404 });
     await sender.send("7", zen(url));
@@ -114,9 +150,11 @@ describe("Telegram sender (the push's way into Telegram)", () => {
       expect(tg.callsOf("sendMessage")).toHaveLength(1);
     });
 
-    it("5xx is transient", async () => {
-      tg.fail({ code: 502, description: "Bad Gateway" });
-      expect((await failureOf(sender.send("5", { kind: "text", text: "hi" }))).failure).toBe("transient");
+    it("5xx is unsent: Telegram answered that the call failed, so the push may try again", async () => {
+      tg.fail({ code: 500, description: "Internal Server Error" });
+      const err = await failureOf(sender.send("5", { kind: "text", text: "hi" }));
+      expect(err).toMatchObject({ failure: "unsent", message: "sendMessage: 500 Internal Server Error" });
+      expect(tg.sent("5")).toHaveLength(0);
     });
 
     it("a malformed request (400) is rejected, a vanished chat (400 chat not found) is gone", async () => {
