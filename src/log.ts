@@ -1,5 +1,7 @@
 import pino, { type Logger } from "pino";
+import { firstLineOf } from "./util/errors.ts";
 import type { RecentLogs } from "./util/recent-logs.ts";
+import { failureClass, RepeatedFailures } from "./util/repeated-failures.ts";
 
 export type { Logger };
 
@@ -88,7 +90,9 @@ function scrub(value: unknown, secrets: readonly string[], depth = 0, seen = new
  * line at every level — message, bindings, and every field including
  * errors' messages, stacks and causes: the configured ones (`secrets`,
  * by default those in the environment) and anything shaped like a bot
- * token or a URL password.
+ * token or a URL password. Warnings and errors that carry an `err` are
+ * written once per failure class per minute, with a count
+ * ({@link RepeatedFailures}).
  */
 export function createLogger(
   options: {
@@ -98,12 +102,16 @@ export function createLogger(
     secrets?: readonly string[];
     /** Also keep warn-and-above lines here (the web console's log panel), scrubbed like every other line. */
     recent?: RecentLogs;
+    /** Groups repeated failures; default: a minute per class on real timers. */
+    repeats?: RepeatedFailures;
   } = {},
 ): Logger {
   const secrets = options.secrets ?? secretsFromEnv(process.env);
   const pretty = options.pretty ?? Boolean(process.stderr.isTTY);
+  const repeats = options.repeats ?? new RepeatedFailures();
   const base: pino.LoggerOptions = {
     level: options.level ?? "info",
+    hooks: { logMethod: onePerClass(repeats) },
     formatters: {
       log: (obj) => scrub(obj, secrets) as Record<string, unknown>,
     },
@@ -125,6 +133,34 @@ export function createLogger(
       )
     : pino(base, main);
   return scrubChildBindings(logger, secrets);
+}
+
+const WARN = 40;
+
+/**
+ * pino's logMethod hook: a warn-or-above line whose `err` (or whose only
+ * argument, an error) belongs to a failure class already written this
+ * minute is counted instead; the minute's count is written at its end as
+ * the same message with `repeated` and the latest line's fields, the error
+ * without its stack.
+ */
+function onePerClass(repeats: RepeatedFailures): NonNullable<pino.LoggerOptions["hooks"]>["logMethod"] {
+  return function (this: Logger, args, method, level) {
+    const [first, ...rest] = args as unknown[];
+    const fields = first instanceof Error ? { err: first } : (first as Record<string, unknown> | undefined);
+    const err = typeof fields === "object" && fields !== null ? fields.err : undefined;
+    if (level < WARN || err === undefined) return method.apply(this, args);
+    const msg = typeof rest[0] === "string" ? rest[0] : first instanceof Error ? first.message : "";
+    const summarize = (count: number) => method.call(this, { ...fields, err: briefly(err), repeated: count }, msg);
+    if (repeats.seen(`${level} ${msg} ${failureClass(err)}`, summarize)) method.apply(this, args);
+  };
+}
+
+/** An error without its stack: what a line that only counts repeats needs. */
+function briefly(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const code = (err as { code?: unknown }).code;
+  return { type: err.name, message: firstLineOf(err), ...(code !== undefined ? { code } : {}) };
 }
 
 /**

@@ -1,9 +1,10 @@
 import { autoRetry, type AutoRetryOptions } from "@grammyjs/auto-retry";
-import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-throttler";
 import type { Agent } from "node:http";
 import { Api, HttpError, InputFile, type ApiClientOptions, type Transformer } from "grammy";
 import type { Logger } from "../../src/log.ts";
+import { apiAgent } from "./connections.ts";
 import { describeError, neverReached } from "./errors.ts";
+import { SendThrottle, type SendLimits } from "./throttle.ts";
 
 /** Per-call time limits of Bot API requests. */
 export interface CallTimeouts {
@@ -20,19 +21,24 @@ export const DEFAULT_TIMEOUTS: CallTimeouts = { callMs: 15_000, uploadMs: 60_000
 /**
  * Retries of the answering path: 429 waits for `retry_after` (up to 30 s)
  * and 5xx backs off from 3 s, at most 3 times. Network errors are not
- * retried here: after a timeout or a reset the request may have arrived,
+ * retried here: after a timeout or most resets the request may have arrived,
  * and a duplicate answer is worse than a lost one (auto-retry would also
  * retry them without bound). See {@link retryUnsent} for the safe ones.
  */
 export const DEFAULT_RETRY: Partial<AutoRetryOptions> = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true };
 
+/** Telegram's own Bot API server. */
+const DEFAULT_API_ROOT = "https://api.telegram.org";
+
 /**
  * Client options shared by every Api instance; `timeoutSeconds` is only a
  * backstop behind {@link timeouts}. `agent` carries every call through a
- * proxy (TELEGRAM_PROXY).
+ * proxy (TELEGRAM_PROXY); without one, calls go over {@link apiAgent}'s
+ * keep-alive connections.
  */
-export function clientOptions(apiRoot?: string, agent?: Agent): ApiClientOptions {
-  return { apiRoot: apiRoot?.replace(/\/+$/, ""), timeoutSeconds: 120, ...(agent ? { baseFetchConfig: { agent } } : {}) };
+export function clientOptions(apiRoot = DEFAULT_API_ROOT, agent?: Agent): ApiClientOptions {
+  const root = apiRoot.replace(/\/+$/, "");
+  return { apiRoot: root, timeoutSeconds: 120, baseFetchConfig: { agent: agent ?? apiAgent(root) } };
 }
 
 /**
@@ -86,9 +92,10 @@ export const UNSENT_RETRY_MS: readonly number[] = [1_000, 3_000];
 
 /**
  * A transformer that sends a call again when its request never reached
- * Telegram (no address, no route, connection refused): nothing can have
- * arrived, so unlike after a timeout a retry cannot duplicate the answer.
- * A brief network outage then delays an answer instead of losing it.
+ * Telegram (no address, no route, connection refused, a reused connection
+ * the server had closed): nothing can have arrived, so unlike after a
+ * timeout a retry cannot duplicate the answer. A brief network outage
+ * then delays an answer instead of losing it.
  */
 export function retryUnsent(delays: readonly number[] = UNSENT_RETRY_MS): Transformer {
   return async (prev, method, payload, signal) => {
@@ -107,21 +114,22 @@ export function retryUnsent(delays: readonly number[] = UNSENT_RETRY_MS): Transf
 export interface ReliabilityOptions {
   timeouts?: CallTimeouts;
   retry?: Partial<AutoRetryOptions>;
-  /** Throttler limits; `false` turns throttling off (tests). Default: the plugin's Telegram limits. */
-  throttle?: APIThrottlerOptions | false;
+  /** Send limits; `false` turns throttling off (tests). Default: Telegram's (`TELEGRAM_LIMITS`). */
+  throttle?: SendLimits | false;
   /** Waits before retrying a request that never reached Telegram. Default {@link UNSENT_RETRY_MS}. */
   unsentRetryMs?: readonly number[];
 }
 
 /**
  * Install, innermost first: per-call timeouts, failure logging, the
- * throttler (~1 msg/s per chat, 20/min per group, 30/s overall),
+ * throttle (1 msg/s per chat, 20/min per group, 30/s overall, the chat
+ * answered longest ago first),
  * auto-retry, and outermost the retry of requests that never left, so
  * every retry waits its turn in the throttler.
  */
 export function installReliability(api: Api, log: Logger, options: ReliabilityOptions = {}): Api {
   api.config.use(timeouts(options.timeouts), logFailures(log));
-  if (options.throttle !== false) api.config.use(apiThrottler(options.throttle ?? {}));
+  if (options.throttle !== false) api.config.use(new SendThrottle(options.throttle).transformer());
   api.config.use(autoRetry(options.retry ?? DEFAULT_RETRY), retryUnsent(options.unsentRetryMs));
   return api;
 }

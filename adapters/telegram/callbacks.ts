@@ -26,7 +26,16 @@ export function callbacks(deps: HandlerDeps): Composer<Context> {
     if (request === "expired") return void (await ctx.answerCallbackQuery({ text: t.pageExpired }));
     const user = String(ctx.callbackQuery.from.id);
     const page = { kind: "page", query: request.query, offset: request.offset } as const;
-    const msg: Incoming = { platform: PLATFORM, chatId, userId: user, isGroup: message.chat.type !== "private", mentioned: false, text: request.query, action: page };
+    const msg: Incoming = {
+      platform: PLATFORM,
+      chatId,
+      userId: user,
+      isGroup: message.chat.type !== "private",
+      mentioned: false,
+      text: request.query,
+      action: page,
+      receivedAt: deps.arrivals.of(ctx),
+    };
     // A press is a request like a message: the core's pipeline (flood control per user, observer) answers it.
     const [reply] = await deps.core.handle(msg);
     // Dropped by flood control: the button only stops spinning.
@@ -54,7 +63,7 @@ export function callbacks(deps: HandlerDeps): Composer<Context> {
 async function commandButton(ctx: Context, deps: HandlerDeps, message: NonNullable<Context["callbackQuery"]>["message"] & object, command: string): Promise<void> {
   const from = ctx.callbackQuery!.from;
   const isGroup = message.chat.type === "group" || message.chat.type === "supergroup";
-  const msg: Incoming = { platform: PLATFORM, chatId: String(message.chat.id), userId: String(from.id), isGroup, mentioned: true, text: command };
+  const msg: Incoming = { platform: PLATFORM, chatId: String(message.chat.id), userId: String(from.id), isGroup, mentioned: true, text: command, receivedAt: deps.arrivals.of(ctx) };
   if (isGroup) msg.isGroupAdmin = () => deps.admins.isMemberAdmin(message.chat.id, from.id);
   const [reply] = await deps.core.handle(msg);
   if (reply?.kind !== "text" || !reply.buttons) {

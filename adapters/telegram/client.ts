@@ -7,6 +7,7 @@ import type { Logger } from "../../src/log.ts";
 import type { ImageCache } from "../../src/net/image-cache.ts";
 import type { Store } from "../../src/store/store.ts";
 import { GroupAdmins } from "./admins.ts";
+import { Arrivals } from "./arrivals.ts";
 import { clientOptions, installReliability, pushApi, type ReliabilityOptions } from "./api.ts";
 import { callbacks } from "./callbacks.ts";
 import { describeError } from "./errors.ts";
@@ -47,8 +48,9 @@ export interface TelegramBot {
 
 /**
  * Build the grammY bot: a reliable Api (timeouts, throttling, retries),
- * then middleware in order: in-flight tracking → one update at a time per
- * chat → messages, paging buttons, inline mode, membership changes.
+ * then middleware in order: in-flight tracking → arrival time (what flood
+ * control counts) → one update at a time per chat → messages, paging
+ * buttons, inline mode, membership changes.
  * Handler errors are logged, never thrown out of the bot.
  */
 export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
@@ -67,9 +69,10 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
     pager,
     messenger: new Messenger(bot.api, pager, photos),
     admins: new GroupAdmins(bot.api, o.clock, log),
+    arrivals: new Arrivals(o.clock),
   };
   const inflight = new InFlight();
-  bot.use(inflight.middleware());
+  bot.use(inflight.middleware(), deps.arrivals.middleware());
   bot.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));
   bot.use(messages(deps), callbacks(deps), inline(deps), membership(deps));
   bot.catch((err) => log.error({ updateId: err.ctx.update.update_id, reason: describeError(err.error) }, "telegram update failed"));

@@ -1,10 +1,12 @@
 import { GrammyError, HttpError } from "grammy";
 import { SendError } from "../../src/chat/sender.ts";
 import { redactSecrets } from "../../src/log.ts";
+import { wasResetUnsent } from "./connections.ts";
 
 /**
  * Errors of a request that never reached Telegram: no address, no route,
- * connection refused. Unlike a timeout or a reset, nothing can have arrived.
+ * connection refused. Unlike a timeout or a reset, nothing can have arrived
+ * (but for a reused connection reset before any answer: `connections.ts`).
  */
 const NOT_CONNECTED = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN"]);
 
@@ -21,10 +23,11 @@ const GONE_400 = /chat not found|group chat was upgraded|have no rights to send|
 /**
  * Classify an error from a Telegram API call in terms the caller can act
  * on: 403 → `gone`, a closed or deleted topic → `topic_gone`, 429 →
- * `rate_limited` (with retry_after), no connection or a 5xx answer →
- * `unsent` (Telegram answered that it failed, or never heard of it),
- * timeouts and other network errors → `transient` (the message may have
- * arrived), 400 → `rejected` (unless it means the chat is gone).
+ * `rate_limited` (with retry_after), no connection, a reused connection
+ * reset before any answer, or a 5xx answer → `unsent` (Telegram answered
+ * that it failed, or never heard of it), timeouts and other network errors
+ * → `transient` (the message may have arrived), 400 → `rejected` (unless
+ * it means the chat is gone).
  */
 export function toSendError(err: unknown): SendError {
   if (err instanceof SendError) return err;
@@ -42,9 +45,12 @@ export function toSendError(err: unknown): SendError {
   return new SendError("transient", describeError(err));
 }
 
-/** True when a call's request never reached Telegram (no address, no route, connection refused). */
+/**
+ * True when a call's request never reached Telegram (no address, no route,
+ * connection refused, a reused connection the server had closed).
+ */
 export function neverReached(err: unknown): boolean {
-  return err instanceof HttpError && NOT_CONNECTED.has(errorCode(err.error) ?? "");
+  return err instanceof HttpError && (NOT_CONNECTED.has(errorCode(err.error) ?? "") || wasResetUnsent(err.error));
 }
 
 function errorCode(err: unknown): string | undefined {

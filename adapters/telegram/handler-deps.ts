@@ -1,6 +1,7 @@
 import type { Core } from "../../src/bot/core.ts";
 import type { Logger } from "../../src/log.ts";
 import type { Store } from "../../src/store/store.ts";
+import type { Arrivals } from "./arrivals.ts";
 import type { GroupAdmins } from "./admins.ts";
 import type { Messenger } from "./messenger.ts";
 import type { Pager } from "./paging.ts";
@@ -17,4 +18,6 @@ export interface HandlerDeps {
   messenger: Messenger;
   pager: Pager;
   admins: GroupAdmins;
+  /** When each update arrived, for flood control. */
+  arrivals: Arrivals;
 }

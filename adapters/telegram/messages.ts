@@ -18,6 +18,7 @@ export function messages(deps: HandlerDeps): Composer<Context> {
   composer.on("message:text", async (ctx) => {
     const msg = toIncoming(ctx.message, ctx.me);
     if (!msg) return;
+    msg.receivedAt = deps.arrivals.of(ctx);
     // Asked only when a command needs group-admin authority: a getChatMember call (cached a minute) per check.
     if (msg.isGroup) msg.isGroupAdmin = () => deps.admins.isAdmin(ctx.message);
     // A channel command in a private chat: the core decides on what Telegram says about the channel and both admins.

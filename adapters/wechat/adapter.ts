@@ -143,17 +143,23 @@ export class WechatAdapter implements Adapter {
     if (this.history.length > MAX_HISTORY) this.history.shift();
   }
 
-  /** Answer messages of one chat in order; chats run side by side. */
+  /**
+   * Answer messages of one chat in order; chats run side by side. The
+   * arrival time goes with the message: flood control counts it then, not
+   * when the chat's earlier messages are done.
+   */
   private receive(msg: Message): void {
     if (this.stopping) return;
-    void this.lanes.run(msg.room()?.id ?? msg.payload?.talkerId ?? "", () => this.answer(msg));
+    const receivedAt = this.clock.now();
+    void this.lanes.run(msg.room()?.id ?? msg.payload?.talkerId ?? "", () => this.answer(msg, receivedAt));
   }
 
-  private async answer(msg: Message): Promise<void> {
+  private async answer(msg: Message, receivedAt: Date): Promise<void> {
     try {
       const context: ReadContext = { startedAt: this.startedAt };
       const read = await withDeadline(readMessage(msg, context), READ_TIMEOUT_MS, "reading a message");
       if ("ignored" in read) return void this.log.debug({ messageId: msg.id, reason: read.ignored }, "wechat message ignored");
+      read.incoming.receivedAt = receivedAt;
       await this.reply(read);
     } catch (err) {
       this.log.error({ messageId: msg.id, err: messageOf(err) }, "wechat message could not be answered");

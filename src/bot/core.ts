@@ -104,7 +104,7 @@ export class Core {
     }));
     this.pipeline = Pipeline.start()
       .use(addressing((ctx) => groups.triggersOf(ctx), table))
-      .use(admission(deps.rateLimit))
+      .use(admission(deps.rateLimit, deps.adminIds))
       .use(parsing(table))
       .use(groupPolicy(groups, deps.adminIds))
       .use(emptyText())

@@ -41,9 +41,9 @@ export class ChatRateLimiter {
     this.maxChats = options.maxChats ?? 10_000;
   }
 
-  /** Count one message from `chat` and decide what it gets. */
-  admit(chat: string): Admission {
-    const now = this.clock.now().getTime();
+  /** Count one message from `chat` that arrived `at` (default now) and decide what it gets. */
+  admit(chat: string, at: Date = this.clock.now()): Admission {
+    const now = at.getTime();
     const bucket = this.refilled(chat, now);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;

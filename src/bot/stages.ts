@@ -33,13 +33,15 @@ export function addressing(triggersOf: (ctx: RequestContext) => Promise<readonly
 /**
  * Admission: flood control. Messages count against their chat; buttons
  * and inline queries against the user (keyed like the user's private
- * chat, so both share one budget). The first request over the limit is
- * told to slow down, the rest get nothing.
+ * chat, so both share one budget), each at the moment it arrived. The
+ * first request over the limit is told to slow down, the rest get nothing.
+ * A bot admin's private chat is not limited: an operator who tried a dozen
+ * things must still get /push_now through.
  */
-export function admission(limiter: ChatRateLimiter | undefined): Stage<Addressed> {
+export function admission(limiter: ChatRateLimiter | undefined, adminIds: readonly string[]): Stage<Addressed> {
   return (ctx, next) => {
-    if (!limiter) return next();
-    const admitted = limiter.admit(ctx.msg.action ? userKey(ctx.msg) : chatKey(ctx.msg));
+    if (!limiter || (!ctx.msg.isGroup && senderIsBotAdmin(adminIds, ctx.msg))) return next();
+    const admitted = limiter.admit(ctx.msg.action ? userKey(ctx.msg) : chatKey(ctx.msg), ctx.msg.receivedAt);
     if (admitted === "allow") return next();
     ctx.limited = admitted;
     return Promise.resolve(admitted === "warn" ? [{ kind: "text", text: t.slowDown }] : []);

@@ -36,6 +36,13 @@ export interface Incoming {
   /** For a channel command (`/subscribe_channel @name`): what the adapter found out about that channel. */
   channel?: ChannelCheck;
   /**
+   * When the adapter received the request. Flood control counts it at this
+   * moment, not when the chat's turn came: a chat's next message waits
+   * behind its earlier answers and the send throttle, and counted then, a
+   * flood would look like a chat that asks slowly. Unset: now.
+   */
+  receivedAt?: Date;
+  /**
    * Set when the request comes from a platform control rather than typed
    * text; `text` then holds its query (for logs and flood control).
    */

@@ -4,6 +4,7 @@ import type { Incoming, Reply } from "../../src/chat/message.ts";
 import { ChatRateLimiter } from "../../src/bot/rate-limit.ts";
 import { t } from "../../src/bot/strings.ts";
 import { dm, fakeClock, groupMsg, testBot } from "../helpers/bot.ts";
+import { simulateFlood } from "../helpers/flood-sim.ts";
 import { HARDENING_LIBRARY } from "./fixtures.ts";
 
 const LIMITS = { burst: 6, perMinute: 20 };
@@ -14,13 +15,15 @@ afterEach(async () => {
   cleanups = [];
 });
 
+const START = "2026-11-25T08:00:00Z";
+
 /** A bot with flood protection on a clock the test moves. */
-async function floodBot(limits = LIMITS) {
-  const clock = fakeClock("2026-11-25T08:00:00Z");
-  const { bot, cleanup } = await testBot({ clock, rateLimit: new ChatRateLimiter(clock, limits) }, HARDENING_LIBRARY);
+async function floodBot(limits = LIMITS, admin?: () => Promise<string>) {
+  const clock = fakeClock(START);
+  const { bot, cleanup } = await testBot({ clock, rateLimit: new ChatRateLimiter(clock, limits), ...(admin ? { admin: { pushNow: admin, stats: async () => "" } } : {}) }, HARDENING_LIBRARY);
   cleanups.push(cleanup);
-  let now = Date.parse("2026-11-25T08:00:00Z");
-  return { bot, advance: (ms: number) => clock.set(new Date((now += ms)).toISOString()) };
+  let now = Date.parse(START);
+  return { bot, clock, advance: (ms: number) => clock.set(new Date((now += ms)).toISOString()) };
 }
 
 /** Send `count` messages, `gapMs` apart; resolves to what each got. */
@@ -88,6 +91,61 @@ describe("per-chat flood protection", () => {
     }
     expect(answers.filter(isAnswer)).toHaveLength(LIMITS.burst);
     expect(answers.filter(isSlowDown)).toHaveLength(1);
+  });
+});
+
+describe("many chats flooding at once", () => {
+  // 100 private chats send 20 messages each at the same instant while 40 other chats ask a question every 20 s
+  // (some chat every half second), behind Telegram's send throttle (1/s per chat, 30/s overall) and one queue per chat.
+  const SCENARIO = { flooders: 100, burstSize: 20, quiet: 40, quietEveryMs: 20_000, quietMessages: 3 };
+
+  it("counts each message when it arrived: every flooding chat gets its burst and one slow-down, however long its queue", async () => {
+    const { bot, clock } = await floodBot();
+    const seen = await simulateFlood(bot, clock, Date.parse(START), SCENARIO);
+    expect(seen.maxRepliesPerFlooder).toBe(LIMITS.burst + 1);
+    expect(seen.slowedDown).toBe(SCENARIO.flooders);
+    expect(seen.answered).toBe(SCENARIO.flooders * LIMITS.burst + SCENARIO.quiet * SCENARIO.quietMessages);
+    expect(seen.dropped).toBe(SCENARIO.flooders * (SCENARIO.burstSize - LIMITS.burst - 1));
+  });
+
+  it("keeps the other chats' latency: they are answered in the next free send slot, not behind the flood", async () => {
+    const { bot, clock } = await floodBot();
+    const seen = await simulateFlood(bot, clock, Date.parse(START), SCENARIO);
+    // Without the flood every one of them is answered at once (0 ms); before, they waited 3.25 s (p50) and 3.75 s (p99).
+    expect(seen.quietLatency.p50).toBe(0);
+    expect(seen.quietLatency.p99).toBeLessThanOrEqual(2_500);
+    // The flood's 700 answers and slow-downs at 30/s: 23 s (before: 2,120 answers, 70 s).
+    expect(seen.floodOverMs).toBeLessThanOrEqual(25_000);
+  });
+
+  it("counts a message when it arrived, not when its chat's earlier answers were finally sent", async () => {
+    const { bot, advance } = await floodBot();
+    const arrived = new Date(START);
+    const answers: Reply[][] = [];
+    // Eight messages at once, each handled 10 s after the previous one (its answer waited in the send throttle).
+    for (let i = 0; i < 8; i++) {
+      advance(10_000);
+      answers.push(await bot.handle(dm("呼吸机", { receivedAt: arrived })));
+    }
+    expect(answers.filter(isAnswer)).toHaveLength(LIMITS.burst);
+    expect(answers.filter(isSlowDown)).toHaveLength(1);
+  });
+});
+
+describe("bot admins", () => {
+  it("are not flood-limited in their private chat: /push_now after a dozen tries still runs", async () => {
+    let pushed = 0;
+    const { bot } = await floodBot(LIMITS, async () => `已推送 ${++pushed}`);
+    const admin = { platform: "telegram", chatId: "42", userId: "42" };
+    for (let i = 0; i < 12; i++) expect(isAnswer(await bot.handle(dm("呼吸机", admin)))).toBe(true);
+    expect(await bot.handle(dm("/push_now", admin))).toEqual([{ kind: "text", text: "已推送 1" }]);
+  });
+
+  it("are limited with everyone else in a group: the group is one chat", async () => {
+    const { bot } = await floodBot();
+    const answers: Reply[][] = [];
+    for (let i = 0; i < 8; i++) answers.push(await bot.handle(groupMsg("?呼吸机", { platform: "telegram", userId: "42" })));
+    expect(answers.filter(isAnswer)).toHaveLength(LIMITS.burst);
   });
 });
 

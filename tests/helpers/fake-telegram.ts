@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { BadRequest, checkInlineAnswer, checkKeyboard, errorDescription, visibleText } from "./fake-telegram-checks.ts";
 import { FakeChats, type AdminRights, type MemberStatus } from "./fake-telegram-chats.ts";
 import { readBody, reply } from "./fake-telegram-http.ts";
@@ -90,12 +90,20 @@ export class FakeTelegram {
   private nextMessageId = 1;
   private acknowledged = 0;
   private closed = false;
+  /** Connections that have answered a request: a request on one of them came over a reused keep-alive connection. */
+  private readonly used = new WeakSet<object>();
+  private readonly sockets = new Set<Socket>();
+  private resets: { method?: string; left: number } = { left: 0 };
 
   private constructor(private readonly options: FakeTelegramOptions) {
     this.token = options.token ?? "123456:TEST-TOKEN";
     this.bot = { id: Number(this.token.split(":")[0]), is_bot: true, first_name: "Article Bot", username: options.username ?? "article_test_bot" };
     this.chats = new FakeChats(this.bot.id);
     this.server = createServer((req, res) => void this.serve(req, res));
+    this.server.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.once("close", () => this.sockets.delete(socket));
+    });
   }
 
   /** Start a fake on a random port of 127.0.0.1. */
@@ -162,9 +170,25 @@ export class FakeTelegram {
     this.rules.push({ rule, left: rule.times ?? Infinity });
   }
 
-  /** Forget every fail/delay rule. */
+  /**
+   * Reset the next `times` requests that arrive on a reused keep-alive
+   * connection, unread, as a server closing an idle connection does to a
+   * request that crossed its close: the request never reaches the API (no
+   * call is recorded).
+   */
+  resetReused(rule: { method?: string; times?: number } = {}): void {
+    this.resets = { method: rule.method, left: rule.times ?? 1 };
+  }
+
+  /** Reset every open connection at once, requests being answered included (a server crashing). */
+  dropConnections(): void {
+    for (const socket of this.sockets) socket.resetAndDestroy();
+  }
+
+  /** Forget every fail/delay rule and pending reset. */
   heal(): void {
     this.rules.length = 0;
+    this.resets = { left: 0 };
   }
 
   /** Set what `getChatMember` says about a user in a chat (default `member`). */
@@ -218,6 +242,12 @@ export class FakeTelegram {
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { method, left } = this.resets;
+    if (left > 0 && this.used.has(req.socket) && (!method || req.url?.endsWith(`/${method}`))) {
+      this.resets.left--;
+      return void req.socket.resetAndDestroy();
+    }
+    this.used.add(req.socket);
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
     if (!match || match[1] !== this.token) return reply(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
     const call: ApiCall = { method: match[2]!, payload: {}, files: {}, outcome: "pending", at: Date.now() };

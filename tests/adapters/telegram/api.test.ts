@@ -1,6 +1,7 @@
+import { Agent, type AgentOptions } from "node:http";
 import { HttpError } from "grammy";
 import { describe, expect, it } from "vitest";
-import { retryUnsent } from "../../../adapters/telegram/api.ts";
+import { clientOptions, retryUnsent } from "../../../adapters/telegram/api.ts";
 
 /** A network error as node-fetch reports it under grammY's HttpError. */
 const networkError = (code: string) => new HttpError("Network request for 'sendMessage' failed!", Object.assign(new Error(`request failed, reason: ${code}`), { code }));
@@ -46,5 +47,21 @@ describe("retrying requests that never reached Telegram", () => {
     const { prev, calls } = flaky([networkError("ECONNREFUSED")]);
     await expect(retryUnsent([5, 5])(prev, "getUpdates", {} as never, controller.signal as never)).rejects.toBeInstanceOf(HttpError);
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe("connections to the Bot API", () => {
+  it("are kept alive, but closed after 4 s idle: before a Node-based server (5 s) or nginx (75 s) closes them under a request", () => {
+    for (const root of ["https://api.telegram.org", "http://127.0.0.1:8081"]) {
+      const agent = clientOptions(root).baseFetchConfig?.agent as Agent & { options: AgentOptions };
+      expect(agent.options).toMatchObject({ keepAlive: true, timeout: 4_000 });
+      expect(agent.options.timeout).toBeLessThan(5_000);
+    }
+    expect(clientOptions(undefined).apiRoot).toBe("https://api.telegram.org");
+  });
+
+  it("go through the proxy's agent when there is one", () => {
+    const proxy = new Agent();
+    expect(clientOptions("https://api.telegram.org/", proxy)).toMatchObject({ apiRoot: "https://api.telegram.org", baseFetchConfig: { agent: proxy } });
   });
 });

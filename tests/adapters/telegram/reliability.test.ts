@@ -66,6 +66,18 @@ describe("Telegram reliability when answering", () => {
     await expect.poll(() => h.store.getSubscription("telegram", "1001")).toBeUndefined();
   });
 
+  it("sends an answer again, once, when its reused keep-alive connection was reset before the request reached Telegram", async () => {
+    h = await startTelegram({ adapter: { reliability: { throttle: false, unsentRetryMs: [10] } } });
+    h.tg.userMessage("墨荷");
+    await h.tg.waitForCall("sendMessage");
+    // The server closed the idle connection just as the next answer was written onto it.
+    h.tg.resetReused({ method: "sendMessage" });
+    h.tg.userMessage("照相机");
+    await expect.poll(() => h.tg.sent().length === 2 || h.logs.some((l) => l.includes("telegram reply failed"))).toBe(true);
+    expect(h.tg.sent().map((c) => parseHtml(c.payload.text).split("\n")[0])).toEqual([expect.stringContaining("墨荷"), expect.stringContaining("照相机")]);
+    expect(h.logs.filter((l) => l.includes("telegram call failed"))).toEqual([expect.stringContaining("ECONNRESET")]);
+  });
+
   it("times out a hung call, logs the failure with context, and never logs the token", async () => {
     h = await startTelegram({ fake: { token: REAL_LOOKING_TOKEN }, adapter: { reliability: { throttle: false, timeouts: { callMs: 200, uploadMs: 200, pollGraceMs: 1000 } } } });
     h.tg.delay({ method: "sendMessage", delayMs: 1000, times: 1 });

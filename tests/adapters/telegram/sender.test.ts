@@ -178,6 +178,19 @@ describe("Telegram sender (the push's way into Telegram)", () => {
       expect(err.message).toContain("timed out");
     });
 
+    it("a reused connection reset before any answer is unsent (the server closed it idle); a fresh one reset after reading is transient", async () => {
+      await sender.send("5", { kind: "text", text: "hi" });
+      tg.resetReused({ method: "sendMessage" });
+      expect((await failureOf(sender.send("5", { kind: "text", text: "hi" }))).failure).toBe("unsent");
+      expect(tg.sent("5")).toHaveLength(1);
+      // The reset connection is gone, so this goes over a fresh one; read, then reset: the message may have arrived.
+      tg.delay({ method: "sendMessage", delayMs: 1000, times: 1 });
+      const sending = failureOf(sender.send("5", { kind: "text", text: "hi" }));
+      await tg.waitForCall("sendMessage", () => true, { skip: 1, arrived: true });
+      tg.dropConnections();
+      expect((await sending).failure).toBe("transient");
+    });
+
     it("a server that refuses the connection is unsent: nothing can have arrived", async () => {
       await tg.close();
       expect((await failureOf(sender.send("5", { kind: "text", text: "hi" }))).failure).toBe("unsent");

@@ -63,6 +63,26 @@ describe("Telegram side doors go through the same admission and observer as mess
   });
 });
 
+describe("flood control counts Telegram messages when they arrive", () => {
+  it("answers the burst of 20 messages sent at once and says slow down once, even when every answer takes a minute to send", async () => {
+    // A clock that moves a minute with every message sent: the chat's queue behind a congested send throttle,
+    // long enough for a limiter that counted at answer time to refill completely between two messages.
+    let sends = () => 0;
+    const clock = { now: () => new Date(Date.parse("2026-11-25T00:30:00Z") + sends() * 60_000) };
+    const limiter = new ChatRateLimiter(clock, { burst: BURST, perMinute: 1 });
+    let handled = 0;
+    let allHandled!: () => void;
+    const done = new Promise<void>((resolve) => (allHandled = resolve));
+    const observe = () => void (++handled === 20 && allHandled());
+    h = await startTelegram({ core: { rateLimit: limiter, observe }, adapter: { clock } });
+    sends = () => h.tg.callsOf("sendMessage").length;
+    for (let i = 0; i < 20; i++) h.tg.userMessage("墨荷");
+    await done;
+    expect(h.tg.sent()).toHaveLength(BURST + 1);
+    expect(h.tg.sent().filter((c) => c.payload.text === t.slowDown)).toHaveLength(1);
+  });
+});
+
 describe("paging buttons of long queries", () => {
   const LONG = "那篇讲照相机和绘画的文章，他说人类有了照相机还要绘画";
 
