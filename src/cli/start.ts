@@ -1,4 +1,4 @@
-import type { Adapter, AdapterModule } from "../bot/adapter.ts";
+import type { Adapter, AdapterContext, AdapterModule } from "../bot/adapter.ts";
 import type { AdminActions } from "../bot/commands.ts";
 import { Core } from "../bot/core.ts";
 import { t } from "../bot/strings.ts";
@@ -259,7 +259,9 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       opened.push(() => sync.stop());
     }
 
-    const ctx = { core, config, store, log, requestShutdown: (reason: string) => requestShutdown(reason), images };
+    // The key-value cache alone, not the store behind it: an adapter writes about chats through the core.
+    const kv = { getValue: (key: string) => store.getValue(key), setValue: (key: string, value: string) => store.setValue(key, value) };
+    const ctx: AdapterContext = { core, log, dataDir: config.dataDir, kv, requestShutdown: (reason: string) => requestShutdown(reason), images };
     let stopping = false;
     const allFailed = () => slots.every((slot) => slot.error !== undefined || slot.supervised?.state === "failed");
     const onFatal = (failed: Supervised) => {
