@@ -77,7 +77,7 @@ export interface UnpackedBackup {
  * file in `dir`; anything else is skipped and named.
  * @throws BackupError when `file` is not a sound article-bot backup
  */
-export function unpackBackup(file: string, dir: string): UnpackedBackup {
+export async function unpackBackup(file: string, dir: string): Promise<UnpackedBackup> {
   const database = path.join(dir, "restored.sqlite");
   try {
     copyFileSync(file, database);
@@ -86,7 +86,7 @@ export function unpackBackup(file: string, dir: string): UnpackedBackup {
   }
   // It becomes the bot's database: readable by the bot only, whatever the backup file's mode was.
   chmodSync(database, 0o600);
-  const summary = checkDatabase(database, { extra: [CREATE_FILES_TABLE] });
+  const summary = await checkDatabase(database, { extra: [CREATE_FILES_TABLE] });
   const db = new Database(database, { fileMustExist: true });
   try {
     let rows: Array<{ name: unknown; content: unknown }>;

@@ -20,7 +20,7 @@ const commands: Record<string, () => Promise<{ run(args: string[]): Promise<numb
 const USAGE = `usage: article-bot <command> [options]
 
 commands:
-  start                         run the bot on every configured platform (console when none)
+  start [--new-database]        run the bot on every configured platform (console when none)
   search <query> [--json] [--limit N]
                                 search the library; without a query, one query per stdin line
   import <backup-dir> (--list <list.md> | --no-list) [--out <dir>]

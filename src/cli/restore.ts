@@ -28,7 +28,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       source = path.join(staging, "stdin.sqlite");
       await pipeline(process.stdin, createWriteStream(source, { mode: 0o600 }));
     }
-    const backup = unpackBackup(source, staging);
+    const backup = await unpackBackup(source, staging);
     for (const name of backup.skipped) process.stderr.write(`skipped ${JSON.stringify(name)}: not part of an article-bot backup\n`);
     const previous = replaceDatabase(sqliteFile(dataDir), backup.database);
     for (const name of backup.sessions) {

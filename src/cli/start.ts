@@ -36,12 +36,15 @@ import path from "node:path";
 import { firstLineOf } from "../util/errors.ts";
 import { settledWithin } from "../util/deadline.ts";
 
-const USAGE = `usage: article-bot start [--data <dir>]
+const USAGE = `usage: article-bot start [--data <dir>] [--new-database]
 
 Runs the bot on every configured platform (TELEGRAM_BOT_TOKEN, WECHATY_PUPPET),
 or a chat in this terminal when none is configured. Configuration comes from
 the environment and from ./.env (docs: README.md).
   --data <dir>    data directory: articles and the SQLite database (default: $DATA_DIR or ./data)
+  --new-database  start even though the SQLite database is missing or empty where the
+                  bot kept one before: a new, empty one, with no subscribers (restoring
+                  the last backup, \`article-bot restore\`, keeps them)
   -h, --help      this help`;
 
 /** The largest image the web pages serve (a 禅定时刻 image is a few hundred KB). */
@@ -78,6 +81,8 @@ export interface StartOptions {
   platforms?: Configured[];
   /** Tests: image downloads (default: from the image hosts, without Referer). */
   images?: ImageCache;
+  /** `--new-database`: a missing or empty SQLite database where the bot kept one before is started afresh. */
+  newDatabase?: boolean;
   /** The logger's warn-and-above lines, for the web console. */
   recentLogs?: RecentLogs;
   /** Told how the first library load's index build goes (the terminal chat draws it; the log has its own lines). */
@@ -91,7 +96,7 @@ export interface StartOptions {
  * line on stderr and exit code 1, after closing whatever was opened.
  */
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseOrUsage(args, {}, USAGE);
+  const parsed = parseOrUsage(args, { "new-database": { type: "boolean" } }, USAGE);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { values } = parsed.args;
   const env = values.data ? { ...process.env, DATA_DIR: values.data } : process.env;
@@ -108,7 +113,14 @@ export async function run(args: string[]): Promise<number> {
   try {
     let running: Running;
     try {
-      running = await startBot(config, log, { signal: shutdown.signal, requestShutdown: (...a) => shutdown.request(...a), recentLogs, platforms, libraryProgress });
+      running = await startBot(config, log, {
+        signal: shutdown.signal,
+        requestShutdown: (...a) => shutdown.request(...a),
+        recentLogs,
+        platforms,
+        libraryProgress,
+        newDatabase: values["new-database"],
+      });
     } catch (err) {
       if (shutdown.signal.aborted) return (await shutdown.requested).exitCode;
       shutdown.request("start-up failed", 1);
@@ -151,7 +163,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
   const names = PLATFORMS.map((m) => m.platform);
   for (const warning of configWarnings(config, names)) log.warn(warning);
   try {
-    const store = await openStore(config, log);
+    const store = await openStore(config, log, { newDatabase: options.newDatabase, signal });
     opened.push(() => store.close());
     signal?.throwIfAborted();
     const library = await LiveLibrary.open(config.articlesDir, log, options.libraryProgress);

@@ -1,7 +1,6 @@
-import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, renameSync, rmSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { IntegrityError, quickCheck } from "./sqlite-integrity.ts";
 import { schemaProblem } from "./sqlite-schema.ts";
 import { messageOf } from "../util/errors.ts";
 
@@ -42,7 +41,6 @@ export interface CheckOptions {
   extra?: readonly string[];
 }
 
-const QUICK_CHECK = fileURLToPath(new URL("./sqlite-quick-check.js", import.meta.url));
 /** A bot's database is a few megabytes, checked in well under a second; a backup of years of deliveries in seconds. */
 const QUICK_CHECK_LIMIT_MS = 120_000;
 
@@ -53,8 +51,12 @@ const QUICK_CHECK_LIMIT_MS = 120_000;
  * database with a trigger of someone else's would run it on every write,
  * a view in place of a table could make counting its rows never end.
  */
-export function checkDatabase(file: string, options: CheckOptions = {}): DatabaseSummary {
-  quickCheck(file, options.timeLimitMs ?? QUICK_CHECK_LIMIT_MS);
+export async function checkDatabase(file: string, options: CheckOptions = {}): Promise<DatabaseSummary> {
+  try {
+    await quickCheck(file, options.timeLimitMs ?? QUICK_CHECK_LIMIT_MS);
+  } catch (err) {
+    throw err instanceof IntegrityError ? new BackupError(err.message) : err;
+  }
   let db: Database.Database;
   try {
     db = new Database(file, { fileMustExist: true });
@@ -80,43 +82,38 @@ export function checkDatabase(file: string, options: CheckOptions = {}): Databas
 }
 
 /**
- * SQLite's quick_check of `file`, in a child process killed after
- * `timeLimitMs`: the check is native code that cannot be interrupted.
- * @throws BackupError unless the file is an SQLite database that passes it
- */
-function quickCheck(file: string, timeLimitMs: number): void {
-  const child = spawnSync(process.execPath, [QUICK_CHECK, file], { encoding: "utf8", timeout: timeLimitMs, killSignal: "SIGKILL" });
-  if ((child.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT") {
-    throw new BackupError(`the database's integrity check did not finish within ${Math.round(timeLimitMs / 1000)} s`);
-  }
-  let answer: { result?: string; code?: string; message?: string };
-  try {
-    answer = JSON.parse(child.stdout);
-  } catch {
-    throw new BackupError(`the database's integrity check failed: ${child.error?.message ?? child.stderr.trim().split("\n").at(-1)}`);
-  }
-  if (answer.result === "ok") return;
-  if (answer.result !== undefined) throw new BackupError(`the database is damaged (${answer.result})`);
-  if (answer.code === "SQLITE_NOTADB") throw new BackupError(`not an SQLite database: ${answer.message}`);
-  if (answer.code === "SQLITE_CORRUPT") throw new BackupError(`the database is damaged: ${answer.message}`);
-  throw new BackupError(`not an SQLite database: ${answer.message}`);
-}
-
-/**
  * Put the database `replacement` in place of `target`, atomically (a
  * rename in the same folder: a crash leaves the old or the new database,
  * never a mix). Refuses while any process has `target` open — a running
  * bot would go on writing into the replaced file. The replaced database is
  * kept as `<target>.before-restore`; resolves to that path, if there was one.
+ * A damaged `target` (what `start` refuses, telling the operator to
+ * restore) cannot take the lock that proves nobody uses it, nor fold its
+ * write-ahead log in — SQLite even deletes that log when it opens a file
+ * whose header is garbage — so the log is copied first, and kept beside
+ * the copy under the name SQLite looks for (`<target>.before-restore-wal`):
+ * rows committed only to it are not lost.
  */
 export function replaceDatabase(target: string, replacement: string): string | undefined {
   let previous: string | undefined;
   if (existsSync(target)) {
-    settleUnused(target);
     previous = `${target}.before-restore`;
-    copyFileSync(target, previous);
-    // A copy keeps its source's mode, and a database of an earlier version may have been created readable by all.
-    chmodSync(previous, 0o600);
+    const log = `${previous}-wal`;
+    const savedLog = `${log}.saving`;
+    if (existsSync(`${target}-wal`)) keepPrivateCopy(`${target}-wal`, savedLog);
+    let settled: boolean;
+    try {
+      settled = settleUnused(target);
+    } catch (err) {
+      // In use (or unreadable): nothing changes.
+      rmSync(savedLog, { force: true });
+      throw err;
+    }
+    keepPrivateCopy(target, previous);
+    // A log left from an earlier restore would be replayed onto this copy; a settled database has folded its own in.
+    rmSync(log, { force: true });
+    if (settled) rmSync(savedLog, { force: true });
+    else if (existsSync(savedLog)) renameSync(savedLog, log);
   }
   // Journal files of the old database must not be replayed onto the new one.
   for (const suffix of ["-wal", "-shm", "-journal"]) rmSync(`${target}${suffix}`, { force: true });
@@ -124,21 +121,31 @@ export function replaceDatabase(target: string, replacement: string): string | u
   return previous;
 }
 
+/** Copy `file` to `copy`, readable by its owner only: a copy keeps its source's mode, and a database of an earlier version may have been created readable by all. */
+function keepPrivateCopy(file: string, copy: string): void {
+  copyFileSync(file, copy);
+  chmodSync(copy, 0o600);
+}
+
 /**
  * Fail unless nobody has `file` open, then fold its write-ahead log into
  * it. A process with the database open holds a shared lock on it for as
- * long as it is open (WAL mode), so an exclusive lock is refused.
+ * long as it is open (WAL mode), so an exclusive lock is refused. False
+ * when the file is too damaged for SQLite to lock it.
  */
-function settleUnused(file: string): void {
+function settleUnused(file: string): boolean {
   const db = new Database(file, { fileMustExist: true, timeout: 0 });
   try {
     db.pragma("locking_mode = EXCLUSIVE");
     db.exec("BEGIN EXCLUSIVE; COMMIT");
     db.pragma("wal_checkpoint(TRUNCATE)");
+    return true;
   } catch (err) {
-    if ((err as { code?: string }).code === "SQLITE_BUSY") {
+    const code = (err as { code?: string }).code;
+    if (code === "SQLITE_BUSY") {
       throw new BackupError(`${file} is in use: stop the bot first (systemctl stop article-bot, docker compose stop article-bot), then restore`);
     }
+    if (code === "SQLITE_CORRUPT" || code === "SQLITE_NOTADB") return false;
     throw err;
   } finally {
     db.close();

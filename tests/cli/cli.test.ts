@@ -42,7 +42,7 @@ describe("flags", () => {
   it("--help lists every command and flag", async () => {
     const { code, stdout } = await cli(["--help"]);
     expect(code).toBe(0);
-    for (const flag of ["start", "search", "import", "migrate-db", "--data", "--json", "--limit", "--list", "--no-list", "--out", "--from", "--to", "--version", "--help"]) {
+    for (const flag of ["start", "search", "import", "migrate-db", "--data", "--json", "--limit", "--list", "--no-list", "--out", "--from", "--to", "--new-database", "--version", "--help"]) {
       expect(stdout).toContain(flag);
     }
   });

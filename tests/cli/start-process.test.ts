@@ -114,7 +114,7 @@ describe("fatal configuration", () => {
     });
     const { code } = await bot.exited;
     expect(code).toBe(1);
-    expect(bot.stderr()).toContain(`article-bot: could not start: SQLite database ${path.join(bot.dir, "data", "article-bot.sqlite")}: file is not a database\n`);
+    expect(bot.stderr()).toContain(`article-bot: could not start: database ${path.join(bot.dir, "data", "article-bot.sqlite")} is not an SQLite database (file is not a database): restore`);
     expect(bot.stderr()).not.toMatch(/^\s+at /m);
   });
 

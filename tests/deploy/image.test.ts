@@ -82,7 +82,7 @@ describe("the Dockerfile", () => {
       expect(ignore.included, `.dockerignore lets ${source} through`).toContain(source);
     }
     // Local state and secrets never enter the image.
-    for (const name of [".article-bot-cache", "article-bot.sqlite", "article-bot.sqlite-wal", "article-bot.memory-card.json"]) {
+    for (const name of [".article-bot-cache", "article-bot.sqlite", "article-bot.sqlite-wal", "article-bot.sqlite.expected", "article-bot.sqlite.before-restore", "article-bot.memory-card.json"]) {
       expect(
         ignore.excludedNames.some((re) => re.test(name)),
         `${name} is kept out`,

@@ -10,7 +10,7 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "article-bot-check-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("checking a database before it is restored", () => {
-  it("gives up on SQLite's integrity check at its time limit, and checks the same file once it can finish", () => {
+  it("gives up on SQLite's integrity check at its time limit, and checks the same file once it can finish", async () => {
     const file = path.join(dir, "locked.sqlite");
     const db = new Database(file);
     migrate(db);
@@ -19,11 +19,11 @@ describe("checking a database before it is restored", () => {
     db.pragma("journal_mode = DELETE");
     db.exec("BEGIN EXCLUSIVE");
     try {
-      expect(() => checkDatabase(file, { timeLimitMs: 1_000 })).toThrow("the database's integrity check did not finish within 1 s");
+      await expect(checkDatabase(file, { timeLimitMs: 1_000 })).rejects.toThrow("the database's integrity check did not finish within 1 s");
     } finally {
       db.exec("ROLLBACK");
       db.close();
     }
-    expect(checkDatabase(file)).toEqual({ subscriptions: 0, deliveries: 0 });
+    expect(await checkDatabase(file)).toEqual({ subscriptions: 0, deliveries: 0 });
   });
 });
