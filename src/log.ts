@@ -140,6 +140,11 @@ function scrubChildBindings(logger: Logger, secrets: readonly string[]): Logger 
   return logger;
 }
 
+/** `level`, or `floor` when `level` would let more through (`silent` lets nothing through). */
+export function noChattierThan(level: string, floor: pino.Level): string {
+  return level === "silent" || (pino.levels.values[level] ?? 0) >= pino.levels.values[floor]! ? level : floor;
+}
+
 /** A logger that drops everything, for tests that do not inspect logs. */
 export function silentLogger(): Logger {
   return pino({ level: "silent" });

@@ -94,7 +94,7 @@ export class Groups {
 
   /** 「启用」 by a group admin. */
   async enable(msg: Incoming, by: string): Promise<Reply> {
-    this.groupOnly(msg);
+    this.groupOnly(msg, t.groupSwitchInGroups);
     if (!mayEnable(this.rules, msg.platform, msg.chatId)) return text(t.groupNotAllowed);
     const settings = await this.settingsOf(msg);
     if (settings?.state === "enabled" || (settings?.state === undefined && (await this.serves(msg)))) return text(t.groupAlreadyEnabled);
@@ -105,7 +105,7 @@ export class Groups {
 
   /** 「停用」 by a group admin: silent from now on, but for admins' 「启用」 and @mentions. */
   async disable(msg: Incoming, by: string): Promise<Reply> {
-    this.groupOnly(msg);
+    this.groupOnly(msg, t.groupSwitchInGroups);
     if ((await this.settingsOf(msg))?.state === "disabled") return text(t.groupAlreadyDisabled);
     await this.deps.store.updateGroupSettings(msg.platform, msg.chatId, { state: "disabled" }, by);
     this.deps.log.info({ platform: msg.platform, chatId: msg.chatId, by }, "group disabled");
@@ -117,7 +117,7 @@ export class Groups {
    * them); 「设置 名称 值」: change one, then the settings as they are now.
    */
   async settings(msg: Incoming, args: string, by: string): Promise<Reply> {
-    this.groupOnly(msg);
+    this.groupOnly(msg, t.groupSettingsInGroups);
     const [name = "", ...rest] = args.trim().split(/\s+/);
     if (!name) return this.listing(msg, await this.view(msg));
     const read = readSetting(name, rest.join(" "), this.context(msg));
@@ -183,8 +183,9 @@ export class Groups {
     };
   }
 
-  private groupOnly(msg: Incoming): void {
-    if (!msg.isGroup) throw new UserError(t.groupSettingsInGroups);
+  /** Refuse a group command in a private chat with `sentence`, which names the command the user sent. */
+  private groupOnly(msg: Incoming, sentence: string): void {
+    if (!msg.isGroup) throw new UserError(sentence);
   }
 }
 

@@ -82,6 +82,7 @@ export const t = {
   groupAdminOnlySwitch: "抱歉，只有群管理员可以启用或停用机器人。",
   groupAdminOnlySettings: "抱歉，只有群管理员可以更改本群的设置。",
   groupSettingsInGroups: "「设置」用于群聊：请在群里发送。",
+  groupSwitchInGroups: "「启用」/「停用」用于群聊：请在群里发送。",
   groupStateEnabled: "已启用",
   groupStateDisabled: "已停用",
   groupStateOff: "未启用（群管理员发送「启用」打开）",

@@ -24,6 +24,11 @@ export const STDIO = "-";
 /** wechaty's session files; a plain name, never a path. */
 export const SESSION = /^[\w.@-]+\.memory-card\.json$/;
 
+/** What a database holds, as the reports of backup and restore say it (both kinds of subscription: a restore brings back both). */
+export function summaryLine(s: DatabaseSummary): string {
+  return `${s.subscriptions} daily-image subscriptions, ${s.newsSubscriptions} new-article subscriptions, ${s.deliveries} deliveries`;
+}
+
 /** What the backup says about itself. */
 export interface Manifest {
   format: "article-bot-backup";

@@ -4,7 +4,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { sqliteFile } from "../store/open.ts";
 import { BackupError } from "../store/sqlite-backup.ts";
-import { backupArgs, SESSION, STDIO, writeBackup } from "./backup-archive.ts";
+import { backupArgs, SESSION, STDIO, summaryLine, writeBackup } from "./backup-archive.ts";
 import { messageOf } from "../util/errors.ts";
 
 const USAGE = `usage: article-bot backup <file | -> [--data <dir>]
@@ -34,7 +34,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     if (toStdout) await pipeline(createReadStream(written), process.stdout, { end: false });
     const what = names.length > 0 ? ` and the WeChat session (${names.join(", ")})` : "";
     // With the backup on stdout, the report goes to stderr.
-    (toStdout ? process.stderr : process.stdout).write(`backed up ${database.subscriptions} subscriptions, ${database.deliveries} deliveries${what} to ${toStdout ? "stdout" : file}\n`);
+    (toStdout ? process.stderr : process.stdout).write(`backed up ${summaryLine(database)}${what} to ${toStdout ? "stdout" : file}\n`);
     return 0;
   } catch (err) {
     const message = err instanceof BackupError ? err.message : messageOf(err);

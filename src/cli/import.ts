@@ -5,23 +5,26 @@ import { ImportError, importBackups } from "../importer/import.ts";
 import { formatReport } from "../importer/report.ts";
 import { parseOrUsage } from "./args.ts";
 
-const USAGE = `usage: article-bot import <backup-dir> (--list <list-page.md> | --no-list) [--out <dir>] [--data <dir>]
+const USAGE = `usage: article-bot import <backup file or folder> (--list <list-page.md> | --no-list) [--account NAME] [--out <dir>] [--data <dir>]
 
-Converts 小懒 markdown backups of WeChat articles into front-matter articles.
+Converts 小懒 markdown backups of WeChat articles (.md or .txt files: one, or every one in a folder)
+into front-matter articles.
   --list <file>   the account's list page: dates, links and digests come from it
   --no-list       import without one: the backups carry no date, so every article is
                   skipped and listed in the report (useful to check what the backups contain)
+  --account NAME  the official account the articles belong to (default: the list page's
+                  heading, else the backup folder's name)
   --out <dir>     where to write (default: the article directory of --data / $DATA_DIR / ./data)
   --data <dir>    data directory (must exist)
   -h, --help      this help`;
 
 /**
- * `article-bot import <backup-dir> [--list <list.md>] [--out <dir>]`.
+ * `article-bot import <backup file or folder> (--list <list.md> | --no-list) [--account NAME] [--out <dir>]`.
  * Resolves to 0 when the run completed (even with skipped files), 2 on a
- * usage error, 1 when the backup directory or list page cannot be read.
+ * usage error, 1 when the backups or the list page cannot be read.
  */
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseOrUsage(args, { list: { type: "string" }, "no-list": { type: "boolean" }, out: { type: "string" } }, USAGE);
+  const parsed = parseOrUsage(args, { list: { type: "string" }, "no-list": { type: "boolean" }, account: { type: "string" }, out: { type: "string" } }, USAGE);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { values, positionals } = parsed.args;
   if (values.list === undefined && !values["no-list"]) {
@@ -29,7 +32,11 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   if (positionals.length !== 1) {
-    process.stderr.write(`${positionals.length ? "expected one backup directory" : "missing <backup-dir>"}\n\n${USAGE}\n`);
+    process.stderr.write(`${positionals.length ? "expected one backup file or folder" : "missing <backup file or folder>"}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.account !== undefined && !values.account.trim()) {
+    process.stderr.write(`--account needs a name\n\n${USAGE}\n`);
     return 2;
   }
   const outDir = path.resolve(values.out ?? defaultOutDir(values.data));
@@ -37,6 +44,7 @@ export async function run(args: string[]): Promise<number> {
     const report = await importBackups({
       backupDir: path.resolve(positionals[0]!),
       listPage: values.list === undefined ? undefined : path.resolve(values.list),
+      account: values.account?.trim(),
       outDir,
       onProgress: (done, total) => process.stderr.write(`${done}/${total} backups processed\n`),
     });

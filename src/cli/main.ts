@@ -23,7 +23,7 @@ commands:
   start [--new-database]        run the bot on every configured platform (console when none)
   search <query> [--json] [--limit N]
                                 search the library; without a query, one query per stdin line
-  import <backup-dir> (--list <list.md> | --no-list) [--out <dir>]
+  import <backup file or folder> (--list <list.md> | --no-list) [--account NAME] [--out <dir>]
                                 convert 小懒 markdown backups into front-matter articles
   sync [--repo <url>] [--branch B] [--root gzh] [--account NAME]… [--prune]
                                 bring the library up to date with a 小懒 backup git repository

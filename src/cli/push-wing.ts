@@ -42,7 +42,17 @@ export function buildPush(deps: PushWingDeps): PushWing {
   const pushing = new InFlight();
   const senders = () => deps.senders().map((s) => pushing.track(s));
   const { config, store, clock, log, paces } = deps;
-  const push = new PushService({ store, senders, library: deps.library, clock, log: log.child({ component: "push" }), cron: config.pushCron, timeZone: config.pushTimeZone, images: deps.images, paces });
+  const push = new PushService({
+    store,
+    senders,
+    library: deps.library,
+    clock,
+    log: log.child({ component: "push" }),
+    cron: config.pushCron,
+    timeZone: config.pushTimeZone,
+    images: deps.images,
+    paces,
+  });
   const announcer = new Announcer({ store, senders, clock, log: log.child({ component: "news" }), timeZone: config.pushTimeZone, paces });
   let drained: Promise<void> | undefined;
   const drain = async () => {

@@ -4,7 +4,7 @@ import { pipeline } from "node:stream/promises";
 import { sqliteFile } from "../store/open.ts";
 import { makePrivateDir } from "../util/private-files.ts";
 import { BackupError, replaceDatabase } from "../store/sqlite-backup.ts";
-import { backupArgs, STDIO, unpackBackup } from "./backup-archive.ts";
+import { backupArgs, STDIO, summaryLine, unpackBackup } from "./backup-archive.ts";
 
 const USAGE = `usage: article-bot restore <file | -> [--data <dir>]
 
@@ -36,12 +36,9 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       if (existsSync(session)) copyFileSync(session, `${session}.before-restore`);
       renameSync(path.join(staging, name), session);
     }
-    const { subscriptions, deliveries } = backup.summary;
     const sessions = backup.sessions.length > 0 ? ` and the WeChat session (${backup.sessions.join(", ")})` : "";
-    process.stdout.write(
-      `restored ${subscriptions} subscriptions, ${deliveries} deliveries${sessions} from the backup of ${backup.manifest.createdAt} into ${dataDir}\n` +
-        (previous ? `the database it replaced is kept as ${previous}\n` : ""),
-    );
+    const kept = previous ? `the database it replaced is kept as ${previous}\n` : "";
+    process.stdout.write(`restored ${summaryLine(backup.summary)}${sessions} from the backup of ${backup.manifest.createdAt} into ${dataDir}\n${kept}`);
     return 0;
   } catch (err) {
     if (!(err instanceof BackupError)) throw err;

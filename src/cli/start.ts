@@ -9,7 +9,7 @@ import { configWarnings, loadConfig, type Config, type SyncConfig } from "../con
 import type { Env } from "../env.ts";
 import type { Ticker } from "../cron.ts";
 import { LiveLibrary } from "../catalog/live.ts";
-import { createLogger, redactSecrets, type Logger } from "../log.ts";
+import { createLogger, noChattierThan, redactSecrets, type Logger } from "../log.ts";
 import { ImageCache } from "../net/image-cache.ts";
 import { downloadImage } from "../net/download.ts";
 import { RecentLogs } from "../util/recent-logs.ts";
@@ -102,10 +102,11 @@ export async function run(args: string[]): Promise<number> {
   const env = values.data ? { ...process.env, DATA_DIR: values.data } : process.env;
   const config = loadConfig(env);
   const platforms = configurePlatforms(env);
-  // In the terminal chat, info lines would drown the conversation.
+  // In the terminal chat, info lines would drown the conversation on the same screen, whatever LOG_LEVEL says
+  // (.env.example sets info); a quieter level still applies.
   const consoleOnly = platforms.length === 0;
   const recentLogs = new RecentLogs();
-  const log = createLogger({ level: consoleOnly && !env.LOG_LEVEL ? "warn" : config.logLevel, recent: recentLogs, secrets: processSecrets() });
+  const log = createLogger({ level: consoleOnly ? noChattierThan(config.logLevel, "warn") : config.logLevel, recent: recentLogs, secrets: processSecrets() });
   const shutdown = new Shutdown();
   // Not a blank terminal while the library loads: a first index build of a large library takes minutes.
   if (consoleOnly) process.stdout.write(`${banner.loading}\n`);
@@ -185,10 +186,8 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     });
     // The web pages answer 「正在启动」 until the bot below is wired.
     const web = config.httpPort !== undefined ? new WebServer() : undefined;
-    if (config.httpPort !== undefined) {
-      await observability.listen(config.httpPort, config.httpHost, web?.listener);
-      opened.push(() => observability.close());
-    }
+    const http = config.httpPort !== undefined ? await observability.listen(config.httpPort, config.httpHost, web?.listener) : undefined;
+    if (http) opened.push(() => observability.close());
     signal?.throwIfAborted();
 
     // A platform's image downloads may have to go through its proxy (Telegram's); the cache is shared, so then every platform's do.
@@ -274,6 +273,12 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     // The key-value cache alone, not the store behind it: an adapter writes about chats through the core.
     const kv = { getValue: (key: string) => store.getValue(key), setValue: (key: string, value: string) => store.setValue(key, value) };
     const ctx: AdapterContext = { core, log, dataDir: config.dataDir, kv, requestShutdown: (reason: string) => requestShutdown(reason), images };
+    // The end of the terminal chat's input (`< /dev/null`, compose without a token, systemd) ends the bot only when the
+    // chat is all it serves: the web pages, the push and the sync beside it go on (and a supervisor does not restart
+    // the bot over and over).
+    const consoleCtx: AdapterContext = http
+      ? { ...ctx, requestShutdown: (reason: string) => log.warn({ reason, url: http.url }, `terminal chat ended (${reason}); the bot goes on serving the web pages at ${http.url}`) }
+      : ctx;
     let stopping = false;
     const allFailed = () => slots.every((slot) => slot.error !== undefined || slot.supervised?.state === "failed");
     const onFatal = (failed: Supervised) => {
@@ -288,7 +293,7 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       slot.ready = entry.module
         .load()
         .then(async (mod) => {
-          const adapter = await mod.createAdapter(ctx, entry.config);
+          const adapter = await mod.createAdapter(entry.module === CONSOLE ? consoleCtx : ctx, entry.config);
           if (stopping) return;
           slot.supervised = new Supervised(adapter, { log, onFatal, onStarted });
           void slot.supervised.start();

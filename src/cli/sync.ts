@@ -10,7 +10,7 @@ import { importingLine, terminalProgress } from "./progress.ts";
 import type { OnProgress } from "../util/progress.ts";
 import { messageOf } from "../util/errors.ts";
 
-const USAGE = `usage: article-bot sync [--repo <git url>] [--branch B] [--root gzh] [--account NAME]… [--data DIR] [--prune]
+const USAGE = `usage: article-bot sync [--repo <git url>] [--branch B] [--root gzh] [--account NAME]… [--data <dir>] [--prune]
 
 Brings the library up to date with a 小懒 backup repository: fetches what changed
 since the last sync (a partial, sparse clone in <DATA_DIR>/.sync/) and imports
@@ -21,6 +21,9 @@ the new and changed backups into <articles>/<account>/.
   --account <name>   an account to sync; repeat for several (default $SYNC_ACCOUNTS,
                      comma-separated; none: every account in the repository)
   --prune            remove articles whose backup left the repository (default: they stay)
+  --data <dir>       data directory (must exist): the articles go to its article directory,
+                     the clone to <dir>/.sync/ (default $DATA_DIR or ./data)
+  -h, --help         this help
 exit codes: 0 synced or already up to date, 1 failed (the library is unchanged), 2 usage`;
 
 /** `article-bot sync`: one sync, its report on stdout. */

@@ -22,7 +22,14 @@ import { messageOf } from "../util/errors.ts";
 
 /** Options of one import run. */
 export interface ImportOptions {
+  /** A folder of backups, or one backup file. */
   backupDir: string;
+  /**
+   * The account the articles belong to. Default: the list page's heading,
+   * else the backup folder's name (not a lone file's folder: that is
+   * usually `Downloads` or `backup`, not an account).
+   */
+  account?: string;
   /** Path of the account's list page: the only source of dates and links. */
   listPage?: string;
   outDir: string;
@@ -60,6 +67,8 @@ export interface ImportReport {
   /** Output file names (relative to the out dir) by what the write did. */
   imported: Record<WriteOutcome, string[]>;
   skipped: Skipped[];
+  /** Entries of the backup folder that are not backups (another extension, a subfolder), and why; none with `only`. */
+  notRead: Skipped[];
   /** Skipped for want of a date (a subset of `skipped`). */
   withoutDate: string[];
   /** Imported without a 禅定时刻 image. */
@@ -73,30 +82,39 @@ export interface ImportReport {
   /** List entries without a backup that could not be listed either (no date), by title. */
   listedSkipped: Skipped[];
   account?: string;
+  /** Where `account` came from: `--account`, the list page's heading, or the backup folder's name. */
+  accountFrom?: "option" | "list page" | "folder name";
 }
 
-/** Thrown for problems that stop the whole run (missing backup dir or list page). */
+/** Thrown for problems that stop the whole run (missing backups or list page). */
 export class ImportError extends Error {
   override readonly name = "ImportError";
 }
 
 export const PROGRESS_EVERY = 100;
 
+/** What a backup's name ends with: 小懒 writes `.md`; a backup saved by hand is often `.txt`. */
+const BACKUP_NAME = /\.(md|txt)$/i;
+
 /** Titles of monthly digest posts, e.g. `2024年8月文章一览`, `2024 年 12 月文章一览`. */
 const DIGEST_TITLE = /^\d{4}\s*年\s*\d{1,2}\s*月\s*文章一览$/;
 
 /**
- * Import every `*.md` backup in `backupDir` into `outDir`. Re-running on
- * the same input rewrites nothing and reports every file as unchanged.
- * @throws ImportError when the backup directory or the list page cannot be read.
+ * Import the backup `backupDir` names, or every `*.md` and `*.txt` backup
+ * in it, into `outDir`. Re-running on the same input rewrites nothing and
+ * reports every file as unchanged.
+ * @throws ImportError when the backups or the list page cannot be read.
  */
 export async function importBackups(opts: ImportOptions): Promise<ImportReport> {
-  const all = await listBackups(opts.backupDir);
+  const found = await listBackups(opts.backupDir);
   const only = opts.only && new Set(opts.only);
-  const files = only ? all.filter((f) => only.has(path.basename(f))) : all;
+  const files = only ? found.files.filter((f) => only.has(path.basename(f))) : found.files;
   const list = opts.listPage ? await readListPage(opts.listPage) : undefined;
   const report = emptyReport(files.length, list);
-  report.account = list?.account ?? path.basename(path.resolve(opts.backupDir));
+  if (!only) report.notRead = found.notRead;
+  const folderName = found.folder ? path.basename(path.resolve(opts.backupDir)) : undefined;
+  report.account = opts.account ?? list?.account ?? folderName;
+  report.accountFrom = opts.account !== undefined ? "option" : list?.account !== undefined ? "list page" : folderName !== undefined ? "folder name" : undefined;
   await mkdir(opts.outDir, { recursive: true });
   const taken = new Set<string>();
   // List entry (title key) → the file name a backup of this run took for it: its listing may go nowhere else.
@@ -116,17 +134,30 @@ export async function importBackups(opts: ImportOptions): Promise<ImportReport> 
   return report;
 }
 
-async function listBackups(dir: string): Promise<string[]> {
-  const isDir = await stat(dir).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!isDir) throw new ImportError(`backup directory not found: ${dir}`);
-  const entries = await readdir(dir, { withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && e.name.endsWith(".md") && !e.name.startsWith("."))
-    .map((e) => path.join(dir, e.name))
-    .sort();
+/**
+ * The backups to read: `source` itself when it is a file, else the `.md`
+ * and `.txt` files in the folder, with every other entry and why it is
+ * not read (an operator who sees fewer backups than files learns why).
+ */
+async function listBackups(source: string): Promise<{ files: string[]; notRead: Skipped[]; folder: boolean }> {
+  const info = await stat(source).catch(() => undefined);
+  if (!info) throw new ImportError(`no such backup file or folder: ${source}`);
+  if (info.isFile()) {
+    if (!BACKUP_NAME.test(source)) throw new ImportError(`not a backup: ${source} (backups are .md or .txt files)`);
+    return { files: [source], notRead: [], folder: false };
+  }
+  if (!info.isDirectory()) throw new ImportError(`not a file or folder: ${source}`);
+  const files: string[] = [];
+  const notRead: Skipped[] = [];
+  for (const e of await readdir(source, { withFileTypes: true })) {
+    if (e.isDirectory()) notRead.push({ file: `${e.name}/`, reason: "a folder (only the files directly in the backup folder are read)" });
+    else if (e.name.startsWith(".")) notRead.push({ file: e.name, reason: "a hidden file" });
+    else if (!e.isFile()) notRead.push({ file: e.name, reason: "not a regular file" });
+    else if (!BACKUP_NAME.test(e.name)) notRead.push({ file: e.name, reason: "not a backup (only .md and .txt files are read)" });
+    else files.push(path.join(source, e.name));
+  }
+  notRead.sort((a, b) => a.file.localeCompare(b.file));
+  return { files: files.sort(), notRead, folder: true };
 }
 
 async function readListPage(file: string): Promise<ListPage> {
@@ -142,6 +173,7 @@ function emptyReport(total: number, list: ListPage | undefined): ImportReport {
     total,
     imported: { new: [], updated: [], unchanged: [] },
     skipped: [],
+    notRead: [],
     withoutDate: [],
     withoutZen: [],
     notInList: [],
@@ -158,7 +190,7 @@ async function importOne(file: string, parser: BackupParser, opts: ImportOptions
   const account = report.account ?? "";
   const before = await opts.failed?.reason(account, file, name);
   if (before) return skip(`${before} (remembered from an earlier run: not read again until it changes)`);
-  const outcome = await parser.parse(file, name.replace(/\.md$/, ""));
+  const outcome = await parser.parse(file, name.replace(BACKUP_NAME, ""));
   if ("failure" in outcome) {
     await opts.failed?.remember(account, file, name, outcome.failure);
     return skip(outcome.failure);
@@ -180,7 +212,10 @@ async function importOne(file: string, parser: BackupParser, opts: ImportOptions
     const target = await ownedName(opts.outDir, safeFileName(parsed.title), taken, { title: fm.data.title, url: fm.data.url });
     out = target.name;
     claimed.set(titleKey(entry.title), out);
-    const outcome = await writeLoadable(opts.outDir, target, serializeArticle(fm.data, parsed.body, mark));
+    // A file that already holds exactly this article without the mark (the bundled library, a copy put there by hand) is
+    // left alone: adding only the mark would rewrite every such file on a re-import and dirty a git checkout for nothing.
+    const unmarked = serializeArticle(fm.data, parsed.body);
+    const outcome = await writeLoadable(opts.outDir, target, target.previous === unmarked ? unmarked : serializeArticle(fm.data, parsed.body, mark));
     if (typeof outcome === "object") return skip(outcome.problem);
     report.imported[outcome].push(out);
     if (!fm.data.zen) report.withoutZen.push(name);
@@ -311,8 +346,8 @@ function frontMatterOf(text: string): Record<string, unknown> | undefined {
 
 /**
  * Front matter from the backup and its list entry. `date` and `url` exist
- * only on the list page; the account comes from its heading (or the
- * backup directory's name).
+ * only on the list page; the account is the report's (see
+ * {@link ImportOptions.account}).
  */
 function buildFrontMatter(p: ParsedBackup, entry: ListEntry, account: string | undefined): FrontMatter {
   return {

@@ -8,10 +8,11 @@ import type { ImportReport } from "./import.ts";
 export function formatReport(r: ImportReport, outDir: string): string {
   const imported = r.imported.new.length + r.imported.updated.length + r.imported.unchanged.length;
   const lines = [
-    `backups: ${r.total}${r.account ? ` (account ${r.account})` : ""}`,
+    `backups: ${r.total}${r.account ? ` (account ${r.account}${r.accountFrom === "folder name" ? ": the folder's name; --account NAME to change it" : ""})` : ""}`,
     `imported: ${imported} (new ${r.imported.new.length}, updated ${r.imported.updated.length}, unchanged ${r.imported.unchanged.length}) → ${outDir}`,
     `skipped: ${r.skipped.length}`,
     ...r.skipped.map((s) => `  ${s.file}: ${s.reason}`),
+    ...(r.notRead.length ? [`not read: ${r.notRead.length}`, ...r.notRead.map((s) => `  ${s.file}: ${s.reason}`)] : []),
     `without date: ${r.withoutDate.length}${r.withoutDate.length ? " (skipped: date is required)" : ""}`,
     ...r.withoutDate.map((f) => `  ${f}`),
     `without zen: ${r.withoutZen.length}${r.withoutZen.length ? " (imported without a 禅定时刻 image)" : ""}`,

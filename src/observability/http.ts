@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import type { Logger } from "../log.ts";
+import { ui } from "../web/strings.ts";
 import type { Health } from "./health.ts";
 import type { Metrics } from "./metrics.ts";
 
@@ -44,6 +46,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       else res.destroy();
     });
   });
+  server.on("clientError", answerUnparsable);
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = REQUEST_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
@@ -91,6 +94,64 @@ export function showsHealthDetails(req: Pick<IncomingMessage, "headers"> & { soc
   const address = req.socket.remoteAddress ?? "";
   const loopback = address === "::1" || /^(::ffff:)?127\./.test(address);
   return loopback && FORWARDING_HEADERS.every((h) => req.headers[h] === undefined);
+}
+
+/** What Node answers a request it cannot parse, when nobody else does (its own `clientError` default). */
+const PARSE_FAILURES: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: "431 Request Header Fields Too Large",
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: "413 Payload Too Large",
+  ERR_HTTP_REQUEST_TIMEOUT: "408 Request Timeout",
+};
+
+/**
+ * A request the HTTP parser refuses. Node's own answer is a bare 400 with no
+ * body, which is what `curl 'http://…/?q=墨荷'` got: curl sends the UTF-8 of
+ * 墨荷 unencoded, and the parser allows only ASCII in a URL. When that is the
+ * only fault of a GET or HEAD, the answer is a redirect to the encoded URL
+ * (browsers and `curl -L` follow it to the search) with a page that says
+ * what went wrong; anything else gets Node's usual answer.
+ */
+function answerUnparsable(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void {
+  if (err.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const encoded = err.code === "HPE_INVALID_URL" ? encodedTarget(err.rawPacket) : undefined;
+  if (!encoded) {
+    socket.end(`HTTP/1.1 ${PARSE_FAILURES[err.code ?? ""] ?? "400 Bad Request"}\r\nConnection: close\r\n\r\n`);
+    return;
+  }
+  const body = Buffer.from(`${ui.unencodedUrl(encoded)}\n`);
+  const head = [
+    "HTTP/1.1 308 Permanent Redirect",
+    `Location: ${encoded}`,
+    "Content-Type: text/plain; charset=utf-8",
+    `Content-Length: ${body.length}`,
+    "Cache-Control: no-store",
+    "X-Content-Type-Options: nosniff",
+    "Connection: close",
+  ];
+  socket.end(Buffer.concat([Buffer.from(`${head.join("\r\n")}\r\n\r\n`), body]));
+}
+
+/** The longest request target worth repairing: the parser's own limits apply to everything else. */
+const MAX_TARGET_BYTES = 8 * 1024;
+
+/**
+ * The target of a GET or HEAD request line with its non-ASCII bytes
+ * percent-encoded, when those bytes are all that is wrong with it (a
+ * path from the root, no control characters or blanks); else undefined.
+ */
+function encodedTarget(raw: Buffer | undefined): string | undefined {
+  if (!raw) return undefined;
+  const end = raw.indexOf("\r\n");
+  const line = raw.subarray(0, end < 0 ? Math.min(raw.length, MAX_TARGET_BYTES + 32) : end);
+  const match = /^(?:GET|HEAD) (\/[^\s]*) HTTP\/1\.[01]$/.exec(line.toString("latin1"));
+  if (!match || match[1]!.length > MAX_TARGET_BYTES) return undefined;
+  const bytes = Buffer.from(match[1]!, "latin1");
+  // Printable ASCII is what the parser accepts: the repaired target parses, and a redirect never loops.
+  if (!bytes.some((b) => b >= 0x80) || bytes.some((b) => b < 0x21 || b === 0x7f)) return undefined;
+  return [...bytes].map((b) => (b >= 0x80 ? `%${b.toString(16).toUpperCase()}` : String.fromCharCode(b))).join("");
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {

@@ -11,7 +11,10 @@ export class BackupError extends Error {
 
 /** What a database holds, for the report of a backup or restore. */
 export interface DatabaseSummary {
+  /** Chats subscribed to the daily image. */
   subscriptions: number;
+  /** Chats subscribed to new-article announcements. */
+  newsSubscriptions: number;
   deliveries: number;
 }
 
@@ -69,7 +72,9 @@ export async function checkDatabase(file: string, options: CheckOptions = {}): P
     const problem = schemaProblem(db, options.extra);
     if (problem) throw new BackupError(`the database's schema is not article-bot's: ${problem}`);
     const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return { subscriptions: count("subscriptions"), deliveries: count("deliveries") };
+    // A backup made before new-article announcements existed has no such table (its schema is an earlier version's).
+    const hasTable = (table: string) => db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) !== undefined;
+    return { subscriptions: count("subscriptions"), newsSubscriptions: hasTable("news_subscriptions") ? count("news_subscriptions") : 0, deliveries: count("deliveries") };
   } catch (err) {
     if (err instanceof BackupError) throw err;
     const code = (err as { code?: string }).code;

@@ -90,21 +90,35 @@ export function git(args: readonly string[], opts: GitOptions): Promise<string> 
         if (opts.signal?.aborted) return reject(new GitError(`git ${args[0]} stopped: the bot is shutting down`));
         if (e.code === "ENOENT") return reject(new GitError("git is not installed (the system git is required for sync)"));
         if (e.killed) return reject(new GitError(`git ${args[0]} timed out after ${Math.round(opts.timeoutMs / 1000)} s`));
-        const why = lastLines(stderr) || e.message;
-        reject(new GitError(`git ${args[0]} failed: ${redactUrls(why)}`, typeof e.code === "number" ? e.code : undefined));
+        const why = errorLines(stderr) || e.message;
+        const hint = /detected dubious ownership/.test(stderr) ? OWNERSHIP_HINT : "";
+        reject(new GitError(`git ${args[0]} failed: ${redactUrls(why)}${hint}`, typeof e.code === "number" ? e.code : undefined));
       },
     );
   });
 }
 
-/** The last two non-empty lines of git's stderr: the error, not the progress. */
-function lastLines(stderr: string): string {
-  return stderr
+/**
+ * git's own hint for a repository another user owns is a setting in the
+ * global configuration, which the sync never reads (see {@link gitEnv}).
+ */
+const OWNERSHIP_HINT = " (the sync reads no global git configuration, so that setting would not reach it: give the repository to the user the bot runs as)";
+
+/**
+ * What git's stderr says went wrong, not its progress: from the first
+ * `fatal:`/`error:` line, three lines at most — the error and git's hint
+ * under it (`detected dubious ownership …` / `To add an exception …, call:`
+ * / `git config --global --add safe.directory …`), not the generic
+ * `Could not read from remote repository` that follows. Without such a
+ * line, the last two lines.
+ */
+function errorLines(stderr: string): string {
+  const lines = stderr
     .split("\n")
     .map((l) => l.trim())
-    .filter(Boolean)
-    .slice(-2)
-    .join(" / ");
+    .filter(Boolean);
+  const first = lines.findIndex((l) => /^(fatal|error):/i.test(l));
+  return (first < 0 ? lines.slice(-2) : lines.slice(first, first + 3)).join(" / ");
 }
 
 /** `https://user:token@host/x` → `https://***@host/x`, wherever it appears in `text`. */

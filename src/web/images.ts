@@ -5,7 +5,8 @@
  * downloaded once (src/net/download.ts: no Referer, no internal address,
  * only real images, size cap, timeout), kept on disk, and served from there.
  * Only URLs that appear in the library are fetched, so `/img/…` is not an
- * open proxy.
+ * open proxy. A failed image is not asked for again for 5 minutes, the
+ * other images of a host that is down for a minute (failing-hosts.ts).
  */
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
@@ -15,6 +16,7 @@ import type { LibrarySnapshot } from "../catalog/live.ts";
 import type { Logger } from "../log.ts";
 import type { Downloaded } from "../net/download.ts";
 import { messageOf } from "../util/errors.ts";
+import { FailingHosts } from "./failing-hosts.ts";
 
 /** Options of a {@link WebImages}. */
 export interface WebImagesOptions {
@@ -78,10 +80,13 @@ export class WebImages {
   private readonly inFlight = new Map<string, Promise<ServedImage>>();
   private readonly failures = new Map<string, { until: number; error: Error }>();
   private readonly known = new WeakMap<LibrarySnapshot, Map<string, string>>();
+  private readonly hosts: FailingHosts;
   private opened?: Promise<void>;
   private total = 0;
 
-  constructor(private readonly options: WebImagesOptions) {}
+  constructor(private readonly options: WebImagesOptions) {
+    this.hosts = new FailingHosts(options.clock, options.log);
+  }
 
   /**
    * The image `id` of `snapshot`'s articles: from disk, or downloaded now.
@@ -107,6 +112,8 @@ export class WebImages {
     if (failed && failed.until > this.options.clock.now().getTime()) throw failed.error;
     let pending = this.inFlight.get(id);
     if (!pending) {
+      const refused = this.hosts.refusal(url);
+      if (refused) throw refused;
       pending = this.fetch(id, url).finally(() => this.inFlight.delete(id));
       this.inFlight.set(id, pending);
     }
@@ -121,10 +128,11 @@ export class WebImages {
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       this.failures.set(id, { until: now() + (this.options.failureTtlMs ?? 300_000), error });
-      this.options.log.warn({ url, err: error.message }, "web image could not be downloaded");
+      this.hosts.failed(url, error);
       throw error;
     }
     this.failures.delete(id);
+    this.hosts.succeeded(url);
     const ext = image.fileName.split(".").pop() ?? "";
     const contentType = TYPES[ext] ?? image.contentType;
     const file = `${id}.${TYPES[ext] ? ext : "bin"}`;

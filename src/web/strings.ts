@@ -27,6 +27,8 @@ export const ui = {
   listedOnly: "仅有标题和链接，未存全文：请到公众号阅读。",
   starting: "正在启动，请稍候。",
   privateRoom: "阅览室不对外开放。",
+  unencodedUrl: (encoded: string) =>
+    `网址里有未经编码的字符（例如中文），服务器读不懂这样的网址。编码后的网址是：\n${encoded}\n用 curl 时加 -L 即可自动跳转过去，或者让 curl 替你编码：curl -G --data-urlencode 'q=墨荷' <地址>/`,
   // Feeds and the API
   feedAll: "全部文章",
   feedKeyword: (q: string, account?: string) => `${account ? `${account}里` : ""}与「${q}」相关的文章`,

@@ -81,11 +81,12 @@ describe("group settings in the core", () => {
     restartSpec(() => openSqliteStore(path.join(dir, "restart.sqlite"))),
   );
 
-  it("are for groups: 设置 and 启用 in a private chat say so", async () => {
+  it("are for groups: 设置, 启用 and 停用 in a private chat say so, each naming itself", async () => {
     const store = await openSqliteStore(path.join(dir, "private.sqlite"));
     const bot = core(store);
-    expect(await textOf(bot, dm("设置", { platform: "wechat" }))).toBe(t.groupSettingsInGroups);
-    expect(await textOf(bot, dm("启用", { platform: "wechat" }))).toBe(t.groupSettingsInGroups);
+    expect(await textOf(bot, dm("设置", { platform: "wechat" }))).toBe("「设置」用于群聊：请在群里发送。");
+    expect(await textOf(bot, dm("启用", { platform: "wechat" }))).toBe("「启用」/「停用」用于群聊：请在群里发送。");
+    expect(await textOf(bot, dm("停用", { platform: "wechat" }))).toBe("「启用」/「停用」用于群聊：请在群里发送。");
     await store.close();
   });
 

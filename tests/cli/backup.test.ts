@@ -49,6 +49,13 @@ function otherFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => !/^article-bot\.sqlite(-wal|-shm)?$/.test(f));
 }
 
+/** New-article announcements for these Telegram chats. */
+async function subscribeNews(dir: string, chatIds: string[]): Promise<void> {
+  const store = await openSqliteStore(path.join(dir, "article-bot.sqlite"));
+  for (const chatId of chatIds) await store.subscribeNews({ platform: "telegram", chatId, isGroup: false, keywords: [] });
+  await store.close();
+}
+
 async function subscribe(dir: string, chatIds: string[]): Promise<void> {
   const store = await openSqliteStore(path.join(dir, "article-bot.sqlite"));
   for (const chatId of chatIds) await store.subscribe({ platform: "telegram", chatId, isGroup: false, time: null });
@@ -79,7 +86,7 @@ describe("article-bot backup and restore", () => {
     expect(rows.length).toBeGreaterThanOrEqual(committedBefore);
     expect(rows.length).toBeLessThanOrEqual(committedAfter);
     expect(rows).toEqual([...Array(rows.length).keys()]);
-    expect(backup.stdout).toBe(`backed up ${rows.length} subscriptions, 0 deliveries to ${path.join(tmp, "during.backup")}\n`);
+    expect(backup.stdout).toBe(`backed up ${rows.length} daily-image subscriptions, 0 new-article subscriptions, 0 deliveries to ${path.join(tmp, "during.backup")}\n`);
 
     // Taken again after the writer is done, the backup has all 100.
     expect((await cli(["backup", path.join(tmp, "after.backup"), "--data", source])).code).toBe(0);
@@ -91,10 +98,11 @@ describe("article-bot backup and restore", () => {
   it("carries the WeChat login session, replaces the database atomically and keeps the one it replaced", async () => {
     const source = dataDir();
     await subscribe(source, ["1", "2", "3"]);
+    await subscribeNews(source, ["4", "5"]);
     writeFileSync(path.join(source, "article-bot.memory-card.json"), '{"login":"session of the bot account"}');
     const file = path.join(tmp, "session.backup");
     const backup = await cli(["backup", file, "--data", source]);
-    expect(backup.stdout).toBe(`backed up 3 subscriptions, 0 deliveries and the WeChat session (article-bot.memory-card.json) to ${file}\n`);
+    expect(backup.stdout).toBe(`backed up 3 daily-image subscriptions, 2 new-article subscriptions, 0 deliveries and the WeChat session (article-bot.memory-card.json) to ${file}\n`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     // One SQLite file: the bot's tables, and the session and manifest in article_bot_backup.
     const db = new Database(file, { readonly: true });
@@ -110,7 +118,9 @@ describe("article-bot backup and restore", () => {
     chmodSync(path.join(target, "article-bot.sqlite"), 0o644);
     const restore = await cli(["restore", file, "--data", target]);
     expect(restore.code).toBe(0);
-    expect(restore.stdout).toMatch(/^restored 3 subscriptions, 0 deliveries and the WeChat session \(article-bot\.memory-card\.json\) from the backup of \d{4}-/);
+    expect(restore.stdout).toMatch(
+      /^restored 3 daily-image subscriptions, 2 new-article subscriptions, 0 deliveries and the WeChat session \(article-bot\.memory-card\.json\) from the backup of \d{4}-/,
+    );
     expect(restore.stdout).toContain(`the database it replaced is kept as ${path.join(target, "article-bot.sqlite.before-restore")}`);
     expect(subscribedChats(target)).toEqual([1, 2, 3]);
     expect(readFileSync(path.join(target, "article-bot.memory-card.json"), "utf8")).toBe('{"login":"session of the bot account"}');
@@ -247,7 +257,7 @@ describe("article-bot backup and restore", () => {
       );
     });
     expect(out.code).toBe(0);
-    expect(out.stderr).toBe("backed up 2 subscriptions, 0 deliveries and the WeChat session (article-bot.memory-card.json) to stdout\n");
+    expect(out.stderr).toBe("backed up 2 daily-image subscriptions, 0 new-article subscriptions, 0 deliveries and the WeChat session (article-bot.memory-card.json) to stdout\n");
 
     const target = dataDir();
     const restore = spawn(process.execPath, [BIN, "restore", "-", "--data", target], { env: { ...process.env, DATABASE_URL: "" }, stdio: ["pipe", "pipe", "pipe"] });
@@ -255,7 +265,7 @@ describe("article-bot backup and restore", () => {
     restore.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
     restore.stdin.end(out.stdout);
     expect(await new Promise((resolve) => restore.once("exit", resolve))).toBe(0);
-    expect(stdout).toMatch(/^restored 2 subscriptions, 0 deliveries and the WeChat session/);
+    expect(stdout).toMatch(/^restored 2 daily-image subscriptions, 0 new-article subscriptions, 0 deliveries and the WeChat session/);
     expect(subscribedChats(target)).toEqual([5, 6]);
     expect(readFileSync(path.join(target, "article-bot.memory-card.json"), "utf8")).toBe("{}");
   });

@@ -47,6 +47,19 @@ describe("flags", () => {
     }
   });
 
+  it.each([["start"], ["search"], ["import"], ["sync"], ["backup"], ["restore"], ["migrate-db"]])("%s --help describes every flag of its usage line", async (command) => {
+    const { code, stdout } = await cli([command, "--help"]);
+    expect(code).toBe(0);
+    const [usage = "", ...rest] = stdout.split("\n");
+    const flags = [...new Set(usage.match(/--[a-z-]+/g))];
+    expect(flags.length).toBeGreaterThan(0);
+    for (const flag of flags)
+      expect(
+        rest.some((line) => line.trimStart().startsWith(`${flag} `)),
+        `${command} ${flag}`,
+      ).toBe(true);
+  });
+
   it.each([["start"], ["search"], ["import"], ["migrate-db"]])("%s with an unknown flag: the problem, the command's usage, exit 2", async (command) => {
     const { code, stderr } = await cli([command, "--bogus"]);
     expect(code).toBe(2);
@@ -119,6 +132,41 @@ describe("the terminal chat", () => {
       expect(bot.stdout().split("我可以帮你找文章").length - 1).toBe(50);
       expect(bot.stdout()).not.toContain("消息有点多");
       expect(bot.stdout()).not.toContain("你> ");
+    } finally {
+      await bot.cleanup();
+    }
+  });
+
+  it("with .env.example's LOG_LEVEL=info, logs only warnings and errors: no info line between the answers", async () => {
+    const bot = await startBotProcess({
+      env: { HTTP_PORT: "" },
+      input: "墨荷\n",
+      prepare: (d) => copyFile(path.join(REPO, ".env.example"), path.join(d, ".env")),
+    });
+    try {
+      expect((await bot.exited).code).toBe(0);
+      expect(bot.stdout()).toContain("找到 1 篇与「墨荷」相关的文章");
+      const logLines = bot
+        .stderr()
+        .split("\n")
+        .filter((l) => l.startsWith("{"));
+      expect(logLines.filter((l) => JSON.parse(l).level < 40)).toEqual([]);
+    } finally {
+      await bot.cleanup();
+    }
+  });
+
+  it("with HTTP_PORT set, the end of its input ends only the chat: one line says so, the web pages go on until SIGTERM", async () => {
+    const bot = await startBotProcess({ input: "墨荷\n" }); // HTTP_PORT=0, LOG_LEVEL=info; stdin ends after one line
+    try {
+      const line = JSON.parse(await bot.waitForLog(/terminal chat ended/));
+      expect(line.msg).toBe(`terminal chat ended (console input closed); the bot goes on serving the web pages at ${line.url}`);
+      expect(bot.stdout()).toContain("找到 1 篇与「墨荷」相关的文章");
+      expect((await fetch(`${line.url}/healthz`)).status).toBe(200);
+      expect(await (await fetch(`${line.url}/?q=${encodeURIComponent("墨荷")}`)).text()).toContain("独一无二");
+      expect(bot.child.exitCode).toBeNull();
+      bot.child.kill("SIGTERM");
+      expect((await bot.exited).code).toBe(0);
     } finally {
       await bot.cleanup();
     }

@@ -3,7 +3,9 @@
  * unit without a container daemon (none is reachable in CI); the runtime
  * steps themselves run in deploy/smoke.sh, which .ci/run calls.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
@@ -32,6 +34,11 @@ interface ComposeService {
 const compose = yaml.safeLoad(read("compose.yaml")) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
 const bot = compose.services["article-bot"]!;
 const postgres = compose.services.postgres!;
+
+/** `value` with Compose's `${NAME:-default}` interpolated from `env` (the only form compose.yaml uses for the bot). */
+function interpolated<T>(value: T, env: Record<string, string>): T {
+  return JSON.parse(JSON.stringify(value).replace(/\$\{(\w+):-([^}]*)\}/g, (_, name: string, fallback: string) => env[name] || fallback)) as T;
+}
 
 /** The lines of one README section (from its `## title` to the next `## `). */
 function readmeSection(title: string): string {
@@ -118,8 +125,15 @@ describe("compose.yaml", () => {
     expect(bot.env_file).toEqual([{ path: ".env", required: false }]);
     expect(bot.volumes).toEqual([`article-bot-data:${image.volumes[0]}`]);
     expect(compose.volumes).toHaveProperty("article-bot-data");
-    expect(bot.environment).toMatchObject({ DATA_DIR: image.env.DATA_DIR, HTTP_PORT: image.env.HTTP_PORT, HTTP_HOST: "0.0.0.0" });
-    expect(bot.ports).toEqual([`127.0.0.1:${image.env.HTTP_PORT}:${image.exposed[0]}`]);
+    expect(interpolated(bot.environment, {})).toMatchObject({ DATA_DIR: image.env.DATA_DIR, HTTP_PORT: image.env.HTTP_PORT, HTTP_HOST: "0.0.0.0" });
+    expect(interpolated(bot.ports, {})).toEqual([`127.0.0.1:${image.env.HTTP_PORT}:${image.exposed[0]}`]);
+  });
+
+  it("takes HTTP_PORT from .env, as .env.example says: the port the bot listens on and the published one move together", () => {
+    expect(read(".env.example")).toMatch(/^# HTTP_PORT=9464$/m);
+    const dotEnv = { HTTP_PORT: "8080" }; // what Compose reads from .env to interpolate the file
+    expect(interpolated(bot.environment, dotEnv)).toMatchObject({ HTTP_PORT: "8080" });
+    expect(interpolated(bot.ports, dotEnv)).toEqual(["127.0.0.1:8080:8080"]);
   });
 
   it("adds PostgreSQL in the postgres profile, which the bot waits for only when it is there", () => {
@@ -151,8 +165,14 @@ describe("the systemd unit", () => {
 
   it("runs the bot directly from an env file, restarting it on failure", () => {
     expect(setting("EnvironmentFile")).toEqual(["/etc/article-bot/env"]);
-    expect(setting("ExecStart")).toEqual([`/usr/bin/node ${pkg.bin["article-bot"]} start --data /var/lib/article-bot`]);
+    expect(setting("ExecStart")).toEqual([`/usr/bin/env node ${pkg.bin["article-bot"]} start --data /var/lib/article-bot`]);
     expect(setting("Restart")).toEqual(["on-failure"]);
+  });
+
+  it("runs the node on the PATH, wherever it was installed (not a fixed /usr/bin/node)", () => {
+    const [command = "", ...args] = setting("ExecStart")[0]!.split(" ");
+    const found = execFileSync(command, [...args.slice(0, 1), "--version"], { env: { PATH: path.dirname(process.execPath) }, encoding: "utf8" });
+    expect(found.trim()).toBe(process.version);
   });
 
   it("is sandboxed: read-only system but for the data directory, private /tmp, no new privileges", () => {

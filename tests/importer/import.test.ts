@@ -1,9 +1,11 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { run } from "../../src/cli/import.ts";
 import { ImportError, chooseSummary, importBackups, type ImportReport } from "../../src/importer/import.ts";
+import { formatReport } from "../../src/importer/report.ts";
 import { safeFileName } from "../../src/importer/write.ts";
 import { loadLibrary } from "../../src/library/load.ts";
 import { BACKUP_DIR, FIXTURES, LIST_PAGE } from "./corpus.ts";
@@ -131,7 +133,7 @@ describe("importBackups on awkward input", () => {
   mkdirSync(backups, { recursive: true });
   for (const f of readdirSync(`${FIXTURES}backups`)) copyFileSync(`${FIXTURES}backups/${f}`, path.join(backups, f));
   copyFileSync(`${BACKUP_DIR}/独一无二.md`, path.join(backups, "独一无二.md"));
-  writeFileSync(path.join(backups, "notes.txt"), "not a backup");
+  writeFileSync(path.join(backups, "notes.json"), "{}");
 
   it("skips empty and placeholder backups with a reason and reports titles not on the list", async () => {
     const r = await importBackups({ backupDir: backups, listPage: `${FIXTURES}list.md`, outDir: out });
@@ -142,6 +144,7 @@ describe("importBackups on awkward input", () => {
     expect(r.skipped.find((s) => s.file === "empty.md")?.reason).toMatch(/empty/);
     expect(r.notInList).toEqual(["独一无二.md"]);
     expect(r.withoutDate).toEqual(["独一无二.md"]);
+    expect(r.notRead).toEqual([{ file: "notes.json", reason: "not a backup (only .md and .txt files are read)" }]);
   });
 
   it("lists the entry whose backup is a placeholder, and not the one without a real date", async () => {
@@ -188,6 +191,60 @@ describe("importBackups on awkward input", () => {
   });
 });
 
+describe("importing one backup, .txt backups, and the account", () => {
+  const one = path.join(tmp, "one");
+  const out = path.join(tmp, "one-out");
+  mkdirSync(path.join(one, "backup", "sub"), { recursive: true });
+  copyFileSync(`${BACKUP_DIR}/独一无二.md`, path.join(one, "backup", "独一无二.md"));
+  copyFileSync(`${BACKUP_DIR}/AI所画不出来的.md`, path.join(one, "backup", "AI所画不出来的.txt"));
+  writeFileSync(path.join(one, "backup", "cover.png"), "");
+  writeFileSync(path.join(one, "backup", ".DS_Store"), "");
+
+  it("imports a single backup file given instead of a folder", async () => {
+    const r = await importBackups({ backupDir: path.join(one, "backup", "独一无二.md"), listPage: LIST_PAGE, outDir: path.join(out, "file") });
+    expect(r.total).toBe(1);
+    expect(r.imported.new).toEqual(["独一无二.md"]);
+    expect(r.notRead).toEqual([]);
+  });
+
+  it("reads .txt backups like .md ones, and says why each other entry of the folder was not read", async () => {
+    const r = await importBackups({ backupDir: path.join(one, "backup"), listPage: LIST_PAGE, outDir: path.join(out, "folder") });
+    expect(r.imported.new).toEqual(["AI所画不出来的.md", "独一无二.md"]);
+    expect(r.notRead).toEqual([
+      { file: ".DS_Store", reason: "a hidden file" },
+      { file: "cover.png", reason: "not a backup (only .md and .txt files are read)" },
+      { file: "sub/", reason: "a folder (only the files directly in the backup folder are read)" },
+    ]);
+    expect(formatReport(r, out)).toContain("not read: 3\n  .DS_Store: a hidden file\n  cover.png: not a backup (only .md and .txt files are read)\n");
+  });
+
+  it("takes the account from --account before the list page's heading and the folder's name, and says where it came from", async () => {
+    const named = await importBackups({ backupDir: path.join(one, "backup"), listPage: LIST_PAGE, account: "菜头的号", outDir: path.join(out, "named") });
+    expect(named.account).toBe("菜头的号");
+    expect((await loadLibrary(path.join(out, "named"))).articles.find((a) => a.title === "独一无二")?.account).toBe("菜头的号");
+    const fromList = await importBackups({ backupDir: path.join(one, "backup"), listPage: LIST_PAGE, outDir: path.join(out, "named") });
+    expect(fromList.account).toBe("槽边往事");
+    const fromFolder = await importBackups({ backupDir: path.join(one, "backup"), outDir: path.join(out, "nolist") });
+    expect(formatReport(fromFolder, out)).toMatch(/^backups: 2 \(account backup: the folder's name; --account NAME to change it\)\n/);
+    const lone = await importBackups({ backupDir: path.join(one, "backup", "独一无二.md"), outDir: path.join(out, "nolist") });
+    expect(lone.account).toBeUndefined(); // not "backup": a lone file's folder names no account
+  });
+});
+
+describe("re-importing articles that are already there, written by hand or bundled", () => {
+  it("leaves the bundled library's 41 articles as they are: nothing but the importer's mark would change", async () => {
+    const bundled = fileURLToPath(new URL("../../data/articles", import.meta.url));
+    const out = path.join(tmp, "bundled");
+    mkdirSync(out);
+    for (const f of readdirSync(bundled)) if (f.endsWith(".md")) copyFileSync(path.join(bundled, f), path.join(out, f));
+    const before = snapshot(out);
+    const r = await importBackups({ backupDir: BACKUP_DIR, listPage: LIST_PAGE, outDir: out });
+    expect(countOf(r)).toEqual({ new: 0, updated: 0, unchanged: 41, skipped: 2 });
+    const after = snapshot(out);
+    for (const [file, was] of before) expect(after.get(file), file).toEqual(was);
+  });
+});
+
 describe("chooseSummary", () => {
   const body = "第一句话说完了。第二句话接着说，还有很多内容，一直说到这里才结束。第三句。";
 
@@ -220,7 +277,8 @@ describe("article-bot import (CLI)", () => {
       expect(await run(["a", "b"])).toBe(2);
       expect(await run(["a", "--bogus"])).toBe(2);
       expect(await run([path.join(tmp, "nope"), "--no-list", "--out", path.join(tmp, "x")])).toBe(1);
-      expect(io.text().err).toMatch(/backup directory not found/);
+      expect(io.text().err).toMatch(/no such backup file or folder: /);
+      expect(await run([path.join(tmp, "x.json"), "--no-list", "--account", " "])).toBe(2);
     } finally {
       io.restore();
     }

@@ -158,6 +158,18 @@ describe("article-bot sync", () => {
     expect(await syncLibrary(opts())).toMatchObject({ status: "synced", mode: "incremental", newArticles: 2 });
   });
 
+  it.skipIf(process.getuid?.() !== 0)(
+    "keeps git's own words when it refuses a repository another user owns: the error and its safe.directory hint (needs root to give the repository away)",
+    async () => {
+      execFileSync("chown", ["-R", "65534:65534", repo.remote]);
+      const failed = await syncLibrary(opts());
+      expect(failed.status).toBe("failed");
+      expect(failed.error).toMatch(
+        /^git ls-remote failed: fatal: detected dubious ownership in repository at '.*' \/ To add an exception for this directory, call: \/ git config --global --add safe\.directory .* \(the sync reads no global git configuration, so that setting would not reach it: give the repository to the user the bot runs as\)$/,
+      );
+    },
+  );
+
   it("keeps an article whose backup left the source, unless --prune", async () => {
     await syncLibrary(opts());
     repo.removeBackup("槽边往事", "槽边4").commit("remove one");

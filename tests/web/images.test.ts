@@ -5,7 +5,7 @@ import { silentLogger } from "../../src/log.ts";
 import { downloadImage } from "../../src/net/download.ts";
 import { imagePath, WebImages } from "../../src/web/images.ts";
 import { LOCAL_IMAGE_HOSTS } from "../helpers/image-server.ts";
-import { pngBytes, webSite } from "./harness.ts";
+import { bundledWithLocalImages, pngBytes, webSite } from "./harness.ts";
 
 let site: Awaited<ReturnType<typeof webSite>> | undefined;
 afterEach(async () => {
@@ -62,7 +62,39 @@ describe("images served by the bot", () => {
     expect((await site.request(imagePath(url))).status).toBe(502);
     expect((await site.request(imagePath(url))).status).toBe(502);
     expect(site.images.hits("/zen/2.png")).toHaveLength(1);
-    expect(site.logging.output()).toContain("web image could not be downloaded");
+    expect(site.logging.output()).toContain(`web images from ${new URL(url).host} could not be downloaded`);
+  });
+
+  it("with the image host down (502), the gallery's other images fail at once for a minute, logged as one line per host per minute", async () => {
+    site = await webSite({ library: bundledWithLocalImages });
+    const urls = [...new Set(site.snapshot.library.articles.flatMap((a) => [a.cover, a.zen?.image].filter((u): u is string => u !== undefined)))];
+    expect(urls.length).toBeGreaterThan(40);
+    for (const url of urls) site.images.route(new URL(url).pathname, { kind: "status", status: 502 });
+    const host = new URL(urls[0]!).host;
+    const lines = () =>
+      site!.logging
+        .output()
+        .split("\n")
+        .filter((l) => l.includes(`web images from ${host} could not be downloaded`));
+
+    // One page view of the gallery: every image asked for, six at a time as a browser does.
+    const statuses = await likeABrowser(urls.slice(1).map(imagePath));
+    expect(new Set(statuses)).toEqual(new Set([502]));
+    expect(site.images.requests.length).toBeLessThanOrEqual(6); // only those already under way when the first 502 came back
+    expect(lines()).toHaveLength(1);
+
+    // A minute later the host is asked again; an image that failed itself stays remembered for 5 minutes.
+    site.clock.set("2026-11-25T02:01:01Z");
+    const asked = site.images.requests.length;
+    site.images.route(new URL(urls[0]!).pathname, { kind: "image", bytes: pngBytes(10, 10, 1), contentType: "image/png" });
+    expect((await site.request(imagePath(urls[0]!))).status).toBe(200);
+    expect((await site.request(imagePath(urls[1]!))).status).toBe(502);
+    expect(site.images.requests.length).toBe(asked + 1);
+    // The next failure is the host's second line, counting every image that failed in between.
+    expect((await site.request(imagePath(urls.at(-1)!))).status).toBe(502);
+    expect(site.images.requests.length).toBe(asked + 2);
+    expect(lines()).toHaveLength(2);
+    expect(JSON.parse(lines()[1]!)).toMatchObject({ host, failedSinceLastLine: urls.length - 2 });
   });
 
   it("refuses what is not an image (an HTML page, a script) rather than serving it from our origin", async () => {
@@ -91,3 +123,14 @@ describe("images served by the bot", () => {
     expect((await readdir(path.join(site.dir, "small-cache"))).sort()).toEqual([`${id("槽边往事/猫弟的一天")}.png`, `${id("槽边往事/萝卜跑起来")}.png`].sort());
   });
 });
+
+/** GET each path as a browser loads a page's images: six at a time. */
+async function likeABrowser(paths: string[]): Promise<number[]> {
+  const queue = [...paths];
+  const statuses: number[] = [];
+  const tab = async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) statuses.push((await site!.request(next)).status);
+  };
+  await Promise.all(Array.from({ length: 6 }, tab));
+  return statuses;
+}
