@@ -5,7 +5,7 @@ import type { Core } from "../../src/bot/core.ts";
 import type { Clock } from "../../src/clock.ts";
 import type { Logger } from "../../src/log.ts";
 import type { ImageCache } from "../../src/net/image-cache.ts";
-import type { Store } from "../../src/store/store.ts";
+import type { KeyValues } from "../../src/store/store.ts";
 import { GroupAdmins } from "./admins.ts";
 import { Arrivals } from "./arrivals.ts";
 import { clientOptions, installReliability, pushApi, type ReliabilityOptions } from "./api.ts";
@@ -30,7 +30,8 @@ export interface TelegramBotOptions {
   /** Proxy agent for every Bot API call (TELEGRAM_PROXY). */
   agent?: Agent;
   core: Core;
-  store: Store;
+  /** Where the file_ids of uploaded images are kept. */
+  kv: KeyValues;
   log: Logger;
   clock: Clock;
   images?: ImageCache;
@@ -61,10 +62,9 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
   installReliability(bot.api, log, o.reliability);
   bot.api.config.use(reachability.transformer());
   const pager = new Pager();
-  const photos = new PhotoUploader({ store: o.store, log, botId: botIdOf(o.token), images: o.images });
+  const photos = new PhotoUploader({ kv: o.kv, log, botId: botIdOf(o.token), images: o.images });
   const deps: HandlerDeps = {
     core: o.core,
-    store: o.store,
     log,
     pager,
     messenger: new Messenger(bot.api, pager, photos),

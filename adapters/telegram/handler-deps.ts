@@ -1,6 +1,5 @@
 import type { Core } from "../../src/bot/core.ts";
 import type { Logger } from "../../src/log.ts";
-import type { Store } from "../../src/store/store.ts";
 import type { Arrivals } from "./arrivals.ts";
 import type { GroupAdmins } from "./admins.ts";
 import type { Messenger } from "./messenger.ts";
@@ -12,8 +11,8 @@ import type { Pager } from "./paging.ts";
  * installs them do not import each other.
  */
 export interface HandlerDeps {
+  /** Requests, and the chats that are gone or moved: the handlers store nothing themselves. */
   core: Core;
-  store: Store;
   log: Logger;
   messenger: Messenger;
   pager: Pager;

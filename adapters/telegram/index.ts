@@ -22,7 +22,7 @@ export function createAdapter(ctx: AdapterContext, tg: TelegramConfig, overrides
     agent: tg.proxy ? proxyAgent(tg.proxy) : undefined,
     webhook: tg.webhookUrl ? { url: tg.webhookUrl, port: tg.webhookPort } : undefined,
     core: ctx.core,
-    store: ctx.store,
+    kv: ctx.kv,
     log,
     clock: systemClock,
     images: ctx.images,

@@ -15,25 +15,21 @@ export function membership(deps: HandlerDeps): Composer<Context> {
     const status = ctx.myChatMember.new_chat_member.status;
     if (status !== "kicked" && status !== "left") return;
     const chatId = String(ctx.myChatMember.chat.id);
-    const removed = await deps.store.unsubscribe(PLATFORM, chatId);
-    const removedNews = await deps.store.unsubscribeNews(PLATFORM, chatId);
-    deps.log.info({ chatId, status, removed, removedNews }, "telegram bot removed from chat; unsubscribed");
+    const removed = await deps.core.chatGone({ platform: PLATFORM, chatId });
+    deps.log.info({ chatId, status, removed }, "telegram bot removed from chat; unsubscribed");
   });
   // A closed topic takes no messages but admins': its subscriptions go, like a chat that blocked the bot.
   composer.on("message:forum_topic_closed", async (ctx) => {
     const topic = ctx.message.message_thread_id;
     if (topic === undefined) return;
     const chatId = String(ctx.chat.id);
-    const removed = await deps.store.unsubscribeTopic(PLATFORM, chatId, String(topic));
+    const removed = await deps.core.chatGone({ platform: PLATFORM, chatId, threadId: String(topic) });
     deps.log.info({ chatId, threadId: topic, removed }, "telegram topic closed; unsubscribed it");
   });
   composer.on("message:migrate_to_chat_id", async (ctx) => {
     const from = String(ctx.chat.id);
     const to = String(ctx.message.migrate_to_chat_id);
-    const sub = await deps.store.getSubscription(PLATFORM, from);
-    if (!sub) return;
-    await deps.store.subscribe({ platform: PLATFORM, chatId: to, isGroup: true, time: sub.time });
-    await deps.store.unsubscribe(PLATFORM, from);
+    if (!(await deps.core.chatMoved(PLATFORM, from, to))) return;
     deps.log.info({ from, to }, "telegram group migrated; subscription moved");
   });
   return composer;

@@ -58,12 +58,11 @@ async function deliver(deps: HandlerDeps, chatId: number, reply: Reply, extras: 
   } catch (err) {
     const failure = toSendError(err);
     if (failure.failure === "topic_gone" && extras.message_thread_id !== undefined) {
-      const removed = await deps.store.unsubscribeTopic(PLATFORM, String(chatId), String(extras.message_thread_id));
+      const removed = await deps.core.chatGone({ platform: PLATFORM, chatId: String(chatId), threadId: String(extras.message_thread_id) });
       deps.log.info({ chatId, threadId: extras.message_thread_id, removed, reason: failure.message }, "telegram topic gone; unsubscribed it");
     } else if (failure.failure === "gone") {
-      const removed = await deps.store.unsubscribe(PLATFORM, String(chatId));
-      const removedNews = await deps.store.unsubscribeNews(PLATFORM, String(chatId));
-      deps.log.info({ chatId, removed, removedNews, reason: failure.message }, "telegram chat gone; unsubscribed");
+      const removed = await deps.core.chatGone({ platform: PLATFORM, chatId: String(chatId) });
+      deps.log.info({ chatId, removed, reason: failure.message }, "telegram chat gone; unsubscribed");
     } else {
       deps.log.warn({ chatId, kind: reply.kind, failure: failure.failure, reason: describeError(err) }, "telegram reply failed");
     }

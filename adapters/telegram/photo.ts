@@ -4,13 +4,14 @@ import { SendError } from "../../src/chat/sender.ts";
 import type { Logger } from "../../src/log.ts";
 import { downloadImage, type Downloaded } from "../../src/net/download.ts";
 import type { ImageCache } from "../../src/net/image-cache.ts";
-import type { Store } from "../../src/store/store.ts";
+import type { KeyValues } from "../../src/store/store.ts";
 import { describeError } from "./errors.ts";
 import type { RenderedMessage, RenderedPhoto } from "./render.ts";
 
 /** What {@link PhotoUploader} needs. */
 export interface PhotoDeps {
-  store: Store;
+  /** Where the file_ids are kept, for every instance and the next start. */
+  kv: KeyValues;
   log: Logger;
   /** The bot's numeric id: file_ids belong to one bot, so they are cached per bot. */
   botId: string;
@@ -84,7 +85,7 @@ export class PhotoUploader {
    */
   private async storedFileId(url: string): Promise<string | undefined> {
     try {
-      return await this.deps.store.getValue(this.key(url));
+      return await this.deps.kv.getValue(this.key(url));
     } catch (err) {
       throw new SendError("unsent", `looking up the photo's file_id failed: ${describeError(err)}`);
     }
@@ -141,7 +142,7 @@ export class PhotoUploader {
 
   private async remember(url: string, fileId: string): Promise<void> {
     try {
-      await this.deps.store.setValue(this.key(url), fileId);
+      await this.deps.kv.setValue(this.key(url), fileId);
     } catch (err) {
       // Only the reuse is lost: this process still knows the new file_id; after a restart the next send uploads again.
       this.deps.log.warn({ url, reason: describeError(err) }, "telegram file_id not stored");

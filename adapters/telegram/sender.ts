@@ -2,7 +2,7 @@ import type { Reply } from "../../src/chat/message.ts";
 import type { Sender, SendTarget } from "../../src/chat/sender.ts";
 import type { Logger } from "../../src/log.ts";
 import type { ImageCache } from "../../src/net/image-cache.ts";
-import type { Store } from "../../src/store/store.ts";
+import type { KeyValues } from "../../src/store/store.ts";
 import { clientOptions, pushApi, type CallTimeouts } from "./api.ts";
 import { toSendError } from "./errors.ts";
 import { Messenger } from "./messenger.ts";
@@ -37,7 +37,8 @@ export interface TelegramSenderOptions {
   token: string;
   /** Bot API server root, e.g. a fake server in tests. Default Telegram's. */
   apiRoot?: string;
-  store: Store;
+  /** Where the file_ids of uploaded images are kept (a store will do). */
+  kv: KeyValues;
   log: Logger;
   /** Shared image downloads (`AdapterContext.images`). */
   images?: ImageCache;
@@ -53,12 +54,12 @@ export interface TelegramSenderOptions {
 /**
  * A standalone Telegram sender (no polling, no handlers), e.g. for the
  * push's tests against the fake Bot API server:
- * `createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store, log })`.
+ * `createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: store, log })`.
  */
 export function createTelegramSender(options: TelegramSenderOptions): TelegramSender {
   const log = options.log.child({ component: "telegram-sender" });
   const api = pushApi(options.token, clientOptions(options.apiRoot), log, options.timeouts);
-  const photos = options.photos ?? new PhotoUploader({ store: options.store, log, botId: botIdOf(options.token), images: options.images, uploadPatienceMs: options.uploadPatienceMs });
+  const photos = options.photos ?? new PhotoUploader({ kv: options.kv, log, botId: botIdOf(options.token), images: options.images, uploadPatienceMs: options.uploadPatienceMs });
   return new TelegramSender(new Messenger(api, options.pager ?? new Pager(), photos));
 }
 

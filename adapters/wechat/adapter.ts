@@ -71,7 +71,7 @@ export class WechatAdapter implements Adapter {
     this.clock = options.clock ?? systemClock;
     this.images = ctx.images ?? new ImageCache();
     this.wechaty = buildWechaty({
-      session: path.resolve(ctx.config.dataDir, wechat.name),
+      session: path.resolve(ctx.dataDir, wechat.name),
       puppet: options.puppet ?? wechat.puppet,
       token: wechat.puppetToken,
     });
@@ -93,7 +93,7 @@ export class WechatAdapter implements Adapter {
 
   async start(): Promise<void> {
     // The login session file goes there, and wechaty does not create directories.
-    await mkdir(this.ctx.config.dataDir, { recursive: true });
+    await mkdir(this.ctx.dataDir, { recursive: true });
     this.startedAt = this.clock.now();
     watchLifecycle(this.wechaty, {
       log: this.log,

@@ -1,7 +1,6 @@
-import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import type { ImageCache } from "../net/image-cache.ts";
-import type { Store } from "../store/store.ts";
+import type { KeyValues } from "../store/store.ts";
 import type { Core } from "./core.ts";
 import type { Pace, Sender } from "../chat/sender.ts";
 import type { Env } from "../env.ts";
@@ -75,12 +74,24 @@ export function defineAdapterModule<C>(module: AdapterModule<C>): AdapterModule 
   return module as AdapterModule;
 }
 
-/** What every adapter factory receives from the composition root (`src/cli/start.ts`), besides its own settings. */
+/**
+ * The one door from an adapter into the bot, handed to every adapter
+ * factory by the composition root (`src/cli/start.ts`) besides its own
+ * settings: no whole configuration (an adapter reads its own variables in
+ * its module's `configure`) and no store. What an adapter learns about
+ * chats goes through the core — a request through {@link Core.handle}, a
+ * chat that blocked or removed the bot through {@link Core.chatGone}, a
+ * group under a new id through {@link Core.chatMoved} — so each rule about
+ * subscriptions is written once, in the core; `kv` is for what the adapter
+ * caches for itself.
+ */
 export interface AdapterContext {
   core: Core;
-  config: Config;
-  store: Store;
   log: Logger;
+  /** The data directory (DATA_DIR), for the adapter's own files (WeChat's login session). */
+  dataDir: string;
+  /** A small key-value cache shared by every instance (Telegram's file_ids of uploaded images). */
+  kv: KeyValues;
   /** Ask the process to stop cleanly (e.g. the console's input ended). */
   requestShutdown(reason: string): void;
   /** Images downloaded once and shared by every sender (the daily push fills it first). */

@@ -1,6 +1,7 @@
 import type { ChannelCheck, Incoming, Reply } from "../chat/message.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";
+import { chatGone } from "./gone-chats.ts";
 import { parseTime } from "./subscriptions.ts";
 import { t } from "./strings.ts";
 
@@ -40,10 +41,10 @@ export async function unsubscribeChannel(deps: ChannelDeps, msg: Incoming, ref: 
   if (refused) return refused;
   const check = msg.channel as Extract<ChannelCheck, { status: "checked" }>;
   if (!check.senderIsAdmin) return text(t.channelSenderNotAdmin(check.title));
-  const daily = await deps.store.unsubscribe(msg.platform, check.chatId);
-  const news = await deps.store.unsubscribeNews(msg.platform, check.chatId);
-  if (daily || news) deps.log.info({ platform: msg.platform, channel: check.chatId, by: msg.userId }, "channel unsubscribed");
-  return text(daily || news ? t.channelUnsubscribed(check.title) : t.channelNotSubscribed(check.title));
+  // For the bot, a channel its admin stopped is as gone as one that removed it: nothing goes there any more.
+  const removed = await chatGone(deps.store, { platform: msg.platform, chatId: check.chatId });
+  if (removed) deps.log.info({ platform: msg.platform, channel: check.chatId, by: msg.userId }, "channel unsubscribed");
+  return text(removed ? t.channelUnsubscribed(check.title) : t.channelNotSubscribed(check.title));
 }
 
 /** Why a channel command cannot go on before looking at rights, if it cannot. */

@@ -1,4 +1,4 @@
-import type { Incoming, Reply } from "../chat/message.ts";
+import type { Incoming, Platform, Reply } from "../chat/message.ts";
 import type { LibrarySnapshot } from "../catalog/live.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
@@ -10,6 +10,7 @@ import { Pipeline, type RequestContext, type Stage } from "./pipeline.ts";
 import type { ChatRateLimiter } from "./rate-limit.ts";
 import type { GroupPolicyConfig } from "../config.ts";
 import { Groups, groupPolicy } from "./groups.ts";
+import { chatGone, chatMoved, type GoneChat } from "./gone-chats.ts";
 import { Platforms } from "./platform.ts";
 import { addressing, admission, dispatch, emptyText, parsing } from "./stages.ts";
 import { t } from "./strings.ts";
@@ -135,5 +136,20 @@ export class Core {
     if (ctx.limited) handled.limited = ctx.limited;
     this.deps.observe?.({ ...handled, ms: performance.now() - started });
     return handled.replies;
+  }
+
+  /**
+   * What an adapter learnt outside any request: a chat that blocked or
+   * removed the bot, or a forum topic that was closed, goes from every
+   * subscription ({@link chatGone}); resolves to how many were removed.
+   * Adapters have no store of their own to write this to.
+   */
+  chatGone(chat: GoneChat): Promise<number> {
+    return chatGone(this.deps.store, chat);
+  }
+
+  /** A group that lives on under a new chat id keeps its daily push ({@link chatMoved}); false when it had none. */
+  chatMoved(platform: Platform, from: string, to: string): Promise<boolean> {
+    return chatMoved(this.deps.store, platform, from, to);
   }
 }

@@ -1,4 +1,4 @@
-import type { Adapter, AdapterModule } from "../bot/adapter.ts";
+import type { Adapter, AdapterContext, AdapterModule } from "../bot/adapter.ts";
 import type { AdminActions } from "../bot/commands.ts";
 import { Core } from "../bot/core.ts";
 import { t } from "../bot/strings.ts";
@@ -270,11 +270,13 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       opened.push(() => sync.stop());
     }
 
-    const ctx = { core, config, store, log, requestShutdown: (reason: string) => requestShutdown(reason), images };
+    // The key-value cache alone, not the store behind it: an adapter writes about chats through the core.
+    const kv = { getValue: (key: string) => store.getValue(key), setValue: (key: string, value: string) => store.setValue(key, value) };
+    const ctx: AdapterContext = { core, log, dataDir: config.dataDir, kv, requestShutdown: (reason: string) => requestShutdown(reason), images };
     // The end of the terminal chat's input (`< /dev/null`, compose without a token, systemd) ends the bot only when the
     // chat is all it serves: the web pages, the push and the sync beside it go on (and a supervisor does not restart
     // the bot over and over).
-    const consoleCtx = http
+    const consoleCtx: AdapterContext = http
       ? { ...ctx, requestShutdown: (reason: string) => log.warn({ reason, url: http.url }, `terminal chat ended (${reason}); the bot goes on serving the web pages at ${http.url}`) }
       : ctx;
     let stopping = false;

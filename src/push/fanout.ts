@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
+import { chatGone } from "../bot/gone-chats.ts";
 import type { Reply } from "../chat/message.ts";
 import { SendError, type Sender } from "../chat/sender.ts";
 import type { Logger } from "../log.ts";
@@ -144,7 +145,7 @@ async function deliver(job: DeliveryJob, pacer: Pacer, opts: FanoutOptions & { o
   try {
     if (error.failure === "topic_gone" && chat.threadId !== undefined) {
       // Only what goes to that topic: the group's other topics keep theirs.
-      await store.unsubscribeTopic(chat.platform, chat.chatId, chat.threadId);
+      await chatGone(store, { platform: chat.platform, chatId: chat.chatId, threadId: chat.threadId });
       opts.log.info({ ...ctx, threadId: chat.threadId, err: error.message }, "topic is closed or deleted; unsubscribed it");
       return "gone";
     }
@@ -152,9 +153,7 @@ async function deliver(job: DeliveryJob, pacer: Pacer, opts: FanoutOptions & { o
       opts.log.warn({ ...ctx, failure: error.failure, err: error.message }, "push delivery failed");
       return "failed";
     }
-    // Gone for everything: the daily push and new-article announcements alike.
-    await store.unsubscribe(chat.platform, chat.chatId);
-    await store.unsubscribeNews(chat.platform, chat.chatId);
+    await chatGone(store, { platform: chat.platform, chatId: chat.chatId });
     opts.log.info({ ...ctx, err: error.message }, "chat is gone; unsubscribed");
     return "gone";
   } catch (err) {

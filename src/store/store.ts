@@ -161,3 +161,10 @@ export interface Store {
 
   close(): Promise<void>;
 }
+
+/**
+ * The store's small key-value cache alone: all an adapter may keep for
+ * itself (Telegram's file_ids of uploaded images), so that what it writes
+ * about chats goes through the core.
+ */
+export type KeyValues = Pick<Store, "getValue" | "setValue">;

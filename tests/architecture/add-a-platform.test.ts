@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { t } from "../../src/bot/strings.ts";
 import type { Incoming, TextReply } from "../../src/chat/message.ts";
 import { knownPlatforms, processSecrets } from "../../src/cli/platforms.ts";
 import { configurePlatforms, startBot, type Running } from "../../src/cli/start.ts";
@@ -59,6 +60,25 @@ describe("a platform added as a module, with nothing under src/", () => {
   it("is started by the bot like any other, and /healthz shows its own health", async () => {
     expect(running.adapters.map((a) => a.platform)).toEqual(["pager"]);
     expect(running.observability.health.report().adapters).toEqual([{ platform: "pager", state: "running", connected: true, battery: 80 }]);
+  });
+
+  it("gets one narrow door into the bot: the core, a log, its data folder, the shared images and a key-value cache; no store, no configuration", async () => {
+    const door = pager.adapter!.door;
+    expect(Object.keys(door).sort()).toEqual(["core", "dataDir", "images", "kv", "log", "requestShutdown"]);
+    expect(door.dataDir).toBe(dir);
+    // The cache alone, not the store behind it.
+    expect(Object.keys(door.kv).sort()).toEqual(["getValue", "setValue"]);
+    await door.kv.setValue("pager:pairing", "PAIR-42");
+    expect(await running.store.getValue("pager:pairing")).toBe("PAIR-42");
+  });
+
+  it("tells the core a chat is gone through that door, and the chat has neither the daily push nor new-article announcements", async () => {
+    const inPrivate = (text: string): Incoming => ({ platform: "pager", chatId: "p-gone", userId: "p-gone", isGroup: false, mentioned: false, text });
+    await running.core.handle(inPrivate("订阅"));
+    await running.core.handle(inPrivate("订阅新文章"));
+    expect(await pager.adapter!.door.core.chatGone({ platform: "pager", chatId: "p-gone" })).toBe(2);
+    expect(await running.core.handle(inPrivate("取消订阅"))).toEqual([{ kind: "text", text: t.notSubscribed }]);
+    expect(await running.core.handle(inPrivate("取消订阅新文章"))).toEqual([{ kind: "text", text: t.newsNotSubscribed }]);
   });
 
   it("serves its groups by its own policy: opt-in, so a group hears nothing until an admin sends 启用", async () => {

@@ -4,7 +4,7 @@
  * nothing under src/. Its adapter is in-process: the test talks to the core
  * with `platform: "pager"` messages and sets the health it reports.
  */
-import { defineAdapterModule, type Adapter, type AdapterHealth } from "../../src/bot/adapter.ts";
+import { defineAdapterModule, type Adapter, type AdapterContext, type AdapterHealth } from "../../src/bot/adapter.ts";
 import type { Reply } from "../../src/chat/message.ts";
 
 /** What the pager's health tells `/healthz`: its battery and, while it waits to be paired, the code to scan. */
@@ -32,12 +32,13 @@ export const pagerModule = defineAdapterModule<{ token: string }>({
     };
   },
   configure: (env) => (env.PAGER_TOKEN ? { token: env.PAGER_TOKEN } : undefined),
-  load: async () => ({ createAdapter: () => (pager.adapter = new PagerAdapter()) }),
+  load: async () => ({ createAdapter: (door) => (pager.adapter = new PagerAdapter(door)) }), // door: { core, log, dataDir, kv, images, requestShutdown }
 });
 
-/** Starts at once; what it was asked to send and the health it reports are the test's. */
+/** Starts at once; what it was asked to send and the health it reports are the test's, and so is the door it was given. */
 export class PagerAdapter implements Adapter {
   readonly platform = "pager";
+  constructor(readonly door: AdapterContext) {}
   readonly sent: Array<[string, Reply]> = [];
   readonly sender = { platform: "pager", send: async (chatId: string, reply: Reply) => void this.sent.push([chatId, reply]) };
   now: AdapterHealth<PagerHealthDetails> = { connected: true, details: { battery: 80 } };

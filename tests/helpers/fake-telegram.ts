@@ -16,7 +16,7 @@ export { entitiesOf, groupChat, privateChat, user } from "./fake-telegram-update
  *
  * ```ts
  * const tg = await FakeTelegram.start();
- * const sender = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store, log });
+ * const sender = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: store, log });
  * await sender.send("1001", { kind: "text", text: "你好" });
  * expect(tg.sent("1001")[0].payload.text).toBe("你好");
  * await tg.close();

@@ -32,12 +32,12 @@ const UNPACED: Pace = { perSecond: 0, concurrency: 8 };
 
 type MakeSender = (tg: FakeTelegram, store: Store, images: ImageCache) => Sender;
 
-const plain: MakeSender = (tg, store, images) => createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store, log: silentLogger(), images });
+const plain: MakeSender = (tg, store, images) => createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: store, log: silentLogger(), images });
 
 const throttled: MakeSender = (tg, store, images) => {
   const log = silentLogger();
   const api = installReliability(new Api(tg.token, { apiRoot: tg.apiRoot }), log);
-  const photos = new PhotoUploader({ store, log, botId: tg.token.split(":")[0]!, images });
+  const photos = new PhotoUploader({ kv: store, log, botId: tg.token.split(":")[0]!, images });
   return new TelegramSender(new Messenger(api, new Pager(), photos));
 };
 

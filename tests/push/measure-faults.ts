@@ -56,7 +56,7 @@ async function setUp(wrap: (store: Store) => Store = (s) => s, timeouts?: { call
   clock.set(new Date(DAY_START).toISOString());
   const store = wrap(db.store);
   const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { allowHosts: LOCAL_IMAGE_HOSTS }), clock });
-  const sender = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store, log: silentLogger(), images, timeouts });
+  const sender = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: store, log: silentLogger(), images, timeouts });
   const { service } = await pushService(store, clock, [sender], { images, paces: { telegram: { perSecond: 0, concurrency: 8 } } });
   const at = (minutes: number) => clock.set(new Date(DAY_START + minutes * MINUTE).toISOString());
   const settled = async () => {

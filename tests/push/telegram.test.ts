@@ -34,7 +34,7 @@ describe("the daily push through the real Telegram sender and a fake Bot API ser
     for (const chatId of BLOCKED) tg.fail({ chatId, code: 403, description: "Forbidden: bot was blocked by the user" });
     for (const chatId of RATE_LIMITED) tg.fail({ chatId, code: 429, retryAfter: 1, times: 1 });
     const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0, allowHosts: LOCAL_IMAGE_HOSTS }), clock });
-    const telegram = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store: db.store, log: silentLogger(), images });
+    const telegram = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: db.store, log: silentLogger(), images });
     const { service } = await pushService(db.store, clock, [telegram], {
       images,
       paces: { telegram: { perSecond: 1000, concurrency: 8 } },
@@ -80,7 +80,7 @@ describe("the daily push through the real Telegram sender and a fake Bot API ser
     };
     tg.fail({ method: "sendPhoto", code: 500, when: tenth });
     const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0, allowHosts: LOCAL_IMAGE_HOSTS }), clock });
-    const telegram = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store: db.store, log: silentLogger(), images });
+    const telegram = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: db.store, log: silentLogger(), images });
     const { service } = await pushService(db.store, clock, [telegram], { images, paces: { telegram: { perSecond: 0, concurrency: 8 } } });
 
     const [first] = (await service.tick())!;

@@ -8,7 +8,6 @@ import { createAdapter, type TelegramAdapter, type TelegramAdapterOptions } from
 import { telegramConfig } from "../../../adapters/telegram/config.ts";
 import { Core, type CoreDeps } from "../../../src/bot/core.ts";
 import { knownPlatforms } from "../../../src/cli/platforms.ts";
-import { loadConfig } from "../../../src/config.ts";
 import type { LibrarySnapshot } from "../../../src/catalog/live.ts";
 import { downloadImage } from "../../../src/net/download.ts";
 import { ImageCache } from "../../../src/net/image-cache.ts";
@@ -93,7 +92,6 @@ export async function startTelegram(options: HarnessOptions = {}): Promise<Harne
   });
   // The search engine loads its dictionaries on first use (over a second): not part of any test's answer time.
   snapshot.index.search("墨荷", { offset: 0, limit: 3 });
-  const config = loadConfig({ DATA_DIR: dir });
   const settings = telegramConfig({
     TELEGRAM_BOT_TOKEN: tg.token,
     TELEGRAM_API_ROOT: tg.apiRoot,
@@ -103,7 +101,7 @@ export async function startTelegram(options: HarnessOptions = {}): Promise<Harne
   // The library's images live on mmbiz.qpic.cn; the local host stands in for it.
   const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0, timeoutMs: 2000, allowHosts: LOCAL_IMAGE_HOSTS }) });
   const shutdowns: string[] = [];
-  const ctx = { core, config, store, log, images, requestShutdown: (reason: string) => void shutdowns.push(reason) };
+  const ctx = { core, log, dataDir: dir, kv: store, images, requestShutdown: (reason: string) => void shutdowns.push(reason) };
   const adapter = createAdapter(ctx, settings, { clock, pollSeconds: 5, reliability: { throttle: false }, ...options.adapter });
   if (options.start !== false) await adapter.start();
   const close = async () => {

@@ -26,7 +26,7 @@ describe("Telegram sender (the push's way into Telegram)", () => {
   beforeEach(async () => {
     [tg, images, db] = await Promise.all([FakeTelegram.start(), ImageServer.start(), tempStore()]);
     const cache = new ImageCache({ download: (url) => downloadImage(url, { retries: 0, allowHosts: LOCAL_IMAGE_HOSTS }) });
-    sender = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store: db.store, log: silentLogger(), images: cache });
+    sender = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: db.store, log: silentLogger(), images: cache });
   });
   afterEach(async () => {
     await Promise.all([tg.close(), images.close(), db.cleanup()]);
@@ -58,7 +58,7 @@ describe("Telegram sender (the push's way into Telegram)", () => {
   it("keeps the file_id in the store, so a restarted bot does not upload again", async () => {
     const url = images.route("/kept.jpg", { kind: "image", bytes: jpegBytes() });
     await sender.send("1", zen(url));
-    const restarted = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store: db.store, log: silentLogger() });
+    const restarted = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: db.store, log: silentLogger() });
     await restarted.send("2", zen(url));
     expect(tg.callsOf("sendPhoto").map((c) => Object.keys(c.files).length)).toEqual([1, 0]);
     expect(images.hits("/kept.jpg")).toHaveLength(1);
@@ -84,7 +84,7 @@ describe("Telegram sender (the push's way into Telegram)", () => {
     const url = images.route("/hangs.jpg", { kind: "image", bytes: jpegBytes(4096) });
     const cache = new ImageCache({ download: (u) => downloadImage(u, { retries: 0, allowHosts: LOCAL_IMAGE_HOSTS }) });
     // The upload timeout stays a minute; the other sends wait a second for an upload in flight.
-    const patient = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store: db.store, log: silentLogger(), images: cache, uploadPatienceMs: 1000 });
+    const patient = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: db.store, log: silentLogger(), images: cache, uploadPatienceMs: 1000 });
     tg.delay({ method: "sendPhoto", chatId: "1", delayMs: 120_000 });
     const first = patient.send("1", zen(url)).then(
       () => "sent",
@@ -107,7 +107,7 @@ describe("Telegram sender (the push's way into Telegram)", () => {
     const locked: Store = Object.create(db.store, {
       getValue: { value: () => Promise.reject(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" })) },
     });
-    const broken = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, store: locked, log: silentLogger() });
+    const broken = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: locked, log: silentLogger() });
     const err = await broken.send("8", zen(url)).then(
       () => undefined,
       (e: unknown) => e,
@@ -168,7 +168,7 @@ describe("Telegram sender (the push's way into Telegram)", () => {
       const slow = createTelegramSender({
         token: tg.token,
         apiRoot: tg.apiRoot,
-        store: db.store,
+        kv: db.store,
         log: silentLogger(),
         timeouts: { callMs: 100, uploadMs: 100, pollGraceMs: 100 },
       });

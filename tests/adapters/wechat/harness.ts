@@ -75,7 +75,7 @@ export async function wechatHarness(options: HarnessOptions = {}) {
 
   const qr: string[] = [];
   const adapter: WechatAdapter = createAdapter(
-    { core: core.bot, config, store: core.store, log, requestShutdown: () => {}, images: new ImageCache({ downloadOptions: { allowHosts: LOCAL_IMAGE_HOSTS } }) },
+    { core: core.bot, log, dataDir: config.dataDir, kv: core.store, requestShutdown: () => {}, images: new ImageCache({ downloadOptions: { allowHosts: LOCAL_IMAGE_HOSTS } }) },
     settings,
     { puppet, qrOutput: sink(qr), random: () => 0, drainMs: 200 },
   );
