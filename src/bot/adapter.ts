@@ -76,7 +76,7 @@ export function defineAdapterModule<C>(module: AdapterModule<C>): AdapterModule 
 
 /**
  * The one door from an adapter into the bot, handed to every adapter
- * factory by the composition root (`src/cli/start.ts`) besides its own
+ * factory by the composition root (`src/cli/start-bot.ts`) besides its own
  * settings: no whole configuration (an adapter reads its own variables in
  * its module's `configure`) and no store. What an adapter learns about
  * chats goes through the core — a request through {@link Core.handle}, a

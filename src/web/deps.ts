@@ -30,7 +30,7 @@ export interface WebSyncOutcome {
   error?: string;
 }
 
-/** What the web pages read and act on; the composition root (src/cli/start.ts) passes it in. */
+/** What the web pages read and act on; the composition root (src/cli/start-bot.ts) passes it in. */
 export interface WebDeps {
   /** The chat's search (`Core.answers`), so the reading room, the feeds and the API rank and quote exactly like the chat. */
   answers: Pick<Answers, "search" | "matches">;

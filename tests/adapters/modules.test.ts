@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CONSOLE, PLATFORMS } from "../../adapters/index.ts";
-import { configurePlatforms } from "../../src/cli/start.ts";
+import { configurePlatforms } from "../../src/cli/platforms.ts";
 import { loadConfig } from "../../src/config.ts";
 import { ConfigError } from "../../src/env.ts";
 

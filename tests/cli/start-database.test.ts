@@ -185,7 +185,7 @@ describe("start on a damaged database", { timeout: TEST_MS }, () => {
     const restore = operatorLines(refused)[0]!.match(/`article-bot restore <backup> --data (.+?)`/)![1]!;
     const restored = await cli(["restore", backup, "--data", restore]);
     expect(restored).toMatchObject({ code: 0, stderr: "" });
-    expect(restored.stdout).toContain(`restored ${SUBSCRIBERS} subscriptions, ${3 * SUBSCRIBERS} deliveries`);
+    expect(restored.stdout).toContain(`restored ${SUBSCRIBERS} daily-image subscriptions, 0 new-article subscriptions, ${3 * SUBSCRIBERS} deliveries`);
     expect(readFileSync(`${file}.before-restore`).equals(damaged)).toBe(true);
 
     const bot = await startBotProcess({ prepare: (dir) => cp(dataOf(refused.dir), dataOf(dir), { recursive: true }) });

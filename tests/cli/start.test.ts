@@ -3,7 +3,7 @@ import type { Adapter } from "../../src/bot/adapter.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startBot } from "../../src/cli/start.ts";
+import { startBot } from "../../src/cli/start-bot.ts";
 import { loadConfig } from "../../src/config.ts";
 import { capturedLog } from "../observability/harness.ts";
 import { Supervised } from "../../src/cli/supervisor.ts";
