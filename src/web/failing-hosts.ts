@@ -66,7 +66,9 @@ export class FailingHosts {
       state.unlogged++;
       return;
     }
-    this.log.warn({ host, url, err: error.message, failedSinceLastLine: state.unlogged }, `web images from ${host} could not be downloaded (one line per host per minute)`);
+    // `reason`, not `err`: this line is already one per host per minute, on the injected clock; the logger's own
+    // grouping of repeated failures (by `err`, on real time) would hold back the next minute's line.
+    this.log.warn({ host, url, reason: error.message, failedSinceLastLine: state.unlogged }, `web images from ${host} could not be downloaded (one line per host per minute)`);
     state.loggedAt = now;
     state.unlogged = 0;
   }

@@ -24,6 +24,6 @@ describe("checking a database before it is restored", () => {
       db.exec("ROLLBACK");
       db.close();
     }
-    expect(await checkDatabase(file)).toEqual({ subscriptions: 0, deliveries: 0 });
+    expect(await checkDatabase(file)).toEqual({ subscriptions: 0, newsSubscriptions: 0, deliveries: 0 });
   });
 });
