@@ -9,7 +9,10 @@ const FLOORS = [
   { name: "catalog (the served snapshot)", path: "^src/catalog/" },
   { name: "search, zen, importer", path: "^src/(search|zen|importer)/" },
   { name: "library, store", path: "^src/(library|store)/" },
-  { name: "ground (chat contract, config, env, clock, log, cron, net, util)", path: "^src/((chat|net|util)/|(config|env|clock|cron|log)\\.ts$)" },
+  {
+    name: "ground (chat contract, config, env, clock, log, cron, net, util)",
+    path: "^src/((chat|net|util)/|(config|env|clock|cron|log)\\.ts$)",
+  },
 ];
 
 const backArrows = FLOORS.slice(1).map((floor, i) => ({
@@ -41,14 +44,16 @@ module.exports = {
     ...backArrows,
     {
       name: "not-on-a-floor",
-      comment: "a module outside every floor: add its folder to FLOORS in .dependency-cruiser.cjs and docs/architecture.md",
+      comment:
+        "a module outside every floor: add its folder to FLOORS in .dependency-cruiser.cjs and docs/architecture.md",
       severity: "error",
       from: { pathNot: ONE_OF_THE_FLOORS },
       to: {},
     },
     {
       name: "imports-what-is-on-no-floor",
-      comment: "imports a module outside every floor: add its folder to FLOORS in .dependency-cruiser.cjs and docs/architecture.md",
+      comment:
+        "imports a module outside every floor: add its folder to FLOORS in .dependency-cruiser.cjs and docs/architecture.md",
       severity: "error",
       from: {},
       to: { pathNot: ONE_OF_THE_FLOORS },

@@ -42,10 +42,19 @@ export interface ChildOptions {
  */
 export function runChild<T>(worker: string, args: string[], options: ChildOptions): Promise<ChildOutcome<T>> {
   const started = performance.now();
-  const execArgv = ["--import", "tsx", "--expose-gc", ...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : [])];
+  const execArgv = [
+    "--import",
+    "tsx",
+    "--expose-gc",
+    ...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : []),
+  ];
   if (options.background) execArgv.push("--single-threaded-gc");
   const env = options.release ? { ...process.env, BENCH_HOLD: "1" } : process.env;
-  const child = fork(fileURLToPath(new URL(worker, import.meta.url)), args, { execArgv, env, stdio: ["ignore", "inherit", "pipe", "ipc"] });
+  const child = fork(fileURLToPath(new URL(worker, import.meta.url)), args, {
+    execArgv,
+    env,
+    stdio: ["ignore", "inherit", "pipe", "ipc"],
+  });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     if (!options.quiet) process.stderr.write(chunk);
@@ -70,7 +79,8 @@ export function runChild<T>(worker: string, args: string[], options: ChildOption
       clearTimeout(timer);
       const wallMs = performance.now() - started;
       if (message && "result" in message) resolve({ ok: true, result: message.result, wallMs });
-      else resolve({ ok: false, error: message?.error ?? describeExit(code, signal, stderr, options.timeoutMs), wallMs });
+      else
+        resolve({ ok: false, error: message?.error ?? describeExit(code, signal, stderr, options.timeoutMs), wallMs });
     });
   });
 }

@@ -22,7 +22,9 @@ export interface ColdStart {
  */
 export function coldStart(dir: string, query: string, timeoutMs: number): Promise<ColdStart> {
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, "search", query, "--json", "--data", dir], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [CLI, "search", query, "--json", "--data", dir], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let firstAnswerMs: number | undefined;
   let stderr = "";
   child.stdout.once("data", () => (firstAnswerMs = performance.now() - started));
@@ -33,7 +35,12 @@ export function coldStart(dir: string, query: string, timeoutMs: number): Promis
     child.on("close", (code) => {
       clearTimeout(timer);
       if (code === 0 && firstAnswerMs !== undefined) resolve({ ok: true, firstAnswerMs });
-      else resolve({ ok: false, firstAnswerMs: Number.NaN, error: code === null ? "time limit" : `exit ${code}: ${lastLine(stderr)}` });
+      else
+        resolve({
+          ok: false,
+          firstAnswerMs: Number.NaN,
+          error: code === null ? "time limit" : `exit ${code}: ${lastLine(stderr)}`,
+        });
     });
   });
 }

@@ -55,7 +55,9 @@ export function* generateArticles(n: number, material: SourceMaterial, seed = 1)
     const body = paragraphs.join("\n\n");
     const frontMatter: FrontMatter = {
       title: uniqueTitle(random, material, titles),
-      date: new Date(FIRST_DAY + between(random, 0, (LAST_DAY - FIRST_DAY) / DAY_MS) * DAY_MS).toISOString().slice(0, 10),
+      date: new Date(FIRST_DAY + between(random, 0, (LAST_DAY - FIRST_DAY) / DAY_MS) * DAY_MS)
+        .toISOString()
+        .slice(0, 10),
       url: `https://mp.weixin.qq.com/s/bench-${i}`,
       // The opening paragraph is all a summary reads; summarising the whole body costs 10× more.
       summary: summarize(paragraphs[0]!),
@@ -112,9 +114,18 @@ function uniqueTitle(random: Random, material: SourceMaterial, taken: Set<string
  * unless its manifest says it already holds exactly that corpus.
  * Resolves to true when files were written.
  */
-export async function ensureCorpus(dir: string, n: number, options: { seed?: number; sourceDir?: string } = {}): Promise<boolean> {
+export async function ensureCorpus(
+  dir: string,
+  n: number,
+  options: { seed?: number; sourceDir?: string } = {},
+): Promise<boolean> {
   const material = await readSource(options.sourceDir ?? SOURCE_DIR);
-  const manifest: Manifest = { format: FORMAT, articles: n, seed: options.seed ?? 1, sourceArticles: material.articles };
+  const manifest: Manifest = {
+    format: FORMAT,
+    articles: n,
+    seed: options.seed ?? 1,
+    sourceArticles: material.articles,
+  };
   if (JSON.stringify(readManifest(dir)) === JSON.stringify(manifest)) return false;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -136,13 +147,21 @@ export function readManifest(dir: string): Manifest | undefined {
 
 /** `tsx bench/generate.ts --n 10000 [--out dir] [--seed 1]` */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { n: { type: "string", default: "1000" }, out: { type: "string" }, seed: { type: "string", default: "1" } } });
+  const { values } = parseArgs({
+    options: {
+      n: { type: "string", default: "1000" },
+      out: { type: "string" },
+      seed: { type: "string", default: "1" },
+    },
+  });
   const n = Number(values.n);
   const dir = values.out ?? path.join(CORPUS_ROOT, String(n));
   const started = performance.now();
   const wrote = await ensureCorpus(dir, n, { seed: Number(values.seed) });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stdout.write(wrote ? `wrote ${n} articles to ${dir} in ${seconds} s\n` : `${dir} already holds this corpus\n`);
+  process.stdout.write(
+    wrote ? `wrote ${n} articles to ${dir} in ${seconds} s\n` : `${dir} already holds this corpus\n`,
+  );
 }
 
 if (isEntryPoint(import.meta.url)) await main();

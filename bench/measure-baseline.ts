@@ -33,4 +33,6 @@ async function measure(dir: string, engine: BaselineName, reps: number, queriesF
   return { engine, buildMs, peakRssMb: peakRssMb(), queries };
 }
 
-await reportFrom(() => measure(process.argv[2]!, process.argv[3] as BaselineName, Number(process.argv[4] ?? 10), process.argv[5]));
+await reportFrom(() =>
+  measure(process.argv[2]!, process.argv[3] as BaselineName, Number(process.argv[4] ?? 10), process.argv[5]),
+);

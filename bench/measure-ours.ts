@@ -54,7 +54,16 @@ async function measure(dir: string, reps: number, queries: readonly BenchQuery[]
   const times = await timeQueries((q) => snapshot.index.search(q), reps, undefined, queries);
   const handler = await timeHandler(snapshot, reps, queries);
   const incrementalMs = await timeIncremental(dir);
-  return { articles: snapshot.library.size, buildMs, firstAnswerMs, peakRssMb: peakRssMb(), servingRssMb, queries: times, handler, incrementalMs };
+  return {
+    articles: snapshot.library.size,
+    buildMs,
+    firstAnswerMs,
+    peakRssMb: peakRssMb(),
+    servingRssMb,
+    queries: times,
+    handler,
+    incrementalMs,
+  };
 }
 
 /**
@@ -95,7 +104,13 @@ async function timeHandler(snapshot: LibrarySnapshot, reps: number, queries: rea
       timeZone: "Asia/Shanghai",
       defaultPushTime: "07:30",
     });
-    const times = await timeQueries((text, i) => bot.handle({ platform: "bench", chatId: `c${i}`, userId: `u${i}`, isGroup: false, mentioned: false, text }), reps, undefined, queries);
+    const times = await timeQueries(
+      (text, i) =>
+        bot.handle({ platform: "bench", chatId: `c${i}`, userId: `u${i}`, isGroup: false, mentioned: false, text }),
+      reps,
+      undefined,
+      queries,
+    );
     return times.all;
   } finally {
     await store.close();

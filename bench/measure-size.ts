@@ -47,17 +47,29 @@ export interface SizePlan {
 /** Write (or reuse) the plan's corpus and clear what earlier runs left in it. */
 export async function prepareCorpus(plan: SizePlan, sourceDir: string): Promise<void> {
   const started = performance.now();
-  if (!plan.real && (await ensureCorpus(plan.dir, plan.articles, { seed: SEED, sourceDir }))) plan.generateMs = performance.now() - started;
+  if (!plan.real && (await ensureCorpus(plan.dir, plan.articles, { seed: SEED, sourceDir })))
+    plan.generateMs = performance.now() - started;
   clearLeftovers(plan.dir);
 }
 
 /** Start the worker that measures our search on the plan's corpus; `hold` holds its timings back. */
-export function startOurs(plan: SizePlan, hold?: Pick<ChildOptions, "release" | "onReady" | "background" | "quiet">): Promise<ChildOutcome<OursResult>> {
-  return runChild<OursResult>("./measure-ours.ts", [plan.dir, String(plan.reps), ...(plan.queriesFile ? [plan.queriesFile] : [])], { timeoutMs: CHILD_LIMIT_MS, ...hold });
+export function startOurs(
+  plan: SizePlan,
+  hold?: Pick<ChildOptions, "release" | "onReady" | "background" | "quiet">,
+): Promise<ChildOutcome<OursResult>> {
+  return runChild<OursResult>(
+    "./measure-ours.ts",
+    [plan.dir, String(plan.reps), ...(plan.queriesFile ? [plan.queriesFile] : [])],
+    { timeoutMs: CHILD_LIMIT_MS, ...hold },
+  );
 }
 
 /** Everything else of one size, once its worker for our search is under way. */
-export async function measureSize(plan: SizePlan, ours: Promise<ChildOutcome<OursResult>>, log: (line: string) => void): Promise<SizeResult> {
+export async function measureSize(
+  plan: SizePlan,
+  ours: Promise<ChildOutcome<OursResult>>,
+  log: (line: string) => void,
+): Promise<SizeResult> {
   const { articles: n, dir, notes } = plan;
   const loadAtStart = loadAverage();
   log(`${n} articles: our search`);
@@ -72,8 +84,20 @@ export async function measureSize(plan: SizePlan, ours: Promise<ChildOutcome<Our
   }
   const cacheMb = cold.cacheFiles.reduce((sum, f) => sum + sizeMb(path.join(dir, f)), 0);
   const corpusMb = sizeMb(dir, (f) => f.endsWith(".md"));
-  notes.push(`machine load (1-minute load average) ${loadAtStart} when this size started, ${loadAverage()} when it ended`);
-  return { articles: n, real: plan.real, corpusMb, cacheMb, generateMs: plan.generateMs, ours: outcome, cold, baselines, notes };
+  notes.push(
+    `machine load (1-minute load average) ${loadAtStart} when this size started, ${loadAverage()} when it ended`,
+  );
+  return {
+    articles: n,
+    real: plan.real,
+    corpusMb,
+    cacheMb,
+    generateMs: plan.generateMs,
+    ours: outcome,
+    cold,
+    baselines,
+    notes,
+  };
 }
 
 /**
@@ -85,7 +109,10 @@ async function measureColdStarts(plan: SizePlan): Promise<ColdStarts> {
   const run = () => coldStart(plan.dir, BENCH_QUERIES[0]!.text, CHILD_LIMIT_MS);
   const noCache: ColdStart[] = [];
   const withCache: ColdStart[] = [];
-  if (plan.lean) plan.notes.push("cold start without cache is the worker's own start (process start → first answer), not a second full CLI run");
+  if (plan.lean)
+    plan.notes.push(
+      "cold start without cache is the worker's own start (process start → first answer), not a second full CLI run",
+    );
   else {
     clearLeftovers(plan.dir);
     noCache.push(await run());
@@ -107,7 +134,8 @@ async function measureColdStarts(plan: SizePlan): Promise<ColdStarts> {
 }
 
 async function measureBaseline(plan: SizePlan, engine: BaselineName): Promise<BaselineOutcome> {
-  if (plan.articles > BASELINE_MAX && !plan.full) return { engine, skipped: `above ${BASELINE_MAX.toLocaleString("en")} articles (use --full)` };
+  if (plan.articles > BASELINE_MAX && !plan.full)
+    return { engine, skipped: `above ${BASELINE_MAX.toLocaleString("en")} articles (use --full)` };
   const args = [plan.dir, engine, String(plan.reps), ...(plan.queriesFile ? [plan.queriesFile] : [])];
   const outcome = await runChild<BaselineResult>("./measure-baseline.ts", args, { timeoutMs: CHILD_LIMIT_MS });
   return { engine, ...outcome };

@@ -16,8 +16,24 @@ export interface BenchQuery {
  * queries nothing matches. Fixed so runs compare.
  */
 export const BENCH_QUERIES: readonly BenchQuery[] = [
-  ...["墨荷", "呼吸机", "北漂", "无人驾驶", "高考志愿", "草台班子", "土豆", "七月半", "超慢跑", "蓝牙音箱", "罗振宇", "猫弟"].map((text) => ({ kind: "chinese" as const, text })),
-  ...["AI", "Midjourney", "iPhone", "ChatGPT", "AI视频", "Apple Watch"].map((text) => ({ kind: "latin" as const, text })),
+  ...[
+    "墨荷",
+    "呼吸机",
+    "北漂",
+    "无人驾驶",
+    "高考志愿",
+    "草台班子",
+    "土豆",
+    "七月半",
+    "超慢跑",
+    "蓝牙音箱",
+    "罗振宇",
+    "猫弟",
+  ].map((text) => ({ kind: "chinese" as const, text })),
+  ...["AI", "Midjourney", "iPhone", "ChatGPT", "AI视频", "Apple Watch"].map((text) => ({
+    kind: "latin" as const,
+    text,
+  })),
   ...[
     "记得有篇文章讲AI做的视频为什么独特，是哪篇",
     "那篇讲照相机和绘画之间关系的文章",
@@ -25,7 +41,10 @@ export const BENCH_QUERIES: readonly BenchQuery[] = [
     "高考结束以后应该怎样填报志愿才不会后悔",
     "为什么说坚持写作公众号其实是在难为自己",
   ].map((text) => ({ kind: "long" as const, text })),
-  ...["量子计算机", "火星殖民地税收", "xyzzyplugh", "区块链挖矿教程", "奥林匹克滑雪"].map((text) => ({ kind: "no-match" as const, text })),
+  ...["量子计算机", "火星殖民地税收", "xyzzyplugh", "区块链挖矿教程", "奥林匹克滑雪"].map((text) => ({
+    kind: "no-match" as const,
+    text,
+  })),
 ];
 
 /** Latency per kind of query (those in the set) and over all of them. */
@@ -37,7 +56,12 @@ export type QueryLatencies = Partial<Record<QueryKind, Latency>> & { all: Latenc
  * spent only kinds without a sample yet are still timed, so a slow engine
  * gets fewer samples, never a slower bench. `answer` may be async.
  */
-export async function timeQueries(answer: (q: string, i: number) => unknown, reps: number, budgetMs = 20_000, queries: readonly BenchQuery[] = BENCH_QUERIES): Promise<QueryLatencies> {
+export async function timeQueries(
+  answer: (q: string, i: number) => unknown,
+  reps: number,
+  budgetMs = 20_000,
+  queries: readonly BenchQuery[] = BENCH_QUERIES,
+): Promise<QueryLatencies> {
   const samples = new Map<QueryKind | "all", number[]>();
   const bucket = (key: QueryKind | "all") => samples.get(key) ?? samples.set(key, []).get(key)!;
   const warming = performance.now();

@@ -72,7 +72,14 @@ export async function askAll(dir: string, queries: readonly ReaderQuery[]): Prom
     });
     const shown = new Map<string, Shown>();
     for (const q of queries) {
-      const message: Incoming = { platform: "console", chatId: "judge", userId: "judge", text: q.query, isGroup: false, mentioned: false };
+      const message: Incoming = {
+        platform: "console",
+        chatId: "judge",
+        userId: "judge",
+        text: q.query,
+        isGroup: false,
+        mentioned: false,
+      };
       const [reply] = await bot.handle(message);
       shown.set(q.query, {
         titles: reply?.kind === "articles" ? reply.articles.map((a) => a.title) : [],
@@ -108,14 +115,25 @@ export function judge(queries: readonly ReaderQuery[], shown: Map<string, Shown>
       const rank = s.titles.findIndex((title) => q.relevant.includes(title));
       const ok = q.relevant.length === 0 ? s.notFound : rank >= 0 && rank < 3;
       if (ok) at3++;
-      else misses.push(`${q.query} → ${s.notFound ? "没有找到" : `${s.hedged ? "(可能) " : ""}${s.titles.slice(0, 3).join(" / ")}`}`);
+      else
+        misses.push(
+          `${q.query} → ${s.notFound ? "没有找到" : `${s.hedged ? "(可能) " : ""}${s.titles.slice(0, 3).join(" / ")}`}`,
+        );
       if (rank === 0) first++;
       if (s.titles.length > 0 && !s.hedged) {
         confident++;
         if (rank < 0 || rank >= 3) wrong++;
       }
     }
-    return { kind, split, queries: qs.length, at3: at3 / qs.length, first: first / qs.length, confidentWrong: confident ? wrong / confident : 0, misses };
+    return {
+      kind,
+      split,
+      queries: qs.length,
+      at3: at3 / qs.length,
+      first: first / qs.length,
+      confidentWrong: confident ? wrong / confident : 0,
+      misses,
+    };
   });
 }
 
@@ -128,8 +146,11 @@ export function formatReaderRows(rows: readonly ReaderRow[]): string {
     return kind === "no-answer" ? `${pct(r.at3)} 没有找到 | –` : `${pct(r.at3)} | ${pct(r.first)}`;
   };
   const count = (kind: string, split: string) => rows.find((x) => x.kind === kind && x.split === split)?.queries ?? 0;
-  const lines = kinds.map((k) => `| ${k} | ${count(k, "tune")} + ${count(k, "held-out")} | ${cell(k, "tune")} | ${cell(k, "held-out")} |`);
-  const wrong = (split: string) => pct(rows.find((x) => x.kind === "answerable" && x.split === split)?.confidentWrong ?? 0);
+  const lines = kinds.map(
+    (k) => `| ${k} | ${count(k, "tune")} + ${count(k, "held-out")} | ${cell(k, "tune")} | ${cell(k, "held-out")} |`,
+  );
+  const wrong = (split: string) =>
+    pct(rows.find((x) => x.kind === "answerable" && x.split === split)?.confidentWrong ?? 0);
   return [
     "| kind | queries (tune + held-out) | tune: in first 3 | tune: first | held-out: in first 3 | held-out: first |",
     "|---|---|---|---|---|---|",
@@ -147,7 +168,10 @@ function pct(x: number): string {
 }
 
 if (isEntryPoint(import.meta.url)) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { misses: { type: "boolean" }, kind: { type: "string" }, split: { type: "string" } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { misses: { type: "boolean" }, kind: { type: "string" }, split: { type: "string" } },
+  });
   const dir = positionals[0] ?? "/tmp/real/articles";
   let queries = readReaderSet();
   const started = performance.now();
@@ -156,8 +180,13 @@ if (isEntryPoint(import.meta.url)) {
   console.log(formatReaderRows(rows));
   console.log(`(${queries.length} queries in ${Math.round(performance.now() - started)} ms)`);
   if (values.misses) {
-    queries = queries.filter((q) => (!values.kind || q.kind === values.kind) && (!values.split || q.split === values.split));
-    for (const r of rows.filter((x) => x.split === (values.split ?? "tune") && x.kind !== "answerable" && (!values.kind || x.kind === values.kind))) {
+    queries = queries.filter(
+      (q) => (!values.kind || q.kind === values.kind) && (!values.split || q.split === values.split),
+    );
+    for (const r of rows.filter(
+      (x) =>
+        x.split === (values.split ?? "tune") && x.kind !== "answerable" && (!values.kind || x.kind === values.kind),
+    )) {
       console.log(`\n## ${r.kind} (${r.split})`);
       for (const m of r.misses) console.log(`- ${m}`);
     }

@@ -16,7 +16,9 @@ const JUDGED = new URL("../tests/fixtures/search/judged-accounts.json", import.m
  * runs compare. Written to `out` as JSON for the measuring processes.
  */
 export async function writeRealQueries(dir: string, out: string, phrases = 1000, seed = 1): Promise<number> {
-  const judged = (JSON.parse(readFileSync(JUDGED, "utf8")) as JudgedQuery[]).map((j): BenchQuery => ({ kind: "judged", text: j.query }));
+  const judged = (JSON.parse(readFileSync(JUDGED, "utf8")) as JudgedQuery[]).map(
+    (j): BenchQuery => ({ kind: "judged", text: j.query }),
+  );
   const files = await listMarkdown(dir);
   const random = seeded(seed);
   const sampled: BenchQuery[] = [];

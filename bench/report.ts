@@ -45,10 +45,19 @@ function oursTable(run: BenchRun): string {
 }
 
 function kindsTable(run: BenchRun): string {
-  const kinds = (["chinese", "latin", "long", "no-match", "judged", "phrase"] as const).filter((k) => run.sizes.some((s) => ours(s)?.queries[k]));
+  const kinds = (["chinese", "latin", "long", "no-match", "judged", "phrase"] as const).filter((k) =>
+    run.sizes.some((s) => ours(s)?.queries[k]),
+  );
   const rows = run.sizes.flatMap((s) => {
     const o = ours(s);
-    return o ? [[sizeLabel(s), ...kinds.map((k) => (o.queries[k] ? `${ms(o.queries[k].p50)} / ${ms(o.queries[k].p99)}` : DASH))]] : [];
+    return o
+      ? [
+          [
+            sizeLabel(s),
+            ...kinds.map((k) => (o.queries[k] ? `${ms(o.queries[k].p50)} / ${ms(o.queries[k].p99)}` : DASH)),
+          ],
+        ]
+      : [];
   });
   return table(["articles", ...kinds.map((k) => `${k} p50 / p99`)], rows);
 }
@@ -73,7 +82,10 @@ function baselineTable(run: BenchRun): string {
       ];
     });
   });
-  return table(["articles", "engine", "build", "÷ ours", "peak RSS", "query p50", "÷ ours", "query p99", "÷ ours"], rows);
+  return table(
+    ["articles", "engine", "build", "÷ ours", "peak RSS", "query p50", "÷ ours", "query p99", "÷ ours"],
+    rows,
+  );
 }
 
 function qualityTable(run: BenchRun): string {
@@ -84,7 +96,11 @@ function qualityTable(run: BenchRun): string {
     const r = rows.find((x) => x.kind === kind);
     return r ? `${r.recallAt3.toFixed(2)} / ${r.mrr.toFixed(2)}` : DASH;
   };
-  const rows = kinds.map((k) => [k, String(q.engines[0]!.rows.find((r) => r.kind === k)!.queries), ...q.engines.map((e) => cell(e.rows, k))]);
+  const rows = kinds.map((k) => [
+    k,
+    String(q.engines[0]!.rows.find((r) => r.kind === k)!.queries),
+    ...q.engines.map((e) => cell(e.rows, k)),
+  ]);
   return table(["kind", "queries", ...q.engines.map((e) => `${e.engine} recall@3 / MRR`)], rows);
 }
 

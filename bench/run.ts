@@ -84,7 +84,17 @@ export async function bench(options: BenchOptions): Promise<BenchRun> {
   }
   const command = `npm run bench${options.argv?.length ? ` -- ${options.argv.join(" ")}` : ""}`;
   const date = new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC";
-  const run: BenchRun = { date, command, machine, seed: SEED, totalMs: performance.now() - started, startupMs, sizes, quality, readers };
+  const run: BenchRun = {
+    date,
+    command,
+    machine,
+    seed: SEED,
+    totalMs: performance.now() - started,
+    startupMs,
+    sizes,
+    quality,
+    readers,
+  };
   writeFileSync(options.out, renderReport(run));
   options.log(`wrote ${options.out} (${Math.round(run.totalMs / 1000)} s)`);
   return run;
@@ -130,7 +140,8 @@ function startInBackground(plans: SizePlan[], log: (line: string) => void) {
   const held = plans.map((plan) => (plan.lean && plans.length > 1 ? holdBack(plan, log) : undefined));
   const background = plans.filter((_, i) => held[i]).map((p) => p.articles.toLocaleString("en"));
   for (const [i, plan] of plans.entries()) {
-    if (!held[i] && background.length > 0) plan.notes.push(`measured while ${background.join(", ")} articles indexed in the background at low priority`);
+    if (!held[i] && background.length > 0)
+      plan.notes.push(`measured while ${background.join(", ")} articles indexed in the background at low priority`);
   }
   return held;
 }
@@ -139,7 +150,9 @@ function startInBackground(plans: SizePlan[], log: (line: string) => void) {
 function holdBack(plan: SizePlan, log: (line: string) => void) {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  plan.notes.push("indexed in the background at low priority while the smaller sizes were measured, so its build time is pessimistic; its timings ran alone");
+  plan.notes.push(
+    "indexed in the background at low priority while the smaller sizes were measured, so its build time is pessimistic; its timings ran alone",
+  );
   const onReady = () => log(`${plan.articles} articles: indexed in the background, waiting for its turn`);
   return { ours: startOurs(plan, { release: gate, onReady, background: true }), release };
 }
@@ -162,7 +175,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   });
   const given = values.sizes ?? (values.corpus ? "100000" : "1000,10000,100000");
   const sizes = given === "" || given === "none" ? [] : given.split(",").map((s) => Number(s.replace(/_/g, "")));
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes must be positive whole numbers, got ${given}`);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`--sizes must be positive whole numbers, got ${given}`);
   return {
     sizes,
     corpus: values.corpus === undefined ? undefined : path.resolve(values.corpus),

@@ -20,7 +20,12 @@ export interface Latency {
 
 /** Summarise timings (ms). */
 export function latency(samples: readonly number[]): Latency {
-  return { samples: samples.length, p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), max: percentile(samples, 1) };
+  return {
+    samples: samples.length,
+    p50: percentile(samples, 0.5),
+    p99: percentile(samples, 0.99),
+    max: percentile(samples, 1),
+  };
 }
 
 /** Time `fn` once, in milliseconds. */

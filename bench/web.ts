@@ -14,7 +14,18 @@ import { bundledWithLocalImages, cookiesOf, csrfOf, webSite } from "../tests/web
 import { median } from "./stats.ts";
 
 const ROUNDS = Number(process.env.BENCH_WEB_ROUNDS ?? 30);
-const QUERIES = ["墨荷", "AI视频", "音响", "那篇讲照相机和绘画的", "獨一無二", "萝卜快跑", "高考", "北漂", "量子力学", "Midjourney"];
+const QUERIES = [
+  "墨荷",
+  "AI视频",
+  "音响",
+  "那篇讲照相机和绘画的",
+  "獨一無二",
+  "萝卜快跑",
+  "高考",
+  "北漂",
+  "量子力学",
+  "Midjourney",
+];
 const PASSWORD = "bench-console-password";
 
 const site = await webSite({ password: PASSWORD, library: bundledWithLocalImages, now: new Date().toISOString() });
@@ -44,7 +55,8 @@ try {
     body: new URLSearchParams({ _csrf: csrfOf(await form.text()), password: PASSWORD }).toString(),
   });
   const cookie = cookiesOf(login as unknown as Response, jar);
-  if (login.status !== 303 || !cookie.includes("article_bot_session")) throw new Error(`console login failed: ${login.status} ${cookie}`);
+  if (login.status !== 303 || !cookie.includes("article_bot_session"))
+    throw new Error(`console login failed: ${login.status} ${cookie}`);
 
   const article = site.snapshot.library.latest(1)[0]!;
   const pages: Array<[string, string, string?]> = [
@@ -56,7 +68,10 @@ try {
   ];
   const css = ASSETS.get("site.css")!.body;
   const js = ASSETS.get("console.js")!.body;
-  const lines = ["| page | HTML bytes | HTML gzip | + CSS (+ JS) bytes | images on the page |", "|---|---|---|---|---|"];
+  const lines = [
+    "| page | HTML bytes | HTML gzip | + CSS (+ JS) bytes | images on the page |",
+    "|---|---|---|---|---|",
+  ];
   for (const [label, path, c] of pages) {
     const html = await (await fetch(`${server.url}${path}`, { headers: c ? { cookie: c } : {} })).text();
     const bytes = Buffer.byteLength(html);
@@ -64,7 +79,9 @@ try {
     const images = (html.match(/<img /g) ?? []).length;
     lines.push(`| ${label} | ${bytes} | ${gzipSync(html).length} | ${withAssets} | ${images} |`);
   }
-  lines.push(`| (style sheet / script) | ${Buffer.byteLength(css)} / ${Buffer.byteLength(js)} | ${gzipSync(css).length} / ${gzipSync(js).length} | | |`);
+  lines.push(
+    `| (style sheet / script) | ${Buffer.byteLength(css)} / ${Buffer.byteLength(js)} | ${gzipSync(css).length} / ${gzipSync(js).length} | | |`,
+  );
 
   // Warm up (first search loads jieba's dictionary and the page code), then alternate so load spikes hit both alike.
   for (const q of QUERIES) await ttfb(`/?q=${encodeURIComponent(q)}`);

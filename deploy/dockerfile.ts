@@ -72,17 +72,27 @@ export function readImageSteps(file: string): ImageSteps {
   const stages = parseDockerfile(readFileSync(file, "utf8"));
   const copies: ContextCopy[] = [];
   const runs: ImageSteps["runs"] = [];
-  let final!: { env: Record<string, string>; workdir: string; user?: string; volumes: string[]; exposed: number[]; cmd: string[]; healthcheck: string[] };
+  let final!: {
+    env: Record<string, string>;
+    workdir: string;
+    user?: string;
+    volumes: string[];
+    exposed: number[];
+    cmd: string[];
+    healthcheck: string[];
+  };
   for (const stage of stages) {
     const state: typeof final = { env: {}, workdir: "/", volumes: [], exposed: [], cmd: [], healthcheck: [] };
     for (const { keyword, args } of stage.instructions) {
       if (keyword === "WORKDIR") state.workdir = resolve(state.workdir, args);
       else if (keyword === "ENV") Object.assign(state.env, parseEnv(args));
       else if (keyword === "USER") state.user = args;
-      else if (keyword === "VOLUME") state.volumes.push(...(args.startsWith("[") ? (JSON.parse(args) as string[]) : args.split(" ")));
+      else if (keyword === "VOLUME")
+        state.volumes.push(...(args.startsWith("[") ? (JSON.parse(args) as string[]) : args.split(" ")));
       else if (keyword === "EXPOSE") state.exposed.push(...args.split(" ").map((p) => Number.parseInt(p, 10)));
       else if (keyword === "CMD") state.cmd = execForm(args, "CMD");
-      else if (keyword === "HEALTHCHECK") state.healthcheck = execForm(args.replace(/^(--\S+\s+)*CMD\s+/, ""), "HEALTHCHECK CMD");
+      else if (keyword === "HEALTHCHECK")
+        state.healthcheck = execForm(args.replace(/^(--\S+\s+)*CMD\s+/, ""), "HEALTHCHECK CMD");
       else if (keyword === "RUN") runs.push({ command: args, workdir: state.workdir });
       else if (keyword === "COPY") {
         const words = args.split(" ");
@@ -140,7 +150,8 @@ export function readDockerIgnore(file: string): DockerIgnore {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith("#"));
-  const wildcard = (glob: string) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
+  const wildcard = (glob: string) =>
+    new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
   return {
     included: lines.filter((l) => l.startsWith("!")).map((l) => l.slice(1).replace(/\/$/, "")),
     excludedNames: lines.filter((l) => l.startsWith("**/")).map((l) => wildcard(l.slice(3))),

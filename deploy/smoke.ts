@@ -41,8 +41,13 @@ async function main(): Promise<void> {
         continue;
       }
       const started = performance.now();
-      const result = spawnSync("sh", ["-c", command], { cwd: inRoot(workdir), stdio: "inherit", timeout: INSTALL_TIMEOUT_MS });
-      if (result.status !== 0) throw new SmokeFailure(`RUN ${command} failed (${result.error?.message ?? `exit ${result.status}`})`);
+      const result = spawnSync("sh", ["-c", command], {
+        cwd: inRoot(workdir),
+        stdio: "inherit",
+        timeout: INSTALL_TIMEOUT_MS,
+      });
+      if (result.status !== 0)
+        throw new SmokeFailure(`RUN ${command} failed (${result.error?.message ?? `exit ${result.status}`})`);
       log(`RUN ${command}: ${seconds(performance.now() - started)}`);
     }
 
@@ -70,7 +75,8 @@ async function main(): Promise<void> {
 function copyFromContext(copy: ContextCopy, inRoot: (p: string) => string, ignore: DockerIgnore): void {
   const intoDir = copy.sources.length > 1 || copy.dest.endsWith("/");
   for (const source of copy.sources) {
-    if (!ignore.included.includes(source)) throw new SmokeFailure(`COPY ${source}: .dockerignore keeps it out of the build context`);
+    if (!ignore.included.includes(source))
+      throw new SmokeFailure(`COPY ${source}: .dockerignore keeps it out of the build context`);
     const target = inRoot(intoDir ? path.join(copy.dest, path.basename(source)) : copy.dest);
     cpSync(path.join(REPO, source), target, {
       recursive: true,
@@ -80,7 +86,11 @@ function copyFromContext(copy: ContextCopy, inRoot: (p: string) => string, ignor
 }
 
 /** Start the bot as CMD does, wait for HEALTHCHECK to pass, send SIGTERM, wait for the exit. */
-async function runBot(cmd: string[], healthcheck: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<void> {
+async function runBot(
+  cmd: string[],
+  healthcheck: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<void> {
   const [file = "", ...args] = cmd;
   let output = "";
   // stdin stays open: with no platform configured the bot is the console chat, as under `docker run -i`.
@@ -88,14 +98,17 @@ async function runBot(cmd: string[], healthcheck: string[], options: { cwd: stri
   const record = (chunk: Buffer) => void (output = (output + chunk.toString()).slice(-8000));
   bot.stdout.on("data", record);
   bot.stderr.on("data", record);
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => bot.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    bot.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   let exit: { code: number | null; signal: string | null } | undefined;
   void exited.then((e) => (exit = e));
   const started = performance.now();
   try {
     while (!(await healthy(healthcheck, options))) {
       if (exit) throw new SmokeFailure(`the bot exited before it was healthy (${exit.signal ?? `code ${exit.code}`})`);
-      if (performance.now() - started > HEALTHY_WITHIN_MS) throw new SmokeFailure(`HEALTHCHECK did not pass within ${HEALTHY_WITHIN_MS / 1000} s`);
+      if (performance.now() - started > HEALTHY_WITHIN_MS)
+        throw new SmokeFailure(`HEALTHCHECK did not pass within ${HEALTHY_WITHIN_MS / 1000} s`);
       await sleep(500);
     }
     log(`HEALTHCHECK passed ${seconds(performance.now() - started)} after the start`);
@@ -104,7 +117,8 @@ async function runBot(cmd: string[], healthcheck: string[], options: { cwd: stri
     const timeout = sleep(STOPPED_WITHIN_MS, undefined, { ref: false });
     const ended = await Promise.race([exited, timeout]);
     if (!ended) throw new SmokeFailure(`the bot did not exit within ${STOPPED_WITHIN_MS / 1000} s of SIGTERM`);
-    if (ended.code !== 0) throw new SmokeFailure(`the bot exited with ${ended.signal ?? `code ${ended.code}`} on SIGTERM`);
+    if (ended.code !== 0)
+      throw new SmokeFailure(`the bot exited with ${ended.signal ?? `code ${ended.code}`} on SIGTERM`);
     log(`SIGTERM: exited with code 0 after ${seconds(performance.now() - stopping)}`);
   } catch (err) {
     if (err instanceof SmokeFailure) err.message += `\n--- the bot's last output ---\n${output}`;
@@ -135,7 +149,9 @@ function seconds(ms: number): string {
 main().then(
   () => log("ok"),
   (err: unknown) => {
-    process.stdout.write(`smoke: FAILED: ${err instanceof SmokeFailure ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stdout.write(
+      `smoke: FAILED: ${err instanceof SmokeFailure ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -52,11 +52,20 @@ await site.store.claimDelivery("telegram", "1001", day, "bot", 60_000);
 await site.store.confirmDelivery("telegram", "1001", day);
 await site.store.claimDelivery("wechat", "20391@chatroom", day, "bot", 60_000);
 await site.store.failDelivery("wechat", "20391@chatroom", day, "unsent: WeChat is not logged in");
-site.deps.log.warn({ platform: "wechat", reason: "已在其他设备登录" }, "wechat logged out; replies wait in the queue until the next login");
+site.deps.log.warn(
+  { platform: "wechat", reason: "已在其他设备登录" },
+  "wechat logged out; replies wait in the queue until the next login",
+);
 
 const web = new WebServer();
 web.serve(site.deps);
-const server = await startHttpServer({ port: 0, health: {} as never, metrics: {} as never, log: site.deps.log, web: web.listener });
+const server = await startHttpServer({
+  port: 0,
+  health: {} as never,
+  metrics: {} as never,
+  log: site.deps.log,
+  web: web.listener,
+});
 const browser = await launchBrowser();
 try {
   const shots: Array<[string, string]> = [

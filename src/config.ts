@@ -39,8 +39,14 @@ const envSchema = z.object({
   ADMIN_IDS: list,
   GROUP_POLICY: z.preprocess(blankAsUndefined, z.enum(["open", "opt-in", "allow-list"]).optional()),
   ALLOWED_GROUPS: list,
-  IMAGE_HOSTS_ALLOW: list.refine((entries) => entries.every(isHostOrRange), "must list host names, IP addresses or CIDR ranges (e.g. 10.0.0.0/8)"),
-  PUSH_CRON: z.preprocess(blankAsUndefined, z.string().default("30 7 * * *").refine(isFiveFieldCron, "is not a 5-field cron expression (e.g. 30 7 * * *)")),
+  IMAGE_HOSTS_ALLOW: list.refine(
+    (entries) => entries.every(isHostOrRange),
+    "must list host names, IP addresses or CIDR ranges (e.g. 10.0.0.0/8)",
+  ),
+  PUSH_CRON: z.preprocess(
+    blankAsUndefined,
+    z.string().default("30 7 * * *").refine(isFiveFieldCron, "is not a 5-field cron expression (e.g. 30 7 * * *)"),
+  ),
   PUSH_TZ: z.preprocess(blankAsUndefined, timeZone.default("Asia/Shanghai")),
   LOG_LEVEL: z.preprocess(blankAsUndefined, z.enum(LOG_LEVELS).default("info")),
   // 0: any free port (the address is logged).
@@ -71,7 +77,10 @@ const syncEnvSchema = z.object({
         .map((x) => x.trim())
         .filter(Boolean),
     ),
-  SYNC_CRON: z.preprocess(blankAsUndefined, z.string().default("0 * * * *").refine(isFiveFieldCron, "is not a 5-field cron expression (e.g. 0 * * * *)")),
+  SYNC_CRON: z.preprocess(
+    blankAsUndefined,
+    z.string().default("0 * * * *").refine(isFiveFieldCron, "is not a 5-field cron expression (e.g. 0 * * * *)"),
+  ),
 });
 
 /**
@@ -156,7 +165,10 @@ export interface SyncConfig {
 export function configWarnings(config: Config, platforms: readonly string[]): string[] {
   return config.adminIds
     .filter((id) => !id.includes(":"))
-    .map((id) => `ADMIN_IDS entry "${id}" names no platform, so it makes a user with that id an admin on every platform; write ${platforms.map((p) => `${p}:${id}`).join(" or ")}`);
+    .map(
+      (id) =>
+        `ADMIN_IDS entry "${id}" names no platform, so it makes a user with that id an admin on every platform; write ${platforms.map((p) => `${p}:${id}`).join(" or ")}`,
+    );
 }
 
 /** `images.lan`, `10.1.2.3`, `[fd00::1]`, `10.0.0.0/8`, `fd00::/8`. */
@@ -209,7 +221,10 @@ export function loadConfig(env: Env = process.env): Config {
     httpPort: e.HTTP_PORT,
     httpHost: e.HTTP_HOST,
     imageHostsAllow: e.IMAGE_HOSTS_ALLOW,
-    rateLimit: e.RATE_LIMIT_PER_MINUTE > 0 && e.RATE_LIMIT_BURST > 0 ? { burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE } : undefined,
+    rateLimit:
+      e.RATE_LIMIT_PER_MINUTE > 0 && e.RATE_LIMIT_BURST > 0
+        ? { burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE }
+        : undefined,
     databaseUrl: e.DATABASE_URL,
     sync: sync.repo ? { ...sync, repo: sync.repo } : undefined,
     web: {

@@ -29,7 +29,8 @@ function cronLogger(log: Logger) {
   return {
     info: (message: string) => log.debug({ component: "node-cron" }, message),
     warn: (message: string) => log.warn({ component: "node-cron" }, message),
-    error: (message: string | Error, err?: Error) => log.error({ component: "node-cron", err: err ?? message }, String(message)),
+    error: (message: string | Error, err?: Error) =>
+      log.error({ component: "node-cron", err: err ?? message }, String(message)),
     debug: (message: string | Error) => log.debug({ component: "node-cron" }, String(message)),
   };
 }

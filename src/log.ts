@@ -122,7 +122,11 @@ export function createLogger(
       err: (err: unknown) => err,
     },
   };
-  const main = options.destination ?? (pretty ? pino.transport({ target: "pino-pretty", options: { destination: 2, translateTime: "SYS:HH:MM:ss" } }) : pino.destination(2));
+  const main =
+    options.destination ??
+    (pretty
+      ? pino.transport({ target: "pino-pretty", options: { destination: 2, translateTime: "SYS:HH:MM:ss" } })
+      : pino.destination(2));
   const logger = options.recent
     ? pino(
         base,

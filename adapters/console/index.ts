@@ -50,7 +50,14 @@ export class ConsoleAdapter implements Adapter {
   }
 
   private async answer(line: string): Promise<void> {
-    const replies = await this.bot.handle({ platform: this.platform, chatId: CHAT_ID, userId: CHAT_ID, isGroup: false, mentioned: false, text: line });
+    const replies = await this.bot.handle({
+      platform: this.platform,
+      chatId: CHAT_ID,
+      userId: CHAT_ID,
+      isGroup: false,
+      mentioned: false,
+      text: line,
+    });
     this.print(replies);
   }
 

@@ -11,7 +11,13 @@ export function renderPlain(reply: Reply): string {
     case "text":
       return reply.text;
     case "image":
-      return [`🖼 ${reply.caption}`, reply.url, reply.article ? `出自《${reply.article.title}》 ${reply.article.url ?? ""}`.trim() : ""].filter(Boolean).join("\n");
+      return [
+        `🖼 ${reply.caption}`,
+        reply.url,
+        reply.article ? `出自《${reply.article.title}》 ${reply.article.url ?? ""}`.trim() : "",
+      ]
+        .filter(Boolean)
+        .join("\n");
     case "articles": {
       const start = reply.page?.offset ?? 0;
       const items = reply.articles.map((a, i) => renderCard(a, start + i + 1));

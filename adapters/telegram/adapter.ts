@@ -58,7 +58,10 @@ export class TelegramAdapter implements Adapter {
     const { bot } = this.telegram;
     bot.botInfo = await this.getMe(signal);
     signal?.throwIfAborted();
-    this.log.info({ username: bot.botInfo.username, mode: this.options.webhook ? "webhook" : "polling" }, "telegram bot ready");
+    this.log.info(
+      { username: bot.botInfo.username, mode: this.options.webhook ? "webhook" : "polling" },
+      "telegram bot ready",
+    );
     await registerCommands(bot.api, this.options.core.commands.menu(), this.log);
     signal?.throwIfAborted();
     this.receiver = this.options.webhook
@@ -76,9 +79,12 @@ export class TelegramAdapter implements Adapter {
     } catch (err) {
       if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
         const status = err.error_code === 401 ? "401 Unauthorized" : "404 Not Found";
-        throw new AdapterFatalError(`Telegram rejected TELEGRAM_BOT_TOKEN (${status}): check the token with @BotFather`);
+        throw new AdapterFatalError(
+          `Telegram rejected TELEGRAM_BOT_TOKEN (${status}): check the token with @BotFather`,
+        );
       }
-      if (deadline.aborted && !signal?.aborted) throw new Error(`Telegram did not answer getMe within ${GET_ME_TIMEOUT_MS / 1000} s`);
+      if (deadline.aborted && !signal?.aborted)
+        throw new Error(`Telegram did not answer getMe within ${GET_ME_TIMEOUT_MS / 1000} s`);
       throw new Error(`Telegram unreachable: ${describeError(err)}`);
     }
   }

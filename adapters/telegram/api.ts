@@ -25,7 +25,11 @@ export const DEFAULT_TIMEOUTS: CallTimeouts = { callMs: 15_000, uploadMs: 60_000
  * and a duplicate answer is worse than a lost one (auto-retry would also
  * retry them without bound). See {@link retryUnsent} for the safe ones.
  */
-export const DEFAULT_RETRY: Partial<AutoRetryOptions> = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true };
+export const DEFAULT_RETRY: Partial<AutoRetryOptions> = {
+  maxRetryAttempts: 3,
+  maxDelaySeconds: 30,
+  rethrowHttpErrors: true,
+};
 
 /** Telegram's own Bot API server. */
 const DEFAULT_API_ROOT = "https://api.telegram.org";
@@ -47,7 +51,8 @@ export function clientOptions(apiRoot = DEFAULT_API_ROOT, agent?: Agent): ApiCli
  */
 export function timeouts(limits: CallTimeouts = DEFAULT_TIMEOUTS): Transformer {
   return async (prev, method, payload, signal) => {
-    const poll = method === "getUpdates" ? Number((payload as { timeout?: number } | undefined)?.timeout ?? 0) * 1000 : undefined;
+    const poll =
+      method === "getUpdates" ? Number((payload as { timeout?: number } | undefined)?.timeout ?? 0) * 1000 : undefined;
     const ms = poll !== undefined ? poll + limits.pollGraceMs : hasUpload(payload) ? limits.uploadMs : limits.callMs;
     // Not AbortSignal.any: the runner's signal comes from a polyfill that native signals cannot follow.
     const controller = new AbortController();
@@ -78,7 +83,17 @@ export function logFailures(log: Logger): Transformer {
     const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
     try {
       const res = await prev(method, payload, signal);
-      if (!res.ok) log.warn({ method, chatId, code: res.error_code, description: res.description, retryAfter: res.parameters?.retry_after }, "telegram call failed");
+      if (!res.ok)
+        log.warn(
+          {
+            method,
+            chatId,
+            code: res.error_code,
+            description: res.description,
+            retryAfter: res.parameters?.retry_after,
+          },
+          "telegram call failed",
+        );
       return res;
     } catch (err) {
       if (!signal?.aborted) log.warn({ method, chatId, reason: describeError(err) }, "telegram call failed");

@@ -20,7 +20,8 @@ export function callbacks(deps: HandlerDeps): Composer<Context> {
     const message = ctx.callbackQuery.message;
     if (!message) return void (await ctx.answerCallbackQuery());
     const chatId = String(message.chat.id);
-    if (ctx.callbackQuery.data.startsWith(COMMAND_DATA)) return commandButton(ctx, deps, message, ctx.callbackQuery.data.slice(COMMAND_DATA.length));
+    if (ctx.callbackQuery.data.startsWith(COMMAND_DATA))
+      return commandButton(ctx, deps, message, ctx.callbackQuery.data.slice(COMMAND_DATA.length));
     const request = deps.pager.parse(ctx.callbackQuery.data, chatId);
     if (request === undefined) return void (await ctx.answerCallbackQuery());
     if (request === "expired") return void (await ctx.answerCallbackQuery({ text: t.pageExpired }));
@@ -46,7 +47,8 @@ export function callbacks(deps: HandlerDeps): Composer<Context> {
       await deps.messenger.edit(message.chat.id, message.message_id, reply);
     } catch (err) {
       // A double press asks for the page already shown: nothing to do.
-      if (!isNotModified(err)) deps.log.warn({ chatId: message.chat.id, reason: describeError(err) }, "telegram page edit failed");
+      if (!isNotModified(err))
+        deps.log.warn({ chatId: message.chat.id, reason: describeError(err) }, "telegram page edit failed");
     }
     await ctx.answerCallbackQuery();
   });
@@ -60,19 +62,35 @@ export function callbacks(deps: HandlerDeps): Composer<Context> {
  * replaces the message it was pressed on (the settings as they now are);
  * any other answer (a refusal, a bad value) is shown as a toast.
  */
-async function commandButton(ctx: Context, deps: HandlerDeps, message: NonNullable<Context["callbackQuery"]>["message"] & object, command: string): Promise<void> {
+async function commandButton(
+  ctx: Context,
+  deps: HandlerDeps,
+  message: NonNullable<Context["callbackQuery"]>["message"] & object,
+  command: string,
+): Promise<void> {
   const from = ctx.callbackQuery!.from;
   const isGroup = message.chat.type === "group" || message.chat.type === "supergroup";
-  const msg: Incoming = { platform: PLATFORM, chatId: String(message.chat.id), userId: String(from.id), isGroup, mentioned: true, text: command, receivedAt: deps.arrivals.of(ctx) };
+  const msg: Incoming = {
+    platform: PLATFORM,
+    chatId: String(message.chat.id),
+    userId: String(from.id),
+    isGroup,
+    mentioned: true,
+    text: command,
+    receivedAt: deps.arrivals.of(ctx),
+  };
   if (isGroup) msg.isGroupAdmin = () => deps.admins.isMemberAdmin(message.chat.id, from.id);
   const [reply] = await deps.core.handle(msg);
   if (reply?.kind !== "text" || !reply.buttons) {
-    return void (await ctx.answerCallbackQuery(reply?.kind === "text" ? { text: truncate(reply.text, MAX_TOAST) } : {}));
+    return void (await ctx.answerCallbackQuery(
+      reply?.kind === "text" ? { text: truncate(reply.text, MAX_TOAST) } : {},
+    ));
   }
   try {
     await deps.messenger.edit(message.chat.id, message.message_id, reply);
   } catch (err) {
-    if (!isNotModified(err)) deps.log.warn({ chatId: message.chat.id, reason: describeError(err) }, "telegram settings edit failed");
+    if (!isNotModified(err))
+      deps.log.warn({ chatId: message.chat.id, reason: describeError(err) }, "telegram settings edit failed");
   }
   await ctx.answerCallbackQuery();
 }

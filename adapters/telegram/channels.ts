@@ -28,7 +28,13 @@ const VALID_REF = /^(?:@[A-Za-z]\w{3,31}|-?\d{1,20})$/;
  * channel counts as not found; an API failure other than "not found"
  * makes the check `unavailable` (try again later), never a yes.
  */
-export async function checkChannel(api: Api, ref: string, userId: number, botId: number, log: Logger): Promise<ChannelCheck> {
+export async function checkChannel(
+  api: Api,
+  ref: string,
+  userId: number,
+  botId: number,
+  log: Logger,
+): Promise<ChannelCheck> {
   if (!VALID_REF.test(ref)) return { status: "not_found" };
   let chat: Awaited<ReturnType<Api["getChat"]>>;
   try {

@@ -75,7 +75,9 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
   bot.use(inflight.middleware(), deps.arrivals.middleware());
   bot.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));
   bot.use(messages(deps), callbacks(deps), inline(deps), membership(deps));
-  bot.catch((err) => log.error({ updateId: err.ctx.update.update_id, reason: describeError(err.error) }, "telegram update failed"));
+  bot.catch((err) =>
+    log.error({ updateId: err.ctx.update.update_id, reason: describeError(err.error) }, "telegram update failed"),
+  );
   const api = pushApi(o.token, client, log, o.reliability?.timeouts);
   api.config.use(reachability.transformer());
   const sender = new TelegramSender(new Messenger(api, pager, photos));

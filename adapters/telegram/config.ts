@@ -32,10 +32,16 @@ const schema = z.object({
     z
       .string()
       .trim()
-      .refine((u) => URL.canParse(u) && PROXY_PROTOCOLS.includes(new URL(u).protocol), "is not an http://, https:// or socks5:// proxy URL")
+      .refine(
+        (u) => URL.canParse(u) && PROXY_PROTOCOLS.includes(new URL(u).protocol),
+        "is not an http://, https:// or socks5:// proxy URL",
+      )
       .optional(),
   ),
-  TELEGRAM_WEBHOOK_PORT: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).max(65535).default(DEFAULT_WEBHOOK_PORT)),
+  TELEGRAM_WEBHOOK_PORT: z.preprocess(
+    blankAsUndefined,
+    z.coerce.number().int().min(0).max(65535).default(DEFAULT_WEBHOOK_PORT),
+  ),
 });
 
 /**
@@ -46,7 +52,13 @@ const schema = z.object({
 export function telegramConfig(env: Env): TelegramConfig | undefined {
   const e = parseEnv(schema, { ...env, TELEGRAM_PROXY: proxyOf(env) });
   if (!e.TELEGRAM_BOT_TOKEN) return undefined;
-  return { token: e.TELEGRAM_BOT_TOKEN, webhookUrl: e.TELEGRAM_WEBHOOK_URL, apiRoot: e.TELEGRAM_API_ROOT, webhookPort: e.TELEGRAM_WEBHOOK_PORT, proxy: e.TELEGRAM_PROXY };
+  return {
+    token: e.TELEGRAM_BOT_TOKEN,
+    webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+    apiRoot: e.TELEGRAM_API_ROOT,
+    webhookPort: e.TELEGRAM_WEBHOOK_PORT,
+    proxy: e.TELEGRAM_PROXY,
+  };
 }
 
 /**

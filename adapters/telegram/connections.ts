@@ -44,5 +44,7 @@ export function apiAgent(apiRoot: string): http.Agent {
 
 /** True for the error of a request that a server reset on a reused connection before reading it (see {@link apiAgent}). */
 export function wasResetUnsent(err: unknown): boolean {
-  return err instanceof Error && (err as NodeJS.ErrnoException).code === "ECONNRESET" && err.message.endsWith(RESET_UNSENT);
+  return (
+    err instanceof Error && (err as NodeJS.ErrnoException).code === "ECONNRESET" && err.message.endsWith(RESET_UNSENT)
+  );
 }

@@ -18,7 +18,8 @@ const NOT_CONNECTED = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ENETUN
 const TOPIC_GONE_400 = /message thread not found|TOPIC_CLOSED|TOPIC_DELETED|TOPIC_ID_INVALID/i;
 
 /** 400 descriptions that mean the chat is gone for us, not that the request was malformed. */
-const GONE_400 = /chat not found|group chat was upgraded|have no rights to send|need administrator rights|not enough rights to send/i;
+const GONE_400 =
+  /chat not found|group chat was upgraded|have no rights to send|need administrator rights|not enough rights to send/i;
 
 /**
  * Classify an error from a Telegram API call in terms the caller can act

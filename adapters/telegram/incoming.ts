@@ -61,7 +61,11 @@ function isReplyToBot(message: Message, me: UserFromGetMe): boolean {
  * bot's username. Entity offsets are UTF-16 code units, as JavaScript
  * string indices.
  */
-function mentionOf(text: string, entities: MessageEntity[], me: UserFromGetMe): { mentioned: boolean; text: string } | undefined {
+function mentionOf(
+  text: string,
+  entities: MessageEntity[],
+  me: UserFromGetMe,
+): { mentioned: boolean; text: string } | undefined {
   const username = me.username.toLowerCase();
   let mentioned = false;
   const cuts: Array<[number, number]> = [];
@@ -70,7 +74,10 @@ function mentionOf(text: string, entities: MessageEntity[], me: UserFromGetMe): 
     if (e.type === "bot_command" && e.offset === 0 && part.includes("@")) {
       if (part.split("@")[1]!.toLowerCase() !== username) return undefined;
       mentioned = true;
-    } else if ((e.type === "mention" && part.slice(1).toLowerCase() === username) || (e.type === "text_mention" && e.user.id === me.id)) {
+    } else if (
+      (e.type === "mention" && part.slice(1).toLowerCase() === username) ||
+      (e.type === "text_mention" && e.user.id === me.id)
+    ) {
       mentioned = true;
       cuts.push([e.offset, e.offset + e.length]);
     }

@@ -12,7 +12,11 @@ export { createTelegramSender, TelegramSender, type TelegramSenderOptions } from
  * set (`tg`: the settings `module.ts` read). `overrides` lets tests tune
  * what the environment does not (throttling, retries, timeouts, clock).
  */
-export function createAdapter(ctx: AdapterContext, tg: TelegramConfig, overrides: Partial<TelegramAdapterOptions> = {}): TelegramAdapter {
+export function createAdapter(
+  ctx: AdapterContext,
+  tg: TelegramConfig,
+  overrides: Partial<TelegramAdapterOptions> = {},
+): TelegramAdapter {
   const log = ctx.log.child({ platform: "telegram" });
   // Never the URL itself: it may carry the proxy's password.
   if (tg.proxy) log.info({ proxy: describeProxy(tg.proxy) }, "telegram through a proxy");

@@ -27,7 +27,16 @@ export function inline(deps: HandlerDeps): Composer<Context> {
     const offset = Math.max(0, Number.parseInt(ctx.inlineQuery.offset, 10) || 0);
     const user = String(ctx.inlineQuery.from.id);
     const list = { kind: "list", query, offset, limit: INLINE_PAGE } as const;
-    const msg: Incoming = { platform: PLATFORM, chatId: user, userId: user, isGroup: false, mentioned: false, text: query, action: list, receivedAt: deps.arrivals.of(ctx) };
+    const msg: Incoming = {
+      platform: PLATFORM,
+      chatId: user,
+      userId: user,
+      isGroup: false,
+      mentioned: false,
+      text: query,
+      action: list,
+      receivedAt: deps.arrivals.of(ctx),
+    };
     // Through the core's pipeline (flood control, observer), like a message.
     const [reply] = await deps.core.handle(msg);
     // Limited or failed: inline mode has nowhere to say so; the query is simply not answered.
@@ -55,7 +64,11 @@ export function toResult(card: ArticleCard): InlineQueryResultArticle {
     title: truncate(card.title, 200) || card.id,
     description: truncate(card.summary, MAX_DESCRIPTION),
     ...(url ? { url } : {}),
-    input_message_content: { message_text: renderCard(card), parse_mode: "HTML", link_preview_options: { is_disabled: true } },
+    input_message_content: {
+      message_text: renderCard(card),
+      parse_mode: "HTML",
+      link_preview_options: { is_disabled: true },
+    },
     ...(url ? { reply_markup: { inline_keyboard: [[{ text: t.openArticle, url }]] } } : {}),
   };
 }

@@ -23,9 +23,19 @@ export function messages(deps: HandlerDeps): Composer<Context> {
     if (msg.isGroup) msg.isGroupAdmin = () => deps.admins.isAdmin(ctx.message);
     // A channel command in a private chat: the core decides on what Telegram says about the channel and both admins.
     const channel = msg.isGroup ? undefined : channelRef(msg.text);
-    if (channel !== undefined) msg.channel = await checkChannel(ctx.api, channel, ctx.message.from!.id, ctx.me.id, deps.log);
+    if (channel !== undefined)
+      msg.channel = await checkChannel(ctx.api, channel, ctx.message.from!.id, ctx.me.id, deps.log);
     const replies = await deps.core.handle(msg);
-    deps.log.debug({ chatId: msg.chatId, isGroup: msg.isGroup, mentioned: msg.mentioned, chars: msg.text.length, replies: replies.length }, "telegram message");
+    deps.log.debug(
+      {
+        chatId: msg.chatId,
+        isGroup: msg.isGroup,
+        mentioned: msg.mentioned,
+        chars: msg.text.length,
+        replies: replies.length,
+      },
+      "telegram message",
+    );
     await answer(deps, ctx.message, replies);
   });
   return composer;
@@ -38,7 +48,9 @@ export function messages(deps: HandlerDeps): Composer<Context> {
  */
 async function answer(deps: HandlerDeps, question: Message, replies: Reply[]): Promise<void> {
   const inGroup = question.chat.type !== "private";
-  const extras: SendExtras = inGroup ? { reply_parameters: { message_id: question.message_id, allow_sending_without_reply: true } } : {};
+  const extras: SendExtras = inGroup
+    ? { reply_parameters: { message_id: question.message_id, allow_sending_without_reply: true } }
+    : {};
   const topic = topicOf(question);
   if (topic !== undefined) extras.message_thread_id = topic;
   for (const reply of replies) {
@@ -58,13 +70,23 @@ async function deliver(deps: HandlerDeps, chatId: number, reply: Reply, extras: 
   } catch (err) {
     const failure = toSendError(err);
     if (failure.failure === "topic_gone" && extras.message_thread_id !== undefined) {
-      const removed = await deps.core.chatGone({ platform: PLATFORM, chatId: String(chatId), threadId: String(extras.message_thread_id) });
-      deps.log.info({ chatId, threadId: extras.message_thread_id, removed, reason: failure.message }, "telegram topic gone; unsubscribed it");
+      const removed = await deps.core.chatGone({
+        platform: PLATFORM,
+        chatId: String(chatId),
+        threadId: String(extras.message_thread_id),
+      });
+      deps.log.info(
+        { chatId, threadId: extras.message_thread_id, removed, reason: failure.message },
+        "telegram topic gone; unsubscribed it",
+      );
     } else if (failure.failure === "gone") {
       const removed = await deps.core.chatGone({ platform: PLATFORM, chatId: String(chatId) });
       deps.log.info({ chatId, removed, reason: failure.message }, "telegram chat gone; unsubscribed");
     } else {
-      deps.log.warn({ chatId, kind: reply.kind, failure: failure.failure, reason: describeError(err) }, "telegram reply failed");
+      deps.log.warn(
+        { chatId, kind: reply.kind, failure: failure.failure, reason: describeError(err) },
+        "telegram reply failed",
+      );
     }
     return false;
   }

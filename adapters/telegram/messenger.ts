@@ -20,7 +20,9 @@ export class Messenger {
   async send(chatId: number | string, reply: Reply, extras: SendExtras = {}): Promise<void> {
     const rendered = render(reply, this.pager.forChat(chatId));
     if (rendered.kind === "photo") {
-      await this.photos.send(this.api, chatId, rendered, extras, (id, message, ex) => this.sendMessage(id, message, ex));
+      await this.photos.send(this.api, chatId, rendered, extras, (id, message, ex) =>
+        this.sendMessage(id, message, ex),
+      );
     } else {
       await this.sendMessage(chatId, rendered, extras);
     }

@@ -62,7 +62,13 @@ export class PhotoUploader {
   constructor(private readonly deps: PhotoDeps) {}
 
   /** Send `photo` to a chat; sends `photo.fallback` as text when the image cannot be fetched. */
-  async send(api: Api, chatId: number | string, photo: RenderedPhoto, extras: SendExtras, sendText: TextSend): Promise<void> {
+  async send(
+    api: Api,
+    chatId: number | string,
+    photo: RenderedPhoto,
+    extras: SendExtras,
+    sendText: TextSend,
+  ): Promise<void> {
     const stored = await this.storedFileId(photo.url);
     // Looked at after the store answered: another send may have uploaded the image meanwhile. With no upload
     // in flight there is no await between this look and registering ours below, so concurrent sends upload once.
@@ -110,12 +116,23 @@ export class PhotoUploader {
     }
   }
 
-  private async upload(api: Api, chatId: number | string, photo: RenderedPhoto, extras: SendExtras, sendText: TextSend): Promise<string | undefined> {
+  private async upload(
+    api: Api,
+    chatId: number | string,
+    photo: RenderedPhoto,
+    extras: SendExtras,
+    sendText: TextSend,
+  ): Promise<string | undefined> {
     let image: Downloaded;
     try {
-      image = await (this.deps.images ? this.deps.images.get(photo.url) : (this.deps.download ?? downloadImage)(photo.url));
+      image = await (this.deps.images
+        ? this.deps.images.get(photo.url)
+        : (this.deps.download ?? downloadImage)(photo.url));
     } catch (err) {
-      this.deps.log.warn({ url: photo.url, reason: describeError(err) }, "telegram photo unavailable; sending text instead");
+      this.deps.log.warn(
+        { url: photo.url, reason: describeError(err) },
+        "telegram photo unavailable; sending text instead",
+      );
       await sendText(chatId, photo.fallback, extras);
       return undefined;
     }
@@ -127,7 +144,13 @@ export class PhotoUploader {
   }
 
   /** Send by file_id; false when Telegram no longer knows the id (then it is forgotten). */
-  private async sendById(api: Api, chatId: number | string, fileId: string, photo: RenderedPhoto, extras: SendExtras): Promise<boolean> {
+  private async sendById(
+    api: Api,
+    chatId: number | string,
+    fileId: string,
+    photo: RenderedPhoto,
+    extras: SendExtras,
+  ): Promise<boolean> {
     try {
       await api.sendPhoto(chatId, fileId, options(photo, extras));
       return true;
@@ -154,6 +177,9 @@ export class PhotoUploader {
   }
 }
 
-function options(photo: RenderedPhoto, extras: SendExtras): { caption: string; parse_mode: "HTML"; reply_markup?: InlineKeyboardMarkup } & SendExtras {
+function options(
+  photo: RenderedPhoto,
+  extras: SendExtras,
+): { caption: string; parse_mode: "HTML"; reply_markup?: InlineKeyboardMarkup } & SendExtras {
   return { caption: photo.caption, parse_mode: "HTML", reply_markup: photo.keyboard, ...extras };
 }

@@ -11,4 +11,9 @@ export interface Receiver {
 }
 
 /** The updates the bot asks Telegram for; edits, channel posts and reactions are never sent. */
-export const ALLOWED_UPDATES: ReadonlyArray<Exclude<keyof Update, "update_id">> = ["message", "callback_query", "inline_query", "my_chat_member"];
+export const ALLOWED_UPDATES: ReadonlyArray<Exclude<keyof Update, "update_id">> = [
+  "message",
+  "callback_query",
+  "inline_query",
+  "my_chat_member",
+];

@@ -75,7 +75,10 @@ function renderArticleList(reply: ArticlesReply, pager: PageLinks): RenderedMess
   const start = reply.page?.offset ?? 0;
   const cards = reply.articles.map((a, i) => ({ a, n: start + i + 1, title: truncate(a.title, MAX_TITLE) }));
   // Whatever the headers take, the bodies share the rest of the 4096 characters.
-  const fixed = heading.length + footer.length + cards.reduce((sum, c) => sum + headerText(c.n, c.title, byline(c.a)).length + 3, 4);
+  const fixed =
+    heading.length +
+    footer.length +
+    cards.reduce((sum, c) => sum + headerText(c.n, c.title, byline(c.a)).length + 3, 4);
   const bodyMax = Math.max(0, Math.min(MAX_BODY, Math.floor((LIMITS.text - fixed) / Math.max(1, cards.length))));
   const blocks = [`<b>${escapeHtml(heading)}</b>`, ...cards.map((c) => cardHtml(c.a, c.n, c.title, bodyMax))];
   if (footer) blocks.push(escapeHtml(footer));
@@ -126,7 +129,8 @@ function keyboard(reply: ArticlesReply, pager: PageLinks): InlineKeyboardMarkup 
     return [{ text: reply.articles.length === 1 ? t.openArticle : t.openNth(start + i + 1), url }];
   });
   const rows: InlineKeyboardButton[][] = [];
-  for (let i = 0; i < opens.length && i < LIMITS.buttons - 2; i += URL_BUTTONS_PER_ROW) rows.push(opens.slice(i, i + URL_BUTTONS_PER_ROW));
+  for (let i = 0; i < opens.length && i < LIMITS.buttons - 2; i += URL_BUTTONS_PER_ROW)
+    rows.push(opens.slice(i, i + URL_BUTTONS_PER_ROW));
   const paging = pageButtons(reply, pager);
   if (paging.length > 0) rows.push(paging);
   return rows.length > 0 ? { inline_keyboard: rows } : undefined;
@@ -136,7 +140,8 @@ function pageButtons(reply: ArticlesReply, pager: PageLinks): InlineKeyboardButt
   const page = reply.page;
   if (!page) return [];
   const buttons: InlineKeyboardButton[] = [];
-  if (page.offset > 0) buttons.push({ text: t.prevPage, callback_data: pager.data(page.query, Math.max(0, page.offset - page.pageSize)) });
+  if (page.offset > 0)
+    buttons.push({ text: t.prevPage, callback_data: pager.data(page.query, Math.max(0, page.offset - page.pageSize)) });
   if (page.offset + reply.articles.length < page.total) {
     buttons.push({ text: t.nextPage, callback_data: pager.data(page.query, page.offset + reply.articles.length) });
   }
@@ -149,7 +154,11 @@ export const COMMAND_DATA = "c:";
 /** A text reply's command buttons as an inline keyboard; buttons whose command does not fit 64 bytes are left out. */
 function commandKeyboard(rows: TextReply["buttons"]): InlineKeyboardMarkup | undefined {
   const keyboard = (rows ?? [])
-    .map((row) => row.filter((b) => Buffer.byteLength(COMMAND_DATA + b.command) <= 64).map((b) => ({ text: truncate(b.text, 60), callback_data: COMMAND_DATA + b.command })))
+    .map((row) =>
+      row
+        .filter((b) => Buffer.byteLength(COMMAND_DATA + b.command) <= 64)
+        .map((b) => ({ text: truncate(b.text, 60), callback_data: COMMAND_DATA + b.command })),
+    )
     .filter((row) => row.length > 0);
   return keyboard.length > 0 ? { inline_keyboard: keyboard } : undefined;
 }

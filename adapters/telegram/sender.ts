@@ -25,7 +25,11 @@ export class TelegramSender implements Sender {
 
   async send(chatId: string, reply: Reply, to?: SendTarget): Promise<void> {
     try {
-      await this.messenger.send(chatId, reply, to?.threadId === undefined ? {} : { message_thread_id: Number(to.threadId) });
+      await this.messenger.send(
+        chatId,
+        reply,
+        to?.threadId === undefined ? {} : { message_thread_id: Number(to.threadId) },
+      );
     } catch (err) {
       throw toSendError(err);
     }
@@ -59,7 +63,15 @@ export interface TelegramSenderOptions {
 export function createTelegramSender(options: TelegramSenderOptions): TelegramSender {
   const log = options.log.child({ component: "telegram-sender" });
   const api = pushApi(options.token, clientOptions(options.apiRoot), log, options.timeouts);
-  const photos = options.photos ?? new PhotoUploader({ kv: options.kv, log, botId: botIdOf(options.token), images: options.images, uploadPatienceMs: options.uploadPatienceMs });
+  const photos =
+    options.photos ??
+    new PhotoUploader({
+      kv: options.kv,
+      log,
+      botId: botIdOf(options.token),
+      images: options.images,
+      uploadPatienceMs: options.uploadPatienceMs,
+    });
   return new TelegramSender(new Messenger(api, options.pager ?? new Pager(), photos));
 }
 

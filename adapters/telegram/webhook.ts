@@ -42,7 +42,11 @@ export class Webhook implements Receiver {
 
   async start(): Promise<void> {
     const secret = webhookSecret(this.token);
-    const handle = webhookCallback(this.bot, "http", { secretToken: secret, onTimeout: "return", timeoutMilliseconds: 10_000 });
+    const handle = webhookCallback(this.bot, "http", {
+      secretToken: secret,
+      onTimeout: "return",
+      timeoutMilliseconds: 10_000,
+    });
     const path = new URL(this.settings.url).pathname;
     const server = createServer((req, res) => {
       if (req.method !== "POST" || req.url?.split("?")[0] !== path) return void res.writeHead(404).end();
@@ -104,7 +108,11 @@ async function readCapped(req: IncomingMessage, res: ServerResponse): Promise<Bu
 
 /** A request whose body was already read, for grammY's handler (it reads `headers` and the body's events). */
 function replay(req: IncomingMessage, body: Buffer): IncomingMessage {
-  return Object.assign(Readable.from([body]), { headers: req.headers, method: req.method, url: req.url }) as unknown as IncomingMessage;
+  return Object.assign(Readable.from([body]), {
+    headers: req.headers,
+    method: req.method,
+    url: req.url,
+  }) as unknown as IncomingMessage;
 }
 
 /** The webhook's secret_token: stable per bot, reveals nothing of the token, only [0-9a-f]. */

@@ -57,7 +57,8 @@ export class WechatAdapter implements Adapter {
   private online = false;
   private startedAt = new Date(0);
   /** What `/healthz` shows about the WeChat session. */
-  private session: { lastLoginAt?: Date; lastLogoutAt?: Date; logoutReason?: string; qrUrl?: string; qrCode?: string } = {};
+  private session: { lastLoginAt?: Date; lastLogoutAt?: Date; logoutReason?: string; qrUrl?: string; qrCode?: string } =
+    {};
   /** Logins, logouts and QR codes shown, newest last (the web console's history). */
   private history: SessionEvent[] = [];
   private stopping = false;
@@ -103,7 +104,9 @@ export class WechatAdapter implements Adapter {
         this.online = isOnline;
         this.queue.setOnline(isOnline);
         const now = this.clock.now();
-        this.session = isOnline ? { ...this.session, lastLoginAt: now, qrUrl: undefined, qrCode: undefined, logoutReason: undefined } : { ...this.session, lastLogoutAt: now, logoutReason: reason };
+        this.session = isOnline
+          ? { ...this.session, lastLoginAt: now, qrUrl: undefined, qrCode: undefined, logoutReason: undefined }
+          : { ...this.session, lastLogoutAt: now, logoutReason: reason };
         this.remember(isOnline ? "login" : "logout", reason);
       },
       qr: (url, value) => {
@@ -114,7 +117,10 @@ export class WechatAdapter implements Adapter {
       },
     });
     this.wechaty.on("message", (msg) => this.receive(msg));
-    this.log.info({ puppet: typeof this.options.puppet === "object" ? "injected" : this.wechat.puppet }, "starting wechaty");
+    this.log.info(
+      { puppet: typeof this.options.puppet === "object" ? "injected" : this.wechat.puppet },
+      "starting wechaty",
+    );
     await this.wechaty.start();
   }
 
@@ -158,7 +164,8 @@ export class WechatAdapter implements Adapter {
     try {
       const context: ReadContext = { startedAt: this.startedAt };
       const read = await withDeadline(readMessage(msg, context), READ_TIMEOUT_MS, "reading a message");
-      if ("ignored" in read) return void this.log.debug({ messageId: msg.id, reason: read.ignored }, "wechat message ignored");
+      if ("ignored" in read)
+        return void this.log.debug({ messageId: msg.id, reason: read.ignored }, "wechat message ignored");
       read.incoming.receivedAt = receivedAt;
       await this.reply(read);
     } catch (err) {
@@ -172,7 +179,10 @@ export class WechatAdapter implements Adapter {
       const messages = await this.render(reply, mention);
       // Not awaited: the answer is on its way once queued; the queue logs what fails.
       this.queue.enqueue(incoming.chatId, messages).catch(() => {});
-      this.log.debug({ chatId: incoming.chatId, messages: messages.length, queued: this.queue.size }, "wechat reply queued");
+      this.log.debug(
+        { chatId: incoming.chatId, messages: messages.length, queued: this.queue.size },
+        "wechat reply queued",
+      );
     }
   }
 
@@ -185,8 +195,12 @@ export class WechatAdapter implements Adapter {
     const drainMs = this.options.drainMs ?? 5_000;
     const deadline = Date.now() + drainMs;
     // An answer stuck on the puppet (a member lookup) must not hold the shutdown past the drain.
-    await withDeadline(this.lanes.idle(), drainMs, "finishing answers").catch(() => this.log.warn("wechat answers still being prepared at shutdown were dropped"));
+    await withDeadline(this.lanes.idle(), drainMs, "finishing answers").catch(() =>
+      this.log.warn("wechat answers still being prepared at shutdown were dropped"),
+    );
     await this.queue.close(Math.max(0, deadline - Date.now()));
-    await withDeadline(this.wechaty.stop(), STOP_TIMEOUT_MS, "stopping wechaty").catch((err: Error) => this.log.warn({ err: err.message }, "wechaty did not stop cleanly"));
+    await withDeadline(this.wechaty.stop(), STOP_TIMEOUT_MS, "stopping wechaty").catch((err: Error) =>
+      this.log.warn({ err: err.message }, "wechaty did not stop cleanly"),
+    );
   }
 }

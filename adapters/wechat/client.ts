@@ -49,7 +49,8 @@ export function watchLifecycle(wechaty: Wechaty, hooks: LifecycleHooks): void {
   let logins = 0;
   wechaty.on("scan", (qrcode, status) => {
     const state = ScanStatus[status] ?? String(status);
-    if (status !== ScanStatus.Waiting && status !== ScanStatus.Timeout) return void log.info({ status: state }, "wechat login scan");
+    if (status !== ScanStatus.Waiting && status !== ScanStatus.Timeout)
+      return void log.info({ status: state }, "wechat login scan");
     qrcodeTerminal.generate(qrcode, { small: true }, (art) => hooks.qrOutput.write(`${art}\n`));
     const url = qrcodeValueToImageUrl(qrcode);
     log.info({ status: state, url }, "scan the QR code with the bot's WeChat account to log in");
@@ -61,7 +62,10 @@ export function watchLifecycle(wechaty: Wechaty, hooks: LifecycleHooks): void {
     hooks.online(true);
   });
   wechaty.on("logout", (user, reason) => {
-    log.warn({ user: user.name(), id: user.id, reason }, "wechat logged out; replies wait in the queue until the next login");
+    log.warn(
+      { user: user.name(), id: user.id, reason },
+      "wechat logged out; replies wait in the queue until the next login",
+    );
     hooks.online(false, reason);
   });
   const logError = throttled(hooks);

@@ -46,6 +46,10 @@ export function wechatConfig(env: Env): WechatConfig | undefined {
     puppet: e.WECHATY_PUPPET,
     puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN,
     name: e.WECHATY_NAME,
-    pacing: { intervalMs: e.WECHAT_SEND_INTERVAL_MS, jitterMs: e.WECHAT_SEND_JITTER_MS, perChatPerMinute: e.WECHAT_ROOM_MAX_PER_MINUTE },
+    pacing: {
+      intervalMs: e.WECHAT_SEND_INTERVAL_MS,
+      jitterMs: e.WECHAT_SEND_JITTER_MS,
+      perChatPerMinute: e.WECHAT_ROOM_MAX_PER_MINUTE,
+    },
   };
 }

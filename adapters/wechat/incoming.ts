@@ -31,17 +31,20 @@ export async function readMessage(msg: Message, ctx: ReadContext): Promise<Addre
   if (msg.self()) return { ignored: "own message" };
   if (msg.type() !== types.Message.Text) return { ignored: "not text" };
   // WeChat timestamps may have whole-second precision: compare whole seconds.
-  if (msg.date().getTime() < Math.floor(ctx.startedAt.getTime() / 1000) * 1000) return { ignored: "older than start-up" };
+  if (msg.date().getTime() < Math.floor(ctx.startedAt.getTime() / 1000) * 1000)
+    return { ignored: "older than start-up" };
   const talker = msg.talker();
   if (talker.type() === types.Contact.Official) return { ignored: "official account" };
   const base = { platform: PLATFORM, userId: talker.id, text: msg.text() ?? "" };
   const room = msg.room();
-  if (!room) return { incoming: { ...base, chatId: talker.id, isGroup: false, mentioned: false, userName: talker.name() } };
+  if (!room)
+    return { incoming: { ...base, chatId: talker.id, isGroup: false, mentioned: false, userName: talker.name() } };
   const name = (await room.alias(talker)) || talker.name();
   const { mentioned, text } = await roomText(msg);
   // Asked only when a command needs a room admin: then a talker the cached room data calls a member is looked up
   // again (one puppet call, bounded); bot admins (ADMIN_IDS) are the core's to recognise.
-  const isGroupAdmin = async () => (await withDeadline(roomRole(room, talker.id, true), ROLE_TIMEOUT_MS, "checking a room admin")) !== "member";
+  const isGroupAdmin = async () =>
+    (await withDeadline(roomRole(room, talker.id, true), ROLE_TIMEOUT_MS, "checking a room admin")) !== "member";
   return {
     incoming: { ...base, chatId: room.id, isGroup: true, mentioned, text, isGroupAdmin, userName: name },
     mention: { id: talker.id, name },

@@ -70,7 +70,15 @@ export function loginConsoleBlock(status: PlatformStatus): ConsoleBlock {
       : {}),
     ...(pendingQr ? { qr: { code: s.qrCode!, prompt: words.scanToLogin, alt: words.qrAlt } } : {}),
     ...(history.length
-      ? { history: { title: words.sessionHistory, events: history.map((h) => ({ at: h.at, text: `${words.sessionEvent[h.event] ?? h.event}${h.reason ? `（${h.reason}）` : ""}` })) } }
+      ? {
+          history: {
+            title: words.sessionHistory,
+            events: history.map((h) => ({
+              at: h.at,
+              text: `${words.sessionEvent[h.event] ?? h.event}${h.reason ? `（${h.reason}）` : ""}`,
+            })),
+          },
+        }
       : {}),
   };
 }

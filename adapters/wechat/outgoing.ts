@@ -56,7 +56,10 @@ export class Transport {
     } catch (err) {
       if (!isUnsupported(err)) throw err;
       this.cardsUnsupported = true;
-      this.log.warn({ err: messageOf(err) }, "this puppet cannot send link cards; sending articles as text from now on");
+      this.log.warn(
+        { err: messageOf(err) },
+        "this puppet cannot send link cards; sending articles as text from now on",
+      );
       return false;
     }
   }

@@ -83,7 +83,10 @@ export class OutgoingQueue {
     if (this.closed) return Promise.reject(new SendError("unsent", "the WeChat adapter is stopping"));
     const queued = this.jobs.filter((j) => j.chatId === chatId).length;
     if (queued + messages.length > (this.options.maxQueuedPerChat ?? 20)) {
-      this.options.log.warn({ chatId, queued, refused: messages.length }, "wechat queue of this chat is full; reply dropped");
+      this.options.log.warn(
+        { chatId, queued, refused: messages.length },
+        "wechat queue of this chat is full; reply dropped",
+      );
       return Promise.reject(new SendError("rate_limited", "too many messages queued for this chat", MINUTE_MS));
     }
     let sent = 0;
@@ -91,7 +94,15 @@ export class OutgoingQueue {
       (message) =>
         new Promise<void>((resolve, reject) => {
           const delivered = () => (sent++, resolve());
-          this.jobs.push({ chatId, message, attempts: 0, maxAttempts: options.maxAttempts ?? Infinity, notBefore: 0, resolve: delivered, reject });
+          this.jobs.push({
+            chatId,
+            message,
+            attempts: 0,
+            maxAttempts: options.maxAttempts ?? Infinity,
+            notBefore: 0,
+            resolve: delivered,
+            reject,
+          });
         }),
     );
     this.pump();
@@ -99,7 +110,9 @@ export class OutgoingQueue {
       () => undefined,
       (err: SendError) => {
         // Half a reply did go out: sending it again would repeat that half.
-        throw err.failure === "unsent" && sent > 0 ? new SendError("transient", `${err.message} (part of the reply was sent)`) : err;
+        throw err.failure === "unsent" && sent > 0
+          ? new SendError("transient", `${err.message} (part of the reply was sent)`)
+          : err;
       },
     );
   }
@@ -127,7 +140,8 @@ export class OutgoingQueue {
     const dropped = this.jobs.filter((j) => j !== this.current);
     this.jobs.splice(0, this.jobs.length, ...(this.current ? [this.current] : []));
     for (const job of dropped) job.reject(new SendError("unsent", "the WeChat adapter stopped before sending"));
-    if (dropped.length > 0) this.options.log.warn({ dropped: dropped.length }, "wechat adapter stopped with messages still queued");
+    if (dropped.length > 0)
+      this.options.log.warn({ dropped: dropped.length }, "wechat adapter stopped with messages still queued");
     return dropped.length;
   }
 

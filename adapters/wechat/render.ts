@@ -51,7 +51,9 @@ function renderArticles(reply: ArticlesReply, ctx: RenderContext): Outgoing[] {
   // with the sentence that matched, the first one by title only because its card follows.
   if (reply.articles.length > 1 || !withCard) {
     const start = reply.page?.offset ?? 0;
-    reply.articles.forEach((a, i) => lines.push(i === 0 && withCard ? heading(a, start + 1) : listItem(a, start + i + 1)));
+    reply.articles.forEach((a, i) =>
+      lines.push(i === 0 && withCard ? heading(a, start + 1) : listItem(a, start + i + 1)),
+    );
   }
   if (reply.footer) lines.push(reply.footer);
   return withCard ? [text(lines.join("\n"), ctx), card(top)] : [text(lines.join("\n"), ctx)];
@@ -87,7 +89,9 @@ function card(a: ArticleCard): Outgoing {
 }
 
 async function renderImage(reply: ImageReply, ctx: RenderContext): Promise<Outgoing[]> {
-  const source = reply.article ? `${t.zenFrom(reply.article.title)}${reply.article.url ? ` ${reply.article.url}` : ""}` : "";
+  const source = reply.article
+    ? `${t.zenFrom(reply.article.title)}${reply.article.url ? ` ${reply.article.url}` : ""}`
+    : "";
   const caption = text([reply.caption, source].filter(Boolean).join("\n"), ctx);
   try {
     const image = await ctx.image(reply.url);

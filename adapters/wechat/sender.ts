@@ -64,7 +64,8 @@ export class WechatSender implements Sender {
       return await withDeadline(payload, LOOKUP_TIMEOUT_MS, `looking up ${chatId}`);
     } catch (err) {
       const message = messageOf(err);
-      if (!(err instanceof TimeoutError) && UNKNOWN_ID.test(message)) throw new SendError("gone", `unknown chat ${chatId}: ${message}`);
+      if (!(err instanceof TimeoutError) && UNKNOWN_ID.test(message))
+        throw new SendError("gone", `unknown chat ${chatId}: ${message}`);
       // Nothing was sent yet: the lookup comes before the message.
       throw new SendError("unsent", `looking up ${chatId} failed: ${message}`);
     }

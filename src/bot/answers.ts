@@ -108,7 +108,9 @@ export class Answers {
       page: { query: q, offset, total: result.total, pageSize },
       ...links(view),
     };
-    const footer = [remaining > 0 ? t.more(remaining) : "", result.tentative ? t.perhapsHint : ""].filter(Boolean).join("\n");
+    const footer = [remaining > 0 ? t.more(remaining) : "", result.tentative ? t.perhapsHint : ""]
+      .filter(Boolean)
+      .join("\n");
     return footer ? { ...reply, footer } : reply;
   }
 
@@ -123,7 +125,9 @@ export class Answers {
     const { result, heading, library } = this.find(this.scope(clip(query)), 0, limit, options.accounts);
     if (nothingFound(result)) return { heading, tentative: false, total: 0, articles: [] };
     const many = showsAccounts(library);
-    const articles = result.hits.map((h) => (options.passages ? hitCard(h, result.query, library.body(h.article.id), many) : toCard(h.article, many)));
+    const articles = result.hits.map((h) =>
+      options.passages ? hitCard(h, result.query, library.body(h.article.id), many) : toCard(h.article, many),
+    );
     return { heading, tentative: result.tentative, total: result.total, articles };
   }
 
@@ -151,9 +155,16 @@ export class Answers {
     } else {
       const scope = this.scope(q);
       const result = index.search(scope.query, { offset, limit, ...within(scope.scope) });
-      found = nothingFound(result) ? { total: 0, articles: [] } : { total: result.total, articles: result.hits.map((h) => toCard(h.article, many)) };
+      found = nothingFound(result)
+        ? { total: 0, articles: [] }
+        : { total: result.total, articles: result.hits.map((h) => toCard(h.article, many)) };
     }
-    return { kind: "articles", heading: "", articles: found.articles, page: { query: q, offset, pageSize: limit, total: found.total } };
+    return {
+      kind: "articles",
+      heading: "",
+      articles: found.articles,
+      page: { query: q, offset, pageSize: limit, total: found.total },
+    };
   }
 
   /** The most recent articles. */
@@ -161,7 +172,12 @@ export class Answers {
     const { library } = this.deps.library();
     const articles = library.latest(n);
     if (articles.length === 0) return { kind: "text", text: t.emptyLibrary };
-    return { kind: "articles", heading: t.latest(articles.length), articles: articles.map((a) => toCard(a, showsAccounts(library))), ...links(view) };
+    return {
+      kind: "articles",
+      heading: t.latest(articles.length),
+      articles: articles.map((a) => toCard(a, showsAccounts(library))),
+      ...links(view),
+    };
   }
 
   /** One random article. */
@@ -192,14 +208,28 @@ export class Answers {
     const articles = library.latest(n, (a) => (who.account ? a.account === who.account : a.author === who.author));
     if (articles.length === 0) return { kind: "text", text: t.emptyLibrary };
     const cards = articles.map((a) => toCard(a, showsAccounts(library)));
-    return { kind: "articles", heading: t.latestOf((who.account ? `「${who.account}」` : who.author)!, articles.length), articles: cards, ...links(view) };
+    return {
+      kind: "articles",
+      heading: t.latestOf((who.account ? `「${who.account}」` : who.author)!, articles.length),
+      articles: cards,
+      ...links(view),
+    };
   }
 
   /** One search as the chat reads it, with the heading the chat would put over its results (or its 没有找到 sentence). */
-  private find(scope: Scoped, offset: number, limit: number, accounts?: readonly string[]): { result: SearchResult; heading: string; library: Library } {
+  private find(
+    scope: Scoped,
+    offset: number,
+    limit: number,
+    accounts?: readonly string[],
+  ): { result: SearchResult; heading: string; library: Library } {
     const { index, library } = this.deps.library();
     const result = index.search(scope.query, { offset, limit, ...within(scope.scope, accounts) });
-    const heading = nothingFound(result) ? t.notFound(result.query.phrases) : result.tentative ? t.perhaps : t.found(result.query.phrases.join(" "), result.total, scope.scope?.label);
+    const heading = nothingFound(result)
+      ? t.notFound(result.query.phrases)
+      : result.tentative
+        ? t.perhaps
+        : t.found(result.query.phrases.join(" "), result.total, scope.scope?.label);
     return { result, heading, library };
   }
 
@@ -218,7 +248,10 @@ export class Answers {
 }
 
 /** The search's filters: the accounts or author the reader named, within a group's accounts (both must hold). */
-function within(scope: SearchScope | undefined, groupAccounts?: readonly string[]): { accounts?: readonly string[]; author?: string } {
+function within(
+  scope: SearchScope | undefined,
+  groupAccounts?: readonly string[],
+): { accounts?: readonly string[]; author?: string } {
   const named = scope?.accounts;
   const accounts = named && groupAccounts ? named.filter((a) => groupAccounts.includes(a)) : (named ?? groupAccounts);
   return { ...(accounts && { accounts }), ...(scope?.author && { author: scope.author }) };

@@ -20,7 +20,12 @@ export interface ChannelDeps {
  * administers it (`msg.channel`, checked by the adapter with the
  * platform's API); anything else is refused with what to fix.
  */
-export async function subscribeChannel(deps: ChannelDeps, msg: Incoming, ref: string, timeArg?: string): Promise<Reply> {
+export async function subscribeChannel(
+  deps: ChannelDeps,
+  msg: Incoming,
+  ref: string,
+  timeArg?: string,
+): Promise<Reply> {
   const refused = refusal(msg, ref);
   if (refused) return refused;
   const check = msg.channel as Extract<ChannelCheck, { status: "checked" }>;

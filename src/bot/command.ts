@@ -97,11 +97,13 @@ export class CommandTable {
       this.byName.set(spec.name, spec);
       for (const alias of spec.aliases) {
         const key = alias.toLowerCase();
-        if (this.byAlias.has(key)) throw new Error(`alias ${alias} calls both ${this.byAlias.get(key)!.name} and ${spec.name}`);
+        if (this.byAlias.has(key))
+          throw new Error(`alias ${alias} calls both ${this.byAlias.get(key)!.name} and ${spec.name}`);
         this.byAlias.set(key, spec);
       }
       for (const command of Object.keys(spec.menu ?? {})) {
-        if (!spec.aliases.includes(`/${command}`)) throw new Error(`menu entry /${command} is not an alias of ${spec.name}`);
+        if (!spec.aliases.includes(`/${command}`))
+          throw new Error(`menu entry /${command} is not an alias of ${spec.name}`);
       }
     }
     if (!this.byName.get(fallback)?.args) throw new Error(`the fallback command ${fallback} must take arguments`);
@@ -147,7 +149,13 @@ export class CommandTable {
 
   /** The command menu, in the table's order (the same as 帮助's). */
   menu(): MenuEntry[] {
-    return this.commands.flatMap((c) => Object.entries(c.menu ?? {}).map(([command, description]) => ({ command, description, audience: c.menuFor ?? "everyone" })));
+    return this.commands.flatMap((c) =>
+      Object.entries(c.menu ?? {}).map(([command, description]) => ({
+        command,
+        description,
+        audience: c.menuFor ?? "everyone",
+      })),
+    );
   }
 
   private invoke(spec: AnyCommand, words: string): Invocation {

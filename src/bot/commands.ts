@@ -89,7 +89,10 @@ export function commandTable(s: CommandServices): CommandTable {
         authority: "anyone",
         menu: { latest: t.commandMenu.latest },
         help: () => t.helpLine.latest,
-        run: async ({ msg, request }) => (msg.action?.kind === "list" ? s.answers.list("", msg.action.offset, msg.action.limit) : s.answers.latest(await s.groups.viewOf(request))),
+        run: async ({ msg, request }) =>
+          msg.action?.kind === "list"
+            ? s.answers.list("", msg.action.offset, msg.action.limit)
+            : s.answers.latest(await s.groups.viewOf(request)),
       }),
       defineCommand({
         name: "random",
@@ -107,7 +110,14 @@ export function commandTable(s: CommandServices): CommandTable {
         help: () => t.helpLine.accounts,
         run: () => s.answers.accounts(),
       }),
-      defineCommand({ name: "zen", aliases: ["/zen", "禅定", "今日禅定", "禅定时刻"], authority: "anyone", menu: { zen: t.commandMenu.zen }, help: () => t.helpLine.zen, run: () => s.answers.zen() }),
+      defineCommand({
+        name: "zen",
+        aliases: ["/zen", "禅定", "今日禅定", "禅定时刻"],
+        authority: "anyone",
+        menu: { zen: t.commandMenu.zen },
+        help: () => t.helpLine.zen,
+        run: () => s.answers.zen(),
+      }),
       defineCommand({
         name: "more",
         aliases: ["/more", "更多", "下一页"],
@@ -116,7 +126,9 @@ export function commandTable(s: CommandServices): CommandTable {
         // A paging button names its page; the words ask for the one after the chat's last search.
         run: async ({ msg, request }) => {
           const view = await s.groups.viewOf(request);
-          return msg.action?.kind === "page" ? s.answers.search(msg.action.query, msg.action.offset, msg, view) : s.answers.more(msg, view);
+          return msg.action?.kind === "page"
+            ? s.answers.search(msg.action.query, msg.action.offset, msg, view)
+            : s.answers.more(msg, view);
         },
       }),
       defineCommand<string>({
@@ -128,7 +140,13 @@ export function commandTable(s: CommandServices): CommandTable {
         args: (rest) => rest,
         run: ({ msg, args }) => s.subscriptions.subscribe(msg, args),
       }),
-      defineCommand({ name: "unsubscribe", aliases: UNSUBSCRIBE, authority: "group_admin", menu: { unsubscribe: t.commandMenu.unsubscribe }, run: ({ msg }) => s.subscriptions.unsubscribe(msg) }),
+      defineCommand({
+        name: "unsubscribe",
+        aliases: UNSUBSCRIBE,
+        authority: "group_admin",
+        menu: { unsubscribe: t.commandMenu.unsubscribe },
+        run: ({ msg }) => s.subscriptions.unsubscribe(msg),
+      }),
       defineCommand<string[]>({
         name: "subscribe_news",
         aliases: ["订阅新文章", ...news(SUBSCRIBE)],
@@ -188,7 +206,12 @@ export function commandTable(s: CommandServices): CommandTable {
         args: (rest) => rest,
         run: ({ msg, args, request }) => s.groups.settings(request, args, by(msg)),
       }),
-      defineCommand({ name: "push_now", aliases: ["/push_now"], authority: "bot_admin", run: async () => text(await admin().pushNow()) }),
+      defineCommand({
+        name: "push_now",
+        aliases: ["/push_now"],
+        authority: "bot_admin",
+        run: async () => text(await admin().pushNow()),
+      }),
       defineCommand({
         name: "stats",
         aliases: ["/stats"],

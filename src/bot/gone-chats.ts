@@ -10,7 +10,10 @@ export interface GoneChat {
 }
 
 /** The part of the store that a chat's going and moving changes. */
-type Subscriptions = Pick<Store, "unsubscribe" | "unsubscribeNews" | "unsubscribeTopic" | "getSubscription" | "subscribe">;
+type Subscriptions = Pick<
+  Store,
+  "unsubscribe" | "unsubscribeNews" | "unsubscribeTopic" | "getSubscription" | "subscribe"
+>;
 
 /**
  * "This chat is gone, unsubscribe it", written once for everyone who

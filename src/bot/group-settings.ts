@@ -12,7 +12,9 @@ import { t } from "./strings.ts";
 export type SettingKey = "triggers" | "linkPreview" | "results" | "quietHours" | "accounts" | "pushTime";
 
 /** A valid change: to the group's settings, or to its push time (null: the default). */
-export type SettingChange = { key: Exclude<SettingKey, "pushTime">; change: GroupSettingsChange } | { key: "pushTime"; time: string | null };
+export type SettingChange =
+  | { key: Exclude<SettingKey, "pushTime">; change: GroupSettingsChange }
+  | { key: "pushTime"; time: string | null };
 
 /** What reading and listing settings need to know besides the group. */
 export interface SettingsContext {
@@ -59,7 +61,11 @@ export function settingKey(name: string): SettingKey | undefined {
  * Read 「设置 名称 值」's name and value into a change, or the sentence
  * saying what is wrong. `value` may be several words (a list, a range).
  */
-export function readSetting(name: string, value: string, ctx: SettingsContext): { ok: SettingChange } | { error: string } {
+export function readSetting(
+  name: string,
+  value: string,
+  ctx: SettingsContext,
+): { ok: SettingChange } | { error: string } {
   const key = settingKey(name);
   const v = value.trim();
   if (!key) return { error: t.settingUnknown(name) };
@@ -69,7 +75,8 @@ export function readSetting(name: string, value: string, ctx: SettingsContext): 
     case "triggers": {
       if (reset) return change(key, { triggers: null });
       const triggers = [...new Set(v.split(/[\s,，、]+/).filter(Boolean))];
-      if (triggers.length > MAX_TRIGGERS || triggers.some((x) => [...x].length > MAX_TRIGGER_CHARS)) return { error: t.settingBadTriggers(MAX_TRIGGERS, MAX_TRIGGER_CHARS) };
+      if (triggers.length > MAX_TRIGGERS || triggers.some((x) => [...x].length > MAX_TRIGGER_CHARS))
+        return { error: t.settingBadTriggers(MAX_TRIGGERS, MAX_TRIGGER_CHARS) };
       return change(key, { triggers });
     }
     case "linkPreview": {
@@ -137,16 +144,47 @@ export interface SettingsView {
  * is the group's subscription time: null when subscribed at the default
  * time, undefined when not subscribed.
  */
-export function viewSettings(settings: GroupSettings | undefined, pushTime: string | null | undefined, ctx: SettingsContext, state: string): SettingsView {
+export function viewSettings(
+  settings: GroupSettings | undefined,
+  pushTime: string | null | undefined,
+  ctx: SettingsContext,
+  state: string,
+): SettingsView {
   const s = settings ?? ({} as Partial<GroupSettings>);
   const lines: SettingsView["lines"] = [
-    { key: "triggers", name: "", value: (s.triggers ?? ctx.defaultTriggers).join(" "), isDefault: s.triggers === undefined },
-    { key: "linkPreview", name: "", value: (s.linkPreview ?? ctx.link.byDefault) ? "开" : "关", isDefault: s.linkPreview === undefined },
+    {
+      key: "triggers",
+      name: "",
+      value: (s.triggers ?? ctx.defaultTriggers).join(" "),
+      isDefault: s.triggers === undefined,
+    },
+    {
+      key: "linkPreview",
+      name: "",
+      value: (s.linkPreview ?? ctx.link.byDefault) ? "开" : "关",
+      isDefault: s.linkPreview === undefined,
+    },
     { key: "results", name: "", value: String(s.results ?? ctx.defaultResults), isDefault: s.results === undefined },
-    { key: "quietHours", name: "", value: s.quietHours ? `${s.quietHours.start}-${s.quietHours.end}` : "关", isDefault: s.quietHours === undefined },
+    {
+      key: "quietHours",
+      name: "",
+      value: s.quietHours ? `${s.quietHours.start}-${s.quietHours.end}` : "关",
+      isDefault: s.quietHours === undefined,
+    },
   ];
-  if (ctx.accounts.length > 1) lines.push({ key: "accounts", name: "", value: s.accounts?.join("、") ?? "全部", isDefault: s.accounts === undefined });
-  lines.push({ key: "pushTime", name: "", value: pushTime === undefined ? t.settingNotSubscribed : (pushTime ?? ctx.defaultPushTime), isDefault: pushTime === null });
+  if (ctx.accounts.length > 1)
+    lines.push({
+      key: "accounts",
+      name: "",
+      value: s.accounts?.join("、") ?? "全部",
+      isDefault: s.accounts === undefined,
+    });
+  lines.push({
+    key: "pushTime",
+    name: "",
+    value: pushTime === undefined ? t.settingNotSubscribed : (pushTime ?? ctx.defaultPushTime),
+    isDefault: pushTime === null,
+  });
   for (const line of lines) line.name = displayName(line.key, ctx);
   return { state, lines };
 }
@@ -162,7 +200,10 @@ const MAX_BUTTON_BYTES = 60;
  * that moves the setting to its next value. Triggers and the push time
  * are typed, not cycled.
  */
-export function settingsButtons(view: SettingsView, ctx: SettingsContext): Array<Array<{ text: string; command: string }>> {
+export function settingsButtons(
+  view: SettingsView,
+  ctx: SettingsContext,
+): Array<Array<{ text: string; command: string }>> {
   const rows: Array<Array<{ text: string; command: string }>> = [];
   for (const line of view.lines) {
     const next = nextValue(line, ctx);

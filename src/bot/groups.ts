@@ -4,7 +4,13 @@ import type { Logger } from "../log.ts";
 import type { GroupSettings, Store } from "../store/store.ts";
 import type { GroupPolicyConfig } from "../config.ts";
 import { isServed, mayEnable, policyOf, type GroupRules } from "./group-policy.ts";
-import { readSetting, settingsButtons, viewSettings, type SettingsContext, type SettingsView } from "./group-settings.ts";
+import {
+  readSetting,
+  settingsButtons,
+  viewSettings,
+  type SettingsContext,
+  type SettingsView,
+} from "./group-settings.ts";
 import type { Parsed, Stage } from "./pipeline.ts";
 import type { Platforms } from "./platform.ts";
 import type { Request } from "./request.ts";
@@ -80,7 +86,11 @@ export class Groups {
    * and a direct @mention is told how to switch the bot on. Undefined
    * when the request may go on (a served group, a private chat).
    */
-  async gate(request: Request, command: string | undefined, isAdmin: () => Promise<boolean>): Promise<Reply[] | undefined> {
+  async gate(
+    request: Request,
+    command: string | undefined,
+    isAdmin: () => Promise<boolean>,
+  ): Promise<Reply[] | undefined> {
     if (await this.serves(request)) return undefined;
     const { msg } = request;
     const switching = command === "enable" || command === "disable";
@@ -96,7 +106,8 @@ export class Groups {
     this.groupOnly(msg, t.groupSwitchInGroups);
     if (!mayEnable(this.rules, msg.platform, msg.chatId)) return text(t.groupNotAllowed);
     const settings = await this.settingsOf(request);
-    if (settings?.state === "enabled" || (settings?.state === undefined && (await this.serves(request)))) return text(t.groupAlreadyEnabled);
+    if (settings?.state === "enabled" || (settings?.state === undefined && (await this.serves(request))))
+      return text(t.groupAlreadyEnabled);
     const now = await this.deps.store.updateGroupSettings(msg.platform, msg.chatId, { state: "enabled" }, by);
     this.deps.log.info({ platform: msg.platform, chatId: msg.chatId, by }, "group enabled");
     return text(t.groupEnabled(now.triggers ?? this.deps.triggers));
@@ -132,7 +143,10 @@ export class Groups {
       const now = await this.deps.store.updateGroupSettings(msg.platform, msg.chatId, change.change, by);
       request.groupSettings = Promise.resolve(now);
     }
-    this.deps.log.info({ platform: msg.platform, chatId: msg.chatId, setting: change.key, by }, "group setting changed");
+    this.deps.log.info(
+      { platform: msg.platform, chatId: msg.chatId, setting: change.key, by },
+      "group setting changed",
+    );
     const view = await this.view(request);
     const shown = view.lines.find((l) => l.key === change.key)!;
     const listing = this.listing(msg, view);
@@ -144,7 +158,10 @@ export class Groups {
     const all = await this.deps.store.listGroupSettings();
     return all.map((g) => {
       const served = isServed(this.rules, g.platform, g.chatId, g.state);
-      const parts = [`${g.platform} ${g.chatId}`, served ? t.groupStateEnabled : g.state === "disabled" ? t.groupStateDisabled : t.groupStateOff];
+      const parts = [
+        `${g.platform} ${g.chatId}`,
+        served ? t.groupStateEnabled : g.state === "disabled" ? t.groupStateDisabled : t.groupStateOff,
+      ];
       const said = t.statsGroupSetting;
       if (g.triggers) parts.push(said.triggers(g.triggers));
       if (g.linkPreview !== undefined) parts.push(said.linkPreview(g.linkPreview));
@@ -164,7 +181,10 @@ export class Groups {
 
   private async view(request: Request): Promise<SettingsView> {
     const { msg } = request;
-    const [settings, sub] = await Promise.all([this.settingsOf(request), this.deps.store.getSubscription(msg.platform, msg.chatId)]);
+    const [settings, sub] = await Promise.all([
+      this.settingsOf(request),
+      this.deps.store.getSubscription(msg.platform, msg.chatId),
+    ]);
     const state = isServed(this.rules, msg.platform, msg.chatId, settings?.state)
       ? t.groupStateEnabled
       : settings?.state === "disabled"

@@ -28,7 +28,8 @@ const LATEST =
   /^(?:你|他|她|作者|菜头)?(?:最近|最新|近期|这几天|这两天|近来)?(?:都|又|有)?(?:写|发|更新|出)?(?:了|的|过)?(?:点|些)?(?:什么|啥|哪些)?(?:新)?(?:的)?(?:文章|内容|东西)?(?:吗|呢|没有|没)?$/u;
 /** ...and says something about time or newness (the pattern alone also accepts 「写了什么」). */
 const NEW = /最近|最新|近期|这几天|这两天|近来|新文章|新的|更新/u;
-const RANDOM = /^(?:随便|随机|任意|给我|帮我)?(?:来|看|给|推荐|挑|抽)(?:一|1|几)?(?:篇|个)?(?:文章|看看|吧)?$|^(?:随便|随机)(?:来|看|给|推荐|挑|抽)?(?:一|1)?(?:篇|个)?(?:文章|看看)?(?:吧)?$/u;
+const RANDOM =
+  /^(?:随便|随机|任意|给我|帮我)?(?:来|看|给|推荐|挑|抽)(?:一|1|几)?(?:篇|个)?(?:文章|看看|吧)?$|^(?:随便|随机)(?:来|看|给|推荐|挑|抽)?(?:一|1)?(?:篇|个)?(?:文章|看看)?(?:吧)?$/u;
 /** 「有没有讲X的」「关于X的文章」「写过X吗」: the wrapper, so the heading and the account scope see X alone. */
 const TOPIC = [
   /^(?:有没有|有无|有)(?:一篇|哪篇)?(?:讲|说|写|谈|聊|提到)(?:过)?(.+?)(?:的)?(?:文章|内容|那篇|吗|呢|没有)*$/u,
@@ -80,7 +81,10 @@ export function readIntent(text: string, library: Library): Intent {
     const rest = normalize(scoped.query).replace(END, "");
     const { accounts: only, author } = scoped.scope;
     // Several accounts named by one name (记忆承载, 记忆承载3): the newest of the one that bears it, or else the first.
-    if (rest === "" || isLatest(rest)) return only ? { kind: "latestOf", account: only.includes(scoped.scope.label) ? scoped.scope.label : only[0]! } : { kind: "latestOf", author: author! };
+    if (rest === "" || isLatest(rest))
+      return only
+        ? { kind: "latestOf", account: only.includes(scoped.scope.label) ? scoped.scope.label : only[0]! }
+        : { kind: "latestOf", author: author! };
     if (RANDOM.test(rest)) return { kind: "random" };
   }
   return { kind: "search", query: topicOf(scoped.query), ...(scoped.scope && { scope: scoped.scope }) };

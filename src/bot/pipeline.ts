@@ -42,7 +42,10 @@ export interface Commanded extends Parsed {
  * {@link UserError} to refuse with a sentence; the pipeline's one error
  * boundary turns it into the reply.
  */
-export type Stage<C extends RequestContext = Commanded, D extends C = C> = (ctx: C, next: Next<C, D>) => Promise<Reply[]>;
+export type Stage<C extends RequestContext = Commanded, D extends C = C> = (
+  ctx: C,
+  next: Next<C, D>,
+) => Promise<Reply[]>;
 
 /** Hands the request on: with the context unchanged, `next()`; with new facts, `next(ctx)` typed by them. */
 type Next<C, D> = [C] extends [D] ? (ctx?: D) => Promise<Reply[]> : (ctx: D) => Promise<Reply[]>;
@@ -63,7 +66,8 @@ export function compose(stages: readonly AnyStage[]): (ctx: RequestContext) => P
     if (!stage) return Promise.resolve([]);
     let called = false;
     return stage(ctx, (handed?: RequestContext) => {
-      if (called) return Promise.reject(new Error(`pipeline stage ${i} (${stage.name || "anonymous"}) called next() twice`));
+      if (called)
+        return Promise.reject(new Error(`pipeline stage ${i} (${stage.name || "anonymous"}) called next() twice`));
       called = true;
       return run(handed ?? ctx, i + 1);
     });

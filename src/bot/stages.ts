@@ -19,11 +19,15 @@ import { UserError } from "./user-error.ts";
  * (`?墨荷`; the group's own prefixes when its admins set some). Buttons
  * and inline queries are always for the bot.
  */
-export function addressing(triggersOf: (ctx: RequestContext) => Promise<readonly string[]>, table: CommandTable): Stage<RequestContext, Addressed> {
+export function addressing(
+  triggersOf: (ctx: RequestContext) => Promise<readonly string[]>,
+  table: CommandTable,
+): Stage<RequestContext, Addressed> {
   return async (ctx, next) => {
     const text = ctx.msg.text.trim();
     // In groups only the bot's own slash commands count: WeChat's emoticons are written `/::)`, `/微笑`.
-    if (ctx.msg.action || !ctx.msg.isGroup || ctx.msg.mentioned || table.isSlashCommand(text)) return next(Object.assign(ctx, { text }));
+    if (ctx.msg.action || !ctx.msg.isGroup || ctx.msg.mentioned || table.isSlashCommand(text))
+      return next(Object.assign(ctx, { text }));
     const trigger = (await triggersOf(ctx)).find((tr) => text.startsWith(tr));
     if (trigger === undefined) return [];
     return next(Object.assign(ctx, { text: text.slice(trigger.length).trim() }));
@@ -60,7 +64,10 @@ export function parsing(table: CommandTable): Stage<Addressed, Parsed> {
     const { action } = ctx.msg;
     let command: Invocation | undefined;
     if (action?.kind === "page") command = { spec: table.get("more"), args: undefined };
-    else if (action?.kind === "list") command = action.query ? { spec: table.get("search"), args: action.query } : { spec: table.get("latest"), args: undefined };
+    else if (action?.kind === "list")
+      command = action.query
+        ? { spec: table.get("search"), args: action.query }
+        : { spec: table.get("latest"), args: undefined };
     else if (ctx.text) command = table.parse(ctx.text);
     return next(Object.assign(ctx, { command }));
   };
@@ -92,7 +99,8 @@ export function dispatch(adminIds: readonly string[]): Stage {
       msg,
     } = ctx;
     if (spec.authority === "bot_admin" && !isBotAdmin(msg)) throw new UserError(spec.refusal ?? t.adminOnly);
-    if (spec.authority === "group_admin" && msg.isGroup && !isBotAdmin(msg) && !(await isGroupAdmin(msg))) throw new UserError(spec.refusal ?? t.groupAdminOnly);
+    if (spec.authority === "group_admin" && msg.isGroup && !isBotAdmin(msg) && !(await isGroupAdmin(msg)))
+      throw new UserError(spec.refusal ?? t.groupAdminOnly);
     const replies = await spec.run({ msg, args, request: ctx });
     return Array.isArray(replies) ? replies : [replies];
   };

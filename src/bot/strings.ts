@@ -17,12 +17,16 @@ export const t = {
     subscribeNews: "订阅新文章 / 取消订阅新文章 —— 有新文章时通知（可加关键词，如：订阅新文章 墨荷 AI）",
     groups: "启用 / 停用 / 设置 —— 群管理员在本群打开、关闭机器人，或调整触发词、结果数、免打扰等",
   },
-  found: (query: string, total: number, account?: string) => `${account ? `在「${account}」里` : ""}找到 ${total} 篇与「${clip(query, 40)}」相关的文章：`,
+  found: (query: string, total: number, account?: string) =>
+    `${account ? `在「${account}」里` : ""}找到 ${total} 篇与「${clip(query, 40)}」相关的文章：`,
   more: (remaining: number) => `还有 ${remaining} 篇，发送「更多」查看下一页。`,
   noMorePages: "没有更多结果了。换个关键词试试？",
   noPreviousSearch: "还没有搜索过哦。直接发关键词试试，例如：墨荷",
   notFound: (understood: string[]) =>
-    [understood.length > 0 ? `没有找到与「${clip(understood.join(" "), 40)}」相关的文章。` : "没有找到相关的文章。", "可以试试：换一个更短的关键词，或者发送「最新」「随机」看看。"].join("\n"),
+    [
+      understood.length > 0 ? `没有找到与「${clip(understood.join(" "), 40)}」相关的文章。` : "没有找到相关的文章。",
+      "可以试试：换一个更短的关键词，或者发送「最新」「随机」看看。",
+    ].join("\n"),
   perhaps: "没有完全对得上的，下面几篇可能相关：",
   perhapsHint: "如果都不是，换个说法或者更短的关键词再试试。",
   emptyQuery: "想找什么文章？直接发关键词就好，例如：墨荷。发送「帮助」查看全部用法。",
@@ -64,16 +68,20 @@ export const t = {
   groupAdminOnly: "抱歉，只有群管理员可以更改本群的订阅。",
   // Channels (Telegram): /subscribe_channel in a private chat.
   channelInPrivate: "请在和我的私聊中发送：/subscribe_channel @频道用户名",
-  channelUsage: "用法：/subscribe_channel @频道用户名 [HH:MM]（或频道 ID）。我需要是频道管理员并能发布消息，你也需要是频道管理员。",
+  channelUsage:
+    "用法：/subscribe_channel @频道用户名 [HH:MM]（或频道 ID）。我需要是频道管理员并能发布消息，你也需要是频道管理员。",
   channelUnsupported: "这里不支持频道订阅（仅限 Telegram）。",
   channelNotFound: (ref: string) => `找不到频道「${clip(ref, 40)}」。请确认用户名或 ID，并先把我添加为频道管理员。`,
-  channelBotNotAdmin: (title: string) => `我还不是「${clip(title, 40)}」的管理员，或者没有发布消息的权限。请先在频道设置里把我设为管理员并允许发布消息，然后再试。`,
+  channelBotNotAdmin: (title: string) =>
+    `我还不是「${clip(title, 40)}」的管理员，或者没有发布消息的权限。请先在频道设置里把我设为管理员并允许发布消息，然后再试。`,
   channelSenderNotAdmin: (title: string) => `抱歉，只有「${clip(title, 40)}」的管理员可以为它订阅或退订。`,
-  channelSubscribed: (title: string, time: string) => `已为频道「${clip(title, 40)}」订阅：每天 ${time} 推送禅定时刻，有新文章时也会发到频道。发送 /unsubscribe_channel 加频道名可随时取消。`,
+  channelSubscribed: (title: string, time: string) =>
+    `已为频道「${clip(title, 40)}」订阅：每天 ${time} 推送禅定时刻，有新文章时也会发到频道。发送 /unsubscribe_channel 加频道名可随时取消。`,
   channelUnsubscribed: (title: string) => `已取消频道「${clip(title, 40)}」的推送。`,
   channelNotSubscribed: (title: string) => `频道「${clip(title, 40)}」还没有订阅。`,
   // Groups under their admins' control: 启用/停用 (GROUP_POLICY) and 设置.
-  groupEnabled: (triggers: readonly string[]) => `已在本群启用。群成员 @我 或在消息前加${triggers.map((x) => `「${x}」`).join("或")}即可找文章；群管理员发送「设置」可以调整，发送「停用」可以关闭。`,
+  groupEnabled: (triggers: readonly string[]) =>
+    `已在本群启用。群成员 @我 或在消息前加${triggers.map((x) => `「${x}」`).join("或")}即可找文章；群管理员发送「设置」可以调整，发送「停用」可以关闭。`,
   groupAlreadyEnabled: "本群已经启用了。群管理员发送「设置」可以调整，发送「停用」可以关闭。",
   groupDisabled: "已在本群停用，我会保持安静。群管理员发送「启用」可以重新打开。",
   groupAlreadyDisabled: "本群已经停用了。群管理员发送「启用」可以重新打开。",
@@ -87,7 +95,11 @@ export const t = {
   groupStateDisabled: "已停用",
   groupStateOff: "未启用（群管理员发送「启用」打开）",
   groupStateNotAllowed: "未启用（不在允许名单里）",
-  settingsList: (state: string, lines: ReadonlyArray<{ name: string; value: string; isDefault: boolean }>, buttons: boolean) =>
+  settingsList: (
+    state: string,
+    lines: ReadonlyArray<{ name: string; value: string; isDefault: boolean }>,
+    buttons: boolean,
+  ) =>
     [
       `本群设置（${state}）：`,
       ...lines.map((l) => `· ${l.name}：${clip(l.value, 60)}${l.isDefault ? "（默认）" : ""}`),
@@ -96,14 +108,17 @@ export const t = {
         : "修改请发送「设置 名称 值」，例如：设置 结果数 5、设置 免打扰 22:00-08:00、设置 触发词 ! ？；值写「默认」恢复默认。",
     ].join("\n"),
   settingChanged: (name: string, value: string) => `已更新：${name} → ${clip(value, 60)}`,
-  settingUnknown: (name: string) => `没有「${clip(name, 20)}」这项设置。可以设置：触发词、链接卡片（Telegram：链接预览）、结果数、免打扰、公众号、推送时间。`,
+  settingUnknown: (name: string) =>
+    `没有「${clip(name, 20)}」这项设置。可以设置：触发词、链接卡片（Telegram：链接预览）、结果数、免打扰、公众号、推送时间。`,
   settingNeedsValue: (name: string) => `请写上「${name}」的新值，例如：设置 结果数 5`,
-  settingBadTriggers: (max: number, chars: number) => `触发词最多 ${max} 个，每个不超过 ${chars} 个字，用空格或逗号隔开；「设置 触发词 默认」恢复默认。`,
+  settingBadTriggers: (max: number, chars: number) =>
+    `触发词最多 ${max} 个，每个不超过 ${chars} 个字，用空格或逗号隔开；「设置 触发词 默认」恢复默认。`,
   settingBadSwitch: (name: string) => `「${name}」只能设为「开」或「关」。`,
   settingBadResults: (min: number, max: number) => `结果数要在 ${min} 到 ${max} 之间。`,
   settingBadQuietHours: "免打扰请写成时间段，例如：设置 免打扰 22:00-08:00；「设置 免打扰 关」取消。",
   settingOneAccount: "文章库里只有一个公众号，不需要选择。",
-  settingUnknownAccounts: (unknown: readonly string[], all: readonly string[]) => `没有这些公众号：${unknown.map((a) => `「${clip(a, 20)}」`).join("")}。可选：${all.join("、")}，或「全部」。`,
+  settingUnknownAccounts: (unknown: readonly string[], all: readonly string[]) =>
+    `没有这些公众号：${unknown.map((a) => `「${clip(a, 20)}」`).join("")}。可选：${all.join("、")}，或「全部」。`,
   settingNotSubscribed: "未订阅",
   /** The link setting's name on a platform that declares no name of its own (see `linkPreview` in src/bot/platform.ts). */
   linkCardSetting: "链接卡片",
@@ -123,22 +138,37 @@ export const t = {
   pushDisabled: "推送服务没有启用。",
   slowDown: "消息有点多，请稍等一会儿再问我。",
   /** Alerts to bot admins (ADMIN_IDS) about another platform (a platform may word its own: its `alerts` trait). */
-  alertUnreachable: (platform: string, minutes: number, error: string | undefined) => `⚠️ 已有 ${minutes} 分钟连不上 ${platform}${error ? `（${clip(error, 120)}）` : ""}。其他平台照常服务。`,
+  alertUnreachable: (platform: string, minutes: number, error: string | undefined) =>
+    `⚠️ 已有 ${minutes} 分钟连不上 ${platform}${error ? `（${clip(error, 120)}）` : ""}。其他平台照常服务。`,
   alertBack: (platform: string) => `✅ ${platform} 已恢复连接。`,
   onThisDay: (year: string, title: string, url?: string) => `那年今日（${year}）：《${title}》${url ? ` ${url}` : ""}`,
   /** `uncertain`: chats whose last try timed out; the message may have arrived, so /push_now does not resend it. */
-  pushStarted: (chats: number, uncertain = 0) => `开始推送今日禅定时刻：${chats} 个会话待推送。${pushUncertain(uncertain)}发送 /stats 查看进度。`,
-  pushNothingToDo: (uncertain = 0) => (uncertain > 0 ? `没有需要补发的会话。${pushUncertain(uncertain)}` : "今天的禅定时刻已经推送给所有订阅者了。"),
+  pushStarted: (chats: number, uncertain = 0) =>
+    `开始推送今日禅定时刻：${chats} 个会话待推送。${pushUncertain(uncertain)}发送 /stats 查看进度。`,
+  pushNothingToDo: (uncertain = 0) =>
+    uncertain > 0 ? `没有需要补发的会话。${pushUncertain(uncertain)}` : "今天的禅定时刻已经推送给所有订阅者了。",
   pushBusy: "推送正在进行中，请稍后用 /stats 查看进度。",
   pushNoImage: "还没有禅定时刻的图片，无法推送。",
-  stats: (s: { perPlatform: Array<[string, number]>; day: string; sent: number; failed: number; inFlight: number; next?: { today: boolean; time: string } }) =>
+  stats: (s: {
+    perPlatform: Array<[string, number]>;
+    day: string;
+    sent: number;
+    failed: number;
+    inFlight: number;
+    next?: { today: boolean; time: string };
+  }) =>
     [
       `订阅：${s.perPlatform.length > 0 ? s.perPlatform.map(([p, n]) => `${p} ${n}`).join("，") : "暂无"}`,
       `今日（${s.day}）已推送 ${s.sent}，失败 ${s.failed}，进行中 ${s.inFlight}`,
       `下次推送：${s.next ? `${s.next.today ? "今天" : "明天"} ${s.next.time}` : "暂无"}`,
     ].join("\n"),
-  syncStats: (s: { last?: { at: string; ok: boolean; upToDate: boolean; newArticles: number; listedOnly?: number; error?: string }; lastSuccessAt?: string; running: boolean }) => {
-    if (!s.last) return `同步：${s.running ? "正在进行第一次同步" : "还没有运行过"}${s.lastSuccessAt ? `（上次成功 ${s.lastSuccessAt}）` : ""}`;
+  syncStats: (s: {
+    last?: { at: string; ok: boolean; upToDate: boolean; newArticles: number; listedOnly?: number; error?: string };
+    lastSuccessAt?: string;
+    running: boolean;
+  }) => {
+    if (!s.last)
+      return `同步：${s.running ? "正在进行第一次同步" : "还没有运行过"}${s.lastSuccessAt ? `（上次成功 ${s.lastSuccessAt}）` : ""}`;
     const result = s.last.ok
       ? s.last.upToDate
         ? "成功，没有新内容"

@@ -50,7 +50,13 @@ export class Subscriptions {
     }
     const { store, log } = this.deps;
     const before = await store.getNewsSubscription(msg.platform, msg.chatId);
-    await store.subscribeNews({ platform: msg.platform, chatId: msg.chatId, isGroup: msg.isGroup, keywords, ...topic(msg) });
+    await store.subscribeNews({
+      platform: msg.platform,
+      chatId: msg.chatId,
+      isGroup: msg.isGroup,
+      keywords,
+      ...topic(msg),
+    });
     log.info({ platform: msg.platform, isGroup: msg.isGroup, keywords: keywords.length }, "subscribed to new articles");
     return { kind: "text", text: t.newsSubscribed(keywords, before !== undefined) };
   }

@@ -11,12 +11,18 @@ import { t } from "./strings.ts";
  * when an article appeared on this calendar day in an earlier year.
  * Undefined when the library has no zen images.
  */
-export function zenReply(snapshot: Pick<LibrarySnapshot, "gallery" | "library">, day: string, options: { onThisDay?: boolean } = {}): ImageReply | undefined {
+export function zenReply(
+  snapshot: Pick<LibrarySnapshot, "gallery" | "library">,
+  day: string,
+  options: { onThisDay?: boolean } = {},
+): ImageReply | undefined {
   const image = imageOfDay(snapshot.gallery, day);
   if (!image) return undefined;
   const caption = [t.zenCaption(image.title)];
   if (options.onThisDay) {
-    const past = snapshot.library.onThisDay(day.slice(5), Number(day.slice(0, 4))).find((a) => !isDigest(a) && a.id !== image.article.id);
+    const past = snapshot.library
+      .onThisDay(day.slice(5), Number(day.slice(0, 4)))
+      .find((a) => !isDigest(a) && a.id !== image.article.id);
     if (past) caption.push(t.onThisDay(past.date.slice(0, 4), past.title, past.url));
   }
   return {

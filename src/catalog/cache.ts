@@ -97,19 +97,28 @@ export class LibraryCache {
    * copies them while the caller stats the article files.
    */
   async read(): Promise<CacheRead> {
-    const [meta, index] = await Promise.all([readWhole(path.join(this.dir, "meta.bin")), readWhole(path.join(this.dir, "index.bin"))]);
+    const [meta, index] = await Promise.all([
+      readWhole(path.join(this.dir, "meta.bin")),
+      readWhole(path.join(this.dir, "index.bin")),
+    ]);
     const library = meta && decode("meta.bin", () => decodeLibrary(meta));
     if (library && "damaged" in library) return library;
     const stored = library && index && decode("index.bin", () => deserializeIndex(index));
     if (stored && "damaged" in stored) return { library, damaged: stored.damaged };
     if (!stored || stored.extra.version !== CACHE_VERSION) return { library };
     // A crash between writing index.bin and meta.bin leaves them from two writes.
-    if (stored.extra.generation !== library?.generation) return { library, damaged: "index.bin: written with another meta.bin" };
+    if (stored.extra.generation !== library?.generation)
+      return { library, damaged: "index.bin: written with another meta.bin" };
     return { library, index: stored.index };
   }
 
   /** Persist both parts (each atomically; the index first, so meta.bin never describes a missing index). */
-  async write(library: Library, files: Map<string, ArticleFile>, warnings: LoadProblem[], index: PackedIndex): Promise<void> {
+  async write(
+    library: Library,
+    files: Map<string, ArticleFile>,
+    warnings: LoadProblem[],
+    index: PackedIndex,
+  ): Promise<void> {
     const generation = randomUUID();
     const meta = encodeLibrary(library, files, warnings, generation);
     makePrivateDir(this.dir);
@@ -157,7 +166,12 @@ function decode<T>(file: string, decoder: () => T | undefined): T | { damaged: s
 }
 
 /** `files`: each article's file by article id. */
-function encodeLibrary(library: Library, files: Map<string, ArticleFile>, warnings: LoadProblem[], generation: string): Buffer {
+function encodeLibrary(
+  library: Library,
+  files: Map<string, ArticleFile>,
+  warnings: LoadProblem[],
+  generation: string,
+): Buffer {
   const fileOf = (id: string) => {
     const f = files.get(id);
     if (!f) throw new Error(`no file known for article ${id}`);
@@ -192,16 +206,34 @@ function decodeLibrary(bytes: Buffer): CachedLibrary | undefined {
   const header = JSON.parse(json.toString("utf8")) as Header;
   if (header.version !== CACHE_VERSION) return undefined;
   const count = header.ids.length;
-  const columns = [header.files, header.mtimeMs, header.size, header.dates, header.accounts, header.authors, header.digests, header.listings];
-  if (columns.some((c) => c.length !== count)) throw new DamagedFile(`header: columns of other lengths than its ${count} articles`);
-  if (offsets.length !== (count + 1) * 4) throw new DamagedFile(`offsets: ${offsets.length} bytes for ${count} articles`);
+  const columns = [
+    header.files,
+    header.mtimeMs,
+    header.size,
+    header.dates,
+    header.accounts,
+    header.authors,
+    header.digests,
+    header.listings,
+  ];
+  if (columns.some((c) => c.length !== count))
+    throw new DamagedFile(`header: columns of other lengths than its ${count} articles`);
+  if (offsets.length !== (count + 1) * 4)
+    throw new DamagedFile(`offsets: ${offsets.length} bytes for ${count} articles`);
   // Read the offsets with DataView: the bytes read need not be 4-byte aligned in memory.
   const view = new DataView(offsets.buffer, offsets.byteOffset, offsets.length);
   const offset = (row: number) => view.getUint32(row * 4, true);
   // Every article's record is a non-empty slice of the articles section, so showing one never reads past it.
-  for (let row = 0; row < count; row++) if (offset(row + 1) <= offset(row)) throw new DamagedFile(`offsets: article ${row} has no record`);
-  if (offset(0) !== 0 || offset(count) !== metas.length) throw new DamagedFile(`offsets: the records do not fill the articles section`);
-  const files = new Map(header.files.map((file, row) => [file ?? `${header.ids[row]}.md`, { mtimeMs: header.mtimeMs[row]!, size: header.size[row]!, row }] as const));
+  for (let row = 0; row < count; row++)
+    if (offset(row + 1) <= offset(row)) throw new DamagedFile(`offsets: article ${row} has no record`);
+  if (offset(0) !== 0 || offset(count) !== metas.length)
+    throw new DamagedFile(`offsets: the records do not fill the articles section`);
+  const files = new Map(
+    header.files.map(
+      (file, row) =>
+        [file ?? `${header.ids[row]}.md`, { mtimeMs: header.mtimeMs[row]!, size: header.size[row]!, row }] as const,
+    ),
+  );
   const optional = (values: Array<string | null>) => values.map((v) => v ?? undefined);
   return {
     files,

@@ -49,9 +49,14 @@ export async function loadIndexedLibrary(dir: string, options: IndexedLoadOption
   const reading = cache?.read();
   const found = await statFiles(dir, warmSearch);
   const remembered = await reading;
-  if (remembered?.damaged) log?.warn({ dir: cache?.dir, problem: remembered.damaged }, `library cache is damaged (${remembered.damaged}); rebuilding it from the article files`);
+  if (remembered?.damaged)
+    log?.warn(
+      { dir: cache?.dir, problem: remembered.damaged },
+      `library cache is damaged (${remembered.damaged}); rebuilding it from the article files`,
+    );
   // Without the index that goes with the remembered files, their terms are unknown: parse everything.
-  const previous = remembered?.library && remembered.index ? { ...remembered.library, index: remembered.index } : undefined;
+  const previous =
+    remembered?.library && remembered.index ? { ...remembered.library, index: remembered.index } : undefined;
   // Articles are indexed as the parse workers hand them over: their terms are never all held at once.
   const builder = new IndexBuilder();
   const scan = await scanFiles(dir, found, previous?.files ?? new Map(), builder, log, onProgress);
@@ -79,7 +84,10 @@ export async function loadIndexedLibrary(dir: string, options: IndexedLoadOption
   const warnings = findDuplicates(library.articles);
   const kept = new Set([...scan.unchanged.values()].map((e) => previous!.rows.ids[e.row]));
   const packed = previous ? mergeIndex(previous.index, (id) => kept.has(id), builder.finish()) : builder.finish();
-  if (cache) await cache.write(library, files, warnings, packed).catch((err) => log?.warn({ err, dir: cache.dir }, "could not write the library cache"));
+  if (cache)
+    await cache
+      .write(library, files, warnings, packed)
+      .catch((err) => log?.warn({ err, dir: cache.dir }, "could not write the library cache"));
   return { ...counts, library, warnings, index: SearchIndex.fromPacked(library, packed) };
 }
 
@@ -91,7 +99,14 @@ interface Scan {
 }
 
 /** Parse and add to `builder` only the files the cache does not know in this version. */
-async function scanFiles(dir: string, found: readonly Found[], previous: Map<string, FileStamp & { row: number }>, builder: IndexBuilder, log?: Logger, onProgress?: OnProgress): Promise<Scan> {
+async function scanFiles(
+  dir: string,
+  found: readonly Found[],
+  previous: Map<string, FileStamp & { row: number }>,
+  builder: IndexBuilder,
+  log?: Logger,
+  onProgress?: OnProgress,
+): Promise<Scan> {
   const scan: Scan = { unchanged: new Map(), parsed: new Map(), skipped: [] };
   const changed: Array<{ name: string } & FileStamp> = [];
   for (const { name, stamp } of found) {

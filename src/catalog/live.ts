@@ -49,7 +49,12 @@ const LOG_PROGRESS_FROM = 1_000;
  * skipped, and a build of many files every 10 %; `onProgress` is told
  * (about every 1 %) too, e.g. to draw it on the terminal.
  */
-export async function openSnapshot(dir: string, log: Logger, cache: LibraryCache | undefined = LibraryCache.for(dir), onProgress?: OnProgress): Promise<LibrarySnapshot> {
+export async function openSnapshot(
+  dir: string,
+  log: Logger,
+  cache: LibraryCache | undefined = LibraryCache.for(dir),
+  onProgress?: OnProgress,
+): Promise<LibrarySnapshot> {
   const started = performance.now();
   const logged = inSteps(10, (done, total) => log.info({ dir, done, total }, `indexing articles: ${done}/${total}`));
   const progress: OnProgress = (done, total) => {
@@ -64,7 +69,16 @@ export async function openSnapshot(dir: string, log: Logger, cache: LibraryCache
     loadedAt: new Date(),
     problems: { skipped: load.skipped, warnings: load.warnings },
   });
-  log.info({ dir, articles: load.library.size, fromCache: load.cached, parsed: load.parsed, ms: Math.round(performance.now() - started) }, "library ready");
+  log.info(
+    {
+      dir,
+      articles: load.library.size,
+      fromCache: load.cached,
+      parsed: load.parsed,
+      ms: Math.round(performance.now() - started),
+    },
+    "library ready",
+  );
   return snapshot;
 }
 
@@ -111,7 +125,10 @@ export class LiveLibrary {
       const next = await openSnapshot(this.dir, this.log);
       // An emptied directory is far more often a checkout or sync in progress than a wish to serve nothing.
       if (next.library.size === 0 && this.snapshot.library.size > 0) {
-        this.log.error({ dir: this.dir, serving: this.snapshot.library.size }, "library directory has no articles; still serving the previous library");
+        this.log.error(
+          { dir: this.dir, serving: this.snapshot.library.size },
+          "library directory has no articles; still serving the previous library",
+        );
         return;
       }
       const previous = this.snapshot;
@@ -155,6 +172,7 @@ export class LiveLibrary {
 }
 
 function report(load: Pick<IndexedLoad, "skipped" | "warnings">, dir: string, log: Logger): void {
-  for (const p of load.skipped) log.warn({ dir, file: p.file, field: p.field }, `skipped article ${p.file}: ${p.message}`);
+  for (const p of load.skipped)
+    log.warn({ dir, file: p.file, field: p.field }, `skipped article ${p.file}: ${p.message}`);
   for (const p of load.warnings) log.warn({ dir, file: p.file, field: p.field }, `article ${p.file}: ${p.message}`);
 }

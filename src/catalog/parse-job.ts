@@ -21,7 +21,11 @@ export async function parseForIndex(root: string, relPath: string): Promise<Pars
 }
 
 /** Parse files under `root` with up to `concurrency` reads in flight; one result per file, in order. */
-export async function parseFiles(root: string, files: readonly string[], concurrency: number): Promise<Array<ParsedForIndex | LoadProblem>> {
+export async function parseFiles(
+  root: string,
+  files: readonly string[],
+  concurrency: number,
+): Promise<Array<ParsedForIndex | LoadProblem>> {
   const results: Array<ParsedForIndex | LoadProblem> = new Array(files.length);
   await forEachLimited(files, concurrency, async (file, i) => {
     results[i] = await parseForIndex(root, file);

@@ -43,8 +43,14 @@ export type EachParsed = (result: ParsedForIndex | LoadProblem, index: number) =
  * the terms of all of them would take gigabytes. If the workers cannot
  * run, the files not yet handed over are parsed here (and that is logged).
  */
-export async function parseEach(root: string, files: readonly string[], each: EachParsed, options: ParseOptions = {}): Promise<void> {
-  const workers = options.workers ?? (files.length >= MIN_FILES_FOR_WORKERS ? Math.min(availableParallelism(), MAX_WORKERS) : 0);
+export async function parseEach(
+  root: string,
+  files: readonly string[],
+  each: EachParsed,
+  options: ParseOptions = {},
+): Promise<void> {
+  const workers =
+    options.workers ?? (files.length >= MIN_FILES_FOR_WORKERS ? Math.min(availableParallelism(), MAX_WORKERS) : 0);
   let delivered = 0;
   const deliver = (results: ChunkResult) => {
     for (const r of results) each(r, delivered++);
@@ -53,14 +59,24 @@ export async function parseEach(root: string, files: readonly string[], each: Ea
     try {
       return await parseInWorkers(root, files, workers, options.workerEntry ?? WORKER_ENTRY, deliver);
     } catch (err) {
-      options.log?.warn({ err, files: files.length - delivered }, "parsing in worker threads failed; parsing on the main thread");
+      options.log?.warn(
+        { err, files: files.length - delivered },
+        "parsing in worker threads failed; parsing on the main thread",
+      );
     }
   }
-  for (let start = delivered; start < files.length; start += CHUNK_FILES) deliver(await parseFiles(root, files.slice(start, start + CHUNK_FILES), READ_CONCURRENCY));
+  for (let start = delivered; start < files.length; start += CHUNK_FILES)
+    deliver(await parseFiles(root, files.slice(start, start + CHUNK_FILES), READ_CONCURRENCY));
 }
 
 /** Chunks go to the workers in order and come back in any order; they are handed on in order. */
-async function parseInWorkers(root: string, files: readonly string[], count: number, entry: URL, deliver: (results: ChunkResult) => void): Promise<void> {
+async function parseInWorkers(
+  root: string,
+  files: readonly string[],
+  count: number,
+  entry: URL,
+  deliver: (results: ChunkResult) => void,
+): Promise<void> {
   const chunks: string[][] = [];
   for (let start = 0; start < files.length; start += CHUNK_FILES) chunks.push(files.slice(start, start + CHUNK_FILES));
   const done = new Map<number, ChunkResult>();

@@ -34,7 +34,10 @@ export async function statFiles(dir: string, meanwhile: () => void = () => {}): 
   meanwhile();
   const done = await stamps.catch(() => undefined);
   if (!done) return statHere(dir, names);
-  return names.map((name, i) => ({ name, stamp: done.size[i]! < 0 ? undefined : { mtimeMs: done.mtimeMs[i]!, size: done.size[i]! } }));
+  return names.map((name, i) => ({
+    name,
+    stamp: done.size[i]! < 0 ? undefined : { mtimeMs: done.mtimeMs[i]!, size: done.size[i]! },
+  }));
 }
 
 function statInWorker(dir: string, names: string[]): Promise<{ mtimeMs: Float64Array; size: Float64Array }> {

@@ -65,7 +65,10 @@ export type Action =
  * exists and is a channel, whether the bot may post there and whether the
  * sender administers it. `unavailable`: the platform could not be asked.
  */
-export type ChannelCheck = { status: "not_found" } | { status: "unavailable" } | { status: "checked"; chatId: string; title: string; botCanPost: boolean; senderIsAdmin: boolean };
+export type ChannelCheck =
+  | { status: "not_found" }
+  | { status: "unavailable" }
+  | { status: "checked"; chatId: string; title: string; botCanPost: boolean; senderIsAdmin: boolean };
 
 /** A highlighted excerpt: `highlights` are [start, end) offsets into `text`. */
 export interface Snippet {

@@ -51,6 +51,8 @@ export function parseOrUsage<O extends Options>(args: string[], options: O, usag
 /** The single `<file>` argument of a command, or undefined after printing what is wrong and `usage`. */
 export function singleFile(positionals: string[], usage: string): string | undefined {
   if (positionals.length === 1) return path.resolve(positionals[0]!);
-  process.stderr.write(`${positionals.length === 0 ? "missing <file>" : `unexpected argument: ${positionals[1]}`}\n\n${usage}\n`);
+  process.stderr.write(
+    `${positionals.length === 0 ? "missing <file>" : `unexpected argument: ${positionals[1]}`}\n\n${usage}\n`,
+  );
   return undefined;
 }

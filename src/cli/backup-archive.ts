@@ -43,10 +43,21 @@ export interface Manifest {
  * `sessions` (paths) to `file`: readable by its owner only (it holds a
  * login), built in `staging` and renamed, so `file` is always complete.
  */
-export async function writeBackup(file: string, database: string, sessions: string[], staging: string): Promise<Manifest> {
+export async function writeBackup(
+  file: string,
+  database: string,
+  sessions: string[],
+  staging: string,
+): Promise<Manifest> {
   const partial = path.join(staging, "backup.sqlite");
   const summary = await backupSqlite(database, partial);
-  const manifest: Manifest = { format: "article-bot-backup", version: 1, createdAt: new Date().toISOString(), database: summary, sessions: sessions.map((s) => path.basename(s)) };
+  const manifest: Manifest = {
+    format: "article-bot-backup",
+    version: 1,
+    createdAt: new Date().toISOString(),
+    database: summary,
+    sessions: sessions.map((s) => path.basename(s)),
+  };
   const db = new Database(partial, { fileMustExist: true });
   try {
     // A standalone file: no -wal beside it to lose on the way.
@@ -87,7 +98,9 @@ export async function unpackBackup(file: string, dir: string): Promise<UnpackedB
   try {
     copyFileSync(file, database);
   } catch (err) {
-    throw new BackupError(`${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : messageOf(err)}`);
+    throw new BackupError(
+      `${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : messageOf(err)}`,
+    );
   }
   // It becomes the bot's database: readable by the bot only, whatever the backup file's mode was.
   chmodSync(database, 0o600);
@@ -135,7 +148,12 @@ function parseManifest(content: unknown): Manifest {
  * and the data directory (from --data or the environment), or the exit
  * code when the command is already over (help, usage error, PostgreSQL).
  */
-export function backupArgs(command: "backup" | "restore", args: string[], env: NodeJS.ProcessEnv, usage: string): { file: string; dataDir: string } | { exitCode: number } {
+export function backupArgs(
+  command: "backup" | "restore",
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  usage: string,
+): { file: string; dataDir: string } | { exitCode: number } {
   const parsed = parseOrUsage(args, {}, usage);
   if ("exitCode" in parsed) return parsed;
   const { values, positionals } = parsed.args;

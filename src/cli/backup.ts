@@ -34,7 +34,9 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     if (toStdout) await pipeline(createReadStream(written), process.stdout, { end: false });
     const what = names.length > 0 ? ` and the WeChat session (${names.join(", ")})` : "";
     // With the backup on stdout, the report goes to stderr.
-    (toStdout ? process.stderr : process.stdout).write(`backed up ${summaryLine(database)}${what} to ${toStdout ? "stdout" : file}\n`);
+    (toStdout ? process.stderr : process.stdout).write(
+      `backed up ${summaryLine(database)}${what} to ${toStdout ? "stdout" : file}\n`,
+    );
     return 0;
   } catch (err) {
     const message = err instanceof BackupError ? err.message : messageOf(err);

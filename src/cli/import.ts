@@ -24,15 +24,23 @@ into front-matter articles.
  * usage error, 1 when the backups or the list page cannot be read.
  */
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseOrUsage(args, { list: { type: "string" }, "no-list": { type: "boolean" }, account: { type: "string" }, out: { type: "string" } }, USAGE);
+  const parsed = parseOrUsage(
+    args,
+    { list: { type: "string" }, "no-list": { type: "boolean" }, account: { type: "string" }, out: { type: "string" } },
+    USAGE,
+  );
   if ("exitCode" in parsed) return parsed.exitCode;
   const { values, positionals } = parsed.args;
   if (values.list === undefined && !values["no-list"]) {
-    process.stderr.write(`missing --list <list-page.md>: the dates come from the list page (--no-list imports nothing dated)\n\n${USAGE}\n`);
+    process.stderr.write(
+      `missing --list <list-page.md>: the dates come from the list page (--no-list imports nothing dated)\n\n${USAGE}\n`,
+    );
     return 2;
   }
   if (positionals.length !== 1) {
-    process.stderr.write(`${positionals.length ? "expected one backup file or folder" : "missing <backup file or folder>"}\n\n${USAGE}\n`);
+    process.stderr.write(
+      `${positionals.length ? "expected one backup file or folder" : "missing <backup file or folder>"}\n\n${USAGE}\n`,
+    );
     return 2;
   }
   if (values.account !== undefined && !values.account.trim()) {

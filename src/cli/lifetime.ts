@@ -19,7 +19,9 @@ export class Lifetime {
   /** Close everything, last opened first; a part that fails to close is logged and the rest still close. */
   async close(): Promise<void> {
     for (const { name, close } of this.closers.splice(0).reverse()) {
-      await close().catch((err: unknown) => this.log.warn({ part: name, err: messageOf(err).split("\n")[0] }, "could not close cleanly"));
+      await close().catch((err: unknown) =>
+        this.log.warn({ part: name, err: messageOf(err).split("\n")[0] }, "could not close cleanly"),
+      );
     }
   }
 }

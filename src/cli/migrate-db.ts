@@ -29,7 +29,10 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   if (positionals.length > 0) return usageError(`unexpected argument: ${positionals[0]}`);
   const from = path.resolve(values.from ?? path.join(dataDirOf(env, values.data), "article-bot.sqlite"));
   const to = values.to ?? env.DATABASE_URL;
-  if (!isPostgresUrl(to)) return usageError(to ? "--to must be a postgres:// or postgresql:// URL" : "missing --to <postgres url> (or $DATABASE_URL)");
+  if (!isPostgresUrl(to))
+    return usageError(
+      to ? "--to must be a postgres:// or postgresql:// URL" : "missing --to <postgres url> (or $DATABASE_URL)",
+    );
   const secrets = processSecrets({ ...env, DATABASE_URL: to });
   const log = createLogger({ level: commandLogLevel(env), secrets });
   try {

@@ -33,7 +33,10 @@ export function knownPlatforms(configured: readonly AdapterModule[] = []): Platf
 }
 
 /** This process's secrets, to scrub from logs and error lines: the core's and every known platform's `secretVariables`. */
-export function processSecrets(env: NodeJS.ProcessEnv = process.env, platforms: Platforms = knownPlatforms()): string[] {
+export function processSecrets(
+  env: NodeJS.ProcessEnv = process.env,
+  platforms: Platforms = knownPlatforms(),
+): string[] {
   return secretsFromEnv(env, platforms.secretVariables());
 }
 

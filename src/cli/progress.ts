@@ -13,13 +13,16 @@ const counted = new Intl.NumberFormat("en-US");
 const of = (done: number, total: number) => `${counted.format(done)}/${counted.format(total)}`;
 
 /** The line of an index build: 正在建立索引 3,200/10,754… */
-export const indexingLine: ProgressLine = (done, total) => (done < total ? `正在建立索引 ${of(done, total)}…` : `索引已建立：${counted.format(total)} 篇`);
+export const indexingLine: ProgressLine = (done, total) =>
+  done < total ? `正在建立索引 ${of(done, total)}…` : `索引已建立：${counted.format(total)} 篇`;
 
 /** The line of one account's import during a sync. */
 export const importingLine =
   (account: string): ProgressLine =>
   (done, total) =>
-    done < total ? `正在导入「${account}」 ${of(done, total)}…` : `「${account}」已处理 ${counted.format(total)} 篇备份`;
+    done < total
+      ? `正在导入「${account}」 ${of(done, total)}…`
+      : `「${account}」已处理 ${counted.format(total)} 篇备份`;
 
 /**
  * One job's progress on the terminal. On a TTY, one line redrawn in place

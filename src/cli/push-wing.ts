@@ -53,7 +53,14 @@ export function buildPush(deps: PushWingDeps): PushWing {
     images: deps.images,
     paces,
   });
-  const announcer = new Announcer({ store, senders, clock, log: log.child({ component: "news" }), timeZone: config.pushTimeZone, paces });
+  const announcer = new Announcer({
+    store,
+    senders,
+    clock,
+    log: log.child({ component: "news" }),
+    timeZone: config.pushTimeZone,
+    paces,
+  });
   let drained: Promise<void> | undefined;
   const drain = async () => {
     const done = await settledWithin(push.stop(), DRAIN_MS);
@@ -69,14 +76,22 @@ export function adminActions(wing: PushWing, sync: SyncService | undefined, time
   const syncLine = (s: SyncService) => {
     const { last, lastSuccess, running } = s.status();
     return t.syncStats({
-      last: last && { at: local(last.at), ok: last.result !== "failed", upToDate: last.result === "up-to-date", newArticles: last.newArticles, listedOnly: last.listedOnly, error: last.error },
+      last: last && {
+        at: local(last.at),
+        ok: last.result !== "failed",
+        upToDate: last.result === "up-to-date",
+        newArticles: last.newArticles,
+        listedOnly: last.listedOnly,
+        error: last.error,
+      },
       lastSuccessAt: lastSuccess && local(lastSuccess.at),
       running,
     });
   };
   return {
     pushNow: () => wing.push.pushNow(),
-    stats: async () => [await wing.push.stats(), await wing.announcer.stats(), ...(sync ? [syncLine(sync)] : [])].join("\n"),
+    stats: async () =>
+      [await wing.push.stats(), await wing.announcer.stats(), ...(sync ? [syncLine(sync)] : [])].join("\n"),
   };
 }
 

@@ -29,7 +29,8 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       await pipeline(process.stdin, createWriteStream(source, { mode: 0o600 }));
     }
     const backup = await unpackBackup(source, staging);
-    for (const name of backup.skipped) process.stderr.write(`skipped ${JSON.stringify(name)}: not part of an article-bot backup\n`);
+    for (const name of backup.skipped)
+      process.stderr.write(`skipped ${JSON.stringify(name)}: not part of an article-bot backup\n`);
     const previous = replaceDatabase(sqliteFile(dataDir), backup.database);
     for (const name of backup.sessions) {
       const session = path.join(dataDir, name);
@@ -38,7 +39,9 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     }
     const sessions = backup.sessions.length > 0 ? ` and the WeChat session (${backup.sessions.join(", ")})` : "";
     const kept = previous ? `the database it replaced is kept as ${previous}\n` : "";
-    process.stdout.write(`restored ${summaryLine(backup.summary)}${sessions} from the backup of ${backup.manifest.createdAt} into ${dataDir}\n${kept}`);
+    process.stdout.write(
+      `restored ${summaryLine(backup.summary)}${sessions} from the backup of ${backup.manifest.createdAt} into ${dataDir}\n${kept}`,
+    );
     return 0;
   } catch (err) {
     if (!(err instanceof BackupError)) throw err;

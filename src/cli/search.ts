@@ -42,7 +42,12 @@ export async function run(args: string[]): Promise<number> {
   }
   const config = loadConfig(values.data ? { ...process.env, DATA_DIR: values.data } : process.env);
   const log = createLogger({ level: commandLogLevel(process.env), secrets: processSecrets() });
-  const { index } = await openSnapshot(config.articlesDir, log, LibraryCache.for(config.articlesDir), terminalProgress(process.stderr, indexingLine));
+  const { index } = await openSnapshot(
+    config.articlesDir,
+    log,
+    LibraryCache.for(config.articlesDir),
+    terminalProgress(process.stderr, indexingLine),
+  );
   const query = positionals.join(" ").trim();
   if (query) {
     const json = toJson(query, index, limit);

@@ -101,22 +101,50 @@ export async function startBot(config: Config, log: Logger, options: StartOption
 
     let push: PushWing | undefined;
     // Announcements due while a platform was not connected (at start, or down) go out once it is.
-    const slots = new AdapterSlots(entries, { log, requestShutdown, onStarted: () => void push?.announcer.flush().catch(() => {}) });
-    const sync = config.sync && createSync(config, config.sync, clock, log.child({ component: "sync" }), library, options.syncTicker);
-    const observability = new Observability({ log, clock, library: () => library.current, adapters: () => slots.statuses(), sync: sync && (() => sync.status()), processMetrics: true });
+    const slots = new AdapterSlots(entries, {
+      log,
+      requestShutdown,
+      onStarted: () => void push?.announcer.flush().catch(() => {}),
+    });
+    const sync =
+      config.sync &&
+      createSync(config, config.sync, clock, log.child({ component: "sync" }), library, options.syncTicker);
+    const observability = new Observability({
+      log,
+      clock,
+      library: () => library.current,
+      adapters: () => slots.statuses(),
+      sync: sync && (() => sync.status()),
+      processMetrics: true,
+    });
     // The web pages answer 「正在启动」 until the bot below is wired.
     const web = config.httpPort !== undefined ? new WebServer() : undefined;
-    const http = config.httpPort !== undefined ? await observability.listen(config.httpPort, config.httpHost, web?.listener) : undefined;
+    const http =
+      config.httpPort !== undefined
+        ? await observability.listen(config.httpPort, config.httpHost, web?.listener)
+        : undefined;
     if (http) lifetime.add("http", () => observability.close());
     signal?.throwIfAborted();
 
     // A platform's image downloads may have to go through its proxy (Telegram's); the cache is shared, so then every platform's do.
     const proxyUrl = configured.map((e) => e.module.imageProxy?.(e.config)).find(Boolean);
     const proxy = proxyUrl ? proxyAgent(proxyUrl) : undefined;
-    const images = options.images ?? new ImageCache({ downloadOptions: { allowHosts: config.imageHostsAllow, agent: proxy } });
+    const images =
+      options.images ?? new ImageCache({ downloadOptions: { allowHosts: config.imageHostsAllow, agent: proxy } });
     const running = () => slots.supervised().filter((s) => s.state === "running");
-    const paces = Object.fromEntries(entries.flatMap((e) => (e.module.pace ? [[e.module.platform, e.module.pace]] : [])));
-    push = buildPush({ config, store, library: () => library.current, clock, log, images, paces, senders: () => running().map((s) => observability.sender(s.adapter.sender)) });
+    const paces = Object.fromEntries(
+      entries.flatMap((e) => (e.module.pace ? [[e.module.platform, e.module.pace]] : [])),
+    );
+    push = buildPush({
+      config,
+      store,
+      library: () => library.current,
+      clock,
+      log,
+      images,
+      paces,
+      senders: () => running().map((s) => observability.sender(s.adapter.sender)),
+    });
     const core = new Core({
       library: () => library.current,
       store,
@@ -134,8 +162,28 @@ export async function startBot(config: Config, log: Logger, options: StartOption
       observe: observability.observeMessage,
     });
     if (web) {
-      const wiring = { answers: core.answers, library: () => library.current, store, clock, timeZone: config.pushTimeZone, platforms, groups: core.groups, sync };
-      serveWeb(web, config, { ...wiring, health: () => observability.health.report(), pushNow: () => push.push.pushNow(), recentLogs: options.recentLogs }, log, proxy);
+      const wiring = {
+        answers: core.answers,
+        library: () => library.current,
+        store,
+        clock,
+        timeZone: config.pushTimeZone,
+        platforms,
+        groups: core.groups,
+        sync,
+      };
+      serveWeb(
+        web,
+        config,
+        {
+          ...wiring,
+          health: () => observability.health.report(),
+          pushNow: () => push.push.pushNow(),
+          recentLogs: options.recentLogs,
+        },
+        log,
+        proxy,
+      );
     }
     push.push.start();
     await push.announcer.start(library.current);
@@ -148,7 +196,9 @@ export async function startBot(config: Config, log: Logger, options: StartOption
     // Registered last, so closed first: the push's sends in flight finish before what they write to goes.
     lifetime.add("push", () => push.drain());
 
-    slots.start((module) => adapterContext(module, { core, log, config, store, images, requestShutdown, webUrl: http?.url }));
+    slots.start((module) =>
+      adapterContext(module, { core, log, config, store, images, requestShutdown, webUrl: http?.url }),
+    );
     const alerts = new Alerts({
       clock,
       log: log.child({ component: "alerts" }),
@@ -191,21 +241,50 @@ export async function startBot(config: Config, log: Logger, options: StartOption
  */
 function adapterContext(
   module: AdapterModule,
-  bot: { core: Core; log: Logger; config: Config; store: Store; images: ImageCache; requestShutdown: (reason: string) => void; webUrl?: string },
+  bot: {
+    core: Core;
+    log: Logger;
+    config: Config;
+    store: Store;
+    images: ImageCache;
+    requestShutdown: (reason: string) => void;
+    webUrl?: string;
+  },
 ): AdapterContext {
   const { core, log, config, store, images, webUrl } = bot;
-  const kv = { getValue: (key: string) => store.getValue(key), setValue: (key: string, value: string) => store.setValue(key, value) };
+  const kv = {
+    getValue: (key: string) => store.getValue(key),
+    setValue: (key: string, value: string) => store.setValue(key, value),
+  };
   const requestShutdown =
     module === CONSOLE && webUrl
-      ? (reason: string) => log.warn({ reason, url: webUrl }, `terminal chat ended (${reason}); the bot goes on serving the web pages at ${webUrl}`)
+      ? (reason: string) =>
+          log.warn(
+            { reason, url: webUrl },
+            `terminal chat ended (${reason}); the bot goes on serving the web pages at ${webUrl}`,
+          )
       : (reason: string) => bot.requestShutdown(reason);
   return { core, log, dataDir: config.dataDir, kv, requestShutdown, images };
 }
 
 /** The sync inside `start`: on SYNC_CRON, reloading the library as soon as a run wrote articles. */
-function createSync(config: Config, sync: SyncConfig, clock: Clock, log: Logger, library: LiveLibrary, ticker?: Ticker): SyncService {
+function createSync(
+  config: Config,
+  sync: SyncConfig,
+  clock: Clock,
+  log: Logger,
+  library: LiveLibrary,
+  ticker?: Ticker,
+): SyncService {
   return new SyncService({
-    options: { repo: sync.repo, branch: sync.branch, root: sync.root, accounts: sync.accounts, dataDir: config.dataDir, articlesDir: config.articlesDir },
+    options: {
+      repo: sync.repo,
+      branch: sync.branch,
+      root: sync.root,
+      accounts: sync.accounts,
+      dataDir: config.dataDir,
+      articlesDir: config.articlesDir,
+    },
     cron: sync.cron,
     timeZone: config.pushTimeZone,
     clock,

@@ -38,7 +38,11 @@ export async function run(args: string[]): Promise<number> {
   // whatever LOG_LEVEL says (.env.example sets info); a quieter level still applies. With web pages beside it
   // (HTTP_PORT: compose without a token), the bot is a server too, and logs as LOG_LEVEL says.
   const chatOnly = consoleOnly && config.httpPort === undefined;
-  const log = createLogger({ level: chatOnly ? noChattierThan(config.logLevel, "warn") : config.logLevel, recent: recentLogs, secrets: processSecrets() });
+  const log = createLogger({
+    level: chatOnly ? noChattierThan(config.logLevel, "warn") : config.logLevel,
+    recent: recentLogs,
+    secrets: processSecrets(),
+  });
   const shutdown = new Shutdown();
   // Not a blank terminal while the library loads: a first index build of a large library takes minutes.
   if (consoleOnly) process.stdout.write(`${banner.loading}\n`);

@@ -137,7 +137,14 @@ export class AdapterSlots {
   /** Each adapter's line in `/healthz`: its own once it exists. */
   statuses(): AdapterStatus[] {
     return this.slots.map(({ entry, supervised, error }) =>
-      supervised ? supervised.status() : { platform: entry.module.platform, state: error ? "failed" : "starting", connected: false, ...(error ? { lastError: error } : {}) },
+      supervised
+        ? supervised.status()
+        : {
+            platform: entry.module.platform,
+            state: error ? "failed" : "starting",
+            connected: false,
+            ...(error ? { lastError: error } : {}),
+          },
     );
   }
 
@@ -151,7 +158,10 @@ export class AdapterSlots {
     const { log, requestShutdown } = this.hooks;
     const onFatal = (failed: Supervised) => {
       if (this.allFailed()) return requestShutdown(`${failed.platform} cannot start`, 1, failed.lastError);
-      log.error({ platform: failed.platform, others: this.others(failed.platform) }, `${failed.lastError} (the other adapters keep running)`);
+      log.error(
+        { platform: failed.platform, others: this.others(failed.platform) },
+        `${failed.lastError} (the other adapters keep running)`,
+      );
     };
     for (const slot of this.slots) {
       const { module, config } = slot.entry;
@@ -165,7 +175,8 @@ export class AdapterSlots {
         })
         .catch((err: unknown) => {
           slot.error = errorLine(err);
-          if (this.allFailed()) return requestShutdown(`${module.platform} cannot start`, 1, `${module.platform}: ${slot.error}`);
+          if (this.allFailed())
+            return requestShutdown(`${module.platform} cannot start`, 1, `${module.platform}: ${slot.error}`);
           log.error({ platform: module.platform, err: slot.error }, "adapter could not be created");
         });
     }
@@ -176,7 +187,16 @@ export class AdapterSlots {
     this.stopping = true;
     await Promise.all(this.slots.map((slot) => slot.ready));
     const { log } = this.hooks;
-    await Promise.all([alongside, ...this.supervised().map((s) => s.stop().catch((err: unknown) => log.warn({ platform: s.platform, err: errorLine(err) }, "adapter did not stop cleanly")))]);
+    await Promise.all([
+      alongside,
+      ...this.supervised().map((s) =>
+        s
+          .stop()
+          .catch((err: unknown) =>
+            log.warn({ platform: s.platform, err: errorLine(err) }, "adapter did not stop cleanly"),
+          ),
+      ),
+    ]);
   }
 
   private allFailed(): boolean {

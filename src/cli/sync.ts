@@ -71,7 +71,8 @@ export async function run(args: string[]): Promise<number> {
 function perAccount(): (account: string, done: number, total: number) => void {
   let current: { account: string; progress: OnProgress } | undefined;
   return (account, done, total) => {
-    if (current?.account !== account) current = { account, progress: terminalProgress(process.stderr, importingLine(account)) };
+    if (current?.account !== account)
+      current = { account, progress: terminalProgress(process.stderr, importingLine(account)) };
     current.progress(done, total);
   };
 }

@@ -18,13 +18,20 @@ export type WebWiring = Omit<WebDeps, "images" | "log" | "public" | "adminPasswo
  * 「正在启动」) the bot it serves: the reading room, feeds, API and console,
  * with their image cache under `<DATA_DIR>/.web-images`.
  */
-export function serveWeb(web: WebServer, config: Config, wiring: WebWiring, log: Logger, agent: Agent | undefined): void {
+export function serveWeb(
+  web: WebServer,
+  config: Config,
+  wiring: WebWiring,
+  log: Logger,
+  agent: Agent | undefined,
+): void {
   const webLog = log.child({ component: "web" });
   web.serve({
     ...wiring,
     images: new WebImages({
       dir: path.join(config.dataDir, ".web-images"),
-      download: (url) => downloadImage(url, { allowHosts: config.imageHostsAllow, agent, maxBytes: WEB_IMAGE_MAX_BYTES }),
+      download: (url) =>
+        downloadImage(url, { allowHosts: config.imageHostsAllow, agent, maxBytes: WEB_IMAGE_MAX_BYTES }),
       maxBytes: config.web.imageCacheBytes,
       clock: wiring.clock,
       log: webLog,

@@ -42,7 +42,9 @@ export class BackupParser {
 
   /** Read and parse `file`; a failure of the thread comes back as a `failure`. */
   async parse(file: string, fallbackTitle: string): Promise<ParseOutcome> {
-    const worker = (this.worker ??= new Worker(this.options.workerEntry ?? WORKER_ENTRY, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? MAX_HEAP_MB } }));
+    const worker = (this.worker ??= new Worker(this.options.workerEntry ?? WORKER_ENTRY, {
+      resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? MAX_HEAP_MB },
+    }));
     const timeoutMs = this.options.timeoutMs ?? PARSE_TIMEOUT_MS;
     try {
       return await ask(worker, { file, fallbackTitle }, timeoutMs);
@@ -71,10 +73,22 @@ function ask(worker: Worker, request: ParseRequest, timeoutMs: number): Promise<
     };
     const onMessage = (outcome: ParseOutcome) => (done(), resolve(outcome));
     const onError = (err: Error & { code?: string }) => (
-      done(), reject(new Error(err.code === "ERR_WORKER_OUT_OF_MEMORY" ? "parsing it needed too much memory" : `parsing it failed: ${err.message}`))
+      done(),
+      reject(
+        new Error(
+          err.code === "ERR_WORKER_OUT_OF_MEMORY"
+            ? "parsing it needed too much memory"
+            : `parsing it failed: ${err.message}`,
+        ),
+      )
     );
-    const onExit = (code: number) => (done(), reject(new Error(`parsing it failed: the parse thread exited with code ${code}`)));
-    const timer = setTimeout(() => (done(), reject(new Error(`parsing it took longer than ${timeoutMs / 1000} s`))), timeoutMs);
+    const onExit = (code: number) => (
+      done(), reject(new Error(`parsing it failed: the parse thread exited with code ${code}`))
+    );
+    const timer = setTimeout(
+      () => (done(), reject(new Error(`parsing it took longer than ${timeoutMs / 1000} s`))),
+      timeoutMs,
+    );
     worker.on("message", onMessage);
     worker.on("error", onError);
     worker.on("exit", onExit);

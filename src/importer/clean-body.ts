@@ -94,7 +94,9 @@ function unwrapParagraph(paragraph: string): string[] {
       inUrl = endsInUrl(line);
     } else {
       const glue = joiner(tail.at(-1)!, line, inUrl);
-      inUrl = /\s/.test(glue + line) ? endsInUrl(line) : inUrl || (line.includes("/") && endsInUrl(tail.slice(-8) + line));
+      inUrl = /\s/.test(glue + line)
+        ? endsInUrl(line)
+        : inUrl || (line.includes("/") && endsInUrl(tail.slice(-8) + line));
       parts.push(glue, line);
       tail = (tail + glue + line).slice(-10);
     }

@@ -24,7 +24,8 @@ export class FailedBackups {
     let entries: Array<[string, string]> = [];
     try {
       const data = JSON.parse(await readFile(file, "utf8")) as { failed?: unknown };
-      if (data.failed && typeof data.failed === "object") entries = Object.entries(data.failed).filter((e): e is [string, string] => typeof e[1] === "string");
+      if (data.failed && typeof data.failed === "object")
+        entries = Object.entries(data.failed).filter((e): e is [string, string] => typeof e[1] === "string");
     } catch {
       // Nothing remembered yet (or a damaged file): every backup gets its try.
     }

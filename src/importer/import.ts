@@ -17,7 +17,15 @@ import { lookupTitle, parseListPage, titleKey, type ListEntry, type ListPage } f
 import { BackupParser } from "./backup-parser.ts";
 import type { FailedBackups } from "./failed-backups.ts";
 import type { ParsedBackup } from "./parse-backup.ts";
-import { IMPORTED_FROM, readIfExists, safeFileName, serializeArticle, writeAtomic, writeIfChanged, type WriteOutcome } from "./write.ts";
+import {
+  IMPORTED_FROM,
+  readIfExists,
+  safeFileName,
+  serializeArticle,
+  writeAtomic,
+  writeIfChanged,
+  type WriteOutcome,
+} from "./write.ts";
 import { messageOf } from "../util/errors.ts";
 
 /** Options of one import run. */
@@ -114,7 +122,14 @@ export async function importBackups(opts: ImportOptions): Promise<ImportReport> 
   if (!only) report.notRead = found.notRead;
   const folderName = found.folder ? path.basename(path.resolve(opts.backupDir)) : undefined;
   report.account = opts.account ?? list?.account ?? folderName;
-  report.accountFrom = opts.account !== undefined ? "option" : list?.account !== undefined ? "list page" : folderName !== undefined ? "folder name" : undefined;
+  report.accountFrom =
+    opts.account !== undefined
+      ? "option"
+      : list?.account !== undefined
+        ? "list page"
+        : folderName !== undefined
+          ? "folder name"
+          : undefined;
   await mkdir(opts.outDir, { recursive: true });
   const taken = new Set<string>();
   // List entry (title key) → the file name a backup of this run took for it: its listing may go nowhere else.
@@ -150,10 +165,12 @@ async function listBackups(source: string): Promise<{ files: string[]; notRead: 
   const files: string[] = [];
   const notRead: Skipped[] = [];
   for (const e of await readdir(source, { withFileTypes: true })) {
-    if (e.isDirectory()) notRead.push({ file: `${e.name}/`, reason: "a folder (only the files directly in the backup folder are read)" });
+    if (e.isDirectory())
+      notRead.push({ file: `${e.name}/`, reason: "a folder (only the files directly in the backup folder are read)" });
     else if (e.name.startsWith(".")) notRead.push({ file: e.name, reason: "a hidden file" });
     else if (!e.isFile()) notRead.push({ file: e.name, reason: "not a regular file" });
-    else if (!BACKUP_NAME.test(e.name)) notRead.push({ file: e.name, reason: "not a backup (only .md and .txt files are read)" });
+    else if (!BACKUP_NAME.test(e.name))
+      notRead.push({ file: e.name, reason: "not a backup (only .md and .txt files are read)" });
     else files.push(path.join(source, e.name));
   }
   notRead.sort((a, b) => a.file.localeCompare(b.file));
@@ -184,7 +201,15 @@ function emptyReport(total: number, list: ListPage | undefined): ImportReport {
 }
 
 /** Parse, complete, write and verify one backup, recording the outcome in `report`. */
-async function importOne(file: string, parser: BackupParser, opts: ImportOptions, list: ListPage | undefined, report: ImportReport, taken: Set<string>, claimed: Map<string, string>): Promise<void> {
+async function importOne(
+  file: string,
+  parser: BackupParser,
+  opts: ImportOptions,
+  list: ListPage | undefined,
+  report: ImportReport,
+  taken: Set<string>,
+  claimed: Map<string, string>,
+): Promise<void> {
   const name = path.basename(file);
   const skip = (reason: string) => void report.skipped.push({ file: name, reason });
   const account = report.account ?? "";
@@ -201,7 +226,13 @@ async function importOne(file: string, parser: BackupParser, opts: ImportOptions
   if (list && !entry) report.notInList.push(name);
   if (!entry?.date) {
     report.withoutDate.push(name);
-    return skip(list ? (entry ? "no date on the list page" : "no date: title not on the list page") : "no date: no list page given");
+    return skip(
+      list
+        ? entry
+          ? "no date on the list page"
+          : "no date: title not on the list page"
+        : "no date: no list page given",
+    );
   }
   const fm = frontMatterSchema.safeParse(buildFrontMatter(parsed, entry, report.account));
   if (!fm.success) return skip(invalidFrontMatter(fm.error));
@@ -209,13 +240,20 @@ async function importOne(file: string, parser: BackupParser, opts: ImportOptions
   const mark = report.account ?? "";
   let out = `${safeFileName(parsed.title)}.md`;
   try {
-    const target = await ownedName(opts.outDir, safeFileName(parsed.title), taken, { title: fm.data.title, url: fm.data.url });
+    const target = await ownedName(opts.outDir, safeFileName(parsed.title), taken, {
+      title: fm.data.title,
+      url: fm.data.url,
+    });
     out = target.name;
     claimed.set(titleKey(entry.title), out);
     // A file that already holds exactly this article without the mark (the bundled library, a copy put there by hand) is
     // left alone: adding only the mark would rewrite every such file on a re-import and dirty a git checkout for nothing.
     const unmarked = serializeArticle(fm.data, parsed.body);
-    const outcome = await writeLoadable(opts.outDir, target, target.previous === unmarked ? unmarked : serializeArticle(fm.data, parsed.body, mark));
+    const outcome = await writeLoadable(
+      opts.outDir,
+      target,
+      target.previous === unmarked ? unmarked : serializeArticle(fm.data, parsed.body, mark),
+    );
     if (typeof outcome === "object") return skip(outcome.problem);
     report.imported[outcome].push(out);
     if (!fm.data.zen) report.withoutZen.push(name);
@@ -231,7 +269,13 @@ async function importOne(file: string, parser: BackupParser, opts: ImportOptions
  * an earlier one, is never replaced by its listing: a backup that turns
  * into a placeholder, or fails to load, keeps its text served.
  */
-async function importListings(opts: ImportOptions, list: ListPage, report: ImportReport, taken: Set<string>, claimed: Map<string, string>): Promise<void> {
+async function importListings(
+  opts: ImportOptions,
+  list: ListPage,
+  report: ImportReport,
+  taken: Set<string>,
+  claimed: Map<string, string>,
+): Promise<void> {
   const wanted = opts.only === undefined ? undefined : new Set((opts.listed ?? []).map(titleKey));
   for (const entry of list.entries.values()) {
     const key = titleKey(entry.title);
@@ -285,7 +329,11 @@ async function removeListings(outDir: string, entry: ListEntry, article: string)
  * Write an article file and read it back as the bot will: a file that
  * does not load is taken back (the previous import put back, or nothing).
  */
-async function writeLoadable(outDir: string, target: { name: string; previous?: string }, content: string): Promise<WriteOutcome | { problem: string }> {
+async function writeLoadable(
+  outDir: string,
+  target: { name: string; previous?: string },
+  content: string,
+): Promise<WriteOutcome | { problem: string }> {
   const file = path.join(outDir, target.name);
   const outcome = await writeIfChanged(file, content);
   const check = await parseArticleFile(outDir, target.name);
@@ -306,7 +354,12 @@ function invalidFrontMatter(error: { issues: ReadonlyArray<{ path: PropertyKey[]
  * `imported_from` mark and the same title). A file the writer made by
  * hand is never overwritten.
  */
-async function ownedName(outDir: string, base: string, taken: Set<string>, article: { title: string; url?: string }): Promise<{ name: string; previous?: string }> {
+async function ownedName(
+  outDir: string,
+  base: string,
+  taken: Set<string>,
+  article: { title: string; url?: string },
+): Promise<{ name: string; previous?: string }> {
   for (let n = 1; ; n++) {
     const name = n === 1 ? `${base}.md` : `${base}-${n}.md`;
     if (taken.has(name.toLowerCase())) continue;
@@ -319,7 +372,11 @@ async function ownedName(outDir: string, base: string, taken: Set<string>, artic
 
 function ownedBy(text: string, article: { title: string; url?: string }): boolean {
   const data = frontMatterOf(text);
-  return data !== undefined && ((article.url !== undefined && data.url === article.url) || (data[IMPORTED_FROM] !== undefined && data.title === article.title));
+  return (
+    data !== undefined &&
+    ((article.url !== undefined && data.url === article.url) ||
+      (data[IMPORTED_FROM] !== undefined && data.title === article.title))
+  );
 }
 
 /**

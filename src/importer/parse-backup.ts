@@ -52,7 +52,8 @@ const FOOTER_MARKERS: RegExp[] = [
 const BOILERPLATE = [/^\[\*\*返回列表页\*\*\]\([^)]*\)\s*$/, /^.{0,30}备份，仅供查阅学习\s*$/];
 
 /** Words that mark the model (tool) credit of a zen image rather than its creator. */
-const MODEL_WORDS = /midjourney|niji|dall|stable ?diffusion|\bsdxl?\b|flux|sora|firefly|imagen|gpt|即梦|可灵|通义|摄影|相机|camera|iphone/i;
+const MODEL_WORDS =
+  /midjourney|niji|dall|stable ?diffusion|\bsdxl?\b|flux|sora|firefly|imagen|gpt|即梦|可灵|通义|摄影|相机|camera|iphone/i;
 
 /**
  * Parse a backup. Pure: never throws; a backup that is not an article comes

@@ -12,6 +12,9 @@ parentPort!.on("message", async ({ file, fallbackTitle }: ParseRequest) => {
   const read = await readBackup(file);
   let outcome: ParseOutcome;
   if ("text" in read) outcome = { parsed: parseBackup(read.text, fallbackTitle) };
-  else outcome = read.lasting ? { failure: read.problem } : { parsed: { title: fallbackTitle, body: "", problem: read.problem } };
+  else
+    outcome = read.lasting
+      ? { failure: read.problem }
+      : { parsed: { title: fallbackTitle, body: "", problem: read.problem } };
   parentPort!.postMessage(outcome);
 });

@@ -25,9 +25,13 @@ export function formatReport(r: ImportReport, outDir: string): string {
       ...r.listedSkipped.map((s) => `  not listed: ${s.file}: ${s.reason}`),
     );
   }
-  if (r.notInList.length) lines.push(`not on the list page: ${r.notInList.length}`, ...r.notInList.map((f) => `  ${f}`));
+  if (r.notInList.length)
+    lines.push(`not on the list page: ${r.notInList.length}`, ...r.notInList.map((f) => `  ${f}`));
   if (r.listDuplicates.length) {
-    lines.push(`listed twice on the list page (first entry used): ${r.listDuplicates.length}`, ...r.listDuplicates.map((t) => `  ${t}`));
+    lines.push(
+      `listed twice on the list page (first entry used): ${r.listDuplicates.length}`,
+      ...r.listDuplicates.map((t) => `  ${t}`),
+    );
   }
   return `${lines.join("\n")}\n`;
 }

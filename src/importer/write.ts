@@ -12,7 +12,18 @@ import type { FrontMatter } from "../library/article.ts";
 export type WriteOutcome = "new" | "updated" | "unchanged";
 
 /** Field order in the written front matter: what a reader wants to see first. */
-const FIELD_ORDER: Array<keyof FrontMatter> = ["title", "date", "url", "listed_only", "summary", "tags", "cover", "author", "account", "zen"];
+const FIELD_ORDER: Array<keyof FrontMatter> = [
+  "title",
+  "date",
+  "url",
+  "listed_only",
+  "summary",
+  "tags",
+  "cover",
+  "author",
+  "account",
+  "zen",
+];
 
 /**
  * Longest base name we produce, in UTF-8 bytes: file systems limit names

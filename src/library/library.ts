@@ -170,7 +170,9 @@ function rowsOf(articles: Iterable<ArticleMeta | Article>): LibraryRows {
 function tally(names: ReadonlyArray<string | undefined>): Array<{ name: string; count: number }> {
   const counts = new Map<string, number>();
   for (const name of names) if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
-  return [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  return [...counts]
+    .map(([name, count]) => ({ name, count }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
 }
 
 /** Monthly digests (「文章一览」) list other articles' titles; they are navigation, not content. */

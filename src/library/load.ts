@@ -135,7 +135,8 @@ export function findDuplicates(articles: readonly ArticleMeta[]): LoadProblem[] 
       if (!value) continue;
       const key = field === "title" ? `title\u0000${a.account ?? ""}\u0000${value}` : `url\u0000${value}`;
       const first = seen.get(key);
-      if (first) warnings.push({ file: `${a.id}.md`, field, message: `duplicate ${field} "${value}" (also in ${first}.md)` });
+      if (first)
+        warnings.push({ file: `${a.id}.md`, field, message: `duplicate ${field} "${value}" (also in ${first}.md)` });
       else seen.set(key, a.id);
     }
   }

@@ -51,7 +51,9 @@ function flatten(text: string): string {
   return (
     text
       // Starting only at the first blank of a run keeps this linear on long runs of spaces.
-      .replace(/(?<!\s)\s*\n\s*/g, (_m, offset: number, s: string) => (isLatin(s[offset - 1]) && isLatin(s[offset + _m.length]) ? " " : ""))
+      .replace(/(?<!\s)\s*\n\s*/g, (_m, offset: number, s: string) =>
+        isLatin(s[offset - 1]) && isLatin(s[offset + _m.length]) ? " " : "",
+      )
       .replace(/[ \t]+/g, " ")
       .trim()
   );

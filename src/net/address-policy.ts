@@ -81,7 +81,12 @@ export class AddressPolicy {
     if (family === 0) return `${address} is not an IP address`;
     const v4 = family === 6 ? embeddedIPv4(address) : address;
     const [addr, type] = v4 ? [v4, "ipv4" as const] : [address, "ipv6" as const];
-    if (!INTERNAL.check(addr, type) || this.allowed.check(addr, type) || this.allowed.check(address, family === 4 ? "ipv4" : "ipv6")) return undefined;
+    if (
+      !INTERNAL.check(addr, type) ||
+      this.allowed.check(addr, type) ||
+      this.allowed.check(address, family === 4 ? "ipv4" : "ipv6")
+    )
+      return undefined;
     return `${address} is an internal address (set IMAGE_HOSTS_ALLOW to allow it)`;
   }
 }

@@ -95,7 +95,8 @@ async function downloadOnce(url: string, options: DownloadOptions): Promise<Down
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && res.headers.location) {
       res.resume();
-      if (hop >= MAX_REDIRECTS) throw new DownloadError(`download refused: more than ${MAX_REDIRECTS} redirects`, url, false);
+      if (hop >= MAX_REDIRECTS)
+        throw new DownloadError(`download refused: more than ${MAX_REDIRECTS} redirects`, url, false);
       target = parseTarget(new URL(res.headers.location, target).href, url);
       continue;
     }
@@ -115,7 +116,8 @@ async function downloadOnce(url: string, options: DownloadOptions): Promise<Down
     }
     const bytes = await readCapped(res, maxBytes, url, signal, timeoutMs);
     const contentType = sniffImageType(bytes);
-    if (!contentType) throw new DownloadError("download refused: the body is not a JPEG, PNG, GIF or WebP image", url, false);
+    if (!contentType)
+      throw new DownloadError("download refused: the body is not a JPEG, PNG, GIF or WebP image", url, false);
     return { bytes, contentType, fileName: `image.${contentType.slice("image/".length)}` };
   }
 }
@@ -140,7 +142,13 @@ function parseTarget(href: string, original: string): URL {
  * for DNS rebinding between a check and the connection). An address
  * literal is not looked up, so it is checked here first.
  */
-async function request(target: URL, policy: AddressPolicy, resolve: (hostname: string) => Promise<LookupAddress[]>, agent: Agent | undefined, signal: AbortSignal): Promise<IncomingMessage> {
+async function request(
+  target: URL,
+  policy: AddressPolicy,
+  resolve: (hostname: string) => Promise<LookupAddress[]>,
+  agent: Agent | undefined,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
   const host = target.hostname.replace(/^\[(.*)\]$/, "$1");
   const byName = policy.allowsName(host);
   if (!byName && isIP(host)) refuseIf(policy.refusal(host), target);
@@ -150,8 +158,10 @@ async function request(target: URL, policy: AddressPolicy, resolve: (hostname: s
     resolve(hostname).then(
       (addresses) => {
         const refused = byName ? undefined : addresses.map((a) => policy.refusal(a.address)).find(Boolean);
-        if (refused) return callback(new DownloadError(`download refused: ${target.host}: ${refused}`, target.href, false), "", 4);
-        if (addresses.length === 0) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }), "", 4);
+        if (refused)
+          return callback(new DownloadError(`download refused: ${target.host}: ${refused}`, target.href, false), "", 4);
+        if (addresses.length === 0)
+          return callback(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }), "", 4);
         if (opts.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
         callback(null, addresses[0]!.address, addresses[0]!.family);
       },
@@ -170,10 +180,18 @@ function refuseIf(refusal: string | undefined, target: URL): void {
 }
 
 function dnsLookupAll(hostname: string): Promise<LookupAddress[]> {
-  return new Promise((resolve, reject) => dnsLookup(hostname, { all: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+  return new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
+  );
 }
 
-async function readCapped(res: IncomingMessage, maxBytes: number, url: string, signal: AbortSignal, timeoutMs: number): Promise<Buffer> {
+async function readCapped(
+  res: IncomingMessage,
+  maxBytes: number,
+  url: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -187,7 +205,11 @@ async function readCapped(res: IncomingMessage, maxBytes: number, url: string, s
     }
   } catch (err) {
     if (err instanceof DownloadError) throw err;
-    throw new DownloadError(`download failed: ${signal.aborted ? `timed out after ${timeoutMs} ms` : messageOf(err)}`, url, true);
+    throw new DownloadError(
+      `download failed: ${signal.aborted ? `timed out after ${timeoutMs} ms` : messageOf(err)}`,
+      url,
+      true,
+    );
   }
   if (size === 0) throw new DownloadError("download failed: empty body", url, true);
   return Buffer.concat(chunks);
@@ -199,6 +221,7 @@ export function sniffImageType(bytes: Buffer): string | undefined {
   if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return "image/png";
   const head = bytes.subarray(0, 6).toString("latin1");
   if (head === "GIF87a" || head === "GIF89a") return "image/gif";
-  if (bytes.subarray(0, 4).toString("latin1") === "RIFF" && bytes.subarray(8, 12).toString("latin1") === "WEBP") return "image/webp";
+  if (bytes.subarray(0, 4).toString("latin1") === "RIFF" && bytes.subarray(8, 12).toString("latin1") === "WEBP")
+    return "image/webp";
   return undefined;
 }

@@ -71,7 +71,8 @@ export class Alerts {
       let incident = this.incidents.get(platform);
       if (status.connected) {
         this.incidents.delete(platform);
-        if (incident?.alerted) await this.tell(platform, adapters, t.alertBack(this.deps.platforms.displayName(platform)));
+        if (incident?.alerted)
+          await this.tell(platform, adapters, t.alertBack(this.deps.platforms.displayName(platform)));
         continue;
       }
       if (!incident) this.incidents.set(platform, (incident = { since: now, alerted: false }));
@@ -87,7 +88,14 @@ export class Alerts {
 
   private describe(status: AdapterStatus, downMs: number): string {
     const own = this.rules(status.platform)?.text?.(status, downMs);
-    return own ?? t.alertUnreachable(this.deps.platforms.displayName(status.platform), Math.round(downMs / 60_000), str(status.lastError));
+    return (
+      own ??
+      t.alertUnreachable(
+        this.deps.platforms.displayName(status.platform),
+        Math.round(downMs / 60_000),
+        str(status.lastError),
+      )
+    );
   }
 
   private rules(platform: string) {
@@ -102,7 +110,9 @@ export class Alerts {
   private async tell(about: string, adapters: readonly AlertedAdapter[], text: string): Promise<boolean> {
     const others = adapters.filter((a) => a.status.platform !== about && a.status.connected);
     const sends = others.flatMap(({ status, sender }) =>
-      this.deps.adminIds.filter((id) => id.startsWith(`${status.platform}:`)).map((id) => ({ sender, chatId: id.slice(status.platform.length + 1) })),
+      this.deps.adminIds
+        .filter((id) => id.startsWith(`${status.platform}:`))
+        .map((id) => ({ sender, chatId: id.slice(status.platform.length + 1) })),
     );
     if (others.length === 0) return false;
     for (const { sender, chatId } of sends) {
@@ -110,7 +120,10 @@ export class Alerts {
         await sender.send(chatId, { kind: "text", text });
         this.deps.log.info({ about, platform: sender.platform, chatId }, "admin alerted");
       } catch (err) {
-        this.deps.log.warn({ about, platform: sender.platform, chatId, err: messageOf(err) }, "admin alert not delivered");
+        this.deps.log.warn(
+          { about, platform: sender.platform, chatId, err: messageOf(err) },
+          "admin alert not delivered",
+        );
       }
     }
     if (sends.length === 0) this.deps.log.warn({ about }, "no admin to alert: add platform:id entries to ADMIN_IDS");

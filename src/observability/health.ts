@@ -112,7 +112,11 @@ export class Health {
   /** The report for anyone: {@link PublicHealth}. */
   publicReport(): PublicHealth {
     const { status, since, adapters } = this.report();
-    return { status, since, adapters: adapters.map(({ platform, state, connected }) => ({ platform, state, connected })) };
+    return {
+      status,
+      since,
+      adapters: adapters.map(({ platform, state, connected }) => ({ platform, state, connected })),
+    };
   }
 
   private syncReport(): Pick<HealthReport, "sync"> {

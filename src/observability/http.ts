@@ -55,7 +55,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   });
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
-  log.info({ url }, options.web ? "http server listening (/healthz, /metrics, web pages)" : "http server listening (/healthz, /metrics)");
+  log.info(
+    { url },
+    options.web
+      ? "http server listening (/healthz, /metrics, web pages)"
+      : "http server listening (/healthz, /metrics)",
+  );
   return {
     url,
     close: () => new Promise((resolve) => server.close(() => resolve()).closeAllConnections()),
@@ -71,7 +76,12 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
   }
   if (path === "/healthz") {
     const report = showsHealthDetails(req) ? options.health.report() : options.health.publicReport();
-    return send(res, report.status === "ok" ? 200 : 503, "application/json; charset=utf-8", `${JSON.stringify(report)}\n`);
+    return send(
+      res,
+      report.status === "ok" ? 200 : 503,
+      "application/json; charset=utf-8",
+      `${JSON.stringify(report)}\n`,
+    );
   }
   if (path === "/metrics") {
     const { contentType, body } = await options.metrics.render();
@@ -81,7 +91,14 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
 }
 
 /** Headers a reverse proxy adds: a request carrying one came from somewhere else, whatever its socket says. */
-const FORWARDING_HEADERS = ["forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-real-ip", "via"];
+const FORWARDING_HEADERS = [
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-proto",
+  "x-forwarded-host",
+  "x-real-ip",
+  "via",
+];
 
 /**
  * Whether `/healthz` may show its details (QR code, login history, errors)
@@ -90,7 +107,9 @@ const FORWARDING_HEADERS = ["forwarded", "x-forwarded-for", "x-forwarded-proto",
  * from loopback too but says so in its headers. Everyone else gets
  * {@link Health.publicReport}.
  */
-export function showsHealthDetails(req: Pick<IncomingMessage, "headers"> & { socket: { remoteAddress?: string } }): boolean {
+export function showsHealthDetails(
+  req: Pick<IncomingMessage, "headers"> & { socket: { remoteAddress?: string } },
+): boolean {
   const address = req.socket.remoteAddress ?? "";
   const loopback = address === "::1" || /^(::ffff:)?127\./.test(address);
   return loopback && FORWARDING_HEADERS.every((h) => req.headers[h] === undefined);

@@ -36,7 +36,8 @@ export function messageObserver(log: Logger, metrics: Metrics): (handled: Handle
     };
     if (h.error) log.error({ ...line, err: h.error }, "message failed");
     else log.info(line, "message handled");
-    if (log.isLevelEnabled("debug")) log.debug({ platform, chat, text: [...h.msg.text].slice(0, DEBUG_TEXT_CHARS).join("") }, "message text");
+    if (log.isLevelEnabled("debug"))
+      log.debug({ platform, chat, text: [...h.msg.text].slice(0, DEBUG_TEXT_CHARS).join("") }, "message text");
   };
 }
 

@@ -19,9 +19,16 @@ export class Metrics {
   readonly registry = new Registry();
 
   /** Messages seen, by platform, chat kind and outcome (answered, ignored, limited, error). */
-  readonly messages = this.counter("article_bot_messages_total", "Messages seen by the bot, by outcome", ["platform", "chat", "outcome"]);
+  readonly messages = this.counter("article_bot_messages_total", "Messages seen by the bot, by outcome", [
+    "platform",
+    "chat",
+    "outcome",
+  ]);
 
-  readonly replies = this.counter("article_bot_replies_total", "Replies sent in answer to messages, by kind", ["platform", "kind"]);
+  readonly replies = this.counter("article_bot_replies_total", "Replies sent in answer to messages, by kind", [
+    "platform",
+    "kind",
+  ]);
 
   readonly searchSeconds = new Histogram({
     name: "article_bot_search_duration_seconds",
@@ -32,9 +39,17 @@ export class Metrics {
   });
 
   /** Push deliveries (one per send attempt), by outcome: sent or a failure kind. */
-  readonly pushes = this.counter("article_bot_push_deliveries_total", "Push send attempts, by outcome (sent, gone, rate_limited, transient, rejected)", ["platform", "outcome"]);
+  readonly pushes = this.counter(
+    "article_bot_push_deliveries_total",
+    "Push send attempts, by outcome (sent, gone, rate_limited, transient, rejected)",
+    ["platform", "outcome"],
+  );
 
-  readonly platformErrors = this.counter("article_bot_platform_errors_total", "Errors reported by or about a chat platform, by kind", ["platform", "kind"]);
+  readonly platformErrors = this.counter(
+    "article_bot_platform_errors_total",
+    "Errors reported by or about a chat platform, by kind",
+    ["platform", "kind"],
+  );
 
   constructor(options: MetricsOptions = {}) {
     const { librarySize } = options;

@@ -49,13 +49,24 @@ export class Observability {
   /** `sender`, logged and counted; the same wrapper every time for the same sender. */
   sender(sender: Sender): Sender {
     let observed = this.senders.get(sender);
-    if (!observed) this.senders.set(sender, (observed = observedSender(sender, { log: this.deps.log, metrics: this.metrics, health: this.health })));
+    if (!observed)
+      this.senders.set(
+        sender,
+        (observed = observedSender(sender, { log: this.deps.log, metrics: this.metrics, health: this.health })),
+      );
     return observed;
   }
 
   /** Serve /healthz and /metrics on `port` (0: any free port), and `web` on every other path when given. */
   async listen(port: number, host?: string, web?: HttpServerOptions["web"]): Promise<HttpServer> {
-    this.server = await startHttpServer({ port, host, health: this.health, metrics: this.metrics, log: this.deps.log, web });
+    this.server = await startHttpServer({
+      port,
+      host,
+      health: this.health,
+      metrics: this.metrics,
+      log: this.deps.log,
+      web,
+    });
     return this.server;
   }
 

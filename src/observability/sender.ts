@@ -25,7 +25,15 @@ export function observedSender(sender: Sender, observers: SenderObservers): Send
       const done = (outcome: string, extra: object = {}) => {
         metrics.pushes.inc({ platform, outcome });
         health.pushed(platform, outcome);
-        const line = { platform, chatId, ...(to?.threadId ? { threadId: to.threadId } : {}), kind: reply.kind, outcome, ms: Math.round(performance.now() - started), ...extra };
+        const line = {
+          platform,
+          chatId,
+          ...(to?.threadId ? { threadId: to.threadId } : {}),
+          kind: reply.kind,
+          outcome,
+          ms: Math.round(performance.now() - started),
+          ...extra,
+        };
         if (outcome === "sent") log.info(line, "push delivery");
         else log.warn(line, "push delivery failed");
       };

@@ -89,7 +89,8 @@ export class Announcer {
    */
   start(snapshot: LibrarySnapshot): Promise<FanoutReport[]> {
     const every = this.deps.retryEveryMs ?? 30 * 60_000;
-    if (every > 0 && !this.retryTimer) this.retryTimer = setInterval(() => void this.flush().catch(() => {}), every).unref();
+    if (every > 0 && !this.retryTimer)
+      this.retryTimer = setInterval(() => void this.flush().catch(() => {}), every).unref();
     return this.enqueue(async () => {
       const ids = snapshot.library.ids;
       this.known = new Set(ids);
@@ -128,8 +129,16 @@ export class Announcer {
   /** `/stats`: opted-in chats and the last 24 hours' announcement deliveries. */
   async stats(): Promise<string> {
     const since = new Date(this.deps.clock.now().getTime() - DAY_MS).toISOString();
-    const [subs, counts] = await Promise.all([this.deps.store.listNewsSubscriptions(), this.deps.store.countDeliveries("new:", since)]);
-    return t.newsStats({ subscribers: subs.length, sent: counts.sent, failed: counts.failed, inFlight: counts.claimed });
+    const [subs, counts] = await Promise.all([
+      this.deps.store.listNewsSubscriptions(),
+      this.deps.store.countDeliveries("new:", since),
+    ]);
+    return t.newsStats({
+      subscribers: subs.length,
+      sent: counts.sent,
+      failed: counts.failed,
+      inFlight: counts.claimed,
+    });
   }
 
   /** Stop: sends in flight finish, nothing new starts. */
@@ -140,7 +149,11 @@ export class Announcer {
     await this.queue;
     await this.outcomes.stop();
     const left = this.unmarked.size + this.fresh.size;
-    if (left > 0) this.deps.log.error({ articles: left }, "new articles not announced before stopping; the next start announces them if the store never recorded them");
+    if (left > 0)
+      this.deps.log.error(
+        { articles: left },
+        "new articles not announced before stopping; the next start announces them if the store never recorded them",
+      );
   }
 
   /** One announcement at a time, in order of library changes. */
@@ -176,7 +189,10 @@ export class Announcer {
       this.fresh.clear();
       return jobs;
     } catch (err) {
-      this.deps.log.error({ err, articles: this.unmarked.size + this.fresh.size }, "new articles not announced yet: the store refused; trying again soon");
+      this.deps.log.error(
+        { err, articles: this.unmarked.size + this.fresh.size },
+        "new articles not announced yet: the store refused; trying again soon",
+      );
       this.retryStoreSoon();
       return [];
     }
@@ -192,12 +208,16 @@ export class Announcer {
   }
 
   private async announce(freshIds: readonly string[], snapshot: LibrarySnapshot): Promise<DeliveryJob[]> {
-    const cutoff = dayInZone(new Date(this.deps.clock.now().getTime() - (this.deps.maxAgeDays ?? 3) * DAY_MS), this.deps.timeZone);
+    const cutoff = dayInZone(
+      new Date(this.deps.clock.now().getTime() - (this.deps.maxAgeDays ?? 3) * DAY_MS),
+      this.deps.timeZone,
+    );
     const articles = freshIds
       .map((id) => snapshot.library.get(id))
       .filter((a): a is ArticleMeta => a !== undefined && a.date >= cutoff)
       .sort((a, b) => b.date.localeCompare(a.date) || a.id.localeCompare(b.id));
-    if (freshIds.length > 0) this.deps.log.info({ seen: freshIds.length, news: articles.length, cutoff }, "new articles");
+    if (freshIds.length > 0)
+      this.deps.log.info({ seen: freshIds.length, news: articles.length, cutoff }, "new articles");
     if (articles.length === 0) return [];
     const subs = await this.deps.store.listNewsSubscriptions();
     const text = searchableText(snapshot);
@@ -227,15 +247,26 @@ export class Announcer {
       if (quiet.has(chatKey(job.chat))) this.waiting.push(job);
       else byPlatform.set(job.chat.platform, [...(byPlatform.get(job.chat.platform) ?? []), job]);
     }
-    if (this.waiting.length > 0) this.deps.log.info({ messages: this.waiting.length }, "new-article announcements held for groups in their quiet hours");
+    if (this.waiting.length > 0)
+      this.deps.log.info(
+        { messages: this.waiting.length },
+        "new-article announcements held for groups in their quiet hours",
+      );
     const runs = [...byPlatform].map(([platform, group]) => {
       const sender = senders.get(platform);
-      if (sender) return (retry: DeliveryJob[]) => deliverAll(group, { ...this.fanoutOptions(sender), retryable: (job) => void retry.push(job) });
-      this.deps.log.info({ platform, messages: group.length }, "platform not connected; new-article announcements wait for it");
+      if (sender)
+        return (retry: DeliveryJob[]) =>
+          deliverAll(group, { ...this.fanoutOptions(sender), retryable: (job) => void retry.push(job) });
+      this.deps.log.info(
+        { platform, messages: group.length },
+        "platform not connected; new-article announcements wait for it",
+      );
       this.waiting.push(...group);
       return undefined;
     });
-    const reports = (await Promise.all(runs.map((run) => run?.(retry)))).filter((r): r is FanoutReport => r !== undefined);
+    const reports = (await Promise.all(runs.map((run) => run?.(retry)))).filter(
+      (r): r is FanoutReport => r !== undefined,
+    );
     this.waiting.push(...retry);
     if (this.waiting.length > MAX_WAITING) this.waiting = this.waiting.slice(-MAX_WAITING);
     return reports;
@@ -279,7 +310,12 @@ export class Announcer {
 
 /** One new article: title, account, date, summary and link, with its cover where the platform can show it. */
 export function announcement(article: ArticleMeta): Reply {
-  return { kind: "articles", heading: t.newArticle(article.account), articles: [toCard(article, true)], showCover: true };
+  return {
+    kind: "articles",
+    heading: t.newArticle(article.account),
+    articles: [toCard(article, true)],
+    showCover: true,
+  };
 }
 
 /** Many new articles in one line per title, for a backfill. */
@@ -307,7 +343,9 @@ function searchableText(snapshot: LibrarySnapshot): (a: ArticleMeta) => string {
   return (a) => {
     let text = texts.get(a.id);
     if (text === undefined) {
-      text = normalize([a.title, a.account ?? "", ...(a.tags ?? []), a.summary, snapshot.library.body(a.id)].join("\n"));
+      text = normalize(
+        [a.title, a.account ?? "", ...(a.tags ?? []), a.summary, snapshot.library.body(a.id)].join("\n"),
+      );
       texts.set(a.id, text);
     }
     return text;

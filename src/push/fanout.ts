@@ -90,7 +90,10 @@ export async function fanOut(chats: readonly Subscription[], reply: Reply, opts:
  * announcements use it: every chat gets the articles it asked for.
  */
 export async function deliverAll(jobs: readonly DeliveryJob[], options: FanoutOptions): Promise<FanoutReport> {
-  const opts = { ...options, outcomes: options.outcomes ?? new PendingOutcomes({ store: options.store, log: options.log }) };
+  const opts = {
+    ...options,
+    outcomes: options.outcomes ?? new PendingOutcomes({ store: options.store, log: options.log }),
+  };
   const started = performance.now();
   const pacer = opts.pacer ?? new Pacer(opts.pace);
   const counts: Record<Outcome, number> = { sent: 0, skipped: 0, failed: 0, gone: 0 };
@@ -115,7 +118,11 @@ export async function deliverAll(jobs: readonly DeliveryJob[], options: FanoutOp
   return report;
 }
 
-async function deliver(job: DeliveryJob, pacer: Pacer, opts: FanoutOptions & { outcomes: PendingOutcomes }): Promise<Outcome> {
+async function deliver(
+  job: DeliveryJob,
+  pacer: Pacer,
+  opts: FanoutOptions & { outcomes: PendingOutcomes },
+): Promise<Outcome> {
   const { chat, reply, key: day } = job;
   const { store } = opts;
   const ctx = { platform: chat.platform, chatId: chat.chatId, day };
@@ -138,7 +145,9 @@ async function deliver(job: DeliveryJob, pacer: Pacer, opts: FanoutOptions & { o
   if (error.failure === "unsent" || error.failure === "rate_limited") {
     opts.retryable?.(job, error);
     // Nothing arrived: should the store refuse this write, the claim goes stale and the chat is tried again, as it should be.
-    await store.failDelivery(chat.platform, chat.chatId, day, failed.error).catch((err: unknown) => opts.log.error({ ...ctx, err }, "push delivery bookkeeping failed"));
+    await store
+      .failDelivery(chat.platform, chat.chatId, day, failed.error)
+      .catch((err: unknown) => opts.log.error({ ...ctx, err }, "push delivery bookkeeping failed"));
   } else {
     await opts.outcomes.record(chat.platform, chat.chatId, day, failed);
   }
@@ -146,7 +155,10 @@ async function deliver(job: DeliveryJob, pacer: Pacer, opts: FanoutOptions & { o
     if (error.failure === "topic_gone" && chat.threadId !== undefined) {
       // Only what goes to that topic: the group's other topics keep theirs.
       await chatGone(store, { platform: chat.platform, chatId: chat.chatId, threadId: chat.threadId });
-      opts.log.info({ ...ctx, threadId: chat.threadId, err: error.message }, "topic is closed or deleted; unsubscribed it");
+      opts.log.info(
+        { ...ctx, threadId: chat.threadId, err: error.message },
+        "topic is closed or deleted; unsubscribed it",
+      );
       return "gone";
     }
     if (error.failure !== "gone") {
@@ -170,7 +182,12 @@ async function deliver(job: DeliveryJob, pacer: Pacer, opts: FanoutOptions & { o
  * and an unsent one waits for the scheduler (the platform is unreachable
  * now; half an hour later it may not be). Resolves to the final error, if any.
  */
-async function sendWithRetries(chat: DeliveryJob["chat"], reply: Reply, pacer: Pacer, opts: FanoutOptions): Promise<SendError | undefined> {
+async function sendWithRetries(
+  chat: DeliveryJob["chat"],
+  reply: Reply,
+  pacer: Pacer,
+  opts: FanoutOptions,
+): Promise<SendError | undefined> {
   const chatId = chat.chatId;
   let rateLimited = 0;
   for (;;) {
@@ -204,5 +221,8 @@ function total(counts: Record<Outcome, number>): number {
 function logProgress(opts: FanoutOptions, counts: Record<Outcome, number>, of: number, started: number): void {
   const seconds = (performance.now() - started) / 1000;
   const perSecond = seconds > 0 ? Math.round((counts.sent / seconds) * 10) / 10 : 0;
-  opts.log.info({ platform: opts.sender.platform, day: opts.day, done: total(counts), of, ...counts, perSecond }, "push progress");
+  opts.log.info(
+    { platform: opts.sender.platform, day: opts.day, done: total(counts), of, ...counts, perSecond },
+    "push progress",
+  );
 }

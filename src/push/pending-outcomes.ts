@@ -53,7 +53,10 @@ export class PendingOutcomes {
       await this.write(entry);
     } catch (err) {
       this.pending.set(idOf(platform, chatId, key), entry);
-      this.deps.log.error({ platform, chatId, day: key, status: outcome.status, err }, "push delivery bookkeeping failed; kept in memory, writing it again later");
+      this.deps.log.error(
+        { platform, chatId, day: key, status: outcome.status, err },
+        "push delivery bookkeeping failed; kept in memory, writing it again later",
+      );
       this.schedule();
     }
   }
@@ -71,8 +74,13 @@ export class PendingOutcomes {
     this.timer = undefined;
     const left = await this.flush();
     if (left > 0) {
-      const first = [...this.pending.values()].slice(0, 20).map((p) => `${p.platform}:${p.chatId}:${p.key}:${p.outcome.status}`);
-      this.deps.log.error({ waiting: left, first }, "push delivery outcomes never written; these chats may be pushed again");
+      const first = [...this.pending.values()]
+        .slice(0, 20)
+        .map((p) => `${p.platform}:${p.chatId}:${p.key}:${p.outcome.status}`);
+      this.deps.log.error(
+        { waiting: left, first },
+        "push delivery outcomes never written; these chats may be pushed again",
+      );
     }
   }
 
@@ -88,7 +96,11 @@ export class PendingOutcomes {
       this.pending.delete(id);
       written++;
     }
-    if (written > 0) this.deps.log.info({ written, waiting: this.pending.size }, "push delivery outcomes written after the store recovered");
+    if (written > 0)
+      this.deps.log.info(
+        { written, waiting: this.pending.size },
+        "push delivery outcomes written after the store recovered",
+      );
     if (this.pending.size === 0) {
       clearInterval(this.timer);
       this.timer = undefined;
@@ -97,7 +109,9 @@ export class PendingOutcomes {
 
   private write({ platform, chatId, key, outcome }: Pending): Promise<void> {
     const { store } = this.deps;
-    return outcome.status === "sent" ? store.confirmDelivery(platform, chatId, key) : store.failDelivery(platform, chatId, key, outcome.error);
+    return outcome.status === "sent"
+      ? store.confirmDelivery(platform, chatId, key)
+      : store.failDelivery(platform, chatId, key, outcome.error);
   }
 
   private schedule(): void {

@@ -40,7 +40,8 @@ export async function lockPlatforms(store: Store, platforms: readonly string[], 
     busy,
     release: async () => {
       const results = await Promise.allSettled(held.map((lock) => lock.release()));
-      for (const r of results) if (r.status === "rejected") log.warn({ err: r.reason }, "could not release a push lock");
+      for (const r of results)
+        if (r.status === "rejected") log.warn({ err: r.reason }, "could not release a push lock");
     },
   };
 }

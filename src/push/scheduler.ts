@@ -48,7 +48,8 @@ export class PushSchedule {
 
   private earliestTime(): string {
     const [minute = "", hour = ""] = this.cron.trim().split(/\s+/);
-    if (/^\d{1,2}$/.test(minute) && /^\d{1,2}$/.test(hour)) return `${hour.padStart(2, "0")}:${minute.padStart(2, "0")}`;
+    if (/^\d{1,2}$/.test(minute) && /^\d{1,2}$/.test(hour))
+      return `${hour.padStart(2, "0")}:${minute.padStart(2, "0")}`;
     // Anything else: look at a week of minutes (weekday-only schedules skip days).
     let earliest: string | undefined;
     for (let t = WEEK_START, i = 0; i < 7 * DAY_MINUTES; t += MINUTE_MS, i++) {
@@ -116,7 +117,8 @@ export class PushSchedule {
     for (let t = floorMinute(now) + MINUTE_MS, i = 0; i < 2 * DAY_MINUTES; t += MINUTE_MS, i++) {
       const at = new Date(t);
       const local = this.local(at);
-      if (personal.has(local.time) || (usesDefault && this.matcher.match(at))) return { ...local, today: local.day === today };
+      if (personal.has(local.time) || (usesDefault && this.matcher.match(at)))
+        return { ...local, today: local.day === today };
     }
     return undefined;
   }

@@ -107,7 +107,10 @@ export class PushService implements AdminActions {
     // A failed run is logged where it runs (begin); the tick itself has nothing to add.
     const tick = () => void this.tick().catch(() => {});
     this.stopTicker = ticker(tick);
-    this.deps.log.info({ cron: this.deps.cron, timeZone: this.deps.timeZone, owner: this.owner }, "push scheduler started");
+    this.deps.log.info(
+      { cron: this.deps.cron, timeZone: this.deps.timeZone, owner: this.owner },
+      "push scheduler started",
+    );
     tick();
   }
 
@@ -180,7 +183,9 @@ export class PushService implements AdminActions {
    * push locks (instances sharing the store take turns), choose chats
    * under them and deliver.
    */
-  private begin(select: (now: Date, subs: Subscription[], deliveries: Map<string, Delivery>) => Subscription[]): Run | undefined {
+  private begin(
+    select: (now: Date, subs: Subscription[], deliveries: Map<string, Delivery>) => Subscription[],
+  ): Run | undefined {
     if (this.current || this.stopping) return undefined;
     const now = this.deps.clock.now();
     const { day } = this.schedule.local(now);
@@ -190,7 +195,10 @@ export class PushService implements AdminActions {
       if (busy.size > 0 && platforms.every((p) => busy.has(p))) return [];
       // Outcomes the store refused earlier land first, so the log read below knows them.
       await this.outcomes.flush();
-      const [[subs, deliveries], quiet] = await Promise.all([this.loadState(day), quietChats(this.deps.store, now, this.deps.timeZone)]);
+      const [[subs, deliveries], quiet] = await Promise.all([
+        this.loadState(day),
+        quietChats(this.deps.store, now, this.deps.timeZone),
+      ]);
       // A group in its quiet hours is due again at every tick, and gets the push once they end.
       return select(now, subs, deliveries).filter((s) => !busy.has(s.platform) && !quiet.has(chatKey(s)));
     });
@@ -222,11 +230,19 @@ export class PushService implements AdminActions {
    * at once, and `rejected` too — `/push_now`). Never after a transient
    * failure: that message may have arrived.
    */
-  private undelivered(now: Date, subs: Subscription[], deliveries: Map<string, Delivery>, retryFailedAfterMs: number, due: (s: Subscription) => boolean): Subscription[] {
+  private undelivered(
+    now: Date,
+    subs: Subscription[],
+    deliveries: Map<string, Delivery>,
+    retryFailedAfterMs: number,
+    due: (s: Subscription) => boolean,
+  ): Subscription[] {
     const ago = (d: Delivery) => now.getTime() - Date.parse(d.updatedAt);
     const retry = (error: string) => (retryFailedAfterMs === 0 ? !UNCERTAIN.test(error) : RETRYABLE.test(error));
     const open = (d: Delivery | undefined) =>
-      !d || (d.status === "claimed" && ago(d) >= this.staleMs && !this.outcomes.has(d.platform, d.chatId, d.day)) || (d.status === "failed" && ago(d) >= retryFailedAfterMs && retry(d.error ?? ""));
+      !d ||
+      (d.status === "claimed" && ago(d) >= this.staleMs && !this.outcomes.has(d.platform, d.chatId, d.day)) ||
+      (d.status === "failed" && ago(d) >= retryFailedAfterMs && retry(d.error ?? ""));
     return subs.filter((s) => due(s) && open(deliveries.get(chatKey(s))));
   }
 
@@ -241,7 +257,10 @@ export class PushService implements AdminActions {
     const runs = [...groupBy(chats, (c) => c.platform)].map(([platform, group]) => {
       const sender = senders.get(platform);
       if (sender) return fanOut(group, reply, this.fanoutOptions(sender, day));
-      this.deps.log.warn({ platform, chats: group.length }, "no running adapter for this platform; its subscribers wait");
+      this.deps.log.warn(
+        { platform, chats: group.length },
+        "no running adapter for this platform; its subscribers wait",
+      );
       return undefined;
     });
     return (await Promise.all(runs)).filter((r): r is FanoutReport => r !== undefined);

@@ -3,7 +3,9 @@ import { FIELDS, type DocTerms } from "./terms.ts";
 
 const F = FIELDS.length;
 /** Body-derived fields, where near-universal terms are dropped (see {@link IndexBuilder.finish}). */
-const PRUNED_FIELDS = new Set<number>(["summary", "body", "keys", "chars"].map((f) => FIELDS.indexOf(f as (typeof FIELDS)[number])));
+const PRUNED_FIELDS = new Set<number>(
+  ["summary", "body", "keys", "chars"].map((f) => FIELDS.indexOf(f as (typeof FIELDS)[number])),
+);
 /** A body term in more than this share of the library says nothing about any one article. */
 const MAX_DOC_SHARE = 0.2;
 /** ...but small libraries keep everything: there a share of 20% is a handful of articles. */
@@ -100,7 +102,13 @@ export class IndexBuilder {
     const last = new Uint32Array(count.length);
     for (let k = 0; k < count.length; k++) if (count[k]! > 0) last[k] = sorted[start[k + 1]! - 1]!;
     const encoded = encodePostings(sorted, start);
-    this.segments.push({ terms: order.map((id) => this.terms[id]!), postingStart: encoded.start, postings: encoded.bytes, count, last });
+    this.segments.push({
+      terms: order.map((id) => this.terms[id]!),
+      postingStart: encoded.start,
+      postings: encoded.bytes,
+      count,
+      last,
+    });
     this.termIds = new Map();
     this.terms = [];
     this.length = 0;

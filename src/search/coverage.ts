@@ -21,7 +21,9 @@ export function coverage(query: Pick<ParsedQuery, "phrases" | "words">, matched:
 /** For each query word, the share of its characters inside occurrences of matched tokens, 0..1. */
 export function wordShares(query: Pick<ParsedQuery, "phrases" | "words">, matched: string[]): number[] {
   const covered = query.phrases.map((phrase) => coveredChars(phrase, matched));
-  return query.words.map((w) => covered[w.phrase]!.slice(w.start, w.start + w.length).filter(Boolean).length / w.length);
+  return query.words.map(
+    (w) => covered[w.phrase]!.slice(w.start, w.start + w.length).filter(Boolean).length / w.length,
+  );
 }
 
 /** For each character of a phrase: is it inside an occurrence of a matched token? */

@@ -47,7 +47,13 @@ export function evaluate(judged: JudgedQuery[], engine: (q: string) => EngineAns
       if (acc !== all) byKind.set(j.kind, acc);
     }
   }
-  const row = (kind: string, a: typeof all): Quality => ({ kind, queries: a.n, recallAt3: a.hits / a.n, mrr: a.rr / a.n, misses: a.misses });
+  const row = (kind: string, a: typeof all): Quality => ({
+    kind,
+    queries: a.n,
+    recallAt3: a.hits / a.n,
+    mrr: a.rr / a.n,
+    misses: a.misses,
+  });
   return [...[...byKind].map(([k, a]) => row(k, a)), row("all", all)];
 }
 

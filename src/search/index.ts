@@ -170,7 +170,10 @@ export class SearchIndex {
    * Search; `offset`/`limit` select a page of the ranked hits, `accounts`
    * keeps only those accounts' articles, `author` only that author's.
    */
-  search(raw: string, page: { offset?: number; limit?: number; accounts?: readonly string[]; author?: string } = {}): SearchResult {
+  search(
+    raw: string,
+    page: { offset?: number; limit?: number; accounts?: readonly string[]; author?: string } = {},
+  ): SearchResult {
     const query = this.parse(raw);
     const offset = page.offset ?? 0;
     const limit = page.limit ?? 3;
@@ -179,13 +182,20 @@ export class SearchIndex {
     const { total, best } = this.rank(query, Math.max(1, offset + limit), keep);
     // A how-to question of the whole archive wants a guide: an answer, or 没有找到, never a list of guesses.
     const howTo = !keep && asksHowTo(query);
-    const passing = total > 0 && (mentionedInPassing(best[0]!, this.size) || (howTo && best[0]!.aboutCoverage < HOW_TO_ABOUT));
+    const passing =
+      total > 0 && (mentionedInPassing(best[0]!, this.size) || (howTo && best[0]!.aboutCoverage < HOW_TO_ABOUT));
     const lowConfidence = total > 0 && (passing || !trustworthy(query, best[0]!));
     const hits = best.slice(offset, offset + limit).map((c) => this.toHit(c));
     // Within an account or author the reader named, a passing match is still worth showing as a guess: they
     // say the article is there, and a few hundred articles make a chance match far less likely than 10,000 do.
     const guessable = !passing || keep !== undefined;
-    return { query, total, hits, lowConfidence, tentative: lowConfidence && guessable && !howTo && plausible(query, best[0]!) };
+    return {
+      query,
+      total,
+      hits,
+      lowConfidence,
+      tentative: lowConfidence && guessable && !howTo && plausible(query, best[0]!),
+    };
   }
 
   /** How this archive reads a query: single characters join up as one name only where its articles write them together. */
@@ -198,7 +208,10 @@ export class SearchIndex {
     if (accounts === undefined && author === undefined) return undefined;
     const library = this.library;
     const only = accounts && new Set(accounts);
-    return (position) => position >= 0 && (!only || only.has(library.accountAt(position) ?? "")) && (author === undefined || library.authorAt(position) === author);
+    return (position) =>
+      position >= 0 &&
+      (!only || only.has(library.accountAt(position) ?? "")) &&
+      (author === undefined || library.authorAt(position) === author);
   }
 
   /**
@@ -207,7 +220,11 @@ export class SearchIndex {
    * counted, but only the best `top` are kept in order: sorting thousands
    * of matches of a long description cost more than scoring them.
    */
-  private rank(query: ParsedQuery, top: number, keep?: (position: number) => boolean): { total: number; best: Candidate[] } {
+  private rank(
+    query: ParsedQuery,
+    top: number,
+    keep?: (position: number) => boolean,
+  ): { total: number; best: Candidate[] } {
     const wordStart = this.wordStart(query);
     const matches = this.scorer.match(
       query.tokens.map((t) => ({
@@ -239,9 +256,15 @@ export class SearchIndex {
       total++;
       // Like Lucene's coordination factor: matching more of the query beats
       // matching one term many times.
-      const score = matches.score[d]! * cov * cov * (library.isDigestAt(position) ? DIGEST_FACTOR : 1) * (library.isListingAt(position) ? LISTING_FACTOR : 1);
+      const score =
+        matches.score[d]! *
+        cov *
+        cov *
+        (library.isDigestAt(position) ? DIGEST_FACTOR : 1) *
+        (library.isListingAt(position) ? LISTING_FACTOR : 1);
       const rounded = roundScore(score);
-      if (best.length === top && !before(rounded, this.dateRank[position]!, matches.score[d]!, best[top - 1]!)) continue;
+      if (best.length === top && !before(rounded, this.dateRank[position]!, matches.score[d]!, best[top - 1]!))
+        continue;
       const c: Candidate = {
         position,
         score,
@@ -300,7 +323,8 @@ export class SearchIndex {
     query.words.forEach((w, i) => {
       const share = all[i]! ** 2;
       const aboutShare = strong[i]! ** 2;
-      if (share > 0) bits += this.information(wordOf(query, w)) * (aboutShare + MENTION_EVIDENCE * (share - aboutShare));
+      if (share > 0)
+        bits += this.information(wordOf(query, w)) * (aboutShare + MENTION_EVIDENCE * (share - aboutShare));
     });
     return bits;
   }
@@ -326,7 +350,14 @@ export class SearchIndex {
   }
 
   private toHit(c: Candidate): SearchHit {
-    return { article: this.library.at(c.position), score: c.score, matched: c.terms, coverage: c.coverage, aboutCoverage: c.aboutCoverage, evidence: c.evidence };
+    return {
+      article: this.library.at(c.position),
+      score: c.score,
+      matched: c.terms,
+      coverage: c.coverage,
+      aboutCoverage: c.aboutCoverage,
+      evidence: c.evidence,
+    };
   }
 }
 
@@ -389,7 +420,11 @@ function trustworthy(query: ParsedQuery, best: Candidate): boolean {
  * reader is told 没有找到.
  */
 function mentionedInPassing(best: Candidate, articles: number): boolean {
-  return best.coverage < WHOLE_QUERY && best.aboutCoverage < ABOUT_ENOUGH && best.evidence < PASSING_EVIDENCE * Math.log2(Math.max(2, articles));
+  return (
+    best.coverage < WHOLE_QUERY &&
+    best.aboutCoverage < ABOUT_ENOUGH &&
+    best.evidence < PASSING_EVIDENCE * Math.log2(Math.max(2, articles))
+  );
 }
 
 /**

@@ -113,7 +113,8 @@ export class PackedScorer {
   /** How many indexed terms start with `prefix`, counted up to `atMost + 1` (cheap: no postings decoded). */
   termsStartingWith(prefix: string, atMost: number): number {
     let n = 0;
-    for (let t = this.lowerBound(prefix); t < termCount(this.packed) && n <= atMost; t++, n++) if (!termAt(this.packed, t).startsWith(prefix)) break;
+    for (let t = this.lowerBound(prefix); t < termCount(this.packed) && n <= atMost; t++, n++)
+      if (!termAt(this.packed, t).startsWith(prefix)) break;
     return n;
   }
 
@@ -174,7 +175,8 @@ export class PackedScorer {
           if (strong) this.termStrong[d] = stamp;
           const length = this.packed.fieldLength[d * F + f]!;
           // minisearch's calcBM25Score with a term frequency of 1, multiplied in its order.
-          const s = fieldWeight * (idf * (BM25.d + (1 * (BM25.k + 1)) / (1 + BM25.k * (1 - BM25.b + (BM25.b * length) / avg))));
+          const s =
+            fieldWeight * (idf * (BM25.d + (1 * (BM25.k + 1)) / (1 + BM25.k * (1 - BM25.b + (BM25.b * length) / avg))));
           if (this.termSeen[d] !== stamp) {
             this.termSeen[d] = stamp;
             this.termScore[d] = s;

@@ -54,7 +54,9 @@ const MAX_KEYS = 40;
  */
 function keyWords(counts: Map<string, number>, pairs: ReadonlySet<string>): string[] {
   const scored: Array<[string, number]> = [];
-  for (const [word, count] of counts) if (count >= KEY_MIN_COUNT) scored.push([word, Math.log2(count) * (pairs.has(word) ? pairWeight(word) : wordWeight(word))]);
+  for (const [word, count] of counts)
+    if (count >= KEY_MIN_COUNT)
+      scored.push([word, Math.log2(count) * (pairs.has(word) ? pairWeight(word) : wordWeight(word))]);
   scored.sort((a, b) => b[1] - a[1]);
   return scored.slice(0, MAX_KEYS).map(([w]) => w);
 }

@@ -24,7 +24,10 @@ let toSimplified: ((text: string) => string) | undefined;
  * so they still meet.
  */
 export function normalize(text: string): string {
-  const convert = (toSimplified ??= chain(OpenCC.Converter({ from: "twp", to: "cn" }), OpenCC.Converter({ from: "hk", to: "cn" })));
+  const convert = (toSimplified ??= chain(
+    OpenCC.Converter({ from: "twp", to: "cn" }),
+    OpenCC.Converter({ from: "hk", to: "cn" }),
+  ));
   return convert(foldCase(text));
 }
 

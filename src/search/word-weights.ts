@@ -62,7 +62,9 @@ export class WordWeights {
 
   private lineIs(start: number, key: Buffer): boolean {
     const end = start + key.length;
-    return end < this.table.length && this.table[end] === SPACE && this.table.compare(key, 0, key.length, start, end) === 0;
+    return (
+      end < this.table.length && this.table[end] === SPACE && this.table.compare(key, 0, key.length, start, end) === 0
+    );
   }
 
   private valueAt(start: number, key: Buffer): number | undefined {

@@ -123,7 +123,11 @@ const BATCH = 1000;
  * The SQLite file is opened read-only and never changed.
  * @throws CopyError when the file is missing or not an article-bot database
  */
-export async function copySqliteToPostgres(from: string, to: string, log: Logger = silentLogger()): Promise<CopyReport> {
+export async function copySqliteToPostgres(
+  from: string,
+  to: string,
+  log: Logger = silentLogger(),
+): Promise<CopyReport> {
   const source = openSource(from);
   try {
     const pool = createPool(to, log, { max: 1, statementTimeoutMs: 120_000 });
@@ -152,10 +156,13 @@ function openSource(file: string): Database.Database {
     throw new CopyError(`cannot open ${file}: ${messageOf(err)}`);
   }
   try {
-    const version = (db.prepare("SELECT max(version) AS v FROM schema_migrations").get() as { v: number | null }).v ?? 0;
+    const version =
+      (db.prepare("SELECT max(version) AS v FROM schema_migrations").get() as { v: number | null }).v ?? 0;
     const known = Math.max(...migrations.map((m) => m.version));
-    if (version > known) throw new CopyError(`${file} was written by a newer article-bot (schema ${version}, this one knows ${known})`);
-    if (version < known) throw new CopyError(`${file} has an old schema (${version}); run this version of article-bot on it once first`);
+    if (version > known)
+      throw new CopyError(`${file} was written by a newer article-bot (schema ${version}, this one knows ${known})`);
+    if (version < known)
+      throw new CopyError(`${file} has an old schema (${version}); run this version of article-bot on it once first`);
   } catch (err) {
     db.close();
     if (err instanceof CopyError) throw err;
@@ -215,7 +222,8 @@ export function formatCopyReport(report: CopyReport): string {
     group_settings: "group settings",
   };
   const lines = report.tables.map(
-    (t) => `  ${(labels[t.table] ?? t.table).padEnd(25)} ${String(t.read).padStart(7)} read, ${String(t.copied).padStart(7)} copied, ${String(t.kept).padStart(7)} already there`,
+    (t) =>
+      `  ${(labels[t.table] ?? t.table).padEnd(25)} ${String(t.read).padStart(7)} read, ${String(t.copied).padStart(7)} copied, ${String(t.kept).padStart(7)} already there`,
   );
   return `copied ${report.from} → ${report.to}\n${lines.join("\n")}\n`;
 }

@@ -14,14 +14,18 @@ import { asError } from "../util/errors.ts";
 export async function tryAdvisoryLock(pool: pg.Pool, name: string, log: Logger): Promise<StoreLock | undefined> {
   const client = await pool.connect();
   // A checked-out client has no pool listener: an unhandled 'error' would crash the process.
-  const onError = (err: Error) => log.warn({ lock: name, err: err.message }, "connection holding a lock failed; the lock is lost");
+  const onError = (err: Error) =>
+    log.warn({ lock: name, err: err.message }, "connection holding a lock failed; the lock is lost");
   client.on("error", onError);
   const giveBack = (err?: Error) => {
     client.off("error", onError);
     client.release(err);
   };
   try {
-    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS locked", [LOCK_NAMESPACE, name]);
+    const { rows } = await client.query<{ locked: boolean }>(
+      "SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS locked",
+      [LOCK_NAMESPACE, name],
+    );
     if (!rows[0]?.locked) {
       giveBack();
       return undefined;

@@ -53,7 +53,12 @@ export function createPool(url: string, log: Logger, options: PoolOptions = {}):
  * upsert or an update to a fixed state, and a claim repeated by the same
  * owner is granted again.
  */
-export async function query<Row extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[] = [], retries = 2): Promise<pg.QueryResult<Row>> {
+export async function query<Row extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  text: string,
+  values: unknown[] = [],
+  retries = 2,
+): Promise<pg.QueryResult<Row>> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await pool.query<Row>(text, values);
@@ -71,5 +76,7 @@ const CONNECTION_CODES = /^(08|57P0[1-3]|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT
 export function isConnectionError(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown };
   if (typeof e?.code === "string" && CONNECTION_CODES.test(e.code)) return true;
-  return typeof e?.message === "string" && /Connection terminated|timeout exceeded when trying to connect/i.test(e.message);
+  return (
+    typeof e?.message === "string" && /Connection terminated|timeout exceeded when trying to connect/i.test(e.message)
+  );
 }

@@ -95,7 +95,10 @@ export const LOCK_NAMESPACE = "article-bot";
  * once serialise on a transaction-scoped advisory lock, so each step runs
  * exactly once and the others find it done. Resolves to the versions applied.
  */
-export async function migratePostgres(pool: pg.Pool, steps: readonly Migration[] = postgresMigrations): Promise<number[]> {
+export async function migratePostgres(
+  pool: pg.Pool,
+  steps: readonly Migration[] = postgresMigrations,
+): Promise<number[]> {
   const client = await pool.connect();
   const done: number[] = [];
   let failure: Error | undefined;

@@ -17,7 +17,17 @@ import {
   type NewsSubscriptionRow,
   type SubscriptionRow,
 } from "./rows.ts";
-import type { Delivery, DeliveryCounts, DeliveryStatus, GroupSettings, GroupSettingsChange, NewsSubscription, Store, StoreLock, Subscription } from "./store.ts";
+import type {
+  Delivery,
+  DeliveryCounts,
+  DeliveryStatus,
+  GroupSettings,
+  GroupSettingsChange,
+  NewsSubscription,
+  Store,
+  StoreLock,
+  Subscription,
+} from "./store.ts";
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions extends PoolOptions {
@@ -99,7 +109,15 @@ class PostgresStore implements Store {
   }
 
   async subscribe(sub: Omit<Subscription, "createdAt">): Promise<void> {
-    await this.run(SQL.subscribe, [sub.platform, sub.chatId, sub.isGroup, sub.time ?? null, this.clock.now(), sub.threadId ?? null, sub.channel === true]);
+    await this.run(SQL.subscribe, [
+      sub.platform,
+      sub.chatId,
+      sub.isGroup,
+      sub.time ?? null,
+      this.clock.now(),
+      sub.threadId ?? null,
+      sub.channel === true,
+    ]);
   }
 
   async unsubscribeTopic(platform: Platform, chatId: string, threadId: string): Promise<number> {
@@ -108,11 +126,19 @@ class PostgresStore implements Store {
   }
 
   async getGroupSettings(platform: Platform, chatId: string): Promise<GroupSettings | undefined> {
-    const { rows } = await this.run<GroupSettingsRow>("SELECT * FROM group_settings WHERE platform = $1 AND chat_id = $2", [platform, chatId]);
+    const { rows } = await this.run<GroupSettingsRow>(
+      "SELECT * FROM group_settings WHERE platform = $1 AND chat_id = $2",
+      [platform, chatId],
+    );
     return rows[0] && toGroupSettings(rows[0]);
   }
 
-  async updateGroupSettings(platform: Platform, chatId: string, change: GroupSettingsChange, by?: string): Promise<GroupSettings> {
+  async updateGroupSettings(
+    platform: Platform,
+    chatId: string,
+    change: GroupSettingsChange,
+    by?: string,
+  ): Promise<GroupSettings> {
     const columns = groupSettingsColumns(change);
     const names = ["platform", "chat_id", ...columns.map(([name]) => name), "updated_at", "updated_by"];
     const values = [platform, chatId, ...columns.map(([, value]) => value), this.clock.now(), by ?? null];
@@ -132,7 +158,9 @@ class PostgresStore implements Store {
     const { rows } =
       platform === undefined
         ? await this.run<GroupSettingsRow>("SELECT * FROM group_settings ORDER BY platform, chat_id", [])
-        : await this.run<GroupSettingsRow>("SELECT * FROM group_settings WHERE platform = $1 ORDER BY chat_id", [platform]);
+        : await this.run<GroupSettingsRow>("SELECT * FROM group_settings WHERE platform = $1 ORDER BY chat_id", [
+            platform,
+          ]);
     return rows.map(toGroupSettings);
   }
 
@@ -142,7 +170,10 @@ class PostgresStore implements Store {
   }
 
   async getSubscription(platform: Platform, chatId: string): Promise<Subscription | undefined> {
-    const { rows } = await this.run<SubscriptionRow>("SELECT * FROM subscriptions WHERE platform = $1 AND chat_id = $2", [platform, chatId]);
+    const { rows } = await this.run<SubscriptionRow>(
+      "SELECT * FROM subscriptions WHERE platform = $1 AND chat_id = $2",
+      [platform, chatId],
+    );
     return rows[0] && toSubscription(rows[0]);
   }
 
@@ -150,11 +181,20 @@ class PostgresStore implements Store {
     const { rows } =
       platform === undefined
         ? await this.run<SubscriptionRow>("SELECT * FROM subscriptions ORDER BY platform, created_at, chat_id", [])
-        : await this.run<SubscriptionRow>("SELECT * FROM subscriptions WHERE platform = $1 ORDER BY created_at, chat_id", [platform]);
+        : await this.run<SubscriptionRow>(
+            "SELECT * FROM subscriptions WHERE platform = $1 ORDER BY created_at, chat_id",
+            [platform],
+          );
     return rows.map(toSubscription);
   }
 
-  async claimDelivery(platform: Platform, chatId: string, day: string, owner: string, staleMs: number): Promise<boolean> {
+  async claimDelivery(
+    platform: Platform,
+    chatId: string,
+    day: string,
+    owner: string,
+    staleMs: number,
+  ): Promise<boolean> {
     const now = this.clock.now();
     const cutoff = new Date(now.getTime() - staleMs);
     const result = await this.run(SQL.claim, [platform, chatId, day, owner, now, cutoff]);
@@ -170,34 +210,59 @@ class PostgresStore implements Store {
   }
 
   async listDeliveries(day: string): Promise<Delivery[]> {
-    const { rows } = await this.run<DeliveryRow>("SELECT * FROM deliveries WHERE day = $1 ORDER BY platform, chat_id", [day]);
+    const { rows } = await this.run<DeliveryRow>("SELECT * FROM deliveries WHERE day = $1 ORDER BY platform, chat_id", [
+      day,
+    ]);
     return rows.map(toDelivery);
   }
 
   async countDeliveries(prefix: string, since: string): Promise<DeliveryCounts> {
-    const { rows } = await this.run<{ status: DeliveryStatus; n: string }>(SQL.countDeliveries, [prefix, new Date(since)]);
+    const { rows } = await this.run<{ status: DeliveryStatus; n: string }>(SQL.countDeliveries, [
+      prefix,
+      new Date(since),
+    ]);
     return toDeliveryCounts(rows);
   }
 
   async subscribeNews(sub: Omit<NewsSubscription, "createdAt">): Promise<void> {
-    await this.run(SQL.subscribeNews, [sub.platform, sub.chatId, sub.isGroup, JSON.stringify(sub.keywords), this.clock.now(), sub.threadId ?? null, sub.channel === true]);
+    await this.run(SQL.subscribeNews, [
+      sub.platform,
+      sub.chatId,
+      sub.isGroup,
+      JSON.stringify(sub.keywords),
+      this.clock.now(),
+      sub.threadId ?? null,
+      sub.channel === true,
+    ]);
   }
 
   async unsubscribeNews(platform: Platform, chatId: string): Promise<boolean> {
-    const result = await this.run("DELETE FROM news_subscriptions WHERE platform = $1 AND chat_id = $2", [platform, chatId]);
+    const result = await this.run("DELETE FROM news_subscriptions WHERE platform = $1 AND chat_id = $2", [
+      platform,
+      chatId,
+    ]);
     return (result.rowCount ?? 0) > 0;
   }
 
   async getNewsSubscription(platform: Platform, chatId: string): Promise<NewsSubscription | undefined> {
-    const { rows } = await this.run<NewsSubscriptionRow>("SELECT * FROM news_subscriptions WHERE platform = $1 AND chat_id = $2", [platform, chatId]);
+    const { rows } = await this.run<NewsSubscriptionRow>(
+      "SELECT * FROM news_subscriptions WHERE platform = $1 AND chat_id = $2",
+      [platform, chatId],
+    );
     return rows[0] && toNewsSubscription(rows[0]);
   }
 
   async listNewsSubscriptions(platform?: Platform): Promise<NewsSubscription[]> {
     const { rows } =
       platform === undefined
-        ? await this.run<NewsSubscriptionRow>("SELECT * FROM news_subscriptions ORDER BY platform, created_at, chat_id", [])
-        : await this.run<NewsSubscriptionRow>("SELECT * FROM news_subscriptions WHERE platform = $1 ORDER BY created_at, chat_id", [platform]);
+        ? await this.run<NewsSubscriptionRow>(
+            "SELECT * FROM news_subscriptions ORDER BY platform, created_at, chat_id",
+            [],
+          )
+        : await this.run<NewsSubscriptionRow>(
+            "SELECT * FROM news_subscriptions WHERE platform = $1 ORDER BY created_at, chat_id",
+            [platform],
+          );
     return rows.map(toNewsSubscription);
   }
 

@@ -3,7 +3,15 @@
  * the store's types, shared by the SQLite and PostgreSQL backends (same
  * tables; SQLite answers 0/1 and ISO text, PostgreSQL booleans and Dates).
  */
-import type { Delivery, DeliveryCounts, DeliveryStatus, GroupSettings, GroupSettingsChange, NewsSubscription, Subscription } from "./store.ts";
+import type {
+  Delivery,
+  DeliveryCounts,
+  DeliveryStatus,
+  GroupSettings,
+  GroupSettingsChange,
+  NewsSubscription,
+  Subscription,
+} from "./store.ts";
 
 /** A `subscriptions` row. */
 export interface SubscriptionRow {
@@ -75,7 +83,8 @@ export function toGroupSettings(row: GroupSettingsRow): GroupSettings {
   if (triggers) settings.triggers = triggers;
   if (row.link_preview !== null) settings.linkPreview = truthy(row.link_preview);
   if (row.results !== null) settings.results = Number(row.results);
-  if (row.quiet_start !== null && row.quiet_end !== null) settings.quietHours = { start: row.quiet_start, end: row.quiet_end };
+  if (row.quiet_start !== null && row.quiet_end !== null)
+    settings.quietHours = { start: row.quiet_start, end: row.quiet_end };
   const accounts = stringList(row.accounts);
   if (accounts) settings.accounts = accounts;
   if (row.updated_by !== null) settings.updatedBy = row.updated_by;
@@ -87,13 +96,16 @@ export function toGroupSettings(row: GroupSettingsRow): GroupSettings {
  * as JSON, `null` resetting a field). Column names come from this fixed
  * list only, so they may be spliced into SQL.
  */
-export function groupSettingsColumns(change: GroupSettingsChange): Array<[column: string, value: string | number | boolean | null]> {
+export function groupSettingsColumns(
+  change: GroupSettingsChange,
+): Array<[column: string, value: string | number | boolean | null]> {
   const columns: Array<[string, string | number | boolean | null]> = [];
   if (change.state !== undefined) columns.push(["state", change.state]);
   if (change.triggers !== undefined) columns.push(["triggers", change.triggers && JSON.stringify(change.triggers)]);
   if (change.linkPreview !== undefined) columns.push(["link_preview", change.linkPreview]);
   if (change.results !== undefined) columns.push(["results", change.results]);
-  if (change.quietHours !== undefined) columns.push(["quiet_start", change.quietHours?.start ?? null], ["quiet_end", change.quietHours?.end ?? null]);
+  if (change.quietHours !== undefined)
+    columns.push(["quiet_start", change.quietHours?.start ?? null], ["quiet_end", change.quietHours?.end ?? null]);
   if (change.accounts !== undefined) columns.push(["accounts", change.accounts && JSON.stringify(change.accounts)]);
   return columns;
 }
@@ -111,7 +123,10 @@ function stringList(json: string | null): string[] | undefined {
 }
 
 /** Add the topic and channel marks of a subscription row, only when set. */
-function withPlace<T extends { threadId?: string; channel?: true }>(sub: T, row: { thread_id: string | null; is_channel: number | boolean }): T {
+function withPlace<T extends { threadId?: string; channel?: true }>(
+  sub: T,
+  row: { thread_id: string | null; is_channel: number | boolean },
+): T {
   if (row.thread_id !== null) sub.threadId = row.thread_id;
   if (truthy(row.is_channel)) sub.channel = true;
   return sub;

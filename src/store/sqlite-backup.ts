@@ -25,7 +25,8 @@ export interface DatabaseSummary {
  * written) and a writer in another process cannot restart it halfway.
  */
 export async function backupSqlite(source: string, dest: string): Promise<DatabaseSummary> {
-  if (!existsSync(source)) throw new BackupError(`no database at ${source} (has the bot run with this data directory?)`);
+  if (!existsSync(source))
+    throw new BackupError(`no database at ${source} (has the bot run with this data directory?)`);
   const db = new Database(source, { fileMustExist: true, timeout: 5_000 });
   try {
     // The first step only starts the backup; the answer to its progress report copies every remaining page at once.
@@ -73,8 +74,13 @@ export async function checkDatabase(file: string, options: CheckOptions = {}): P
     if (problem) throw new BackupError(`the database's schema is not article-bot's: ${problem}`);
     const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     // A backup made before new-article announcements existed has no such table (its schema is an earlier version's).
-    const hasTable = (table: string) => db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) !== undefined;
-    return { subscriptions: count("subscriptions"), newsSubscriptions: hasTable("news_subscriptions") ? count("news_subscriptions") : 0, deliveries: count("deliveries") };
+    const hasTable = (table: string) =>
+      db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) !== undefined;
+    return {
+      subscriptions: count("subscriptions"),
+      newsSubscriptions: hasTable("news_subscriptions") ? count("news_subscriptions") : 0,
+      deliveries: count("deliveries"),
+    };
   } catch (err) {
     if (err instanceof BackupError) throw err;
     const code = (err as { code?: string }).code;
@@ -148,7 +154,9 @@ function settleUnused(file: string): boolean {
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === "SQLITE_BUSY") {
-      throw new BackupError(`${file} is in use: stop the bot first (systemctl stop article-bot, docker compose stop article-bot), then restore`);
+      throw new BackupError(
+        `${file} is in use: stop the bot first (systemctl stop article-bot, docker compose stop article-bot), then restore`,
+      );
     }
     if (code === "SQLITE_CORRUPT" || code === "SQLITE_NOTADB") return false;
     throw err;

@@ -39,8 +39,16 @@ const PROBLEMS_SHOWN = 3;
  * @throws IntegrityError saying what is wrong
  */
 export async function quickCheck(file: string, timeLimitMs: number, signal?: AbortSignal): Promise<void> {
-  const { stdout, error } = await new Promise<{ stdout: string; error: (Error & { killed?: boolean; code?: unknown }) | null }>((resolve) =>
-    execFile(process.execPath, [QUICK_CHECK, file], { encoding: "utf8", timeout: timeLimitMs, killSignal: "SIGKILL", signal }, (err, out) => resolve({ stdout: out, error: err })),
+  const { stdout, error } = await new Promise<{
+    stdout: string;
+    error: (Error & { killed?: boolean; code?: unknown }) | null;
+  }>((resolve) =>
+    execFile(
+      process.execPath,
+      [QUICK_CHECK, file],
+      { encoding: "utf8", timeout: timeLimitMs, killSignal: "SIGKILL", signal },
+      (err, out) => resolve({ stdout: out, error: err }),
+    ),
   );
   signal?.throwIfAborted();
   if (error?.killed) throw new IntegrityError("timed-out", `${Math.round(timeLimitMs / 1000)} s`);
@@ -53,7 +61,10 @@ export async function quickCheck(file: string, timeLimitMs: number, signal?: Abo
   }
   if (answer.result === "ok") return;
   if (answer.result !== undefined) throw new IntegrityError("damaged", problems(answer.result));
-  throw new IntegrityError(answer.code === "SQLITE_CORRUPT" ? "damaged" : "not-sqlite", answer.message ?? String(answer.code));
+  throw new IntegrityError(
+    answer.code === "SQLITE_CORRUPT" ? "damaged" : "not-sqlite",
+    answer.message ?? String(answer.code),
+  );
 }
 
 /**
@@ -61,7 +72,9 @@ export async function quickCheck(file: string, timeLimitMs: number, signal?: Abo
  * dropped, problems joined with "; ", only the first few shown.
  */
 function problems(report: string): string {
-  const lines = report.split("\n").filter((line) => line.trim() !== "" && !/^\*\*\* in database \w+ \*\*\*$/.test(line));
+  const lines = report
+    .split("\n")
+    .filter((line) => line.trim() !== "" && !/^\*\*\* in database \w+ \*\*\*$/.test(line));
   const more = lines.length - PROBLEMS_SHOWN;
   return lines.slice(0, PROBLEMS_SHOWN).join("; ") + (more > 0 ? `; and ${more} more` : "");
 }

@@ -33,12 +33,19 @@ function expected(count: number, extra: readonly string[]): { schema: Schema; op
 }
 
 /** What `actual` has that `wanted` does not, has otherwise, or lacks (`optional` entries may be absent). */
-function differences(actual: Schema, { schema: wanted, optional }: { schema: Schema; optional: Set<string> }): string[] {
+function differences(
+  actual: Schema,
+  { schema: wanted, optional }: { schema: Schema; optional: Set<string> },
+): string[] {
   const found: string[] = [];
   for (const [key, entry] of actual) {
     const want = wanted.get(key);
-    if (!want) found.push(`unexpected ${key}${entry.type === "table" || entry.table === entry.name ? "" : ` on ${entry.table}`}`);
-    else if (want.sql !== entry.sql || want.table !== entry.table) found.push(`${key} is not the bot's (${entry.sql ?? "no statement"})`);
+    if (!want)
+      found.push(
+        `unexpected ${key}${entry.type === "table" || entry.table === entry.name ? "" : ` on ${entry.table}`}`,
+      );
+    else if (want.sql !== entry.sql || want.table !== entry.table)
+      found.push(`${key} is not the bot's (${entry.sql ?? "no statement"})`);
   }
   for (const key of wanted.keys()) if (!actual.has(key) && !optional.has(key)) found.push(`${key} is missing`);
   return found;
@@ -61,7 +68,9 @@ export function schemaProblem(db: Database.Database, extra: readonly string[] = 
   for (let count = migrations.length; count >= 1; count--) {
     const found = differences(actual, expected(count, extra));
     if (found.length === 0) {
-      const versions = (db.prepare("SELECT version FROM schema_migrations ORDER BY version").all() as Array<{ version: number }>).map((r) => r.version);
+      const versions = (
+        db.prepare("SELECT version FROM schema_migrations ORDER BY version").all() as Array<{ version: number }>
+      ).map((r) => r.version);
       const applied = migrations.slice(0, count).map((m) => m.version);
       if (versions.join() === applied.join()) return undefined;
       return `schema_migrations records versions ${versions.join(",")}, but the tables are those of version ${applied.at(-1)}`;

@@ -66,13 +66,19 @@ export async function checkBeforeStart(file: string, options: StartCheckOptions)
   } catch (err) {
     if (!(err instanceof IntegrityError)) throw err;
     if (err.failure === "timed-out") {
-      options.log.warn({ file }, `the database's integrity check did not finish within ${err.detail}; starting without it`);
+      options.log.warn(
+        { file },
+        `the database's integrity check did not finish within ${err.detail}; starting without it`,
+      );
       return;
     }
     // The check itself could not run: restoring would not help.
-    if (err.failure === "unchecked") throw new DatabaseStartError(`database ${file} could not be checked (${err.detail})`);
+    if (err.failure === "unchecked")
+      throw new DatabaseStartError(`database ${file} could not be checked (${err.detail})`);
     const state = err.failure === "damaged" ? "is damaged" : "is not an SQLite database";
-    throw new DatabaseStartError(`database ${file} ${state} (${err.detail}): ${restore} (the damaged file is kept as ${path.basename(file)}.before-restore)`);
+    throw new DatabaseStartError(
+      `database ${file} ${state} (${err.detail}): ${restore} (the damaged file is kept as ${path.basename(file)}.before-restore)`,
+    );
   }
 }
 

@@ -16,7 +16,17 @@ import {
   type NewsSubscriptionRow,
   type SubscriptionRow,
 } from "./rows.ts";
-import type { Delivery, DeliveryCounts, DeliveryStatus, GroupSettings, GroupSettingsChange, NewsSubscription, Store, StoreLock, Subscription } from "./store.ts";
+import type {
+  Delivery,
+  DeliveryCounts,
+  DeliveryStatus,
+  GroupSettings,
+  GroupSettingsChange,
+  NewsSubscription,
+  Store,
+  StoreLock,
+  Subscription,
+} from "./store.ts";
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -112,20 +122,31 @@ class SqliteStore implements Store {
     private readonly clock: Clock,
   ) {
     this.sql = {
-      subscribe: db.prepare(`INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at, thread_id, is_channel)
+      subscribe:
+        db.prepare(`INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at, thread_id, is_channel)
         VALUES (@platform, @chatId, @isGroup, @time, @now, @threadId, @channel)
         ON CONFLICT (platform, chat_id) DO UPDATE SET
           is_group = excluded.is_group, time = excluded.time, created_at = excluded.created_at,
           thread_id = excluded.thread_id, is_channel = excluded.is_channel`),
       unsubscribe: db.prepare("DELETE FROM subscriptions WHERE platform = ? AND chat_id = ?"),
       unsubscribeTopic: db.prepare("DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND thread_id = ?"),
-      unsubscribeNewsTopic: db.prepare("DELETE FROM news_subscriptions WHERE platform = ? AND chat_id = ? AND thread_id = ?"),
-      getSettings: db.prepare<[string, string], GroupSettingsRow>("SELECT * FROM group_settings WHERE platform = ? AND chat_id = ?"),
+      unsubscribeNewsTopic: db.prepare(
+        "DELETE FROM news_subscriptions WHERE platform = ? AND chat_id = ? AND thread_id = ?",
+      ),
+      getSettings: db.prepare<[string, string], GroupSettingsRow>(
+        "SELECT * FROM group_settings WHERE platform = ? AND chat_id = ?",
+      ),
       listSettingsAll: db.prepare<[], GroupSettingsRow>("SELECT * FROM group_settings ORDER BY platform, chat_id"),
-      listSettingsPlatform: db.prepare<[string], GroupSettingsRow>("SELECT * FROM group_settings WHERE platform = ? ORDER BY chat_id"),
-      getSubscription: db.prepare<[string, string], SubscriptionRow>("SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ?"),
+      listSettingsPlatform: db.prepare<[string], GroupSettingsRow>(
+        "SELECT * FROM group_settings WHERE platform = ? ORDER BY chat_id",
+      ),
+      getSubscription: db.prepare<[string, string], SubscriptionRow>(
+        "SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ?",
+      ),
       listAll: db.prepare<[], SubscriptionRow>("SELECT * FROM subscriptions ORDER BY platform, created_at, chat_id"),
-      listPlatform: db.prepare<[string], SubscriptionRow>("SELECT * FROM subscriptions WHERE platform = ? ORDER BY created_at, chat_id"),
+      listPlatform: db.prepare<[string], SubscriptionRow>(
+        "SELECT * FROM subscriptions WHERE platform = ? ORDER BY created_at, chat_id",
+      ),
       // The upsert's WHERE decides the claim: a new row, a failed attempt,
       // our own claim, or a claim abandoned before `cutoff` may be taken.
       claim: db.prepare(`INSERT INTO deliveries (platform, chat_id, day, status, owner, updated_at)
@@ -138,21 +159,37 @@ class SqliteStore implements Store {
         WHERE platform = @platform AND chat_id = @chatId AND day = @day`),
       fail: db.prepare(`UPDATE deliveries SET status = 'failed', updated_at = @now, error = @error
         WHERE platform = @platform AND chat_id = @chatId AND day = @day AND status <> 'sent'`),
-      listDeliveries: db.prepare<[string], DeliveryRow>("SELECT * FROM deliveries WHERE day = ? ORDER BY platform, chat_id"),
-      countDeliveries: db.prepare<[{ prefix: string; since: string }], { status: DeliveryStatus; n: number }>(`SELECT status, count(*) AS n FROM deliveries
+      listDeliveries: db.prepare<[string], DeliveryRow>(
+        "SELECT * FROM deliveries WHERE day = ? ORDER BY platform, chat_id",
+      ),
+      countDeliveries: db.prepare<
+        [{ prefix: string; since: string }],
+        { status: DeliveryStatus; n: number }
+      >(`SELECT status, count(*) AS n FROM deliveries
         WHERE substr(day, 1, length(@prefix)) = @prefix AND updated_at >= @since GROUP BY status`),
-      subscribeNews: db.prepare(`INSERT INTO news_subscriptions (platform, chat_id, is_group, keywords, created_at, thread_id, is_channel)
+      subscribeNews:
+        db.prepare(`INSERT INTO news_subscriptions (platform, chat_id, is_group, keywords, created_at, thread_id, is_channel)
         VALUES (@platform, @chatId, @isGroup, @keywords, @now, @threadId, @channel)
         ON CONFLICT (platform, chat_id) DO UPDATE SET
           is_group = excluded.is_group, keywords = excluded.keywords, created_at = excluded.created_at,
           thread_id = excluded.thread_id, is_channel = excluded.is_channel`),
       unsubscribeNews: db.prepare("DELETE FROM news_subscriptions WHERE platform = ? AND chat_id = ?"),
-      getNews: db.prepare<[string, string], NewsSubscriptionRow>("SELECT * FROM news_subscriptions WHERE platform = ? AND chat_id = ?"),
-      listNewsAll: db.prepare<[], NewsSubscriptionRow>("SELECT * FROM news_subscriptions ORDER BY platform, created_at, chat_id"),
-      listNewsPlatform: db.prepare<[string], NewsSubscriptionRow>("SELECT * FROM news_subscriptions WHERE platform = ? ORDER BY created_at, chat_id"),
-      markSeen: db.prepare("INSERT INTO seen_articles (article_id, first_seen_at) VALUES (?, ?) ON CONFLICT (article_id) DO NOTHING"),
+      getNews: db.prepare<[string, string], NewsSubscriptionRow>(
+        "SELECT * FROM news_subscriptions WHERE platform = ? AND chat_id = ?",
+      ),
+      listNewsAll: db.prepare<[], NewsSubscriptionRow>(
+        "SELECT * FROM news_subscriptions ORDER BY platform, created_at, chat_id",
+      ),
+      listNewsPlatform: db.prepare<[string], NewsSubscriptionRow>(
+        "SELECT * FROM news_subscriptions WHERE platform = ? ORDER BY created_at, chat_id",
+      ),
+      markSeen: db.prepare(
+        "INSERT INTO seen_articles (article_id, first_seen_at) VALUES (?, ?) ON CONFLICT (article_id) DO NOTHING",
+      ),
       getValue: db.prepare<[string], { value: string }>("SELECT value FROM kv WHERE key = ?"),
-      setValue: db.prepare("INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      setValue: db.prepare(
+        "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      ),
     };
   }
 
@@ -173,7 +210,11 @@ class SqliteStore implements Store {
   }
 
   async unsubscribeTopic(platform: Platform, chatId: string, threadId: string): Promise<number> {
-    return this.db.transaction(() => this.sql.unsubscribeTopic.run(platform, chatId, threadId).changes + this.sql.unsubscribeNewsTopic.run(platform, chatId, threadId).changes)();
+    return this.db.transaction(
+      () =>
+        this.sql.unsubscribeTopic.run(platform, chatId, threadId).changes +
+        this.sql.unsubscribeNewsTopic.run(platform, chatId, threadId).changes,
+    )();
   }
 
   async getGroupSettings(platform: Platform, chatId: string): Promise<GroupSettings | undefined> {
@@ -181,8 +222,16 @@ class SqliteStore implements Store {
     return row && toGroupSettings(row);
   }
 
-  async updateGroupSettings(platform: Platform, chatId: string, change: GroupSettingsChange, by?: string): Promise<GroupSettings> {
-    const columns = groupSettingsColumns(change).map(([name, value]): [string, unknown] => [name, typeof value === "boolean" ? Number(value) : value]);
+  async updateGroupSettings(
+    platform: Platform,
+    chatId: string,
+    change: GroupSettingsChange,
+    by?: string,
+  ): Promise<GroupSettings> {
+    const columns = groupSettingsColumns(change).map(([name, value]): [string, unknown] => [
+      name,
+      typeof value === "boolean" ? Number(value) : value,
+    ]);
     const names = ["platform", "chat_id", ...columns.map(([name]) => name), "updated_at", "updated_by"];
     const values = [platform, chatId, ...columns.map(([, value]) => value), this.now(), by ?? null];
     const row = this.db
@@ -217,7 +266,13 @@ class SqliteStore implements Store {
     return rows.map(toSubscription);
   }
 
-  async claimDelivery(platform: Platform, chatId: string, day: string, owner: string, staleMs: number): Promise<boolean> {
+  async claimDelivery(
+    platform: Platform,
+    chatId: string,
+    day: string,
+    owner: string,
+    staleMs: number,
+  ): Promise<boolean> {
     const now = this.clock.now();
     const cutoff = new Date(now.getTime() - staleMs).toISOString();
     return this.sql.claim.run({ platform, chatId, day, owner, now: now.toISOString(), cutoff }).changes > 0;

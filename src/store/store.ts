@@ -136,7 +136,12 @@ export interface Store {
   /** A group's settings; undefined when its admins never changed any. */
   getGroupSettings(platform: Platform, chatId: string): Promise<GroupSettings | undefined>;
   /** Apply a change to a group's settings (other fields stay); resolves to the settings now stored. */
-  updateGroupSettings(platform: Platform, chatId: string, change: GroupSettingsChange, by?: string): Promise<GroupSettings>;
+  updateGroupSettings(
+    platform: Platform,
+    chatId: string,
+    change: GroupSettingsChange,
+    by?: string,
+  ): Promise<GroupSettings>;
   /** Every group with settings, optionally of one platform, by platform then chat id. */
   listGroupSettings(platform?: Platform): Promise<GroupSettings[]>;
 

@@ -35,7 +35,18 @@ export interface GitOptions {
  * hold `*` or `[`), and English messages for the logs.
  */
 function gitEnv(): NodeJS.ProcessEnv {
-  const keep = ["PATH", "HOME", "TMPDIR", "SYSTEMROOT", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"];
+  const keep = [
+    "PATH",
+    "HOME",
+    "TMPDIR",
+    "SYSTEMROOT",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+  ];
   const env: NodeJS.ProcessEnv = {};
   for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
   return {
@@ -83,16 +94,31 @@ export function git(args: readonly string[], opts: GitOptions): Promise<string> 
     execFile(
       "git",
       [...SAFE_CONFIG, ...args],
-      { cwd: opts.cwd, env: gitEnv(), timeout: opts.timeoutMs, killSignal: "SIGKILL", signal: opts.signal, maxBuffer: opts.maxBuffer ?? 64 * 1024 * 1024, encoding: "utf8" },
+      {
+        cwd: opts.cwd,
+        env: gitEnv(),
+        timeout: opts.timeoutMs,
+        killSignal: "SIGKILL",
+        signal: opts.signal,
+        maxBuffer: opts.maxBuffer ?? 64 * 1024 * 1024,
+        encoding: "utf8",
+      },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
         const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: number | string };
         if (opts.signal?.aborted) return reject(new GitError(`git ${args[0]} stopped: the bot is shutting down`));
-        if (e.code === "ENOENT") return reject(new GitError("git is not installed (the system git is required for sync)"));
-        if (e.killed) return reject(new GitError(`git ${args[0]} timed out after ${Math.round(opts.timeoutMs / 1000)} s`));
+        if (e.code === "ENOENT")
+          return reject(new GitError("git is not installed (the system git is required for sync)"));
+        if (e.killed)
+          return reject(new GitError(`git ${args[0]} timed out after ${Math.round(opts.timeoutMs / 1000)} s`));
         const why = errorLines(stderr) || e.message;
         const hint = /detected dubious ownership/.test(stderr) ? OWNERSHIP_HINT : "";
-        reject(new GitError(`git ${args[0]} failed: ${redactUrls(why)}${hint}`, typeof e.code === "number" ? e.code : undefined));
+        reject(
+          new GitError(
+            `git ${args[0]} failed: ${redactUrls(why)}${hint}`,
+            typeof e.code === "number" ? e.code : undefined,
+          ),
+        );
       },
     );
   });
@@ -102,7 +128,8 @@ export function git(args: readonly string[], opts: GitOptions): Promise<string> 
  * git's own hint for a repository another user owns is a setting in the
  * global configuration, which the sync never reads (see {@link gitEnv}).
  */
-const OWNERSHIP_HINT = " (the sync reads no global git configuration, so that setting would not reach it: give the repository to the user the bot runs as)";
+const OWNERSHIP_HINT =
+  " (the sync reads no global git configuration, so that setting would not reach it: give the repository to the user the bot runs as)";
 
 /**
  * What git's stderr says went wrong, not its progress: from the first

@@ -34,7 +34,8 @@ export async function lockSync(syncDir: string): Promise<() => Promise<void>> {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const pid = Number((await readFile(file, "utf8").catch(() => "")).trim());
       const ours = pid === process.pid;
-      if (pid > 0 && (ours ? held.has(file) : alive(pid))) throw new SyncBusyError(`another sync is running (pid ${pid})`);
+      if (pid > 0 && (ours ? held.has(file) : alive(pid)))
+        throw new SyncBusyError(`another sync is running (pid ${pid})`);
       await unlink(file).catch(() => undefined);
     }
   }

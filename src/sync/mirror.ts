@@ -86,11 +86,20 @@ export class Mirror {
     const tmp = `${this.dir}.tmp-${process.pid}`;
     await rm(tmp, { recursive: true, force: true });
     try {
-      const args = ["clone", "--quiet", "--filter=blob:none", "--no-checkout", "--single-branch", "--branch", this.branch];
+      const args = [
+        "clone",
+        "--quiet",
+        "--filter=blob:none",
+        "--no-checkout",
+        "--single-branch",
+        "--branch",
+        this.branch,
+      ];
       if (this.remote.uploadPack) args.push("--upload-pack", this.remote.uploadPack);
       await this.run([...args, "--", this.remote.url, tmp], true, this.syncDir);
       // Lazy fetches of file contents (checkout, show) must use the same upload-pack.
-      if (this.remote.uploadPack) await this.run(["config", "remote.origin.uploadpack", this.remote.uploadPack], false, tmp);
+      if (this.remote.uploadPack)
+        await this.run(["config", "remote.origin.uploadpack", this.remote.uploadPack], false, tmp);
       await rm(this.dir, { recursive: true, force: true });
       await rename(tmp, this.dir);
     } catch (err) {
@@ -136,7 +145,10 @@ export class Mirror {
 
   /** Files that differ between two commits under `paths` (renames as delete + add). */
   async diff(from: string, to: string, paths: string[]): Promise<DiffEntry[]> {
-    const out = await this.run(["diff", "--no-renames", "--no-ext-diff", "--name-status", "-z", from, to, "--", ...paths], true);
+    const out = await this.run(
+      ["diff", "--no-renames", "--no-ext-diff", "--name-status", "-z", from, to, "--", ...paths],
+      true,
+    );
     const fields = out.split("\u0000");
     const entries: DiffEntry[] = [];
     for (let i = 0; i + 1 < fields.length; i += 2) entries.push({ status: fields[i]!.charAt(0), path: fields[i + 1]! });

@@ -23,7 +23,8 @@ export interface AccountPaths {
 export function accountProblem(name: string): string | undefined {
   if (name.trim() === "" || name !== name.trim()) return "empty or padded with spaces";
   if (name.startsWith("-")) return "starts with '-'";
-  if (safeFileName(name) !== name) return 'not usable as a folder name (/, \\, :, *, ?, ", <, >, |, a leading dot or control characters)';
+  if (safeFileName(name) !== name)
+    return 'not usable as a folder name (/, \\, :, *, ?, ", <, >, |, a leading dot or control characters)';
   return undefined;
 }
 
@@ -55,7 +56,8 @@ export function classifyPath(path: string, wanted: ReadonlyMap<string, AccountPa
     const prefix = `${paths.backupDir}/`;
     if (!path.startsWith(prefix)) continue;
     const file = path.slice(prefix.length);
-    if (file.includes("/") || file.startsWith(".") || !file.endsWith(".md") || file.includes("\u0000")) return undefined;
+    if (file.includes("/") || file.startsWith(".") || !file.endsWith(".md") || file.includes("\u0000"))
+      return undefined;
     return { kind: "backup", account: paths.account, file };
   }
   return undefined;

@@ -64,10 +64,14 @@ export class SyncService {
   /** Read the last successful sync from disk, start the schedule and sync once now. */
   async start(): Promise<void> {
     const state = await readState(syncDirOf(this.deps.options.dataDir));
-    if (state) this.lastSuccess = { at: state.syncedAt, result: "synced", newArticles: state.newArticles, commit: state.commit };
+    if (state)
+      this.lastSuccess = { at: state.syncedAt, result: "synced", newArticles: state.newArticles, commit: state.commit };
     const ticker = this.deps.ticker ?? cronTicker(this.deps.cron, this.deps.timeZone, this.deps.log, "sync");
     this.stopTicker = ticker(() => void this.run());
-    this.deps.log.info({ cron: this.deps.cron, branch: this.deps.options.branch, accounts: this.deps.options.accounts }, "sync scheduled");
+    this.deps.log.info(
+      { cron: this.deps.cron, branch: this.deps.options.branch, accounts: this.deps.options.accounts },
+      "sync scheduled",
+    );
     void this.run();
   }
 
@@ -88,7 +92,18 @@ export class SyncService {
     } catch (err) {
       // Options that can never work (bad account names): reported on every run until fixed.
       const now = this.deps.clock.now().toISOString();
-      report = { status: "failed", accounts: [], ignoredAccounts: [], newArticles: 0, updated: 0, listedOnly: 0, skipped: 0, error: messageOf(err), startedAt: now, finishedAt: now };
+      report = {
+        status: "failed",
+        accounts: [],
+        ignoredAccounts: [],
+        newArticles: 0,
+        updated: 0,
+        listedOnly: 0,
+        skipped: 0,
+        error: messageOf(err),
+        startedAt: now,
+        finishedAt: now,
+      };
     }
     const outcome: SyncOutcome = {
       at: report.finishedAt,
@@ -101,21 +116,38 @@ export class SyncService {
     this.last = outcome;
     this.lastReport = formatSyncReport(report);
     if (report.status === "failed") {
-      log.error({ err: report.error }, `sync failed; the library is unchanged and the next run tries again\n${formatSyncReport(report)}`);
+      log.error(
+        { err: report.error },
+        `sync failed; the library is unchanged and the next run tries again\n${formatSyncReport(report)}`,
+      );
     } else {
       this.lastSuccess = outcome;
-      if (report.status === "synced") log.info({ commit: report.commit, newArticles: report.newArticles, updated: report.updated }, `sync finished\n${formatSyncReport(report)}`);
+      if (report.status === "synced")
+        log.info(
+          { commit: report.commit, newArticles: report.newArticles, updated: report.updated },
+          `sync finished\n${formatSyncReport(report)}`,
+        );
       else log.debug({ commit: report.commit }, "sync: up to date");
     }
-    if (report.newArticles + report.updated + report.listedOnly > 0 || report.accounts.some((a) => a.pruned.length > 0)) {
-      await Promise.resolve(this.deps.onChanged?.(report)).catch((err: unknown) => log.error({ err }, "after-sync step failed"));
+    if (
+      report.newArticles + report.updated + report.listedOnly > 0 ||
+      report.accounts.some((a) => a.pruned.length > 0)
+    ) {
+      await Promise.resolve(this.deps.onChanged?.(report)).catch((err: unknown) =>
+        log.error({ err }, "after-sync step failed"),
+      );
     }
     return report;
   }
 
   /** What `/stats` and `/healthz` show. */
   status(): SyncStatus {
-    return { last: this.last, lastSuccess: this.lastSuccess, lastReport: this.lastReport, running: this.current !== undefined };
+    return {
+      last: this.last,
+      lastSuccess: this.lastSuccess,
+      lastReport: this.lastReport,
+      running: this.current !== undefined,
+    };
   }
 
   /** Stop the schedule and a run in progress (git is killed; files already written stay, whole). */

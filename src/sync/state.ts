@@ -42,7 +42,12 @@ export function sourceKey(repo: string, branch: string, root: string): string {
 export async function readState(syncDir: string): Promise<SyncState | undefined> {
   try {
     const s = JSON.parse(await readFile(path.join(syncDir, FILE), "utf8")) as Partial<SyncState>;
-    if (typeof s.source !== "string" || typeof s.accounts !== "string" || typeof s.commit !== "string" || !/^[0-9a-f]{40,64}$/.test(s.commit)) {
+    if (
+      typeof s.source !== "string" ||
+      typeof s.accounts !== "string" ||
+      typeof s.commit !== "string" ||
+      !/^[0-9a-f]{40,64}$/.test(s.commit)
+    ) {
       return undefined;
     }
     return {

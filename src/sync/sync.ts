@@ -170,7 +170,8 @@ async function run(opts: SyncOptions, syncDir: string, report: SyncReport, log: 
   if (sameSource && haveMirror) {
     commit = await mirror.fetch();
     mode = (await mirror.isAncestor(state.commit, commit)) ? "incremental" : "reclone";
-    if (mode === "reclone") log.warn({ previous: state.commit, commit }, "the repository's history was rewritten; cloning it again");
+    if (mode === "reclone")
+      log.warn({ previous: state.commit, commit }, "the repository's history was rewritten; cloning it again");
   } else {
     mode = state ? "reclone" : "first";
   }
@@ -188,7 +189,10 @@ async function run(opts: SyncOptions, syncDir: string, report: SyncReport, log: 
   const full = mode !== "incremental" || state?.accounts !== accountsKey || !sameFormat;
   const changes = full ? undefined : await changesSince(mirror, state!.commit, commit!, wanted);
   // One parse thread for every account; failed backups remembered beside the state, at once, for the next start.
-  const importing: ImportTools = { parser: new BackupParser(), failed: await FailedBackups.open(path.join(syncDir, FAILED_BACKUPS_FILE)) };
+  const importing: ImportTools = {
+    parser: new BackupParser(),
+    failed: await FailedBackups.open(path.join(syncDir, FAILED_BACKUPS_FILE)),
+  };
   try {
     await syncAccounts(opts, mirror, wanted, changes, state?.commit, importing, report);
   } finally {
@@ -200,7 +204,14 @@ async function run(opts: SyncOptions, syncDir: string, report: SyncReport, log: 
     report.error = failed.map((a) => `${a.account}: ${a.error}`).join("; ");
     return;
   }
-  const next: SyncState = { source, accounts: accountsKey, commit: commit!, format: SYNC_FORMAT, syncedAt: clock.now().toISOString(), newArticles: report.newArticles };
+  const next: SyncState = {
+    source,
+    accounts: accountsKey,
+    commit: commit!,
+    format: SYNC_FORMAT,
+    syncedAt: clock.now().toISOString(),
+    newArticles: report.newArticles,
+  };
   await writeState(syncDir, next);
   report.status = "synced";
 }
@@ -226,7 +237,14 @@ async function syncAccounts(
   for (const paths of wanted.values()) {
     opts.signal?.throwIfAborted();
     // undefined: import everything; null: nothing of this account changed.
-    const result = await syncAccount(opts, mirror, paths, changes ? (changes.get(paths.account) ?? null) : undefined, previous, importing);
+    const result = await syncAccount(
+      opts,
+      mirror,
+      paths,
+      changes ? (changes.get(paths.account) ?? null) : undefined,
+      previous,
+      importing,
+    );
     report.accounts.push(result);
     if (result.import) {
       report.newArticles += result.import.imported.new.length;
@@ -238,7 +256,12 @@ async function syncAccounts(
 }
 
 /** The accounts asked for, or every account folder the commit has (minus unusable names, reported). */
-async function wantedAccounts(opts: SyncOptions, mirror: Mirror, commit: string, report: SyncReport): Promise<Map<string, AccountPaths>> {
+async function wantedAccounts(
+  opts: SyncOptions,
+  mirror: Mirror,
+  commit: string,
+  report: SyncReport,
+): Promise<Map<string, AccountPaths>> {
   let names = [...opts.accounts];
   if (names.length === 0) {
     for (const name of await mirror.folders(commit, `${opts.root}/backup`)) {
@@ -262,7 +285,12 @@ interface AccountChanges {
   listChanged: boolean;
 }
 
-async function changesSince(mirror: Mirror, from: string, to: string, wanted: Map<string, AccountPaths>): Promise<Map<string, AccountChanges>> {
+async function changesSince(
+  mirror: Mirror,
+  from: string,
+  to: string,
+  wanted: Map<string, AccountPaths>,
+): Promise<Map<string, AccountChanges>> {
   const paths = [...wanted.values()].flatMap((a) => [a.listPage, a.backupDir]);
   const changes = new Map<string, AccountChanges>();
   for (const entry of await mirror.diff(from, to, paths)) {
@@ -316,7 +344,15 @@ async function syncAccount(
         opts.signal?.throwIfAborted();
         opts.onProgress?.(paths.account, done, total);
       };
-      result.import = await importBackups({ backupDir, listPage: (await isFile(listPage)) ? listPage : undefined, outDir, only, listed, onProgress, ...importing });
+      result.import = await importBackups({
+        backupDir,
+        listPage: (await isFile(listPage)) ? listPage : undefined,
+        outDir,
+        only,
+        listed,
+        onProgress,
+        ...importing,
+      });
     } catch (err) {
       if (!(err instanceof ImportError)) throw err;
       return { ...result, error: err.message };
@@ -331,17 +367,27 @@ async function syncAccount(
  * (their titles: a listing may be due) and their backups (matched by file
  * name = title: to be imported again with the new date, link or digest).
  */
-async function changedListEntries(mirror: Mirror, paths: AccountPaths, previous: string, listPage: string, backupDir: string): Promise<{ titles: string[]; backups: string[] }> {
+async function changedListEntries(
+  mirror: Mirror,
+  paths: AccountPaths,
+  previous: string,
+  listPage: string,
+  backupDir: string,
+): Promise<{ titles: string[]; backups: string[] }> {
   const before = await mirror.show(previous, paths.listPage);
   const now = (await isFile(listPage)) ? await readFile(listPage, "utf8") : undefined;
   const oldEntries = before === undefined ? new Map<string, ListEntry>() : parseListPage(before).entries;
   const newEntries = now === undefined ? new Map<string, ListEntry>() : parseListPage(now).entries;
-  const same = (a: ListEntry | undefined, b: ListEntry) => a !== undefined && a.date === b.date && a.url === b.url && a.summary === b.summary;
+  const same = (a: ListEntry | undefined, b: ListEntry) =>
+    a !== undefined && a.date === b.date && a.url === b.url && a.summary === b.summary;
   const entries = [...newEntries].filter(([key, entry]) => !same(oldEntries.get(key), entry));
   if (entries.length === 0) return { titles: [], backups: [] };
   const changed = new Set(entries.map(([key]) => key));
   const files = await readdir(backupDir).catch(() => [] as string[]);
-  return { titles: entries.map(([, entry]) => entry.title), backups: files.filter((f) => f.endsWith(".md") && changed.has(titleKey(f.slice(0, -3)))) };
+  return {
+    titles: entries.map(([, entry]) => entry.title),
+    backups: files.filter((f) => f.endsWith(".md") && changed.has(titleKey(f.slice(0, -3)))),
+  };
 }
 
 /**
@@ -351,12 +397,23 @@ async function changedListEntries(mirror: Mirror, paths: AccountPaths, previous:
  * (their title read from the previous commit), unless a current backup
  * produced the same file.
  */
-async function prune(mirror: Mirror, previous: string | undefined, paths: AccountPaths, outDir: string, result: AccountSync, incremental: boolean): Promise<string[]> {
+async function prune(
+  mirror: Mirror,
+  previous: string | undefined,
+  paths: AccountPaths,
+  outDir: string,
+  result: AccountSync,
+  incremental: boolean,
+): Promise<string[]> {
   if (result.error) return [];
-  const produced = new Set([...Object.values(result.import?.imported ?? {}), ...Object.values(result.import?.listedOnly ?? {})].flat());
+  const produced = new Set(
+    [...Object.values(result.import?.imported ?? {}), ...Object.values(result.import?.listedOnly ?? {})].flat(),
+  );
   let candidates: string[];
   if (!incremental) {
-    candidates = (await readdir(outDir).catch(() => [] as string[])).filter((f) => f.endsWith(".md") && !f.startsWith("."));
+    candidates = (await readdir(outDir).catch(() => [] as string[])).filter(
+      (f) => f.endsWith(".md") && !f.startsWith("."),
+    );
   } else {
     candidates = [];
     for (const file of result.gone) {

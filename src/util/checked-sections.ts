@@ -48,15 +48,19 @@ export function unpackSections(bytes: Buffer, magic: number, names: readonly str
   const tableLength = 8 + names.length * 8 + 4;
   if (bytes.length < tableLength) throw new DamagedFile(`${bytes.length} bytes, shorter than its table of contents`);
   if (bytes.readUInt32LE(0) !== magic) throw new DamagedFile("wrong file signature");
-  if (bytes.readUInt32LE(4) !== names.length) throw new DamagedFile(`${bytes.readUInt32LE(4)} sections instead of ${names.length}`);
-  if (crc32(bytes.subarray(0, tableLength - 4)) !== bytes.readUInt32LE(tableLength - 4)) throw new DamagedFile("table of contents checksum mismatch");
+  if (bytes.readUInt32LE(4) !== names.length)
+    throw new DamagedFile(`${bytes.readUInt32LE(4)} sections instead of ${names.length}`);
+  if (crc32(bytes.subarray(0, tableLength - 4)) !== bytes.readUInt32LE(tableLength - 4))
+    throw new DamagedFile("table of contents checksum mismatch");
   let at = tableLength;
   const sections = names.map((name, i) => {
     const length = bytes.readUInt32LE(8 + i * 8);
-    if (at + padded(length) > bytes.length) throw new DamagedFile(`${name}: ${length} bytes run past the end of the file`);
+    if (at + padded(length) > bytes.length)
+      throw new DamagedFile(`${name}: ${length} bytes run past the end of the file`);
     const section = bytes.subarray(at, at + length);
     if (crc32(section) !== bytes.readUInt32LE(12 + i * 8)) throw new DamagedFile(`${name}: checksum mismatch`);
-    for (let p = at + length; p < at + padded(length); p++) if (bytes[p] !== 0) throw new DamagedFile(`${name}: padding is not zero`);
+    for (let p = at + length; p < at + padded(length); p++)
+      if (bytes[p] !== 0) throw new DamagedFile(`${name}: padding is not zero`);
     at += padded(length);
     return section;
   });

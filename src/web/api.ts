@@ -47,14 +47,25 @@ export function apiRoutes(deps: WebDeps): Hono {
     if (limit === undefined) return failure(c, 400, "bad_limit", ui.badLimit(MAX_API_RESULTS));
     const account = c.req.query("account")?.trim() || undefined;
     const { library } = deps.library();
-    if (account !== undefined && !library.accounts.some((a) => a.name === account)) return failure(c, 404, "no_such_account", ui.noSuchAccount);
-    const found = deps.answers.matches(q, limit, { passages: true, ...(account !== undefined && { accounts: [account] }) });
+    if (account !== undefined && !library.accounts.some((a) => a.name === account))
+      return failure(c, 404, "no_such_account", ui.noSuchAccount);
+    const found = deps.answers.matches(q, limit, {
+      passages: true,
+      ...(account !== undefined && { accounts: [account] }),
+    });
     const origin = siteOrigin(c);
     const results = found.articles.flatMap((card) => {
       const article = library.get(card.id);
       return article ? [result(card, article, origin)] : [];
     });
-    return json(c, 200, { query: q, ...(account !== undefined && { account }), heading: found.heading, tentative: found.tentative, total: found.total, results });
+    return json(c, 200, {
+      query: q,
+      ...(account !== undefined && { account }),
+      heading: found.heading,
+      tentative: found.tentative,
+      total: found.total,
+      results,
+    });
   });
 
   app.get("/articles/*", (c) => {
@@ -89,7 +100,14 @@ function describe(a: ArticleMeta, origin: string) {
     url: a.url,
     page: `${origin}${articleHref(a.id)}`,
     cover: a.cover && `${origin}${imagePath(a.cover)}`,
-    ...(a.zen && { zen: { title: a.zen.title, image: `${origin}${imagePath(a.zen.image)}`, creator: a.zen.creator, model: a.zen.model } }),
+    ...(a.zen && {
+      zen: {
+        title: a.zen.title,
+        image: `${origin}${imagePath(a.zen.image)}`,
+        creator: a.zen.creator,
+        model: a.zen.model,
+      },
+    }),
     ...(a.listed_only && { listed_only: true }),
   };
 }

@@ -52,7 +52,8 @@ export function createWebApp(deps: WebDeps): Hono {
     return c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "public, max-age=3600" });
   });
 
-  const console = deps.adminPassword !== undefined ? consoleRoutes({ ...deps, adminPassword: deps.adminPassword }) : undefined;
+  const console =
+    deps.adminPassword !== undefined ? consoleRoutes({ ...deps, adminPassword: deps.adminPassword }) : undefined;
   if (console) app.route("/console", console.app);
 
   // A private reading room is for logged-in operators only (and for nobody without a console).
@@ -60,7 +61,15 @@ export function createWebApp(deps: WebDeps): Hono {
     app.use("*", async (c, next) => {
       if (console?.loggedIn(c)) return next();
       if (console) return c.redirect("/console", 303);
-      return c.html(page({ title: ui.privateRoom, section: "read", showConsole: false, body: html`<p class="notice">${ui.privateRoom}</p>` }), 404);
+      return c.html(
+        page({
+          title: ui.privateRoom,
+          section: "read",
+          showConsole: false,
+          body: html`<p class="notice">${ui.privateRoom}</p>`,
+        }),
+        404,
+      );
     });
   }
 
@@ -72,13 +81,26 @@ export function createWebApp(deps: WebDeps): Hono {
       return c.text("image unavailable\n", 502);
     }
     if (!image) return c.notFound();
-    return c.body(new Uint8Array(image.bytes), 200, { "content-type": image.contentType, "cache-control": "public, max-age=86400" });
+    return c.body(new Uint8Array(image.bytes), 200, {
+      "content-type": image.contentType,
+      "cache-control": "public, max-age=86400",
+    });
   });
 
   app.route("/", feedRoutes(deps));
   app.route("/api", apiRoutes(deps));
   app.route("/", readingRoom(deps));
-  app.notFound((c) => c.html(page({ title: ui.notFound, section: "read", showConsole: console !== undefined, body: html`<p class="notice">${ui.notFound}</p>` }), 404));
+  app.notFound((c) =>
+    c.html(
+      page({
+        title: ui.notFound,
+        section: "read",
+        showConsole: console !== undefined,
+        body: html`<p class="notice">${ui.notFound}</p>`,
+      }),
+      404,
+    ),
+  );
   app.onError((err, c) => {
     deps.log.error({ err, path: c.req.path }, "web page failed");
     return c.text("internal error\n", 500);
@@ -96,7 +118,9 @@ export class WebServer {
 
   readonly listener = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (this.handle) return this.handle(req, res);
-    res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "5", "cache-control": "no-store" }).end(`${ui.starting}\n`);
+    res
+      .writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "5", "cache-control": "no-store" })
+      .end(`${ui.starting}\n`);
   };
 
   serve(deps: WebDeps): void {

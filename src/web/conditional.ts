@@ -35,7 +35,8 @@ export class RenderCache {
     if (!entry || entry.version !== version) {
       const { body, type } = render();
       const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
-      const lastModified = previous?.etag === etag ? previous.lastModified : new Date(Math.floor(changedAt.getTime() / 1000) * 1000);
+      const lastModified =
+        previous?.etag === etag ? previous.lastModified : new Date(Math.floor(changedAt.getTime() / 1000) * 1000);
       entry = { body, type, etag, lastModified, version };
     }
     this.entries.delete(key);
@@ -46,9 +47,15 @@ export class RenderCache {
 }
 
 /** Whether the client already has `r` (RFC 9110 §13.2.2: `If-None-Match` first, `If-Modified-Since` only without it). */
-export function notModified(r: Pick<Rendered, "etag" | "lastModified">, ifNoneMatch: string | undefined, ifModifiedSince: string | undefined): boolean {
+export function notModified(
+  r: Pick<Rendered, "etag" | "lastModified">,
+  ifNoneMatch: string | undefined,
+  ifModifiedSince: string | undefined,
+): boolean {
   if (ifNoneMatch !== undefined) {
-    return ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === r.etag);
+    return (
+      ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === r.etag)
+    );
   }
   if (ifModifiedSince === undefined) return false;
   const since = Date.parse(ifModifiedSince);

@@ -79,7 +79,9 @@ function subscribersTable(subs: Subscription[], news: NewsSubscription[]): Html 
   for (const s of subs) row(s).daily = s;
   for (const n of news) row(n).news = n;
   if (rows.size === 0) return html`<p class="meta">${ui.noSubscribers}</p>`;
-  const sorted = [...rows.values()].sort((a, b) => a.platform.localeCompare(b.platform) || a.chatId.localeCompare(b.chatId));
+  const sorted = [...rows.values()].sort(
+    (a, b) => a.platform.localeCompare(b.platform) || a.chatId.localeCompare(b.chatId),
+  );
   return html`<table><thead><tr><th>${ui.platform}</th><th>${ui.chat}</th><th>${ui.dailyPush}</th><th>${ui.newArticles}</th></tr></thead><tbody>${sorted.map(
     (r) =>
       html`<tr><td>${r.platform}</td><td>${r.chatId} <span class="meta">${r.isGroup ? ui.group : ui.private}</span></td><td>${r.daily ? ui.pushTime(r.daily.time) : "—"}</td><td class="wrap">${
@@ -91,7 +93,12 @@ function subscribersTable(subs: Subscription[], news: NewsSubscription[]): Html 
 function deliveriesTable(deliveries: Delivery[], local: (iso: string) => string): Html {
   if (deliveries.length === 0) return html`<p class="meta">${ui.noDeliveries}</p>`;
   const count = (s: Delivery["status"]) => deliveries.filter((d) => d.status === s).length;
-  const failedFirst = [...deliveries].sort((a, b) => Number(b.status === "failed") - Number(a.status === "failed") || a.platform.localeCompare(b.platform) || a.chatId.localeCompare(b.chatId));
+  const failedFirst = [...deliveries].sort(
+    (a, b) =>
+      Number(b.status === "failed") - Number(a.status === "failed") ||
+      a.platform.localeCompare(b.platform) ||
+      a.chatId.localeCompare(b.chatId),
+  );
   return html`<p class="meta">${ui.deliveryStatus.sent} ${count("sent")} · ${ui.deliveryStatus.failed} ${count("failed")} · ${ui.deliveryStatus.claimed} ${count("claimed")}</p>
 <table><thead><tr><th>${ui.platform}</th><th>${ui.chat}</th><th>${ui.status}</th><th>${ui.time}</th><th>${ui.reason}</th></tr></thead><tbody>${failedFirst.map(
     (d) =>
@@ -99,13 +106,19 @@ function deliveriesTable(deliveries: Delivery[], local: (iso: string) => string)
   )}</tbody></table>`;
 }
 
-function libraryBlock(deps: WebDeps, summary: { articles: number; loadedAt: string }, local: (iso: string | null | undefined) => string): Html {
+function libraryBlock(
+  deps: WebDeps,
+  summary: { articles: number; loadedAt: string },
+  local: (iso: string | null | undefined) => string,
+): Html {
   const { library, problems } = deps.library();
   const unnamed = library.size - library.accounts.reduce((n, a) => n + a.count, 0);
   const accounts = [...library.accounts, ...(unnamed > 0 ? [{ name: ui.noAccount, count: unnamed }] : [])];
   const sync = deps.sync?.status();
   const outcome = (o: WebSyncOutcome | undefined) =>
-    o ? html`${local(o.at)} · ${ui.syncResult[o.result] ?? o.result} · ${ui.newCount(o.newArticles)}${o.error ? html` · <span class="bad">${o.error}</span>` : ""}` : ui.never;
+    o
+      ? html`${local(o.at)} · ${ui.syncResult[o.result] ?? o.result} · ${ui.newCount(o.newArticles)}${o.error ? html` · <span class="bad">${o.error}</span>` : ""}`
+      : ui.never;
   const list = (title: string, items: ReadonlyArray<{ file: string; field?: string; message: string }>, id: string) =>
     items.length
       ? html`<h3>${title}（${items.length}）</h3><table id="${id}"><tbody>${items.slice(0, 200).map((p) => html`<tr><td>${p.file}</td><td class="wrap">${p.field ? `${p.field}: ` : ""}${p.message}</td></tr>`)}</tbody></table>`
@@ -121,14 +134,17 @@ function logsBlock(lines: RecentLine[], local: (iso: string) => string): Html {
   return html`<table><tbody>${lines
     .slice(0, 100)
     .map(
-      (l) => html`<tr><td>${local(l.at)}</td><td class="${l.level === "warn" ? "" : "bad"}">${l.level}</td><td class="wrap">${l.msg}<pre class="log">${clip(JSON.stringify(l.fields))}</pre></td></tr>`,
+      (l) =>
+        html`<tr><td>${local(l.at)}</td><td class="${l.level === "warn" ? "" : "bad"}">${l.level}</td><td class="wrap">${l.msg}<pre class="log">${clip(JSON.stringify(l.fields))}</pre></td></tr>`,
     )}</tbody></table>`;
 }
 
 /** The start of `now`'s day in `timeZone` (to the minute; a daylight-saving jump that day shifts it by that hour). */
 function localMidnight(now: Date, timeZone: string): Date {
   const [hours, minutes] = localMinute(now, timeZone).time.split(":").map(Number);
-  return new Date(now.getTime() - ((hours! * 60 + minutes!) * 60 + now.getUTCSeconds()) * 1000 - now.getUTCMilliseconds());
+  return new Date(
+    now.getTime() - ((hours! * 60 + minutes!) * 60 + now.getUTCSeconds()) * 1000 - now.getUTCMilliseconds(),
+  );
 }
 
 function clip(s: string, max = 600): string {

@@ -22,9 +22,16 @@ export function consoleRoutes(deps: WebDeps & { adminPassword: string }): { app:
   const auth = new ConsoleAuth(deps.adminPassword, deps.clock);
   const app = new Hono();
   const sessionOf = (c: Context): Session | undefined => auth.session(getCookie(c, SESSION_COOKIE));
-  const secure = (c: Context) => new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
+  const secure = (c: Context) =>
+    new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
   const cookie = (c: Context, name: string, value: string, maxAgeMs: number) =>
-    setCookie(c, name, value, { httpOnly: true, sameSite: "Strict", path: "/", secure: secure(c), maxAge: Math.floor(maxAgeMs / 1000) });
+    setCookie(c, name, value, {
+      httpOnly: true,
+      sameSite: "Strict",
+      path: "/",
+      secure: secure(c),
+      maxAge: Math.floor(maxAgeMs / 1000),
+    });
 
   let warnedUntrustedProxy = false;
 
@@ -48,11 +55,14 @@ export function consoleRoutes(deps: WebDeps & { adminPassword: string }): { app:
   app.post("/login", async (c) => {
     const form = await c.req.parseBody();
     const expected = getCookie(c, LOGIN_COOKIE);
-    if (!expected || typeof form._csrf !== "string" || !sameSecret(form._csrf, expected)) return showLogin(c, ui.expiredForm, 403);
+    if (!expected || typeof form._csrf !== "string" || !sameSecret(form._csrf, expected))
+      return showLogin(c, ui.expiredForm, 403);
     const client = clientAddress(c, deps.trustProxy);
     if (!deps.trustProxy && !warnedUntrustedProxy && c.req.header("x-forwarded-for") !== undefined) {
       warnedUntrustedProxy = true;
-      deps.log.warn("console login through a reverse proxy without TRUST_PROXY: every client shares the proxy's address, and so its login throttle");
+      deps.log.warn(
+        "console login through a reverse proxy without TRUST_PROXY: every client shares the proxy's address, and so its login throttle",
+      );
     }
     const outcome = auth.login(typeof form.password === "string" ? form.password : "", client);
     if (outcome.result === "throttled") {
@@ -62,7 +72,11 @@ export function consoleRoutes(deps: WebDeps & { adminPassword: string }): { app:
     }
     if (outcome.result === "wrong") {
       deps.log.warn({ client }, "console login with a wrong password");
-      if (outcome.waitMs > 0) deps.log.warn({ client, waitSeconds: outcome.waitMs / 1000 }, "console login throttled: too many wrong passwords from this address");
+      if (outcome.waitMs > 0)
+        deps.log.warn(
+          { client, waitSeconds: outcome.waitMs / 1000 },
+          "console login throttled: too many wrong passwords from this address",
+        );
       return showLogin(c, ui.wrongPassword, 401);
     }
     deleteCookie(c, LOGIN_COOKIE, { path: "/" });

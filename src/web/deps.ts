@@ -48,7 +48,10 @@ export interface WebDeps {
   /** The groups with a state or settings, one line each as /stats lists them (`Core.groups`). */
   groups?: { statsLines(): Promise<string[]> };
   /** Present when SYNC_REPO is set. */
-  sync?: { run(): Promise<unknown>; status(): { last?: WebSyncOutcome; lastSuccess?: WebSyncOutcome; lastReport?: string; running: boolean } };
+  sync?: {
+    run(): Promise<unknown>;
+    status(): { last?: WebSyncOutcome; lastSuccess?: WebSyncOutcome; lastReport?: string; running: boolean };
+  };
   images: WebImages;
   /** Warn-and-above log lines; absent: the console says the log panel is off. */
   recentLogs?: RecentLogs;

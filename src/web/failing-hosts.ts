@@ -36,7 +36,11 @@ export class FailingHosts {
     const host = hostOf(url);
     const down = this.hosts.get(host)?.down;
     if (!down || down.until <= this.now()) return undefined;
-    const error = new DownloadError(`${host} failed less than a minute ago (${down.error.message}); not asked again until ${new Date(down.until).toISOString()}`, url, true);
+    const error = new DownloadError(
+      `${host} failed less than a minute ago (${down.error.message}); not asked again until ${new Date(down.until).toISOString()}`,
+      url,
+      true,
+    );
     this.report(host, url, error);
     return error;
   }
@@ -48,7 +52,8 @@ export class FailingHosts {
    */
   failed(url: string, error: Error): void {
     const host = hostOf(url);
-    if (!(error instanceof DownloadError) || error.retryable) this.state(host).down = { until: this.now() + HOST_PAUSE_MS, error };
+    if (!(error instanceof DownloadError) || error.retryable)
+      this.state(host).down = { until: this.now() + HOST_PAUSE_MS, error };
     this.report(host, url, error);
   }
 
@@ -68,7 +73,10 @@ export class FailingHosts {
     }
     // `reason`, not `err`: this line is already one per host per minute, on the injected clock; the logger's own
     // grouping of repeated failures (by `err`, on real time) would hold back the next minute's line.
-    this.log.warn({ host, url, reason: error.message, failedSinceLastLine: state.unlogged }, `web images from ${host} could not be downloaded (one line per host per minute)`);
+    this.log.warn(
+      { host, url, reason: error.message, failedSinceLastLine: state.unlogged },
+      `web images from ${host} could not be downloaded (one line per host per minute)`,
+    );
     state.loggedAt = now;
     state.unlogged = 0;
   }

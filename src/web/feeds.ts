@@ -32,12 +32,17 @@ export function feedRoutes(deps: WebDeps): Hono {
   const cacheControl = deps.public ? "public, max-age=60" : "private, no-cache";
 
   /** The rendered answer for `key`, or a 304 when the reader has it. */
-  const answer = (c: Context, key: string, render: (snapshot: LibrarySnapshot, origin: string) => { body: string; type: string }) => {
+  const answer = (
+    c: Context,
+    key: string,
+    render: (snapshot: LibrarySnapshot, origin: string) => { body: string; type: string },
+  ) => {
     const snapshot = deps.library();
     const origin = siteOrigin(c);
     const r = cache.get(`${origin} ${key}`, snapshot, snapshot.loadedAt, () => render(snapshot, origin));
     const headers = { etag: r.etag, "last-modified": r.lastModified.toUTCString(), "cache-control": cacheControl };
-    if (notModified(r, c.req.header("if-none-match"), c.req.header("if-modified-since"))) return c.body(null, 304, headers);
+    if (notModified(r, c.req.header("if-none-match"), c.req.header("if-modified-since")))
+      return c.body(null, 304, headers);
     return c.body(r.body, 200, { ...headers, "content-type": r.type });
   };
 
@@ -46,7 +51,11 @@ export function feedRoutes(deps: WebDeps): Hono {
       type: "text/x-opml; charset=utf-8",
       body: opml(
         ui.opmlTitle,
-        snapshot.library.accounts.map((a) => ({ title: a.name, xmlUrl: `${origin}${feedHref("atom", a.name)}`, htmlUrl: `${origin}/` })),
+        snapshot.library.accounts.map((a) => ({
+          title: a.name,
+          xmlUrl: `${origin}${feedHref("atom", a.name)}`,
+          htmlUrl: `${origin}/`,
+        })),
       ),
     })),
   );
@@ -56,13 +65,16 @@ export function feedRoutes(deps: WebDeps): Hono {
     if (!m) return c.text(`${ui.noSuchFeed}\n`, 404);
     const [, name, format] = m as unknown as [string, string, "atom" | "rss" | "json"];
     const account = name === "all" ? undefined : name;
-    if (account !== undefined && !deps.library().library.accounts.some((a) => a.name === account)) return c.text(`${ui.noSuchAccount}\n`, 404);
+    if (account !== undefined && !deps.library().library.accounts.some((a) => a.name === account))
+      return c.text(`${ui.noSuchAccount}\n`, 404);
     const limit = limitParam(c.req.query("limit"), FEED_ENTRIES, MAX_FEED_ENTRIES);
     if (limit === undefined) return c.text(`${ui.badLimit(MAX_FEED_ENTRIES)}\n`, 400);
     const q = queryText(c.req.query("q"), MAX_QUERY_CHARS);
     const writer = FEED_FORMATS[format]!;
     return answer(c, `${format} ${limit} ${account ?? ""} ${q}`, (snapshot, origin) => {
-      const articles = q ? found(deps, snapshot, q, limit, account) : snapshot.library.latest(limit, account === undefined ? undefined : (a) => a.account === account);
+      const articles = q
+        ? found(deps, snapshot, q, limit, account)
+        : snapshot.library.latest(limit, account === undefined ? undefined : (a) => a.account === account);
       const what = q ? ui.feedKeyword(q, account) : (account ?? ui.feedAll);
       const entries = articles.map((a) => entry(a, origin, deps.timeZone));
       const feed: Feed = {
@@ -84,7 +96,9 @@ export function feedRoutes(deps: WebDeps): Hono {
 function found(deps: WebDeps, snapshot: LibrarySnapshot, q: string, limit: number, account?: string): ArticleMeta[] {
   const matches = deps.answers.matches(q, limit, account === undefined ? {} : { accounts: [account] });
   if (matches.tentative) return [];
-  const articles = matches.articles.map((card) => snapshot.library.get(card.id)).filter((a): a is ArticleMeta => a !== undefined);
+  const articles = matches.articles
+    .map((card) => snapshot.library.get(card.id))
+    .filter((a): a is ArticleMeta => a !== undefined);
   // Stable: equal dates keep the search's order.
   return articles.sort((a, b) => b.date.localeCompare(a.date));
 }
@@ -100,7 +114,9 @@ function entry(a: ArticleMeta, origin: string, timeZone: string): FeedEntry {
     author: a.author || a.account || ui.siteName,
     summary: a.listed_only ? `${a.summary}${ui.listedOnly}` : a.summary,
     ...(a.cover && { cover: { url: `${origin}${imagePath(a.cover)}`, type: likelyImageType(a.cover) } }),
-    ...(a.zen && { zen: { url: `${origin}${imagePath(a.zen.image)}`, type: likelyImageType(a.zen.image), title: a.zen.title } }),
+    ...(a.zen && {
+      zen: { url: `${origin}${imagePath(a.zen.image)}`, type: likelyImageType(a.zen.image), title: a.zen.title },
+    }),
   };
 }
 

@@ -28,9 +28,17 @@ const FEED_TYPES = { atom: "application/atom+xml", rss: "application/rss+xml", j
  * `feed`, the `<link rel="alternate">` a feed reader or browser extension
  * discovers it by.
  */
-export function page(options: { title: string; section: Section; body: Html; script?: string; showConsole: boolean; feed?: PageFeed }): Html {
+export function page(options: {
+  title: string;
+  section: Section;
+  body: Html;
+  script?: string;
+  showConsole: boolean;
+  feed?: PageFeed;
+}): Html {
   const feed = options.feed;
-  const link = (href: string, section: Section, label: string) => html`<a href="${href}"${options.section === section ? html` aria-current="page"` : ""}>${label}</a>`;
+  const link = (href: string, section: Section, label: string) =>
+    html`<a href="${href}"${options.section === section ? html` aria-current="page"` : ""}>${label}</a>`;
   return html`<!doctype html>
 <html lang="zh-CN">
 <head>

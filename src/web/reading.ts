@@ -28,8 +28,14 @@ const LATEST = 12;
 /** The reading room's routes. */
 export function readingRoom(deps: WebDeps): Hono {
   const app = new Hono();
-  const render = (c: Context, title: string, section: "read" | "gallery", body: Html, status: 200 | 404 = 200, feed: PageFeed = ALL) =>
-    c.html(page({ title, section, body, showConsole: deps.adminPassword !== undefined, feed }), status);
+  const render = (
+    c: Context,
+    title: string,
+    section: "read" | "gallery",
+    body: Html,
+    status: 200 | 404 = 200,
+    feed: PageFeed = ALL,
+  ) => c.html(page({ title, section, body, showConsole: deps.adminPassword !== undefined, feed }), status);
 
   app.get("/", (c) => {
     const q = queryText(c.req.query("q"), MAX_QUERY_CHARS);
@@ -48,7 +54,15 @@ export function readingRoom(deps: WebDeps): Hono {
     }
     const feed: PageFeed = { title: `「${q}」`, q };
     const reply = deps.answers.search(q, start, undefined, { pageSize: WEB_PAGE_SIZE });
-    if (reply.kind !== "articles") return render(c, q, "read", html`${form}<p class="notice">${lines(reply.kind === "text" ? reply.text : "")}</p>${feedButton(feed)}`, 200, feed);
+    if (reply.kind !== "articles")
+      return render(
+        c,
+        q,
+        "read",
+        html`${form}<p class="notice">${lines(reply.kind === "text" ? reply.text : "")}</p>${feedButton(feed)}`,
+        200,
+        feed,
+      );
     const p = reply.page;
     const pager =
       p && (p.offset > 0 || p.offset + reply.articles.length < p.total)
@@ -75,7 +89,9 @@ export function readingRoom(deps: WebDeps): Hono {
   app.get("/gallery", (c) => {
     const { gallery } = deps.library();
     const today = imageOfDay(gallery, dayInZone(deps.clock.now(), deps.timeZone));
-    const rest = gallery.filter((z) => z !== today).sort((a, b) => b.article.date.localeCompare(a.article.date) || a.title.localeCompare(b.title));
+    const rest = gallery
+      .filter((z) => z !== today)
+      .sort((a, b) => b.article.date.localeCompare(a.article.date) || a.title.localeCompare(b.title));
     const items = today ? [today, ...rest] : rest;
     const body = items.length
       ? html`<h1>${ui.galleryTitle}</h1><p class="meta">${ui.galleryCount(items.length)}</p><ul class="grid" id="gallery">${items.map((z) => galleryItem(z, z === today))}</ul>`

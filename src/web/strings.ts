@@ -56,7 +56,10 @@ export const ui = {
   adapters: "平台状态",
   connected: "在线",
   disconnected: "离线",
-  state: { starting: "启动中", running: "运行中", retrying: "重试中", failed: "无法启动", stopped: "已停止" } as Record<string, string>,
+  state: { starting: "启动中", running: "运行中", retrying: "重试中", failed: "无法启动", stopped: "已停止" } as Record<
+    string,
+    string
+  >,
   lastError: "最近错误",
   subscribers: "订阅者",
   platform: "平台",

@@ -21,23 +21,50 @@ describe("the adapters' modules", () => {
 
   it("are configured only by their own variables, with their defaults", () => {
     expect(configurePlatforms({})).toEqual([]);
-    const both = configurePlatforms({ TELEGRAM_BOT_TOKEN: "123:abc", WECHATY_PUPPET: "wechaty-puppet-mock", HTTPS_PROXY: "socks5://127.0.0.1:1080" });
+    const both = configurePlatforms({
+      TELEGRAM_BOT_TOKEN: "123:abc",
+      WECHATY_PUPPET: "wechaty-puppet-mock",
+      HTTPS_PROXY: "socks5://127.0.0.1:1080",
+    });
     expect(both.map((c) => [c.module.platform, c.config])).toEqual([
-      ["telegram", { token: "123:abc", webhookUrl: undefined, apiRoot: undefined, webhookPort: 8080, proxy: "socks5://127.0.0.1:1080" }],
-      ["wechat", { puppet: "wechaty-puppet-mock", puppetToken: undefined, name: "article-bot", pacing: { intervalMs: 1000, jitterMs: 1000, perChatPerMinute: 12 } }],
+      [
+        "telegram",
+        {
+          token: "123:abc",
+          webhookUrl: undefined,
+          apiRoot: undefined,
+          webhookPort: 8080,
+          proxy: "socks5://127.0.0.1:1080",
+        },
+      ],
+      [
+        "wechat",
+        {
+          puppet: "wechaty-puppet-mock",
+          puppetToken: undefined,
+          name: "article-bot",
+          pacing: { intervalMs: 1000, jitterMs: 1000, perChatPerMinute: 12 },
+        },
+      ],
     ]);
     expect(both[0]!.module.imageProxy?.(both[0]!.config)).toBe("socks5://127.0.0.1:1080");
   });
 
   it("check their variables even when the platform is not configured, naming the variable and never its value", () => {
     expect(() => configurePlatforms({ TELEGRAM_PROXY: "ftp://user:secret@proxy" })).toThrow(ConfigError);
-    expect(() => configurePlatforms({ TELEGRAM_PROXY: "ftp://user:secret@proxy" })).toThrow(/TELEGRAM_PROXY: is not an http:\/\/, https:\/\/ or socks5:\/\/ proxy URL/);
+    expect(() => configurePlatforms({ TELEGRAM_PROXY: "ftp://user:secret@proxy" })).toThrow(
+      /TELEGRAM_PROXY: is not an http:\/\/, https:\/\/ or socks5:\/\/ proxy URL/,
+    );
     expect(() => configurePlatforms({ TELEGRAM_PROXY: "ftp://user:secret@proxy" })).not.toThrow(/secret/);
     expect(() => configurePlatforms({ WECHAT_ROOM_MAX_PER_MINUTE: "0" })).toThrow(/WECHAT_ROOM_MAX_PER_MINUTE/);
   });
 
   it("leave the core's configuration without any platform's settings", () => {
-    const config = loadConfig({ TELEGRAM_BOT_TOKEN: "123:abc", WECHATY_PUPPET: "wechaty-puppet-mock", TELEGRAM_PROXY: "not a url" });
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: "123:abc",
+      WECHATY_PUPPET: "wechaty-puppet-mock",
+      TELEGRAM_PROXY: "not a url",
+    });
     expect(Object.keys(config).filter((k) => /telegram|wechat/i.test(k))).toEqual([]);
   });
 });

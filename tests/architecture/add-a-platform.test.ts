@@ -60,7 +60,9 @@ const inGroup = (text: string, extra: Partial<Incoming> = {}): Incoming => ({
 describe("a platform added as a module, with nothing under src/", () => {
   it("is started by the bot like any other, and /healthz shows its own health", async () => {
     expect(running.adapters.map((a) => a.platform)).toEqual(["pager"]);
-    expect(running.observability.health.report().adapters).toEqual([{ platform: "pager", state: "running", connected: true, battery: 80 }]);
+    expect(running.observability.health.report().adapters).toEqual([
+      { platform: "pager", state: "running", connected: true, battery: 80 },
+    ]);
   });
 
   it("gets one narrow door into the bot: the core, a log, its data folder, the shared images and a key-value cache; no store, no configuration", async () => {
@@ -74,12 +76,21 @@ describe("a platform added as a module, with nothing under src/", () => {
   });
 
   it("tells the core a chat is gone through that door, and the chat has neither the daily push nor new-article announcements", async () => {
-    const inPrivate = (text: string): Incoming => ({ platform: "pager", chatId: "p-gone", userId: "p-gone", isGroup: false, mentioned: false, text });
+    const inPrivate = (text: string): Incoming => ({
+      platform: "pager",
+      chatId: "p-gone",
+      userId: "p-gone",
+      isGroup: false,
+      mentioned: false,
+      text,
+    });
     await running.core.handle(inPrivate("订阅"));
     await running.core.handle(inPrivate("订阅新文章"));
     expect(await pager.adapter!.door.core.chatGone({ platform: "pager", chatId: "p-gone" })).toBe(2);
     expect(await running.core.handle(inPrivate("取消订阅"))).toEqual([{ kind: "text", text: t.notSubscribed }]);
-    expect(await running.core.handle(inPrivate("取消订阅新文章"))).toEqual([{ kind: "text", text: t.newsNotSubscribed }]);
+    expect(await running.core.handle(inPrivate("取消订阅新文章"))).toEqual([
+      { kind: "text", text: t.newsNotSubscribed },
+    ]);
   });
 
   it("serves its groups by its own policy: opt-in, so a group hears nothing until an admin sends 启用", async () => {
@@ -101,7 +112,11 @@ describe("a platform added as a module, with nothing under src/", () => {
   it("has its secret variables scrubbed from every log line", () => {
     const secrets = processSecrets({ PAGER_TOKEN: "pager-token-123456" }, knownPlatforms([pagerModule]));
     let out = "";
-    const log = createLogger({ level: "info", secrets, destination: new Writable({ write: (chunk, _e, done) => ((out += String(chunk)), done()) }) });
+    const log = createLogger({
+      level: "info",
+      secrets,
+      destination: new Writable({ write: (chunk, _e, done) => ((out += String(chunk)), done()) }),
+    });
     log.info({ url: "https://pager.example/send?to=1" }, "paging with pager-token-123456");
     expect(out).toContain("paging with [secret]");
     expect(out).not.toContain("pager-token-123456");
@@ -109,9 +124,21 @@ describe("a platform added as a module, with nothing under src/", () => {
 
   it("is alerted about by its own rule and wording, and named by its display name when it is back", async () => {
     const clock = fakeClock("2026-11-25T00:00:00Z");
-    const other = { status: { platform: "telegram", state: "running", connected: true } as AdapterStatus, sender: fakeSender("telegram") };
-    const paging = { status: { platform: "pager", state: "running", connected: false, battery: 3 } as AdapterStatus, sender: fakeSender("pager") };
-    const alerts = new Alerts({ clock, log: silentLogger(), adminIds: ["telegram:1001"], adapters: () => [other, paging], platforms: knownPlatforms([pagerModule]) });
+    const other = {
+      status: { platform: "telegram", state: "running", connected: true } as AdapterStatus,
+      sender: fakeSender("telegram"),
+    };
+    const paging = {
+      status: { platform: "pager", state: "running", connected: false, battery: 3 } as AdapterStatus,
+      sender: fakeSender("pager"),
+    };
+    const alerts = new Alerts({
+      clock,
+      log: silentLogger(),
+      adminIds: ["telegram:1001"],
+      adapters: () => [other, paging],
+      platforms: knownPlatforms([pagerModule]),
+    });
     await alerts.check();
     paging.status = { ...paging.status, connected: true };
     await alerts.check();
@@ -130,11 +157,16 @@ describe("a platform added as a module, with nothing under src/", () => {
     try {
       const form = await site.request("/console");
       const jar = cookiesOf(form);
-      const login = await site.request("/console/login", { form: { _csrf: csrfOf(await form.text()), password: "correct horse battery staple" }, cookie: jar });
+      const login = await site.request("/console/login", {
+        form: { _csrf: csrfOf(await form.text()), password: "correct horse battery staple" },
+        cookie: jar,
+      });
       const cookie = cookiesOf(login, jar);
       const page = await (await site.request("/console", { cookie })).text();
       expect(page).toMatch(/<strong>pager<\/strong> · 运行中 · <span class="bad">离线<\/span> · 电量 12%/);
-      expect(page).toContain('<p>请扫码配对寻呼机</p><div class="qr"><img id="pager-qr" src="/console/qr.svg" data-refresh="/console/qr.svg" alt="寻呼机配对码">');
+      expect(page).toContain(
+        '<p>请扫码配对寻呼机</p><div class="qr"><img id="pager-qr" src="/console/qr.svg" data-refresh="/console/qr.svg" alt="寻呼机配对码">',
+      );
       const qr = await site.request("/console/qr.svg", { cookie });
       expect(qr.headers.get("content-type")).toBe("image/svg+xml");
     } finally {
@@ -146,13 +178,19 @@ describe("a platform added as a module, with nothing under src/", () => {
 describe("src/", () => {
   /** Code without its comments: a comment may give a platform as an example. */
   const code = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
-  const files = (readdirSync(SRC, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts") && !f.startsWith(`cli${path.sep}`));
+  const files = (readdirSync(SRC, { recursive: true }) as string[]).filter(
+    (f) => f.endsWith(".ts") && !f.startsWith(`cli${path.sep}`),
+  );
 
   it("names no platform outside the composition root (src/cli/): what it needs to know of one is a trait", () => {
     const named = files.flatMap((f) => {
       const text = code(readFileSync(new URL(f, SRC), "utf8"));
       // A platform's id as a string or a key (`"telegram"`, `{ wechat: … }`), or a comparison with one (`platform === "console"`).
-      return [...text.matchAll(/["'`](?:telegram|wechat|wechaty)["'`]|\b(?:telegram|wechat):\s*["'`]|platform\s*[!=]==?\s*["'`]\w+["'`]/g)].map((m) => `${f}: ${m[0]}`);
+      return [
+        ...text.matchAll(
+          /["'`](?:telegram|wechat|wechaty)["'`]|\b(?:telegram|wechat):\s*["'`]|platform\s*[!=]==?\s*["'`]\w+["'`]/g,
+        ),
+      ].map((m) => `${f}: ${m[0]}`);
     });
     expect(named).toEqual([]);
   });

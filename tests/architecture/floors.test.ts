@@ -25,7 +25,13 @@ const config = createRequire(import.meta.url)(path.join(ROOT, ".dependency-cruis
 
 /** The rule broken by each import that breaks one, as `rule: from → to`. */
 async function violations(baseDir: string, tsConfig?: string): Promise<string[]> {
-  const options = { ...config.options, ruleSet: { forbidden: config.forbidden }, validate: true, baseDir, tsConfig: tsConfig ? { fileName: tsConfig } : undefined };
+  const options = {
+    ...config.options,
+    ruleSet: { forbidden: config.forbidden },
+    validate: true,
+    baseDir,
+    tsConfig: tsConfig ? { fileName: tsConfig } : undefined,
+  };
   const { output } = await depcruise!.cruise(
     ["src", "adapters", "bin"].filter((d) => existsSync(path.join(baseDir, d))),
     options,

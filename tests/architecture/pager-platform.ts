@@ -40,7 +40,10 @@ export class PagerAdapter implements Adapter {
   readonly platform = "pager";
   constructor(readonly door: AdapterContext) {}
   readonly sent: Array<[string, Reply]> = [];
-  readonly sender = { platform: "pager", send: async (chatId: string, reply: Reply) => void this.sent.push([chatId, reply]) };
+  readonly sender = {
+    platform: "pager",
+    send: async (chatId: string, reply: Reply) => void this.sent.push([chatId, reply]),
+  };
   now: AdapterHealth<PagerHealthDetails> = { connected: true, details: { battery: 80 } };
   private started = () => {};
   /** Resolves once the bot has started it. */

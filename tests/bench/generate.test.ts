@@ -34,7 +34,9 @@ describe("the benchmark corpus generator", () => {
   it("is deterministic: the same seed gives the same articles, another seed others", () => {
     const first = [...generateArticles(50, material, 7)];
     expect([...generateArticles(50, material, 7)]).toEqual(first);
-    expect([...generateArticles(50, material, 8)].map((a) => a.frontMatter.title)).not.toEqual(first.map((a) => a.frontMatter.title));
+    expect([...generateArticles(50, material, 8)].map((a) => a.frontMatter.title)).not.toEqual(
+      first.map((a) => a.frontMatter.title),
+    );
   });
 
   it("keeps titles unique even when the material can make only a few", () => {

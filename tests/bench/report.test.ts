@@ -4,7 +4,13 @@ import type { BenchRun, SizeResult } from "../../bench/results.ts";
 import type { Latency } from "../../bench/stats.ts";
 
 const lat = (p50: number, p99: number): Latency => ({ samples: 100, p50, p99, max: p99 });
-const queries = (p50: number, p99: number) => ({ all: lat(p50, p99), chinese: lat(p50, p99), latin: lat(p50, p99), long: lat(p50, p99), "no-match": lat(p50, p99) });
+const queries = (p50: number, p99: number) => ({
+  all: lat(p50, p99),
+  chinese: lat(p50, p99),
+  latin: lat(p50, p99),
+  long: lat(p50, p99),
+  "no-match": lat(p50, p99),
+});
 
 function size(articles: number, overrides: Partial<SizeResult> = {}): SizeResult {
   return {
@@ -14,11 +20,29 @@ function size(articles: number, overrides: Partial<SizeResult> = {}): SizeResult
     ours: {
       ok: true,
       wallMs: 30_000,
-      result: { articles, buildMs: 21_000, firstAnswerMs: 23_500, peakRssMb: 700, servingRssMb: 420, queries: queries(1.5, 8), handler: lat(2, 9), incrementalMs: 900 },
+      result: {
+        articles,
+        buildMs: 21_000,
+        firstAnswerMs: 23_500,
+        peakRssMb: 700,
+        servingRssMb: 420,
+        queries: queries(1.5, 8),
+        handler: lat(2, 9),
+        incrementalMs: 900,
+      },
     },
-    cold: { noCache: [{ ok: true, firstAnswerMs: 24_000 }], withCache: [700, 650, 900].map((firstAnswerMs) => ({ ok: true, firstAnswerMs })), cacheFiles: [".article-bot-cache"] },
+    cold: {
+      noCache: [{ ok: true, firstAnswerMs: 24_000 }],
+      withCache: [700, 650, 900].map((firstAnswerMs) => ({ ok: true, firstAnswerMs })),
+      cacheFiles: [".article-bot-cache"],
+    },
     baselines: [
-      { engine: "minisearch", ok: true, wallMs: 1, result: { engine: "minisearch", buildMs: 42_000, peakRssMb: 430, queries: queries(12, 120) } },
+      {
+        engine: "minisearch",
+        ok: true,
+        wallMs: 1,
+        result: { engine: "minisearch", buildMs: 42_000, peakRssMb: 430, queries: queries(12, 120) },
+      },
       { engine: "scan", ok: true, wallMs: 1, result: { engine: "scan", peakRssMb: 230, queries: queries(450, 900) } },
     ],
     notes: [],
@@ -35,7 +59,10 @@ function run(sizes: SizeResult[]): BenchRun {
     totalMs: 480_000,
     startupMs: 650,
     sizes,
-    quality: { articles: 41, engines: [{ engine: "ours", rows: [{ kind: "all", queries: 79, recallAt3: 0.97, mrr: 0.96, misses: [] }] }] },
+    quality: {
+      articles: 41,
+      engines: [{ engine: "ours", rows: [{ kind: "all", queries: 79, recallAt3: 0.97, mrr: 0.96, misses: [] }] }],
+    },
   };
 }
 
@@ -49,7 +76,9 @@ describe("RESULTS.md", () => {
 
   it("tabulates our figures with median cold starts", () => {
     const md = renderReport(run([size(10_000)]));
-    expect(md).toContain("| 10000 | 98 MB | 21.0 s | 900 ms | 12 MB | 700 MB | 420 MB | 24.0 s | 700 ms | ×1.08 | 1.50 ms | 8.00 ms | 2.00 ms | 9.00 ms |");
+    expect(md).toContain(
+      "| 10000 | 98 MB | 21.0 s | 900 ms | 12 MB | 700 MB | 420 MB | 24.0 s | 700 ms | ×1.08 | 1.50 ms | 8.00 ms | 2.00 ms | 9.00 ms |",
+    );
   });
 
   it("compares each baseline with ours as ratios, with no build figure for an engine without an index", () => {
@@ -63,12 +92,19 @@ describe("RESULTS.md", () => {
     expect(md).toContain("| 10,000 | query p99 | #6, #8 | ≤ 10 ms | 8.00 ms | met |");
     expect(md).toContain("| 10,000 | cold start with persisted index | #6 | ≤ 1.0 s | 700 ms | met |");
     expect(md).toContain("| 10,000 | index build | #8 | ≤ 30.0 s | 21.0 s | met |");
-    const slow = size(10_000, { cold: { noCache: [], withCache: [{ ok: true, firstAnswerMs: 4_700 }], cacheFiles: ["x"] } });
-    expect(renderReport(run([slow]))).toContain("| 10,000 | cold start with persisted index | #6 | ≤ 1.0 s | 4.7 s | **missed** |");
+    const slow = size(10_000, {
+      cold: { noCache: [], withCache: [{ ok: true, firstAnswerMs: 4_700 }], cacheFiles: ["x"] },
+    });
+    expect(renderReport(run([slow]))).toContain(
+      "| 10,000 | cold start with persisted index | #6 | ≤ 1.0 s | 4.7 s | **missed** |",
+    );
   });
 
   it("says when a size could not be measured, and why, instead of leaving it out", () => {
-    const failed = size(100_000, { ours: { ok: false, error: "exited with SIGABRT: JavaScript heap out of memory", wallMs: 1 }, notes: ["our search failed"] });
+    const failed = size(100_000, {
+      ours: { ok: false, error: "exited with SIGABRT: JavaScript heap out of memory", wallMs: 1 },
+      notes: ["our search failed"],
+    });
     const md = renderReport(run([failed]));
     expect(md).toContain("| 100000 | 98 MB | failed: exited with SIGABRT: JavaScript heap out of memory |");
     expect(md).toContain("- 100000 articles: our search failed");
@@ -77,10 +113,22 @@ describe("RESULTS.md", () => {
 
   it("names a real archive as such and judges it by issue 14's targets, the cached start as a ratio to the empty library", () => {
     const md = renderReport(run([size(10_754, { real: true })]));
-    const interleaved = size(10_754, { real: true, cold: { noCache: [], withCache: [{ ok: true, firstAnswerMs: 1200 }], emptyLibrary: [{ ok: true, firstAnswerMs: 1000 }], cacheFiles: ["x"] } });
-    expect(renderReport(run([interleaved]))).toContain("| 10754 (real) | cold start with persisted index ÷ empty library | #14 | ≤ ×1.30 | ×1.20 | met |");
+    const interleaved = size(10_754, {
+      real: true,
+      cold: {
+        noCache: [],
+        withCache: [{ ok: true, firstAnswerMs: 1200 }],
+        emptyLibrary: [{ ok: true, firstAnswerMs: 1000 }],
+        cacheFiles: ["x"],
+      },
+    });
+    expect(renderReport(run([interleaved]))).toContain(
+      "| 10754 (real) | cold start with persisted index ÷ empty library | #14 | ≤ ×1.30 | ×1.20 | met |",
+    );
     expect(md).toContain("| 10754 (real) | 98 MB | 21.0 s | 900 ms |");
-    expect(md).toContain("| 10754 (real) | cold start with persisted index ÷ empty library | #14 | ≤ ×1.30 | ×1.08 | met |");
+    expect(md).toContain(
+      "| 10754 (real) | cold start with persisted index ÷ empty library | #14 | ≤ ×1.30 | ×1.08 | met |",
+    );
     expect(md).toContain("| 10754 (real) | reload after 10 new files | #14 | ≤ 2.0 s | 900 ms | met |");
     expect(md).not.toContain("| 10,000 |");
   });

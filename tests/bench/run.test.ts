@@ -69,7 +69,14 @@ describe("npm run bench -- --corpus <real archive>", () => {
     await cp(fixtureLibrary("accounts"), archive, { recursive: true });
     before = await listMarkdown(archive);
     const out = path.join(dir, "REAL.md");
-    real = await bench({ ...parseBenchArgs(["--corpus", archive, "--sizes", "none"]), out, reps: 1, coldRuns: 1, qualityData: HARDENING_LIBRARY, log: () => {} });
+    real = await bench({
+      ...parseBenchArgs(["--corpus", archive, "--sizes", "none"]),
+      out,
+      reps: 1,
+      coldRuns: 1,
+      qualityData: HARDENING_LIBRARY,
+      log: () => {},
+    });
     realReport = await readFile(out, "utf8");
   }, 300_000);
 

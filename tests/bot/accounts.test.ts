@@ -20,9 +20,18 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "accounts-"));
   await mkdir(path.join(dir, "槽边往事"));
   await mkdir(path.join(dir, "记忆承载"));
-  await writeFile(path.join(dir, "槽边往事", "墨荷.md"), article("墨荷", "槽边往事", "2025-02-01", "一幅墨荷挂在墙上，照相机拍不出它的样子。"));
-  await writeFile(path.join(dir, "槽边往事", "慢跑.md"), article("原地慢慢跑", "槽边往事", "2025-02-02", "每天早上原地慢跑半小时。"));
-  await writeFile(path.join(dir, "记忆承载", "墨荷.md"), article("墨荷", "记忆承载", "2025-01-01", "另一个号也写过墨荷，讲的是池塘。"));
+  await writeFile(
+    path.join(dir, "槽边往事", "墨荷.md"),
+    article("墨荷", "槽边往事", "2025-02-01", "一幅墨荷挂在墙上，照相机拍不出它的样子。"),
+  );
+  await writeFile(
+    path.join(dir, "槽边往事", "慢跑.md"),
+    article("原地慢慢跑", "槽边往事", "2025-02-02", "每天早上原地慢跑半小时。"),
+  );
+  await writeFile(
+    path.join(dir, "记忆承载", "墨荷.md"),
+    article("墨荷", "记忆承载", "2025-01-01", "另一个号也写过墨荷，讲的是池塘。"),
+  );
   single = await mkdtemp(path.join(os.tmpdir(), "accounts-single-"));
   await writeFile(path.join(single, "墨荷.md"), article("墨荷", "槽边往事", "2025-02-01", "一幅墨荷挂在墙上。"));
 });
@@ -35,7 +44,9 @@ describe("several official accounts in one library", () => {
   it("lists the accounts with their article counts (/accounts, 公众号)", async () => {
     const { bot, cleanup } = await testBot({}, dir);
     for (const text of ["/accounts", "公众号"]) {
-      expect(await bot.handle(dm(text))).toEqual([{ kind: "text", text: "收录了 2 个公众号：\n· 槽边往事：2 篇\n· 记忆承载：1 篇" }]);
+      expect(await bot.handle(dm(text))).toEqual([
+        { kind: "text", text: "收录了 2 个公众号：\n· 槽边往事：2 篇\n· 记忆承载：1 篇" },
+      ]);
     }
     await cleanup();
   });

@@ -54,8 +54,14 @@ describe("the command table", () => {
   });
 
   it("reads a channel and an optional time after the channel commands", () => {
-    expect(read("/subscribe_channel @reading 21:30")).toEqual({ name: "subscribe_channel", args: { channel: "@reading", time: "21:30" } });
-    expect(read("/unsubscribe_channel @reading 21:30")).toEqual({ name: "unsubscribe_channel", args: { channel: "@reading" } });
+    expect(read("/subscribe_channel @reading 21:30")).toEqual({
+      name: "subscribe_channel",
+      args: { channel: "@reading", time: "21:30" },
+    });
+    expect(read("/unsubscribe_channel @reading 21:30")).toEqual({
+      name: "unsubscribe_channel",
+      args: { channel: "@reading" },
+    });
     expect(read("/subscribe_channel")).toEqual({ name: "subscribe_channel", args: { channel: "" } });
   });
 
@@ -104,12 +110,32 @@ describe("the command table", () => {
 describe("group commands", () => {
   it("gives platforms a command menu from the table: every entry a slash command that calls it, group admins' own marked", () => {
     const menu = table.menu();
-    for (const entry of menu) expect(read(`/${entry.command}`).name, entry.command).toBe(table.commands.find((c) => c.menu?.[entry.command])!.name);
-    expect(menu.filter((e) => e.audience === "group_admins").map((e) => e.command)).toEqual(["enable", "disable", "settings"]);
+    for (const entry of menu)
+      expect(read(`/${entry.command}`).name, entry.command).toBe(
+        table.commands.find((c) => c.menu?.[entry.command])!.name,
+      );
+    expect(menu.filter((e) => e.audience === "group_admins").map((e) => e.command)).toEqual([
+      "enable",
+      "disable",
+      "settings",
+    ]);
     expect(menu.map((e) => e.command)).not.toContain("push_now");
-    expect(() => new CommandTable([defineCommand({ name: "zen", aliases: ["/zen"], authority: "anyone", menu: { today: "今日" }, run: () => [] }), table.get("search")], "search")).toThrow(
-      "menu entry /today is not an alias of zen",
-    );
+    expect(
+      () =>
+        new CommandTable(
+          [
+            defineCommand({
+              name: "zen",
+              aliases: ["/zen"],
+              authority: "anyone",
+              menu: { today: "今日" },
+              run: () => [],
+            }),
+            table.get("search"),
+          ],
+          "search",
+        ),
+    ).toThrow("menu entry /today is not an alias of zen");
   });
 
   it("reads 启用, 停用 and 设置 with its name and value, in Chinese and as slash commands", () => {

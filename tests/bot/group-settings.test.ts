@@ -1,13 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { isServed, mayEnable, policyOf } from "../../src/bot/group-policy.ts";
-import { inQuietHours, readSetting, settingsButtons, viewSettings, type SettingsContext } from "../../src/bot/group-settings.ts";
+import {
+  inQuietHours,
+  readSetting,
+  settingsButtons,
+  viewSettings,
+  type SettingsContext,
+} from "../../src/bot/group-settings.ts";
 import { t } from "../../src/bot/strings.ts";
 import { knownPlatforms } from "../../src/cli/platforms.ts";
 import { loadConfig } from "../../src/config.ts";
 import { ConfigError } from "../../src/env.ts";
 
 const platforms = knownPlatforms();
-const wechat: SettingsContext = { link: platforms.linkPreview("wechat"), defaultTriggers: ["?", "？"], defaultResults: 3, accounts: ["槽边往事", "记忆承载"], defaultPushTime: "07:30" };
+const wechat: SettingsContext = {
+  link: platforms.linkPreview("wechat"),
+  defaultTriggers: ["?", "？"],
+  defaultResults: 3,
+  accounts: ["槽边往事", "记忆承载"],
+  defaultPushTime: "07:30",
+};
 const telegram: SettingsContext = { ...wechat, link: platforms.linkPreview("telegram"), accounts: ["槽边往事"] };
 
 describe("group policy", () => {
@@ -17,7 +29,9 @@ describe("group policy", () => {
   it("reads GROUP_POLICY and ALLOWED_GROUPS from the environment, and refuses an unknown policy", () => {
     expect(loadConfig({}).groups).toEqual({ policy: undefined, allowed: [] });
     expect(loadConfig({ GROUP_POLICY: " ", ALLOWED_GROUPS: "" }).groups).toEqual({ policy: undefined, allowed: [] });
-    expect(loadConfig({ GROUP_POLICY: "allow-list", ALLOWED_GROUPS: "wechat:a@chatroom, telegram:-100" }).groups).toEqual({
+    expect(
+      loadConfig({ GROUP_POLICY: "allow-list", ALLOWED_GROUPS: "wechat:a@chatroom, telegram:-100" }).groups,
+    ).toEqual({
       policy: "allow-list",
       allowed: ["wechat:a@chatroom", "telegram:-100"],
     });
@@ -62,12 +76,22 @@ describe("reading 「设置 名称 值」", () => {
   it("reads each setting by its Chinese or English name", () => {
     expect(readSetting("结果数", "5", wechat)).toEqual({ ok: { key: "results", change: { results: 5 } } });
     expect(readSetting("results", "1", wechat)).toEqual({ ok: { key: "results", change: { results: 1 } } });
-    expect(readSetting("链接卡片", "关", wechat)).toEqual({ ok: { key: "linkPreview", change: { linkPreview: false } } });
+    expect(readSetting("链接卡片", "关", wechat)).toEqual({
+      ok: { key: "linkPreview", change: { linkPreview: false } },
+    });
     expect(readSetting("预览", "on", telegram)).toEqual({ ok: { key: "linkPreview", change: { linkPreview: true } } });
-    expect(readSetting("免打扰", "22:00-8:00", wechat)).toEqual({ ok: { key: "quietHours", change: { quietHours: { start: "22:00", end: "08:00" } } } });
-    expect(readSetting("免打扰", "23：30 到 07：00", wechat)).toEqual({ ok: { key: "quietHours", change: { quietHours: { start: "23:30", end: "07:00" } } } });
-    expect(readSetting("触发词", "! 小助手，!", wechat)).toEqual({ ok: { key: "triggers", change: { triggers: ["!", "小助手"] } } });
-    expect(readSetting("公众号", "记忆承载", wechat)).toEqual({ ok: { key: "accounts", change: { accounts: ["记忆承载"] } } });
+    expect(readSetting("免打扰", "22:00-8:00", wechat)).toEqual({
+      ok: { key: "quietHours", change: { quietHours: { start: "22:00", end: "08:00" } } },
+    });
+    expect(readSetting("免打扰", "23：30 到 07：00", wechat)).toEqual({
+      ok: { key: "quietHours", change: { quietHours: { start: "23:30", end: "07:00" } } },
+    });
+    expect(readSetting("触发词", "! 小助手，!", wechat)).toEqual({
+      ok: { key: "triggers", change: { triggers: ["!", "小助手"] } },
+    });
+    expect(readSetting("公众号", "记忆承载", wechat)).toEqual({
+      ok: { key: "accounts", change: { accounts: ["记忆承载"] } },
+    });
     expect(readSetting("推送时间", "8:05", wechat)).toEqual({ ok: { key: "pushTime", time: "08:05" } });
   });
 
@@ -89,7 +113,9 @@ describe("reading 「设置 名称 值」", () => {
     expect(readSetting("免打扰", "25:00-08:00", wechat)).toEqual({ error: t.settingBadQuietHours });
     expect(readSetting("触发词", "a b c d e f", wechat)).toEqual({ error: t.settingBadTriggers(5, 8) });
     expect(readSetting("触发词", "太长太长太长太长太长", wechat)).toEqual({ error: t.settingBadTriggers(5, 8) });
-    expect(readSetting("公众号", "九边", wechat)).toEqual({ error: t.settingUnknownAccounts(["九边"], wechat.accounts) });
+    expect(readSetting("公众号", "九边", wechat)).toEqual({
+      error: t.settingUnknownAccounts(["九边"], wechat.accounts),
+    });
     expect(readSetting("公众号", "槽边往事", telegram)).toEqual({ error: t.settingOneAccount });
     expect(readSetting("推送时间", "早上", wechat)).toEqual({ error: t.badTime("早上") });
     expect(readSetting("颜色", "红", wechat)).toEqual({ error: t.settingUnknown("颜色") });
@@ -108,12 +134,28 @@ describe("the settings listing and keyboard", () => {
       "公众号=全部*",
       `推送时间=${t.settingNotSubscribed}`,
     ]);
-    const tg = viewSettings({ platform: "telegram", chatId: "-1", updatedAt: "", results: 5, quietHours: { start: "22:00", end: "08:00" } }, "21:30", telegram, "已启用");
-    expect(tg.lines.map((l) => `${l.name}=${l.value}${l.isDefault ? "*" : ""}`)).toEqual(["触发词=? ？*", "链接预览=关*", "结果数=5", "免打扰=22:00-08:00", "推送时间=21:30"]);
+    const tg = viewSettings(
+      { platform: "telegram", chatId: "-1", updatedAt: "", results: 5, quietHours: { start: "22:00", end: "08:00" } },
+      "21:30",
+      telegram,
+      "已启用",
+    );
+    expect(tg.lines.map((l) => `${l.name}=${l.value}${l.isDefault ? "*" : ""}`)).toEqual([
+      "触发词=? ？*",
+      "链接预览=关*",
+      "结果数=5",
+      "免打扰=22:00-08:00",
+      "推送时间=21:30",
+    ]);
   });
 
   it("offers one button per cycled setting, each sending the command for the next value", () => {
-    const view = viewSettings({ platform: "wechat", chatId: "r", updatedAt: "", results: 5, accounts: ["记忆承载"] }, null, wechat, "已启用");
+    const view = viewSettings(
+      { platform: "wechat", chatId: "r", updatedAt: "", results: 5, accounts: ["记忆承载"] },
+      null,
+      wechat,
+      "已启用",
+    );
     expect(settingsButtons(view, wechat)).toEqual([
       [{ text: "链接卡片：开 ›", command: "/settings 链接卡片 关" }],
       [{ text: "结果数：5 ›", command: "/settings 结果数 1" }],

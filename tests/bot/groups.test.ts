@@ -44,7 +44,9 @@ const room = (text: string, extra: Partial<Incoming> = {}): Incoming => ({
   ...extra,
 });
 const textOf = async (bot: Core, msg: Incoming) => ((await bot.handle(msg))[0] as TextReply | undefined)?.text;
-const accountsIn = async (bot: Core, msg: Incoming) => [...new Set(((await bot.handle(msg))[0] as ArticlesReply).articles.map((a) => a.account))];
+const accountsIn = async (bot: Core, msg: Incoming) => [
+  ...new Set(((await bot.handle(msg))[0] as ArticlesReply).articles.map((a) => a.account)),
+];
 
 /** The same story on any store opened by `open` (called again for the restart). */
 function restartSpec(open: () => Promise<Store>) {
@@ -95,7 +97,9 @@ describe("group settings in the core", () => {
     const bot = core(store, { groups: { policy: "allow-list", allowed: ["wechat:listed@chatroom"] } });
     expect(await textOf(bot, room("启用"))).toBe(t.groupNotAllowed);
     expect(await bot.handle(room("?房价", { mentioned: false }))).toEqual([]);
-    expect(await bot.handle(room("房价", { chatId: "listed@chatroom" }))).toMatchObject([{ kind: "articles", heading: expect.stringMatching(/找到 \d+ 篇/) }]);
+    expect(await bot.handle(room("房价", { chatId: "listed@chatroom" }))).toMatchObject([
+      { kind: "articles", heading: expect.stringMatching(/找到 \d+ 篇/) },
+    ]);
     expect(await store.getGroupSettings("wechat", "room@chatroom")).toBeUndefined();
     await store.close();
   });
@@ -104,7 +108,10 @@ describe("group settings in the core", () => {
     const store = await openSqliteStore(path.join(dir, "boss.sqlite"));
     const bot = core(store);
     expect(await textOf(bot, room("启用", { userId: "boss", isGroupAdmin: false }))).toBe(t.groupEnabled(["?", "？"]));
-    expect(await store.getGroupSettings("wechat", "room@chatroom")).toMatchObject({ state: "enabled", updatedBy: "wechat:boss" });
+    expect(await store.getGroupSettings("wechat", "room@chatroom")).toMatchObject({
+      state: "enabled",
+      updatedBy: "wechat:boss",
+    });
     await store.close();
   });
 });

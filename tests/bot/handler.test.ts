@@ -134,9 +134,13 @@ describe("commands", () => {
     const { bot, store } = await setup();
     expect(await bot.handle(dm("订阅"))).toEqual([{ kind: "text", text: expect.stringContaining("每天 07:30") }]);
     expect(await store.getSubscription("test", "u1")).toMatchObject({ time: null, isGroup: false });
-    expect(await bot.handle(dm("订阅 21:30"))).toEqual([{ kind: "text", text: expect.stringContaining("改为每天 21:30") }]);
+    expect(await bot.handle(dm("订阅 21:30"))).toEqual([
+      { kind: "text", text: expect.stringContaining("改为每天 21:30") },
+    ]);
     expect(await store.getSubscription("test", "u1")).toMatchObject({ time: "21:30" });
-    expect(await bot.handle(dm("订阅 25:00"))).toEqual([{ kind: "text", text: expect.stringContaining("不是有效的时间") }]);
+    expect(await bot.handle(dm("订阅 25:00"))).toEqual([
+      { kind: "text", text: expect.stringContaining("不是有效的时间") },
+    ]);
     expect(await bot.handle(dm("取消订阅"))).toEqual([{ kind: "text", text: expect.stringContaining("已取消订阅") }]);
     expect(await store.getSubscription("test", "u1")).toBeUndefined();
   });
@@ -172,12 +176,15 @@ describe("in a group", () => {
 
   it("ignores other text starting with / in groups: WeChat emoticons like /::) are chatter, not commands", async () => {
     const { bot } = await setup();
-    for (const text of ["/::)", "/::D 哈哈", "/微笑", "/foo 墨荷", "/usr/bin"]) expect(await bot.handle(groupMsg(text)), text).toEqual([]);
+    for (const text of ["/::)", "/::D 哈哈", "/微笑", "/foo 墨荷", "/usr/bin"])
+      expect(await bot.handle(groupMsg(text)), text).toEqual([]);
   });
 
   it("lets only group admins change the group's subscription", async () => {
     const { bot, store } = await setup();
-    expect(await bot.handle(groupMsg("?订阅"))).toEqual([{ kind: "text", text: expect.stringContaining("只有群管理员") }]);
+    expect(await bot.handle(groupMsg("?订阅"))).toEqual([
+      { kind: "text", text: expect.stringContaining("只有群管理员") },
+    ]);
     expect(await store.getSubscription("test", "g1")).toBeUndefined();
     await bot.handle(groupMsg("?订阅", { isGroupAdmin: true }));
     expect(await store.getSubscription("test", "g1")).toMatchObject({ isGroup: true });
@@ -187,7 +194,16 @@ describe("in a group", () => {
 describe("hostile or odd input", () => {
   it("gets a sane reply, never an exception", async () => {
     const { bot } = await setup();
-    const inputs = ["", "   ", "<script>alert(1)</script>", "**墨荷**", "😀".repeat(1000), "墨荷".repeat(50_000), "\u0000\u202e", "[墨荷](javascript:x)"];
+    const inputs = [
+      "",
+      "   ",
+      "<script>alert(1)</script>",
+      "**墨荷**",
+      "😀".repeat(1000),
+      "墨荷".repeat(50_000),
+      "\u0000\u202e",
+      "[墨荷](javascript:x)",
+    ];
     for (const text of inputs) {
       const replies = await bot.handle(dm(text));
       expect(replies.length).toBeLessThanOrEqual(1);

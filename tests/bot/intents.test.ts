@@ -3,18 +3,44 @@ import { readIntent, narrowToScope } from "../../src/bot/intents.ts";
 import type { ArticleMeta } from "../../src/library/article.ts";
 import { Library } from "../../src/library/library.ts";
 
-const article = (id: string, account: string, author?: string): ArticleMeta => ({ id, title: id, date: "2024-01-01", summary: "", account, author });
-const several = new Library([article("a", "槽边往事", "和菜头"), article("b", "九边"), article("c", "看理想"), article("d", "记忆承载"), article("e", "记忆承载3"), article("f", "三联生活周刊")]);
+const article = (id: string, account: string, author?: string): ArticleMeta => ({
+  id,
+  title: id,
+  date: "2024-01-01",
+  summary: "",
+  account,
+  author,
+});
+const several = new Library([
+  article("a", "槽边往事", "和菜头"),
+  article("b", "九边"),
+  article("c", "看理想"),
+  article("d", "记忆承载"),
+  article("e", "记忆承载3"),
+  article("f", "三联生活周刊"),
+]);
 const single = new Library([article("a", "槽边往事", "和菜头")]);
 
 describe("reading what a reader means before searching", () => {
-  it.each(["最近写了什么", "最新写了什么？", "最近有什么新文章", "最近更新了什么", "最新文章", "最近的文章", "有新文章吗", "最近写了啥"])("%s → the latest articles", (text) => {
+  it.each([
+    "最近写了什么",
+    "最新写了什么？",
+    "最近有什么新文章",
+    "最近更新了什么",
+    "最新文章",
+    "最近的文章",
+    "有新文章吗",
+    "最近写了啥",
+  ])("%s → the latest articles", (text) => {
     expect(readIntent(text, several)).toEqual({ kind: "latest" });
   });
 
-  it.each(["随便来一篇", "随便看看", "随机来一篇", "来一篇", "推荐一篇", "给我来一篇吧", "随便推荐一篇文章"])("%s → a random article", (text) => {
-    expect(readIntent(text, several)).toEqual({ kind: "random" });
-  });
+  it.each(["随便来一篇", "随便看看", "随机来一篇", "来一篇", "推荐一篇", "给我来一篇吧", "随便推荐一篇文章"])(
+    "%s → a random article",
+    (text) => {
+      expect(readIntent(text, several)).toEqual({ kind: "random" });
+    },
+  );
 
   it("the author's name alone → that author's latest; an account's name alone → that account's latest", () => {
     expect(readIntent("和菜头", several)).toEqual({ kind: "latestOf", author: "和菜头" });
@@ -40,7 +66,11 @@ describe("reading what a reader means before searching", () => {
     const jiubian = { label: "九边", accounts: ["九边"] };
     expect(readIntent("九边 房价", several)).toEqual({ kind: "search", query: "房价", scope: jiubian });
     expect(readIntent("九边的房价", several)).toEqual({ kind: "search", query: "房价", scope: jiubian });
-    expect(readIntent("槽边往事里有没有讲猫的", several)).toEqual({ kind: "search", query: "猫", scope: { label: "槽边往事", accounts: ["槽边往事"] } });
+    expect(readIntent("槽边往事里有没有讲猫的", several)).toEqual({
+      kind: "search",
+      query: "猫",
+      scope: { label: "槽边往事", accounts: ["槽边往事"] },
+    });
     expect(narrowToScope("槽边往事 猫", single)).toEqual({ query: "槽边往事 猫" });
   });
 
@@ -53,8 +83,16 @@ describe("reading what a reader means before searching", () => {
   });
 
   it("the first word of an account's name, followed by a space, scopes like the name; a name that starts several accounts means them all", () => {
-    expect(readIntent("三联 骑行事故", several)).toEqual({ kind: "search", query: "骑行事故", scope: { label: "三联生活周刊", accounts: ["三联生活周刊"] } });
-    expect(readIntent("记忆承载 丁宝桢", several)).toEqual({ kind: "search", query: "丁宝桢", scope: { label: "记忆承载", accounts: ["记忆承载", "记忆承载3"] } });
+    expect(readIntent("三联 骑行事故", several)).toEqual({
+      kind: "search",
+      query: "骑行事故",
+      scope: { label: "三联生活周刊", accounts: ["三联生活周刊"] },
+    });
+    expect(readIntent("记忆承载 丁宝桢", several)).toEqual({
+      kind: "search",
+      query: "丁宝桢",
+      scope: { label: "记忆承载", accounts: ["记忆承载", "记忆承载3"] },
+    });
     expect(readIntent("记忆承载3 丁宝桢", several)).toMatchObject({ scope: { accounts: ["记忆承载3"] } });
     expect(readIntent("三联骑行", several)).toEqual({ kind: "search", query: "三联骑行" });
   });

@@ -28,9 +28,19 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "article-bot-listings-"));
   // Both match 猫 in their title only; the listing's title is the shorter and it is the newer, so without
   // its lower weight it would come first.
-  await article("猫弟的一天.md", "title: 猫弟的一天\ndate: '2024-08-10'\nurl: https://mp.weixin.qq.com/s/cat", "早上六点准时叫醒我，然后躺在阳光里一动不动。".repeat(3));
-  await article("猫的来信.md", "title: 猫的来信\ndate: '2024-09-01'\nurl: https://mp.weixin.qq.com/s/letter\nlisted_only: true");
-  await article("夜航.md", "title: 夜航\ndate: '2024-09-02'\nurl: https://mp.weixin.qq.com/s/night\nlisted_only: true\nsummary: 作者写的摘要");
+  await article(
+    "猫弟的一天.md",
+    "title: 猫弟的一天\ndate: '2024-08-10'\nurl: https://mp.weixin.qq.com/s/cat",
+    "早上六点准时叫醒我，然后躺在阳光里一动不动。".repeat(3),
+  );
+  await article(
+    "猫的来信.md",
+    "title: 猫的来信\ndate: '2024-09-01'\nurl: https://mp.weixin.qq.com/s/letter\nlisted_only: true",
+  );
+  await article(
+    "夜航.md",
+    "title: 夜航\ndate: '2024-09-02'\nurl: https://mp.weixin.qq.com/s/night\nlisted_only: true\nsummary: 作者写的摘要",
+  );
   const cache = LibraryCache.for(dir);
   await openSnapshot(dir, silentLogger(), cache);
   restarted = await openSnapshot(dir, silentLogger(), cache);

@@ -1,6 +1,13 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Handled } from "../../src/bot/core.ts";
-import { compose, Pipeline, type Addressed, type Commanded, type RequestContext, type Stage } from "../../src/bot/pipeline.ts";
+import {
+  compose,
+  Pipeline,
+  type Addressed,
+  type Commanded,
+  type RequestContext,
+  type Stage,
+} from "../../src/bot/pipeline.ts";
 import { ChatRateLimiter } from "../../src/bot/rate-limit.ts";
 import { t } from "../../src/bot/strings.ts";
 import { UserError } from "../../src/bot/user-error.ts";
@@ -12,7 +19,10 @@ import { dialogue } from "../helpers/dialogue.ts";
 const intents = vi.hoisted(() => ({ reads: 0 }));
 vi.mock("../../src/bot/intents.ts", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../../src/bot/intents.ts")>();
-  return { ...actual, readIntent: (...args: Parameters<typeof actual.readIntent>) => (intents.reads++, actual.readIntent(...args)) };
+  return {
+    ...actual,
+    readIntent: (...args: Parameters<typeof actual.readIntent>) => (intents.reads++, actual.readIntent(...args)),
+  };
 });
 
 /**
@@ -40,7 +50,9 @@ describe("compose", () => {
       return next();
     };
     const answer: Stage = async () => (answered.push("answer"), [{ kind: "text", text: "好" }]);
-    await expect(compose([twice, answer])({ msg: dm("墨荷") })).rejects.toThrow("pipeline stage 0 (retryBlindly) called next() twice");
+    await expect(compose([twice, answer])({ msg: dm("墨荷") })).rejects.toThrow(
+      "pipeline stage 0 (retryBlindly) called next() twice",
+    );
     expect(answered).toEqual(["answer"]);
   });
 });
@@ -102,7 +114,14 @@ describe("each request's facts, found once and kept on the request", () => {
     // @ts-expect-error: nor after addressing alone
     Pipeline.start().use(addressed).use(named);
     const parsed: Stage<Addressed, Commanded> = (ctx, next) =>
-      next(Object.assign(ctx, { command: { spec: { name: ctx.text, aliases: [], authority: "anyone" as const, run: () => [] }, args: undefined } }));
+      next(
+        Object.assign(ctx, {
+          command: {
+            spec: { name: ctx.text, aliases: [], authority: "anyone" as const, run: () => [] },
+            args: undefined,
+          },
+        }),
+      );
     const echo = Pipeline.start().use(addressed).use(parsed).use(named).build();
     expect(await echo({ msg: dm("最新") })).toEqual([{ kind: "text", text: "最新" }]);
   });
@@ -161,7 +180,10 @@ describe("the request pipeline", () => {
   });
 
   it("gives bot admins (ADMIN_IDS) group-admin authority in every group, and keeps bot-admin commands to them", async () => {
-    const { bot, store } = await setup({ adminIds: ["test:boss"], admin: { pushNow: async () => "pushed", stats: async () => "统计" } });
+    const { bot, store } = await setup({
+      adminIds: ["test:boss"],
+      admin: { pushNow: async () => "pushed", stats: async () => "统计" },
+    });
     const boss = dialogue(bot, { chatId: "g1", userId: "boss", isGroup: true, isGroupAdmin: false });
     await boss.shouldReply("?订阅新文章 猫", /^订阅成功！有新文章时会通知你，只通知与「猫」相关的文章。/);
     expect(await store.getNewsSubscription("test", "g1")).toMatchObject({ keywords: ["猫"] });
@@ -180,7 +202,8 @@ describe("requests that are not typed text", () => {
   /** A press on a paging button of a search for `query`. */
   const press = (query: string, offset: number): Incoming => dm(query, { action: { kind: "page", query, offset } });
   /** An inline query from user u1. */
-  const inline = (query: string, offset = 0): Incoming => dm(query, { action: { kind: "list", query, offset, limit: 50 } });
+  const inline = (query: string, offset = 0): Incoming =>
+    dm(query, { action: { kind: "list", query, offset, limit: 50 } });
 
   it("a paging button asks for that page of its query, and 更多 then continues from it", async () => {
     const { bot } = await setup();

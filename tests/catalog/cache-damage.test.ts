@@ -27,7 +27,9 @@ function seen(s: LibrarySnapshot) {
   return {
     articles: s.library.articles,
     gallery: s.gallery,
-    answers: ["呼吸机", "猫弟", "墨荷", "粗体", "视频"].map((q) => s.index.search(q, { limit: 5 }).hits.map((h) => [h.article.id, h.score])),
+    answers: ["呼吸机", "猫弟", "墨荷", "粗体", "视频"].map((q) =>
+      s.index.search(q, { limit: 5 }).hits.map((h) => [h.article.id, h.score]),
+    ),
   };
 }
 
@@ -48,7 +50,9 @@ const flipped = (bytes: Buffer, at: number) => {
 };
 
 /** About `n` positions spread over a file, its first and last byte among them. */
-const spread = (length: number, n: number) => [...new Set([...Array(n).keys()].map((k) => Math.round((k * (length - 1)) / (n - 1))))];
+const spread = (length: number, n: number) => [
+  ...new Set([...Array(n).keys()].map((k) => Math.round((k * (length - 1)) / (n - 1)))),
+];
 
 describe("a damaged library cache", () => {
   it("is refused, never misread, whichever single byte of index.bin or meta.bin changed", async () => {
@@ -61,7 +65,9 @@ describe("a damaged library cache", () => {
         await writeFile(file, flipped(good, at));
         const read = await cache.read();
         expect(read.index, `${path.basename(file)} byte ${at}`).toBeUndefined();
-        expect(read.damaged, `${path.basename(file)} byte ${at}`).toMatch(new RegExp(path.basename(file).replace(".", "\\.")));
+        expect(read.damaged, `${path.basename(file)} byte ${at}`).toMatch(
+          new RegExp(path.basename(file).replace(".", "\\.")),
+        );
       }
       await writeFile(file, good);
     }
@@ -84,7 +90,9 @@ describe("a damaged library cache", () => {
       await writeFile(index, flipped(goodIndex, at));
       const { snapshot, cacheWarnings } = await start(d);
       expect(seen(snapshot), `index.bin byte ${at}`).toEqual(expected);
-      expect(cacheWarnings, `index.bin byte ${at}`).toEqual([expect.stringMatching(/^library cache is damaged \(index\.bin: .+\); rebuilding it from the article files$/)]);
+      expect(cacheWarnings, `index.bin byte ${at}`).toEqual([
+        expect.stringMatching(/^library cache is damaged \(index\.bin: .+\); rebuilding it from the article files$/),
+      ]);
     }
     // The rebuilt cache is sound again: the next start reads it without a word.
     expect((await start(d)).cacheWarnings).toEqual([]);
@@ -100,7 +108,9 @@ describe("a damaged library cache", () => {
     await writeFile(meta, flipped(good, record));
     const { snapshot, cacheWarnings } = await start(d);
     expect(seen(snapshot)).toEqual(expected);
-    expect(cacheWarnings).toEqual([expect.stringMatching(/^library cache is damaged \(meta\.bin: .+\); rebuilding it from the article files$/)]);
+    expect(cacheWarnings).toEqual([
+      expect.stringMatching(/^library cache is damaged \(meta\.bin: .+\); rebuilding it from the article files$/),
+    ]);
   });
 
   it("rebuilds with one warning when index.bin is from another write than meta.bin, as a crash between the two leaves them", async () => {
@@ -111,7 +121,9 @@ describe("a damaged library cache", () => {
     await writeFile(index, older);
     const { snapshot, cacheWarnings } = await start(d);
     expect(snapshot.index.search("新的一篇").hits[0]?.article.id).toBe("new");
-    expect(cacheWarnings).toEqual(["library cache is damaged (index.bin: written with another meta.bin); rebuilding it from the article files"]);
+    expect(cacheWarnings).toEqual([
+      "library cache is damaged (index.bin: written with another meta.bin); rebuilding it from the article files",
+    ]);
   });
 
   it("rebuilds a cache an earlier version wrote without a word", async () => {

@@ -39,7 +39,9 @@ function seen(s: LibrarySnapshot) {
     random: library.random(() => 0.5),
     gallery: s.gallery,
     warnings: s.problems?.warnings,
-    answers: ["照相机", "AI视频", "墨荷", "文章一览"].map((q) => s.index.search(q, { limit: 5 }).hits.map((h) => [h.article.id, h.score])),
+    answers: ["照相机", "AI视频", "墨荷", "文章一览"].map((q) =>
+      s.index.search(q, { limit: 5 }).hits.map((h) => [h.article.id, h.score]),
+    ),
   };
 }
 
@@ -50,9 +52,14 @@ describe("the library cache", () => {
     expect(fresh.problems?.warnings.length).toBeGreaterThan(0);
     const restarted = await open(d);
     expect(seen(restarted)).toEqual(seen(fresh));
-    expect(await loadIndexedLibrary(d, { cache: LibraryCache.for(d) })).toMatchObject({ parsed: 0, cached: fresh.library.size });
+    expect(await loadIndexedLibrary(d, { cache: LibraryCache.for(d) })).toMatchObject({
+      parsed: 0,
+      cached: fresh.library.size,
+    });
     expect(seen(restarted).latest.length).toBe(5);
-    expect(restarted.library.body(fresh.library.latest(1)[0]!.id)).toBe(fresh.library.body(fresh.library.latest(1)[0]!.id));
+    expect(restarted.library.body(fresh.library.latest(1)[0]!.id)).toBe(
+      fresh.library.body(fresh.library.latest(1)[0]!.id),
+    );
   });
 
   it("decodes only the articles a search shows, not the whole library, on a start from the cache", async () => {
@@ -127,7 +134,10 @@ describe("the library cache", () => {
   it("replaces the JSON cache of earlier versions instead of reading it", async () => {
     const d = await libraryCopy();
     await open(d);
-    await writeFile(path.join(cacheDir(d), "meta.json"), JSON.stringify({ version: "library-cache-10/packed", data: {} }));
+    await writeFile(
+      path.join(cacheDir(d), "meta.json"),
+      JSON.stringify({ version: "library-cache-10/packed", data: {} }),
+    );
     await rm(path.join(cacheDir(d), "meta.bin"));
     const snapshot = await open(d);
     expect(snapshot.library.size).toBeGreaterThan(40);

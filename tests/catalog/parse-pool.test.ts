@@ -33,14 +33,29 @@ describe("parsing many articles in worker threads", () => {
       ["empty.md", "empty.md", "empty file"],
       ["no-title.md", "no-title.md", "title is missing"],
     ]);
-    expect(results.filter((r) => "meta" in r).map((r) => ("meta" in r ? r.meta.id : ""))).toEqual(["breathing", "digest", "ink-lotus", "robotaxi"]);
+    expect(results.filter((r) => "meta" in r).map((r) => ("meta" in r ? r.meta.id : ""))).toEqual([
+      "breathing",
+      "digest",
+      "ink-lotus",
+      "robotaxi",
+    ]);
   });
 
   it("parses on this thread, and says so, when the workers cannot start", async () => {
     const files = await listMarkdown(BUNDLED);
     const { log, lines } = capturedLog();
-    const results = await parseAll(BUNDLED, files, { workers: 2, log, workerEntry: new URL("file:///nonexistent/worker.js") });
+    const results = await parseAll(BUNDLED, files, {
+      workers: 2,
+      log,
+      workerEntry: new URL("file:///nonexistent/worker.js"),
+    });
     expect(results.filter((r) => "meta" in r)).toHaveLength(41);
-    expect(lines()).toEqual([expect.objectContaining({ level: 40, msg: "parsing in worker threads failed; parsing on the main thread", files: 41 })]);
+    expect(lines()).toEqual([
+      expect.objectContaining({
+        level: 40,
+        msg: "parsing in worker threads failed; parsing on the main thread",
+        files: 41,
+      }),
+    ]);
   });
 });

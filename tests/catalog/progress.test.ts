@@ -54,7 +54,8 @@ describe("progress of an index build", () => {
   it("reports a large build about every 1 % and logs it every 10 %; a small build or a start from the cache logs none", async () => {
     const d = await copyOfBundled();
     await Promise.all(Array.from({ length: 1_000 }, (_, i) => writeFile(path.join(d, `n${i}.md`), article(i))));
-    const indexing = (lines: Array<Record<string, unknown>>) => lines.filter((l) => String(l.msg).startsWith("indexing articles"));
+    const indexing = (lines: Array<Record<string, unknown>>) =>
+      lines.filter((l) => String(l.msg).startsWith("indexing articles"));
     const first = capturedLog();
     let reports = 0;
     await openSnapshot(d, first.log, LibraryCache.for(d), () => reports++);
@@ -62,7 +63,9 @@ describe("progress of an index build", () => {
     expect(reports).toBeLessThanOrEqual(101);
     const logged = indexing(first.lines());
     expect(logged).toHaveLength(11);
-    expect(logged.map((l) => Math.floor(((l.done as number) * 10) / (l.total as number)))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(logged.map((l) => Math.floor(((l.done as number) * 10) / (l.total as number)))).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    ]);
     const cached = capturedLog();
     await openSnapshot(d, cached.log, LibraryCache.for(d));
     expect(indexing(cached.lines())).toEqual([]);

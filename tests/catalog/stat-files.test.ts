@@ -12,7 +12,11 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 async function library(count: number): Promise<string> {
   dir = await mkdtemp(path.join(os.tmpdir(), "article-bot-stat-"));
   for (const folder of ["槽边往事", "九边", "刘润", ".sync"]) await mkdir(path.join(dir, folder));
-  await Promise.all(Array.from({ length: count }, (_, i) => writeFile(path.join(dir, ["槽边往事", "九边", "刘润"][i % 3]!, `第${i}篇.md`), "x".repeat(i % 50))));
+  await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      writeFile(path.join(dir, ["槽边往事", "九边", "刘润"][i % 3]!, `第${i}篇.md`), "x".repeat(i % 50)),
+    ),
+  );
   await writeFile(path.join(dir, ".sync", "hidden.md"), "not the library");
   await writeFile(path.join(dir, "import.log"), "not an article");
   return dir;

@@ -1,5 +1,15 @@
 import { execFile, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,10 +32,17 @@ function dataDir(): string {
 }
 
 /** Run the real CLI; resolves to its exit code and output. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: "", ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, DATABASE_URL: "", ...env }, timeout: 60_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -52,7 +69,8 @@ function otherFiles(dir: string): string[] {
 /** New-article announcements for these Telegram chats. */
 async function subscribeNews(dir: string, chatIds: string[]): Promise<void> {
   const store = await openSqliteStore(path.join(dir, "article-bot.sqlite"));
-  for (const chatId of chatIds) await store.subscribeNews({ platform: "telegram", chatId, isGroup: false, keywords: [] });
+  for (const chatId of chatIds)
+    await store.subscribeNews({ platform: "telegram", chatId, isGroup: false, keywords: [] });
   await store.close();
 }
 
@@ -65,7 +83,11 @@ async function subscribe(dir: string, chatIds: string[]): Promise<void> {
 describe("article-bot backup and restore", () => {
   it("backs up while another process writes 100 subscriptions: the restore holds every row committed before the backup began, none half", async () => {
     const source = dataDir();
-    const writer = spawn(process.execPath, ["--import", "tsx", SUBSCRIBER, path.join(source, "article-bot.sqlite"), "100", "30"], { stdio: ["ignore", "pipe", "inherit"] });
+    const writer = spawn(
+      process.execPath,
+      ["--import", "tsx", SUBSCRIBER, path.join(source, "article-bot.sqlite"), "100", "30"],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     let committed = 0;
     writer.stdout.on("data", (chunk: Buffer) => (committed += chunk.toString().split("\n").filter(Boolean).length));
     const writerDone = new Promise((resolve) => writer.once("exit", resolve));
@@ -86,7 +108,9 @@ describe("article-bot backup and restore", () => {
     expect(rows.length).toBeGreaterThanOrEqual(committedBefore);
     expect(rows.length).toBeLessThanOrEqual(committedAfter);
     expect(rows).toEqual([...Array(rows.length).keys()]);
-    expect(backup.stdout).toBe(`backed up ${rows.length} daily-image subscriptions, 0 new-article subscriptions, 0 deliveries to ${path.join(tmp, "during.backup")}\n`);
+    expect(backup.stdout).toBe(
+      `backed up ${rows.length} daily-image subscriptions, 0 new-article subscriptions, 0 deliveries to ${path.join(tmp, "during.backup")}\n`,
+    );
 
     // Taken again after the writer is done, the backup has all 100.
     expect((await cli(["backup", path.join(tmp, "after.backup"), "--data", source])).code).toBe(0);
@@ -102,11 +126,16 @@ describe("article-bot backup and restore", () => {
     writeFileSync(path.join(source, "article-bot.memory-card.json"), '{"login":"session of the bot account"}');
     const file = path.join(tmp, "session.backup");
     const backup = await cli(["backup", file, "--data", source]);
-    expect(backup.stdout).toBe(`backed up 3 daily-image subscriptions, 2 new-article subscriptions, 0 deliveries and the WeChat session (article-bot.memory-card.json) to ${file}\n`);
+    expect(backup.stdout).toBe(
+      `backed up 3 daily-image subscriptions, 2 new-article subscriptions, 0 deliveries and the WeChat session (article-bot.memory-card.json) to ${file}\n`,
+    );
     expect(statSync(file).mode & 0o777).toBe(0o600);
     // One SQLite file: the bot's tables, and the session and manifest in article_bot_backup.
     const db = new Database(file, { readonly: true });
-    expect(db.prepare("SELECT name FROM article_bot_backup ORDER BY name").all()).toEqual([{ name: "article-bot-backup.json" }, { name: "article-bot.memory-card.json" }]);
+    expect(db.prepare("SELECT name FROM article_bot_backup ORDER BY name").all()).toEqual([
+      { name: "article-bot-backup.json" },
+      { name: "article-bot.memory-card.json" },
+    ]);
     expect(db.prepare("SELECT count(*) AS n FROM subscriptions").get()).toEqual({ n: 3 });
     db.close();
 
@@ -121,11 +150,18 @@ describe("article-bot backup and restore", () => {
     expect(restore.stdout).toMatch(
       /^restored 3 daily-image subscriptions, 2 new-article subscriptions, 0 deliveries and the WeChat session \(article-bot\.memory-card\.json\) from the backup of \d{4}-/,
     );
-    expect(restore.stdout).toContain(`the database it replaced is kept as ${path.join(target, "article-bot.sqlite.before-restore")}`);
+    expect(restore.stdout).toContain(
+      `the database it replaced is kept as ${path.join(target, "article-bot.sqlite.before-restore")}`,
+    );
     expect(subscribedChats(target)).toEqual([1, 2, 3]);
-    expect(readFileSync(path.join(target, "article-bot.memory-card.json"), "utf8")).toBe('{"login":"session of the bot account"}');
-    expect(readFileSync(path.join(target, "article-bot.memory-card.json.before-restore"), "utf8")).toBe('{"login":"another account"}');
-    for (const f of ["article-bot.sqlite", "article-bot.sqlite.before-restore", "article-bot.memory-card.json"]) expect(statSync(path.join(target, f)).mode & 0o777, f).toBe(0o600);
+    expect(readFileSync(path.join(target, "article-bot.memory-card.json"), "utf8")).toBe(
+      '{"login":"session of the bot account"}',
+    );
+    expect(readFileSync(path.join(target, "article-bot.memory-card.json.before-restore"), "utf8")).toBe(
+      '{"login":"another account"}',
+    );
+    for (const f of ["article-bot.sqlite", "article-bot.sqlite.before-restore", "article-bot.memory-card.json"])
+      expect(statSync(path.join(target, f)).mode & 0o777, f).toBe(0o600);
     // The restored database is the bot's again: it opens and takes writes.
     await subscribe(target, ["4"]);
     expect(subscribedChats(target)).toEqual([1, 2, 3, 4]);
@@ -164,7 +200,10 @@ describe("article-bot backup and restore", () => {
     const cases: Array<[string, RegExp]> = [
       [notes, /not an SQLite database: .*; nothing was changed/],
       [damaged, /(not an SQLite database|damaged).*; nothing was changed/],
-      [path.join(plain, "article-bot.sqlite"), /is an SQLite database but not an article-bot backup \(no article_bot_backup table\); nothing was changed/],
+      [
+        path.join(plain, "article-bot.sqlite"),
+        /is an SQLite database but not an article-bot backup \(no article_bot_backup table\); nothing was changed/,
+      ],
       [path.join(tmp, "missing.backup"), /missing\.backup: no such file; nothing was changed/],
     ];
     for (const [file, message] of cases) {
@@ -184,17 +223,29 @@ describe("article-bot backup and restore", () => {
     expect((await cli(["backup", good, "--data", source])).code).toBe(0);
     const hostile: Array<[string, string, RegExp]> = [
       // Every new subscription would vanish as it is made.
-      ["trigger", "CREATE TRIGGER wipe AFTER INSERT ON subscriptions BEGIN DELETE FROM subscriptions; END", /unexpected trigger wipe on subscriptions/],
+      [
+        "trigger",
+        "CREATE TRIGGER wipe AFTER INSERT ON subscriptions BEGIN DELETE FROM subscriptions; END",
+        /unexpected trigger wipe on subscriptions/,
+      ],
       // Counting its rows never ends: restore used to hang here.
       [
         "recursive view",
         "DROP TABLE subscriptions; CREATE VIEW subscriptions AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT 'telegram' AS platform, i AS chat_id FROM n",
         /unexpected view subscriptions.*table subscriptions is missing/,
       ],
-      ["changed table", "DROP TABLE kv; CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL CHECK (0))", /table kv is not the bot's/],
+      [
+        "changed table",
+        "DROP TABLE kv; CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL CHECK (0))",
+        /table kv is not the bot's/,
+      ],
       ["extra index", "CREATE INDEX by_time ON subscriptions (time)", /unexpected index by_time on subscriptions/],
       ["another table", "CREATE TABLE notes (text TEXT)", /unexpected table notes/],
-      ["false migration record", "INSERT INTO schema_migrations VALUES (99, 'from the future', '2030-01-01')", /schema_migrations records versions 1,2,3,99, but the tables are those of version 3/],
+      [
+        "false migration record",
+        "INSERT INTO schema_migrations VALUES (99, 'from the future', '2030-01-01')",
+        /schema_migrations records versions 1,2,3,99, but the tables are those of version 3/,
+      ],
     ];
     const target = dataDir();
     await subscribe(target, ["7"]);
@@ -206,7 +257,9 @@ describe("article-bot backup and restore", () => {
       db.close();
       const restore = await cli(["restore", file, "--data", target]);
       expect(restore.code, name).toBe(1);
-      expect(restore.stderr, name).toMatch(/^article-bot restore: the database's schema is not article-bot's: .*; nothing was changed\n$/);
+      expect(restore.stderr, name).toMatch(
+        /^article-bot restore: the database's schema is not article-bot's: .*; nothing was changed\n$/,
+      );
       expect(restore.stderr, name).toMatch(message);
     }
     expect(subscribedChats(target)).toEqual([7]);
@@ -217,7 +270,9 @@ describe("article-bot backup and restore", () => {
     const source = dataDir();
     const db = new Database(path.join(source, "article-bot.sqlite"));
     migrate(db, migrations.slice(0, 2));
-    db.prepare("INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at) VALUES ('telegram', '3', 0, NULL, '2025-01-01')").run();
+    db.prepare(
+      "INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at) VALUES ('telegram', '3', 0, NULL, '2025-01-01')",
+    ).run();
     db.close();
     const file = path.join(tmp, "older.backup");
     expect((await cli(["backup", file, "--data", source])).code).toBe(0);
@@ -233,15 +288,21 @@ describe("article-bot backup and restore", () => {
     const file = path.join(tmp, "hostile.backup");
     expect((await cli(["backup", file, "--data", source])).code).toBe(0);
     const extra = mkdtempSync(path.join(tmp, "extra-"));
-    const outside = [`../${path.basename(extra)}/evil.memory-card.json`, path.join(extra, "run.sh"), "article-bot.sqlite"];
+    const outside = [
+      `../${path.basename(extra)}/evil.memory-card.json`,
+      path.join(extra, "run.sh"),
+      "article-bot.sqlite",
+    ];
     const db = new Database(file);
-    for (const name of outside) db.prepare("INSERT INTO article_bot_backup (name, content) VALUES (?, ?)").run(name, Buffer.from("rm -rf /"));
+    for (const name of outside)
+      db.prepare("INSERT INTO article_bot_backup (name, content) VALUES (?, ?)").run(name, Buffer.from("rm -rf /"));
     db.close();
 
     const target = dataDir();
     const restore = await cli(["restore", file, "--data", target]);
     expect(restore.code).toBe(0);
-    for (const name of outside) expect(restore.stderr).toContain(`skipped ${JSON.stringify(name)}: not part of an article-bot backup`);
+    for (const name of outside)
+      expect(restore.stderr).toContain(`skipped ${JSON.stringify(name)}: not part of an article-bot backup`);
     expect(otherFiles(target)).toEqual([]);
     expect(readdirSync(extra)).toEqual([]);
     expect(subscribedChats(target)).toEqual([1]);
@@ -252,27 +313,39 @@ describe("article-bot backup and restore", () => {
     await subscribe(source, ["5", "6"]);
     writeFileSync(path.join(source, "article-bot.memory-card.json"), "{}");
     const out = await new Promise<{ code: number; stdout: Buffer; stderr: string }>((resolve) => {
-      execFile(process.execPath, [BIN, "backup", "-", "--data", source], { encoding: "buffer", env: { ...process.env, DATABASE_URL: "" } }, (err, stdout, stderr) =>
-        resolve({ code: err ? 1 : 0, stdout, stderr: stderr.toString() }),
+      execFile(
+        process.execPath,
+        [BIN, "backup", "-", "--data", source],
+        { encoding: "buffer", env: { ...process.env, DATABASE_URL: "" } },
+        (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr: stderr.toString() }),
       );
     });
     expect(out.code).toBe(0);
-    expect(out.stderr).toBe("backed up 2 daily-image subscriptions, 0 new-article subscriptions, 0 deliveries and the WeChat session (article-bot.memory-card.json) to stdout\n");
+    expect(out.stderr).toBe(
+      "backed up 2 daily-image subscriptions, 0 new-article subscriptions, 0 deliveries and the WeChat session (article-bot.memory-card.json) to stdout\n",
+    );
 
     const target = dataDir();
-    const restore = spawn(process.execPath, [BIN, "restore", "-", "--data", target], { env: { ...process.env, DATABASE_URL: "" }, stdio: ["pipe", "pipe", "pipe"] });
+    const restore = spawn(process.execPath, [BIN, "restore", "-", "--data", target], {
+      env: { ...process.env, DATABASE_URL: "" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     restore.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
     restore.stdin.end(out.stdout);
     expect(await new Promise((resolve) => restore.once("exit", resolve))).toBe(0);
-    expect(stdout).toMatch(/^restored 2 daily-image subscriptions, 0 new-article subscriptions, 0 deliveries and the WeChat session/);
+    expect(stdout).toMatch(
+      /^restored 2 daily-image subscriptions, 0 new-article subscriptions, 0 deliveries and the WeChat session/,
+    );
     expect(subscribedChats(target)).toEqual([5, 6]);
     expect(readFileSync(path.join(target, "article-bot.memory-card.json"), "utf8")).toBe("{}");
   });
 
   it("sends PostgreSQL users to pg_dump, and explains its usage", async () => {
     const dir = dataDir();
-    const pgBackup = await cli(["backup", path.join(tmp, "pg.backup"), "--data", dir], { DATABASE_URL: "postgres://bot:s3cret@127.0.0.1:1/bot" });
+    const pgBackup = await cli(["backup", path.join(tmp, "pg.backup"), "--data", dir], {
+      DATABASE_URL: "postgres://bot:s3cret@127.0.0.1:1/bot",
+    });
     expect(pgBackup).toMatchObject({ code: 1, stdout: "" });
     expect(pgBackup.stderr).toContain("back it up with pg_dump");
     expect(pgBackup.stderr).not.toContain("s3cret");

@@ -24,7 +24,10 @@ afterAll(async () => rm(dir, { recursive: true, force: true }));
 /** Run `article-bot …` in `cwd` with a clean environment; resolves to exit code and output. */
 async function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { cwd: options.cwd ?? dir, env: cleanEnv({ LOG_LEVEL: "silent", ...options.env }) });
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? dir,
+      env: cleanEnv({ LOG_LEVEL: "silent", ...options.env }),
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -42,30 +45,52 @@ describe("flags", () => {
   it("--help lists every command and flag", async () => {
     const { code, stdout } = await cli(["--help"]);
     expect(code).toBe(0);
-    for (const flag of ["start", "search", "import", "migrate-db", "--data", "--json", "--limit", "--list", "--no-list", "--out", "--from", "--to", "--new-database", "--version", "--help"]) {
+    for (const flag of [
+      "start",
+      "search",
+      "import",
+      "migrate-db",
+      "--data",
+      "--json",
+      "--limit",
+      "--list",
+      "--no-list",
+      "--out",
+      "--from",
+      "--to",
+      "--new-database",
+      "--version",
+      "--help",
+    ]) {
       expect(stdout).toContain(flag);
     }
   });
 
-  it.each([["start"], ["search"], ["import"], ["sync"], ["backup"], ["restore"], ["migrate-db"]])("%s --help describes every flag of its usage line", async (command) => {
-    const { code, stdout } = await cli([command, "--help"]);
-    expect(code).toBe(0);
-    const [usage = "", ...rest] = stdout.split("\n");
-    const flags = [...new Set(usage.match(/--[a-z-]+/g))];
-    expect(flags.length).toBeGreaterThan(0);
-    for (const flag of flags)
-      expect(
-        rest.some((line) => line.trimStart().startsWith(`${flag} `)),
-        `${command} ${flag}`,
-      ).toBe(true);
-  });
+  it.each([["start"], ["search"], ["import"], ["sync"], ["backup"], ["restore"], ["migrate-db"]])(
+    "%s --help describes every flag of its usage line",
+    async (command) => {
+      const { code, stdout } = await cli([command, "--help"]);
+      expect(code).toBe(0);
+      const [usage = "", ...rest] = stdout.split("\n");
+      const flags = [...new Set(usage.match(/--[a-z-]+/g))];
+      expect(flags.length).toBeGreaterThan(0);
+      for (const flag of flags)
+        expect(
+          rest.some((line) => line.trimStart().startsWith(`${flag} `)),
+          `${command} ${flag}`,
+        ).toBe(true);
+    },
+  );
 
-  it.each([["start"], ["search"], ["import"], ["migrate-db"]])("%s with an unknown flag: the problem, the command's usage, exit 2", async (command) => {
-    const { code, stderr } = await cli([command, "--bogus"]);
-    expect(code).toBe(2);
-    expect(stderr).toContain("Unknown option '--bogus'");
-    expect(stderr).toContain(`usage: article-bot ${command}`);
-  });
+  it.each([["start"], ["search"], ["import"], ["migrate-db"]])(
+    "%s with an unknown flag: the problem, the command's usage, exit 2",
+    async (command) => {
+      const { code, stderr } = await cli([command, "--bogus"]);
+      expect(code).toBe(2);
+      expect(stderr).toContain("Unknown option '--bogus'");
+      expect(stderr).toContain(`usage: article-bot ${command}`);
+    },
+  );
 
   it("--data that does not exist is one line naming it, exit 2", async () => {
     const missing = path.join(dir, "no-such-dir");
@@ -95,7 +120,10 @@ describe("flags", () => {
 describe(".env in the working directory", () => {
   it("is read at start; variables set in the environment win", async () => {
     const cwd = await mkdtemp(path.join(dir, "env-"));
-    await writeFile(path.join(cwd, ".env"), `# the library\nDATA_DIR=${path.join(dir, "nowhere")}\nPUSH_CRON=30 7 * * *\n`);
+    await writeFile(
+      path.join(cwd, ".env"),
+      `# the library\nDATA_DIR=${path.join(dir, "nowhere")}\nPUSH_CRON=30 7 * * *\n`,
+    );
     const fromEnvFile = await cli(["search", "墨荷", "--json"], { cwd });
     expect(fromEnvFile.code).toBe(1);
     expect(fromEnvFile.stderr).toContain("nowhere");
@@ -160,7 +188,9 @@ describe("the terminal chat", () => {
     const bot = await startBotProcess({ input: "墨荷\n" }); // HTTP_PORT=0, LOG_LEVEL=info; stdin ends after one line
     try {
       const line = JSON.parse(await bot.waitForLog(/terminal chat ended/));
-      expect(line.msg).toBe(`terminal chat ended (console input closed); the bot goes on serving the web pages at ${line.url}`);
+      expect(line.msg).toBe(
+        `terminal chat ended (console input closed); the bot goes on serving the web pages at ${line.url}`,
+      );
       expect(bot.stdout()).toContain("找到 1 篇与「墨荷」相关的文章");
       expect((await fetch(`${line.url}/healthz`)).status).toBe(200);
       expect(await (await fetch(`${line.url}/?q=${encodeURIComponent("墨荷")}`)).text()).toContain("独一无二");

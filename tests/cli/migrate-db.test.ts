@@ -28,9 +28,14 @@ afterAll(async () => {
 });
 
 /** Run the real CLI; resolves to its exit code and output. */
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, "migrate-db", ...args], { env: { ...process.env, DATABASE_URL: "", ...env } });
+    const { stdout, stderr } = await exec(process.execPath, [BIN, "migrate-db", ...args], {
+      env: { ...process.env, DATABASE_URL: "", ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -46,8 +51,14 @@ async function usedSqlite(subscribers = 1200): Promise<string> {
   const clock: Clock = { now: () => new Date((now += 1000)) };
   const store = await openSqliteStore(file, { clock });
   await store.subscribe({ platform: "telegram", chatId: "-100200", isGroup: true, time: "21:30" });
-  await store.subscribe({ platform: "wechat", chatId: "wxid_😀'\"; DROP TABLE subscriptions;--", isGroup: false, time: null });
-  for (let i = 0; i < subscribers; i++) await store.subscribe({ platform: "telegram", chatId: String(10_000 + i), isGroup: false, time: null });
+  await store.subscribe({
+    platform: "wechat",
+    chatId: "wxid_😀'\"; DROP TABLE subscriptions;--",
+    isGroup: false,
+    time: null,
+  });
+  for (let i = 0; i < subscribers; i++)
+    await store.subscribe({ platform: "telegram", chatId: String(10_000 + i), isGroup: false, time: null });
   for (const day of DAYS) {
     for (let i = 0; i < subscribers; i++) {
       await store.claimDelivery("telegram", String(10_000 + i), day, "old-instance", 60_000);
@@ -60,7 +71,12 @@ async function usedSqlite(subscribers = 1200): Promise<string> {
   await store.markSeen(["槽边往事/黄狗追呀追", "记忆承载/墨荷"]);
   await store.subscribe({ platform: "telegram", chatId: "-100300", isGroup: true, time: null, threadId: "45" });
   await store.subscribeNews({ platform: "telegram", chatId: "-100400", isGroup: true, keywords: [], channel: true });
-  await store.updateGroupSettings("wechat", "room@chatroom", { state: "enabled", linkPreview: false, results: 2, quietHours: { start: "22:00", end: "08:00" } }, "wechat:wxid_bob");
+  await store.updateGroupSettings(
+    "wechat",
+    "room@chatroom",
+    { state: "enabled", linkPreview: false, results: 2, quietHours: { start: "22:00", end: "08:00" } },
+    "wechat:wxid_bob",
+  );
   await store.updateGroupSettings("telegram", "-100300", { triggers: ["!"], accounts: ["槽边往事"] });
   await store.close();
   return file;
@@ -113,8 +129,12 @@ describePostgres("article-bot migrate-db", () => {
     const url = await server.createDatabase();
     expect((await cli(["--from", file, "--to", url])).code).toBe(0);
     // Meanwhile an instance on PostgreSQL changed a subscription.
-    await withStore(openPostgresStore(url), (pg) => pg.subscribe({ platform: "telegram", chatId: "-100200", isGroup: true, time: "06:00" }));
-    await withStore(openSqliteStore(file), (sqlite) => sqlite.subscribe({ platform: "telegram", chatId: "new", isGroup: false, time: null }));
+    await withStore(openPostgresStore(url), (pg) =>
+      pg.subscribe({ platform: "telegram", chatId: "-100200", isGroup: true, time: "06:00" }),
+    );
+    await withStore(openSqliteStore(file), (sqlite) =>
+      sqlite.subscribe({ platform: "telegram", chatId: "new", isGroup: false, time: null }),
+    );
 
     const again = await cli(["--from", file, "--to", url]);
 
@@ -161,7 +181,12 @@ describePostgres("article-bot migrate-db", () => {
 
   it("reports an unreachable server without showing the password", async () => {
     const file = await usedSqlite(1);
-    const { code, stderr } = await cli(["--from", file, "--to", `postgres://bot:s3cret-pw@127.0.0.1:${server.port}/no_such_db`]);
+    const { code, stderr } = await cli([
+      "--from",
+      file,
+      "--to",
+      `postgres://bot:s3cret-pw@127.0.0.1:${server.port}/no_such_db`,
+    ]);
     expect(code).toBe(1);
     expect(stderr).toContain("no rows were copied");
     expect(stderr).not.toContain("s3cret-pw");

@@ -24,6 +24,12 @@ describe("progress on the terminal", () => {
     const out = output(false);
     const progress = terminalProgress(out, indexingLine);
     for (let done = 0; done <= 100; done++) progress(done, 100);
-    expect(out.written).toEqual(["正在建立索引 0/100…\n", "正在建立索引 25/100…\n", "正在建立索引 50/100…\n", "正在建立索引 75/100…\n", "索引已建立：100 篇\n"]);
+    expect(out.written).toEqual([
+      "正在建立索引 0/100…\n",
+      "正在建立索引 25/100…\n",
+      "正在建立索引 50/100…\n",
+      "正在建立索引 75/100…\n",
+      "索引已建立：100 篇\n",
+    ]);
   });
 });

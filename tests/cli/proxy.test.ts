@@ -41,10 +41,21 @@ describe("Telegram through a proxy", () => {
     bot = await startBotProcess({
       library: TELEGRAM_FIXTURES,
       // The image host stands in on 127.0.0.1, an internal address downloads refuse unless allowed.
-      env: { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_PROXY: proxy.url, IMAGE_HOSTS_ALLOW: "127.0.0.1" },
+      env: {
+        TELEGRAM_BOT_TOKEN: tg.token,
+        TELEGRAM_API_ROOT: tg.apiRoot,
+        TELEGRAM_PROXY: proxy.url,
+        IMAGE_HOSTS_ALLOW: "127.0.0.1",
+      },
       prepare: async (dir) => {
         const file = path.join(dir, "data", "articles", "ink-lotus.md");
-        await writeFile(file, (await readFile(file, "utf8")).replace(/https:\/\/mmbiz\.qpic\.cn\/mmbiz_jpg\/telegram-zen\/0\?wx_fmt=jpeg/, image));
+        await writeFile(
+          file,
+          (await readFile(file, "utf8")).replace(
+            /https:\/\/mmbiz\.qpic\.cn\/mmbiz_jpg\/telegram-zen\/0\?wx_fmt=jpeg/,
+            image,
+          ),
+        );
       },
     });
     await healthy(bot);
@@ -62,7 +73,9 @@ describe("Telegram through a proxy", () => {
     const tg = await started(FakeTelegram.start());
     const proxy = await started(socks5Proxy());
     const withPassword = proxy.url.replace("socks5://", "socks5://operator:s3cret-proxy-pass@");
-    bot = await startBotProcess({ env: { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, HTTPS_PROXY: withPassword } });
+    bot = await startBotProcess({
+      env: { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, HTTPS_PROXY: withPassword },
+    });
     await healthy(bot);
     expect(proxy.targets).toContain(hostOf(tg.apiRoot));
     tg.userMessage("帮助");

@@ -20,7 +20,9 @@ describe("the hard exit", () => {
     const child = execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", HANGS], { cwd: REPO });
     let err = "";
     child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-    await new Promise<void>((resolve) => child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve()));
+    await new Promise<void>((resolve) =>
+      child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve()),
+    );
     child.kill("SIGTERM");
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     expect(code).toBe(0);

@@ -8,7 +8,15 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { sqliteFile } from "../../src/store/open.ts";
 import { BIN, cleanEnv, cleanUpAfterEach, startBotProcess, type BotProcess } from "../helpers/bot-process.ts";
-import { diedWithRowInTheLog, overwritePage, pageCount, ranBefore, rootPage, SUBSCRIBERS, truncateToHalf } from "../helpers/damaged-database.ts";
+import {
+  diedWithRowInTheLog,
+  overwritePage,
+  pageCount,
+  ranBefore,
+  rootPage,
+  SUBSCRIBERS,
+  truncateToHalf,
+} from "../helpers/damaged-database.ts";
 
 /**
  * `article-bot start` on a database that would lose or break what the bot
@@ -72,7 +80,10 @@ describe("start on a database that is missing or empty where the bot kept one", 
         `restore the last backup with \`article-bot restore <backup> --data ${dataOf(bot.dir)}\`, or start once with \`article-bot start --new-database\` to begin again with no subscribers`,
     ]);
     expect(statSync(file).size).toBe(0);
-    expect(readdirSync(dataOf(bot.dir)).filter((f) => f.startsWith("article-bot.sqlite"))).toEqual(["article-bot.sqlite", "article-bot.sqlite.expected"]);
+    expect(readdirSync(dataOf(bot.dir)).filter((f) => f.startsWith("article-bot.sqlite"))).toEqual([
+      "article-bot.sqlite",
+      "article-bot.sqlite.expected",
+    ]);
   });
 
   it("refuses a missing database, and creates none", async () => {
@@ -87,7 +98,11 @@ describe("start on a database that is missing or empty where the bot kept one", 
     const { code } = await bot.exited;
     expect(code).toBe(1);
     expect(operatorLines(bot)).toEqual([
-      expect.stringMatching(new RegExp(`^article-bot: could not start: database ${file} is missing, but the bot has kept its database there before .*article-bot restore <backup>`)),
+      expect.stringMatching(
+        new RegExp(
+          `^article-bot: could not start: database ${file} is missing, but the bot has kept its database there before .*article-bot restore <backup>`,
+        ),
+      ),
     ]);
     expect(existsSync(file)).toBe(false);
   });
@@ -102,7 +117,11 @@ describe("start on a database that is missing or empty where the bot kept one", 
       },
     });
     const warning = JSON.parse(await bot.waitForLog(/--new-database/));
-    expect(warning).toMatchObject({ level: 40, file, msg: "the database is empty (0 bytes); starting with a new, empty one as --new-database asks" });
+    expect(warning).toMatchObject({
+      level: 40,
+      file,
+      msg: "the database is empty (0 bytes); starting with a new, empty one as --new-database asks",
+    });
     await bot.waitForLog(/push scheduler started/);
     expect(subscriptions(dataOf(bot.dir))).toBe(0);
   });
@@ -111,44 +130,52 @@ describe("start on a database that is missing or empty where the bot kept one", 
     const bot = await startBotProcess();
     await bot.waitForLog(/push scheduler started/);
     expect(bot.stderr()).not.toMatch(/"level":(40|50)/);
-    expect(readFileSync(`${sqliteFile(dataOf(bot.dir))}.expected`, "utf8")).toContain("article-bot start --new-database");
+    expect(readFileSync(`${sqliteFile(dataOf(bot.dir))}.expected`, "utf8")).toContain(
+      "article-bot start --new-database",
+    );
   });
 });
 
 /** The ways a database is found damaged, each left by a real SQLite database of a bot that ran. */
 const damages: Array<[string, (file: string) => void]> = [
   // The issue's case: it opened fine, then every push claim failed each minute.
-  ["the root page of the index every push claim uses overwritten with garbage", (file) => overwritePage(file, rootPage(file, "sqlite_autoindex_deliveries_1"))],
+  [
+    "the root page of the index every push claim uses overwritten with garbage",
+    (file) => overwritePage(file, rootPage(file, "sqlite_autoindex_deliveries_1")),
+  ],
   ["a page in the middle overwritten with garbage", (file) => overwritePage(file, Math.ceil(pageCount(file) / 2))],
   ["the file truncated to half its pages", truncateToHalf],
   ["its first page (the header) overwritten with garbage", (file) => overwritePage(file, 1)],
 ];
 
 describe("start on a damaged database", { timeout: TEST_MS }, () => {
-  it.each(damages)("%s: exit 1, one line saying it is damaged and how to restore; the file is left byte for byte", async (_, damage) => {
-    let file = "";
-    let damaged = Buffer.alloc(0);
-    const bot = await startBotProcess({
-      prepare: async (dir) => {
-        file = await ranBefore(dataOf(dir));
-        damage(file);
-        damaged = readFileSync(file);
-      },
-    });
-    const { code } = await bot.exited;
-    expect(code).toBe(1);
-    expect(operatorLines(bot)).toEqual([
-      expect.stringMatching(
-        new RegExp(
-          `^article-bot: could not start: database ${file} is (damaged|not an SQLite database) \\(.+\\): restore the last backup with \`article-bot restore <backup> --data ${dataOf(bot.dir)}\` ` +
-            "\\(the damaged file is kept as article-bot.sqlite.before-restore\\)$",
+  it.each(damages)(
+    "%s: exit 1, one line saying it is damaged and how to restore; the file is left byte for byte",
+    async (_, damage) => {
+      let file = "";
+      let damaged = Buffer.alloc(0);
+      const bot = await startBotProcess({
+        prepare: async (dir) => {
+          file = await ranBefore(dataOf(dir));
+          damage(file);
+          damaged = readFileSync(file);
+        },
+      });
+      const { code } = await bot.exited;
+      expect(code).toBe(1);
+      expect(operatorLines(bot)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^article-bot: could not start: database ${file} is (damaged|not an SQLite database) \\(.+\\): restore the last backup with \`article-bot restore <backup> --data ${dataOf(bot.dir)}\` ` +
+              "\\(the damaged file is kept as article-bot.sqlite.before-restore\\)$",
+          ),
         ),
-      ),
-    ]);
-    expect(readFileSync(file).equals(damaged)).toBe(true);
-    // The read-only check leaves SQLite's empty log behind at most: nothing that would change the file when opened.
-    expect(existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0).toBe(0);
-  });
+      ]);
+      expect(readFileSync(file).equals(damaged)).toBe(true);
+      // The read-only check leaves SQLite's empty log behind at most: nothing that would change the file when opened.
+      expect(existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0).toBe(0);
+    },
+  );
 
   it("a damaged database with rows only in its write-ahead log: refused, and the file and its log are left byte for byte", async () => {
     let file = "";
@@ -163,35 +190,46 @@ describe("start on a damaged database", { timeout: TEST_MS }, () => {
       },
     });
     expect((await bot.exited).code).toBe(1);
-    expect(operatorLines(bot)).toEqual([expect.stringContaining(`could not start: database ${file} is not an SQLite database (file is not a database): restore`)]);
+    expect(operatorLines(bot)).toEqual([
+      expect.stringContaining(
+        `could not start: database ${file} is not an SQLite database (file is not a database): restore`,
+      ),
+    ]);
     expect(readFileSync(file).equals(damaged)).toBe(true);
     expect(readFileSync(`${file}-wal`).equals(log)).toBe(true);
   });
 
-  it.each(damages)("%s: after `article-bot restore <backup>` as the line says, starts with every subscriber back; the damaged file is kept", async (_, damage) => {
-    let file = "";
-    let damaged = Buffer.alloc(0);
-    let backup = "";
-    const refused = await startBotProcess({
-      prepare: async (dir) => {
-        file = await ranBefore(dataOf(dir));
-        backup = path.join(dir, "bot.backup");
-        expect((await cli(["backup", backup, "--data", dataOf(dir)])).code).toBe(0);
-        damage(file);
-        damaged = readFileSync(file);
-      },
-    });
-    expect((await refused.exited).code).toBe(1);
-    const restore = operatorLines(refused)[0]!.match(/`article-bot restore <backup> --data (.+?)`/)![1]!;
-    const restored = await cli(["restore", backup, "--data", restore]);
-    expect(restored).toMatchObject({ code: 0, stderr: "" });
-    expect(restored.stdout).toContain(`restored ${SUBSCRIBERS} daily-image subscriptions, 0 new-article subscriptions, ${3 * SUBSCRIBERS} deliveries`);
-    expect(readFileSync(`${file}.before-restore`).equals(damaged)).toBe(true);
+  it.each(damages)(
+    "%s: after `article-bot restore <backup>` as the line says, starts with every subscriber back; the damaged file is kept",
+    async (_, damage) => {
+      let file = "";
+      let damaged = Buffer.alloc(0);
+      let backup = "";
+      const refused = await startBotProcess({
+        prepare: async (dir) => {
+          file = await ranBefore(dataOf(dir));
+          backup = path.join(dir, "bot.backup");
+          expect((await cli(["backup", backup, "--data", dataOf(dir)])).code).toBe(0);
+          damage(file);
+          damaged = readFileSync(file);
+        },
+      });
+      expect((await refused.exited).code).toBe(1);
+      const restore = operatorLines(refused)[0]!.match(/`article-bot restore <backup> --data (.+?)`/)![1]!;
+      const restored = await cli(["restore", backup, "--data", restore]);
+      expect(restored).toMatchObject({ code: 0, stderr: "" });
+      expect(restored.stdout).toContain(
+        `restored ${SUBSCRIBERS} daily-image subscriptions, 0 new-article subscriptions, ${3 * SUBSCRIBERS} deliveries`,
+      );
+      expect(readFileSync(`${file}.before-restore`).equals(damaged)).toBe(true);
 
-    const bot = await startBotProcess({ prepare: (dir) => cp(dataOf(refused.dir), dataOf(dir), { recursive: true }) });
-    await bot.waitForLog(/push scheduler started/);
-    expect(subscriptions(dataOf(bot.dir))).toBe(SUBSCRIBERS);
-  });
+      const bot = await startBotProcess({
+        prepare: (dir) => cp(dataOf(refused.dir), dataOf(dir), { recursive: true }),
+      });
+      await bot.waitForLog(/push scheduler started/);
+      expect(subscriptions(dataOf(bot.dir))).toBe(SUBSCRIBERS);
+    },
+  );
 
   it("restore keeps a damaged database's write-ahead log beside its copy, under the name SQLite looks for: the rows only it holds are not lost", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "article-bot-damaged-wal-"));

@@ -2,7 +2,17 @@ import { writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { afterThisTest, alive, cleanUpAfterEach, descendants, refusingApiRoot, REPO, silentServer, startBotProcess, type BotProcess } from "../helpers/bot-process.ts";
+import {
+  afterThisTest,
+  alive,
+  cleanUpAfterEach,
+  descendants,
+  refusingApiRoot,
+  REPO,
+  silentServer,
+  startBotProcess,
+  type BotProcess,
+} from "../helpers/bot-process.ts";
 import { FakeTelegram } from "../helpers/fake-telegram.ts";
 
 /**
@@ -54,7 +64,17 @@ describe("start-up when Telegram cannot be reached", () => {
     const url = await bot.healthz();
     const { status, body } = await healthUntil(url, (b) => b.adapters[0]?.state === "retrying");
     expect(status).toBe(503);
-    expect(body).toMatchObject({ status: "degraded", adapters: [{ platform: "telegram", connected: false, state: "retrying", lastError: expect.stringContaining("ECONNREFUSED") }] });
+    expect(body).toMatchObject({
+      status: "degraded",
+      adapters: [
+        {
+          platform: "telegram",
+          connected: false,
+          state: "retrying",
+          lastError: expect.stringContaining("ECONNREFUSED"),
+        },
+      ],
+    });
     await bot.waitForLog(/push scheduler started/);
     // The log line and the HTTP answer travel on different pipes: wait for the line.
     await bot.waitForLog(/adapter could not start; will retry/);
@@ -69,7 +89,9 @@ describe("start-up when Telegram cannot be reached", () => {
     const first = await health(url);
     // Still "starting": the answer came while getMe hung, so start-up does not wait for Telegram.
     expect(first.status).toBe(503);
-    expect(first.body.adapters).toEqual([expect.objectContaining({ platform: "telegram", connected: false, state: "starting" })]);
+    expect(first.body.adapters).toEqual([
+      expect.objectContaining({ platform: "telegram", connected: false, state: "starting" }),
+    ]);
     const { body } = await healthUntil(url, (b) => b.adapters[0]?.state === "retrying");
     expect(body.adapters[0].lastError).toBe("Telegram did not answer getMe within 10 s");
   });
@@ -99,22 +121,32 @@ describe("fatal configuration", () => {
   it("exits 1 with one line, without its hard exit, when Telegram answers 401 to the token", async () => {
     const tg = await FakeTelegram.start();
     afterThisTest(() => tg.close());
-    bot = await startBotProcess({ env: { TELEGRAM_BOT_TOKEN: "654321:WRONG-token-from-botfather-paste", TELEGRAM_API_ROOT: tg.apiRoot } });
+    bot = await startBotProcess({
+      env: { TELEGRAM_BOT_TOKEN: "654321:WRONG-token-from-botfather-paste", TELEGRAM_API_ROOT: tg.apiRoot },
+    });
     const { code } = await bot.exited;
     expect(code).toBe(1);
     expect(bot.stderr()).not.toContain(HUNG);
-    expect(bot.stderr()).toContain("article-bot: Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token with @BotFather\n");
+    expect(bot.stderr()).toContain(
+      "article-bot: Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token with @BotFather\n",
+    );
     expect(bot.stderr()).not.toMatch(/^\s+at /m);
     expect(bot.stderr()).not.toContain("WRONG-token");
   });
 
   it("exits 1 with one line naming the file when the database file is corrupt", async () => {
     bot = await startBotProcess({
-      prepare: (dir) => writeFile(path.join(dir, "data", "article-bot.sqlite"), "this is not a database, it is a text file ".repeat(200)),
+      prepare: (dir) =>
+        writeFile(
+          path.join(dir, "data", "article-bot.sqlite"),
+          "this is not a database, it is a text file ".repeat(200),
+        ),
     });
     const { code } = await bot.exited;
     expect(code).toBe(1);
-    expect(bot.stderr()).toContain(`article-bot: could not start: database ${path.join(bot.dir, "data", "article-bot.sqlite")} is not an SQLite database (file is not a database): restore`);
+    expect(bot.stderr()).toContain(
+      `article-bot: could not start: database ${path.join(bot.dir, "data", "article-bot.sqlite")} is not an SQLite database (file is not a database): restore`,
+    );
     expect(bot.stderr()).not.toMatch(/^\s+at /m);
   });
 
@@ -135,7 +167,10 @@ describe("npm start under a supervisor", () => {
   it("SIGTERM to npm ends the bot and every process npm started, without the bot's hard exit", async () => {
     const tg = await FakeTelegram.start();
     afterThisTest(() => tg.close());
-    bot = await startBotProcess({ env: { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot }, command: { file: "npm", args: ["start", "--silent"], cwd: REPO } });
+    bot = await startBotProcess({
+      env: { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot },
+      command: { file: "npm", args: ["start", "--silent"], cwd: REPO },
+    });
     const url = await bot.healthz();
     await healthUntil(url, (b) => b.status === "ok");
     await terminate(bot);

@@ -68,6 +68,8 @@ describe("configuration that works but is probably a mistake", () => {
     await expect(startBot(config, log, { signal: AbortSignal.abort() })).rejects.toThrow();
     rmSync(dir, { recursive: true, force: true });
     const warnings = lines().filter((l) => l.level === 40 && String(l.msg).startsWith("ADMIN_IDS"));
-    expect(warnings.map((l) => l.msg)).toEqual(['ADMIN_IDS entry "12345" names no platform, so it makes a user with that id an admin on every platform; write telegram:12345 or wechat:12345']);
+    expect(warnings.map((l) => l.msg)).toEqual([
+      'ADMIN_IDS entry "12345" names no platform, so it makes a user with that id an admin on every platform; write telegram:12345 or wechat:12345',
+    ]);
   });
 });

@@ -10,11 +10,17 @@ const BIN = fileURLToPath(new URL("../../bin/article-bot.js", import.meta.url));
 let repo: BackupRepo;
 let data = "";
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("SYNC_")));
-    execFile(process.execPath, [BIN, "sync", ...args], { env: { ...clean, LOG_LEVEL: "silent", ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [BIN, "sync", ...args],
+      { env: { ...clean, LOG_LEVEL: "silent", ...env } },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

@@ -36,15 +36,29 @@ describe("WeChat not logged in, seen from outside", () => {
     expect(first.status).toBe(503);
     const { status, body } = await healthUntil(url, (b) => platform(b, "wechat")?.state === "running");
     expect(status).toBe(503);
-    expect(platform(body, "wechat")).toMatchObject({ connected: false, loggedIn: false, lastLoginAt: null, lastLogoutAt: null });
+    expect(platform(body, "wechat")).toMatchObject({
+      connected: false,
+      loggedIn: false,
+      lastLoginAt: null,
+      lastLogoutAt: null,
+    });
   });
 
   it("a wrong Telegram token beside WeChat: WeChat keeps running, /healthz shows telegram failed with what to do", async () => {
     const tg = await FakeTelegram.start();
     afterThisTest(() => tg.close());
-    bot = await startBotProcess({ env: { WECHATY_PUPPET: "wechaty-puppet-mock", TELEGRAM_BOT_TOKEN: "654321:WRONG-token-from-botfather-paste", TELEGRAM_API_ROOT: tg.apiRoot } });
+    bot = await startBotProcess({
+      env: {
+        WECHATY_PUPPET: "wechaty-puppet-mock",
+        TELEGRAM_BOT_TOKEN: "654321:WRONG-token-from-botfather-paste",
+        TELEGRAM_API_ROOT: tg.apiRoot,
+      },
+    });
     const url = await bot.healthz();
-    const { status, body } = await healthUntil(url, (b) => platform(b, "telegram")?.state === "failed" && platform(b, "wechat")?.state === "running");
+    const { status, body } = await healthUntil(
+      url,
+      (b) => platform(b, "telegram")?.state === "failed" && platform(b, "wechat")?.state === "running",
+    );
     expect(status).toBe(503);
     expect(platform(body, "telegram")).toMatchObject({
       connected: false,
@@ -62,7 +76,13 @@ describe("WeChat logout at night", () => {
     const tg = await FakeTelegram.start();
     afterThisTest(() => tg.close());
     bot = await startBotProcess({
-      env: { WECHATY_PUPPET: SCRIPTED_PUPPET, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ADMIN_IDS: "telegram:1001", SCRIPTED_PUPPET_LOGOUT_MS: "3000" },
+      env: {
+        WECHATY_PUPPET: SCRIPTED_PUPPET,
+        TELEGRAM_BOT_TOKEN: tg.token,
+        TELEGRAM_API_ROOT: tg.apiRoot,
+        ADMIN_IDS: "telegram:1001",
+        SCRIPTED_PUPPET_LOGOUT_MS: "3000",
+      },
     });
     const url = await bot.healthz();
     await bot.waitForLog(/wechat logged in/);

@@ -31,13 +31,21 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string; required?: boolean }>;
   healthcheck?: { test: string[] };
 }
-const compose = yaml.safeLoad(read("compose.yaml")) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
+const compose = yaml.safeLoad(read("compose.yaml")) as {
+  services: Record<string, ComposeService>;
+  volumes: Record<string, unknown>;
+};
 const bot = compose.services["article-bot"]!;
 const postgres = compose.services.postgres!;
 
 /** `value` with Compose's `${NAME:-default}` interpolated from `env` (the only form compose.yaml uses for the bot). */
 function interpolated<T>(value: T, env: Record<string, string>): T {
-  return JSON.parse(JSON.stringify(value).replace(/\$\{(\w+):-([^}]*)\}/g, (_, name: string, fallback: string) => env[name] || fallback)) as T;
+  return JSON.parse(
+    JSON.stringify(value).replace(
+      /\$\{(\w+):-([^}]*)\}/g,
+      (_, name: string, fallback: string) => env[name] || fallback,
+    ),
+  ) as T;
 }
 
 /** The lines of one README section (from its `## title` to the next `## `). */
@@ -70,26 +78,40 @@ describe("the Dockerfile", () => {
         .filter((i) => i.keyword === "RUN")
         .map((i) => i.args)
         .join("\n");
-    for (const tool of ["python3", "make", "g++"]) expect(installs(build)).toMatch(new RegExp(`apt-get install .*\\b${tool.replace("+", "\\+")}`));
+    for (const tool of ["python3", "make", "g++"])
+      expect(installs(build)).toMatch(new RegExp(`apt-get install .*\\b${tool.replace("+", "\\+")}`));
     expect(installs(runtime)).not.toMatch(/python3|g\+\+|\bmake\b/);
     // `article-bot sync` runs git.
     expect(installs(runtime)).toMatch(/apt-get install .*\bgit\b.*\bca-certificates\b/);
-    expect(runtime.instructions.filter((i) => i.keyword === "COPY" && i.args.startsWith("--from=build")).map((i) => i.args)).toEqual(["--from=build /app /app"]);
+    expect(
+      runtime.instructions.filter((i) => i.keyword === "COPY" && i.args.startsWith("--from=build")).map((i) => i.args),
+    ).toEqual(["--from=build /app /app"]);
   });
 
   it("installs production dependencies only, from the lockfile", () => {
-    expect(image.runs.filter((r) => r.command.startsWith("npm ")).map((r) => r.command)).toEqual(["npm ci --omit=dev --no-audit --no-fund"]);
+    expect(image.runs.filter((r) => r.command.startsWith("npm ")).map((r) => r.command)).toEqual([
+      "npm ci --omit=dev --no-audit --no-fund",
+    ]);
   });
 
   it("copies only files that exist and that .dockerignore lets through", () => {
     const sources = image.copies.flatMap((c) => c.sources);
-    expect(sources).toEqual(expect.arrayContaining(["package.json", "package-lock.json", "bin", "src", "adapters", "data/articles"]));
+    expect(sources).toEqual(
+      expect.arrayContaining(["package.json", "package-lock.json", "bin", "src", "adapters", "data/articles"]),
+    );
     for (const source of sources) {
       expect(existsSync(`${ROOT}${source}`), `${source} exists`).toBe(true);
       expect(ignore.included, `.dockerignore lets ${source} through`).toContain(source);
     }
     // Local state and secrets never enter the image.
-    for (const name of [".article-bot-cache", "article-bot.sqlite", "article-bot.sqlite-wal", "article-bot.sqlite.expected", "article-bot.sqlite.before-restore", "article-bot.memory-card.json"]) {
+    for (const name of [
+      ".article-bot-cache",
+      "article-bot.sqlite",
+      "article-bot.sqlite-wal",
+      "article-bot.sqlite.expected",
+      "article-bot.sqlite.before-restore",
+      "article-bot.memory-card.json",
+    ]) {
       expect(
         ignore.excludedNames.some((re) => re.test(name)),
         `${name} is kept out`,
@@ -125,7 +147,11 @@ describe("compose.yaml", () => {
     expect(bot.env_file).toEqual([{ path: ".env", required: false }]);
     expect(bot.volumes).toEqual([`article-bot-data:${image.volumes[0]}`]);
     expect(compose.volumes).toHaveProperty("article-bot-data");
-    expect(interpolated(bot.environment, {})).toMatchObject({ DATA_DIR: image.env.DATA_DIR, HTTP_PORT: image.env.HTTP_PORT, HTTP_HOST: "0.0.0.0" });
+    expect(interpolated(bot.environment, {})).toMatchObject({
+      DATA_DIR: image.env.DATA_DIR,
+      HTTP_PORT: image.env.HTTP_PORT,
+      HTTP_HOST: "0.0.0.0",
+    });
     expect(interpolated(bot.ports, {})).toEqual([`127.0.0.1:${image.env.HTTP_PORT}:${image.exposed[0]}`]);
   });
 
@@ -165,13 +191,18 @@ describe("the systemd unit", () => {
 
   it("runs the bot directly from an env file, restarting it on failure", () => {
     expect(setting("EnvironmentFile")).toEqual(["/etc/article-bot/env"]);
-    expect(setting("ExecStart")).toEqual([`/usr/bin/env node ${pkg.bin["article-bot"]} start --data /var/lib/article-bot`]);
+    expect(setting("ExecStart")).toEqual([
+      `/usr/bin/env node ${pkg.bin["article-bot"]} start --data /var/lib/article-bot`,
+    ]);
     expect(setting("Restart")).toEqual(["on-failure"]);
   });
 
   it("runs the node on the PATH, wherever it was installed (not a fixed /usr/bin/node)", () => {
     const [command = "", ...args] = setting("ExecStart")[0]!.split(" ");
-    const found = execFileSync(command, [...args.slice(0, 1), "--version"], { env: { PATH: path.dirname(process.execPath) }, encoding: "utf8" });
+    const found = execFileSync(command, [...args.slice(0, 1), "--version"], {
+      env: { PATH: path.dirname(process.execPath) },
+      encoding: "utf8",
+    });
     expect(found.trim()).toBe(process.version);
   });
 

@@ -20,14 +20,27 @@ const START = "2026-11-25T08:00:00Z";
 /** A bot with flood protection on a clock the test moves. */
 async function floodBot(limits = LIMITS, admin?: () => Promise<string>) {
   const clock = fakeClock(START);
-  const { bot, cleanup } = await testBot({ clock, rateLimit: new ChatRateLimiter(clock, limits), ...(admin ? { admin: { pushNow: admin, stats: async () => "" } } : {}) }, HARDENING_LIBRARY);
+  const { bot, cleanup } = await testBot(
+    {
+      clock,
+      rateLimit: new ChatRateLimiter(clock, limits),
+      ...(admin ? { admin: { pushNow: admin, stats: async () => "" } } : {}),
+    },
+    HARDENING_LIBRARY,
+  );
   cleanups.push(cleanup);
   let now = Date.parse(START);
   return { bot, clock, advance: (ms: number) => clock.set(new Date((now += ms)).toISOString()) };
 }
 
 /** Send `count` messages, `gapMs` apart; resolves to what each got. */
-async function send(bot: Core, advance: (ms: number) => void, msg: Incoming, count: number, gapMs: number): Promise<Reply[][]> {
+async function send(
+  bot: Core,
+  advance: (ms: number) => void,
+  msg: Incoming,
+  count: number,
+  gapMs: number,
+): Promise<Reply[][]> {
   const answers: Reply[][] = [];
   for (let i = 0; i < count; i++) {
     answers.push(await bot.handle(msg));
@@ -36,7 +49,8 @@ async function send(bot: Core, advance: (ms: number) => void, msg: Incoming, cou
   return answers;
 }
 
-const isSlowDown = (replies: Reply[]) => replies.length === 1 && replies[0]!.kind === "text" && replies[0]!.text === t.slowDown;
+const isSlowDown = (replies: Reply[]) =>
+  replies.length === 1 && replies[0]!.kind === "text" && replies[0]!.text === t.slowDown;
 const isAnswer = (replies: Reply[]) => replies.length > 0 && !isSlowDown(replies);
 
 describe("per-chat flood protection", () => {
@@ -144,7 +158,8 @@ describe("bot admins", () => {
   it("are limited with everyone else in a group: the group is one chat", async () => {
     const { bot } = await floodBot();
     const answers: Reply[][] = [];
-    for (let i = 0; i < 8; i++) answers.push(await bot.handle(groupMsg("?呼吸机", { platform: "telegram", userId: "42" })));
+    for (let i = 0; i < 8; i++)
+      answers.push(await bot.handle(groupMsg("?呼吸机", { platform: "telegram", userId: "42" })));
     expect(answers.filter(isAnswer)).toHaveLength(LIMITS.burst);
   });
 });

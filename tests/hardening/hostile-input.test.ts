@@ -120,7 +120,8 @@ describe("the handler under hostile input", () => {
     expect(replies).toHaveLength(1);
     expect(replyChars(replies[0]!)).toBeLessThanOrEqual(MAX_REPLY_CHARS);
     // A search never quotes more of the query than the handler reads.
-    if (replies[0]!.kind === "articles") expect([...replies[0]!.page!.query].length).toBeLessThanOrEqual(MAX_QUERY_CHARS);
+    if (replies[0]!.kind === "articles")
+      expect([...replies[0]!.page!.query].length).toBeLessThanOrEqual(MAX_QUERY_CHARS);
   });
 
   it("finds articles whose titles are full of markup and emoji, and shows them as written", async () => {
@@ -138,7 +139,12 @@ describe("the tokenizer and the query parser under hostile input", () => {
   it("never throw and yield only non-empty tokens without spaces or control characters", () => {
     fc.assert(
       fc.property(hostileText, (text) => {
-        for (const tokens of [tokenize(text), tokenize(text, { unigrams: true, words: true }), tokenizeProse(text), parseQuery(text).tokens]) {
+        for (const tokens of [
+          tokenize(text),
+          tokenize(text, { unigrams: true, words: true }),
+          tokenizeProse(text),
+          parseQuery(text).tokens,
+        ]) {
           expect(tokens.every(clean)).toBe(true);
         }
       }),

@@ -26,21 +26,34 @@ function article(n: number, version = 1): string {
   return `---\ntitle: 第${n}篇的标题\ndate: '2024-01-${String((n % 28) + 1).padStart(2, "0")}'\n---\n第${version}版的正文，关于编号${n}的故事。${"内容很长。".repeat(100)}\n`;
 }
 
-const skippedFiles = (lines: Array<Record<string, unknown>>) => lines.filter((l) => l.level === 40 && String(l.msg).startsWith("skipped")).map((l) => l.file);
+const skippedFiles = (lines: Array<Record<string, unknown>>) =>
+  lines.filter((l) => l.level === 40 && String(l.msg).startsWith("skipped")).map((l) => l.file);
 
 describe("a library with bad files", () => {
   it("serves the good articles and logs every file it skipped, by name", async () => {
     await libraryCopy();
     await writeFile(path.join(dir, "corrupt.md"), "---\ntitle: [未闭合\ndate: 2024-01-01\n---\n正文");
-    await writeFile(path.join(dir, "binary.md"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0xff, 0xfe, 0x00, 0x01]));
+    await writeFile(
+      path.join(dir, "binary.md"),
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0xff, 0xfe, 0x00, 0x01]),
+    );
     await writeFile(path.join(dir, "empty.md"), "");
-    await writeFile(path.join(dir, "huge.md"), `---\ntitle: 巨大的文章\ndate: '2024-01-01'\n---\n${"很长的正文。".repeat(600_000)}`);
+    await writeFile(
+      path.join(dir, "huge.md"),
+      `---\ntitle: 巨大的文章\ndate: '2024-01-01'\n---\n${"很长的正文。".repeat(600_000)}`,
+    );
     await writeFile(path.join(dir, "no-front-matter.md"), "只有正文，没有标题和日期。");
     const { log, lines } = capturedLog();
     live = await LiveLibrary.open(dir, log);
     expect(live.current.library.size).toBe(4);
     expect(live.current.index.search("呼吸机").hits[0]?.article.title).toBe("呼吸机答疑");
-    expect(skippedFiles(lines()).sort()).toEqual(["binary.md", "corrupt.md", "empty.md", "huge.md", "no-front-matter.md"]);
+    expect(skippedFiles(lines()).sort()).toEqual([
+      "binary.md",
+      "corrupt.md",
+      "empty.md",
+      "huge.md",
+      "no-front-matter.md",
+    ]);
   });
 });
 
@@ -58,7 +71,9 @@ describe("reloading while the directory changes", () => {
       // Plain writeFile truncates, then writes: readers can see empty or half-written files.
       while (reloads < 4) {
         version++;
-        await Promise.all(Array.from({ length: N }, (_, n) => writeFile(path.join(dir, `a${n}.md`), article(n, version))));
+        await Promise.all(
+          Array.from({ length: N }, (_, n) => writeFile(path.join(dir, `a${n}.md`), article(n, version))),
+        );
       }
     })();
     const sizes: number[] = [];

@@ -74,7 +74,11 @@ const UNITS = [
 
 /** ~200 KB: a short prefix, then one adversarial unit (1–3 fragments) repeated, then a short suffix. */
 const hostileText = fc
-  .tuple(fc.array(fc.constantFrom(...UNITS), { minLength: 1, maxLength: 3 }), fc.constantFrom("", "# 标题\n", "a", "**a", "---"), fc.constantFrom("", "x", "\n", ")"))
+  .tuple(
+    fc.array(fc.constantFrom(...UNITS), { minLength: 1, maxLength: 3 }),
+    fc.constantFrom("", "# 标题\n", "a", "**a", "---"),
+    fc.constantFrom("", "x", "\n", ")"),
+  )
   .map(([unit, prefix, suffix]) => {
     const u = unit.join("");
     return prefix + u.repeat(Math.ceil(SIZE / u.length)) + suffix;

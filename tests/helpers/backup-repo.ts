@@ -30,7 +30,12 @@ const GIT_ENV = {
 };
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "protocol.file.allow=always", ...args], { cwd, env: GIT_ENV, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return execFileSync("git", ["-c", "protocol.file.allow=always", ...args], {
+    cwd,
+    env: GIT_ENV,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 /** A backup in the format of the real archive (see ../shared/corpus): header, cover, text, footer, 禅定时刻. */
@@ -67,7 +72,9 @@ export function listPageText(account: string, articles: readonly FakeArticle[]):
   const lines = [`# 【${account}】文章列表`, "", "[**返回列表页**](/gzh/gzh_list)", "", "## 文章列表"];
   for (const a of sorted) {
     const sn = createHash("md5").update(`${account}/${a.title}`).digest("hex");
-    lines.push(`- [${a.title}](http://mp.weixin.qq.com/s?__biz=TEST&mid=1&sn=${sn}#rd) |  [备份查看](/gzh/backup/${account}/${a.title})`);
+    lines.push(
+      `- [${a.title}](http://mp.weixin.qq.com/s?__biz=TEST&mid=1&sn=${sn}#rd) |  [备份查看](/gzh/backup/${account}/${a.title})`,
+    );
     lines.push(`    - 时间：${a.date}`, "    - 摘要：");
   }
   return `${lines.join("\n")}\n`;

@@ -19,7 +19,8 @@ export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 export const BIN = path.join(REPO, "bin/article-bot.js");
 
 /** Variables of the surrounding shell that would change what the bot does. */
-const BOT_VARIABLES = /^(TELEGRAM_|WECHAT|DATA_DIR|DATABASE_URL|HTTP_|RATE_LIMIT_|ADMIN_IDS|PUSH_|LOG_LEVEL|TRIGGER|HTTPS?_PROXY|ALL_PROXY|NO_PROXY|IMAGE_HOSTS_ALLOW|SYNC_|ADMIN_PASSWORD|WEB_)/i;
+const BOT_VARIABLES =
+  /^(TELEGRAM_|WECHAT|DATA_DIR|DATABASE_URL|HTTP_|RATE_LIMIT_|ADMIN_IDS|PUSH_|LOG_LEVEL|TRIGGER|HTTPS?_PROXY|ALL_PROXY|NO_PROXY|IMAGE_HOSTS_ALLOW|SYNC_|ADMIN_PASSWORD|WEB_)/i;
 
 /** The test runner's environment without anything that configures the bot. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -94,7 +95,11 @@ export async function startBotProcess(options: BotProcessOptions = {}): Promise<
   await cp(options.library ?? fixtureLibrary(), path.join(dir, "data", "articles"), { recursive: true });
   await options.prepare?.(dir);
   const env = cleanEnv({ DATA_DIR: path.join(dir, "data"), HTTP_PORT: "0", LOG_LEVEL: "info", ...options.env });
-  const command = options.command ?? { file: process.execPath, args: [BIN, "start", ...(options.args ?? [])], cwd: dir };
+  const command = options.command ?? {
+    file: process.execPath,
+    args: [BIN, "start", ...(options.args ?? [])],
+    cwd: dir,
+  };
   const child = spawn(command.file, command.args, { cwd: command.cwd ?? dir, env, stdio: ["pipe", "pipe", "pipe"] });
   let out = "";
   let err = "";

@@ -1,4 +1,14 @@
-import { closeSync, copyFileSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import Database from "better-sqlite3";
 import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -23,11 +33,16 @@ export async function ranBefore(dataDir: string): Promise<string> {
   const file = sqliteFile(dataDir);
   // Rows as the store writes them, in one transaction: a commit each (synchronous = FULL) would take seconds.
   const db = new Database(file);
-  const subscribe = db.prepare("INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at) VALUES ('telegram', ?, 0, NULL, '2026-02-28T08:00:00.000Z')");
-  const deliver = db.prepare("INSERT INTO deliveries (platform, chat_id, day, status, owner, updated_at) VALUES ('telegram', ?, ?, 'sent', 'instance-1', ?)");
+  const subscribe = db.prepare(
+    "INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at) VALUES ('telegram', ?, 0, NULL, '2026-02-28T08:00:00.000Z')",
+  );
+  const deliver = db.prepare(
+    "INSERT INTO deliveries (platform, chat_id, day, status, owner, updated_at) VALUES ('telegram', ?, ?, 'sent', 'instance-1', ?)",
+  );
   db.transaction(() => {
     for (let i = 0; i < SUBSCRIBERS; i++) subscribe.run(String(100_000 + i));
-    for (const day of ["2026-03-01", "2026-03-02", "2026-03-03"]) for (let i = 0; i < SUBSCRIBERS; i++) deliver.run(String(100_000 + i), day, `${day}T07:30:00.000Z`);
+    for (const day of ["2026-03-01", "2026-03-02", "2026-03-03"])
+      for (let i = 0; i < SUBSCRIBERS; i++) deliver.run(String(100_000 + i), day, `${day}T07:30:00.000Z`);
   })();
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
@@ -42,7 +57,9 @@ export async function ranBefore(dataDir: string): Promise<string> {
 export function diedWithRowInTheLog(file: string, chatId: string): Buffer {
   copyFileSync(file, `${file}.before`);
   const db = new Database(file);
-  db.prepare("INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at) VALUES ('telegram', ?, 0, NULL, '2026-03-04T08:00:00.000Z')").run(chatId);
+  db.prepare(
+    "INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at) VALUES ('telegram', ?, 0, NULL, '2026-03-04T08:00:00.000Z')",
+  ).run(chatId);
   const log = readFileSync(`${file}-wal`);
   // Closing folds the log into the file; putting both back as they were undoes that.
   db.close();

@@ -17,7 +17,8 @@ import { dm } from "./bot.ts";
  */
 export function dialogue(core: Core, from: Partial<Incoming> = {}) {
   /** What the reader sees after sending `text`: one string per reply. */
-  const say = async (text: string, extra: Partial<Incoming> = {}): Promise<string[]> => (await core.handle(dm(text, { ...from, ...extra }))).map(renderPlain);
+  const say = async (text: string, extra: Partial<Incoming> = {}): Promise<string[]> =>
+    (await core.handle(dm(text, { ...from, ...extra }))).map(renderPlain);
   return {
     say,
     /** Send `text` and expect exactly these replies: a string is the whole reply, a RegExp matches it; none expects silence. */

@@ -52,7 +52,12 @@ export class FakeChats {
   }
 
   addChannel(channel: FakeChannel): Json {
-    const chat = { id: channel.id, type: "channel", title: channel.title ?? `频道${channel.id}`, ...(channel.username ? { username: channel.username } : {}) };
+    const chat = {
+      id: channel.id,
+      type: "channel",
+      title: channel.title ?? `频道${channel.id}`,
+      ...(channel.username ? { username: channel.username } : {}),
+    };
     this.channels.set(String(channel.id), chat);
     if (channel.username) this.channels.set(`@${channel.username.toLowerCase()}`, chat);
     return chat;
@@ -76,13 +81,20 @@ export class FakeChats {
    */
   getChatMember(p: Json): Json {
     const channel = this.channel(p.chat_id);
-    if (p.chat_id !== undefined && String(p.chat_id).startsWith("@") && !channel) throw new BadRequest("chat not found");
+    if (p.chat_id !== undefined && String(p.chat_id).startsWith("@") && !channel)
+      throw new BadRequest("chat not found");
     const chatId = channel ? channel.id : p.chat_id;
     const userId = Number(p.user_id);
-    if (channel && userId !== this.botId && this.member(chatId, this.botId).status !== "administrator") throw new BadRequest("member list is inaccessible");
+    if (channel && userId !== this.botId && this.member(chatId, this.botId).status !== "administrator")
+      throw new BadRequest("member list is inaccessible");
     const { status, rights } = this.member(chatId, userId);
     const answer: Json = { status, user: user(userId) };
-    if (status === "administrator") Object.assign(answer, { can_post_messages: rights.can_post_messages ?? true, can_be_edited: false, is_anonymous: false });
+    if (status === "administrator")
+      Object.assign(answer, {
+        can_post_messages: rights.can_post_messages ?? true,
+        can_be_edited: false,
+        is_anonymous: false,
+      });
     return answer;
   }
 

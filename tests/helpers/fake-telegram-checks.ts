@@ -19,7 +19,24 @@ export function errorDescription(code: number, retryAfter?: number): string {
   return code >= 500 ? "Internal Server Error" : `Error ${code}`;
 }
 
-const TAGS = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span", "tg-spoiler", "blockquote", "tg-emoji"]);
+const TAGS = new Set([
+  "b",
+  "strong",
+  "i",
+  "em",
+  "u",
+  "ins",
+  "s",
+  "strike",
+  "del",
+  "a",
+  "code",
+  "pre",
+  "span",
+  "tg-spoiler",
+  "blockquote",
+  "tg-emoji",
+]);
 const NAMED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"' };
 
 /**
@@ -41,7 +58,8 @@ export function parseHtml(html: string): string {
       const m = /^&(#x[0-9a-f]+|#\d+|[a-z]+);/i.exec(html.slice(i, i + 12));
       const name = m?.[1];
       const decoded = name === undefined ? undefined : name.startsWith("#") ? decodeNumeric(name) : NAMED[name];
-      if (decoded === undefined) throw new BadRequest(`can't parse entities: character '&' is reserved at byte offset ${i}`);
+      if (decoded === undefined)
+        throw new BadRequest(`can't parse entities: character '&' is reserved at byte offset ${i}`);
       out += decoded;
       i += m![0].length;
     } else if (ch === ">") {
@@ -51,18 +69,23 @@ export function parseHtml(html: string): string {
       i++;
     }
   }
-  if (open.length > 0) throw new BadRequest(`can't parse entities: can't find end tag corresponding to start tag "${open.at(-1)}"`);
+  if (open.length > 0)
+    throw new BadRequest(`can't parse entities: can't find end tag corresponding to start tag "${open.at(-1)}"`);
   return out;
 }
 
 function closeOrOpen(inner: string, open: string[], at: number): void {
   if (inner.startsWith("/")) {
     const name = inner.slice(1).trim().toLowerCase();
-    if (open.pop() !== name) throw new BadRequest(`can't parse entities: unmatched end tag at byte offset ${at}, expected "</${open.at(-1) ?? ""}>", found "</${name}>"`);
+    if (open.pop() !== name)
+      throw new BadRequest(
+        `can't parse entities: unmatched end tag at byte offset ${at}, expected "</${open.at(-1) ?? ""}>", found "</${name}>"`,
+      );
     return;
   }
   const name = /^[a-z-]+/i.exec(inner)?.[0]?.toLowerCase() ?? "";
-  if (!TAGS.has(name)) throw new BadRequest(`can't parse entities: unsupported start tag "${name}" at byte offset ${at}`);
+  if (!TAGS.has(name))
+    throw new BadRequest(`can't parse entities: unsupported start tag "${name}" at byte offset ${at}`);
   if (name === "a") {
     const href = /^a\s+href="([^"]*)"$/i.exec(inner.trim())?.[1];
     if (href === undefined) throw new BadRequest(`can't parse entities: bad link tag at byte offset ${at}`);
@@ -79,7 +102,8 @@ function decodeNumeric(name: string): string | undefined {
 export function visibleText(text: unknown, parseMode: unknown, max: number, what: "message" | "caption"): string {
   const raw = String(text ?? "");
   const visible = parseMode === "HTML" ? parseHtml(raw) : raw;
-  if (visible.length > max) throw new BadRequest(what === "message" ? "message is too long" : "message caption is too long");
+  if (visible.length > max)
+    throw new BadRequest(what === "message" ? "message is too long" : "message caption is too long");
   if (what === "message" && visible.trim() === "") throw new BadRequest("message text is empty");
   return visible;
 }
@@ -99,7 +123,8 @@ export function checkKeyboard(markup: unknown): void {
   if (buttons.length > 100) throw new BadRequest("too many inline keyboard buttons");
   for (const b of buttons) {
     if (!b.text) throw new BadRequest("inline keyboard button text is empty");
-    if (b.callback_data !== undefined && Buffer.byteLength(b.callback_data) > 64) throw new BadRequest("BUTTON_DATA_INVALID");
+    if (b.callback_data !== undefined && Buffer.byteLength(b.callback_data) > 64)
+      throw new BadRequest("BUTTON_DATA_INVALID");
     if (b.url !== undefined && !/^https?:\/\/[^\s]+$/.test(b.url)) throw new BadRequest("BUTTON_URL_INVALID");
   }
 }

@@ -97,7 +97,12 @@ export class FakeTelegram {
 
   private constructor(private readonly options: FakeTelegramOptions) {
     this.token = options.token ?? "123456:TEST-TOKEN";
-    this.bot = { id: Number(this.token.split(":")[0]), is_bot: true, first_name: "Article Bot", username: options.username ?? "article_test_bot" };
+    this.bot = {
+      id: Number(this.token.split(":")[0]),
+      is_bot: true,
+      first_name: "Article Bot",
+      username: options.username ?? "article_test_bot",
+    };
     this.chats = new FakeChats(this.bot.id);
     this.server = createServer((req, res) => void this.serve(req, res));
     this.server.on("connection", (socket) => {
@@ -131,7 +136,17 @@ export class FakeTelegram {
    * (leading /command, @mentions) unless `entities` is given.
    * Defaults: private chat with user 1001.
    */
-  userMessage(text: string, opts: { chat?: Json; from?: Json; replyTo?: Json; entities?: Json[]; kind?: "message" | "edited_message"; topic?: number } = {}): Json {
+  userMessage(
+    text: string,
+    opts: {
+      chat?: Json;
+      from?: Json;
+      replyTo?: Json;
+      entities?: Json[];
+      kind?: "message" | "edited_message";
+      topic?: number;
+    } = {},
+  ): Json {
     const from = opts.from ?? user(1001);
     const message: Json = {
       message_id: this.nextMessageId++,
@@ -144,7 +159,13 @@ export class FakeTelegram {
     if (opts.topic !== undefined) {
       // As Telegram sends it: in a topic, a message that replies to nothing replies to the topic's creation.
       Object.assign(message, { message_thread_id: opts.topic, is_topic_message: true });
-      message.reply_to_message = { message_id: opts.topic, date: 0, chat: message.chat, from: user(1), forum_topic_created: { name: "话题", icon_color: 0 } };
+      message.reply_to_message = {
+        message_id: opts.topic,
+        date: 0,
+        chat: message.chat,
+        from: user(1),
+        forum_topic_created: { name: "话题", icon_color: 0 },
+      };
     }
     if (opts.replyTo) message.reply_to_message = opts.replyTo;
     return this.pushUpdate({ [opts.kind ?? "message"]: message });
@@ -152,12 +173,16 @@ export class FakeTelegram {
 
   /** Queue a press on an inline button of `message` (a message the bot sent). */
   pressButton(message: Json, data: string, from: Json = user(1001)): Json {
-    return this.pushUpdate({ callback_query: { id: `cb${this.nextUpdateId}`, from, chat_instance: "ci", message, data } });
+    return this.pushUpdate({
+      callback_query: { id: `cb${this.nextUpdateId}`, from, chat_instance: "ci", message, data },
+    });
   }
 
   /** Queue an inline query `@bot text`. */
   inlineQuery(query: string, offset = "", from: Json = user(1001)): Json {
-    return this.pushUpdate({ inline_query: { id: `iq${this.nextUpdateId}`, from, query, offset, chat_type: "sender" } });
+    return this.pushUpdate({
+      inline_query: { id: `iq${this.nextUpdateId}`, from, query, offset, chat_type: "sender" },
+    });
   }
 
   /** Answer matching calls with an error (e.g. 429 with `retryAfter`, 500, 403). */
@@ -198,7 +223,12 @@ export class FakeTelegram {
 
   /** Successful calls that showed something to a chat (send/edit), optionally of one chat. */
   sent(chatId?: number | string): ApiCall[] {
-    return this.calls.filter((c) => c.outcome === "ok" && SEND_METHODS.has(c.method) && (chatId === undefined || String(c.payload.chat_id) === String(chatId)));
+    return this.calls.filter(
+      (c) =>
+        c.outcome === "ok" &&
+        SEND_METHODS.has(c.method) &&
+        (chatId === undefined || String(c.payload.chat_id) === String(chatId)),
+    );
   }
 
   /** Calls of one method, in order. */
@@ -211,7 +241,11 @@ export class FakeTelegram {
    * `method` and `where`, after `skip` earlier matches; reject after
    * `timeoutMs` (default 10 s). With `arrived`, resolve as soon as the request arrives.
    */
-  async waitForCall(method: string, where: (c: ApiCall) => boolean = () => true, opts: { skip?: number; arrived?: boolean } = {}): Promise<ApiCall> {
+  async waitForCall(
+    method: string,
+    where: (c: ApiCall) => boolean = () => true,
+    opts: { skip?: number; arrived?: boolean } = {},
+  ): Promise<ApiCall> {
     const seen = (c: ApiCall) => opts.arrived || c.outcome !== "pending";
     const find = () => this.calls.filter((c) => c.method === method && seen(c) && where(c))[opts.skip ?? 0];
     await this.until(() => find() !== undefined);
@@ -249,7 +283,8 @@ export class FakeTelegram {
     }
     this.used.add(req.socket);
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
-    if (!match || match[1] !== this.token) return reply(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
+    if (!match || match[1] !== this.token)
+      return reply(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
     const call: ApiCall = { method: match[2]!, payload: {}, files: {}, outcome: "pending", at: Date.now() };
     try {
       Object.assign(call, await readBody(req));
@@ -267,14 +302,25 @@ export class FakeTelegram {
     const chat = call.payload.chat_id;
     for (const entry of this.rules) {
       const r = entry.rule;
-      if (entry.left <= 0 || (r.method && r.method !== call.method) || (r.chatId !== undefined && String(r.chatId) !== String(chat)) || (r.when && !r.when(call))) continue;
+      if (
+        entry.left <= 0 ||
+        (r.method && r.method !== call.method) ||
+        (r.chatId !== undefined && String(r.chatId) !== String(chat)) ||
+        (r.when && !r.when(call))
+      )
+        continue;
       entry.left--;
       if ("delayMs" in r) {
         await new Promise((resolve) => setTimeout(resolve, r.delayMs));
         continue;
       }
       const parameters = r.retryAfter === undefined ? undefined : { retry_after: r.retryAfter };
-      return { ok: false, error_code: r.code, description: r.description ?? errorDescription(r.code, r.retryAfter), parameters };
+      return {
+        ok: false,
+        error_code: r.code,
+        description: r.description ?? errorDescription(r.code, r.retryAfter),
+        parameters,
+      };
     }
     const handler = this.handlers[call.method];
     if (!handler) return { ok: false, error_code: 404, description: "Not Found: method not found" };
@@ -287,7 +333,12 @@ export class FakeTelegram {
   }
 
   private readonly handlers: Record<string, HandlerFn> = {
-    getMe: () => ({ ...this.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true }),
+    getMe: () => ({
+      ...this.bot,
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: true,
+    }),
     getUpdates: (p) => this.getUpdates(p),
     deleteWebhook: () => true,
     setWebhook: () => true,
@@ -302,7 +353,13 @@ export class FakeTelegram {
       const caption = visibleText(p.caption, p.parse_mode, 1024, "caption");
       checkKeyboard(p.reply_markup);
       this.chats.checkThread(p.chat_id, p.message_thread_id);
-      return this.store({ chat: this.chatOf(p.chat_id), caption, photo: this.photo(p.photo, call), reply_markup: p.reply_markup, ...thread(p) });
+      return this.store({
+        chat: this.chatOf(p.chat_id),
+        caption,
+        photo: this.photo(p.photo, call),
+        reply_markup: p.reply_markup,
+        ...thread(p),
+      });
     },
     editMessageText: (p) => this.edit(p),
     answerCallbackQuery: (p) => {
@@ -348,7 +405,12 @@ export class FakeTelegram {
   }
 
   private store(fields: Json): Json {
-    const message: Json = { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), from: this.bot, ...fields };
+    const message: Json = {
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      from: this.bot,
+      ...fields,
+    };
     if (!message.reply_markup) delete message.reply_markup;
     this.messages.set(`${fields.chat.id}:${message.message_id}`, message);
     return message;
@@ -361,7 +423,9 @@ export class FakeTelegram {
     const text = visibleText(p.text, p.parse_mode, 4096, "message");
     checkKeyboard(p.reply_markup);
     if (old.text === text && JSON.stringify(old.reply_markup) === JSON.stringify(p.reply_markup)) {
-      throw new BadRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message");
+      throw new BadRequest(
+        "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+      );
     }
     const edited = { ...old, text, reply_markup: p.reply_markup, edit_date: Math.floor(Date.now() / 1000) };
     this.messages.set(key, edited);
@@ -371,5 +435,7 @@ export class FakeTelegram {
 
 /** The topic fields of a message sent with `message_thread_id`. */
 function thread(p: Json): Json {
-  return p.message_thread_id === undefined ? {} : { message_thread_id: Number(p.message_thread_id), is_topic_message: true };
+  return p.message_thread_id === undefined
+    ? {}
+    : { message_thread_id: Number(p.message_thread_id), is_topic_message: true };
 }

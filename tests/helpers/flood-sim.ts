@@ -47,7 +47,12 @@ export interface FloodFigures {
 }
 
 /** Run the scenario against `core`, moving `clock` (a fake one, starting at `startMs`). */
-export async function simulateFlood(core: Core, clock: { set(iso: string): void }, startMs: number, s: FloodScenario): Promise<FloodFigures> {
+export async function simulateFlood(
+  core: Core,
+  clock: { set(iso: string): void },
+  startMs: number,
+  s: FloodScenario,
+): Promise<FloodFigures> {
   let now = 0;
   const at = (ms: number) => clock.set(new Date(startMs + ms).toISOString());
   at(0);
@@ -57,7 +62,12 @@ export async function simulateFlood(core: Core, clock: { set(iso: string): void 
     for (let i = 0; i < s.burstSize; i++) arrivals.push({ ms: 0, msg: chat(`flood${c}`, "呼吸机"), quiet: false });
   }
   for (let c = 0; c < s.quiet; c++) {
-    for (let i = 0; i < s.quietMessages; i++) arrivals.push({ ms: Math.round(((c + 0.5) * s.quietEveryMs) / s.quiet) + i * s.quietEveryMs, msg: chat(`quiet${c}`, "墨荷"), quiet: true });
+    for (let i = 0; i < s.quietMessages; i++)
+      arrivals.push({
+        ms: Math.round(((c + 0.5) * s.quietEveryMs) / s.quiet) + i * s.quietEveryMs,
+        msg: chat(`quiet${c}`, "墨荷"),
+        quiet: true,
+      });
   }
   arrivals.sort((a, b) => a.ms - b.ms);
 
@@ -75,7 +85,8 @@ export async function simulateFlood(core: Core, clock: { set(iso: string): void 
   const perFlooder = new Map<string, number>();
   const quietLatencies: number[] = [];
 
-  const send = (chatId: string, quiet: boolean) => throttle.schedule(chatId, false, async () => void (quiet || (floodOver = now)));
+  const send = (chatId: string, quiet: boolean) =>
+    throttle.schedule(chatId, false, async () => void (quiet || (floodOver = now)));
 
   const receive = (arrival: (typeof arrivals)[number]) => {
     const { msg } = arrival;
@@ -109,7 +120,8 @@ export async function simulateFlood(core: Core, clock: { set(iso: string): void 
     timers.sort((a, b) => a.at - b.at);
     const wakeAt = timers[0]?.at ?? Number.POSITIVE_INFINITY;
     const arrivalAt = arrivals[next]?.ms ?? Number.POSITIVE_INFINITY;
-    if (arrivalAt === Number.POSITIVE_INFINITY && wakeAt === Number.POSITIVE_INFINITY) throw new Error(`${unfinished} messages stuck with nothing to wait for`);
+    if (arrivalAt === Number.POSITIVE_INFINITY && wakeAt === Number.POSITIVE_INFINITY)
+      throw new Error(`${unfinished} messages stuck with nothing to wait for`);
     if (arrivalAt <= wakeAt) {
       at((now = arrivalAt));
       while (arrivals[next]?.ms === now) receive(arrivals[next++]!);
@@ -122,7 +134,11 @@ export async function simulateFlood(core: Core, clock: { set(iso: string): void 
   return {
     ...figures,
     maxRepliesPerFlooder: Math.max(0, ...perFlooder.values()),
-    quietLatency: { p50: percentile(quietLatencies, 0.5), p99: percentile(quietLatencies, 0.99), max: quietLatencies.at(-1) ?? 0 },
+    quietLatency: {
+      p50: percentile(quietLatencies, 0.5),
+      p99: percentile(quietLatencies, 0.99),
+      max: quietLatencies.at(-1) ?? 0,
+    },
     floodOverMs: floodOver,
   };
 }
@@ -131,7 +147,8 @@ function chat(chatId: string, text: string): Incoming {
   return { platform: "telegram", chatId, userId: chatId, isGroup: false, mentioned: false, text };
 }
 
-const isSlowDown = (replies: Reply[]) => replies.length === 1 && replies[0]!.kind === "text" && replies[0]!.text === t.slowDown;
+const isSlowDown = (replies: Reply[]) =>
+  replies.length === 1 && replies[0]!.kind === "text" && replies[0]!.text === t.slowDown;
 
 function percentile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return 0;

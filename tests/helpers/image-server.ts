@@ -39,7 +39,9 @@ export class ImageServer {
       if (route.kind === "redirect") return void res.writeHead(302, { location: route.location }).end();
       if (route.kind === "body") return void res.writeHead(200, { "content-type": route.contentType }).end(route.bytes);
       const bytes = req.headers.referer ? PLACEHOLDER : route.bytes;
-      res.writeHead(200, { "content-type": route.contentType ?? "image/jpeg", "content-length": bytes.length }).end(bytes);
+      res
+        .writeHead(200, { "content-type": route.contentType ?? "image/jpeg", "content-length": bytes.length })
+        .end(bytes);
     });
   }
 

@@ -37,7 +37,9 @@ export interface PostgresServer {
 
 /** Where to look for `initdb`/`pg_ctl`: `$PG_BIN`, else the newest Debian install, else `$PATH` (Homebrew, other distributions). */
 export function findPostgresBin(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = env.PG_BIN ? [env.PG_BIN] : [...debianBinDirs(), ...(env.PATH ?? "").split(path.delimiter).filter(Boolean)];
+  const candidates = env.PG_BIN
+    ? [env.PG_BIN]
+    : [...debianBinDirs(), ...(env.PATH ?? "").split(path.delimiter).filter(Boolean)];
   const found = candidates.find((dir) => existsSync(path.join(dir, "initdb")) && existsSync(path.join(dir, "pg_ctl")));
   if (!found) {
     throw new Error(
@@ -124,7 +126,14 @@ async function freePort(): Promise<number> {
 }
 
 /** Settings for a fast, disposable, small server (nothing here needs to survive a crash). */
-const SERVER_SETTINGS = ["listen_addresses=127.0.0.1", "fsync=off", "synchronous_commit=off", "full_page_writes=off", "shared_buffers=16MB", "max_connections=200"];
+const SERVER_SETTINGS = [
+  "listen_addresses=127.0.0.1",
+  "fsync=off",
+  "synchronous_commit=off",
+  "full_page_writes=off",
+  "shared_buffers=16MB",
+  "max_connections=200",
+];
 
 /** Create and start a throwaway cluster; see the module comment. */
 export async function startPostgres(): Promise<PostgresServer> {
@@ -138,7 +147,12 @@ export async function startPostgres(): Promise<PostgresServer> {
   }
   const data = path.join(dir, "data");
   try {
-    await runAs(user, path.join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"], 60_000);
+    await runAs(
+      user,
+      path.join(bin, "initdb"),
+      ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"],
+      60_000,
+    );
     const port = await startServer(bin, user, dir, data);
     return server(bin, user, dir, data, port);
   } catch (err) {
@@ -153,7 +167,12 @@ async function startServer(bin: string, user: string | undefined, dir: string, d
     const port = await freePort();
     const options = ["-p", String(port), "-k", dir, ...SERVER_SETTINGS.flatMap((s) => ["-c", s])].join(" ");
     try {
-      await runAs(user, path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(dir, "server.log"), "-o", options, "-w", "-t", "30", "start"], 40_000);
+      await runAs(
+        user,
+        path.join(bin, "pg_ctl"),
+        ["-D", data, "-l", path.join(dir, "server.log"), "-o", options, "-w", "-t", "30", "start"],
+        40_000,
+      );
       return port;
     } catch (err) {
       if (attempt >= 3) throw new Error(`${(err as Error).message}\nserver log:\n${readLog(dir)}`);

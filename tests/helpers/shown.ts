@@ -9,7 +9,10 @@ import { dm } from "./bot.ts";
  * says 没有找到; `hedged` when they come under 「没有完全对得上的…」.
  * This is recall "as shown", not as ranked.
  */
-export async function shownAnswers(bot: Core, judged: readonly JudgedQuery[]): Promise<Map<string, EngineAnswer & { notFound: boolean }>> {
+export async function shownAnswers(
+  bot: Core,
+  judged: readonly JudgedQuery[],
+): Promise<Map<string, EngineAnswer & { notFound: boolean }>> {
   const answers = new Map<string, EngineAnswer & { notFound: boolean }>();
   for (const j of judged) {
     const [reply] = await bot.handle(dm(j.query, { chatId: "judge", userId: "judge" }));

@@ -38,18 +38,29 @@ describe("backups from a repository that is not ours", () => {
     const heap = process.memoryUsage().heapUsed;
     const report = await importBackups({ backupDir, listPage, outDir: path.join(tmp, "huge-out") });
     expect(report.imported.new).toEqual(["好好的一篇.md"]);
-    expect(report.skipped).toEqual([{ file: "巨大的备份.md", reason: "too large (419430400 bytes; a backup may have at most 5 MB, like an article file)" }]);
+    expect(report.skipped).toEqual([
+      {
+        file: "巨大的备份.md",
+        reason: "too large (419430400 bytes; a backup may have at most 5 MB, like an article file)",
+      },
+    ]);
     expect(process.memoryUsage().heapUsed - heap).toBeLessThan(100 * 1024 * 1024);
   });
 
   it("parses backups off the main thread: a parse that hangs is abandoned, and the chats' timers kept running meanwhile", async () => {
     const { backupDir, listPage } = backups("hang", 2_000);
-    const parser = new BackupParser({ workerEntry: new URL("../fixtures/importer/hanging-parse-worker.js", import.meta.url), timeoutMs: 1_000 });
+    const parser = new BackupParser({
+      workerEntry: new URL("../fixtures/importer/hanging-parse-worker.js", import.meta.url),
+      timeoutMs: 1_000,
+    });
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
     try {
       const report = await importBackups({ backupDir, listPage, outDir: path.join(tmp, "hang-out"), parser });
-      expect(report.skipped.map((s) => s.reason)).toEqual(["parsing it took longer than 1 s", "parsing it took longer than 1 s"]);
+      expect(report.skipped.map((s) => s.reason)).toEqual([
+        "parsing it took longer than 1 s",
+        "parsing it took longer than 1 s",
+      ]);
     } finally {
       clearInterval(timer);
       await parser.close();
@@ -61,20 +72,47 @@ describe("backups from a repository that is not ours", () => {
   it("remembers a backup that failed, at once, so the next run skips it without reading it; a changed backup gets another try", async () => {
     const { backupDir, listPage, huge } = backups("remember", 6 * 1024 * 1024);
     const memory = path.join(tmp, "remember-failed.json");
-    const first = await importBackups({ backupDir, listPage, outDir: path.join(tmp, "remember-out"), failed: await FailedBackups.open(memory) });
+    const first = await importBackups({
+      backupDir,
+      listPage,
+      outDir: path.join(tmp, "remember-out"),
+      failed: await FailedBackups.open(memory),
+    });
     expect(first.skipped).toEqual([{ file: "巨大的备份.md", reason: expect.stringMatching(/^too large/) }]);
-    expect(JSON.parse(await readFile(memory, "utf8")).failed).toEqual({ [`${ACCOUNT}/巨大的备份.md ${6 * 1024 * 1024}`]: expect.stringMatching(/^too large/) });
+    expect(JSON.parse(await readFile(memory, "utf8")).failed).toEqual({
+      [`${ACCOUNT}/巨大的备份.md ${6 * 1024 * 1024}`]: expect.stringMatching(/^too large/),
+    });
     // A parse thread that would hang: the remembered backup must not reach it.
-    const hanging = new BackupParser({ workerEntry: new URL("../fixtures/importer/hanging-parse-worker.js", import.meta.url), timeoutMs: 60_000 });
+    const hanging = new BackupParser({
+      workerEntry: new URL("../fixtures/importer/hanging-parse-worker.js", import.meta.url),
+      timeoutMs: 60_000,
+    });
     try {
-      const again = await importBackups({ backupDir, listPage, outDir: path.join(tmp, "remember-out"), only: ["巨大的备份.md"], failed: await FailedBackups.open(memory), parser: hanging });
-      expect(again.skipped).toEqual([{ file: "巨大的备份.md", reason: expect.stringMatching(/^too large .*remembered from an earlier run/) }]);
+      const again = await importBackups({
+        backupDir,
+        listPage,
+        outDir: path.join(tmp, "remember-out"),
+        only: ["巨大的备份.md"],
+        failed: await FailedBackups.open(memory),
+        parser: hanging,
+      });
+      expect(again.skipped).toEqual([
+        { file: "巨大的备份.md", reason: expect.stringMatching(/^too large .*remembered from an earlier run/) },
+      ]);
     } finally {
       await hanging.close();
     }
     writeFileSync(huge, backupText(ACCOUNT, ARTICLES[1]!));
-    const fixed = await importBackups({ backupDir, listPage, outDir: path.join(tmp, "remember-out"), failed: await FailedBackups.open(memory) });
+    const fixed = await importBackups({
+      backupDir,
+      listPage,
+      outDir: path.join(tmp, "remember-out"),
+      failed: await FailedBackups.open(memory),
+    });
     // Its listing (written while it had no usable backup) becomes the article.
-    expect({ imported: fixed.imported, skipped: fixed.skipped }).toMatchObject({ imported: { updated: ["巨大的备份.md"] }, skipped: [] });
+    expect({ imported: fixed.imported, skipped: fixed.skipped }).toMatchObject({
+      imported: { updated: ["巨大的备份.md"] },
+      skipped: [],
+    });
   });
 });

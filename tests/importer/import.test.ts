@@ -1,4 +1,13 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,7 +34,12 @@ function countOf(r: ImportReport) {
 }
 
 function snapshot(dir: string): Map<string, { bytes: string; mtime: number }> {
-  return new Map(readdirSync(dir).map((f) => [f, { bytes: readFileSync(path.join(dir, f), "utf8"), mtime: statSync(path.join(dir, f)).mtimeMs }]));
+  return new Map(
+    readdirSync(dir).map((f) => [
+      f,
+      { bytes: readFileSync(path.join(dir, f), "utf8"), mtime: statSync(path.join(dir, f)).mtimeMs },
+    ]),
+  );
 }
 
 describe("importBackups on the real 槽边往事 sample", () => {
@@ -34,7 +48,12 @@ describe("importBackups on the real 槽边往事 sample", () => {
 
   it("imports 41 of 43 backups and explains the rest", async () => {
     const progress: Array<[number, number]> = [];
-    first = await importBackups({ backupDir: BACKUP_DIR, listPage: LIST_PAGE, outDir: out, onProgress: (d, t) => progress.push([d, t]) });
+    first = await importBackups({
+      backupDir: BACKUP_DIR,
+      listPage: LIST_PAGE,
+      outDir: out,
+      onProgress: (d, t) => progress.push([d, t]),
+    });
     expect(first.total).toBe(43);
     expect(countOf(first)).toEqual({ new: 41, updated: 0, unchanged: 0, skipped: 2 });
     expect(first.skipped).toEqual([
@@ -180,14 +199,20 @@ describe("importBackups on awkward input", () => {
     mkdirSync(many, { recursive: true });
     for (let i = 0; i < 230; i++) writeFileSync(path.join(many, `${String(i).padStart(3, "0")}.md`), "None");
     const calls: number[] = [];
-    const r = await importBackups({ backupDir: many, outDir: path.join(tmp, "many-out"), onProgress: (d) => calls.push(d) });
+    const r = await importBackups({
+      backupDir: many,
+      outDir: path.join(tmp, "many-out"),
+      onProgress: (d) => calls.push(d),
+    });
     expect(calls).toEqual([100, 200, 230]);
     expect(r.skipped).toHaveLength(230);
   });
 
   it("throws ImportError for a missing backup directory or list page", async () => {
     await expect(importBackups({ backupDir: path.join(tmp, "nope"), outDir: out })).rejects.toBeInstanceOf(ImportError);
-    await expect(importBackups({ backupDir: backups, listPage: path.join(tmp, "nope.md"), outDir: out })).rejects.toBeInstanceOf(ImportError);
+    await expect(
+      importBackups({ backupDir: backups, listPage: path.join(tmp, "nope.md"), outDir: out }),
+    ).rejects.toBeInstanceOf(ImportError);
   });
 });
 
@@ -201,32 +226,58 @@ describe("importing one backup, .txt backups, and the account", () => {
   writeFileSync(path.join(one, "backup", ".DS_Store"), "");
 
   it("imports a single backup file given instead of a folder", async () => {
-    const r = await importBackups({ backupDir: path.join(one, "backup", "独一无二.md"), listPage: LIST_PAGE, outDir: path.join(out, "file") });
+    const r = await importBackups({
+      backupDir: path.join(one, "backup", "独一无二.md"),
+      listPage: LIST_PAGE,
+      outDir: path.join(out, "file"),
+    });
     expect(r.total).toBe(1);
     expect(r.imported.new).toEqual(["独一无二.md"]);
     expect(r.notRead).toEqual([]);
   });
 
   it("reads .txt backups like .md ones, and says why each other entry of the folder was not read", async () => {
-    const r = await importBackups({ backupDir: path.join(one, "backup"), listPage: LIST_PAGE, outDir: path.join(out, "folder") });
+    const r = await importBackups({
+      backupDir: path.join(one, "backup"),
+      listPage: LIST_PAGE,
+      outDir: path.join(out, "folder"),
+    });
     expect(r.imported.new).toEqual(["AI所画不出来的.md", "独一无二.md"]);
     expect(r.notRead).toEqual([
       { file: ".DS_Store", reason: "a hidden file" },
       { file: "cover.png", reason: "not a backup (only .md and .txt files are read)" },
       { file: "sub/", reason: "a folder (only the files directly in the backup folder are read)" },
     ]);
-    expect(formatReport(r, out)).toContain("not read: 3\n  .DS_Store: a hidden file\n  cover.png: not a backup (only .md and .txt files are read)\n");
+    expect(formatReport(r, out)).toContain(
+      "not read: 3\n  .DS_Store: a hidden file\n  cover.png: not a backup (only .md and .txt files are read)\n",
+    );
   });
 
   it("takes the account from --account before the list page's heading and the folder's name, and says where it came from", async () => {
-    const named = await importBackups({ backupDir: path.join(one, "backup"), listPage: LIST_PAGE, account: "菜头的号", outDir: path.join(out, "named") });
+    const named = await importBackups({
+      backupDir: path.join(one, "backup"),
+      listPage: LIST_PAGE,
+      account: "菜头的号",
+      outDir: path.join(out, "named"),
+    });
     expect(named.account).toBe("菜头的号");
-    expect((await loadLibrary(path.join(out, "named"))).articles.find((a) => a.title === "独一无二")?.account).toBe("菜头的号");
-    const fromList = await importBackups({ backupDir: path.join(one, "backup"), listPage: LIST_PAGE, outDir: path.join(out, "named") });
+    expect((await loadLibrary(path.join(out, "named"))).articles.find((a) => a.title === "独一无二")?.account).toBe(
+      "菜头的号",
+    );
+    const fromList = await importBackups({
+      backupDir: path.join(one, "backup"),
+      listPage: LIST_PAGE,
+      outDir: path.join(out, "named"),
+    });
     expect(fromList.account).toBe("槽边往事");
     const fromFolder = await importBackups({ backupDir: path.join(one, "backup"), outDir: path.join(out, "nolist") });
-    expect(formatReport(fromFolder, out)).toMatch(/^backups: 2 \(account backup: the folder's name; --account NAME to change it\)\n/);
-    const lone = await importBackups({ backupDir: path.join(one, "backup", "独一无二.md"), outDir: path.join(out, "nolist") });
+    expect(formatReport(fromFolder, out)).toMatch(
+      /^backups: 2 \(account backup: the folder's name; --account NAME to change it\)\n/,
+    );
+    const lone = await importBackups({
+      backupDir: path.join(one, "backup", "独一无二.md"),
+      outDir: path.join(out, "nolist"),
+    });
     expect(lone.account).toBeUndefined(); // not "backup": a lone file's folder names no account
   });
 });
@@ -264,7 +315,10 @@ describe("article-bot import (CLI)", () => {
     const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     return {
-      text: () => ({ out: out.mock.calls.map((c) => String(c[0])).join(""), err: err.mock.calls.map((c) => String(c[0])).join("") }),
+      text: () => ({
+        out: out.mock.calls.map((c) => String(c[0])).join(""),
+        err: err.mock.calls.map((c) => String(c[0])).join(""),
+      }),
       restore: () => (out.mockRestore(), err.mockRestore()),
     };
   };

@@ -16,7 +16,8 @@ let backups: string;
 let out: string;
 let listPage: string;
 
-const BODY = "这是一篇用来测试导入的文章，正文要足够长，才能算作一篇真正的文章而不是占位。第二句话也在这里，让摘要有内容可取。";
+const BODY =
+  "这是一篇用来测试导入的文章，正文要足够长，才能算作一篇真正的文章而不是占位。第二句话也在这里，让摘要有内容可取。";
 
 interface Entry {
   title: string;
@@ -64,14 +65,25 @@ describe("list entries without a backup", () => {
     const lib = await loadLibrary(out);
     expect(lib.skipped).toEqual([]);
     const byTitle = new Map(lib.articles.map((a) => [a.title, a]));
-    expect(byTitle.get("只有摘要")).toMatchObject({ date: "2024-07-02", url: "https://mp.weixin.qq.com/s/b", account: "测试号", listed_only: true, summary: "作者写的摘要", body: "" });
+    expect(byTitle.get("只有摘要")).toMatchObject({
+      date: "2024-07-02",
+      url: "https://mp.weixin.qq.com/s/b",
+      account: "测试号",
+      listed_only: true,
+      summary: "作者写的摘要",
+      body: "",
+    });
     expect(byTitle.get("什么都没有")).toMatchObject({ listed_only: true, summary: "", body: "" });
     expect(readFileSync(path.join(out, "什么都没有.md"), "utf8")).not.toMatch(/^summary:/m);
     expect(byTitle.get("有备份")!.listed_only).toBeUndefined();
   });
 
   it("are listed with a date and no link, and not at all without a date", async () => {
-    givenListPage([{ title: "只有日期", date: "2024-07-02" }, { title: "只有链接", url: "https://mp.weixin.qq.com/s/b" }, { title: "两样都没有" }]);
+    givenListPage([
+      { title: "只有日期", date: "2024-07-02" },
+      { title: "只有链接", url: "https://mp.weixin.qq.com/s/b" },
+      { title: "两样都没有" },
+    ]);
     const r = await run();
     expect(r.listedOnly.new).toEqual(["只有日期.md"]);
     expect(r.listedSkipped).toEqual([

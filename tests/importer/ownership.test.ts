@@ -15,14 +15,19 @@ let backups: string;
 let out: string;
 let listPage: string;
 
-const BODY = "这是一篇用来测试导入的文章，正文要足够长，才能算作一篇真正的文章而不是占位。第二句话也在这里，让摘要有内容可取。";
+const BODY =
+  "这是一篇用来测试导入的文章，正文要足够长，才能算作一篇真正的文章而不是占位。第二句话也在这里，让摘要有内容可取。";
 
 /** Backups (title → body) and a list page giving each a date and a url. */
 function givenBackups(articles: Record<string, string>): void {
   const lines = ["# 【测试号】文章列表", "", "## 文章列表"];
   Object.entries(articles).forEach(([title, body], i) => {
     writeFileSync(path.join(backups, `backup-${i}.md`), `# ${title}\n\n${body}\n`);
-    lines.push(`- [${title}](https://mp.weixin.qq.com/s/a${i}) |  [备份查看](/gzh/backup/测试号/${i})`, "    - 时间：2024-07-02", "    - 摘要：");
+    lines.push(
+      `- [${title}](https://mp.weixin.qq.com/s/a${i}) |  [备份查看](/gzh/backup/测试号/${i})`,
+      "    - 时间：2024-07-02",
+      "    - 摘要：",
+    );
   });
   writeFileSync(listPage, `${lines.join("\n")}\n`);
 }
@@ -69,7 +74,9 @@ describe("the importer only replaces files it owns", () => {
     const before = readFileSync(file, "utf8");
     givenBackups({ 大文章: `${BODY}\n\n一个\u0000字节。` }); // the loader refuses a file with a NUL byte
     const r = await importBackups({ backupDir: backups, listPage, outDir: out });
-    expect(r.skipped).toEqual([{ file: "backup-0.md", reason: expect.stringMatching(/written file does not load: binary file/) }]);
+    expect(r.skipped).toEqual([
+      { file: "backup-0.md", reason: expect.stringMatching(/written file does not load: binary file/) },
+    ]);
     expect(readFileSync(file, "utf8")).toBe(before);
     expect(readdirSync(out)).toEqual(["大文章.md"]); // no temporary file left behind
   });

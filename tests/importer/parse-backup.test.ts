@@ -4,7 +4,19 @@ import { cleanBody, fixDashes, fixUrl } from "../../src/importer/clean-body.ts";
 import { parseBackup } from "../../src/importer/parse-backup.ts";
 import { BACKUP_DIR, FIXTURES, backup } from "./corpus.ts";
 
-const BOILERPLATE = ["题图标题", "禅定时刻", "南派三叔", "专营店", "小懒自动备份", "懒人搜索", "返回列表页", "请你相信我", "【微信号】", "出品", "Prompt"];
+const BOILERPLATE = [
+  "题图标题",
+  "禅定时刻",
+  "南派三叔",
+  "专营店",
+  "小懒自动备份",
+  "懒人搜索",
+  "返回列表页",
+  "请你相信我",
+  "【微信号】",
+  "出品",
+  "Prompt",
+];
 
 describe("parseBackup on 独一无二 (the seed article)", () => {
   const p = parseBackup(backup("独一无二"));
@@ -12,14 +24,17 @@ describe("parseBackup on 独一无二 (the seed article)", () => {
   it("takes title, cover and author", () => {
     expect(p.problem).toBeUndefined();
     expect(p.title).toBe("独一无二");
-    expect(p.cover).toBe("https://mmbiz.qpic.cn/mmbiz_jpg/Ia6gU9JNtkoVXlbpUQjmL63icdUYQI38GtkwkMA0qIbllmJByo9c5qMJ9icJWic5UEoqTLSj6Q81Ag3SIDxjicDjhA/640?wx_fmt=jpeg&from=appmsg");
+    expect(p.cover).toBe(
+      "https://mmbiz.qpic.cn/mmbiz_jpg/Ia6gU9JNtkoVXlbpUQjmL63icdUYQI38GtkwkMA0qIbllmJByo9c5qMJ9icJWic5UEoqTLSj6Q81Ag3SIDxjicDjhA/640?wx_fmt=jpeg&from=appmsg",
+    );
     expect(p.author).toBe("和菜头");
   });
 
   it("reads the 禅定时刻 image with repaired URL and credits", () => {
     expect(p.zen).toEqual({
       title: "墨荷",
-      image: "https://mmbiz.qpic.cn/mmbiz_jpg/Ia6gU9JNtkoVXlbpUQjmL63icdUYQI38GxxeibTBq7EMxUibCcKeicW7MlRdo4ichzEEJnhz12nWvVnvicQtiaNFblk8w/640?wx_fmt=jpeg&from=appmsg",
+      image:
+        "https://mmbiz.qpic.cn/mmbiz_jpg/Ia6gU9JNtkoVXlbpUQjmL63icdUYQI38GxxeibTBq7EMxUibCcKeicW7MlRdo4ichzEEJnhz12nWvVnvicQtiaNFblk8w/640?wx_fmt=jpeg&from=appmsg",
       creator: "和菜头的小肉手",
       model: "Midjourney V6",
     });
@@ -47,7 +62,9 @@ describe("parseBackup on other real backups", () => {
   it("AI所画不出来的: cover glued to the text, inline image kept with a fixed URL", () => {
     const p = parseBackup(backup("AI所画不出来的"));
     expect(p.body.startsWith("虽然以下的话我已经在朋友圈写过一次")).toBe(true);
-    expect(p.body).toContain("![](https://mmbiz.qpic.cn/mmbiz_jpg/Ia6gU9JNtkoepe60aUia0piaFoGE8GlsjdMGbTcd1vWr1VubMA74VXTiaEaHHYI4MgQp5DM7rAKgrDVanvia8KOYtg/640?wx_fmt=jpeg&from=appmsg)");
+    expect(p.body).toContain(
+      "![](https://mmbiz.qpic.cn/mmbiz_jpg/Ia6gU9JNtkoepe60aUia0piaFoGE8GlsjdMGbTcd1vWr1VubMA74VXTiaEaHHYI4MgQp5DM7rAKgrDVanvia8KOYtg/640?wx_fmt=jpeg&from=appmsg)",
+    );
     expect(p.zen).toMatchObject({ title: "女孩儿", creator: "和菜头的小肉手", model: "Midjourney V6" });
   });
 
@@ -133,7 +150,9 @@ describe("synthetic backup", () => {
 
 describe("clean-body helpers", () => {
   it("fixUrl repairs the converter's entity damage generally", () => {
-    expect(fixUrl("https://x/a?wx;_fmt=gif&from;=appmsg&amp;tp=webp&wx;_lazy=1")).toBe("https://x/a?wx_fmt=gif&from=appmsg&tp=webp&wx_lazy=1");
+    expect(fixUrl("https://x/a?wx;_fmt=gif&from;=appmsg&amp;tp=webp&wx;_lazy=1")).toBe(
+      "https://x/a?wx_fmt=gif&from=appmsg&tp=webp&wx_lazy=1",
+    );
   });
 
   it("fixDashes handles escaped and glued runs", () => {
@@ -147,6 +166,8 @@ describe("clean-body helpers", () => {
     expect(cleanBody("存在\n--卡车司机")).toBe("存在——卡车司机");
     expect(cleanBody("甲\\-\n--乙")).toBe("甲——乙");
     expect(cleanBody("[a--b](https://x/a--b)")).toBe("[a——b](https://x/a--b)");
-    expect(cleanBody("见 _https://mp.weixin.qq.com/s?__biz=MjM5==\n&mid=1_ 。")).toBe("见 _https://mp.weixin.qq.com/s?__biz=MjM5==&mid=1_ 。");
+    expect(cleanBody("见 _https://mp.weixin.qq.com/s?__biz=MjM5==\n&mid=1_ 。")).toBe(
+      "见 _https://mp.weixin.qq.com/s?__biz=MjM5==&mid=1_ 。",
+    );
   });
 });

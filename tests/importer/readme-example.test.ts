@@ -39,7 +39,9 @@ describe("the README's import example", () => {
     const scratch = path.dirname(out);
     const here = (args: string[]) => args.map((a) => a.replace(scratch, tmp));
     const bundledBefore = await readdir(path.join(REPO, "data", "articles"));
-    const run = async (args: string[]) => (await exec(process.execPath, [BIN, ...here(args)], { cwd: REPO, env: cleanEnv({ LOG_LEVEL: "silent" }) })).stdout;
+    const run = async (args: string[]) =>
+      (await exec(process.execPath, [BIN, ...here(args)], { cwd: REPO, env: cleanEnv({ LOG_LEVEL: "silent" }) }))
+        .stdout;
 
     expect(await run(commands[0]!)).toMatch(/imported: 41 \(new 41, updated 0, unchanged 0\)/);
     expect(await run(commands[1]!)).toMatch(/独一无二/);

@@ -16,16 +16,28 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 function libraryWith(files: Record<string, string>): { dir: string; marker: string } {
   dir = mkdtempSync(path.join(tmpdir(), "front-matter-"));
   const marker = path.join(dir, "pwned");
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text.replaceAll("MARKER", JSON.stringify(marker)));
+  for (const [name, text] of Object.entries(files))
+    writeFileSync(path.join(dir, name), text.replaceAll("MARKER", JSON.stringify(marker)));
   return { dir, marker };
 }
 
 /** Front matter that, if evaluated, writes a marker file and returns valid metadata. */
-const EVIL = (opener: string) => `${opener}\n{ title: (require("fs").writeFileSync(MARKER, "x"), "被执行了"), date: "2024-07-01" }\n---\n正文\n`;
+const EVIL = (opener: string) =>
+  `${opener}\n{ title: (require("fs").writeFileSync(MARKER, "x"), "被执行了"), date: "2024-07-01" }\n---\n正文\n`;
 const GOOD = "---\ntitle: 好文章\ndate: 2024-07-01\n---\n正文\n";
 
 describe("article front matter is YAML behind a bare `---`, nothing else", () => {
-  const openers = ["---js", "--- javascript", "---coffee", "---JS", "---toml", "---json", "---yml", "\ufeff---js", "---\u00a0js"];
+  const openers = [
+    "---js",
+    "--- javascript",
+    "---coffee",
+    "---JS",
+    "---toml",
+    "---json",
+    "---yml",
+    "\ufeff---js",
+    "---\u00a0js",
+  ];
 
   it("skips a file opening with any other engine, naming the file, and never runs its code", async () => {
     const files: Record<string, string> = { "good.md": GOOD };
@@ -62,7 +74,12 @@ describe("article front matter is YAML behind a bare `---`, nothing else", () =>
 describe("dates are real calendar dates", () => {
   it("skips 2024-02-30 and 2023-02-29 (checked by round trip), keeps 2024-02-29", async () => {
     const article = (date: string) => `---\ntitle: 日期 ${date}\ndate: ${date}\n---\n正文\n`;
-    const { dir } = libraryWith({ "a.md": article("2024-02-30"), "b.md": article("2023-02-29"), "c.md": article("2024-02-29"), "d.md": article("2024-04-31") });
+    const { dir } = libraryWith({
+      "a.md": article("2024-02-30"),
+      "b.md": article("2023-02-29"),
+      "c.md": article("2024-02-29"),
+      "d.md": article("2024-04-31"),
+    });
     const { articles, skipped } = await loadLibrary(dir);
     expect(articles.map((a) => a.date)).toEqual(["2024-02-29"]);
     expect(skipped.map((p) => [p.file, p.message])).toEqual([

@@ -11,7 +11,12 @@ describe("loadLibrary", () => {
     expect(articles.map((a) => a.title).sort()).toEqual(["2024年7月文章一览", "呼吸机答疑", "独一无二", "萝卜跑起来"]);
     const ink = articles.find((a) => a.id === "ink-lotus")!;
     expect(ink.date).toBe("2024-05-20");
-    expect(ink.zen).toEqual({ title: "墨荷", image: "https://img.example.com/zen-mohe.jpg", creator: "和菜头的小肉手", model: "Midjourney V6" });
+    expect(ink.zen).toEqual({
+      title: "墨荷",
+      image: "https://img.example.com/zen-mohe.jpg",
+      creator: "和菜头的小肉手",
+      model: "Midjourney V6",
+    });
     expect(ink.body).toContain("为什么人类有了照相机还要绘画");
   });
 
@@ -26,7 +31,14 @@ describe("loadLibrary", () => {
     const { articles, skipped } = await loadLibrary(`${fixtures}mixed`);
     expect(articles).toHaveLength(4);
     const byFile = Object.fromEntries(skipped.map((p) => [p.file, p]));
-    expect(Object.keys(byFile).sort()).toEqual(["bad-date.md", "bad-zen.md", "binary.md", "broken-yaml.md", "empty.md", "no-title.md"]);
+    expect(Object.keys(byFile).sort()).toEqual([
+      "bad-date.md",
+      "bad-zen.md",
+      "binary.md",
+      "broken-yaml.md",
+      "empty.md",
+      "no-title.md",
+    ]);
     expect(byFile["no-title.md"]).toMatchObject({ field: "title", message: "title is missing" });
     expect(byFile["bad-date.md"]).toMatchObject({ field: "date", message: "date is not a real calendar date" });
     expect(byFile["bad-zen.md"]).toMatchObject({ field: "zen.image", message: "zen.image must be an http(s) URL" });
@@ -38,7 +50,10 @@ describe("loadLibrary", () => {
   it("reports duplicate titles and urls without dropping either article", async () => {
     const { articles, warnings } = await loadLibrary(`${fixtures}duplicates`);
     expect(articles).toHaveLength(2);
-    expect(warnings.map((w) => w.message)).toEqual(['duplicate title "墨荷的故事" (also in a.md)', 'duplicate url "https://example.com/same" (also in a.md)']);
+    expect(warnings.map((w) => w.message)).toEqual([
+      'duplicate title "墨荷的故事" (also in a.md)',
+      'duplicate url "https://example.com/same" (also in a.md)',
+    ]);
   });
 
   it("does not count the same title in two accounts as a duplicate", async () => {

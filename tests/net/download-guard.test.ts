@@ -14,7 +14,12 @@ let internal: ImageServer;
 const SECRET = Buffer.from(JSON.stringify({ AccessKeyId: "ASIA-internal-secret" }));
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
 const GIF = Buffer.concat([Buffer.from("GIF89a"), Buffer.alloc(64, 1)]);
-const WEBP = Buffer.concat([Buffer.from("RIFF"), Buffer.from([0, 0, 0, 0]), Buffer.from("WEBPVP8 "), Buffer.alloc(64, 1)]);
+const WEBP = Buffer.concat([
+  Buffer.from("RIFF"),
+  Buffer.from([0, 0, 0, 0]),
+  Buffer.from("WEBPVP8 "),
+  Buffer.alloc(64, 1),
+]);
 const quick = { retries: 0, timeoutMs: 3000 };
 const allowed = { ...quick, allowHosts: LOCAL_IMAGE_HOSTS };
 
@@ -67,9 +72,15 @@ describe("image downloads never reach an internal address", () => {
     images.route("/named.jpg", { kind: "image", bytes: jpegBytes() });
     let lookups = 0;
     const resolveTo = (address: string) => async () => (lookups++, [{ address, family: 4 }]);
-    await refusal(`http://images.example:${internal.port}/latest/meta-data`, { ...allowed, resolve: resolveTo("127.0.0.2") });
+    await refusal(`http://images.example:${internal.port}/latest/meta-data`, {
+      ...allowed,
+      resolve: resolveTo("127.0.0.2"),
+    });
     expect(internal.hits("/latest/meta-data")).toHaveLength(0);
-    const got = await downloadImage(`http://images.example:${images.port}/named.jpg`, { ...allowed, resolve: resolveTo("127.0.0.1") });
+    const got = await downloadImage(`http://images.example:${images.port}/named.jpg`, {
+      ...allowed,
+      resolve: resolveTo("127.0.0.1"),
+    });
     expect(got.contentType).toBe("image/jpeg");
     expect(lookups).toBe(2); // one resolution per connection: the one checked is the one used
   });
@@ -77,11 +88,17 @@ describe("image downloads never reach an internal address", () => {
   it("through a proxy agent (which resolves names itself), checks the name's own resolution before the request", async () => {
     const agent = new Agent();
     try {
-      await refusal(`http://images.example:${internal.port}/latest/meta-data`, { ...allowed, agent, resolve: async () => [{ address: "127.0.0.2", family: 4 }] });
+      await refusal(`http://images.example:${internal.port}/latest/meta-data`, {
+        ...allowed,
+        agent,
+        resolve: async () => [{ address: "127.0.0.2", family: 4 }],
+      });
       await refusal(`${internal.url}/latest/meta-data`, { ...allowed, agent });
       expect(internal.hits("/latest/meta-data")).toHaveLength(0);
       images.route("/via-agent.jpg", { kind: "image", bytes: jpegBytes() });
-      expect((await downloadImage(`${images.url}/via-agent.jpg`, { ...allowed, agent })).contentType).toBe("image/jpeg");
+      expect((await downloadImage(`${images.url}/via-agent.jpg`, { ...allowed, agent })).contentType).toBe(
+        "image/jpeg",
+      );
     } finally {
       agent.destroy();
     }
@@ -115,9 +132,11 @@ describe("what comes back must be an image", () => {
 
   it("takes JPEG, PNG, GIF and WebP, typed by their bytes", async () => {
     const served = { "/a.jpg": jpegBytes(), "/b.png": PNG, "/c.gif": GIF, "/d.webp": WEBP };
-    for (const [path, bytes] of Object.entries(served)) images.route(path, { kind: "body", bytes, contentType: "image/octet-stream" });
+    for (const [path, bytes] of Object.entries(served))
+      images.route(path, { kind: "body", bytes, contentType: "image/octet-stream" });
     const types = [];
-    for (const path of Object.keys(served)) types.push((await downloadImage(`${images.url}${path}`, allowed)).contentType);
+    for (const path of Object.keys(served))
+      types.push((await downloadImage(`${images.url}${path}`, allowed)).contentType);
     expect(types).toEqual(["image/jpeg", "image/png", "image/gif", "image/webp"]);
   });
 });

@@ -3,7 +3,11 @@ import type { Downloaded } from "../../src/net/download.ts";
 import { ImageCache } from "../../src/net/image-cache.ts";
 import { fakeClock } from "../helpers/bot.ts";
 
-const image = (url: string): Downloaded => ({ bytes: Buffer.from(url), contentType: "image/png", fileName: "image.png" });
+const image = (url: string): Downloaded => ({
+  bytes: Buffer.from(url),
+  contentType: "image/png",
+  fileName: "image.png",
+});
 
 /** A download that records calls and fails for URLs containing "broken". */
 function counting() {

@@ -10,7 +10,11 @@ afterEach(() => {
 });
 
 /** An adapter whose platform is unreachable for its first `failures` starts. */
-function flakyAdapter(platform: string, failures: number, error: Error = new Error("platform unreachable")): Adapter & { attempts: number } {
+function flakyAdapter(
+  platform: string,
+  failures: number,
+  error: Error = new Error("platform unreachable"),
+): Adapter & { attempts: number } {
   const adapter = {
     platform,
     attempts: 0,
@@ -34,7 +38,9 @@ function healthOf(supervised: Supervised[]): Health {
 describe("adapters in /healthz", () => {
   it("show a platform that is down at boot as retrying, with its last error, until a retry succeeds", async () => {
     vi.useFakeTimers();
-    const supervised = [flakyAdapter("telegram", 0), flakyAdapter("wechat", 1)].map((a) => new Supervised(a, { log: silentLogger() }));
+    const supervised = [flakyAdapter("telegram", 0), flakyAdapter("wechat", 1)].map(
+      (a) => new Supervised(a, { log: silentLogger() }),
+    );
     const health = healthOf(supervised);
     for (const s of supervised) await s.start();
     expect(health.report()).toMatchObject({
@@ -57,13 +63,24 @@ describe("adapters in /healthz", () => {
 
   it("show an adapter that can never start (wrong token) as failed, and stop trying it", async () => {
     vi.useFakeTimers();
-    const adapter = flakyAdapter("telegram", 99, new AdapterFatalError("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token with @BotFather"));
+    const adapter = flakyAdapter(
+      "telegram",
+      99,
+      new AdapterFatalError("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token with @BotFather"),
+    );
     const fatal: string[] = [];
     const s = new Supervised(adapter, { log: silentLogger(), onFatal: (f) => fatal.push(f.platform) });
     await s.start();
     await vi.advanceTimersByTimeAsync(600_000);
     expect(adapter.attempts).toBe(1);
     expect(fatal).toEqual(["telegram"]);
-    expect(healthOf([s]).report().adapters).toEqual([{ platform: "telegram", state: "failed", connected: false, lastError: expect.stringContaining("401 Unauthorized") }]);
+    expect(healthOf([s]).report().adapters).toEqual([
+      {
+        platform: "telegram",
+        state: "failed",
+        connected: false,
+        lastError: expect.stringContaining("401 Unauthorized"),
+      },
+    ]);
   });
 });

@@ -9,8 +9,14 @@ import { fakeSender } from "./harness.ts";
 /** Two platforms whose state the test sets, each with a sender that records what admins were told. */
 function world() {
   const clock = fakeClock("2026-11-25T00:00:00Z");
-  const telegram = { status: { platform: "telegram", state: "running", connected: true } as AdapterStatus, sender: fakeSender("telegram") };
-  const wechat = { status: { platform: "wechat", state: "running", connected: true, loggedIn: true } as AdapterStatus, sender: fakeSender("wechat") };
+  const telegram = {
+    status: { platform: "telegram", state: "running", connected: true } as AdapterStatus,
+    sender: fakeSender("telegram"),
+  };
+  const wechat = {
+    status: { platform: "wechat", state: "running", connected: true, loggedIn: true } as AdapterStatus,
+    sender: fakeSender("wechat"),
+  };
   const alerts = new Alerts({
     clock,
     log: silentLogger(),
@@ -24,7 +30,8 @@ function world() {
       await alerts.check();
     }
   };
-  const told = (s: ReturnType<typeof fakeSender>) => s.sent.map(([chat, reply]) => [chat, reply.kind === "text" ? reply.text : reply.kind]);
+  const told = (s: ReturnType<typeof fakeSender>) =>
+    s.sent.map(([chat, reply]) => [chat, reply.kind === "text" ? reply.text : reply.kind]);
   return { clock, telegram, wechat, alerts, minutes, told };
 }
 
@@ -32,9 +39,21 @@ describe("alerts to bot admins on another platform", () => {
   it("tells Telegram admins at once when WeChat logs out, with the reason and the QR URL, once per incident, then once when it is back", async () => {
     const w = world();
     await w.alerts.check();
-    w.wechat.status = { platform: "wechat", state: "running", connected: false, loggedIn: false, lastLogoutAt: "2026-11-25T00:00:00.000Z", logoutReason: "已在其他设备登录" };
+    w.wechat.status = {
+      platform: "wechat",
+      state: "running",
+      connected: false,
+      loggedIn: false,
+      lastLogoutAt: "2026-11-25T00:00:00.000Z",
+      logoutReason: "已在其他设备登录",
+    };
     await w.alerts.check();
-    expect(w.told(w.telegram.sender)).toEqual([["1001", "⚠️ 微信账号已掉线（已在其他设备登录），机器人在微信上暂停服务，回复和推送会等到重新登录后再发。\n请检查机器人的微信登录状态。"]]);
+    expect(w.told(w.telegram.sender)).toEqual([
+      [
+        "1001",
+        "⚠️ 微信账号已掉线（已在其他设备登录），机器人在微信上暂停服务，回复和推送会等到重新登录后再发。\n请检查机器人的微信登录状态。",
+      ],
+    ]);
     w.wechat.status = { ...w.wechat.status, qrUrl: "https://wechaty.js.org/qrcode/abc" };
     await w.minutes(30);
     expect(w.telegram.sender.sent).toHaveLength(1);
@@ -58,19 +77,37 @@ describe("alerts to bot admins on another platform", () => {
     expect(w.told(w.telegram.sender)[0]![1]).toContain("请检查机器人的微信登录状态。");
 
     const scan = world();
-    scan.wechat.status = { platform: "wechat", state: "running", connected: false, loggedIn: false, qrUrl: "https://wechaty.js.org/qrcode/abc" };
+    scan.wechat.status = {
+      platform: "wechat",
+      state: "running",
+      connected: false,
+      loggedIn: false,
+      qrUrl: "https://wechaty.js.org/qrcode/abc",
+    };
     await scan.alerts.check();
-    expect(scan.told(scan.telegram.sender)[0]![1]).toContain("请用机器人的微信扫码重新登录：https://wechaty.js.org/qrcode/abc");
+    expect(scan.told(scan.telegram.sender)[0]![1]).toContain(
+      "请用机器人的微信扫码重新登录：https://wechaty.js.org/qrcode/abc",
+    );
   });
 
   it("tells WeChat admins when Telegram has been unreachable for 10 minutes, not before, and once when it answers again", async () => {
     const w = world();
-    w.telegram.status = { platform: "telegram", state: "running", connected: false, lastError: "getUpdates: Network request failed (ETIMEDOUT)" };
+    w.telegram.status = {
+      platform: "telegram",
+      state: "running",
+      connected: false,
+      lastError: "getUpdates: Network request failed (ETIMEDOUT)",
+    };
     await w.alerts.check();
     await w.minutes(9);
     expect(w.wechat.sender.sent).toHaveLength(0);
     await w.minutes(1);
-    expect(w.told(w.wechat.sender)).toEqual([["wxid_admin", "⚠️ 已有 10 分钟连不上 Telegram（getUpdates: Network request failed (ETIMEDOUT)）。其他平台照常服务。"]]);
+    expect(w.told(w.wechat.sender)).toEqual([
+      [
+        "wxid_admin",
+        "⚠️ 已有 10 分钟连不上 Telegram（getUpdates: Network request failed (ETIMEDOUT)）。其他平台照常服务。",
+      ],
+    ]);
     await w.minutes(60);
     expect(w.wechat.sender.sent).toHaveLength(1);
     w.telegram.status = { platform: "telegram", state: "running", connected: true };
@@ -81,7 +118,13 @@ describe("alerts to bot admins on another platform", () => {
   it("holds an alert while no other platform is connected, and sends it when one is", async () => {
     const w = world();
     w.telegram.status = { platform: "telegram", state: "retrying", connected: false };
-    w.wechat.status = { platform: "wechat", state: "running", connected: false, loggedIn: false, qrUrl: "https://wechaty.js.org/qrcode/abc" };
+    w.wechat.status = {
+      platform: "wechat",
+      state: "running",
+      connected: false,
+      loggedIn: false,
+      qrUrl: "https://wechaty.js.org/qrcode/abc",
+    };
     await w.alerts.check();
     expect(w.telegram.sender.sent).toHaveLength(0);
     w.telegram.status = { platform: "telegram", state: "running", connected: true };

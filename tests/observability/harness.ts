@@ -17,7 +17,10 @@ export function capturedLog(level = "info"): { log: Logger; lines: () => Array<R
       done();
     },
   });
-  return { log: createLogger({ level, destination }), lines: () => raw.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    log: createLogger({ level, destination }),
+    lines: () => raw.map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 /** A sender that records what it sent, or fails with `failure` when told to. */

@@ -71,9 +71,17 @@ describe("the HTTP server (HTTP_PORT)", () => {
       history: [{ at: "2026-11-25T00:20:00.000Z", event: "logout", reason: "已在其他设备登录" }],
       lastError: "puppet service token rejected",
     };
-    const { url, clock, adapters } = await serving([{ platform: "telegram", state: "running", connected: true, lastApiCallAt: "2026-11-25T00:29:00.000Z" }, wechat]);
+    const { url, clock, adapters } = await serving([
+      { platform: "telegram", state: "running", connected: true, lastApiCallAt: "2026-11-25T00:29:00.000Z" },
+      wechat,
+    ]);
     // Both proxy examples of docs/web.md: Caddy adds X-Forwarded-For, the nginx one sets X-Forwarded-Proto.
-    const proxied: Array<Record<string, string>> = [{ "x-forwarded-for": "203.0.113.7" }, { "x-forwarded-proto": "https" }, { forwarded: "for=203.0.113.7" }, { "x-real-ip": "203.0.113.7" }];
+    const proxied: Array<Record<string, string>> = [
+      { "x-forwarded-for": "203.0.113.7" },
+      { "x-forwarded-proto": "https" },
+      { forwarded: "for=203.0.113.7" },
+      { "x-real-ip": "203.0.113.7" },
+    ];
     for (const headers of proxied) {
       const res = await fetch(`${url}/healthz`, { headers });
       expect(res.status).toBe(503);
@@ -97,14 +105,25 @@ describe("the HTTP server (HTTP_PORT)", () => {
   });
 
   it("shows the details (errors, the pending QR code, the last push) only to a request from this host that no proxy forwarded", async () => {
-    const { url } = await serving([{ platform: "wechat", state: "running", connected: false, loggedIn: false, qrUrl: "https://login.weixin.qq.com/l/QR" }]);
+    const { url } = await serving([
+      {
+        platform: "wechat",
+        state: "running",
+        connected: false,
+        loggedIn: false,
+        qrUrl: "https://login.weixin.qq.com/l/QR",
+      },
+    ]);
     expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({
       status: "degraded",
       adapters: [{ platform: "wechat", loggedIn: false, qrUrl: "https://login.weixin.qq.com/l/QR" }],
       library: { articles: 4 },
       lastPush: null,
     });
-    const request = (remoteAddress: string, headers: Record<string, string> = {}) => ({ socket: { remoteAddress }, headers });
+    const request = (remoteAddress: string, headers: Record<string, string> = {}) => ({
+      socket: { remoteAddress },
+      headers,
+    });
     expect(showsHealthDetails(request("127.0.0.1"))).toBe(true);
     expect(showsHealthDetails(request("::1"))).toBe(true);
     expect(showsHealthDetails(request("::ffff:127.0.0.1"))).toBe(true);

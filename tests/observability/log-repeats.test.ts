@@ -27,7 +27,12 @@ function minuteLog() {
     for (const run of now) run();
   };
   const log = createLogger({ level: "info", destination, repeats });
-  return { log, endMinute, lines: () => raw.map((l) => JSON.parse(l) as Record<string, any>), bytes: () => raw.reduce((n, l) => n + l.length + 1, 0) };
+  return {
+    log,
+    endMinute,
+    lines: () => raw.map((l) => JSON.parse(l) as Record<string, any>),
+    bytes: () => raw.reduce((n, l) => n + l.length + 1, 0),
+  };
 }
 
 /** A bot whose every 订阅 fails like a store on a full disk. */
@@ -36,7 +41,9 @@ async function fullDiskBot(log: ReturnType<typeof minuteLog>["log"]) {
   return testBot({
     log,
     observe: messageObserver(log, new Metrics()),
-    store: Object.assign(Object.create((await testBot()).store) as Store, { subscribe: async () => Promise.reject(full) }),
+    store: Object.assign(Object.create((await testBot()).store) as Store, {
+      subscribe: async () => Promise.reject(full),
+    }),
   });
 }
 
@@ -48,11 +55,20 @@ describe("repeated failures in the log", () => {
     const { bot } = await fullDiskBot(log);
     for (let i = 0; i < 200; i++) await bot.handle(dm("订阅", { chatId: `u${i}`, userId: `u${i}` }));
     expect(failed(lines())).toHaveLength(1);
-    expect(failed(lines())[0]).toMatchObject({ level: 50, command: "subscribe", err: { code: "SQLITE_FULL", stack: expect.stringContaining("SqliteError") } });
+    expect(failed(lines())[0]).toMatchObject({
+      level: 50,
+      command: "subscribe",
+      err: { code: "SQLITE_FULL", stack: expect.stringContaining("SqliteError") },
+    });
 
     endMinute();
     expect(failed(lines())).toHaveLength(2);
-    expect(failed(lines())[1]).toMatchObject({ level: 50, command: "subscribe", repeated: 199, err: { type: "SqliteError", code: "SQLITE_FULL", message: "database or disk is full" } });
+    expect(failed(lines())[1]).toMatchObject({
+      level: 50,
+      command: "subscribe",
+      repeated: 199,
+      err: { type: "SqliteError", code: "SQLITE_FULL", message: "database or disk is full" },
+    });
     expect(failed(lines())[1]!.err.stack).toBeUndefined();
 
     // Still failing: one more line a minute.
@@ -79,7 +95,10 @@ describe("repeated failures in the log", () => {
     const full = Object.assign(new Error("disk full"), { code: "ENOSPC" });
     for (let i = 0; i < 3; i++) {
       log.error({ err: full, chatId: i }, "push delivery bookkeeping failed");
-      log.error({ err: new Database.SqliteError("database or disk is full", "SQLITE_FULL"), chatId: i }, "push delivery bookkeeping failed");
+      log.error(
+        { err: new Database.SqliteError("database or disk is full", "SQLITE_FULL"), chatId: i },
+        "push delivery bookkeeping failed",
+      );
       log.error({ err: new TypeError(`x is undefined\nat chat ${i}`) }, "push delivery bookkeeping failed");
       log.error({ err: full }, "message failed");
       log.warn({ err: full }, "message failed");

@@ -32,9 +32,14 @@ describe("secrets never reach the log", () => {
       () => undefined,
       (err: unknown) => err,
     );
-    expect(JSON.stringify({ m: String(failure), e: (failure as { error?: unknown }).error?.toString() })).toContain(TOKEN); // the raw error does carry it
+    expect(JSON.stringify({ m: String(failure), e: (failure as { error?: unknown }).error?.toString() })).toContain(
+      TOKEN,
+    ); // the raw error does carry it
     const { log, out } = rawLog(); // no known secrets: the token's shape alone gives it away
-    const adapter = new Supervised({ platform: "telegram", start: () => Promise.reject(failure), stop: async () => {} } as never, { log, retryMs: [60_000] });
+    const adapter = new Supervised(
+      { platform: "telegram", start: () => Promise.reject(failure), stop: async () => {} } as never,
+      { log, retryMs: [60_000] },
+    );
     await adapter.start();
     await adapter.stop();
     expect(out()).toContain("adapter could not start");
@@ -44,7 +49,9 @@ describe("secrets never reach the log", () => {
 
   it("scrubs message, stack, nested causes and nested error fields, at every level", () => {
     const { log, out } = rawLog([PUPPET_TOKEN]); // the database password only by its place in a URL;
-    const root = new Error(`connect failed for postgres://bot:${DB_PASSWORD}@db:5432/x and postgres://db/x?sslmode=require&password=${DB_PASSWORD}`);
+    const root = new Error(
+      `connect failed for postgres://bot:${DB_PASSWORD}@db:5432/x and postgres://db/x?sslmode=require&password=${DB_PASSWORD}`,
+    );
     const mid = new Error(`puppet said no to ${PUPPET_TOKEN}`, { cause: root });
     const top = Object.assign(new Error(`GET https://api.telegram.org/bot${TOKEN}/getMe`, { cause: mid }), {
       error: new Error(`request to /bot${TOKEN}/getUpdates failed`),

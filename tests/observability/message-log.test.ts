@@ -22,7 +22,15 @@ describe("one log line per handled message", () => {
     await bot.handle(dm("我的秘密：呼吸机"));
     const [line, ...rest] = handled(lines());
     expect(rest).toHaveLength(0);
-    expect(line).toMatchObject({ level: 30, platform: "test", chat: "private", command: "search", queryLength: 8, results: 1, replies: 1 });
+    expect(line).toMatchObject({
+      level: 30,
+      platform: "test",
+      chat: "private",
+      command: "search",
+      queryLength: 8,
+      results: 1,
+      replies: 1,
+    });
     expect(typeof line!.ms).toBe("number");
     expect(JSON.stringify(lines())).not.toContain("秘密");
   });
@@ -31,7 +39,9 @@ describe("one log line per handled message", () => {
     const { bot, lines, observability } = await setUp();
     await bot.handle(groupMsg("今天天气不错"));
     await bot.handle(groupMsg("?墨荷"));
-    expect(handled(lines())).toEqual([expect.objectContaining({ chat: "group", command: "search", queryLength: 3, results: 1 })]);
+    expect(handled(lines())).toEqual([
+      expect.objectContaining({ chat: "group", command: "search", queryLength: 3, results: 1 }),
+    ]);
     const metrics = (await observability.metrics.render()).body;
     expect(metrics).toContain('article_bot_messages_total{platform="test",chat="group",outcome="ignored"} 1');
     expect(metrics).toContain('article_bot_messages_total{platform="test",chat="group",outcome="answered"} 1');
@@ -57,8 +67,14 @@ describe("one log line per handled message", () => {
   it("logs an error line when answering fails, and the chat gets a short apology", async () => {
     const { bot, lines, observability, breakLibrary } = await setUp();
     breakLibrary(new Error("disk gone"));
-    expect(await bot.handle(dm("墨荷"))).toEqual([{ kind: "text", text: "抱歉，出了点问题，这次没有办成，请稍后再试。" }]);
-    expect(lines().find((l) => l.msg === "message failed")).toMatchObject({ level: 50, platform: "test", err: { message: "disk gone" } });
+    expect(await bot.handle(dm("墨荷"))).toEqual([
+      { kind: "text", text: "抱歉，出了点问题，这次没有办成，请稍后再试。" },
+    ]);
+    expect(lines().find((l) => l.msg === "message failed")).toMatchObject({
+      level: 50,
+      platform: "test",
+      err: { message: "disk gone" },
+    });
     expect((await observability.metrics.render()).body).toContain('outcome="error"} 1');
   });
 });

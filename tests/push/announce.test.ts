@@ -47,7 +47,11 @@ function announcer(overrides: Partial<AnnouncerDeps> = {}): Announcer {
 }
 
 const titles = (sender: FakeSender, chatId: string) =>
-  sender.delivered.filter((d) => d.chatId === chatId).map((d) => (d.reply.kind === "articles" ? d.reply.articles[0]!.title : d.reply.kind === "text" ? d.reply.text : "image"));
+  sender.delivered
+    .filter((d) => d.chatId === chatId)
+    .map((d) =>
+      d.reply.kind === "articles" ? d.reply.articles[0]!.title : d.reply.kind === "text" ? d.reply.text : "image",
+    );
 
 beforeEach(async () => {
   db = await tempSqlite(clock);
@@ -63,11 +67,17 @@ describe("new-article announcements", () => {
   it("takes the library at the first start as it is, then announces each new article once to each opted-in chat", async () => {
     const news = announcer();
     expect(await news.start(library())).toEqual([]);
-    const three = library(article("槽边往事/原地慢慢跑", "2026-11-25"), article("槽边往事/还是找个老师吧", "2026-11-24"), article("记忆承载/肉都烂在锅里", "2026-11-23"));
+    const three = library(
+      article("槽边往事/原地慢慢跑", "2026-11-25"),
+      article("槽边往事/还是找个老师吧", "2026-11-24"),
+      article("记忆承载/肉都烂在锅里", "2026-11-23"),
+    );
     await news.changed(three);
     expect(titles(telegram, "alice").sort()).toEqual(["原地慢慢跑", "肉都烂在锅里", "还是找个老师吧"]);
     expect(titles(wechat, "room@chatroom").sort()).toEqual(["原地慢慢跑", "肉都烂在锅里", "还是找个老师吧"]);
-    const first = telegram.delivered.find((d) => d.reply.kind === "articles" && d.reply.articles[0]!.title === "原地慢慢跑")!.reply as ArticlesReply;
+    const first = telegram.delivered.find(
+      (d) => d.reply.kind === "articles" && d.reply.articles[0]!.title === "原地慢慢跑",
+    )!.reply as ArticlesReply;
     expect(first).toMatchObject({ kind: "articles", heading: "新文章 ·「槽边往事」", showCover: true });
     expect(first.articles[0]).toMatchObject({
       title: "原地慢慢跑",
@@ -95,7 +105,12 @@ describe("new-article announcements", () => {
 
   it("with keywords, announces only the articles matching one of them, through search normalisation (繁體, case)", async () => {
     await store.subscribeNews({ platform: "telegram", chatId: "runner", isGroup: false, keywords: ["慢跑"] });
-    await store.subscribeNews({ platform: "telegram", chatId: "tw", isGroup: false, keywords: ["獨一無二", "midjourney"] });
+    await store.subscribeNews({
+      platform: "telegram",
+      chatId: "tw",
+      isGroup: false,
+      keywords: ["獨一無二", "midjourney"],
+    });
     const news = announcer();
     await news.start(library());
     await news.changed(
@@ -162,14 +177,22 @@ describe("announcements that did not leave", () => {
 describe("a file dropped into the article folder", () => {
   it("is announced once the live library reloads", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "announce-live-"));
-    await writeFile(path.join(dir, "old.md"), "---\ntitle: 旧文\ndate: 2026-11-01\n---\n很久以前的文章，正文足够长。\n");
+    await writeFile(
+      path.join(dir, "old.md"),
+      "---\ntitle: 旧文\ndate: 2026-11-01\n---\n很久以前的文章，正文足够长。\n",
+    );
     const live = await LiveLibrary.open(dir, pino({ level: "silent" }));
     try {
       const news = announcer();
       await news.start(live.current);
-      const announced = new Promise<void>((resolve) => live.onChange((next) => void news.changed(next).then(() => resolve())));
+      const announced = new Promise<void>((resolve) =>
+        live.onChange((next) => void news.changed(next).then(() => resolve())),
+      );
       await live.watch(50);
-      await writeFile(path.join(dir, "new.md"), "---\ntitle: 刚写好的\ndate: 2026-11-25\naccount: 槽边往事\n---\n这是今天刚放进文件夹的文章。\n");
+      await writeFile(
+        path.join(dir, "new.md"),
+        "---\ntitle: 刚写好的\ndate: 2026-11-25\naccount: 槽边往事\n---\n这是今天刚放进文件夹的文章。\n",
+      );
       await announced;
       expect(titles(telegram, "alice")).toEqual(["刚写好的"]);
     } finally {
@@ -182,16 +205,33 @@ describe("a file dropped into the article folder", () => {
 describe("「订阅新文章」 and 「取消订阅新文章」", () => {
   it("opts a chat in, with keywords, and out again; in groups only admins may", async () => {
     const { bot, store: s, cleanup } = await testBot();
-    expect(await bot.handle(dm("订阅新文章"))).toEqual([{ kind: "text", text: "订阅成功！有新文章时会通知你。发送「取消订阅新文章」可随时退订。" }]);
-    expect(await bot.handle(dm("/subscribe new 墨荷, AI视频"))).toEqual([{ kind: "text", text: "已更新新文章通知，只通知与「墨荷」「AI视频」相关的文章。发送「取消订阅新文章」可随时退订。" }]);
+    expect(await bot.handle(dm("订阅新文章"))).toEqual([
+      { kind: "text", text: "订阅成功！有新文章时会通知你。发送「取消订阅新文章」可随时退订。" },
+    ]);
+    expect(await bot.handle(dm("/subscribe new 墨荷, AI视频"))).toEqual([
+      {
+        kind: "text",
+        text: "已更新新文章通知，只通知与「墨荷」「AI视频」相关的文章。发送「取消订阅新文章」可随时退订。",
+      },
+    ]);
     expect(await s.getNewsSubscription("test", "u1")).toMatchObject({ keywords: ["墨荷", "AI视频"] });
     // The daily push is a separate subscription.
     expect(await s.getSubscription("test", "u1")).toBeUndefined();
-    expect(await bot.handle(groupMsg("/subscribe new", { isGroupAdmin: false }))).toEqual([{ kind: "text", text: "抱歉，只有群管理员可以更改本群的订阅。" }]);
-    expect(await bot.handle(groupMsg("/subscribe new", { isGroupAdmin: true }))).toMatchObject([{ text: expect.stringContaining("订阅成功") }]);
-    expect(await bot.handle(dm("/unsubscribe new"))).toEqual([{ kind: "text", text: "已取消新文章通知。想回来随时发送「订阅新文章」。" }]);
-    expect(await bot.handle(dm("取消订阅新文章"))).toEqual([{ kind: "text", text: "这里还没有订阅新文章通知。发送「订阅新文章」开始。" }]);
-    expect(await bot.handle(dm(`订阅新文章 ${Array.from({ length: 11 }, (_, i) => `词${i}`).join(" ")}`))).toMatchObject([{ text: expect.stringContaining("最多 10 个") }]);
+    expect(await bot.handle(groupMsg("/subscribe new", { isGroupAdmin: false }))).toEqual([
+      { kind: "text", text: "抱歉，只有群管理员可以更改本群的订阅。" },
+    ]);
+    expect(await bot.handle(groupMsg("/subscribe new", { isGroupAdmin: true }))).toMatchObject([
+      { text: expect.stringContaining("订阅成功") },
+    ]);
+    expect(await bot.handle(dm("/unsubscribe new"))).toEqual([
+      { kind: "text", text: "已取消新文章通知。想回来随时发送「订阅新文章」。" },
+    ]);
+    expect(await bot.handle(dm("取消订阅新文章"))).toEqual([
+      { kind: "text", text: "这里还没有订阅新文章通知。发送「订阅新文章」开始。" },
+    ]);
+    expect(
+      await bot.handle(dm(`订阅新文章 ${Array.from({ length: 11 }, (_, i) => `词${i}`).join(" ")}`)),
+    ).toMatchObject([{ text: expect.stringContaining("最多 10 个") }]);
     await cleanup();
   });
 });

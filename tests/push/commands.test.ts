@@ -30,7 +30,8 @@ describe("subscription and admin commands", () => {
     await db.cleanup();
   });
 
-  const say = async (msg: Parameters<Core["handle"]>[0]) => (await bot.handle(msg)).map((r) => (r.kind === "text" ? r.text : r.kind));
+  const say = async (msg: Parameters<Core["handle"]>[0]) =>
+    (await bot.handle(msg)).map((r) => (r.kind === "text" ? r.text : r.kind));
 
   it("refuses a group subscription from a member who is not a group admin", async () => {
     const member = groupMsg("/subscribe", { platform: "telegram", chatId: "-100", isGroupAdmin: false });
@@ -40,7 +41,12 @@ describe("subscription and admin commands", () => {
   });
 
   it("lets a group admin subscribe the group with a personal time", async () => {
-    const admin = groupMsg("订阅 21:30", { platform: "wechat", chatId: "room@chatroom", isGroupAdmin: true, mentioned: true });
+    const admin = groupMsg("订阅 21:30", {
+      platform: "wechat",
+      chatId: "room@chatroom",
+      isGroupAdmin: true,
+      mentioned: true,
+    });
     expect(await say(admin)).toEqual([t.subscribed("21:30")]);
     expect(await db.store.getSubscription("wechat", "room@chatroom")).toMatchObject({ isGroup: true, time: "21:30" });
   });
@@ -62,7 +68,11 @@ describe("subscription and admin commands", () => {
 
   it("/push_now resends only what surely did not arrive, and says how many it left alone as uncertain", async () => {
     await subscribeMany(db.store, 5, { time: "19:00" });
-    const failed = { c1: "transient: sendPhoto timed out", c2: "unsent: sendPhoto: 500 Internal Server Error", c3: "rejected: Bad Request: not enough rights" };
+    const failed = {
+      c1: "transient: sendPhoto timed out",
+      c2: "unsent: sendPhoto: 500 Internal Server Error",
+      c3: "rejected: Bad Request: not enough rights",
+    };
     for (const [chatId, error] of Object.entries(failed)) {
       await db.store.claimDelivery("telegram", chatId, "2026-11-24", "earlier", 1);
       await db.store.failDelivery("telegram", chatId, "2026-11-24", error);
@@ -94,6 +104,8 @@ describe("subscription and admin commands", () => {
     await db.store.failDelivery("telegram", "c1", "2026-11-24", "transient: HTTP 502");
 
     const [text] = await say(dm("/stats", ADMIN)); // 20:00 in Shanghai
-    expect(text).toBe(["订阅：telegram 2，wechat 1", "今日（2026-11-24）已推送 1，失败 1，进行中 0", "下次推送：今天 22:15"].join("\n"));
+    expect(text).toBe(
+      ["订阅：telegram 2，wechat 1", "今日（2026-11-24）已推送 1，失败 1，进行中 0", "下次推送：今天 22:15"].join("\n"),
+    );
   });
 });

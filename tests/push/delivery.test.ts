@@ -56,7 +56,9 @@ describe("exactly one push per chat and day, across crashes and restarts", () =>
   it("stops cleanly mid-push with a consistent log, and the next start delivers the rest", async () => {
     let stopRequested: Promise<void> | undefined;
     const first = new FakeSender();
-    const { service } = await pushService(db.store, clock, [first], { paces: { telegram: { perSecond: 5000, concurrency: 3 } } });
+    const { service } = await pushService(db.store, clock, [first], {
+      paces: { telegram: { perSecond: 5000, concurrency: 3 } },
+    });
     const original = first.send.bind(first);
     first.send = async (chatId, reply) => {
       await original(chatId, reply);

@@ -4,7 +4,15 @@ import { SendError } from "../../src/chat/sender.ts";
 import { fanOut, type FanoutOptions } from "../../src/push/fanout.ts";
 import type { Store } from "../../src/store/store.ts";
 import { fakeClock } from "../helpers/bot.ts";
-import { blocked, captureLog, FakeSender, subscribeMany, tempSqlite, tooManyRequests, type Behaviour } from "./helpers.ts";
+import {
+  blocked,
+  captureLog,
+  FakeSender,
+  subscribeMany,
+  tempSqlite,
+  tooManyRequests,
+  type Behaviour,
+} from "./helpers.ts";
 
 const DAY = "2026-11-25";
 const REPLY: Reply = { kind: "text", text: "禅定时刻 ·《墨荷》" };
@@ -44,7 +52,13 @@ describe("fan-out", () => {
     const report = await run(sender);
 
     const blockedIds = Array.from({ length: 1000 }, (_, i) => `c${i}`).filter(isBlocked);
-    expect(report).toMatchObject({ total: 1000, sent: 1000 - blockedIds.length, gone: blockedIds.length, failed: 0, notStarted: 0 });
+    expect(report).toMatchObject({
+      total: 1000,
+      sent: 1000 - blockedIds.length,
+      gone: blockedIds.length,
+      failed: 0,
+      notStarted: 0,
+    });
     expect(sender.counts().size).toBe(1000 - blockedIds.length);
     expect([...sender.counts().values()].every((n) => n === 1)).toBe(true);
     expect(blockedIds.some((id) => sender.counts().has(id))).toBe(false);
@@ -70,7 +84,11 @@ describe("fan-out", () => {
   it("does not resend after a transient error or a rejected request, and goes on with the others", async () => {
     await subscribeMany(store, 4);
     const sender = new FakeSender("telegram", (id) => {
-      if (id === "c1") return new SendError("transient", "sendPhoto: 502 Bad Gateway (the server answered; the message may have arrived)");
+      if (id === "c1")
+        return new SendError(
+          "transient",
+          "sendPhoto: 502 Bad Gateway (the server answered; the message may have arrived)",
+        );
       if (id === "c2") return new SendError("rejected", "Bad Request: message caption is too long");
       return undefined;
     });
@@ -78,8 +96,14 @@ describe("fan-out", () => {
     expect(sender.chats().sort()).toEqual(["c0", "c3"]);
     expect(report).toMatchObject({ sent: 2, failed: 2, gone: 0 });
     const byChat = new Map((await store.listDeliveries(DAY)).map((d) => [d.chatId, d]));
-    expect(byChat.get("c1")).toMatchObject({ status: "failed", error: expect.stringMatching(/^transient: sendPhoto: 502/) });
-    expect(byChat.get("c2")).toMatchObject({ status: "failed", error: "rejected: Bad Request: message caption is too long" });
+    expect(byChat.get("c1")).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/^transient: sendPhoto: 502/),
+    });
+    expect(byChat.get("c2")).toMatchObject({
+      status: "failed",
+      error: "rejected: Bad Request: message caption is too long",
+    });
     expect(await store.getSubscription("telegram", "c2")).toBeDefined();
   });
 
@@ -110,13 +134,20 @@ describe("fan-out", () => {
     await run(new FakeSender(), { log, progressEvery: 5 });
     const progress = lines().filter((l) => l.msg === "push progress");
     expect(progress.map((l) => l.done)).toEqual([5, 10]);
-    expect(lines().find((l) => l.msg === "push fan-out finished")).toMatchObject({ platform: "telegram", sent: 10, day: DAY });
+    expect(lines().find((l) => l.msg === "push fan-out finished")).toMatchObject({
+      platform: "telegram",
+      sent: 10,
+      day: DAY,
+    });
   });
 
   it("starts no new chat once stopped, and leaves those unclaimed", async () => {
     await subscribeMany(store, 10);
     const sender = new FakeSender();
-    const report = await run(sender, { pace: { perSecond: 5000, concurrency: 1 }, stopped: () => sender.delivered.length >= 4 });
+    const report = await run(sender, {
+      pace: { perSecond: 5000, concurrency: 1 },
+      stopped: () => sender.delivered.length >= 4,
+    });
     expect(report).toMatchObject({ sent: 4, notStarted: 6 });
     expect(await store.listDeliveries(DAY)).toHaveLength(4);
   });

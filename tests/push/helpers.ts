@@ -32,7 +32,14 @@ export async function tempSqlite(clock: Clock) {
     return store;
   };
   const store = await open();
-  return { store, file, open, cleanup: async () => (await Promise.all(handles.map((h) => h.close())), await rm(dir, { recursive: true, force: true })) };
+  return {
+    store,
+    file,
+    open,
+    cleanup: async () => (
+      await Promise.all(handles.map((h) => h.close())), await rm(dir, { recursive: true, force: true })
+    ),
+  };
 }
 
 /** What a fake sender does with one attempt: succeed, throw, or never answer (a crash). */
@@ -125,7 +132,12 @@ export function fakeDownload(): { download: (url: string) => Promise<Downloaded>
 export const FAST = { telegram: { perSecond: 5000, concurrency: 8 }, wechat: { perSecond: 5000, concurrency: 2 } };
 
 /** A push service over the fixture library with hand-fired ticks; override anything. */
-export async function pushService(store: Store, clock: Clock, senders: Sender[], overrides: Partial<PushServiceDeps> = {}) {
+export async function pushService(
+  store: Store,
+  clock: Clock,
+  senders: Sender[],
+  overrides: Partial<PushServiceDeps> = {},
+) {
   const snapshot: LibrarySnapshot = await loadSnapshot(PUSH_LIBRARY);
   const ticker = new ManualTicker();
   const service = new PushService({
@@ -146,9 +158,18 @@ export async function pushService(store: Store, clock: Clock, senders: Sender[],
 }
 
 /** Subscribe `n` private chats named `<prefix>0` … `<prefix>{n-1}`. */
-export async function subscribeMany(store: Store, n: number, opts: { platform?: string; prefix?: string; time?: string | null } = {}) {
+export async function subscribeMany(
+  store: Store,
+  n: number,
+  opts: { platform?: string; prefix?: string; time?: string | null } = {},
+) {
   for (let i = 0; i < n; i++) {
-    await store.subscribe({ platform: opts.platform ?? "telegram", chatId: `${opts.prefix ?? "c"}${i}`, isGroup: false, time: opts.time ?? null });
+    await store.subscribe({
+      platform: opts.platform ?? "telegram",
+      chatId: `${opts.prefix ?? "c"}${i}`,
+      isGroup: false,
+      time: opts.time ?? null,
+    });
   }
 }
 

@@ -26,7 +26,13 @@ async function imageServer(mode: "ok" | "404" | "slow") {
     requests,
     /** Fetch WeChat image URLs from this server instead (same path and query). */
     // 1 s: long enough for a loaded CI machine to fetch the image, short enough for the "slow" case to give up quickly.
-    download: (url: string) => downloadImage(url.replace("https://mmbiz.qpic.cn", origin), { timeoutMs: 1_000, retries: 1, backoffMs: () => 10, allowHosts: LOCAL_IMAGE_HOSTS }),
+    download: (url: string) =>
+      downloadImage(url.replace("https://mmbiz.qpic.cn", origin), {
+        timeoutMs: 1_000,
+        retries: 1,
+        backoffMs: () => 10,
+        allowHosts: LOCAL_IMAGE_HOSTS,
+      }),
     close: async () => {
       for (const hangUp of pending) hangUp();
       server.closeAllConnections();
@@ -81,18 +87,21 @@ describe("the image of the day", () => {
     expect(telegram.delivered.every((d) => d.reply.kind === "image" && d.reply.url === expected.image)).toBe(true);
   });
 
-  it.each(["404", "slow"] as const)("falls back to the caption and article link when the image server is %s", async (mode) => {
-    const { telegram, wechat, lines, expected } = await pushWith(mode);
-    const warning = lines().find((l) => l.msg === "push image unavailable; sending text only");
-    expect(warning).toMatchObject({ level: 40, day: DAY, url: expected.image });
-    expect(String(warning?.err)).toMatch(mode === "404" ? /HTTP 404/ : /timed out/);
-    const texts = [...telegram.delivered, ...wechat.delivered].map((d) => d.reply);
-    expect(texts).toHaveLength(35);
-    for (const reply of texts) {
-      expect(reply.kind).toBe("text");
-      if (reply.kind !== "text") continue;
-      expect(reply.text.split("\n")[0]).toBe(`禅定时刻 ·《${expected.title}》`);
-      expect(reply.text).toContain(`出自《${expected.article.title}》 ${expected.article.url}`);
-    }
-  });
+  it.each(["404", "slow"] as const)(
+    "falls back to the caption and article link when the image server is %s",
+    async (mode) => {
+      const { telegram, wechat, lines, expected } = await pushWith(mode);
+      const warning = lines().find((l) => l.msg === "push image unavailable; sending text only");
+      expect(warning).toMatchObject({ level: 40, day: DAY, url: expected.image });
+      expect(String(warning?.err)).toMatch(mode === "404" ? /HTTP 404/ : /timed out/);
+      const texts = [...telegram.delivered, ...wechat.delivered].map((d) => d.reply);
+      expect(texts).toHaveLength(35);
+      for (const reply of texts) {
+        expect(reply.kind).toBe("text");
+        if (reply.kind !== "text") continue;
+        expect(reply.text.split("\n")[0]).toBe(`禅定时刻 ·《${expected.title}》`);
+        expect(reply.text).toContain(`出自《${expected.article.title}》 ${expected.article.url}`);
+      }
+    },
+  );
 });

@@ -32,7 +32,8 @@ const UNPACED: Pace = { perSecond: 0, concurrency: 8 };
 
 type MakeSender = (tg: FakeTelegram, store: Store, images: ImageCache) => Sender;
 
-const plain: MakeSender = (tg, store, images) => createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: store, log: silentLogger(), images });
+const plain: MakeSender = (tg, store, images) =>
+  createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: store, log: silentLogger(), images });
 
 const throttled: MakeSender = (tg, store, images) => {
   const log = silentLogger();
@@ -45,14 +46,23 @@ async function once(makeSender: MakeSender, pace: Pace): Promise<number> {
   const clock = fakeClock("2026-11-23T00:00:00Z");
   const [tg, host, db] = await Promise.all([FakeTelegram.start(), ImageServer.start(), tempSqlite(clock)]);
   try {
-    for (const path of ["/mmbiz_jpg/molotus/0", "/mmbiz_png/shanzhong/0"]) host.route(path, { kind: "image", bytes: jpegBytes(50_000) });
+    for (const path of ["/mmbiz_jpg/molotus/0", "/mmbiz_png/shanzhong/0"])
+      host.route(path, { kind: "image", bytes: jpegBytes(50_000) });
     await subscribeMany(db.store, SUBSCRIBERS, { prefix: "1" });
     clock.set("2026-11-24T23:30:00Z");
-    const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { allowHosts: LOCAL_IMAGE_HOSTS }), clock });
-    const { service } = await pushService(db.store, clock, [makeSender(tg, db.store, images)], { images, paces: { telegram: pace } });
+    const images = new ImageCache({
+      download: (url) =>
+        downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { allowHosts: LOCAL_IMAGE_HOSTS }),
+      clock,
+    });
+    const { service } = await pushService(db.store, clock, [makeSender(tg, db.store, images)], {
+      images,
+      paces: { telegram: pace },
+    });
     const [report] = (await service.tick())!;
     await service.stop();
-    if (report!.sent !== SUBSCRIBERS || tg.sent().length !== SUBSCRIBERS) throw new Error(`incomplete push: ${JSON.stringify(report)}`);
+    if (report!.sent !== SUBSCRIBERS || tg.sent().length !== SUBSCRIBERS)
+      throw new Error(`incomplete push: ${JSON.stringify(report)}`);
     return (report!.sent / report!.elapsedMs) * 1000;
   } finally {
     await Promise.all([tg.close(), host.close(), db.cleanup()]);

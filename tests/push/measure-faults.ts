@@ -48,16 +48,33 @@ function drawPerCall(seed: number): (call: ApiCall) => number {
   };
 }
 
-async function setUp(wrap: (store: Store) => Store = (s) => s, timeouts?: { callMs: number; uploadMs: number; pollGraceMs: number }) {
+async function setUp(
+  wrap: (store: Store) => Store = (s) => s,
+  timeouts?: { callMs: number; uploadMs: number; pollGraceMs: number },
+) {
   const clock = fakeClock("2026-11-23T00:00:00Z");
   const [tg, host, db] = await Promise.all([FakeTelegram.start(), ImageServer.start(), tempSqlite(clock)]);
-  for (const path of ["/mmbiz_jpg/molotus/0", "/mmbiz_png/shanzhong/0"]) host.route(path, { kind: "image", bytes: jpegBytes(50_000) });
+  for (const path of ["/mmbiz_jpg/molotus/0", "/mmbiz_png/shanzhong/0"])
+    host.route(path, { kind: "image", bytes: jpegBytes(50_000) });
   await subscribeMany(db.store, SUBSCRIBERS, { prefix: "1" });
   clock.set(new Date(DAY_START).toISOString());
   const store = wrap(db.store);
-  const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { allowHosts: LOCAL_IMAGE_HOSTS }), clock });
-  const sender = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: store, log: silentLogger(), images, timeouts });
-  const { service } = await pushService(store, clock, [sender], { images, paces: { telegram: { perSecond: 0, concurrency: 8 } } });
+  const images = new ImageCache({
+    download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { allowHosts: LOCAL_IMAGE_HOSTS }),
+    clock,
+  });
+  const sender = createTelegramSender({
+    token: tg.token,
+    apiRoot: tg.apiRoot,
+    kv: store,
+    log: silentLogger(),
+    images,
+    timeouts,
+  });
+  const { service } = await pushService(store, clock, [sender], {
+    images,
+    paces: { telegram: { perSecond: 0, concurrency: 8 } },
+  });
   const at = (minutes: number) => clock.set(new Date(DAY_START + minutes * MINUTE).toISOString());
   const settled = async () => {
     while (tg.calls.some((c) => c.outcome === "pending")) await new Promise((r) => setTimeout(r, 20));
@@ -89,7 +106,9 @@ async function fullDiskScenario(): Promise<void> {
   }
   await run.settled();
   const rows = await run.db.store.listDeliveries("2026-11-25");
-  console.log(`full disk 07:30–07:45: ${figures(run.tg)}; ${disk.failures} refused writes; rows sent ${rows.filter((r) => r.status === "sent").length}`);
+  console.log(
+    `full disk 07:30–07:45: ${figures(run.tg)}; ${disk.failures} refused writes; rows sent ${rows.filter((r) => r.status === "sent").length}`,
+  );
   await run.close();
 }
 
@@ -102,7 +121,9 @@ async function serverErrorScenario(): Promise<void> {
     await run.service.tick();
   }
   await run.settled();
-  console.log(`10 % 500s, ticks until 24:00: ${figures(run.tg)}; sendPhoto calls ${run.tg.callsOf("sendPhoto").length}`);
+  console.log(
+    `10 % 500s, ticks until 24:00: ${figures(run.tg)}; sendPhoto calls ${run.tg.callsOf("sendPhoto").length}`,
+  );
   await run.close();
 }
 
@@ -122,7 +143,9 @@ async function pushNowScenario(): Promise<void> {
   const answer = await run.service.pushNow();
   await run.service.idle();
   await run.settled();
-  console.log(`/push_now at 07:35 answered 「${answer}」; sent again ${run.tg.sent().length - before}; now ${figures(run.tg)}`);
+  console.log(
+    `/push_now at 07:35 answered 「${answer}」; sent again ${run.tg.sent().length - before}; now ${figures(run.tg)}`,
+  );
   await run.close();
 }
 

@@ -82,7 +82,9 @@ describe("one pusher per platform among instances sharing a store", () => {
     const { log, lines } = captureLog();
     let broken = true;
     const flaky: Store = Object.create(db.store, {
-      tryLock: { value: (name: string) => (broken ? Promise.reject(new Error("connection refused")) : db.store.tryLock(name)) },
+      tryLock: {
+        value: (name: string) => (broken ? Promise.reject(new Error("connection refused")) : db.store.tryLock(name)),
+      },
     });
     const sender = new FakeSender();
     const { service } = await pushService(flaky, clock, [sender], { log });

@@ -56,10 +56,27 @@ describe("quiet hours of a group", () => {
   it("holds new-article announcements for a quiet group until the first retry after its quiet hours", async () => {
     await db.store.subscribeNews({ platform: "wechat", chatId: "quiet@chatroom", isGroup: true, keywords: [] });
     await db.store.subscribeNews({ platform: "wechat", chatId: "busy@chatroom", isGroup: true, keywords: [] });
-    const article = (id: string, date: string): Article => ({ id, title: id, date, summary: "摘要", body: "正文。", url: `https://mp.weixin.qq.com/s/${id}`, account: "槽边往事" });
-    const library = (...articles: Article[]): LibrarySnapshot => snapshotOf({ articles: [article("旧文章", "2026-11-01"), ...articles] });
+    const article = (id: string, date: string): Article => ({
+      id,
+      title: id,
+      date,
+      summary: "摘要",
+      body: "正文。",
+      url: `https://mp.weixin.qq.com/s/${id}`,
+      account: "槽边往事",
+    });
+    const library = (...articles: Article[]): LibrarySnapshot =>
+      snapshotOf({ articles: [article("旧文章", "2026-11-01"), ...articles] });
     const sender = new FakeSender("wechat");
-    const news = new Announcer({ store: db.store, senders: () => [sender], clock, log: pino({ level: "silent" }), timeZone: "Asia/Shanghai", paces: FAST, retryEveryMs: 0 });
+    const news = new Announcer({
+      store: db.store,
+      senders: () => [sender],
+      clock,
+      log: pino({ level: "silent" }),
+      timeZone: "Asia/Shanghai",
+      paces: FAST,
+      retryEveryMs: 0,
+    });
     clock.set("2026-11-24T15:00:00Z"); // 23:00 in Shanghai
     await news.start(library());
     await news.changed(library(article("新文章", "2026-11-24")));

@@ -73,7 +73,11 @@ describe("PushSchedule", () => {
     const evening = at("2026-11-25T14:00:00Z"); // 22:00 Shanghai
     expect(s.nextRun(morning, [{ time: null }])).toEqual({ day: "2026-11-25", time: "07:30", today: true });
     expect(s.nextRun(evening, [{ time: null }])).toEqual({ day: "2026-11-26", time: "07:30", today: false });
-    expect(s.nextRun(evening, [{ time: null }, { time: "22:15" }])).toEqual({ day: "2026-11-25", time: "22:15", today: true });
+    expect(s.nextRun(evening, [{ time: null }, { time: "22:15" }])).toEqual({
+      day: "2026-11-25",
+      time: "22:15",
+      today: true,
+    });
     expect(s.nextRun(morning, [{ time: "06:00" }])).toMatchObject({ time: "06:00", today: false });
     expect(s.nextRun(morning, [])).toBeUndefined();
   });

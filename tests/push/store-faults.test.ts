@@ -26,7 +26,9 @@ describe("a full disk while the push records what it sent (SQLITE_FULL on 'mark 
   it("never pushes a chat again whose message arrived, and records it as sent once the disk has room", async () => {
     const disk = fullDisk(db.store, ["confirmDelivery", "failDelivery"]);
     // c7 timed out: it may have arrived, so it must not be sent again either.
-    const sender = new FakeSender("telegram", (chatId, attempt) => (chatId === "c7" && attempt === 1 ? new SendError("transient", "sendPhoto timed out") : undefined));
+    const sender = new FakeSender("telegram", (chatId, attempt) =>
+      chatId === "c7" && attempt === 1 ? new SendError("transient", "sendPhoto timed out") : undefined,
+    );
     const { service } = await pushService(disk.store, clock, [sender]);
 
     // The disk is full from 07:30 to 07:45; a tick every minute until 09:00 (claims go stale after 10 minutes).
@@ -41,7 +43,10 @@ describe("a full disk while the push records what it sent (SQLITE_FULL on 'mark 
     expect([...sender.counts().values()].every((n) => n === 1)).toBe(true);
     const rows = await db.store.listDeliveries(DAY);
     expect(rows.filter((r) => r.status === "sent")).toHaveLength(299);
-    expect(rows.find((r) => r.chatId === "c7")).toMatchObject({ status: "failed", error: "transient: sendPhoto timed out" });
+    expect(rows.find((r) => r.chatId === "c7")).toMatchObject({
+      status: "failed",
+      error: "transient: sendPhoto timed out",
+    });
     await service.stop();
   });
 
@@ -63,7 +68,9 @@ describe("a full disk while the push records what it sent (SQLITE_FULL on 'mark 
 
   it("tries a chat again after its claim goes stale when nothing arrived and the store could not record that", async () => {
     const disk = fullDisk(db.store, ["failDelivery"]);
-    const sender = new FakeSender("telegram", (chatId, attempt) => (chatId === "c3" && attempt === 1 ? new SendError("unsent", "sendPhoto: 500 Internal Server Error") : undefined));
+    const sender = new FakeSender("telegram", (chatId, attempt) =>
+      chatId === "c3" && attempt === 1 ? new SendError("unsent", "sendPhoto: 500 Internal Server Error") : undefined,
+    );
     const { service } = await pushService(disk.store, clock, [sender]);
     clock.set(at(0));
     await service.tick();
@@ -88,27 +95,56 @@ describe("a full disk while the push records what it sent (SQLITE_FULL on 'mark 
     expect((await db.store.listDeliveries(DAY)).every((r) => r.status === "claimed")).toBe(true);
 
     disk.full = false;
-    await vi.waitFor(async () => expect((await db.store.listDeliveries(DAY)).filter((r) => r.status === "sent")).toHaveLength(300), { timeout: 280_000, interval: 20 });
+    await vi.waitFor(
+      async () => expect((await db.store.listDeliveries(DAY)).filter((r) => r.status === "sent")).toHaveLength(300),
+      { timeout: 280_000, interval: 20 },
+    );
     await service.stop();
   });
 });
 
 describe("new-article announcements on a full disk", () => {
   const clock = fakeClock("2026-11-25T00:30:00Z");
-  const OLD: Article = { id: "槽边往事/黄狗追呀追", title: "黄狗追呀追", date: "2026-11-01", summary: "摘要", body: "正文。", url: "https://mp.weixin.qq.com/s/old" };
-  const NEW: Article = { ...OLD, id: "槽边往事/原地慢慢跑", title: "原地慢慢跑", date: "2026-11-25", url: "https://mp.weixin.qq.com/s/new" };
+  const OLD: Article = {
+    id: "槽边往事/黄狗追呀追",
+    title: "黄狗追呀追",
+    date: "2026-11-01",
+    summary: "摘要",
+    body: "正文。",
+    url: "https://mp.weixin.qq.com/s/old",
+  };
+  const NEW: Article = {
+    ...OLD,
+    id: "槽边往事/原地慢慢跑",
+    title: "原地慢慢跑",
+    date: "2026-11-25",
+    url: "https://mp.weixin.qq.com/s/new",
+  };
   const library = (...articles: Article[]): LibrarySnapshot => snapshotOf({ articles });
   let db: Awaited<ReturnType<typeof tempSqlite>>;
 
   beforeEach(async () => {
     db = await tempSqlite(clock);
-    for (const chatId of ["alice", "bob"]) await db.store.subscribeNews({ platform: "telegram", chatId, isGroup: false, keywords: [] });
+    for (const chatId of ["alice", "bob"])
+      await db.store.subscribeNews({ platform: "telegram", chatId, isGroup: false, keywords: [] });
   });
   afterEach(() => db.cleanup());
 
   const announcer = (store: Store, sender: FakeSender) =>
-    new Announcer({ store, senders: () => [sender], clock, log: pino({ level: "silent" }), timeZone: "Asia/Shanghai", paces: FAST, retryEveryMs: 0, storeRetryMs: 0 });
-  const titles = (sender: FakeSender) => sender.delivered.map((d) => `${d.chatId}:${d.reply.kind === "articles" ? d.reply.articles[0]!.title : d.reply.kind}`).sort();
+    new Announcer({
+      store,
+      senders: () => [sender],
+      clock,
+      log: pino({ level: "silent" }),
+      timeZone: "Asia/Shanghai",
+      paces: FAST,
+      retryEveryMs: 0,
+      storeRetryMs: 0,
+    });
+  const titles = (sender: FakeSender) =>
+    sender.delivered
+      .map((d) => `${d.chatId}:${d.reply.kind === "articles" ? d.reply.articles[0]!.title : d.reply.kind}`)
+      .sort();
 
   it("announces an article the store could not record as seen once it takes writes again, without a restart", async () => {
     const disk = fullDisk(db.store, ["markSeen"]);
@@ -150,7 +186,9 @@ describe("new-article announcements on a full disk", () => {
   it("never sends an announcement again that arrived while the store could not record it", async () => {
     const disk = fullDisk(db.store, ["confirmDelivery"]);
     disk.full = false;
-    const sender = new FakeSender("telegram", (chatId, attempt) => (chatId === "bob" && attempt === 1 ? new SendError("unsent", "connect ECONNREFUSED") : undefined));
+    const sender = new FakeSender("telegram", (chatId, attempt) =>
+      chatId === "bob" && attempt === 1 ? new SendError("unsent", "connect ECONNREFUSED") : undefined,
+    );
     const news = announcer(disk.store, sender);
     await news.start(library(OLD));
 

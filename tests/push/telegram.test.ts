@@ -22,7 +22,8 @@ describe("the daily push through the real Telegram sender and a fake Bot API ser
     clock.set("2026-11-23T00:00:00Z");
     [tg, host, db] = await Promise.all([FakeTelegram.start(), ImageServer.start(), tempSqlite(clock)]);
     // The fixture library's images live on mmbiz.qpic.cn; serve both from the local host.
-    for (const path of ["/mmbiz_jpg/molotus/0", "/mmbiz_png/shanzhong/0"]) host.route(path, { kind: "image", bytes: jpegBytes(4096) });
+    for (const path of ["/mmbiz_jpg/molotus/0", "/mmbiz_png/shanzhong/0"])
+      host.route(path, { kind: "image", bytes: jpegBytes(4096) });
     for (const chatId of CHATS) await db.store.subscribe({ platform: "telegram", chatId, isGroup: false, time: null });
     clock.set("2026-11-24T23:30:00Z");
   });
@@ -33,8 +34,18 @@ describe("the daily push through the real Telegram sender and a fake Bot API ser
   it("gives 1,000 subscribers exactly one push through 429s and 403s, and unsubscribes the blocked", async () => {
     for (const chatId of BLOCKED) tg.fail({ chatId, code: 403, description: "Forbidden: bot was blocked by the user" });
     for (const chatId of RATE_LIMITED) tg.fail({ chatId, code: 429, retryAfter: 1, times: 1 });
-    const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0, allowHosts: LOCAL_IMAGE_HOSTS }), clock });
-    const telegram = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: db.store, log: silentLogger(), images });
+    const images = new ImageCache({
+      download: (url) =>
+        downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0, allowHosts: LOCAL_IMAGE_HOSTS }),
+      clock,
+    });
+    const telegram = createTelegramSender({
+      token: tg.token,
+      apiRoot: tg.apiRoot,
+      kv: db.store,
+      log: silentLogger(),
+      images,
+    });
     const { service } = await pushService(db.store, clock, [telegram], {
       images,
       paces: { telegram: { perSecond: 1000, concurrency: 8 } },
@@ -79,9 +90,22 @@ describe("the daily push through the real Telegram sender and a fake Bot API ser
       return draws.get(call)! < 1;
     };
     tg.fail({ method: "sendPhoto", code: 500, when: tenth });
-    const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0, allowHosts: LOCAL_IMAGE_HOSTS }), clock });
-    const telegram = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: db.store, log: silentLogger(), images });
-    const { service } = await pushService(db.store, clock, [telegram], { images, paces: { telegram: { perSecond: 0, concurrency: 8 } } });
+    const images = new ImageCache({
+      download: (url) =>
+        downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0, allowHosts: LOCAL_IMAGE_HOSTS }),
+      clock,
+    });
+    const telegram = createTelegramSender({
+      token: tg.token,
+      apiRoot: tg.apiRoot,
+      kv: db.store,
+      log: silentLogger(),
+      images,
+    });
+    const { service } = await pushService(db.store, clock, [telegram], {
+      images,
+      paces: { telegram: { perSecond: 0, concurrency: 8 } },
+    });
 
     const [first] = (await service.tick())!;
     expect(first!.failed).toBeGreaterThan(10);

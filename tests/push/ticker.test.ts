@@ -34,7 +34,9 @@ describe("the production ticker (node-cron)", () => {
     await subscribeMany(db.store, 5);
     vi.setSystemTime(new Date("2026-11-24T23:29:30Z"));
     const sender = new FakeSender();
-    const { service } = await pushService(db.store, systemClock, [sender], { ticker: minuteTicker("Asia/Shanghai", silentLogger()) });
+    const { service } = await pushService(db.store, systemClock, [sender], {
+      ticker: minuteTicker("Asia/Shanghai", silentLogger()),
+    });
 
     service.start();
     await vi.advanceTimersByTimeAsync(29_000);

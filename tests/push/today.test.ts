@@ -6,7 +6,8 @@ import { loadSnapshot } from "../helpers/bot.ts";
 import { PUSH_LIBRARY } from "./helpers.ts";
 
 /** The push of `day`: the image of the day with its 那年今日 line. */
-const dailyPush = (snapshot: Parameters<typeof zenReply>[0], day: string) => zenReply(snapshot, day, { onThisDay: true });
+const dailyPush = (snapshot: Parameters<typeof zenReply>[0], day: string) =>
+  zenReply(snapshot, day, { onThisDay: true });
 
 describe("the push of the day", () => {
   it("walks through the gallery day by day, the same for every instance", async () => {
@@ -33,6 +34,9 @@ describe("the push of the day", () => {
       caption: "禅定时刻 ·《墨荷》",
       article: { title: "墨荷与照相机", url: "https://mp.weixin.qq.com/s/ink-lotus" },
     });
-    expect(text).toEqual({ kind: "text", text: "禅定时刻 ·《墨荷》\n出自《墨荷与照相机》 https://mp.weixin.qq.com/s/ink-lotus" });
+    expect(text).toEqual({
+      kind: "text",
+      text: "禅定时刻 ·《墨荷》\n出自《墨荷与照相机》 https://mp.weixin.qq.com/s/ink-lotus",
+    });
   });
 });

@@ -39,7 +39,8 @@ describe("SearchIndex", () => {
     const packed = deserializeIndex(serializeIndex(packIndex(docsOf()), { fingerprint: "x" }))!;
     expect(packed.extra).toEqual({ fingerprint: "x" });
     const restored = SearchIndex.fromPacked(library, packed.index);
-    for (const q of ["照相机", "随笔", "robo", "Robotaxy", "墨荷", "猫"]) expect(restored.search(q, { limit: 5 })).toEqual(index.search(q, { limit: 5 }));
+    for (const q of ["照相机", "随笔", "robo", "Robotaxy", "墨荷", "猫"])
+      expect(restored.search(q, { limit: 5 })).toEqual(index.search(q, { limit: 5 }));
   });
 
   it("merges new articles into a packed index exactly as a full build would (postings copied as they are)", () => {
@@ -49,13 +50,17 @@ describe("SearchIndex", () => {
       library,
       mergeIndex(packIndex(rest.reverse()), () => true, packIndex([last!])),
     );
-    for (const q of ["照相机", "随笔", "robo", "墨荷", "猫", last!.terms.title.split(" ")[0]!]) expect(merged.search(q, { limit: 5 }), q).toEqual(index.search(q, { limit: 5 }));
+    for (const q of ["照相机", "随笔", "robo", "墨荷", "猫", last!.terms.title.split(" ")[0]!])
+      expect(merged.search(q, { limit: 5 }), q).toEqual(index.search(q, { limit: 5 }));
   });
 
   it("merges changed articles into a packed index exactly as a full build would", () => {
     const docs = docsOf();
     const [changed, ...rest] = docs;
-    const stale = packIndex([{ ...changed!, terms: documentTerms({ title: "旧标题", summary: "", body: "旧的正文" }) }, ...rest]);
+    const stale = packIndex([
+      { ...changed!, terms: documentTerms({ title: "旧标题", summary: "", body: "旧的正文" }) },
+      ...rest,
+    ]);
     const merged = SearchIndex.fromPacked(
       library,
       mergeIndex(stale, (id) => id !== changed!.id, packIndex([changed!])),
@@ -66,11 +71,22 @@ describe("SearchIndex", () => {
   });
 });
 
-const docsOf = () => library.articles.map((a) => ({ id: a.id, terms: documentTerms({ ...a, body: library.body(a.id) }) }));
+const docsOf = () =>
+  library.articles.map((a) => ({ id: a.id, terms: documentTerms({ ...a, body: library.body(a.id) }) }));
 
 describe("building", () => {
-  const many: ArticleMeta[] = Array.from({ length: 3000 }, (_, i) => ({ id: `a${i}`, title: i === 7 ? "视频的独特" : `标题${i}`, date: "2024-01-01", summary: "" }));
-  const large = new Library(many.map((a, i) => ({ ...a, body: i % 2 === 0 ? "视频视频，视频的价值。" : i % 3 === 0 ? "别的内容和视频" : "别的内容" })));
+  const many: ArticleMeta[] = Array.from({ length: 3000 }, (_, i) => ({
+    id: `a${i}`,
+    title: i === 7 ? "视频的独特" : `标题${i}`,
+    date: "2024-01-01",
+    summary: "",
+  }));
+  const large = new Library(
+    many.map((a, i) => ({
+      ...a,
+      body: i % 2 === 0 ? "视频视频，视频的价值。" : i % 3 === 0 ? "别的内容和视频" : "别的内容",
+    })),
+  );
   const largeDocs = large.articles.map((a) => ({ id: a.id, terms: documentTerms({ ...a, body: large.body(a.id) }) }));
 
   it("drops body terms found in more than a fifth of a large library, but keeps them in titles", () => {
@@ -94,13 +110,17 @@ describe("building", () => {
 
 describe("SearchIndex limited to accounts or an author (a group's 「设置 公众号」, a name typed first)", async () => {
   const { index: several } = await loadSnapshot(fixtureLibrary("accounts"));
-  const hitsOf = (q: string, page: { accounts?: readonly string[]; author?: string }) => several.search(q, { limit: 50, ...page }).hits.map((h) => h.article);
-  const accountsOf = (q: string, page: { accounts?: readonly string[] }) => [...new Set(hitsOf(q, page).map((a) => a.account))].sort();
+  const hitsOf = (q: string, page: { accounts?: readonly string[]; author?: string }) =>
+    several.search(q, { limit: 50, ...page }).hits.map((h) => h.article);
+  const accountsOf = (q: string, page: { accounts?: readonly string[] }) =>
+    [...new Set(hitsOf(q, page).map((a) => a.account))].sort();
 
   it("finds only the listed accounts' articles", () => {
     expect(accountsOf("房价", {}).length).toBeGreaterThan(1);
     expect(accountsOf("房价", { accounts: ["九边"] })).toEqual(["九边"]);
-    expect(accountsOf("房价", { accounts: ["九边", "槽边往事"] }).every((a) => a === "九边" || a === "槽边往事")).toBe(true);
+    expect(accountsOf("房价", { accounts: ["九边", "槽边往事"] }).every((a) => a === "九边" || a === "槽边往事")).toBe(
+      true,
+    );
     expect(several.search("房价", { accounts: [] }).total).toBe(0);
   });
 
@@ -114,13 +134,33 @@ describe("SearchIndex limited to accounts or an author (a group's 「设置 公�
 });
 
 describe("how central a word is, and passing mentions", () => {
-  const filler = ["阳台上晾着衣服，邻居在楼下喊人吃饭。", "今天下雨，路上的车开得很慢。", "我们在咖啡馆坐了一下午，聊起了旧事。"];
-  const text = (sentences: string[]) => Array.from({ length: 8 }, (_, i) => sentences[i % sentences.length]).join("\n\n");
-  const article = (id: string, title: string, body: string): ArticleMeta & { body: string } => ({ id, title, date: "2024-01-01", summary: "", body });
+  const filler = [
+    "阳台上晾着衣服，邻居在楼下喊人吃饭。",
+    "今天下雨，路上的车开得很慢。",
+    "我们在咖啡馆坐了一下午，聊起了旧事。",
+  ];
+  const text = (sentences: string[]) =>
+    Array.from({ length: 8 }, (_, i) => sentences[i % sentences.length]).join("\n\n");
+  const article = (id: string, title: string, body: string): ArticleMeta & { body: string } => ({
+    id,
+    title,
+    date: "2024-01-01",
+    summary: "",
+    body,
+  });
   const articles = [
     article("passing-1", "雨天", text([...filler, "窗台上那盆多肉是去年买的。"])),
     article("passing-2", "旧事", text([...filler, "朋友送过我一盆多肉。"])),
-    article("about", "阳台小记", text(["多肉要少浇水，多晒太阳。", "新手养多肉，最怕的是浇水太勤。", "新手常问多肉的叶子为什么发软：水多了。", ...filler])),
+    article(
+      "about",
+      "阳台小记",
+      text([
+        "多肉要少浇水，多晒太阳。",
+        "新手养多肉，最怕的是浇水太勤。",
+        "新手常问多肉的叶子为什么发软：水多了。",
+        ...filler,
+      ]),
+    ),
     article("cat", "午后", text(["猫在阳台上晒太阳。", "猫不喜欢下雨天。", "猫又胖了。", ...filler])),
     article("once", "一次散步", text([...filler, "路边有只猫。"])),
     ...Array.from({ length: 20 }, (_, i) => article(`other-${i}`, `杂记${i}`, text(filler))),
@@ -141,7 +181,10 @@ describe("how central a word is, and passing mentions", () => {
   });
 
   it("says 没有找到 to a how-to question whose words an article only names on the way to something else", () => {
-    const mentions = { ...article("mentions", "装修日记", text([...filler, "新手装修，阳台上摆了几盆多肉，这次先不浇水。"])), account: "装修号" };
+    const mentions = {
+      ...article("mentions", "装修日记", text([...filler, "新手装修，阳台上摆了几盆多肉，这次先不浇水。"])),
+      account: "装修号",
+    };
     const library = new Library([mentions, ...articles.filter((a) => a.id.startsWith("other-"))]);
     const index = SearchIndex.build(library);
     expect(nothingFound(index.search("新手怎么养多肉，浇水多久一次"))).toBe(true);
@@ -159,7 +202,10 @@ describe("how central a word is, and passing mentions", () => {
   });
 
   it("shows a passing match as a guess only within the account the reader named", () => {
-    const aside = { ...article("aside", "旧事", text([...filler, "窗台上那盆多肉，我一个月才浇水一次。"])), account: "杂记号" };
+    const aside = {
+      ...article("aside", "旧事", text([...filler, "窗台上那盆多肉，我一个月才浇水一次。"])),
+      account: "杂记号",
+    };
     // Enough other articles that a match this weak could be chance.
     const others = Array.from({ length: 300 }, (_, i) => article(`diary-${i}`, `日记${i}`, text(filler)));
     const index = SearchIndex.build(new Library([aside, ...others]));

@@ -15,7 +15,9 @@ import { shownAnswers } from "../helpers/shown.ts";
  * long descriptions, keywords, and 25 queries no article answers. The
  * data-derived kinds come from make-accounts-judged.ts.
  */
-const judged = JSON.parse(readFileSync(new URL("../fixtures/search/judged-accounts.json", import.meta.url), "utf8")) as JudgedQuery[];
+const judged = JSON.parse(
+  readFileSync(new URL("../fixtures/search/judged-accounts.json", import.meta.url), "utf8"),
+) as JudgedQuery[];
 const dir = fixtureLibrary("accounts");
 const { bot, snapshot, cleanup } = await testBot({}, dir);
 afterAll(cleanup);
@@ -47,10 +49,13 @@ describe("search over a real multi-account library, as shown to the reader", () 
     expect(new Set(snapshot.library.articles.map((a) => a.account)).size).toBe(4);
   });
 
-  it.each(Object.keys(MEASURED))("recall@3 as shown for %s queries stays within 0.02 of the measured figure", (kind) => {
-    const r = row(ours, kind);
-    expect(r.recallAt3, `misses: ${r.misses.join(" | ")}`).toBeGreaterThanOrEqual(MEASURED[kind]! - 0.02);
-  });
+  it.each(Object.keys(MEASURED))(
+    "recall@3 as shown for %s queries stays within 0.02 of the measured figure",
+    (kind) => {
+      const r = row(ours, kind);
+      expect(r.recallAt3, `misses: ${r.misses.join(" | ")}`).toBeGreaterThanOrEqual(MEASURED[kind]! - 0.02);
+    },
+  );
 
   it("says a plain 没有找到 to nearly every query that no article answers", () => {
     const noAnswer = judged.filter((j) => j.relevant.length === 0);
@@ -62,7 +67,11 @@ describe("search over a real multi-account library, as shown to the reader", () 
     const hidden = judged.filter((j) => {
       const intent = readIntent(j.query, snapshot.library);
       if (intent.kind !== "search") return false;
-      const [first] = snapshot.index.search(intent.query, { limit: 1, accounts: intent.scope?.accounts, author: intent.scope?.author }).hits;
+      const [first] = snapshot.index.search(intent.query, {
+        limit: 1,
+        accounts: intent.scope?.accounts,
+        author: intent.scope?.author,
+      }).hits;
       return first !== undefined && j.relevant.includes(first.article.title) && answers.get(j.query)!.notFound;
     });
     expect(hidden.map((j) => j.query)).toEqual([]);
@@ -72,6 +81,7 @@ describe("search over a real multi-account library, as shown to the reader", () 
     const { articles } = await loadLibrary(dir);
     const baseline = evaluate(judged, jiebaMiniSearch(articles));
     expect(row(ours, "all").recallAt3).toBeGreaterThanOrEqual(row(baseline, "all").recallAt3 + 0.2);
-    for (const kind of ["char", "traditional", "intent", "no-answer"]) expect(row(ours, kind).recallAt3, kind).toBeGreaterThan(row(baseline, kind).recallAt3 + 0.3);
+    for (const kind of ["char", "traditional", "intent", "no-answer"])
+      expect(row(ours, kind).recallAt3, kind).toBeGreaterThan(row(baseline, kind).recallAt3 + 0.3);
   });
 });

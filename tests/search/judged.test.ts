@@ -7,7 +7,8 @@ import { evaluate, type JudgedQuery, type Quality } from "../../src/search/evalu
 import { nothingFound } from "../../src/search/index.ts";
 import { BUNDLED_LIBRARY } from "../helpers/bot.ts";
 
-const readJudged = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/search/${name}`, import.meta.url), "utf8")) as JudgedQuery[];
+const readJudged = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../fixtures/search/${name}`, import.meta.url), "utf8")) as JudgedQuery[];
 /** Written while building the search. */
 const judged = readJudged("judged-queries.json");
 /** Written by someone who never saw the search code, from the articles alone. */
@@ -31,9 +32,12 @@ describe("search on the judged query set over the bundled library", () => {
     for (const j of [...judged, ...blind]) for (const t of j.relevant) expect(titles, j.query).toContain(t);
   });
 
-  it.each(["keyword", "long", "title-slip", "traditional", "mixed", "no-answer"])("puts the right article in the top 3 for %s queries", (kind) => {
-    expect(row(ours, kind).recallAt3, `misses: ${row(ours, kind).misses.join(" | ")}`).toBeGreaterThanOrEqual(0.85);
-  });
+  it.each(["keyword", "long", "title-slip", "traditional", "mixed", "no-answer"])(
+    "puts the right article in the top 3 for %s queries",
+    (kind) => {
+      expect(row(ours, kind).recallAt3, `misses: ${row(ours, kind).misses.join(" | ")}`).toBeGreaterThanOrEqual(0.85);
+    },
+  );
 
   it("beats minisearch's default tokenizer by a wide margin", () => {
     expect(row(ours, "all").recallAt3).toBeGreaterThanOrEqual(row(baseline, "all").recallAt3 + 0.25);
@@ -44,7 +48,8 @@ describe("search on the judged query set over the bundled library", () => {
     const all = row(oursBlind, "all");
     expect(all.recallAt3, `misses: ${all.misses.join(" | ")}`).toBeGreaterThanOrEqual(0.8);
     expect(row(oursBlind, "no-answer").recallAt3).toBeGreaterThanOrEqual(0.9);
-    for (const kind of ["keyword", "title-slip", "traditional", "mixed"]) expect(row(oursBlind, kind).recallAt3, kind).toBeGreaterThanOrEqual(0.75);
+    for (const kind of ["keyword", "title-slip", "traditional", "mixed"])
+      expect(row(oursBlind, kind).recallAt3, kind).toBeGreaterThanOrEqual(0.75);
     expect(all.recallAt3).toBeGreaterThanOrEqual(row(baselineBlind, "all").recallAt3 + 0.25);
   });
 });

@@ -45,11 +45,21 @@ describe("query word weights", () => {
   });
 
   it("joins single characters into a name only where the archive writes them together, and never a grammatical one", () => {
-    const words = (q: ReturnType<typeof parseQuery>) => q.words.map((w) => [...q.phrases[w.phrase]!].slice(w.start, w.start + w.length).join(""));
+    const words = (q: ReturnType<typeof parseQuery>) =>
+      q.words.map((w) => [...q.phrases[w.phrase]!].slice(w.start, w.start + w.length).join(""));
     const archive = new Set(["猫弟", "张国", "国荣"]);
     expect(words(parseQuery("张国荣", (pair) => archive.has(pair)))).toEqual(["张国荣"]);
     // 瞎练要 is a reader's phrasing, not a name: no article writes 瞎练, and 要 is grammar.
-    expect(words(parseQuery("冥想别自己瞎练要找人教", (pair) => archive.has(pair)))).toEqual(["冥想", "别", "自己", "瞎", "练", "要", "人", "教"]);
+    expect(words(parseQuery("冥想别自己瞎练要找人教", (pair) => archive.has(pair)))).toEqual([
+      "冥想",
+      "别",
+      "自己",
+      "瞎",
+      "练",
+      "要",
+      "人",
+      "教",
+    ]);
     expect(words(parseQuery("猫弟走了", (pair) => archive.has(pair)))).toContain("猫弟");
   });
 });

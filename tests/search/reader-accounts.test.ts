@@ -12,7 +12,9 @@ import { shownAnswers } from "../helpers/shown.ts";
  * (checked against every article). The regression guard in CI of the
  * 392-query set the bench measures on the whole archive (bench/reader-set.ts).
  */
-const judged = JSON.parse(readFileSync(new URL("../fixtures/search/reader-accounts.json", import.meta.url), "utf8")) as JudgedQuery[];
+const judged = JSON.parse(
+  readFileSync(new URL("../fixtures/search/reader-accounts.json", import.meta.url), "utf8"),
+) as JudgedQuery[];
 const { bot, snapshot, cleanup } = await testBot({}, fixtureLibrary("accounts"));
 afterAll(cleanup);
 const answers = await shownAnswers(bot, judged);
@@ -32,7 +34,10 @@ function shareRight(kind: string): { share: number; misses: string[] } {
     const a = answers.get(j.query)!;
     return j.relevant.length === 0 ? !a.notFound : !a.titles.slice(0, 3).some((t) => j.relevant.includes(t));
   });
-  return { share: 1 - misses.length / of.length, misses: misses.map((j) => `${j.query} → ${answers.get(j.query)!.titles.slice(0, 3).join(" / ") || "没有找到"}`) };
+  return {
+    share: 1 - misses.length / of.length,
+    misses: misses.map((j) => `${j.query} → ${answers.get(j.query)!.titles.slice(0, 3).join(" / ") || "没有找到"}`),
+  };
 }
 
 describe("search as readers ask, over four real accounts", () => {
@@ -42,8 +47,11 @@ describe("search as readers ask, over four real accounts", () => {
     expect(judged.filter((j) => j.relevant.length > 0).length).toBeGreaterThanOrEqual(75);
   });
 
-  it.each(Object.keys(MEASURED))("%s: the right article among the first 3 shown (no-answer: 没有找到) stays within 0.03 of the measured share", (kind) => {
-    const { share, misses } = shareRight(kind);
-    expect(share, `misses:\n${misses.join("\n")}`).toBeGreaterThanOrEqual(MEASURED[kind]! - 0.03);
-  });
+  it.each(Object.keys(MEASURED))(
+    "%s: the right article among the first 3 shown (no-answer: 没有找到) stays within 0.03 of the measured share",
+    (kind) => {
+      const { share, misses } = shareRight(kind);
+      expect(share, `misses:\n${misses.join("\n")}`).toBeGreaterThanOrEqual(MEASURED[kind]! - 0.03);
+    },
+  );
 });

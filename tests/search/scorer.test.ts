@@ -37,20 +37,29 @@ class Reference extends MiniSearch<Doc> {
     this.addAll(docs);
     // minisearch averages field lengths incrementally; the packed index sums them. Same value, up to the last bit.
     const n = docs.length;
-    this._avgFieldLength = FIELDS.map((f) => docs.reduce((sum, d) => sum + (d.terms[f] === "" ? 0 : d.terms[f].split(" ").length), 0) / n);
+    this._avgFieldLength = FIELDS.map(
+      (f) => docs.reduce((sum, d) => sum + (d.terms[f] === "" ? 0 : d.terms[f].split(" ").length), 0) / n,
+    );
     const tree = this._index;
     const sorted = <T>(entries: Iterable<[string, T]>) => [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     this._index = Object.assign(Object.create(tree) as typeof tree, {
       atPrefix: (prefix: string) => sorted(tree.atPrefix(prefix)),
-      fuzzyGet: (term: string, distance: number) => new Map(sorted(tree.fuzzyGet(term, distance)).filter(([t]) => t[0] === term[0])),
+      fuzzyGet: (term: string, distance: number) =>
+        new Map(sorted(tree.fuzzyGet(term, distance)).filter(([t]) => t[0] === term[0])),
     });
   }
 
   /** Every match of the query terms, before minisearch sorts them by score: in the order they were met. */
   matches(tokens: string[]): Array<{ id: string; score: number; terms: string[] }> {
-    const execute = (this as unknown as { executeQuery(q: string, o: object): Map<number, { score: number; terms: string[] }> }).executeQuery;
+    const execute = (
+      this as unknown as { executeQuery(q: string, o: object): Map<number, { score: number; terms: string[] }> }
+    ).executeQuery;
     // Scored as minisearch's search scores them: times the number of query terms matched.
-    return [...execute.call(this, tokens.join(" "), minisearchOptions())].map(([short, r]) => ({ id: this._documentIds.get(short), score: r.score * (r.terms.length || 1), terms: r.terms }));
+    return [...execute.call(this, tokens.join(" "), minisearchOptions())].map(([short, r]) => ({
+      id: this._documentIds.get(short),
+      score: r.score * (r.terms.length || 1),
+      terms: r.terms,
+    }));
   }
 }
 
@@ -62,15 +71,31 @@ const referenceOptions: Options<Doc> = {
   processTerm: (term) => term,
 };
 
-const judged = (name: string) => (JSON.parse(readFileSync(new URL(`../fixtures/search/${name}`, import.meta.url), "utf8")) as JudgedQuery[]).map((j) => j.query);
+const judged = (name: string) =>
+  (JSON.parse(readFileSync(new URL(`../fixtures/search/${name}`, import.meta.url), "utf8")) as JudgedQuery[]).map(
+    (j) => j.query,
+  );
 const libraries = [
-  { name: "four real accounts", library: new Library((await loadLibrary(fixtureLibrary("accounts"))).articles), queries: judged("judged-accounts.json") },
-  { name: "the bundled library", library: new Library((await loadLibrary(BUNDLED_LIBRARY)).articles), queries: [...judged("judged-queries.json"), ...judged("judged-blind.json")] },
+  {
+    name: "four real accounts",
+    library: new Library((await loadLibrary(fixtureLibrary("accounts"))).articles),
+    queries: judged("judged-accounts.json"),
+  },
+  {
+    name: "the bundled library",
+    library: new Library((await loadLibrary(BUNDLED_LIBRARY)).articles),
+    queries: [...judged("judged-queries.json"), ...judged("judged-blind.json")],
+  },
 ];
-const docsOf = (library: Library): Doc[] => library.articles.map((a) => ({ id: a.id, terms: documentTerms({ ...a, body: library.body(a.id) }) }));
+const docsOf = (library: Library): Doc[] =>
+  library.articles.map((a) => ({ id: a.id, terms: documentTerms({ ...a, body: library.body(a.id) }) }));
 /** The index's rules for prefix and fuzzy matching (a one-character query's expansion is checked by the ranking spec). */
 const scored = (tokens: string[], wordStart?: string): ScoredTerm[] =>
-  tokens.map((t) => ({ term: t, prefix: isLatinToken(t) ? t.length >= 3 : t === wordStart, fuzzy: isLatinToken(t) && t.length >= 4 ? 0.2 : 0 }));
+  tokens.map((t) => ({
+    term: t,
+    prefix: isLatinToken(t) ? t.length >= 3 : t === wordStart,
+    fuzzy: isLatinToken(t) && t.length >= 4 ? 0.2 : 0,
+  }));
 const minisearchOptions = (wordStart?: string) => ({
   tokenize: (s: string) => s.split(" "),
   prefix: (t: string) => (isLatinToken(t) ? t.length >= 3 : t === wordStart),
@@ -85,10 +110,15 @@ const minisearchOptions = (wordStart?: string) => ({
  * covers, scored by coverage², sorted by rounded score then date.
  */
 function referenceRanking(mini: Reference, library: Library, query: ParsedQuery, accounts?: ReadonlySet<string>) {
-  const only = query.tokens.length === 1 && !isLatinToken(query.tokens[0]!) && [...query.tokens[0]!].length === 1 ? query.tokens[0] : undefined;
+  const only =
+    query.tokens.length === 1 && !isLatinToken(query.tokens[0]!) && [...query.tokens[0]!].length === 1
+      ? query.tokens[0]
+      : undefined;
   const results = mini.search(query.tokens.join(" "), {
     ...minisearchOptions(only),
-    ...(accounts === undefined ? {} : { filter: (r: MiniResult) => accounts.has(library.get(r.id as string)?.account ?? "") }),
+    ...(accounts === undefined
+      ? {}
+      : { filter: (r: MiniResult) => accounts.has(library.get(r.id as string)?.account ?? "") }),
   });
   const covered = results.map((r) => coverage(query, r.queryTerms));
   const floor = Math.max(0, ...covered) * RELATIVE_COVERAGE;
@@ -96,7 +126,14 @@ function referenceRanking(mini: Reference, library: Library, query: ParsedQuery,
     .map((r, i) => {
       const article = library.get(r.id as string)!;
       const score = r.score * covered[i]! * covered[i]! * (isDigest(article) ? DIGEST_FACTOR : 1);
-      return { id: article.id, date: article.date, score, rounded: roundScore(score), coverage: covered[i]!, matched: r.queryTerms };
+      return {
+        id: article.id,
+        date: article.date,
+        score,
+        rounded: roundScore(score),
+        coverage: covered[i]!,
+        matched: r.queryTerms,
+      };
     })
     .filter((c) => c.coverage >= floor)
     .sort((a, b) => b.rounded - a.rounded || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
@@ -143,7 +180,11 @@ describe.each(libraries)("the ranking over $name", ({ library, queries }) => {
         expect(
           r.hits.map((h) => ({ id: h.article.id, score: h.score, coverage: h.coverage, matched: h.matched })),
           `${raw} @${offset}`,
-        ).toEqual(all.slice(offset, offset + limit).map(({ id, score, coverage, matched }) => ({ id, score, coverage, matched })));
+        ).toEqual(
+          all
+            .slice(offset, offset + limit)
+            .map(({ id, score, coverage, matched }) => ({ id, score, coverage, matched })),
+        );
       }
     }
   });
@@ -168,12 +209,22 @@ describe("ties", () => {
   it("between near-equal scores of one day keep minisearch's order: the higher exact score first", () => {
     // Same day, one word in bodies of slightly different lengths (in distinct words): scores within 1 % round to the same value.
     const words = (n: number) => Array.from({ length: n }, (_, j) => `word${j}`).join(" ");
-    const library = new Library(Array.from({ length: 12 }, (_, i) => ({ id: `a${i}`, title: `标题${i}`, date: "2024-05-01", summary: "", body: `萝卜快跑。${words(40 + ((i * 7) % 12))}` })));
+    const library = new Library(
+      Array.from({ length: 12 }, (_, i) => ({
+        id: `a${i}`,
+        title: `标题${i}`,
+        date: "2024-05-01",
+        summary: "",
+        body: `萝卜快跑。${words(40 + ((i * 7) % 12))}`,
+      })),
+    );
     const all = referenceRanking(new Reference(docsOf(library)), library, parseQuery("萝卜快跑"));
     const ties = all.filter((c, i) => i > 0 && c.rounded === all[i - 1]!.rounded && c.score !== all[i - 1]!.score);
     expect(ties.length).toBeGreaterThan(0);
     const index = SearchIndex.build(library);
     expect(index.search("萝卜快跑", { limit: 12 }).hits.map((h) => h.article.id)).toEqual(all.map((c) => c.id));
-    expect(index.search("萝卜快跑", { offset: 4, limit: 4 }).hits.map((h) => h.article.id)).toEqual(all.slice(4, 8).map((c) => c.id));
+    expect(index.search("萝卜快跑", { offset: 4, limit: 4 }).hits.map((h) => h.article.id)).toEqual(
+      all.slice(4, 8).map((c) => c.id),
+    );
   });
 });

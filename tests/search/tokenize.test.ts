@@ -7,7 +7,9 @@ describe("tokenize", () => {
   });
 
   it("adds jieba words longer than two characters when asked", () => {
-    expect(tokenize("照相机和绘画", { words: true })).toEqual(expect.arrayContaining(["照相", "相机", "机和", "和绘", "绘画", "照相机"]));
+    expect(tokenize("照相机和绘画", { words: true })).toEqual(
+      expect.arrayContaining(["照相", "相机", "机和", "和绘", "绘画", "照相机"]),
+    );
   });
 
   it("adds single characters for short fields", () => {

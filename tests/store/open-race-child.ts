@@ -5,7 +5,12 @@
  */
 import { openSqliteStore } from "../../src/store/sqlite.ts";
 
-const [dir, startAt, rounds, gapMs] = [process.argv[2]!, Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5])];
+const [dir, startAt, rounds, gapMs] = [
+  process.argv[2]!,
+  Number(process.argv[3]),
+  Number(process.argv[4]),
+  Number(process.argv[5]),
+];
 for (let round = 0; round < rounds; round++) {
   while (Date.now() < startAt + round * gapMs) {
     // Spin rather than sleep: every process must reach the open within the same millisecond or so.

@@ -78,7 +78,12 @@ async function deliveries(url: string): Promise<Array<{ chat_id: string; status:
 const UNTIL_DONE = 280_000;
 
 async function allSent(url: string): Promise<void> {
-  await expect.poll(async () => (await deliveries(url)).filter((d) => d.status === "sent").length, { timeout: UNTIL_DONE, interval: 200 }).toBe(SUBSCRIBERS);
+  await expect
+    .poll(async () => (await deliveries(url)).filter((d) => d.status === "sent").length, {
+      timeout: UNTIL_DONE,
+      interval: 200,
+    })
+    .toBe(SUBSCRIBERS);
 }
 
 // Child processes load the bot on two shared cores: allow for a slow machine, assert nothing about speed.
@@ -107,7 +112,9 @@ describePostgres("several instances on one PostgreSQL database", () => {
     const concurrency = 8;
     await start(3, url, { PUSH_PER_SECOND: "150", PUSH_CONCURRENCY: String(concurrency), PUSH_STALE_MS: "2000" });
 
-    await expect.poll(() => telegram.sent().length, { timeout: UNTIL_DONE, interval: 20 }).toBeGreaterThanOrEqual(SUBSCRIBERS / 4);
+    await expect
+      .poll(() => telegram.sent().length, { timeout: UNTIL_DONE, interval: 20 })
+      .toBeGreaterThanOrEqual(SUBSCRIBERS / 4);
     const owners = new Set((await deliveries(url)).map((d) => d.owner));
     expect(owners.size).toBe(1);
     const [pusherName] = owners;

@@ -10,7 +10,14 @@ import { isPostgresUrl, openPostgresStore, redactUrl } from "../../src/store/pos
 import { createPool } from "../../src/store/postgres-pool.ts";
 import { migratePostgres, postgresMigrations } from "../../src/store/postgres-schema.ts";
 import type { Store } from "../../src/store/store.ts";
-import { describePostgres, findPostgresBin, postgresRuns, postgresSkipReason, startPostgres, type PostgresServer } from "../helpers/postgres.ts";
+import {
+  describePostgres,
+  findPostgresBin,
+  postgresRuns,
+  postgresSkipReason,
+  startPostgres,
+  type PostgresServer,
+} from "../helpers/postgres.ts";
 import { describeStoreContract, ManualClock } from "./store-contract.ts";
 
 let server: PostgresServer;
@@ -21,10 +28,18 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describeStoreContract("postgres", async (clock) => openPostgresStore(await server.createDatabase(), { clock }), describePostgres);
+describeStoreContract(
+  "postgres",
+  async (clock) => openPostgresStore(await server.createDatabase(), { clock }),
+  describePostgres,
+);
 
 /** Run SQL on `url` as an administrator (what an operator would do with psql). */
-async function sql<Row extends pg.QueryResultRow = pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<Row[]> {
+async function sql<Row extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<Row[]> {
   const client = new pg.Client(url);
   await client.connect();
   try {
@@ -83,11 +98,25 @@ describePostgres("PostgreSQL store shared by several instances", () => {
   it("shares group settings between instances and keeps them across a restart of every instance", async () => {
     const url = await server.createDatabase();
     const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
-    await a.updateGroupSettings("wechat", "room@chatroom", { state: "enabled", results: 2, linkPreview: false }, "wechat:wxid_bob");
-    expect(await b.getGroupSettings("wechat", "room@chatroom")).toMatchObject({ state: "enabled", results: 2, linkPreview: false });
+    await a.updateGroupSettings(
+      "wechat",
+      "room@chatroom",
+      { state: "enabled", results: 2, linkPreview: false },
+      "wechat:wxid_bob",
+    );
+    expect(await b.getGroupSettings("wechat", "room@chatroom")).toMatchObject({
+      state: "enabled",
+      results: 2,
+      linkPreview: false,
+    });
     await Promise.all([a.close(), b.close()]);
     const again = await openPostgresStore(url);
-    expect(await again.getGroupSettings("wechat", "room@chatroom")).toMatchObject({ state: "enabled", results: 2, linkPreview: false, updatedBy: "wechat:wxid_bob" });
+    expect(await again.getGroupSettings("wechat", "room@chatroom")).toMatchObject({
+      state: "enabled",
+      results: 2,
+      linkPreview: false,
+      updatedBy: "wechat:wxid_bob",
+    });
     await again.close();
   });
 
@@ -135,7 +164,9 @@ describePostgres("PostgreSQL store shared by several instances", () => {
 
   it("has the server notice an instance whose host vanished within about a minute", async () => {
     const pool = createPool(await server.createDatabase(), silentLogger());
-    const { rows } = await pool.query("SELECT current_setting('tcp_keepalives_idle') AS idle, current_setting('tcp_keepalives_count') AS count");
+    const { rows } = await pool.query(
+      "SELECT current_setting('tcp_keepalives_idle') AS idle, current_setting('tcp_keepalives_count') AS count",
+    );
     await pool.end();
     expect(rows).toEqual([{ idle: "30", count: "3" }]);
   });

@@ -19,7 +19,9 @@ describe("checking a database before it is restored", () => {
     db.pragma("journal_mode = DELETE");
     db.exec("BEGIN EXCLUSIVE");
     try {
-      await expect(checkDatabase(file, { timeLimitMs: 1_000 })).rejects.toThrow("the database's integrity check did not finish within 1 s");
+      await expect(checkDatabase(file, { timeLimitMs: 1_000 })).rejects.toThrow(
+        "the database's integrity check did not finish within 1 s",
+      );
     } finally {
       db.exec("ROLLBACK");
       db.close();

@@ -34,7 +34,10 @@ function recordingLog(onLine: (line: { level: number; msg: string }) => void = (
       done();
     },
   });
-  return { log: createLogger({ level: "info", destination }), warnings: () => lines.filter((l) => l.level >= 40).map((l) => l.msg) };
+  return {
+    log: createLogger({ level: "info", destination }),
+    warnings: () => lines.filter((l) => l.level >= 40).map((l) => l.msg),
+  };
 }
 
 describe("opening the SQLite store at start", () => {
@@ -95,8 +98,12 @@ describe("opening the SQLite store at start", () => {
     try {
       const stop = new AbortController();
       // "opening store" is logged just before the check starts; the lock keeps the check from finishing for 10 minutes.
-      const { log } = recordingLog((line) => line.msg === "opening store" && setImmediate(() => stop.abort(new Error("SIGTERM"))));
-      await expect(openStore(loadConfig({ DATA_DIR: dir }), log, { timeLimitMs: 600_000, signal: stop.signal })).rejects.toThrow("SIGTERM");
+      const { log } = recordingLog(
+        (line) => line.msg === "opening store" && setImmediate(() => stop.abort(new Error("SIGTERM"))),
+      );
+      await expect(
+        openStore(loadConfig({ DATA_DIR: dir }), log, { timeLimitMs: 600_000, signal: stop.signal }),
+      ).rejects.toThrow("SIGTERM");
     } finally {
       holder.exec("ROLLBACK");
       holder.close();

@@ -29,7 +29,11 @@ describe("SQLite store file", () => {
     await first.claimDelivery("telegram", "5", "2026-11-25", "a", 60_000);
     await first.confirmDelivery("telegram", "5", "2026-11-25");
     await first.setValue("k", "v");
-    await first.updateGroupSettings("wechat", "room@chatroom", { state: "enabled", results: 2, quietHours: { start: "22:00", end: "07:30" } });
+    await first.updateGroupSettings("wechat", "room@chatroom", {
+      state: "enabled",
+      results: 2,
+      quietHours: { start: "22:00", end: "07:30" },
+    });
     await first.subscribe({ platform: "telegram", chatId: "-100", isGroup: true, time: null, threadId: "45" });
     await first.close();
 
@@ -37,7 +41,11 @@ describe("SQLite store file", () => {
     expect(await again.getSubscription("telegram", "5")).toMatchObject({ time: "21:30" });
     expect((await again.listDeliveries("2026-11-25"))[0]?.status).toBe("sent");
     expect(await again.getValue("k")).toBe("v");
-    expect(await again.getGroupSettings("wechat", "room@chatroom")).toMatchObject({ state: "enabled", results: 2, quietHours: { start: "22:00", end: "07:30" } });
+    expect(await again.getGroupSettings("wechat", "room@chatroom")).toMatchObject({
+      state: "enabled",
+      results: 2,
+      quietHours: { start: "22:00", end: "07:30" },
+    });
     expect(await again.getSubscription("telegram", "-100")).toMatchObject({ threadId: "45" });
     await again.close();
   });
@@ -92,12 +100,30 @@ describe("SQLite store file", () => {
       old,
       migrations.filter((m) => m.version <= 2),
     );
-    old.prepare("INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at) VALUES ('wechat', 'room@chatroom', 1, '08:00', '2026-01-01T00:00:00.000Z')").run();
-    old.prepare("INSERT INTO news_subscriptions (platform, chat_id, is_group, keywords, created_at) VALUES ('telegram', '5', 0, '[\"墨荷\"]', '2026-01-01T00:00:00.000Z')").run();
+    old
+      .prepare(
+        "INSERT INTO subscriptions (platform, chat_id, is_group, time, created_at) VALUES ('wechat', 'room@chatroom', 1, '08:00', '2026-01-01T00:00:00.000Z')",
+      )
+      .run();
+    old
+      .prepare(
+        "INSERT INTO news_subscriptions (platform, chat_id, is_group, keywords, created_at) VALUES ('telegram', '5', 0, '[\"墨荷\"]', '2026-01-01T00:00:00.000Z')",
+      )
+      .run();
     old.close();
     const store = await openSqliteStore(file);
-    expect(await store.listSubscriptions()).toEqual([{ platform: "wechat", chatId: "room@chatroom", isGroup: true, time: "08:00", createdAt: "2026-01-01T00:00:00.000Z" }]);
-    expect(await store.listNewsSubscriptions()).toEqual([{ platform: "telegram", chatId: "5", isGroup: false, keywords: ["墨荷"], createdAt: "2026-01-01T00:00:00.000Z" }]);
+    expect(await store.listSubscriptions()).toEqual([
+      {
+        platform: "wechat",
+        chatId: "room@chatroom",
+        isGroup: true,
+        time: "08:00",
+        createdAt: "2026-01-01T00:00:00.000Z",
+      },
+    ]);
+    expect(await store.listNewsSubscriptions()).toEqual([
+      { platform: "telegram", chatId: "5", isGroup: false, keywords: ["墨荷"], createdAt: "2026-01-01T00:00:00.000Z" },
+    ]);
     expect(await store.getGroupSettings("wechat", "room@chatroom")).toBeUndefined();
     await store.close();
   });

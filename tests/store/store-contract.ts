@@ -22,7 +22,11 @@ const DAY = "2026-11-25";
 const MINUTE = 60_000;
 
 /** Register the store contract tests for one backend (`suite`: how to describe them, e.g. skippable). */
-export function describeStoreContract(name: string, makeStore: (clock: Clock) => Promise<Store>, suite: (name: string, fn: () => void) => void = describe): void {
+export function describeStoreContract(
+  name: string,
+  makeStore: (clock: Clock) => Promise<Store>,
+  suite: (name: string, fn: () => void) => void = describe,
+): void {
   suite(`Store contract: ${name}`, () => {
     let clock: ManualClock;
     let store: Store;
@@ -64,8 +68,12 @@ export function describeStoreContract(name: string, makeStore: (clock: Clock) =>
       it("keeps the same chat id on different platforms apart", async () => {
         await store.subscribe({ platform: "telegram", chatId: "42", isGroup: false, time: null });
         await store.subscribe({ platform: "wechat", chatId: "42", isGroup: false, time: "08:00" });
-        expect(await store.listSubscriptions("telegram")).toEqual([expect.objectContaining({ platform: "telegram", time: null })]);
-        expect(await store.listSubscriptions("wechat")).toEqual([expect.objectContaining({ platform: "wechat", time: "08:00" })]);
+        expect(await store.listSubscriptions("telegram")).toEqual([
+          expect.objectContaining({ platform: "telegram", time: null }),
+        ]);
+        expect(await store.listSubscriptions("wechat")).toEqual([
+          expect.objectContaining({ platform: "wechat", time: "08:00" }),
+        ]);
         expect(await store.listSubscriptions()).toHaveLength(2);
       });
 
@@ -89,7 +97,16 @@ export function describeStoreContract(name: string, makeStore: (clock: Clock) =>
       it("lets exactly one owner claim a (platform, chat, day)", async () => {
         expect(await store.claimDelivery("telegram", "1", DAY, "run-a", 10 * MINUTE)).toBe(true);
         expect(await store.claimDelivery("telegram", "1", DAY, "run-b", 10 * MINUTE)).toBe(false);
-        expect(await store.listDeliveries(DAY)).toEqual([{ platform: "telegram", chatId: "1", day: DAY, status: "claimed", owner: "run-a", updatedAt: clock.now().toISOString() }]);
+        expect(await store.listDeliveries(DAY)).toEqual([
+          {
+            platform: "telegram",
+            chatId: "1",
+            day: DAY,
+            status: "claimed",
+            owner: "run-a",
+            updatedAt: clock.now().toISOString(),
+          },
+        ]);
       });
 
       it("grants only one of many simultaneous claims", async () => {
@@ -145,7 +162,11 @@ export function describeStoreContract(name: string, makeStore: (clock: Clock) =>
         expect(await store.claimDelivery("telegram", "1", next, "a", MINUTE)).toBe(true);
         expect(await store.claimDelivery("telegram", "2", DAY, "a", MINUTE)).toBe(true);
         expect(await store.claimDelivery("wechat", "1", DAY, "a", MINUTE)).toBe(true);
-        expect((await store.listDeliveries(DAY)).map((d) => `${d.platform}/${d.chatId}/${d.status}`).sort()).toEqual(["telegram/1/sent", "telegram/2/claimed", "wechat/1/claimed"]);
+        expect((await store.listDeliveries(DAY)).map((d) => `${d.platform}/${d.chatId}/${d.status}`).sort()).toEqual([
+          "telegram/1/sent",
+          "telegram/2/claimed",
+          "wechat/1/claimed",
+        ]);
         expect(await store.listDeliveries(next)).toHaveLength(1);
         expect(await store.listDeliveries("2000-01-01")).toEqual([]);
       });
@@ -192,7 +213,12 @@ export function describeStoreContract(name: string, makeStore: (clock: Clock) =>
     describe("new-article announcements", () => {
       it("keeps one opt-in per chat with its keywords; subscribing again replaces them", async () => {
         expect(await store.listNewsSubscriptions()).toEqual([]);
-        await store.subscribeNews({ platform: "telegram", chatId: "-100", isGroup: true, keywords: ["墨荷", "AI 视频"] });
+        await store.subscribeNews({
+          platform: "telegram",
+          chatId: "-100",
+          isGroup: true,
+          keywords: ["墨荷", "AI 视频"],
+        });
         clock.advance(MINUTE);
         await store.subscribeNews({ platform: "wechat", chatId: "room@chatroom", isGroup: true, keywords: [] });
         await store.subscribeNews({ platform: "telegram", chatId: "-100", isGroup: true, keywords: ["慢跑"] });
@@ -213,7 +239,10 @@ export function describeStoreContract(name: string, makeStore: (clock: Clock) =>
       });
 
       it("tells exactly one caller that an article is new", async () => {
-        expect(await store.markSeen(["槽边往事/黄狗追呀追", "槽边往事/从心所欲"])).toEqual(["槽边往事/黄狗追呀追", "槽边往事/从心所欲"]);
+        expect(await store.markSeen(["槽边往事/黄狗追呀追", "槽边往事/从心所欲"])).toEqual([
+          "槽边往事/黄狗追呀追",
+          "槽边往事/从心所欲",
+        ]);
         expect(await store.markSeen(["槽边往事/从心所欲", "记忆承载/墨荷"])).toEqual(["记忆承载/墨荷"]);
         const [a, b] = await Promise.all([store.markSeen(["x/1", "x/2"]), store.markSeen(["x/2", "x/3"])]);
         expect([...a!, ...b!].sort()).toEqual(["x/1", "x/2", "x/3"]);
@@ -230,7 +259,11 @@ export function describeStoreContract(name: string, makeStore: (clock: Clock) =>
         expect(await store.claimDelivery("telegram", "1", DAY, "a", 10 * MINUTE)).toBe(true);
         await store.confirmDelivery("telegram", "1", DAY);
         expect(await store.countDeliveries("new:", since)).toEqual({ claimed: 0, sent: 1, failed: 1 });
-        expect(await store.countDeliveries("new:", new Date(clock.now().getTime() + 1).toISOString())).toEqual({ claimed: 0, sent: 0, failed: 0 });
+        expect(await store.countDeliveries("new:", new Date(clock.now().getTime() + 1).toISOString())).toEqual({
+          claimed: 0,
+          sent: 0,
+          failed: 0,
+        });
         expect(await store.listDeliveries(DAY)).toHaveLength(1);
       });
     });
@@ -239,7 +272,13 @@ export function describeStoreContract(name: string, makeStore: (clock: Clock) =>
       it("keeps the topic and the channel mark of a subscription, and nothing extra for a plain chat", async () => {
         await store.subscribe({ platform: "telegram", chatId: "-100300", isGroup: true, time: null, threadId: "45" });
         await store.subscribe({ platform: "telegram", chatId: "-100400", isGroup: true, time: "06:00", channel: true });
-        await store.subscribeNews({ platform: "telegram", chatId: "-100300", isGroup: true, keywords: ["墨荷"], threadId: "45" });
+        await store.subscribeNews({
+          platform: "telegram",
+          chatId: "-100300",
+          isGroup: true,
+          keywords: ["墨荷"],
+          threadId: "45",
+        });
         await store.subscribe({ platform: "telegram", chatId: "7", isGroup: false, time: null });
         expect(await store.getSubscription("telegram", "-100300")).toEqual({
           platform: "telegram",
@@ -251,8 +290,17 @@ export function describeStoreContract(name: string, makeStore: (clock: Clock) =>
         });
         expect(await store.getSubscription("telegram", "-100400")).toMatchObject({ channel: true, time: "06:00" });
         expect(await store.getSubscription("telegram", "-100400")).not.toHaveProperty("threadId");
-        expect(await store.getNewsSubscription("telegram", "-100300")).toMatchObject({ threadId: "45", keywords: ["墨荷"] });
-        expect(await store.getSubscription("telegram", "7")).toEqual({ platform: "telegram", chatId: "7", isGroup: false, time: null, createdAt: clock.now().toISOString() });
+        expect(await store.getNewsSubscription("telegram", "-100300")).toMatchObject({
+          threadId: "45",
+          keywords: ["墨荷"],
+        });
+        expect(await store.getSubscription("telegram", "7")).toEqual({
+          platform: "telegram",
+          chatId: "7",
+          isGroup: false,
+          time: null,
+          createdAt: clock.now().toISOString(),
+        });
       });
 
       it("moves a group's push to the topic it was subscribed in last", async () => {
@@ -265,9 +313,21 @@ export function describeStoreContract(name: string, makeStore: (clock: Clock) =>
 
       it("unsubscribes one topic (daily push and announcements) and leaves other topics and chats alone", async () => {
         await store.subscribe({ platform: "telegram", chatId: "-100300", isGroup: true, time: null, threadId: "45" });
-        await store.subscribeNews({ platform: "telegram", chatId: "-100300", isGroup: true, keywords: [], threadId: "45" });
+        await store.subscribeNews({
+          platform: "telegram",
+          chatId: "-100300",
+          isGroup: true,
+          keywords: [],
+          threadId: "45",
+        });
         await store.subscribe({ platform: "telegram", chatId: "-100500", isGroup: true, time: null, threadId: "45" });
-        await store.subscribeNews({ platform: "telegram", chatId: "-100600", isGroup: true, keywords: [], threadId: "9" });
+        await store.subscribeNews({
+          platform: "telegram",
+          chatId: "-100600",
+          isGroup: true,
+          keywords: [],
+          threadId: "9",
+        });
         expect(await store.unsubscribeTopic("telegram", "-100300", "9")).toBe(0);
         expect(await store.unsubscribeTopic("telegram", "-100300", "45")).toBe(2);
         expect(await store.unsubscribeTopic("telegram", "-100300", "45")).toBe(0);
@@ -283,8 +343,19 @@ export function describeStoreContract(name: string, makeStore: (clock: Clock) =>
       });
 
       it("stores each setting, changes only what a change names, and records who changed it when", async () => {
-        const first = await store.updateGroupSettings("wechat", "room@chatroom", { state: "enabled" }, "wechat:wxid_bob");
-        expect(first).toEqual({ platform: "wechat", chatId: "room@chatroom", state: "enabled", updatedAt: clock.now().toISOString(), updatedBy: "wechat:wxid_bob" });
+        const first = await store.updateGroupSettings(
+          "wechat",
+          "room@chatroom",
+          { state: "enabled" },
+          "wechat:wxid_bob",
+        );
+        expect(first).toEqual({
+          platform: "wechat",
+          chatId: "room@chatroom",
+          state: "enabled",
+          updatedAt: clock.now().toISOString(),
+          updatedBy: "wechat:wxid_bob",
+        });
         clock.advance(MINUTE);
         await store.updateGroupSettings("wechat", "room@chatroom", {
           triggers: ["!", "小助手"],
@@ -304,13 +375,30 @@ export function describeStoreContract(name: string, makeStore: (clock: Clock) =>
           accounts: ["槽边往事", "记忆承载"],
           updatedAt: clock.now().toISOString(),
         });
-        await store.updateGroupSettings("wechat", "room@chatroom", { linkPreview: true, state: "disabled" }, "wechat:wxid_bob");
-        expect(await store.getGroupSettings("wechat", "room@chatroom")).toMatchObject({ state: "disabled", linkPreview: true, results: 5 });
+        await store.updateGroupSettings(
+          "wechat",
+          "room@chatroom",
+          { linkPreview: true, state: "disabled" },
+          "wechat:wxid_bob",
+        );
+        expect(await store.getGroupSettings("wechat", "room@chatroom")).toMatchObject({
+          state: "disabled",
+          linkPreview: true,
+          results: 5,
+        });
       });
 
       it("resets a setting to the default with null", async () => {
-        await store.updateGroupSettings("telegram", "-100", { results: 2, quietHours: { start: "23:30", end: "07:00" }, triggers: ["!"] });
-        const after = await store.updateGroupSettings("telegram", "-100", { results: null, quietHours: null, triggers: null });
+        await store.updateGroupSettings("telegram", "-100", {
+          results: 2,
+          quietHours: { start: "23:30", end: "07:00" },
+          triggers: ["!"],
+        });
+        const after = await store.updateGroupSettings("telegram", "-100", {
+          results: null,
+          quietHours: null,
+          triggers: null,
+        });
         expect(after).not.toHaveProperty("results");
         expect(after).not.toHaveProperty("quietHours");
         expect(after).not.toHaveProperty("triggers");
@@ -328,7 +416,11 @@ export function describeStoreContract(name: string, makeStore: (clock: Clock) =>
         await store.updateGroupSettings("wechat", "b@chatroom", { state: "enabled" });
         await store.updateGroupSettings("telegram", "-100", { state: "disabled" });
         await store.updateGroupSettings("wechat", "a@chatroom", { results: 1 });
-        expect((await store.listGroupSettings()).map((g) => `${g.platform}/${g.chatId}`)).toEqual(["telegram/-100", "wechat/a@chatroom", "wechat/b@chatroom"]);
+        expect((await store.listGroupSettings()).map((g) => `${g.platform}/${g.chatId}`)).toEqual([
+          "telegram/-100",
+          "wechat/a@chatroom",
+          "wechat/b@chatroom",
+        ]);
         expect((await store.listGroupSettings("wechat")).map((g) => g.chatId)).toEqual(["a@chatroom", "b@chatroom"]);
         expect(await store.getGroupSettings("telegram", "a@chatroom")).toBeUndefined();
       });
@@ -336,7 +428,10 @@ export function describeStoreContract(name: string, makeStore: (clock: Clock) =>
       it("stores hostile text verbatim", async () => {
         const triggers = ["'; DROP TABLE group_settings;--", "😀", '"quoted"'];
         await store.updateGroupSettings("wechat", "x'\"@chatroom", { triggers, accounts: ["公众号\u0000名"] });
-        expect(await store.getGroupSettings("wechat", "x'\"@chatroom")).toMatchObject({ triggers, accounts: ["公众号\u0000名"] });
+        expect(await store.getGroupSettings("wechat", "x'\"@chatroom")).toMatchObject({
+          triggers,
+          accounts: ["公众号\u0000名"],
+        });
       });
     });
 

@@ -15,7 +15,14 @@ import { BackupRepo } from "../helpers/backup-repo.ts";
 let repo: BackupRepo;
 let data: string;
 
-const opts = (): SyncOptions => ({ repo: repo.url, branch: "master", root: "gzh", accounts: [], dataDir: data, articlesDir: path.join(data, "articles") });
+const opts = (): SyncOptions => ({
+  repo: repo.url,
+  branch: "master",
+  root: "gzh",
+  accounts: [],
+  dataDir: data,
+  articlesDir: path.join(data, "articles"),
+});
 const folder = () => path.join(data, "articles", "槽边往事");
 const listed = (name: string) => /^listed_only: true$/m.test(readFileSync(path.join(folder(), name), "utf8"));
 
@@ -57,7 +64,9 @@ describe("sync and list entries without a backup", () => {
     expect(arrived).toMatchObject({ mode: "incremental", newArticles: 0, updated: 1, listedOnly: 0 });
     expect(listed("新上列表.md")).toBe(false);
     const lib = await loadLibrary(path.join(data, "articles"));
-    expect(lib.articles.map((a) => a.id).sort()).toEqual(["槽边往事/有备份", "槽边往事/新上列表", "槽边往事/没备份"].sort());
+    expect(lib.articles.map((a) => a.id).sort()).toEqual(
+      ["槽边往事/有备份", "槽边往事/新上列表", "槽边往事/没备份"].sort(),
+    );
     expect(lib.articles.find((a) => a.id === "槽边往事/新上列表")!.body).toContain("迟到的正文");
   });
 

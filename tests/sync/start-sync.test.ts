@@ -26,7 +26,9 @@ let running: Running | undefined;
 
 beforeEach(async () => {
   repo = new BackupRepo();
-  repo.put("槽边往事", [{ title: "黄狗追呀追", date: "2026-11-20", body: "一只黄狗在院子里追自己的尾巴。" }]).commit("first");
+  repo
+    .put("槽边往事", [{ title: "黄狗追呀追", date: "2026-11-20", body: "一只黄狗在院子里追自己的尾巴。" }])
+    .commit("first");
   tg = await FakeTelegram.start();
   data = await mkdtemp(path.join(os.tmpdir(), "start-sync-"));
   await mkdir(path.join(data, "articles"));
@@ -40,9 +42,21 @@ afterEach(async () => {
 });
 
 async function start(ticker: ManualTicker, env: Record<string, string> = {}, images?: ImageCache): Promise<Running> {
-  const vars = { DATA_DIR: data, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ADMIN_IDS: "test:admin", SYNC_REPO: repo.url, ...env };
+  const vars = {
+    DATA_DIR: data,
+    TELEGRAM_BOT_TOKEN: tg.token,
+    TELEGRAM_API_ROOT: tg.apiRoot,
+    ADMIN_IDS: "test:admin",
+    SYNC_REPO: repo.url,
+    ...env,
+  };
   const platforms = configurePlatforms(vars);
-  running = await startBot(loadConfig(vars), silentLogger(), { clock: fakeClock("2026-11-25T00:30:00Z"), syncTicker: ticker.ticker, images, platforms });
+  running = await startBot(loadConfig(vars), silentLogger(), {
+    clock: fakeClock("2026-11-25T00:30:00Z"),
+    syncTicker: ticker.ticker,
+    images,
+    platforms,
+  });
   return running;
 }
 
@@ -65,7 +79,10 @@ describe("sync inside start (SYNC_REPO, SYNC_CRON)", () => {
     expect(await titlesFor(r, "老师")).toEqual(["还是找个老师吧"]);
     expect(await titlesFor(r, "炖肉")).toEqual(["肉都烂在锅里"]);
     const [stats] = await r.core.handle(dm("/stats", { userId: "admin" }));
-    expect(stats).toMatchObject({ kind: "text", text: expect.stringContaining("同步：上次 2026-11-25 08:30（成功，新文章 3 篇）") });
+    expect(stats).toMatchObject({
+      kind: "text",
+      text: expect.stringContaining("同步：上次 2026-11-25 08:30（成功，新文章 3 篇）"),
+    });
     expect(r.observability.health.report().sync).toEqual({
       lastSync: { at: "2026-11-25T00:30:00.000Z", result: "synced", newArticles: 3, commit: repo.head() },
       lastSuccessfulSync: { at: "2026-11-25T00:30:00.000Z", result: "synced", newArticles: 3, commit: repo.head() },
@@ -82,7 +99,11 @@ describe("sync inside start (SYNC_REPO, SYNC_CRON)", () => {
     await rm(repo.remote, { recursive: true, force: true });
     const again = await start(new ManualTicker());
     expect((await again.sync!.run())?.status).toBe("failed");
-    expect(again.observability.health.report().sync?.lastSuccessfulSync).toMatchObject({ result: "synced", newArticles: 1, commit });
+    expect(again.observability.health.report().sync?.lastSuccessfulSync).toMatchObject({
+      result: "synced",
+      newArticles: 1,
+      commit,
+    });
   });
 
   it("keeps serving the library when the remote is gone, and says so in /stats", async () => {
@@ -95,7 +116,9 @@ describe("sync inside start (SYNC_REPO, SYNC_CRON)", () => {
     expect(failed?.status).toBe("failed");
     expect(await titlesFor(r, "黄狗")).toEqual(["黄狗追呀追"]);
     const [stats] = await r.core.handle(dm("/stats", { userId: "admin" }));
-    expect((stats as { text: string }).text).toMatch(/同步：上次 2026-11-25 08:30（失败：git ls-remote failed.*）；上次成功 2026-11-25 08:30/);
+    expect((stats as { text: string }).text).toMatch(
+      /同步：上次 2026-11-25 08:30（失败：git ls-remote failed.*）；上次成功 2026-11-25 08:30/,
+    );
     expect(r.observability.health.report().sync).toMatchObject({
       lastSync: { result: "failed", error: expect.stringMatching(/ls-remote/) },
       lastSuccessfulSync: { result: "synced", newArticles: 1 },
@@ -128,7 +151,8 @@ describe("new articles from a sync are announced in a running bot (fake Bot API)
     await tg.drained();
     const alice = sentTo(1001).filter((m) => /新文章 ·/.test(m.text));
     expect(alice.map((m) => m.method)).toEqual(["sendPhoto", "sendPhoto", "sendPhoto"]);
-    for (const title of ["原地慢慢跑", "还是找个老师吧", "肉都烂在锅里"]) expect(alice.filter((m) => m.text.includes(title))).toHaveLength(1);
+    for (const title of ["原地慢慢跑", "还是找个老师吧", "肉都烂在锅里"])
+      expect(alice.filter((m) => m.text.includes(title))).toHaveLength(1);
     expect(alice[0]!.text).toContain("槽边往事");
     expect(
       sentTo(1002)

@@ -1,5 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -14,10 +24,19 @@ import { BackupRepo, type FakeArticle } from "../helpers/backup-repo.ts";
 let repo: BackupRepo;
 let data: string;
 
-const articles = (n: number, prefix: string, date = "2025-02-01"): FakeArticle[] => Array.from({ length: n }, (_, i) => ({ title: `${prefix}${i + 1}`, date }));
+const articles = (n: number, prefix: string, date = "2025-02-01"): FakeArticle[] =>
+  Array.from({ length: n }, (_, i) => ({ title: `${prefix}${i + 1}`, date }));
 
 function opts(extra: Partial<SyncOptions> = {}): SyncOptions {
-  return { repo: repo.url, branch: "master", root: "gzh", accounts: [], dataDir: data, articlesDir: path.join(data, "articles"), ...extra };
+  return {
+    repo: repo.url,
+    branch: "master",
+    root: "gzh",
+    accounts: [],
+    dataDir: data,
+    articlesDir: path.join(data, "articles"),
+    ...extra,
+  };
 }
 
 /** Every file under the article folder (not the mirror) with its bytes and modification time. */
@@ -36,7 +55,9 @@ function snapshot(): Map<string, string> {
 beforeEach(() => {
   repo = new BackupRepo();
   data = mkdtempSync(path.join(os.tmpdir(), "sync-data-"));
-  repo.put("槽边往事", articles(4, "槽边", "2025-02-01")).put("记忆承载", [...articles(2, "记忆", "2025-01-10"), { title: "槽边1", date: "2025-01-11" }]);
+  repo
+    .put("槽边往事", articles(4, "槽边", "2025-02-01"))
+    .put("记忆承载", [...articles(2, "记忆", "2025-01-10"), { title: "槽边1", date: "2025-01-11" }]);
   repo.commit("first backups");
 });
 afterEach(() => {
@@ -46,11 +67,15 @@ afterEach(() => {
 
 describe("article-bot sync", () => {
   it("skips a backup over 5 MB with its reason, still advances the synced commit, and remembers the backup for the next start", async () => {
-    repo.write("gzh/backup/槽边往事/槽边2.md", `# 槽边2\n\n${"很长的一段话。".repeat(300_000)}\n`).commit("a 6 MB backup");
+    repo
+      .write("gzh/backup/槽边往事/槽边2.md", `# 槽边2\n\n${"很长的一段话。".repeat(300_000)}\n`)
+      .commit("a 6 MB backup");
     const report = await syncLibrary(opts());
     expect(report).toMatchObject({ status: "synced", commit: repo.head() });
     const account = report.accounts.find((a) => a.account === "槽边往事")!;
-    expect(account.import!.skipped).toEqual([{ file: "槽边2.md", reason: expect.stringMatching(/^too large \(\d+ bytes; a backup may have at most 5 MB/) }]);
+    expect(account.import!.skipped).toEqual([
+      { file: "槽边2.md", reason: expect.stringMatching(/^too large \(\d+ bytes; a backup may have at most 5 MB/) },
+    ]);
     const remembered = JSON.parse(readFileSync(path.join(data, ".sync", "failed-backups.json"), "utf8")).failed;
     expect(Object.keys(remembered)).toEqual([expect.stringMatching(/^槽边往事\/槽边2\.md \d+$/)]);
     expect(JSON.parse(readFileSync(path.join(data, ".sync", "state.json"), "utf8")).commit).toBe(repo.head());
@@ -59,14 +84,24 @@ describe("article-bot sync", () => {
   it("imports every account's backups on the first sync, each into its own folder, with date, link and account", async () => {
     const report = await syncLibrary(opts());
     expect(report).toMatchObject({ status: "synced", mode: "first", newArticles: 7, commit: repo.head() });
-    expect(readdirSync(path.join(data, "articles", "槽边往事")).sort()).toEqual(["槽边1.md", "槽边2.md", "槽边3.md", "槽边4.md"]);
+    expect(readdirSync(path.join(data, "articles", "槽边往事")).sort()).toEqual([
+      "槽边1.md",
+      "槽边2.md",
+      "槽边3.md",
+      "槽边4.md",
+    ]);
     const lib = await loadLibrary(path.join(data, "articles"));
     // The mirror (<data>/.sync, raw backups) is never loaded; the same title in two accounts is no duplicate.
     expect(lib.articles).toHaveLength(7);
     expect(lib.skipped).toEqual([]);
     expect(lib.warnings).toEqual([]);
     const a = lib.articles.find((x) => x.id === "记忆承载/槽边1")!;
-    expect(a).toMatchObject({ title: "槽边1", date: "2025-01-11", account: "记忆承载", url: expect.stringMatching(/^http:\/\/mp\.weixin\.qq\.com\/s\?/) });
+    expect(a).toMatchObject({
+      title: "槽边1",
+      date: "2025-01-11",
+      account: "记忆承载",
+      url: expect.stringMatching(/^http:\/\/mp\.weixin\.qq\.com\/s\?/),
+    });
     expect(existsSync(path.join(data, ".sync", "mirror", ".git"))).toBe(true);
     expect(formatSyncReport(report)).toContain("total: 7 new, 0 updated, 0 skipped");
   });
@@ -83,7 +118,10 @@ describe("article-bot sync", () => {
   it("imports only what a push changed: added, modified and renamed backups and list-page dates", async () => {
     await syncLibrary(opts());
     const before = snapshot();
-    repo.put("槽边往事", [...articles(3, "新文", "2025-02-10"), { title: "槽边2", date: "2025-02-01", body: "改过的正文，多了一句。" }]);
+    repo.put("槽边往事", [
+      ...articles(3, "新文", "2025-02-10"),
+      { title: "槽边2", date: "2025-02-01", body: "改过的正文，多了一句。" },
+    ]);
     // A list page that moves an existing article's date (the site rewrites list pages on every push).
     repo.put("记忆承载", [{ title: "记忆1", date: "2025-01-12" }]);
     repo.rename("gzh/backup/槽边往事/槽边3.md", "gzh/backup/槽边往事/槽边3 .md");
@@ -102,7 +140,8 @@ describe("article-bot sync", () => {
     expect(mem.import!.imported.updated).toEqual(["记忆1.md"]);
     expect(mem.import!.total).toBe(1);
     const after = snapshot();
-    for (const name of ["槽边往事/槽边1.md", "槽边往事/槽边4.md", "记忆承载/记忆2.md", "槽边往事/槽边3.md"]) expect(after.get(name)).toBe(before.get(name));
+    for (const name of ["槽边往事/槽边1.md", "槽边往事/槽边4.md", "记忆承载/记忆2.md", "槽边往事/槽边3.md"])
+      expect(after.get(name)).toBe(before.get(name));
     expect(readFileSync(path.join(data, "articles", "记忆承载", "记忆1.md"), "utf8")).toContain("date: '2025-01-12'");
     expect((await loadLibrary(path.join(data, "articles"))).articles).toHaveLength(10);
   });
@@ -215,7 +254,9 @@ describe("article-bot sync", () => {
     try {
       const port = (server.address() as AddressInfo).port;
       // The error names the deadline that ended the call: no wall-clock race needed.
-      const report = await syncLibrary(opts({ repo: `http://127.0.0.1:${port}/repo.git`, timeouts: { quickMs: 1000, transferMs: 1000 } }));
+      const report = await syncLibrary(
+        opts({ repo: `http://127.0.0.1:${port}/repo.git`, timeouts: { quickMs: 1000, transferMs: 1000 } }),
+      );
       expect(report).toMatchObject({ status: "failed", error: "git ls-remote timed out after 1 s" });
     } finally {
       server.closeAllConnections();
@@ -232,7 +273,9 @@ describe("article-bot sync", () => {
       cron: "0 * * * *",
     });
     expect(loadConfig({}).sync).toBeUndefined();
-    expect(() => loadConfig({ SYNC_REPO: repo.url, SYNC_CRON: "hourly" })).toThrow(/SYNC_CRON: is not a 5-field cron expression/);
+    expect(() => loadConfig({ SYNC_REPO: repo.url, SYNC_CRON: "hourly" })).toThrow(
+      /SYNC_CRON: is not a 5-field cron expression/,
+    );
   });
 
   it("refuses account names and roots that would leave the article folder", async () => {

@@ -50,7 +50,12 @@ describe("the web API", () => {
           url: "https://mp.weixin.qq.com/s/article-2",
           page: `${ORIGIN}/a/${enc("槽边往事")}/${enc("萝卜跑起来")}`,
           cover: `${ORIGIN}${imagePath(article.cover!)}`,
-          zen: { title: "雨夜街灯", image: `${ORIGIN}${imagePath(article.zen!.image)}`, creator: "和菜头的小肉手", model: "Midjourney V6" },
+          zen: {
+            title: "雨夜街灯",
+            image: `${ORIGIN}${imagePath(article.zen!.image)}`,
+            creator: "和菜头的小肉手",
+            model: "Midjourney V6",
+          },
           passage: "在武汉坐了一次萝卜快跑，方向盘自己在转，司机座位上空无一人。",
           highlights: [[7, 11]],
         },
@@ -71,7 +76,11 @@ describe("the web API", () => {
   it("narrows to an account and a limit, and refuses what it cannot answer with an error a program can read", async () => {
     await open();
     expect((await getJson(`/api/search?q=${enc("天")}&limit=1`)).body.results).toHaveLength(1);
-    expect((await getJson(`/api/search?q=${enc("房价")}&account=${enc("九边")}`)).body.results.map((r: { id: string }) => r.id)).toEqual(["九边/房地产很惨"]);
+    expect(
+      (await getJson(`/api/search?q=${enc("房价")}&account=${enc("九边")}`)).body.results.map(
+        (r: { id: string }) => r.id,
+      ),
+    ).toEqual(["九边/房地产很惨"]);
     expect((await getJson(`/api/search?q=${enc("房价")}&account=${enc("槽边往事")}`)).body.results).toEqual([]);
     const cases: Array<[string, number, string, string]> = [
       ["/api/search", 400, "empty_query", "请用 q 给出关键词。"],
@@ -115,7 +124,8 @@ describe("the web API", () => {
   it("limits each client: a burst, then 429 with Retry-After until the bucket refills; other clients are not slowed", async () => {
     await open();
     // Clients connecting directly: each is counted by its own address, whatever X-Forwarded-For it sends.
-    const from = (ip: string) => site!.request(`/api/search?q=${enc("猫")}`, { from: ip, headers: { "x-forwarded-for": "203.0.113.9" } });
+    const from = (ip: string) =>
+      site!.request(`/api/search?q=${enc("猫")}`, { from: ip, headers: { "x-forwarded-for": "203.0.113.9" } });
     for (let i = 0; i < API_BURST; i++) expect((await from("198.51.100.1")).status).toBe(200);
     const refused = await from("198.51.100.1");
     expect(refused.status).toBe(429);
@@ -128,7 +138,11 @@ describe("the web API", () => {
 
   it("behind a reverse proxy (TRUST_PROXY) counts each client by the address the proxy wrote, not the proxy's", async () => {
     await open({ trustProxy: true });
-    const via = (ip: string) => site!.request(`/api/search?q=${enc("猫")}`, { from: "127.0.0.1", headers: { "x-forwarded-for": `203.0.113.9, ${ip}` } });
+    const via = (ip: string) =>
+      site!.request(`/api/search?q=${enc("猫")}`, {
+        from: "127.0.0.1",
+        headers: { "x-forwarded-for": `203.0.113.9, ${ip}` },
+      });
     for (let i = 0; i < API_BURST; i++) expect((await via("198.51.100.1")).status).toBe(200);
     expect((await via("198.51.100.1")).status).toBe(429);
     expect((await via("198.51.100.2")).status).toBe(200);
@@ -146,9 +160,16 @@ describe("the web API", () => {
   });
 
   it("answers the curl example of docs/web.md exactly as documented", async () => {
-    await open({ library: async (dir) => (await cp(BUNDLED_LIBRARY, path.join(dir, "articles"), { recursive: true }), path.join(dir, "articles")) });
+    await open({
+      library: async (dir) => (
+        await cp(BUNDLED_LIBRARY, path.join(dir, "articles"), { recursive: true }), path.join(dir, "articles")
+      ),
+    });
     const doc = await readFile(path.join(import.meta.dirname, "../../docs/web.md"), "utf8");
-    const example = /```sh\n\$ curl -sG '(http:\/\/127\.0\.0\.1:9464\/api\/search)' --data-urlencode 'q=([^']+)' -d 'limit=(\d+)'\n```\n\n```json\n([\s\S]+?)\n```/.exec(doc);
+    const example =
+      /```sh\n\$ curl -sG '(http:\/\/127\.0\.0\.1:9464\/api\/search)' --data-urlencode 'q=([^']+)' -d 'limit=(\d+)'\n```\n\n```json\n([\s\S]+?)\n```/.exec(
+        doc,
+      );
     expect(example, "the curl example in docs/web.md").not.toBeNull();
     const [, base, q, limit, documented] = example!;
     const res = await site!.app.request(`${base}?q=${enc(q!)}&limit=${limit}`);

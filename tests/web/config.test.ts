@@ -5,12 +5,27 @@ import { redactSecrets, secretsFromEnv } from "../../src/log.ts";
 
 describe("the web pages' configuration", () => {
   it("serves a public reading room and no console by default", () => {
-    expect(loadConfig({}).web).toEqual({ public: true, adminPassword: undefined, imageCacheBytes: 512 * 1024 * 1024, trustProxy: false });
+    expect(loadConfig({}).web).toEqual({
+      public: true,
+      adminPassword: undefined,
+      imageCacheBytes: 512 * 1024 * 1024,
+      trustProxy: false,
+    });
   });
 
   it("reads WEB_PUBLIC, ADMIN_PASSWORD, WEB_IMAGE_CACHE_MB and TRUST_PROXY", () => {
-    const web = loadConfig({ WEB_PUBLIC: "false", ADMIN_PASSWORD: "a long enough password", WEB_IMAGE_CACHE_MB: "64", TRUST_PROXY: "true" }).web;
-    expect(web).toEqual({ public: false, adminPassword: "a long enough password", imageCacheBytes: 64 * 1024 * 1024, trustProxy: true });
+    const web = loadConfig({
+      WEB_PUBLIC: "false",
+      ADMIN_PASSWORD: "a long enough password",
+      WEB_IMAGE_CACHE_MB: "64",
+      TRUST_PROXY: "true",
+    }).web;
+    expect(web).toEqual({
+      public: false,
+      adminPassword: "a long enough password",
+      imageCacheBytes: 64 * 1024 * 1024,
+      trustProxy: true,
+    });
     expect(() => loadConfig({ TRUST_PROXY: "sometimes" })).toThrow(/TRUST_PROXY/);
   });
 

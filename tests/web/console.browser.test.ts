@@ -75,7 +75,9 @@ describeBrowser("the console in a real browser, on a running bot", () => {
     await login(page);
     expect(await page.locator("h1").textContent()).toBe("控制台");
     const qr = page.locator("#wechat-qr");
-    await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 30_000 })
+      .toBe(true);
     expect(await page.locator('[data-platform="wechat"]').textContent()).toContain("退出原因：已在其他设备登录");
     expect(await page.locator('[data-platform="wechat"] details li').allTextContents()).toEqual([
       expect.stringContaining("等待扫码"),
@@ -93,14 +95,24 @@ describeBrowser("the console in a real browser, on a running bot", () => {
   });
 
   it("「立即推送」 delivers today's image to the Telegram subscriber exactly once, however often it is pressed", async () => {
-    await expect.poll(async () => (await (await fetch(`${base}/healthz`)).json()).adapters.find((a: { platform: string }) => a.platform === "telegram")?.connected, { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          (await (await fetch(`${base}/healthz`)).json()).adapters.find(
+            (a: { platform: string }) => a.platform === "telegram",
+          )?.connected,
+        { timeout: 60_000 },
+      )
+      .toBe(true);
     const page = await browser.newPage();
     await login(page);
     await page.getByRole("button", { name: "立即推送" }).click();
     await page.waitForLoadState("load", { timeout: 30_000 });
     expect(await page.locator("#flash").textContent()).toContain("开始推送今日禅定时刻");
     await tg.waitForCall("sendPhoto", (c) => String(c.payload.chat_id) === "1001");
-    await expect.poll(() => page.reload().then(() => page.locator("#deliveries").textContent()), { timeout: 30_000 }).toContain("已送达 1");
+    await expect
+      .poll(() => page.reload().then(() => page.locator("#deliveries").textContent()), { timeout: 30_000 })
+      .toContain("已送达 1");
 
     await page.getByRole("button", { name: "立即推送" }).click();
     await page.waitForLoadState("load", { timeout: 30_000 });
@@ -117,7 +129,10 @@ describeBrowser("the console in a real browser, on a running bot", () => {
     const before = tg.calls.length;
     // A forged form: the same button, without the hidden token.
     await page.evaluate(() => document.querySelectorAll('input[name="_csrf"]').forEach((i) => i.remove()));
-    const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith("/console/push")), page.getByRole("button", { name: "立即推送" }).click()]);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/console/push")),
+      page.getByRole("button", { name: "立即推送" }).click(),
+    ]);
     expect(response.status()).toBe(403);
     expect(await page.textContent("body")).toContain("CSRF");
     expect(tg.calls.slice(before).filter((c) => c.method === "sendPhoto")).toHaveLength(0);

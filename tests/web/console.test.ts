@@ -18,7 +18,12 @@ async function open(options: WebSiteOptions = {}) {
 async function attempt(password: string, cookie = "", from?: string, headers?: Record<string, string>) {
   const form = await site!.request("/console", { cookie, from, headers });
   const jar = cookiesOf(form, cookie);
-  const res = await site!.request("/console/login", { form: { _csrf: csrfOf(await form.text()), password }, cookie: jar, from, headers });
+  const res = await site!.request("/console/login", {
+    form: { _csrf: csrfOf(await form.text()), password },
+    cookie: jar,
+    from,
+    headers,
+  });
   return { res, cookie: cookiesOf(res, jar) };
 }
 
@@ -77,7 +82,8 @@ describe("the console's door", () => {
 
   it("makes a guessing address wait longer after each further failure: 1, 2, then 4 minutes", async () => {
     await open();
-    const at = (seconds: number) => site!.clock.set(new Date(Date.parse("2026-11-25T02:00:00Z") + seconds * 1000).toISOString());
+    const at = (seconds: number) =>
+      site!.clock.set(new Date(Date.parse("2026-11-25T02:00:00Z") + seconds * 1000).toISOString());
     await guessFiveTimes();
     at(59);
     expect((await attempt(PASSWORD)).res.status).toBe(429);
@@ -111,7 +117,10 @@ describe("the console's door", () => {
 
   it("without TRUST_PROXY ignores X-Forwarded-For (anyone can send one), and warns once that clients behind a proxy share one throttle", async () => {
     await open();
-    for (let i = 0; i < 5; i++) expect((await attempt(`wrong-${i}`, "", "203.0.113.66", { "x-forwarded-for": `192.0.2.${i}` })).res.status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await attempt(`wrong-${i}`, "", "203.0.113.66", { "x-forwarded-for": `192.0.2.${i}` })).res.status).toBe(
+        401,
+      );
     expect((await attempt(PASSWORD, "", "203.0.113.66", { "x-forwarded-for": "192.0.2.99" })).res.status).toBe(429);
     expect(site!.logging.output().match(/without TRUST_PROXY/g)).toHaveLength(1);
   });
@@ -156,7 +165,9 @@ describe("the console's door", () => {
     const ok = await site!.request("/console/push", { form: { _csrf: csrfOf(page) }, cookie });
     expect(ok.status).toBe(303);
     expect(pushes).toBe(1);
-    expect(await (await site!.request("/console", { cookie })).text()).toContain('<p class="notice" role="status" id="flash">推送已开始</p>');
+    expect(await (await site!.request("/console", { cookie })).text()).toContain(
+      '<p class="notice" role="status" id="flash">推送已开始</p>',
+    );
   });
 
   it("logs out: the session cookie no longer opens the console", async () => {
@@ -214,18 +225,28 @@ describe("the console", () => {
     await site!.store.claimDelivery("telegram", "1001", "new:槽边往事/独一无二", "me", 60_000);
     await site!.store.confirmDelivery("telegram", "1001", "new:槽边往事/独一无二");
     const { page } = await loggedIn();
-    expect(page).toContain('<tr><td>telegram</td><td>1001 <span class="meta">私聊</span></td><td>默认时间</td><td class="wrap">墨荷、AI</td></tr>');
-    expect(page).toContain('<tr><td>wechat</td><td>room@chatroom <span class="meta">群</span></td><td>21:30</td><td class="wrap">—</td></tr>');
+    expect(page).toContain(
+      '<tr><td>telegram</td><td>1001 <span class="meta">私聊</span></td><td>默认时间</td><td class="wrap">墨荷、AI</td></tr>',
+    );
+    expect(page).toContain(
+      '<tr><td>wechat</td><td>room@chatroom <span class="meta">群</span></td><td>21:30</td><td class="wrap">—</td></tr>',
+    );
     expect(page).toContain("今日推送（2026-11-25）");
     expect(page).toContain("已送达 1 · 失败 1 · 发送中 0");
     expect(page).toContain("今天的新文章通知：已送达 1 · 失败 0 · 发送中 0");
-    expect(page).toMatch(/<td>wechat<\/td><td>room@chatroom<\/td><td class="bad">失败<\/td><td>[^<]+<\/td><td class="wrap">rejected: 机器人已被移出群聊<\/td>/);
+    expect(page).toMatch(
+      /<td>wechat<\/td><td>room@chatroom<\/td><td class="bad">失败<\/td><td>[^<]+<\/td><td class="wrap">rejected: 机器人已被移出群聊<\/td>/,
+    );
   });
 
   it("lists the groups with their state and settings, as /stats does", async () => {
     await open();
     expect((await loggedIn()).page).toContain("还没有群启用、停用或改过设置。");
-    await site!.store.updateGroupSettings("wechat", "room@chatroom", { state: "disabled", results: 2, quietHours: { start: "22:00", end: "08:00" } });
+    await site!.store.updateGroupSettings("wechat", "room@chatroom", {
+      state: "disabled",
+      results: 2,
+      quietHours: { start: "22:00", end: "08:00" },
+    });
     await site!.store.updateGroupSettings("telegram", "-100", { linkPreview: true });
     const { page } = await loggedIn();
     expect(page).toContain("<li>telegram -100，已启用，链接 开（open）</li>");
@@ -234,14 +255,25 @@ describe("the console", () => {
 
   it("「立即同步」 starts a sync (only with SYNC_REPO) and shows the last sync and the last successful one", async () => {
     let runs = 0;
-    const last = { at: "2026-11-25T01:00:00.000Z", result: "failed", newArticles: 0, error: "git fetch: could not resolve host" };
+    const last = {
+      at: "2026-11-25T01:00:00.000Z",
+      result: "failed",
+      newArticles: 0,
+      error: "git fetch: could not resolve host",
+    };
     const lastSuccess = { at: "2026-11-24T16:00:00.000Z", result: "synced", newArticles: 3 };
     const lastReport =
       "槽边往事: new 2, updated 0, unchanged 40, skipped 1\n  skipped 无题.md: no date in the list page\nsync failed: git fetch: could not resolve host; the library is unchanged except for the accounts above\n";
-    await open({ sync: { run: async () => void runs++, status: () => ({ last, lastSuccess, lastReport, running: false }) } });
+    await open({
+      sync: { run: async () => void runs++, status: () => ({ last, lastSuccess, lastReport, running: false }) },
+    });
     const { cookie, page } = await loggedIn();
-    expect(page).toContain('<summary>上次同步的报告</summary><pre class="log">槽边往事: new 2, updated 0, unchanged 40, skipped 1\n  skipped 无题.md: no date in the list page');
-    expect(page).toContain('上次同步：2026-11-25 09:00 · 失败 · 新文章 0 篇 · <span class="bad">git fetch: could not resolve host</span>');
+    expect(page).toContain(
+      '<summary>上次同步的报告</summary><pre class="log">槽边往事: new 2, updated 0, unchanged 40, skipped 1\n  skipped 无题.md: no date in the list page',
+    );
+    expect(page).toContain(
+      '上次同步：2026-11-25 09:00 · 失败 · 新文章 0 篇 · <span class="bad">git fetch: could not resolve host</span>',
+    );
     expect(page).toContain("上次成功同步：2026-11-25 00:00 · 已同步 · 新文章 3 篇");
     expect((await site!.request("/console/sync", { form: {}, cookie })).status).toBe(403);
     expect(runs).toBe(0);
@@ -268,7 +300,10 @@ describe("the console", () => {
 
   it("shows the library per account and the recent warnings, with secrets scrubbed", async () => {
     await open();
-    site!.deps.log.warn({ url: "https://api.telegram.org/bot123456:AAHsecretsecretsecretsecretsecret12/getMe" }, "telegram call failed");
+    site!.deps.log.warn(
+      { url: "https://api.telegram.org/bot123456:AAHsecretsecretsecretsecretsecret12/getMe" },
+      "telegram call failed",
+    );
     site!.deps.log.info("an info line stays out of the console");
     const { page } = await loggedIn();
     expect(page).toContain("共 5 篇");

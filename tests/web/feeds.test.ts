@@ -36,7 +36,11 @@ async function entriesOf(res: Response) {
       author: i.authors[0].name,
       summary: i.content_text,
       cover: i.image,
-      zen: i.attachments?.[0] && { url: i.attachments[0].url, type: i.attachments[0].mime_type, title: i.attachments[0].title },
+      zen: i.attachments?.[0] && {
+        url: i.attachments[0].url,
+        type: i.attachments[0].mime_type,
+        title: i.attachments[0].title,
+      },
     }));
   }
   const doc = parseXml(text);
@@ -74,7 +78,10 @@ async function entriesOf(res: Response) {
 
 function htmlText(html: string): string {
   expect(html).not.toMatch(/<[a-z]/i);
-  return html.replace(/&(lt|gt|amp|quot|apos);/g, (_m, e: string) => ({ lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" })[e]!);
+  return html.replace(
+    /&(lt|gt|amp|quot|apos);/g,
+    (_m, e: string) => ({ lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" })[e]!,
+  );
 }
 
 describe("feeds", () => {
@@ -119,7 +126,13 @@ describe("feeds", () => {
       const res = await site!.request(`/feeds/all.${format}`);
       expect(res.status).toBe(200);
       const entries = await entriesOf(res);
-      expect(entries.map((e) => e.title)).toEqual(["房地产很惨，但是别救了", "猫弟的一天", "独一无二", "萝卜跑起来", "<script>alert(1)</script>危险标题"]);
+      expect(entries.map((e) => e.title)).toEqual([
+        "房地产很惨，但是别救了",
+        "猫弟的一天",
+        "独一无二",
+        "萝卜跑起来",
+        "<script>alert(1)</script>危险标题",
+      ]);
       expect(entries[2]).toEqual({
         id: page("槽边往事/独一无二"),
         title: "独一无二",
@@ -130,11 +143,16 @@ describe("feeds", () => {
         summary: "每个人都觉得自己独一无二。",
         // Images from the bot, as on the pages: WeChat's host refuses hot-links.
         cover: `${ORIGIN}${imagePath(article.cover!)}`,
-        zen: { url: `${ORIGIN}${imagePath(article.zen!.image)}`, type: "image/png", title: format === "rss" ? undefined : "墨荷" },
+        zen: {
+          url: `${ORIGIN}${imagePath(article.zen!.image)}`,
+          type: "image/png",
+          title: format === "rss" ? undefined : "墨荷",
+        },
       });
       expect(entries[0]!.zen).toBeUndefined();
     }
-    for (const format of ["atom", "rss", "json"]) expect(await (await site!.request(`/feeds/all.${format}`)).text()).not.toContain("外婆家的那口水缸");
+    for (const format of ["atom", "rss", "json"])
+      expect(await (await site!.request(`/feeds/all.${format}`)).text()).not.toContain("外婆家的那口水缸");
   });
 
   it("has a feed per account, and a keyword feed on any feed (?q=) with only what the chat finds, newest first", async () => {
@@ -142,14 +160,25 @@ describe("feeds", () => {
       library: async (dir, images) => {
         const root = await writeWebLibrary(dir, images);
         // The older one says 咖啡 in its title (the search ranks it first), the newer one only in its body.
-        await writeFile(path.join(root, "九边", "咖啡.md"), "---\ntitle: 咖啡\ndate: 2024-01-05\naccount: 九边\n---\n一杯咖啡的价格。\n");
-        await writeFile(path.join(root, "九边", "早晨.md"), "---\ntitle: 早晨\ndate: 2024-10-05\naccount: 九边\n---\n早上喝了一杯咖啡，然后出门。\n");
+        await writeFile(
+          path.join(root, "九边", "咖啡.md"),
+          "---\ntitle: 咖啡\ndate: 2024-01-05\naccount: 九边\n---\n一杯咖啡的价格。\n",
+        );
+        await writeFile(
+          path.join(root, "九边", "早晨.md"),
+          "---\ntitle: 早晨\ndate: 2024-10-05\naccount: 九边\n---\n早上喝了一杯咖啡，然后出门。\n",
+        );
         return root;
       },
     });
     const titles = async (url: string) => (await entriesOf(await site!.request(url))).map((e) => e.title);
 
-    expect(await titles(`/feeds/${enc("九边")}.atom`)).toEqual(["早晨", "房地产很惨，但是别救了", "<script>alert(1)</script>危险标题", "咖啡"]);
+    expect(await titles(`/feeds/${enc("九边")}.atom`)).toEqual([
+      "早晨",
+      "房地产很惨，但是别救了",
+      "<script>alert(1)</script>危险标题",
+      "咖啡",
+    ]);
     expect(await titles(`/feeds/${enc("槽边往事")}.json`)).toEqual(["猫弟的一天", "独一无二", "萝卜跑起来"]);
     // The chat's order is by relevance; the feed's by date.
     const chat = site!.deps.answers.search("咖啡", 0);
@@ -187,7 +216,10 @@ describe("feeds", () => {
         const root = await writeWebLibrary(dir, images, ARTICLES.slice(0, 1));
         for (let i = 0; i < 230; i++) {
           const day = new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
-          await writeFile(path.join(root, `日记${i}.md`), `---\ntitle: 日记 ${i}\ndate: ${day}\naccount: 槽边往事\n---\n第 ${i} 天。\n`);
+          await writeFile(
+            path.join(root, `日记${i}.md`),
+            `---\ntitle: 日记 ${i}\ndate: ${day}\naccount: 槽边往事\n---\n第 ${i} 天。\n`,
+          );
         }
         return root;
       },
@@ -199,7 +231,10 @@ describe("feeds", () => {
     expect(await count("/feeds/all.atom?limit=1000")).toBe(200);
     const capped = parseXml(await (await site!.request("/feeds/all.atom?limit=1000")).text()).feed;
     expect(all(capped.link).find((l: any) => l["@rel"] === "self")["@href"]).toBe(`${ORIGIN}/feeds/all.atom?limit=200`);
-    expect((await entriesOf(await site!.request("/feeds/all.atom?limit=2"))).map((e) => e.title)).toEqual(["日记 229", "日记 228"]);
+    expect((await entriesOf(await site!.request("/feeds/all.atom?limit=2"))).map((e) => e.title)).toEqual([
+      "日记 229",
+      "日记 228",
+    ]);
   });
 
   it("answers a feed reader's conditional GET with 304, and renders a feed once per library: polling costs no search", async () => {
@@ -210,7 +245,8 @@ describe("feeds", () => {
       ...site!.deps,
       answers: { search: answers.search.bind(answers), matches: (...args) => (searches++, answers.matches(...args)) },
     });
-    const get = (headers: Record<string, string> = {}) => app.request(`${ORIGIN}/feeds/all.atom?q=${enc("猫")}`, { headers });
+    const get = (headers: Record<string, string> = {}) =>
+      app.request(`${ORIGIN}/feeds/all.atom?q=${enc("猫")}`, { headers });
 
     const first = await get();
     expect(first.status).toBe(200);
@@ -221,7 +257,11 @@ describe("feeds", () => {
     expect(etag).toMatch(/^"[\w-]{27}"$/);
     expect(Number.isNaN(Date.parse(lastModified))).toBe(false);
 
-    const validators: Array<Record<string, string>> = [{ "if-none-match": etag }, { "if-none-match": `"other", W/${etag}` }, { "if-modified-since": lastModified }];
+    const validators: Array<Record<string, string>> = [
+      { "if-none-match": etag },
+      { "if-none-match": `"other", W/${etag}` },
+      { "if-modified-since": lastModified },
+    ];
     for (const headers of validators) {
       const again = await get(headers);
       expect(again.status).toBe(304);
@@ -230,7 +270,9 @@ describe("feeds", () => {
     }
     // A validator that does not match, or an If-Modified-Since beside it, gets the feed again (If-None-Match decides).
     expect((await get({ "if-none-match": '"stale"', "if-modified-since": lastModified })).status).toBe(200);
-    expect((await get({ "if-modified-since": new Date(Date.parse(lastModified) - 1000).toUTCString() })).status).toBe(200);
+    expect((await get({ "if-modified-since": new Date(Date.parse(lastModified) - 1000).toUTCString() })).status).toBe(
+      200,
+    );
     expect(searches).toBe(1);
   });
 
@@ -254,7 +296,12 @@ describe("feeds", () => {
     expect(after.status).toBe(200);
     expect(after.headers.get("etag")).not.toBe(etag);
     const entries = await entriesOf(after);
-    expect(entries[0]).toMatchObject({ title: "墨荷又开了", link: "https://mp.weixin.qq.com/s/new", date: "2026-11-19T16:00:00.000Z", summary: "今年的墨荷。" });
+    expect(entries[0]).toMatchObject({
+      title: "墨荷又开了",
+      link: "https://mp.weixin.qq.com/s/new",
+      date: "2026-11-19T16:00:00.000Z",
+      summary: "今年的墨荷。",
+    });
     expect(entries).toHaveLength(4);
     const found = await site!.request(`/feeds/all.json?q=${enc("墨荷")}`, { headers: { "if-none-match": keyword } });
     expect(found.status).toBe(200);
@@ -273,7 +320,14 @@ describe("feeds", () => {
         return root;
       },
     });
-    for (const url of ["/feeds/all.atom", "/feeds/all.rss", "/feeds/all.json", `/feeds/${enc(`号${hostile}`)}.atom`, "/feeds.opml", `/feeds/all.rss?q=${enc(hostile)}`]) {
+    for (const url of [
+      "/feeds/all.atom",
+      "/feeds/all.rss",
+      "/feeds/all.json",
+      `/feeds/${enc(`号${hostile}`)}.atom`,
+      "/feeds.opml",
+      `/feeds/all.rss?q=${enc(hostile)}`,
+    ]) {
       const res = await site!.request(url);
       expect(res.status, url).toBe(200);
       const text = await res.clone().text();
@@ -310,7 +364,9 @@ describe("feeds", () => {
     await open();
     const alternates = async (url: string) => {
       const html = await (await site!.request(url)).text();
-      const links = [...html.matchAll(/<link rel="alternate" type="([^"]+)" title="([^"]+)" href="([^"]+)">/g)].map((m) => ({ type: m[1], title: m[2], href: m[3]!.replaceAll("&amp;", "&") }));
+      const links = [...html.matchAll(/<link rel="alternate" type="([^"]+)" title="([^"]+)" href="([^"]+)">/g)].map(
+        (m) => ({ type: m[1], title: m[2], href: m[3]!.replaceAll("&amp;", "&") }),
+      );
       const button = /<a class="feed-button" href="([^"]+)"[^>]*>([^<]+)<\/a>/.exec(html);
       return { links, button: button && { href: button[1]!.replaceAll("&amp;", "&"), text: button[2] }, html };
     };
@@ -325,11 +381,19 @@ describe("feeds", () => {
     expect(front.html).toContain('<a href="/feeds.opml">全部公众号（OPML）</a>');
 
     const search = await alternates(`/?q=${enc("墨荷")}`);
-    expect(search.links.map((l) => l.href)).toEqual([`/feeds/all.atom?q=${enc("墨荷")}`, `/feeds/all.rss?q=${enc("墨荷")}`, `/feeds/all.json?q=${enc("墨荷")}`]);
+    expect(search.links.map((l) => l.href)).toEqual([
+      `/feeds/all.atom?q=${enc("墨荷")}`,
+      `/feeds/all.rss?q=${enc("墨荷")}`,
+      `/feeds/all.json?q=${enc("墨荷")}`,
+    ]);
     expect(search.button?.text).toBe("订阅「墨荷」");
 
     const article = await alternates(`/a/${enc("九边")}/${enc("房地产很惨")}`);
-    expect(article.links[0]).toEqual({ type: "application/atom+xml", title: "「九边」 · 文章助手", href: `/feeds/${enc("九边")}.atom` });
+    expect(article.links[0]).toEqual({
+      type: "application/atom+xml",
+      title: "「九边」 · 文章助手",
+      href: `/feeds/${enc("九边")}.atom`,
+    });
     expect(article.button?.text).toBe("订阅「九边」");
 
     const gallery = await alternates("/gallery");
@@ -353,7 +417,10 @@ describe("feeds", () => {
     }
     const form = await site!.request("/console");
     const jar = cookiesOf(form);
-    const login = await site!.request("/console/login", { form: { _csrf: csrfOf(await form.text()), password }, cookie: jar });
+    const login = await site!.request("/console/login", {
+      form: { _csrf: csrfOf(await form.text()), password },
+      cookie: jar,
+    });
     const cookie = cookiesOf(login, jar);
     const res = await site!.request("/feeds/all.atom", { cookie });
     expect(res.status).toBe(200);

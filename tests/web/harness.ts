@@ -93,7 +93,12 @@ export function pngBytes(width: number, height: number, seed: number): Buffer {
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", header), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 function crc32(bytes: Buffer): number {
@@ -107,7 +112,11 @@ function crc32(bytes: Buffer): number {
 
 /** Markdown of one article with its images on `images`. */
 function articleFile(a: WebArticle, images: ImageServer, i: number): string {
-  const cover = images.route(`/cover/${i}.png`, { kind: "image", bytes: pngBytes(640, 360, i), contentType: "image/png" });
+  const cover = images.route(`/cover/${i}.png`, {
+    kind: "image",
+    bytes: pngBytes(640, 360, i),
+    contentType: "image/png",
+  });
   const lines = [
     "---",
     `title: ${JSON.stringify(a.title)}`,
@@ -118,8 +127,18 @@ function articleFile(a: WebArticle, images: ImageServer, i: number): string {
     `cover: ${cover}`,
   ];
   if (a.zen) {
-    const image = images.route(`/zen/${i}.png`, { kind: "image", bytes: pngBytes(600, 600, i + 10), contentType: "image/png" });
-    lines.push("zen:", `  title: ${a.zen.title}`, `  image: ${image}`, `  creator: ${a.zen.creator}`, `  model: ${a.zen.model}`);
+    const image = images.route(`/zen/${i}.png`, {
+      kind: "image",
+      bytes: pngBytes(600, 600, i + 10),
+      contentType: "image/png",
+    });
+    lines.push(
+      "zen:",
+      `  title: ${a.zen.title}`,
+      `  image: ${image}`,
+      `  creator: ${a.zen.creator}`,
+      `  model: ${a.zen.model}`,
+    );
   }
   return [...lines, "---", a.body, ""].join("\n");
 }
@@ -200,7 +219,11 @@ export async function webSite(options: WebSiteOptions = {}) {
   const logging = capturingLogger(options.password ? [options.password] : []);
   let snapshot = await openSnapshot(articlesDir, silentLogger(), undefined);
   const { bot, store, cleanup } = await testBot({ clock, log: logging.log, library: () => snapshot }, articlesDir);
-  const health = new Health({ clock, adapters: () => options.adapters ?? [], library: () => ({ size: snapshot.library.size, loadedAt: snapshot.loadedAt }) });
+  const health = new Health({
+    clock,
+    adapters: () => options.adapters ?? [],
+    library: () => ({ size: snapshot.library.size, loadedAt: snapshot.loadedAt }),
+  });
   const webImages = new WebImages({
     dir: path.join(dir, ".web-images"),
     download: (url) => downloadImage(url, { allowHosts: LOCAL_IMAGE_HOSTS, retries: 0, timeoutMs: 5_000 }),
@@ -245,7 +268,16 @@ export async function webSite(options: WebSiteOptions = {}) {
     clock,
     logging,
     /** A GET or a form POST against the app, as a browser at `from` (default 198.51.100.10) would send it. */
-    async request(pathname: string, init: { method?: string; form?: Record<string, string>; cookie?: string; from?: string; headers?: Record<string, string> } = {}) {
+    async request(
+      pathname: string,
+      init: {
+        method?: string;
+        form?: Record<string, string>;
+        cookie?: string;
+        from?: string;
+        headers?: Record<string, string>;
+      } = {},
+    ) {
       const headers: Record<string, string> = { ...init.headers };
       if (init.cookie) headers.cookie = init.cookie;
       let body: string | undefined;
@@ -255,7 +287,11 @@ export async function webSite(options: WebSiteOptions = {}) {
       }
       // What @hono/node-server passes as `c.env`: the node request, with its socket's peer.
       const env = { incoming: { socket: { remoteAddress: init.from ?? "198.51.100.10" } } };
-      return app.request(`http://127.0.0.1${pathname}`, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" }, env);
+      return app.request(
+        `http://127.0.0.1${pathname}`,
+        { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" },
+        env,
+      );
     },
     async close() {
       await cleanup();

@@ -43,7 +43,13 @@ describe("the web pages beside /healthz and /metrics on HTTP_PORT", () => {
   it("answers `curl '…/?q=墨荷'` (the UTF-8 not percent-encoded): a redirect to the encoded URL, which searches, and a page that says what went wrong", async () => {
     site = await webSite();
     const web = new WebServer();
-    server = await startHttpServer({ port: 0, health: {} as never, metrics: {} as never, log: site.deps.log, web: web.listener });
+    server = await startHttpServer({
+      port: 0,
+      health: {} as never,
+      metrics: {} as never,
+      log: site.deps.log,
+      web: web.listener,
+    });
     web.serve(site.deps);
     const answer = await rawRequest(server.url, "GET /?q=墨荷 HTTP/1.1\r\nHost: localhost\r\n\r\n");
     const [head, body] = answer.split("\r\n\r\n") as [string, string];
@@ -54,7 +60,9 @@ describe("the web pages beside /healthz and /metrics on HTTP_PORT", () => {
     const followed = await fetch(`${server.url}/?q=%E5%A2%A8%E8%8D%B7`);
     expect(await followed.text()).toContain("独一无二");
     // Anything else the parser refuses still gets its plain 400.
-    expect(await rawRequest(server.url, "GET /?q=a b c HTTP/1.1\r\nHost: localhost\r\n\r\n")).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(await rawRequest(server.url, "GET /?q=a b c HTTP/1.1\r\nHost: localhost\r\n\r\n")).toMatch(
+      /^HTTP\/1\.1 400 Bad Request\r\n/,
+    );
   });
 });
 

@@ -67,7 +67,13 @@ describe("images served by the bot", () => {
 
   it("with the image host down (502), the gallery's other images fail at once for a minute, logged as one line per host per minute", async () => {
     site = await webSite({ library: bundledWithLocalImages });
-    const urls = [...new Set(site.snapshot.library.articles.flatMap((a) => [a.cover, a.zen?.image].filter((u): u is string => u !== undefined)))];
+    const urls = [
+      ...new Set(
+        site.snapshot.library.articles.flatMap((a) =>
+          [a.cover, a.zen?.image].filter((u): u is string => u !== undefined),
+        ),
+      ),
+    ];
     expect(urls.length).toBeGreaterThan(40);
     for (const url of urls) site.images.route(new URL(url).pathname, { kind: "status", status: 502 });
     const host = new URL(urls[0]!).host;
@@ -86,7 +92,11 @@ describe("images served by the bot", () => {
     // A minute later the host is asked again; an image that failed itself stays remembered for 5 minutes.
     site.clock.set("2026-11-25T02:01:01Z");
     const asked = site.images.requests.length;
-    site.images.route(new URL(urls[0]!).pathname, { kind: "image", bytes: pngBytes(10, 10, 1), contentType: "image/png" });
+    site.images.route(new URL(urls[0]!).pathname, {
+      kind: "image",
+      bytes: pngBytes(10, 10, 1),
+      contentType: "image/png",
+    });
     expect((await site.request(imagePath(urls[0]!))).status).toBe(200);
     expect((await site.request(imagePath(urls[1]!))).status).toBe(502);
     expect(site.images.requests.length).toBe(asked + 1);
@@ -100,7 +110,11 @@ describe("images served by the bot", () => {
   it("refuses what is not an image (an HTML page, a script) rather than serving it from our origin", async () => {
     site = await webSite();
     const url = zenOf("槽边往事/萝卜跑起来");
-    site.images.route("/zen/2.png", { kind: "body", bytes: Buffer.from("<script>alert(1)</script>"), contentType: "image/jpeg" });
+    site.images.route("/zen/2.png", {
+      kind: "body",
+      bytes: Buffer.from("<script>alert(1)</script>"),
+      contentType: "image/jpeg",
+    });
     expect((await site.request(imagePath(url))).status).toBe(502);
   });
 
@@ -120,7 +134,9 @@ describe("images served by the bot", () => {
     await images.get(id("槽边往事/猫弟的一天"), site.snapshot);
     site.clock.set("2026-11-25T02:02:00Z");
     await images.get(id("槽边往事/萝卜跑起来"), site.snapshot);
-    expect((await readdir(path.join(site.dir, "small-cache"))).sort()).toEqual([`${id("槽边往事/猫弟的一天")}.png`, `${id("槽边往事/萝卜跑起来")}.png`].sort());
+    expect((await readdir(path.join(site.dir, "small-cache"))).sort()).toEqual(
+      [`${id("槽边往事/猫弟的一天")}.png`, `${id("槽边往事/萝卜跑起来")}.png`].sort(),
+    );
   });
 });
 
@@ -129,7 +145,8 @@ async function likeABrowser(paths: string[]): Promise<number[]> {
   const queue = [...paths];
   const statuses: number[] = [];
   const tab = async () => {
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) statuses.push((await site!.request(next)).status);
+    for (let next = queue.shift(); next !== undefined; next = queue.shift())
+      statuses.push((await site!.request(next)).status);
   };
   await Promise.all(Array.from({ length: 6 }, tab));
   return statuses;

@@ -15,7 +15,13 @@ describeBrowser("the reading room in a real browser", () => {
     site = await webSite();
     const web = new WebServer();
     web.serve(site.deps);
-    server = await startHttpServer({ port: 0, health: {} as never, metrics: {} as never, log: site.deps.log, web: web.listener });
+    server = await startHttpServer({
+      port: 0,
+      health: {} as never,
+      metrics: {} as never,
+      log: site.deps.log,
+      web: web.listener,
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -34,7 +40,9 @@ describeBrowser("the reading room in a real browser", () => {
     await expect.poll(() => results.count(), { timeout: 30_000 }).toBe(1);
     expect(await results.locator("a.title").textContent()).toBe("萝卜跑起来");
     expect(await results.locator("mark").first().textContent()).toBe("萝卜快跑");
-    expect(await results.getByRole("link", { name: "阅读原文" }).getAttribute("href")).toBe("https://mp.weixin.qq.com/s/article-2");
+    expect(await results.getByRole("link", { name: "阅读原文" }).getAttribute("href")).toBe(
+      "https://mp.weixin.qq.com/s/article-2",
+    );
     await results.locator("a.title").click();
     await page.waitForURL(/\/a\//, { timeout: 30_000 });
     expect(await page.locator("h1").textContent()).toBe("萝卜跑起来");
@@ -55,7 +63,11 @@ describeBrowser("the reading room in a real browser", () => {
     expect(await first.locator("img").getAttribute("alt")).toBe(today.title);
     expect(await first.locator("strong").textContent()).toBe(today.title);
     // Every image decoded (a real picture, not a broken icon).
-    await expect.poll(() => page.evaluate(() => [...document.images].map((i) => i.complete && i.naturalWidth > 0)), { timeout: 30_000 }).toEqual([true, true, true]);
+    await expect
+      .poll(() => page.evaluate(() => [...document.images].map((i) => i.complete && i.naturalWidth > 0)), {
+        timeout: 30_000,
+      })
+      .toEqual([true, true, true]);
     expect(imageRequests).toHaveLength(3);
     for (const url of imageRequests) expect(url.startsWith(`${server.url}/img/`)).toBe(true);
     // The bot fetched them from the image host, without a Referer (which would get the placeholder).

@@ -11,7 +11,8 @@ afterEach(async () => {
   site = undefined;
 });
 
-const CSP = /default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'/;
+const CSP =
+  /default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'/;
 
 describe("the reading room (HTTP)", () => {
   it("searches like the chat: the matching article with its passage marked and the link to the original", async () => {
@@ -20,7 +21,9 @@ describe("the reading room (HTTP)", () => {
     expect(res.status).toBe(200);
     const page = await res.text();
     expect(page).toContain("找到 1 篇与「萝卜快跑」相关的文章");
-    expect(page).toContain('<a class="title" href="/a/%E6%A7%BD%E8%BE%B9%E5%BE%80%E4%BA%8B/%E8%90%9D%E5%8D%9C%E8%B7%91%E8%B5%B7%E6%9D%A5">萝卜跑起来</a>');
+    expect(page).toContain(
+      '<a class="title" href="/a/%E6%A7%BD%E8%BE%B9%E5%BE%80%E4%BA%8B/%E8%90%9D%E5%8D%9C%E8%B7%91%E8%B5%B7%E6%9D%A5">萝卜跑起来</a>',
+    );
     expect(page).toContain("<mark>萝卜快跑</mark>");
     expect(page).toContain('href="https://mp.weixin.qq.com/s/article-2"');
     expect(page).not.toContain("猫弟的一天");
@@ -54,15 +57,22 @@ describe("the reading room (HTTP)", () => {
     site = await webSite({
       library: async (dir, images) => {
         const articles = await writeWebLibrary(dir, images);
-        await writeFile(path.join(articles, "槽边往事", "只有标题.md"), "---\ntitle: 只有标题\ndate: 2024-03-01\nurl: https://mp.weixin.qq.com/s/listed\naccount: 槽边往事\nlisted_only: true\n---\n");
+        await writeFile(
+          path.join(articles, "槽边往事", "只有标题.md"),
+          "---\ntitle: 只有标题\ndate: 2024-03-01\nurl: https://mp.weixin.qq.com/s/listed\naccount: 槽边往事\nlisted_only: true\n---\n",
+        );
         return articles;
       },
     });
-    const page = await (await site.request(`/a/${encodeURIComponent("槽边往事")}/${encodeURIComponent("只有标题")}`)).text();
+    const page = await (
+      await site.request(`/a/${encodeURIComponent("槽边往事")}/${encodeURIComponent("只有标题")}`)
+    ).text();
     expect(page).toContain("<h1>只有标题</h1>");
     expect(page).toContain("仅有标题和链接，未存全文：请到公众号阅读。");
     expect(page).toContain('href="https://mp.weixin.qq.com/s/listed"');
-    const other = await (await site.request(`/a/${encodeURIComponent("槽边往事")}/${encodeURIComponent("独一无二")}`)).text();
+    const other = await (
+      await site.request(`/a/${encodeURIComponent("槽边往事")}/${encodeURIComponent("独一无二")}`)
+    ).text();
     expect(other).not.toContain("未存全文");
   });
 

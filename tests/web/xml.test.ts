@@ -8,7 +8,9 @@ const XML_CHAR = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 
 describe("xmlEscape, the feeds' one escaping function", () => {
   it("writes markup characters as entities", () => {
-    expect(xmlEscape(`<script>alert("x")</script> & 'y'`)).toBe("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &apos;y&apos;");
+    expect(xmlEscape(`<script>alert("x")</script> & 'y'`)).toBe(
+      "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &apos;y&apos;",
+    );
     expect(xmlEscape("]]><![CDATA[")).toBe("]]&gt;&lt;![CDATA[");
   });
 

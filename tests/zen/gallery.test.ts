@@ -5,7 +5,14 @@ import { imageOfDay, zenGallery } from "../../src/zen/gallery.ts";
 
 function article(i: number, zenImage?: string): Article {
   const date = `2024-01-${String(i + 1).padStart(2, "0")}`;
-  return { id: `a${i}`, title: `文章${i}`, date, body: "正文", summary: "摘要", zen: zenImage ? { title: `图${i}`, image: zenImage } : undefined };
+  return {
+    id: `a${i}`,
+    title: `文章${i}`,
+    date,
+    body: "正文",
+    summary: "摘要",
+    zen: zenImage ? { title: `图${i}`, image: zenImage } : undefined,
+  };
 }
 
 const library = new Library(Array.from({ length: 7 }, (_, i) => article(i, `https://img.example.com/${i}.jpg`)));
@@ -27,11 +34,16 @@ describe("image of the day", () => {
   it("is the same choice for a library loaded in any order (every instance agrees)", () => {
     const shuffled = new Library([...library.articles].reverse());
     const days = nextDays("2026-01-01", 30);
-    expect(days.map((d) => imageOfDay(zenGallery(shuffled), d)!.image)).toEqual(days.map((d) => imageOfDay(zenGallery(library), d)!.image));
+    expect(days.map((d) => imageOfDay(zenGallery(shuffled), d)!.image)).toEqual(
+      days.map((d) => imageOfDay(zenGallery(library), d)!.image),
+    );
   });
 
   it("keeps one entry per image when several articles reuse it", () => {
-    const dup = new Library([article(1, "https://img.example.com/same.jpg"), article(2, "https://img.example.com/same.jpg")]);
+    const dup = new Library([
+      article(1, "https://img.example.com/same.jpg"),
+      article(2, "https://img.example.com/same.jpg"),
+    ]);
     expect(zenGallery(dup)).toHaveLength(1);
     expect(zenGallery(dup)[0]!.article.title).toBe("文章1");
   });

@@ -14,7 +14,11 @@ let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => cleanup?.());
 
 /** Type lines into the console chat and collect what it prints until input ends. */
-async function chat(lines: string[], overrides: (store: Store) => Partial<CoreDeps> = () => ({}), tty = false): Promise<string> {
+async function chat(
+  lines: string[],
+  overrides: (store: Store) => Partial<CoreDeps> = () => ({}),
+  tty = false,
+): Promise<string> {
   const t = await testBot();
   const bot = new Core({ ...t.deps, ...overrides(t.store) });
   cleanup = t.cleanup;
@@ -69,11 +73,27 @@ describe("the console chat", () => {
     }));
     expect(out).toContain("抱歉，出了点问题，这次没有办成，请稍后再试。");
     expect(out).toContain("找到 1 篇与「墨荷」相关的文章");
-    expect(lines()).toContainEqual(expect.objectContaining({ level: 50, msg: "message failed", command: "subscribe", err: expect.objectContaining({ code: "SQLITE_FULL" }) }));
+    expect(lines()).toContainEqual(
+      expect.objectContaining({
+        level: 50,
+        msg: "message failed",
+        command: "subscribe",
+        err: expect.objectContaining({ code: "SQLITE_FULL" }),
+      }),
+    );
   });
 
   it("prints today's image with its caption and source article", () => {
-    const text = renderPlain({ kind: "image", url: "https://img.example.com/z.jpg", caption: "禅定时刻 ·《墨荷》", article: { title: "独一无二", url: "https://x/1" } });
-    expect(text.split("\n")).toEqual(["🖼 禅定时刻 ·《墨荷》", "https://img.example.com/z.jpg", "出自《独一无二》 https://x/1"]);
+    const text = renderPlain({
+      kind: "image",
+      url: "https://img.example.com/z.jpg",
+      caption: "禅定时刻 ·《墨荷》",
+      article: { title: "独一无二", url: "https://x/1" },
+    });
+    expect(text.split("\n")).toEqual([
+      "🖼 禅定时刻 ·《墨荷》",
+      "https://img.example.com/z.jpg",
+      "出自《独一无二》 https://x/1",
+    ]);
   });
 });

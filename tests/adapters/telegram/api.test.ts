@@ -4,7 +4,11 @@ import { describe, expect, it } from "vitest";
 import { clientOptions, retryUnsent } from "../../../adapters/telegram/api.ts";
 
 /** A network error as node-fetch reports it under grammY's HttpError. */
-const networkError = (code: string) => new HttpError("Network request for 'sendMessage' failed!", Object.assign(new Error(`request failed, reason: ${code}`), { code }));
+const networkError = (code: string) =>
+  new HttpError(
+    "Network request for 'sendMessage' failed!",
+    Object.assign(new Error(`request failed, reason: ${code}`), { code }),
+  );
 const OK = { ok: true as const, result: true };
 
 /** A Bot API stand-in that fails with `errors` in turn, then answers. */
@@ -27,7 +31,10 @@ describe("retrying requests that never reached Telegram", () => {
   });
 
   it("does not send again after a timeout or a reset: the message may have arrived", async () => {
-    for (const err of [new HttpError("Request to 'sendMessage' timed out after 15000 ms", new Error("aborted")), networkError("ECONNRESET")]) {
+    for (const err of [
+      new HttpError("Request to 'sendMessage' timed out after 15000 ms", new Error("aborted")),
+      networkError("ECONNRESET"),
+    ]) {
       const { prev, calls } = flaky([err]);
       await expect(retryUnsent([5, 5])(prev, "sendMessage", {} as never)).rejects.toBe(err);
       expect(calls).toHaveLength(1);
@@ -45,7 +52,9 @@ describe("retrying requests that never reached Telegram", () => {
     const controller = new AbortController();
     controller.abort();
     const { prev, calls } = flaky([networkError("ECONNREFUSED")]);
-    await expect(retryUnsent([5, 5])(prev, "getUpdates", {} as never, controller.signal as never)).rejects.toBeInstanceOf(HttpError);
+    await expect(
+      retryUnsent([5, 5])(prev, "getUpdates", {} as never, controller.signal as never),
+    ).rejects.toBeInstanceOf(HttpError);
     expect(calls).toHaveLength(1);
   });
 });
@@ -62,6 +71,9 @@ describe("connections to the Bot API", () => {
 
   it("go through the proxy's agent when there is one", () => {
     const proxy = new Agent();
-    expect(clientOptions("https://api.telegram.org/", proxy)).toMatchObject({ apiRoot: "https://api.telegram.org", baseFetchConfig: { agent: proxy } });
+    expect(clientOptions("https://api.telegram.org/", proxy)).toMatchObject({
+      apiRoot: "https://api.telegram.org",
+      baseFetchConfig: { agent: proxy },
+    });
   });
 });

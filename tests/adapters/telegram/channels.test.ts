@@ -29,20 +29,29 @@ describe("Telegram channel subscriptions", () => {
     channel = h.tg.chats.addChannel({ id: -1003000000000 - n, username: `zen_channel_${n}`, title: `禅定频道${n}` });
   });
 
-  const botIsAdmin = (rights: { can_post_messages?: boolean } = {}) => h.tg.setMember(channel.id, h.tg.bot.id, "administrator", rights);
+  const botIsAdmin = (rights: { can_post_messages?: boolean } = {}) =>
+    h.tg.setMember(channel.id, h.tg.bot.id, "administrator", rights);
   /** Say `text` privately as `from`; resolves to the answer the user sees. */
   const ask = async (text: string, from = owner): Promise<string> => {
     const before = h.tg.sent(from.id).length;
     h.tg.userMessage(text, { from, chat: privateChat(from.id) });
-    const reply: ApiCall = await h.tg.waitForCall("sendMessage", (c) => String(c.payload.chat_id) === String(from.id), { skip: before });
+    const reply: ApiCall = await h.tg.waitForCall("sendMessage", (c) => String(c.payload.chat_id) === String(from.id), {
+      skip: before,
+    });
     return parseHtml(reply.payload.text);
   };
-  const stored = () => Promise.all([h.store.getSubscription("telegram", String(channel.id)), h.store.getNewsSubscription("telegram", String(channel.id))]);
+  const stored = () =>
+    Promise.all([
+      h.store.getSubscription("telegram", String(channel.id)),
+      h.store.getNewsSubscription("telegram", String(channel.id)),
+    ]);
 
   it("subscribes a channel when the bot may post there and the sender administers it", async () => {
     botIsAdmin();
     h.tg.setMember(channel.id, owner.id, "creator");
-    expect(await ask(`/subscribe_channel @${channel.username} 08:15`)).toBe(t.channelSubscribed(channel.title, "08:15"));
+    expect(await ask(`/subscribe_channel @${channel.username} 08:15`)).toBe(
+      t.channelSubscribed(channel.title, "08:15"),
+    );
     const [daily, news] = await stored();
     expect(daily).toMatchObject({ chatId: String(channel.id), channel: true, time: "08:15" });
     expect(news).toMatchObject({ chatId: String(channel.id), channel: true, keywords: [] });
@@ -57,7 +66,9 @@ describe("Telegram channel subscriptions", () => {
     botIsAdmin();
     h.tg.setMember(channel.id, owner.id, "administrator");
     expect(await ask(`/subscribe_channel ${channel.id}`)).toBe(t.channelSubscribed(channel.title, "07:30"));
-    expect(await ask(`/subscribe_channel https://t.me/${channel.username}`)).toBe(t.channelSubscribed(channel.title, "07:30"));
+    expect(await ask(`/subscribe_channel https://t.me/${channel.username}`)).toBe(
+      t.channelSubscribed(channel.title, "07:30"),
+    );
   });
 
   it("refuses while the bot is not an admin of the channel, or may not post there", async () => {
@@ -92,16 +103,36 @@ describe("Telegram channel subscriptions", () => {
     h.tg.setMember(channel.id, owner.id, "creator");
     await ask(`/subscribe_channel @${channel.username} 00:00`);
     const snapshot = await snapshotOf();
-    const { service } = await pushService(h.store, fakeClock(NEXT_NIGHT), [h.adapter.sender], { paces: FAST, library: () => snapshot });
+    const { service } = await pushService(h.store, fakeClock(NEXT_NIGHT), [h.adapter.sender], {
+      paces: FAST,
+      library: () => snapshot,
+    });
     expect(await service.tick()).toEqual([expect.objectContaining({ sent: 1 })]);
     await service.stop();
     const photo = await h.tg.waitForCall("sendPhoto", (c) => String(c.payload.chat_id) === String(channel.id));
     expect(photo.payload.caption).toMatch(/^禅定时刻/);
 
     const news = (await h.store.getNewsSubscription("telegram", String(channel.id)))!;
-    const article = { id: "a/新文章", title: "新文章", date: "2026-11-25", summary: "摘要", url: "https://mp.weixin.qq.com/s/new", account: "槽边往事" };
-    const options = { store: h.store, sender: h.adapter.sender, log: silentLogger(), day: "new-articles", owner: "test", staleMs: 60_000, pace: FAST.telegram };
-    expect(await deliverAll([{ chat: news, key: "new:a/新文章", reply: announcement(article) }], options)).toMatchObject({ sent: 1 });
+    const article = {
+      id: "a/新文章",
+      title: "新文章",
+      date: "2026-11-25",
+      summary: "摘要",
+      url: "https://mp.weixin.qq.com/s/new",
+      account: "槽边往事",
+    };
+    const options = {
+      store: h.store,
+      sender: h.adapter.sender,
+      log: silentLogger(),
+      day: "new-articles",
+      owner: "test",
+      staleMs: 60_000,
+      pace: FAST.telegram,
+    };
+    expect(
+      await deliverAll([{ chat: news, key: "new:a/新文章", reply: announcement(article) }], options),
+    ).toMatchObject({ sent: 1 });
     const post = await h.tg.waitForCall("sendMessage", (c) => String(c.payload.chat_id) === String(channel.id));
     expect(parseHtml(post.payload.text)).toMatch(/^新文章 ·「槽边往事」\n\n1\. 新文章/);
   });
@@ -110,14 +141,24 @@ describe("Telegram channel subscriptions", () => {
     botIsAdmin();
     h.tg.setMember(channel.id, owner.id, "creator");
     await ask(`/subscribe_channel @${channel.username}`);
-    expect(await ask(`/unsubscribe_channel @${channel.username}`, stranger)).toBe(t.channelSenderNotAdmin(channel.title));
+    expect(await ask(`/unsubscribe_channel @${channel.username}`, stranger)).toBe(
+      t.channelSenderNotAdmin(channel.title),
+    );
     expect((await stored()).every(Boolean)).toBe(true);
     expect(await ask(`/unsubscribe_channel @${channel.username}`)).toBe(t.channelUnsubscribed(channel.title));
     expect(await stored()).toEqual([undefined, undefined]);
 
     await ask(`/subscribe_channel @${channel.username}`);
     const bot = { id: h.tg.bot.id, is_bot: true, first_name: "Article Bot", username: h.tg.bot.username };
-    h.tg.pushUpdate({ my_chat_member: { chat: channel, from: owner, date: 0, old_chat_member: { status: "administrator", user: bot }, new_chat_member: { status: "left", user: bot } } });
+    h.tg.pushUpdate({
+      my_chat_member: {
+        chat: channel,
+        from: owner,
+        date: 0,
+        old_chat_member: { status: "administrator", user: bot },
+        new_chat_member: { status: "left", user: bot },
+      },
+    });
     await expect.poll(stored).toEqual([undefined, undefined]);
   });
 });

@@ -21,9 +21,12 @@ describe("Telegram groups", () => {
   // A fresh group per test keeps each test's replies apart.
   beforeEach(() => void (group = groupChat(nextGroup--)));
 
-  const say = (text: string, extra: { from?: Record<string, any>; replyTo?: Record<string, any>; entities?: Record<string, any>[] } = {}) =>
-    h.tg.userMessage(text, { chat: group, from: member, ...extra }).message;
-  const replyIn = (skip = 0): Promise<ApiCall> => h.tg.waitForCall("sendMessage", (c) => c.payload.chat_id === group.id, { skip });
+  const say = (
+    text: string,
+    extra: { from?: Record<string, any>; replyTo?: Record<string, any>; entities?: Record<string, any>[] } = {},
+  ) => h.tg.userMessage(text, { chat: group, from: member, ...extra }).message;
+  const replyIn = (skip = 0): Promise<ApiCall> =>
+    h.tg.waitForCall("sendMessage", (c) => c.payload.chat_id === group.id, { skip });
   /** Send a probe the bot must answer, and resolve once it has: everything before it was handled. */
   const settle = async () => {
     const before = h.tg.sent(group.id).length;
@@ -71,7 +74,15 @@ describe("Telegram groups", () => {
   it("ignores other bots and automatic forwards from a linked channel", async () => {
     say("@article_test_bot 墨荷", { from: { id: 999, is_bot: true, first_name: "OtherBot", username: "other_bot" } });
     h.tg.pushUpdate({
-      message: { message_id: 77, date: 0, chat: group, from: user(777000), sender_chat: { id: -100555, type: "channel", title: "频道" }, is_automatic_forward: true, text: "/latest" },
+      message: {
+        message_id: 77,
+        date: 0,
+        chat: group,
+        from: user(777000),
+        sender_chat: { id: -100555, type: "channel", title: "频道" },
+        is_automatic_forward: true,
+        text: "/latest",
+      },
     });
     await settle();
     expect(h.tg.sent(group.id)).toHaveLength(1);
@@ -95,7 +106,10 @@ describe("Telegram groups", () => {
       const before = h.tg.callsOf("getChatMember").length;
       say("/subscribe 08:00");
       expect(parseHtml((await replyIn()).payload.text)).toContain("每天 08:00");
-      expect(await h.store.getSubscription("telegram", String(group.id))).toMatchObject({ isGroup: true, time: "08:00" });
+      expect(await h.store.getSubscription("telegram", String(group.id))).toMatchObject({
+        isGroup: true,
+        time: "08:00",
+      });
       say("/unsubscribe");
       expect(parseHtml((await replyIn(1)).payload.text)).toBe(t.unsubscribed);
       expect(h.tg.callsOf("getChatMember").length - before).toBe(1);
@@ -103,7 +117,17 @@ describe("Telegram groups", () => {
 
     it("treats an anonymous admin (posting as the group) as an admin", async () => {
       const anonymous = { id: 1087968824, is_bot: true, first_name: "Group", username: "GroupAnonymousBot" };
-      h.tg.pushUpdate({ message: { message_id: 5, date: 0, chat: group, from: anonymous, sender_chat: group, text: "/subscribe", entities: [{ type: "bot_command", offset: 0, length: 10 }] } });
+      h.tg.pushUpdate({
+        message: {
+          message_id: 5,
+          date: 0,
+          chat: group,
+          from: anonymous,
+          sender_chat: group,
+          text: "/subscribe",
+          entities: [{ type: "bot_command", offset: 0, length: 10 }],
+        },
+      });
       expect(parseHtml((await replyIn()).payload.text)).toMatch(/^订阅成功/);
     });
   });
@@ -118,7 +142,13 @@ describe("Telegram groups", () => {
     expect(await h.store.getSubscription("telegram", "-4001")).toBeUndefined();
 
     h.tg.pushUpdate({
-      my_chat_member: { chat: group, from: member, date: 0, old_chat_member: { status: "member", user: bot }, new_chat_member: { status: "left", user: bot } },
+      my_chat_member: {
+        chat: group,
+        from: member,
+        date: 0,
+        old_chat_member: { status: "member", user: bot },
+        new_chat_member: { status: "left", user: bot },
+      },
     });
     await expect.poll(() => h.store.getSubscription("telegram", String(group.id))).toBeUndefined();
   });

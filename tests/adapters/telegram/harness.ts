@@ -70,14 +70,21 @@ export const NEXT_NIGHT = "2026-11-25T17:00:00Z";
  * host. Throttling is off (it only adds waiting) unless a test turns it on.
  */
 export async function startTelegram(options: HarnessOptions = {}): Promise<Harness> {
-  const [tg, host, snapshot] = await Promise.all([FakeTelegram.start(options.fake), ImageServer.start(), snapshotOf(options.library)]);
+  const [tg, host, snapshot] = await Promise.all([
+    FakeTelegram.start(options.fake),
+    ImageServer.start(),
+    snapshotOf(options.library),
+  ]);
   host.route(ZEN_PATH, { kind: "image", bytes: jpegBytes(3000) });
   const dir = await mkdtemp(path.join(os.tmpdir(), "article-bot-telegram-"));
   // One clock for the core, the adapter and the store: nothing a spec sees depends on the hour it runs at.
   const clock = fakeClock(HARNESS_NOW);
   const store = await openSqliteStore(path.join(dir, "bot.sqlite"), { clock });
   const logs: string[] = [];
-  const log = pino({ level: "debug" }, new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) }));
+  const log = pino(
+    { level: "debug" },
+    new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) }),
+  );
   const core = new Core({
     library: () => snapshot,
     store,
@@ -99,10 +106,29 @@ export async function startTelegram(options: HarnessOptions = {}): Promise<Harne
     TELEGRAM_WEBHOOK_PORT: options.webhookUrl ? "0" : undefined,
   })!;
   // The library's images live on mmbiz.qpic.cn; the local host stands in for it.
-  const images = new ImageCache({ download: (url) => downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), { retries: 0, timeoutMs: 2000, allowHosts: LOCAL_IMAGE_HOSTS }) });
+  const images = new ImageCache({
+    download: (url) =>
+      downloadImage(url.replace("https://mmbiz.qpic.cn", host.url), {
+        retries: 0,
+        timeoutMs: 2000,
+        allowHosts: LOCAL_IMAGE_HOSTS,
+      }),
+  });
   const shutdowns: string[] = [];
-  const ctx = { core, log, dataDir: dir, kv: store, images, requestShutdown: (reason: string) => void shutdowns.push(reason) };
-  const adapter = createAdapter(ctx, settings, { clock, pollSeconds: 5, reliability: { throttle: false }, ...options.adapter });
+  const ctx = {
+    core,
+    log,
+    dataDir: dir,
+    kv: store,
+    images,
+    requestShutdown: (reason: string) => void shutdowns.push(reason),
+  };
+  const adapter = createAdapter(ctx, settings, {
+    clock,
+    pollSeconds: 5,
+    reliability: { throttle: false },
+    ...options.adapter,
+  });
   if (options.start !== false) await adapter.start();
   const close = async () => {
     await adapter.stop();
@@ -115,7 +141,8 @@ export async function startTelegram(options: HarnessOptions = {}): Promise<Harne
 
 /** The inline keyboard of a recorded call, as rows of `text → url|data`. */
 export function buttonsOf(payload: Record<string, any>): string[][] {
-  const rows: Array<Array<{ text: string; url?: string; callback_data?: string }>> = payload.reply_markup?.inline_keyboard ?? [];
+  const rows: Array<Array<{ text: string; url?: string; callback_data?: string }>> =
+    payload.reply_markup?.inline_keyboard ?? [];
   return rows.map((row) => row.map((b) => `${b.text} → ${b.url ?? b.callback_data}`));
 }
 

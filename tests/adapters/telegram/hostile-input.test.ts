@@ -32,7 +32,9 @@ describe("Telegram: bad updates and hostile input", () => {
 
   it("escapes HTML in articles: titles, summaries, snippets and link URLs", async () => {
     const { html, visible } = await ask("脚本");
-    expect(html).toContain('<a href="https://mp.weixin.qq.com/s/hostile?a=1&amp;b=2">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 朋友们</a>');
+    expect(html).toContain(
+      '<a href="https://mp.weixin.qq.com/s/hostile?a=1&amp;b=2">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 朋友们</a>',
+    );
     expect(visible).toContain('<script>alert("x")</script> & 朋友们');
     expect(visible).toContain("讲脚本注入");
   });
@@ -54,11 +56,36 @@ describe("Telegram: bad updates and hostile input", () => {
     const chat = privateChat(4242);
     const from = user(4242);
     const base = { date: 0, chat, from };
-    h.tg.pushUpdate({ message: { ...base, message_id: 1, sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } } });
-    h.tg.pushUpdate({ message: { ...base, message_id: 2, photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }], caption: "照相机" } });
+    h.tg.pushUpdate({
+      message: {
+        ...base,
+        message_id: 1,
+        sticker: {
+          file_id: "s",
+          file_unique_id: "s",
+          type: "regular",
+          width: 1,
+          height: 1,
+          is_animated: false,
+          is_video: false,
+        },
+      },
+    });
+    h.tg.pushUpdate({
+      message: {
+        ...base,
+        message_id: 2,
+        photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }],
+        caption: "照相机",
+      },
+    });
     h.tg.pushUpdate({ edited_message: { ...base, message_id: 3, edit_date: 1, text: "照相机" } });
-    h.tg.pushUpdate({ channel_post: { message_id: 4, date: 0, chat: { id: -1009, type: "channel", title: "c" }, text: "照相机" } });
-    h.tg.pushUpdate({ message: { ...base, message_id: 5, from: { id: 4243, is_bot: true, first_name: "b" }, text: "照相机" } });
+    h.tg.pushUpdate({
+      channel_post: { message_id: 4, date: 0, chat: { id: -1009, type: "channel", title: "c" }, text: "照相机" },
+    });
+    h.tg.pushUpdate({
+      message: { ...base, message_id: 5, from: { id: 4243, is_bot: true, first_name: "b" }, text: "照相机" },
+    });
     h.tg.pushUpdate({ message: { ...base, message_id: 6, via_bot: h.tg.bot, text: "<b>墨荷与照相机</b>" } });
     h.tg.pushUpdate({ message: { message_id: 7, date: 0, chat: groupChat(-1007), from, new_chat_members: [from] } });
     h.tg.pushUpdate({ message: { ...base, message_id: 8 } });

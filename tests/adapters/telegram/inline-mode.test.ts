@@ -12,7 +12,8 @@ describe("Telegram inline mode (@bot 关键词 in any chat)", () => {
 
   const answerTo = async (query: string, offset = "") => {
     const update = h.tg.inlineQuery(query, offset);
-    return (await h.tg.waitForCall("answerInlineQuery", (c) => c.payload.inline_query_id === update.inline_query.id)).payload;
+    return (await h.tg.waitForCall("answerInlineQuery", (c) => c.payload.inline_query_id === update.inline_query.id))
+      .payload;
   };
 
   it("offers matching articles with title, summary and link, cached briefly", async () => {
@@ -28,7 +29,9 @@ describe("Telegram inline mode (@bot 关键词 in any chat)", () => {
       input_message_content: { parse_mode: "HTML" },
       reply_markup: { inline_keyboard: [[{ text: "阅读原文", url: "https://mp.weixin.qq.com/s/camera-2" }]] },
     });
-    expect(parseHtml(first.input_message_content.message_text)).toBe("旧照相机 · 2024-02-12\n第 2 篇关于照相机的随笔。");
+    expect(parseHtml(first.input_message_content.message_text)).toBe(
+      "旧照相机 · 2024-02-12\n第 2 篇关于照相机的随笔。",
+    );
   });
 
   it("keeps hostile titles as plain text in the list and escaped in the posted card", async () => {
@@ -61,11 +64,15 @@ describe("Telegram inline mode with a large library", () => {
 
   it("answers 50 results at a time and offers the rest through next_offset", async () => {
     const first = h.tg.inlineQuery("照相机");
-    const page1 = (await h.tg.waitForCall("answerInlineQuery", (c) => c.payload.inline_query_id === first.inline_query.id)).payload;
+    const page1 = (
+      await h.tg.waitForCall("answerInlineQuery", (c) => c.payload.inline_query_id === first.inline_query.id)
+    ).payload;
     expect(page1.results).toHaveLength(50);
     expect(page1.next_offset).toBe("50");
     const second = h.tg.inlineQuery("照相机", page1.next_offset);
-    const page2 = (await h.tg.waitForCall("answerInlineQuery", (c) => c.payload.inline_query_id === second.inline_query.id)).payload;
+    const page2 = (
+      await h.tg.waitForCall("answerInlineQuery", (c) => c.payload.inline_query_id === second.inline_query.id)
+    ).payload;
     expect(page2.results).toHaveLength(10);
     expect(page2.next_offset).toBe("");
     const ids = [...page1.results, ...page2.results].map((r: { id: string }) => r.id);

@@ -12,7 +12,13 @@ describe("Telegram adapter lifecycle", () => {
   it("checks the token, publishes the Chinese command menus (group admins also see 启用/停用/设置), and long-polls for the updates it handles", async () => {
     h = await startTelegram();
     await h.tg.waitForCall("getUpdates", () => true, { arrived: true });
-    expect(h.tg.calls.slice(0, 5).map((c) => c.method)).toEqual(["getMe", "setMyCommands", "setMyCommands", "deleteWebhook", "getUpdates"]);
+    expect(h.tg.calls.slice(0, 5).map((c) => c.method)).toEqual([
+      "getMe",
+      "setMyCommands",
+      "setMyCommands",
+      "deleteWebhook",
+      "getUpdates",
+    ]);
     const everyone = [
       { command: "start", description: t.commandMenu.start },
       { command: "help", description: t.commandMenu.help },
@@ -36,7 +42,12 @@ describe("Telegram adapter lifecycle", () => {
       ],
       scope: { type: "all_chat_administrators" },
     });
-    expect(h.tg.callsOf("getUpdates")[0]!.payload.allowed_updates).toEqual(["message", "callback_query", "inline_query", "my_chat_member"]);
+    expect(h.tg.callsOf("getUpdates")[0]!.payload.allowed_updates).toEqual([
+      "message",
+      "callback_query",
+      "inline_query",
+      "my_chat_member",
+    ]);
   });
 
   it("refuses to start with a token Telegram does not know", async () => {
@@ -86,12 +97,18 @@ describe("Telegram webhook mode (TELEGRAM_WEBHOOK_URL)", () => {
       headers: { "content-type": "application/json", ...(secret ? { "x-telegram-bot-api-secret-token": secret } : {}) },
       body: JSON.stringify(body),
     });
-  const update = (text: string) => ({ update_id: 1, message: { message_id: 1, date: 0, chat: privateChat(1001), from: user(1001), text } });
+  const update = (text: string) => ({
+    update_id: 1,
+    message: { message_id: 1, date: 0, chat: privateChat(1001), from: user(1001), text },
+  });
 
   it("registers the webhook with a secret and answers the updates Telegram posts", async () => {
     h = await startTelegram({ webhookUrl: "https://bot.example.com/telegram/hook" });
     const [registration] = h.tg.callsOf("setWebhook");
-    expect(registration!.payload).toMatchObject({ url: "https://bot.example.com/telegram/hook", secret_token: webhookSecret(h.tg.token) });
+    expect(registration!.payload).toMatchObject({
+      url: "https://bot.example.com/telegram/hook",
+      secret_token: webhookSecret(h.tg.token),
+    });
     expect(registration!.payload.secret_token).not.toContain(h.tg.token.split(":")[1]);
     expect(h.tg.callsOf("getUpdates")).toHaveLength(0);
 

@@ -20,7 +20,11 @@ describe("Telegram private chat", () => {
     expect(payload.text).toMatch(/这是第 2 篇写<b>照相机<\/b>的文章/);
     expect(parseHtml(payload.text)).toContain("还有 4 篇");
     expect(buttonsOf(payload)).toEqual([
-      ["原文 1 → https://mp.weixin.qq.com/s/camera-2", "原文 2 → https://mp.weixin.qq.com/s/ink-lotus", "原文 3 → https://mp.weixin.qq.com/s/camera-5"],
+      [
+        "原文 1 → https://mp.weixin.qq.com/s/camera-2",
+        "原文 2 → https://mp.weixin.qq.com/s/ink-lotus",
+        "原文 3 → https://mp.weixin.qq.com/s/camera-5",
+      ],
       [`${t.nextPage} → ${callbackOf(payload, t.nextPage)}`],
     ]);
   });
@@ -90,7 +94,8 @@ describe("Telegram private chat", () => {
       ["/random", /随机给你一篇/],
       ["/search", /想找什么文章/],
     ];
-    for (const [i, [text]] of cases.entries()) h.tg.userMessage(text, { from: { id: 2000 + i, is_bot: false, first_name: "U" } });
+    for (const [i, [text]] of cases.entries())
+      h.tg.userMessage(text, { from: { id: 2000 + i, is_bot: false, first_name: "U" } });
     for (const [i, [text, expected]] of cases.entries()) {
       const call = await h.tg.waitForCall("sendMessage", (c) => c.payload.chat_id === 2000 + i);
       expect(parseHtml(call.payload.text), text).toMatch(expected);
@@ -102,7 +107,9 @@ describe("Telegram private chat", () => {
     expect(parseHtml((await h.tg.waitForCall("sendMessage")).payload.text)).toContain("每天 21:30");
     expect(await h.store.getSubscription("telegram", String(USER))).toMatchObject({ isGroup: false, time: "21:30" });
     h.tg.userMessage("/unsubscribe");
-    expect(parseHtml((await h.tg.waitForCall("sendMessage", () => true, { skip: 1 })).payload.text)).toBe(t.unsubscribed);
+    expect(parseHtml((await h.tg.waitForCall("sendMessage", () => true, { skip: 1 })).payload.text)).toBe(
+      t.unsubscribed,
+    );
     expect(await h.store.getSubscription("telegram", String(USER))).toBeUndefined();
   });
 

@@ -36,7 +36,9 @@ describe("Telegram reliability when answering", () => {
     h.tg.userMessage("墨荷");
     h.tg.userMessage("墨荷", { from: user(1002) });
     await h.tg.waitForCall("sendMessage", (c) => c.payload.chat_id === 1002 && c.outcome === "ok");
-    await expect.poll(() => h.logs.find((l) => l.includes("telegram reply failed"))).toContain('"failure":"rate_limited"');
+    await expect
+      .poll(() => h.logs.find((l) => l.includes("telegram reply failed")))
+      .toContain('"failure":"rate_limited"');
     expect(outcomes(1001).map((c) => c.outcome)).toEqual([429]);
   });
 
@@ -73,16 +75,26 @@ describe("Telegram reliability when answering", () => {
     // The server closed the idle connection just as the next answer was written onto it.
     h.tg.resetReused({ method: "sendMessage" });
     h.tg.userMessage("照相机");
-    await expect.poll(() => h.tg.sent().length === 2 || h.logs.some((l) => l.includes("telegram reply failed"))).toBe(true);
-    expect(h.tg.sent().map((c) => parseHtml(c.payload.text).split("\n")[0])).toEqual([expect.stringContaining("墨荷"), expect.stringContaining("照相机")]);
+    await expect
+      .poll(() => h.tg.sent().length === 2 || h.logs.some((l) => l.includes("telegram reply failed")))
+      .toBe(true);
+    expect(h.tg.sent().map((c) => parseHtml(c.payload.text).split("\n")[0])).toEqual([
+      expect.stringContaining("墨荷"),
+      expect.stringContaining("照相机"),
+    ]);
     expect(h.logs.filter((l) => l.includes("telegram call failed"))).toEqual([expect.stringContaining("ECONNRESET")]);
   });
 
   it("times out a hung call, logs the failure with context, and never logs the token", async () => {
-    h = await startTelegram({ fake: { token: REAL_LOOKING_TOKEN }, adapter: { reliability: { throttle: false, timeouts: { callMs: 200, uploadMs: 200, pollGraceMs: 1000 } } } });
+    h = await startTelegram({
+      fake: { token: REAL_LOOKING_TOKEN },
+      adapter: { reliability: { throttle: false, timeouts: { callMs: 200, uploadMs: 200, pollGraceMs: 1000 } } },
+    });
     h.tg.delay({ method: "sendMessage", delayMs: 1000, times: 1 });
     h.tg.userMessage("墨荷");
-    await expect.poll(() => h.logs.find((l) => l.includes("telegram reply failed"))).toContain("timed out after 200 ms");
+    await expect
+      .poll(() => h.logs.find((l) => l.includes("telegram reply failed")))
+      .toContain("timed out after 200 ms");
     h.tg.userMessage("照相机");
     const next = await h.tg.waitForCall("sendMessage", (c) => c.outcome === "ok");
     expect(parseHtml(next.payload.text)).toMatch(/「/);

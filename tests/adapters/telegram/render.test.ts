@@ -25,21 +25,38 @@ const results = (articles: ArticleCard[], offset = 0, total = 10): ArticlesReply
 /** Any text a user or an article might bring: HTML, entities, emoji, lone surrogates, huge runs. */
 const hostileText = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 300 }),
-  fc.string({ unit: fc.constantFrom("<", ">", "&", '"', "amp;", "b", "😀", "墨", "\ud83d", " ", "\n"), maxLength: 400 }),
+  fc.string({
+    unit: fc.constantFrom("<", ">", "&", '"', "amp;", "b", "😀", "墨", "\ud83d", " ", "\n"),
+    maxLength: 400,
+  }),
   fc.string({ unit: "grapheme-ascii", minLength: 4200, maxLength: 5000 }),
 );
 
-const anyUrl = fc.constantFrom(undefined, "https://mp.weixin.qq.com/s/x?a=1&b=2", "javascript:alert(1)", 'http://e.com/"><b>', "not a url", "https://例子.测试/路径");
+const anyUrl = fc.constantFrom(
+  undefined,
+  "https://mp.weixin.qq.com/s/x?a=1&b=2",
+  "javascript:alert(1)",
+  'http://e.com/"><b>',
+  "not a url",
+  "https://例子.测试/路径",
+);
 
 describe("Telegram rendering", () => {
   it("never produces HTML Telegram would reject, nor text over its limits, whatever the articles contain", () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ title: hostileText, summary: hostileText, url: anyUrl }), { minLength: 1, maxLength: 5 }), hostileText, (cards, query) => {
-        const reply = { ...results(cards.map((c, i) => card({ ...c, id: String(i) }))), heading: `找到 5 篇与「${query}」相关的文章：` };
-        const out = render(reply, new Pager()) as RenderedMessage;
-        expect(parseHtml(out.html).length).toBeLessThanOrEqual(LIMITS.text);
-        checkKeyboard(out.keyboard);
-      }),
+      fc.property(
+        fc.array(fc.record({ title: hostileText, summary: hostileText, url: anyUrl }), { minLength: 1, maxLength: 5 }),
+        hostileText,
+        (cards, query) => {
+          const reply = {
+            ...results(cards.map((c, i) => card({ ...c, id: String(i) }))),
+            heading: `找到 5 篇与「${query}」相关的文章：`,
+          };
+          const out = render(reply, new Pager()) as RenderedMessage;
+          expect(parseHtml(out.html).length).toBeLessThanOrEqual(LIMITS.text);
+          checkKeyboard(out.keyboard);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -47,7 +64,10 @@ describe("Telegram rendering", () => {
   it("keeps captions within 1024 characters", () => {
     fc.assert(
       fc.property(hostileText, hostileText, (caption, title) => {
-        const out = render({ kind: "image", url: "https://x/1.jpg", caption, article: { title, url: "https://e.com/a" } }, new Pager()) as RenderedPhoto;
+        const out = render(
+          { kind: "image", url: "https://x/1.jpg", caption, article: { title, url: "https://e.com/a" } },
+          new Pager(),
+        ) as RenderedPhoto;
         expect(parseHtml(out.caption).length).toBeLessThanOrEqual(LIMITS.caption);
         expect(out.fallback.html).toBe(out.caption);
       }),
@@ -69,11 +89,25 @@ describe("Telegram rendering", () => {
   });
 
   it("previews the top article's link only when the group asked for previews", () => {
-    const cards = [card({ id: "1", url: "https://mp.weixin.qq.com/s/one" }), card({ id: "2", url: "https://mp.weixin.qq.com/s/two" })];
+    const cards = [
+      card({ id: "1", url: "https://mp.weixin.qq.com/s/one" }),
+      card({ id: "2", url: "https://mp.weixin.qq.com/s/two" }),
+    ];
     expect((render(results(cards), new Pager()) as RenderedMessage).previewUrl).toBeUndefined();
-    expect((render({ ...results(cards), linkPreview: false }, new Pager()) as RenderedMessage).previewUrl).toBeUndefined();
-    expect((render({ ...results(cards), linkPreview: true }, new Pager()) as RenderedMessage).previewUrl).toBe("https://mp.weixin.qq.com/s/one");
-    expect((render({ ...results([card({ url: "javascript:alert(1)" })]), linkPreview: true }, new Pager()) as RenderedMessage).previewUrl).toBeUndefined();
+    expect(
+      (render({ ...results(cards), linkPreview: false }, new Pager()) as RenderedMessage).previewUrl,
+    ).toBeUndefined();
+    expect((render({ ...results(cards), linkPreview: true }, new Pager()) as RenderedMessage).previewUrl).toBe(
+      "https://mp.weixin.qq.com/s/one",
+    );
+    expect(
+      (
+        render(
+          { ...results([card({ url: "javascript:alert(1)" })]), linkPreview: true },
+          new Pager(),
+        ) as RenderedMessage
+      ).previewUrl,
+    ).toBeUndefined();
   });
 
   it("turns a text reply's command buttons into an inline keyboard, leaving out what does not fit 64 bytes", () => {
@@ -81,17 +115,25 @@ describe("Telegram rendering", () => {
       {
         kind: "text",
         text: "本群设置",
-        buttons: [[{ text: "结果数：3 ›", command: "/settings 结果数 4" }], [{ text: "公众号 ›", command: `/settings 公众号 ${"很长的公众号名字".repeat(3)}` }]],
+        buttons: [
+          [{ text: "结果数：3 ›", command: "/settings 结果数 4" }],
+          [{ text: "公众号 ›", command: `/settings 公众号 ${"很长的公众号名字".repeat(3)}` }],
+        ],
       },
       new Pager(),
     ) as RenderedMessage;
-    expect(out.keyboard).toEqual({ inline_keyboard: [[{ text: "结果数：3 ›", callback_data: "c:/settings 结果数 4" }]] });
+    expect(out.keyboard).toEqual({
+      inline_keyboard: [[{ text: "结果数：3 ›", callback_data: "c:/settings 结果数 4" }]],
+    });
     checkKeyboard(out.keyboard);
     expect((render({ kind: "text", text: "x" }, new Pager()) as RenderedMessage).keyboard).toBeUndefined();
   });
 
   it("drops links and buttons that are not http(s)", () => {
-    const out = render(results([card({ url: "javascript:alert(1)" }), card({ id: "b", url: "https://e.com/b" })], 0, 2), new Pager()) as RenderedMessage;
+    const out = render(
+      results([card({ url: "javascript:alert(1)" }), card({ id: "b", url: "https://e.com/b" })], 0, 2),
+      new Pager(),
+    ) as RenderedMessage;
     expect(out.html).not.toContain("javascript");
     expect(out.keyboard!.inline_keyboard).toEqual([[{ text: "原文 2", url: "https://e.com/b" }]]);
   });
@@ -144,7 +186,15 @@ describe("Telegram rendering of a new-article announcement (showCover)", () => {
   const announcement = (over: Partial<ArticleCard> = {}): ArticlesReply => ({
     kind: "articles",
     heading: "新文章 ·「槽边往事」",
-    articles: [card({ title: "原地慢慢跑", account: "槽边往事", cover: "https://mmbiz.qpic.cn/run/640", summary: "慢跑".repeat(800), ...over })],
+    articles: [
+      card({
+        title: "原地慢慢跑",
+        account: "槽边往事",
+        cover: "https://mmbiz.qpic.cn/run/640",
+        summary: "慢跑".repeat(800),
+        ...over,
+      }),
+    ],
     showCover: true,
   });
 

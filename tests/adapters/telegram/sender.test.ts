@@ -25,8 +25,16 @@ describe("Telegram sender (the push's way into Telegram)", () => {
 
   beforeEach(async () => {
     [tg, images, db] = await Promise.all([FakeTelegram.start(), ImageServer.start(), tempStore()]);
-    const cache = new ImageCache({ download: (url) => downloadImage(url, { retries: 0, allowHosts: LOCAL_IMAGE_HOSTS }) });
-    sender = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: db.store, log: silentLogger(), images: cache });
+    const cache = new ImageCache({
+      download: (url) => downloadImage(url, { retries: 0, allowHosts: LOCAL_IMAGE_HOSTS }),
+    });
+    sender = createTelegramSender({
+      token: tg.token,
+      apiRoot: tg.apiRoot,
+      kv: db.store,
+      log: silentLogger(),
+      images: cache,
+    });
   });
   afterEach(async () => {
     await Promise.all([tg.close(), images.close(), db.cleanup()]);
@@ -50,7 +58,10 @@ describe("Telegram sender (the push's way into Telegram)", () => {
     const fileId = upload!.result.photo.at(-1).file_id;
     expect(reuses.map((c) => c.payload.photo)).toEqual([fileId, fileId, fileId]);
     expect(reuses.every((c) => Object.keys(c.files).length === 0)).toBe(true);
-    expect(upload!.payload).toMatchObject({ parse_mode: "HTML", caption: expect.stringContaining("禅定时刻 ·《墨荷》") });
+    expect(upload!.payload).toMatchObject({
+      parse_mode: "HTML",
+      caption: expect.stringContaining("禅定时刻 ·《墨荷》"),
+    });
     expect(images.hits("/mmbiz_jpg/molotus/0")).toHaveLength(1);
     expect(images.requests[0]!.headers.referer).toBeUndefined();
   });
@@ -69,7 +80,9 @@ describe("Telegram sender (the push's way into Telegram)", () => {
     await db.store.setValue(`telegram:123456:photo:${url}`, "forgotten-file-id");
     await sender.send("1", zen(url));
     expect(tg.callsOf("sendPhoto").map((c) => c.outcome)).toEqual([400, "ok"]);
-    expect(await db.store.getValue(`telegram:123456:photo:${url}`)).toBe(tg.callsOf("sendPhoto")[1]!.result.photo.at(-1).file_id);
+    expect(await db.store.getValue(`telegram:123456:photo:${url}`)).toBe(
+      tg.callsOf("sendPhoto")[1]!.result.photo.at(-1).file_id,
+    );
   });
 
   it("uploads once when many chats ask for a new image at the same moment", async () => {
@@ -84,7 +97,14 @@ describe("Telegram sender (the push's way into Telegram)", () => {
     const url = images.route("/hangs.jpg", { kind: "image", bytes: jpegBytes(4096) });
     const cache = new ImageCache({ download: (u) => downloadImage(u, { retries: 0, allowHosts: LOCAL_IMAGE_HOSTS }) });
     // The upload timeout stays a minute; the other sends wait a second for an upload in flight.
-    const patient = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: db.store, log: silentLogger(), images: cache, uploadPatienceMs: 1000 });
+    const patient = createTelegramSender({
+      token: tg.token,
+      apiRoot: tg.apiRoot,
+      kv: db.store,
+      log: silentLogger(),
+      images: cache,
+      uploadPatienceMs: 1000,
+    });
     tg.delay({ method: "sendPhoto", chatId: "1", delayMs: 120_000 });
     const first = patient.send("1", zen(url)).then(
       () => "sent",
@@ -105,14 +125,20 @@ describe("Telegram sender (the push's way into Telegram)", () => {
   it("a store that cannot be read for the photo's file_id is unsent: nothing was sent, so it may be tried again", async () => {
     const url = images.route("/lookup.jpg", { kind: "image", bytes: jpegBytes() });
     const locked: Store = Object.create(db.store, {
-      getValue: { value: () => Promise.reject(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" })) },
+      getValue: {
+        value: () => Promise.reject(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" })),
+      },
     });
     const broken = createTelegramSender({ token: tg.token, apiRoot: tg.apiRoot, kv: locked, log: silentLogger() });
     const err = await broken.send("8", zen(url)).then(
       () => undefined,
       (e: unknown) => e,
     );
-    expect(err).toMatchObject({ name: "SendError", failure: "unsent", message: expect.stringContaining("database is locked") });
+    expect(err).toMatchObject({
+      name: "SendError",
+      failure: "unsent",
+      message: expect.stringContaining("database is locked"),
+    });
     expect(tg.calls).toHaveLength(0);
   });
 

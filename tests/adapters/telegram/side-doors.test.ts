@@ -36,7 +36,9 @@ describe("Telegram side doors go through the same admission and observer as mess
     expect(logged).toHaveLength(20);
     expect(logged.filter((l) => l.limited)).toHaveLength(20 - BURST);
     // Admitted queries are logged as searches; limited ones never reached parsing, as with messages.
-    expect(logged.filter((l) => !l.limited)).toEqual(Array.from({ length: BURST }, () => expect.objectContaining({ platform: "telegram", command: "search" })));
+    expect(logged.filter((l) => !l.limited)).toEqual(
+      Array.from({ length: BURST }, () => expect.objectContaining({ platform: "telegram", command: "search" })),
+    );
   });
 
   it("shares the user's private-chat budget: after a burst of messages, an inline query is not answered", async () => {

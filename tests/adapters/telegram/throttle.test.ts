@@ -11,13 +11,18 @@ function virtualThrottle() {
     (ms) => new Promise<void>((wake) => void timers.push({ at: now + ms, wake })),
   );
   const started: Array<[string, number]> = [];
-  const send = (chat: string, isGroup = false) => throttle.schedule(chat, isGroup, async () => void started.push([chat, now]));
+  const send = (chat: string, isGroup = false) =>
+    throttle.schedule(chat, isGroup, async () => void started.push([chat, now]));
   const settle = async () => {
     for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
   };
   const run = async (until = Number.POSITIVE_INFINITY) => {
     await settle();
-    for (timers.sort((a, b) => a.at - b.at); timers.length > 0 && timers[0]!.at <= until; timers.sort((a, b) => a.at - b.at)) {
+    for (
+      timers.sort((a, b) => a.at - b.at);
+      timers.length > 0 && timers[0]!.at <= until;
+      timers.sort((a, b) => a.at - b.at)
+    ) {
       const timer = timers.shift()!;
       now = timer.at;
       timer.wake();
@@ -93,7 +98,8 @@ describe("the answering path's send throttle", () => {
     const calls: string[] = [];
     const prev = async (method: string) => (calls.push(method), { ok: true as const, result: true });
     const transformer = throttle.transformer();
-    for (let i = 0; i < 40; i++) await transformer(prev as never, "answerInlineQuery", { inline_query_id: String(i), results: [] } as never);
+    for (let i = 0; i < 40; i++)
+      await transformer(prev as never, "answerInlineQuery", { inline_query_id: String(i), results: [] } as never);
     expect(calls).toHaveLength(40);
   });
 });

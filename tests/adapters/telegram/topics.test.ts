@@ -33,8 +33,10 @@ describe("Telegram forum topics", () => {
   });
 
   /** A message in a topic of the forum; `null`: in its General topic. */
-  const say = (text: string, topic: number | null = TOPIC, from = admin) => h.tg.userMessage(text, { chat: forum, from, topic: topic ?? undefined }).message;
-  const sentIn = (method: string, skip = 0): Promise<ApiCall> => h.tg.waitForCall(method, (c) => String(c.payload.chat_id) === String(forum.id), { skip });
+  const say = (text: string, topic: number | null = TOPIC, from = admin) =>
+    h.tg.userMessage(text, { chat: forum, from, topic: topic ?? undefined }).message;
+  const sentIn = (method: string, skip = 0): Promise<ApiCall> =>
+    h.tg.waitForCall(method, (c) => String(c.payload.chat_id) === String(forum.id), { skip });
   /** A push service at 01:00 the night after the harness's time: a subscription for 00:00 is due. */
   const tomorrowsPush = async () => {
     const snapshot = await snapshotOf();
@@ -67,7 +69,13 @@ describe("Telegram forum topics", () => {
     const general = await sentIn("sendMessage");
     expect(general.payload.message_thread_id).toBeUndefined();
     // In a topic, a plain message "replies" to the topic's creation message; even when the bot created it, that is chatter.
-    const created = { message_id: TOPIC, date: 0, chat: forum, from: { id: h.tg.bot.id, is_bot: true, first_name: "Article Bot" }, forum_topic_created: { name: "文章", icon_color: 0 } };
+    const created = {
+      message_id: TOPIC,
+      date: 0,
+      chat: forum,
+      from: { id: h.tg.bot.id, is_bot: true, first_name: "Article Bot" },
+      forum_topic_created: { name: "文章", icon_color: 0 },
+    };
     h.tg.userMessage("今天天气不错", { chat: forum, from: admin, topic: TOPIC, replyTo: created });
     say("/help");
     const help = await sentIn("sendMessage", 1);
@@ -78,7 +86,10 @@ describe("Telegram forum topics", () => {
   it("subscribes the topic /subscribe was sent in, and the daily push arrives there", async () => {
     say("/subscribe 00:00");
     expect(parseHtml((await sentIn("sendMessage")).payload.text)).toMatch(/^订阅成功/);
-    expect(await h.store.getSubscription("telegram", String(forum.id))).toMatchObject({ isGroup: true, threadId: String(TOPIC) });
+    expect(await h.store.getSubscription("telegram", String(forum.id))).toMatchObject({
+      isGroup: true,
+      threadId: String(TOPIC),
+    });
 
     const { service } = await tomorrowsPush();
     const reports = await service.tick();
@@ -107,16 +118,33 @@ describe("Telegram forum topics", () => {
         .map((c) => c.outcome),
     ).toEqual([400]);
     expect(await h.store.getSubscription("telegram", String(forum.id))).toBeUndefined();
-    expect(await h.store.getNewsSubscription("telegram", String(forum.id))).toMatchObject({ threadId: String(OTHER_TOPIC) });
+    expect(await h.store.getNewsSubscription("telegram", String(forum.id))).toMatchObject({
+      threadId: String(OTHER_TOPIC),
+    });
   });
 
   it("announces new articles into the topic that asked, and unsubscribes it once the topic is closed", async () => {
     say("/subscribe new", OTHER_TOPIC);
     await sentIn("sendMessage");
     const sub = (await h.store.getNewsSubscription("telegram", String(forum.id)))!;
-    const article = { id: "a/新文章", title: "新文章", date: "2026-11-25", summary: "摘要", url: "https://mp.weixin.qq.com/s/new", account: "槽边往事" };
+    const article = {
+      id: "a/新文章",
+      title: "新文章",
+      date: "2026-11-25",
+      summary: "摘要",
+      url: "https://mp.weixin.qq.com/s/new",
+      account: "槽边往事",
+    };
     const job = (key: string) => ({ chat: sub, key, reply: announcement(article) });
-    const options = { store: h.store, sender: h.adapter.sender, log: silentLogger(), day: "new-articles", owner: "test", staleMs: 60_000, pace: FAST.telegram };
+    const options = {
+      store: h.store,
+      sender: h.adapter.sender,
+      log: silentLogger(),
+      day: "new-articles",
+      owner: "test",
+      staleMs: 60_000,
+      pace: FAST.telegram,
+    };
 
     expect(await deliverAll([job("new:a/新文章")], options)).toMatchObject({ sent: 1 });
     expect(parseHtml((await sentIn("sendMessage", 1)).payload.text)).toMatch(/^新文章 ·「槽边往事」/);
@@ -130,18 +158,40 @@ describe("Telegram forum topics", () => {
   it("unsubscribes a topic when Telegram reports it closed", async () => {
     say("/subscribe 21:00");
     await sentIn("sendMessage");
-    h.tg.pushUpdate({ message: { message_id: 900, date: 0, chat: forum, from: admin, message_thread_id: TOPIC, is_topic_message: true, forum_topic_closed: {} } });
+    h.tg.pushUpdate({
+      message: {
+        message_id: 900,
+        date: 0,
+        chat: forum,
+        from: admin,
+        message_thread_id: TOPIC,
+        is_topic_message: true,
+        forum_topic_closed: {},
+      },
+    });
     await expect.poll(() => h.store.getSubscription("telegram", String(forum.id))).toBeUndefined();
   });
 
   it("keeps a subscription in another topic when a closed topic is closed", async () => {
     say("/subscribe", OTHER_TOPIC);
     await sentIn("sendMessage");
-    h.tg.pushUpdate({ message: { message_id: 901, date: 0, chat: forum, from: admin, message_thread_id: TOPIC, is_topic_message: true, forum_topic_closed: {} } });
+    h.tg.pushUpdate({
+      message: {
+        message_id: 901,
+        date: 0,
+        chat: forum,
+        from: admin,
+        message_thread_id: TOPIC,
+        is_topic_message: true,
+        forum_topic_closed: {},
+      },
+    });
     await h.tg.drained();
     say("/help", OTHER_TOPIC);
     await sentIn("sendMessage", 1);
-    expect(await h.store.getSubscription("telegram", String(forum.id))).toMatchObject({ threadId: String(OTHER_TOPIC) });
+    expect(await h.store.getSubscription("telegram", String(forum.id))).toMatchObject({
+      threadId: String(OTHER_TOPIC),
+    });
   });
 
   it("unsubscribes a topic whose answer meets TOPIC_CLOSED", async () => {

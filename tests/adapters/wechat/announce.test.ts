@@ -55,6 +55,9 @@ describe("new-article announcements on WeChat (mock puppet)", () => {
     vi.mocked(h.puppet.messageSendUrl).mockRejectedValue(new Error("Wechaty Puppet Unsupported API Error."));
     await announceTo(h.room.id);
     const [, fallback] = await h.received(h.room.id, 2);
-    expect(fallback).toMatchObject({ kind: "text", text: "《原地慢慢跑》 2026-11-24 · 槽边往事\n每天早上原地慢跑半小时。\nhttps://mp.weixin.qq.com/s/run" });
+    expect(fallback).toMatchObject({
+      kind: "text",
+      text: "《原地慢慢跑》 2026-11-24 · 槽边往事\n每天早上原地慢跑半小时。\nhttps://mp.weixin.qq.com/s/run",
+    });
   });
 });

@@ -12,7 +12,8 @@ const MENTION = "\u2005";
 describe("WeChat answers", () => {
   let h: Harness;
   /** What the core answers to `query`: the adapter's job is to show exactly this. */
-  const searchFor = async (query: string) => (await h.bot.handle(dm(query, { chatId: "expected", userId: "expected" })))[0] as ArticlesReply;
+  const searchFor = async (query: string) =>
+    (await h.bot.handle(dm(query, { chatId: "expected", userId: "expected" })))[0] as ArticlesReply;
   beforeEach(async () => {
     h = await wechatHarness();
   });
@@ -29,9 +30,13 @@ describe("WeChat answers", () => {
       const [list, card] = await h.received(h.room.id, 2);
       expect(list!.kind).toBe("text");
       expect(list!.mentionIds).toEqual([alice.id]);
-      expect(list!.text).toMatch(new RegExp(`^@Alice${MENTION}${expected.heading}\n1\\. 《墨荷与照相机》 2024-11-20\n2\\. `));
+      expect(list!.text).toMatch(
+        new RegExp(`^@Alice${MENTION}${expected.heading}\n1\\. 《墨荷与照相机》 2024-11-20\n2\\. `),
+      );
       for (const a of expected.articles.slice(1)) {
-        expect(list!.text).toContain([`《${a.title}》 ${a.date}`, ...(a.snippet ? [markSnippet(a.snippet)] : []), a.url].join("\n"));
+        expect(list!.text).toContain(
+          [`《${a.title}》 ${a.date}`, ...(a.snippet ? [markSnippet(a.snippet)] : []), a.url].join("\n"),
+        );
       }
       expect(card).toMatchObject({
         kind: "card",
@@ -90,7 +95,9 @@ describe("WeChat answers", () => {
       const { alice, self } = h.contacts;
       alice.say("禅定").to(self);
       const [caption, image] = await h.received(alice.id, 2);
-      expect(caption!.text).toBe(`${t.zenCaption("墨荷")}\n${t.zenFrom("墨荷与照相机")} https://mp.weixin.qq.com/s/ink-lotus`);
+      expect(caption!.text).toBe(
+        `${t.zenCaption("墨荷")}\n${t.zenFrom("墨荷与照相机")} https://mp.weixin.qq.com/s/ink-lotus`,
+      );
       expect(image!.kind).toBe("image");
       expect(await image!.file!.toBuffer()).toEqual(ZEN_IMAGE);
       expect(h.images.hits(ZEN_IMAGE_PATH)).toHaveLength(1);

@@ -12,7 +12,8 @@ describe("WeChat delivery", () => {
     await h.cleanup();
   });
 
-  const queued = (n: number) => until(() => h.logs().filter((l) => l.msg === "wechat reply queued").length >= n, `${n} queued replies`);
+  const queued = (n: number) =>
+    until(() => h.logs().filter((l) => l.msg === "wechat reply queued").length >= n, `${n} queued replies`);
 
   it("paces messages: a gap after every message, a per-room cap per minute, other chats not held up", async () => {
     h = await wechatHarness({ env: { WECHAT_SEND_INTERVAL_MS: "1000", WECHAT_ROOM_MAX_PER_MINUTE: "3" } });
@@ -60,11 +61,20 @@ describe("WeChat delivery", () => {
 
   it("falls back to text when the puppet cannot send link cards, and stops trying cards", async () => {
     h = await wechatHarness();
-    const cards = vi.mocked(h.puppet.messageSendUrl).mockRejectedValue(new Error("Wechaty Puppet Unsupported API Error. Learn More At https://github.com/wechaty/wechaty-puppet/wiki/Compatibility"));
+    const cards = vi
+      .mocked(h.puppet.messageSendUrl)
+      .mockRejectedValue(
+        new Error(
+          "Wechaty Puppet Unsupported API Error. Learn More At https://github.com/wechaty/wechaty-puppet/wiki/Compatibility",
+        ),
+      );
     const { alice, self } = h.contacts;
     alice.say("墨荷").to(self);
     const [, fallback] = await h.received(alice.id, 2);
-    expect(fallback).toMatchObject({ kind: "text", text: "《墨荷与照相机》 2024-11-20\n一幅墨荷，几笔浓淡，照相机拍不出来的东西。\nhttps://mp.weixin.qq.com/s/ink-lotus" });
+    expect(fallback).toMatchObject({
+      kind: "text",
+      text: "《墨荷与照相机》 2024-11-20\n一幅墨荷，几笔浓淡，照相机拍不出来的东西。\nhttps://mp.weixin.qq.com/s/ink-lotus",
+    });
 
     alice.say("随机").to(self);
     await h.received(alice.id, 4);

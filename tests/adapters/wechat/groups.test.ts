@@ -51,7 +51,10 @@ describe("WeChat rooms under GROUP_POLICY=opt-in (the default)", () => {
     from("bob", "随便说点什么");
     expect((await nth(7)).text).toBe(said("Bob", t.groupHowToEnable));
     expect(h.to(h.room.id)).toHaveLength(7);
-    expect(await h.store.getGroupSettings("wechat", h.room.id)).toMatchObject({ state: "disabled", updatedBy: "wechat:wxid_bob" });
+    expect(await h.store.getGroupSettings("wechat", h.room.id)).toMatchObject({
+      state: "disabled",
+      updatedBy: "wechat:wxid_bob",
+    });
   });
 
   it("lets a bot admin (ADMIN_IDS) switch on any room", async () => {
@@ -72,7 +75,9 @@ describe("WeChat rooms under GROUP_POLICY=opt-in (the default)", () => {
     expect((await nth(1)).text).toBe(said("Alice", t.groupAdminOnlySettings));
 
     from("bob", "设置 结果数 1");
-    expect((await nth(2)).text).toMatch(/^@Bob\u2005已更新：结果数 → 1\n\n本群设置（已启用）：\n· 触发词：\? ？（默认）\n· 链接卡片：开（默认）\n· 结果数：1\n/);
+    expect((await nth(2)).text).toMatch(
+      /^@Bob\u2005已更新：结果数 → 1\n\n本群设置（已启用）：\n· 触发词：\? ？（默认）\n· 链接卡片：开（默认）\n· 结果数：1\n/,
+    );
     from("alice", "?墨荷", false);
     const [answer, card] = await h.received(h.room.id, 4).then((all) => all.slice(2));
     expect(answer!.text).toMatch(/找到 4 篇与「墨荷」相关的文章：\n还有 3 篇/);
@@ -92,7 +97,12 @@ describe("WeChat rooms under GROUP_POLICY=opt-in (the default)", () => {
     // The answer to 「小助手 墨荷」 is the 8th message: 「?墨荷」 got nothing.
     await new Promise((r) => setTimeout(r, 300));
     expect(h.to(h.room.id)).toHaveLength(8);
-    expect(await h.store.getGroupSettings("wechat", h.room.id)).toMatchObject({ results: 1, linkPreview: false, triggers: ["！", "小助手"], updatedBy: "wechat:wxid_bob" });
+    expect(await h.store.getGroupSettings("wechat", h.room.id)).toMatchObject({
+      results: 1,
+      linkPreview: false,
+      triggers: ["！", "小助手"],
+      updatedBy: "wechat:wxid_bob",
+    });
   });
 
   it("lists the settings for the owner, with the push time of the room's subscription", async () => {

@@ -59,7 +59,12 @@ export async function wechatHarness(options: HarnessOptions = {}) {
   const libraryDir = await servedLibrary(dir, images.url);
   const { log, lines } = captureLog();
   const config = loadConfig({ DATA_DIR: dir, ...options.env });
-  const settings = wechatConfig({ WECHATY_PUPPET: "wechaty-puppet-mock", WECHAT_SEND_INTERVAL_MS: "0", WECHAT_SEND_JITTER_MS: "0", ...options.env })!;
+  const settings = wechatConfig({
+    WECHATY_PUPPET: "wechaty-puppet-mock",
+    WECHAT_SEND_INTERVAL_MS: "0",
+    WECHAT_SEND_JITTER_MS: "0",
+    ...options.env,
+  })!;
   // GROUP_POLICY applies only when a spec sets it; otherwise every room is served, as before groups had a policy.
   const groups = options.env && "GROUP_POLICY" in options.env ? { groups: config.groups } : {};
   const core = await testBot({ log, adminIds: options.adminIds ?? [], ...groups }, libraryDir);
@@ -70,12 +75,25 @@ export async function wechatHarness(options: HarnessOptions = {}) {
   const alice = mocker.createContact({ id: "wxid_alice", name: "Alice" });
   const bob = mocker.createContact({ id: "wxid_bob", name: "Bob" });
   const official = mocker.createContact({ id: "gh_official", name: "某公众号", type: types.Contact.Official });
-  const room = mocker.createRoom({ id: "10001@chatroom", topic: "读者群", memberIdList: [self.id, alice.id, bob.id], ownerId: bob.id, adminIdList: [] });
+  const room = mocker.createRoom({
+    id: "10001@chatroom",
+    topic: "读者群",
+    memberIdList: [self.id, alice.id, bob.id],
+    ownerId: bob.id,
+    adminIdList: [],
+  });
   const sent = recordSends(puppet);
 
   const qr: string[] = [];
   const adapter: WechatAdapter = createAdapter(
-    { core: core.bot, log, dataDir: config.dataDir, kv: core.store, requestShutdown: () => {}, images: new ImageCache({ downloadOptions: { allowHosts: LOCAL_IMAGE_HOSTS } }) },
+    {
+      core: core.bot,
+      log,
+      dataDir: config.dataDir,
+      kv: core.store,
+      requestShutdown: () => {},
+      images: new ImageCache({ downloadOptions: { allowHosts: LOCAL_IMAGE_HOSTS } }),
+    },
     settings,
     { puppet, qrOutput: sink(qr), random: () => 0, drainMs: 200 },
   );
@@ -102,7 +120,8 @@ export async function wechatHarness(options: HarnessOptions = {}) {
     /** Wait until `chatId` has received `n` messages. */
     async received(chatId: string, n: number): Promise<Sent[]> {
       await vi.waitFor(() => {
-        if (sent.filter((s) => s.chatId === chatId).length < n) throw new Error(`waiting for ${n} messages to ${chatId}`);
+        if (sent.filter((s) => s.chatId === chatId).length < n)
+          throw new Error(`waiting for ${n} messages to ${chatId}`);
       }, WAIT);
       return sent.filter((s) => s.chatId === chatId);
     },
@@ -130,7 +149,9 @@ async function servedLibrary(dir: string, host: string): Promise<string> {
 function recordSends(puppet: PuppetMock): Sent[] {
   const sent: Sent[] = [];
   // The mock declares two parameters; wechaty passes the @mentioned ids as a third.
-  const text = (puppet.messageSendText as (chatId: string, text: string, mentionIds?: string[]) => Promise<void>).bind(puppet);
+  const text = (puppet.messageSendText as (chatId: string, text: string, mentionIds?: string[]) => Promise<void>).bind(
+    puppet,
+  );
   const url = puppet.messageSendUrl.bind(puppet);
   const file = puppet.messageSendFile.bind(puppet);
   vi.spyOn(puppet, "messageSendText").mockImplementation(async (chatId: string, t: string, ...rest: unknown[]) => {
@@ -175,7 +196,12 @@ export async function until(condition: () => boolean, what: string): Promise<voi
 export const FAKED_TIMERS: Parameters<typeof vi.useFakeTimers>[0] = { toFake: ["setTimeout", "clearTimeout", "Date"] };
 
 /** A message with a chosen timestamp, as a puppet replays history after login. */
-export function replayMessage(h: Awaited<ReturnType<typeof wechatHarness>>, from: { id: string }, text: string, timestamp: number): void {
+export function replayMessage(
+  h: Awaited<ReturnType<typeof wechatHarness>>,
+  from: { id: string },
+  text: string,
+  timestamp: number,
+): void {
   const msg = h.mocker.MessageMock.create({
     id: `replayed-${timestamp}`,
     talkerId: from.id,

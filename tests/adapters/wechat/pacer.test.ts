@@ -5,7 +5,10 @@ import { SendError } from "../../../src/chat/sender.ts";
 import { captureLog } from "../../push/helpers.ts";
 
 /** A queue whose sends are recorded with their (fake) time; `fail` decides each attempt's fate. */
-function queue(options: Partial<PacerOptions> = {}, fail: (chatId: string, text: string, attempt: number) => Error | undefined = () => undefined) {
+function queue(
+  options: Partial<PacerOptions> = {},
+  fail: (chatId: string, text: string, attempt: number) => Error | undefined = () => undefined,
+) {
   const { log, lines } = captureLog();
   const sent: Array<{ chatId: string; text: string; at: number }> = [];
   const attempts = new Map<string, number>();
@@ -74,7 +77,9 @@ describe("the WeChat outgoing queue", () => {
   });
 
   it("retries a transient failure with backoff, keeps the chat's order, and logs each failure", async () => {
-    const { q, sent, lines } = queue({ backoffMs: (n) => 5000 * n }, (_chat, t, n) => (t === "a1" && n <= 2 ? new Error("socket hang up") : undefined));
+    const { q, sent, lines } = queue({ backoffMs: (n) => 5000 * n }, (_chat, t, n) =>
+      t === "a1" && n <= 2 ? new Error("socket hang up") : undefined,
+    );
     const done = q.enqueue("room-a", texts("a1", "a2"));
     void q.enqueue("bob", texts("b1"));
     await vi.advanceTimersByTimeAsync(20_000);
@@ -100,7 +105,10 @@ describe("the WeChat outgoing queue", () => {
     const failure = expect(done).rejects.toMatchObject({ failure: "transient" });
     await vi.advanceTimersByTimeAsync(10_000);
     await failure;
-    expect(lines().find((l) => l.msg === "wechat send failed; message dropped")).toMatchObject({ chatId: "room-a", attempts: 3 });
+    expect(lines().find((l) => l.msg === "wechat send failed; message dropped")).toMatchObject({
+      chatId: "room-a",
+      attempts: 3,
+    });
   });
 
   it("drops every message to a chat that is gone, and only those", async () => {
@@ -138,7 +146,10 @@ describe("the WeChat outgoing queue", () => {
     const { q } = queue();
     const half = q.enqueue("room-a", texts("a1", "a2"));
     const never = q.enqueue("room-b", texts("b1"));
-    const halfFailure = expect(half).rejects.toMatchObject({ failure: "transient", message: expect.stringContaining("part of the reply was sent") });
+    const halfFailure = expect(half).rejects.toMatchObject({
+      failure: "transient",
+      message: expect.stringContaining("part of the reply was sent"),
+    });
     const neverFailure = expect(never).rejects.toMatchObject({ failure: "unsent" });
     const closed = q.close(500);
     await vi.advanceTimersByTimeAsync(500);
@@ -156,7 +167,9 @@ describe("the WeChat outgoing queue", () => {
     expect(await closed).toBe(1);
     await failure;
     expect(sent.map((s) => s.text)).toEqual(["a1", "a2"]);
-    expect(lines().find((l) => l.msg === "wechat adapter stopped with messages still queued")).toMatchObject({ dropped: 1 });
+    expect(lines().find((l) => l.msg === "wechat adapter stopped with messages still queued")).toMatchObject({
+      dropped: 1,
+    });
     await expect(q.enqueue("bob", texts("b1"))).rejects.toBeInstanceOf(SendError);
   });
 });

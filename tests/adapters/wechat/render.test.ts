@@ -52,7 +52,12 @@ describe("rendering replies for WeChat", () => {
     });
     expect(card).toEqual({
       kind: "card",
-      link: { title: "文章4", description: "一幅墨荷。", thumbnailUrl: "https://mmbiz.qpic.cn/cover4.jpg", url: "https://mp.weixin.qq.com/s/a4" },
+      link: {
+        title: "文章4",
+        description: "一幅墨荷。",
+        thumbnailUrl: "https://mmbiz.qpic.cn/cover4.jpg",
+        url: "https://mp.weixin.qq.com/s/a4",
+      },
       fallback: "《文章4》 2024-04-01\n一幅墨荷。\nhttps://mp.weixin.qq.com/s/a4",
     });
   });
@@ -64,8 +69,13 @@ describe("rendering replies for WeChat", () => {
     expect(text).toContain("4. 《文章4》");
     expect(text).toContain("https://mp.weixin.qq.com/s/a4");
     expect(text).toContain("https://mp.weixin.qq.com/s/a5");
-    const single = await renderReply({ kind: "articles", heading: "随机给你一篇：", articles: [article(1)], linkPreview: false }, ctx());
-    expect(single).toEqual([{ kind: "text", text: "随机给你一篇：\n1. 《文章1》 2024-01-01\nhttps://mp.weixin.qq.com/s/a1" }]);
+    const single = await renderReply(
+      { kind: "articles", heading: "随机给你一篇：", articles: [article(1)], linkPreview: false },
+      ctx(),
+    );
+    expect(single).toEqual([
+      { kind: "text", text: "随机给你一篇：\n1. 《文章1》 2024-01-01\nhttps://mp.weixin.qq.com/s/a1" },
+    ]);
   });
 
   it("@mentions the sender in the first message of a room reply", async () => {
@@ -128,8 +138,12 @@ describe("rendering replies for WeChat", () => {
     });
 
     it("is the caption alone when the download fails", async () => {
-      const failing = ctx({ image: async (url) => Promise.reject(new DownloadError("download failed: HTTP 404", url, false)) });
-      expect(await renderReply(zen, failing)).toEqual([{ kind: "text", text: expect.stringContaining(t.zenCaption("墨荷")) }]);
+      const failing = ctx({
+        image: async (url) => Promise.reject(new DownloadError("download failed: HTTP 404", url, false)),
+      });
+      expect(await renderReply(zen, failing)).toEqual([
+        { kind: "text", text: expect.stringContaining(t.zenCaption("墨荷")) },
+      ]);
     });
   });
 });

@@ -16,9 +16,18 @@ describe("the WeChat push sender", () => {
 
   it("delivers the 禅定 push to a room without @mentioning anyone", async () => {
     const url = `${h.images.url}${ZEN_IMAGE_PATH}?wx_fmt=jpeg`;
-    await h.adapter.sender.send(h.room.id, { kind: "image", url, caption: t.zenCaption("墨荷"), article: { title: "墨荷与照相机" } });
+    await h.adapter.sender.send(h.room.id, {
+      kind: "image",
+      url,
+      caption: t.zenCaption("墨荷"),
+      article: { title: "墨荷与照相机" },
+    });
     const [caption, image] = h.to(h.room.id);
-    expect(caption).toMatchObject({ kind: "text", text: `${t.zenCaption("墨荷")}\n${t.zenFrom("墨荷与照相机")}`, mentionIds: undefined });
+    expect(caption).toMatchObject({
+      kind: "text",
+      text: `${t.zenCaption("墨荷")}\n${t.zenFrom("墨荷与照相机")}`,
+      mentionIds: undefined,
+    });
     expect(await image!.file!.toBuffer()).toEqual(ZEN_IMAGE);
   });
 
@@ -47,6 +56,8 @@ describe("the WeChat push sender", () => {
 
   it("reports a push as unsent while logged out: nothing left, so the push may try again later", async () => {
     await h.puppet.logout();
-    await expect(h.adapter.sender.send(h.room.id, { kind: "text", text: "早上好" })).rejects.toMatchObject({ failure: "unsent" });
+    await expect(h.adapter.sender.send(h.room.id, { kind: "text", text: "早上好" })).rejects.toMatchObject({
+      failure: "unsent",
+    });
   });
 });
