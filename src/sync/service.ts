@@ -9,7 +9,7 @@ import { cronTicker, type Ticker } from "../cron.ts";
 import type { Logger } from "../log.ts";
 import { formatSyncReport } from "./report.ts";
 import { readState } from "./state.ts";
-import { syncDirOf, syncLibrary, type SyncOptions, type SyncReport } from "./sync.ts";
+import { failedReport, syncDirOf, syncLibrary, type SyncOptions, type SyncReport } from "./sync.ts";
 import { messageOf } from "../util/errors.ts";
 
 /** What the service needs; everything is passed in. */
@@ -92,18 +92,7 @@ export class SyncService {
     } catch (err) {
       // Options that can never work (bad account names): reported on every run until fixed.
       const now = this.deps.clock.now().toISOString();
-      report = {
-        status: "failed",
-        accounts: [],
-        ignoredAccounts: [],
-        newArticles: 0,
-        updated: 0,
-        listedOnly: 0,
-        skipped: 0,
-        error: messageOf(err),
-        startedAt: now,
-        finishedAt: now,
-      };
+      report = failedReport(now, now, messageOf(err));
     }
     const outcome: SyncOutcome = {
       at: report.finishedAt,

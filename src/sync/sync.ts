@@ -113,6 +113,22 @@ export function checkSyncOptions(opts: Pick<SyncOptions, "repo" | "branch" | "ro
   }
 }
 
+/** A run that did nothing (yet): `failed` until it succeeds, no accounts, no articles. */
+export function failedReport(startedAt: string, finishedAt: string, error?: string): SyncReport {
+  const report: SyncReport = {
+    status: "failed",
+    accounts: [],
+    ignoredAccounts: [],
+    newArticles: 0,
+    updated: 0,
+    listedOnly: 0,
+    skipped: 0,
+    startedAt,
+    finishedAt,
+  };
+  return error === undefined ? report : { ...report, error };
+}
+
 /**
  * Run one sync. Never throws for a failure of the source (unreachable,
  * refused, timed out, another sync running): the report says `failed` and
@@ -122,17 +138,7 @@ export async function syncLibrary(opts: SyncOptions): Promise<SyncReport> {
   checkSyncOptions(opts);
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? silentLogger();
-  const report: SyncReport = {
-    status: "failed",
-    accounts: [],
-    ignoredAccounts: [],
-    newArticles: 0,
-    updated: 0,
-    listedOnly: 0,
-    skipped: 0,
-    startedAt: clock.now().toISOString(),
-    finishedAt: "",
-  };
+  const report = failedReport(clock.now().toISOString(), "");
   const syncDir = syncDirOf(opts.dataDir);
   try {
     await mkdir(syncDir, { recursive: true });
