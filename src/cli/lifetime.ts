@@ -1,5 +1,5 @@
 import type { Logger } from "../log.ts";
-import { messageOf } from "../util/errors.ts";
+import { firstLineOf } from "../util/errors.ts";
 
 /**
  * What `start` opened, closed in reverse order: the push stops before the
@@ -20,7 +20,7 @@ export class Lifetime {
   async close(): Promise<void> {
     for (const { name, close } of this.closers.splice(0).reverse()) {
       await close().catch((err: unknown) =>
-        this.log.warn({ part: name, err: messageOf(err).split("\n")[0] }, "could not close cleanly"),
+        this.log.warn({ part: name, err: firstLineOf(err) }, "could not close cleanly"),
       );
     }
   }

@@ -13,7 +13,7 @@ import type { LibrarySnapshot } from "../catalog/live.ts";
 import { settledWithin } from "../util/deadline.ts";
 
 /** How long a stop waits for queued replies and in-flight pushes before dropping them. */
-export const DRAIN_MS = 5_000;
+const DRAIN_MS = 5_000;
 
 /** The daily push and new-article announcements, sending through whichever adapters are connected. */
 export interface PushWing {

@@ -65,11 +65,9 @@ const MAX_WORDS_PER_CHARACTER = 400;
  * one account or author (费曼 干部怎么安排), it asks what they wrote about
  * it, and their articles are what there is to show.
  */
-const HOW_TO = /怎么(?![都也看想说评])|如何|怎样|要不要|值不值|值得买|入门|入坑|教程|技巧|攻略|做法|哪款|多少钱|怎么办/;
-/** A how-to question is answered only by an article about at least this share of one of its subject words... */
+const HOW_TO = /怎么(?![都也看想说评])|如何|怎样|要不要|值不值|值得买|入门|入坑|教程|技巧|攻略|做法|哪款|多少钱/;
+/** A how-to question is answered only by an article about at least this share of it (see {@link SearchHit.aboutCoverage}). */
 const HOW_TO_ABOUT = 0.5;
-/** ...which are the words weighing at least this share of its weightiest word (多肉 and 浇水 in 新手怎么养多肉，浇水多久一次). */
-const SUBJECT_WEIGHT = 0.75;
 
 /** Beyond this many words a query retells an article (…讲怎么坚持自我) rather than asks for a guide. */
 const HOW_TO_MAX_WORDS = 8;
@@ -271,7 +269,6 @@ export class SearchIndex {
         rounded,
         coverage: cov,
         aboutCoverage: 0,
-        mainAbout: 0,
         evidence: 0,
         dateRank: this.dateRank[position]!,
         matchScore: matches.score[d]!,
@@ -287,7 +284,6 @@ export class SearchIndex {
       c.terms = termsOf(query, matches.matched, matches.words, c.doc);
       const about = termsOf(query, matches.strong, matches.words, c.doc);
       c.aboutCoverage = coverage(query, about);
-      c.mainAbout = subjectCoverage(query, about);
       c.evidence = this.evidence(query, c.terms, about);
     }
     return { total, best };
@@ -367,8 +363,6 @@ interface Candidate {
   rounded: number;
   coverage: number;
   aboutCoverage: number;
-  /** How much of the query's subject it matched where it says what it is about (see {@link subjectCoverage}). */
-  mainAbout: number;
   evidence: number;
   dateRank: number;
   /** minisearch's score, before coverage: the tie-break of equal rounded scores and dates. */
@@ -443,13 +437,6 @@ function plausible(query: ParsedQuery, best: Candidate): boolean {
   const main = mainWordCoverage(query, best.terms);
   if (query.words.length >= 2 && best.coverage >= MIN_COVERAGE_MANY_WORDS && main > 0) return true;
   return query.words.length >= QUESTION_WORDS || main >= MIN_COVERAGE;
-}
-
-/** The largest share of a subject word (see {@link SUBJECT_WEIGHT}) that these matched terms cover, 0..1. */
-function subjectCoverage(query: ParsedQuery, terms: string[]): number {
-  const heaviest = Math.max(0, ...query.words.map((w) => w.weight));
-  const shares = wordShares(query, terms);
-  return Math.max(0, ...query.words.map((w, i) => (w.weight >= SUBJECT_WEIGHT * heaviest ? shares[i]! : 0)));
 }
 
 /** How much of the query's weightiest word these matched terms cover, 0..1. */
